@@ -1,0 +1,232 @@
+"""Wire format of shared/API.md as pydantic models; the server and the register share them.
+
+Amounts on the wire are ``MoneyBody``: integer minor units plus an optional currency (a
+request may leave it out and mean the store's currency). Times are aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StrictInt
+
+Role = Literal["cashier", "manager"]
+CardStatusName = Literal["pending", "active", "used", "blocked", "voided"]
+
+
+class Wire(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
+
+
+class MoneyBody(Wire):
+    amount: StrictInt
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+
+
+class MoneyOut(Wire):
+    amount: int
+    currency: str
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    code: str
+    message: str
+
+
+class ErrorBody(Wire):
+    error: ErrorDetail
+
+
+class Health(Wire):
+    status: Literal["ok"]
+    database: str
+
+
+class EnrollRequest(Wire):
+    code: str = Field(min_length=1, max_length=64)
+    name: str = Field(min_length=1, max_length=80)
+
+
+class EnrollResponse(Wire):
+    register_id: uuid.UUID
+    token: str
+
+
+class EnrollCodeResponse(Wire):
+    code: str
+    expires_at: AwareDatetime
+
+
+class SessionRequest(Wire):
+    pin: str = Field(min_length=1, max_length=32)
+
+
+class EmployeeRef(Wire):
+    id: uuid.UUID
+    name: str
+
+
+class EmployeeOut(EmployeeRef):
+    role: Role
+
+
+class SessionResponse(Wire):
+    token: str
+    employee: EmployeeOut
+    expires_at: AwareDatetime
+
+
+class RegisterRef(Wire):
+    id: uuid.UUID
+    name: str
+
+
+class CardOut(Wire):
+    id: uuid.UUID
+    number_masked: str
+    last4: str
+    status: CardStatusName
+    balance: MoneyOut
+    initial_amount: MoneyOut
+    buyer_email: str | None
+    recipient_email: str | None
+    recipient_name: str | None
+    created_at: AwareDatetime
+    sent_at: AwareDatetime | None
+
+
+class IssuedCard(CardOut):
+    """The answer to selling a card: the only time the full number leaves the server."""
+
+    number: str
+
+
+class ActivityOut(Wire):
+    id: uuid.UUID
+    kind: str
+    amount: MoneyOut
+    tip: MoneyOut
+    balance_after: MoneyOut
+    employee: EmployeeRef | None
+    # "register" is a BaseModel attribute (ABC.register), so the field takes an alias.
+    register_ref: RegisterRef | None = Field(alias="register")
+    ticket_id: uuid.UUID | None
+    created_at: AwareDatetime
+
+
+class CardDetail(CardOut):
+    activities: list[ActivityOut]
+
+
+class CardList(Wire):
+    items: list[CardOut]
+
+
+class IssueCardRequest(Wire):
+    amount: MoneyBody
+    buyer_email: EmailStr | None = None
+    recipient_email: EmailStr | None = None
+    recipient_name: str | None = Field(default=None, max_length=120)
+    message: str | None = Field(default=None, max_length=1000)
+    deliver_at: AwareDatetime | None = None
+
+
+class RedeemRequest(Wire):
+    amount: MoneyBody
+    tip: MoneyBody | None = None
+    ticket_id: uuid.UUID | None = None
+
+
+class RedemptionOut(Wire):
+    activity: ActivityOut
+    redeemed: MoneyOut
+    tip_covered: MoneyOut
+    balance_after: MoneyOut
+
+
+class CreateEmployeeRequest(Wire):
+    name: str = Field(min_length=1, max_length=80)
+    role: Role
+    pin: str = Field(min_length=1, max_length=32)
+
+
+class TicketLine(Wire):
+    product_id: uuid.UUID | None = None
+    name: str = Field(max_length=200)
+    quantity: StrictInt
+    unit_price: MoneyBody
+    tax: MoneyBody
+    total: MoneyBody
+
+
+class TicketPayment(Wire):
+    id: uuid.UUID
+    tender: str = Field(max_length=40)
+    amount: MoneyBody
+    tip: MoneyBody | None = None
+    reference: str | None = Field(default=None, max_length=120)
+    activity_id: uuid.UUID | None = None
+
+
+class Ticket(Wire):
+    id: uuid.UUID
+    employee_id: uuid.UUID | None = None
+    opened_at: AwareDatetime
+    completed_at: AwareDatetime
+    status: Literal["completed", "voided"] = "completed"
+    lines: list[TicketLine] = Field(default_factory=list, max_length=1000)
+    payments: list[TicketPayment] = Field(default_factory=list, max_length=100)
+    subtotal: MoneyBody
+    tax: MoneyBody
+    tip: MoneyBody
+    total: MoneyBody
+
+
+class PushRequest(Wire):
+    tickets: list[Ticket] = Field(max_length=500)
+
+
+class PushResponse(Wire):
+    accepted: list[uuid.UUID]
+    duplicates: list[uuid.UUID]
+
+
+class ProductOut(Wire):
+    id: uuid.UUID
+    name: str
+    category: str
+    price: MoneyOut
+    tax_rate_bp: int = Field(description="tax rate in basis points: 825 = 8.25 %")
+    barcode: str | None
+    active: bool
+
+
+class SyncEmployee(Wire):
+    id: uuid.UUID
+    name: str
+    role: Role
+    pin_hash: str
+    active: bool
+
+
+class StoreSettings(Wire):
+    store_id: uuid.UUID
+    store_name: str
+    currency: str
+    locale: str
+    timezone: str
+    prices_include_tax: bool
+    idle_lock_seconds: int
+    max_card_amount: MoneyOut
+    tenders: list[str]
+
+
+class PullResponse(Wire):
+    products: list[ProductOut]
+    employees: list[SyncEmployee]
+    settings: StoreSettings | None
+    cursor: str
+
+
