@@ -228,5 +228,3 @@ class PullResponse(Wire):
     employees: list[SyncEmployee]
     settings: StoreSettings | None
     cursor: str
-
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import total_ordering
@@ -13,7 +14,9 @@ from pos_desktop.domain.errors import CurrencyMismatch, InvalidAmount
 # Nine integer digits (999,999,999.99 in a two-decimal currency) is far beyond any ticket or
 # gift card; anything larger is a stuck key or a scanned barcode in the amount field.
 MAX_MINOR_UNITS = 99_999_999_999
+_MAX_INTEGER_DIGITS = 12
 _MAX_TEXT_LENGTH = 32
+_THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
 
 
 def currency_exponent(currency: str) -> int:
@@ -29,7 +32,9 @@ class Money:
 
     def __post_init__(self) -> None:
         if isinstance(self.minor, bool) or not isinstance(self.minor, int):
-            raise TypeError(f"Money.minor must be an int of minor units, not {type(self.minor).__name__}")
+            raise TypeError(
+                f"Money.minor must be an int of minor units, not {type(self.minor).__name__}"
+            )
         if len(self.currency) != 3 or not self.currency.isalpha() or not self.currency.isupper():
             raise ValueError(f"not an ISO 4217 currency code: {self.currency!r}")
 
@@ -39,27 +44,33 @@ class Money:
 
     @classmethod
     def parse(cls, text: str, currency: str) -> Money:
-        """Parse what a cashier typed ("12", "12.5", "12.50") into Money, or say what is wrong."""
-        cleaned = text.strip().replace(",", "")
-        if not cleaned:
+        """Parse what a cashier typed ("12", "12.5", "1,250.00"), or say what is wrong."""
+        shown = text.strip()
+        if not shown:
             raise InvalidAmount("Enter an amount.")
-        if len(cleaned) > _MAX_TEXT_LENGTH:
+        if len(shown) > _MAX_TEXT_LENGTH:
             raise InvalidAmount("That amount is too large.")
+        if "," in shown and not _THOUSANDS.fullmatch(shown):
+            # "12,50" is a decimal comma somewhere; dropping it would charge a hundred times more.
+            raise InvalidAmount(f"“{shown}” is not an amount. Use a point for decimals.")
         try:
-            value = Decimal(cleaned)
+            value = Decimal(shown.replace(",", ""))
         except InvalidOperation as exc:
-            raise InvalidAmount(f"“{text.strip()}” is not an amount.") from exc
+            raise InvalidAmount(f"“{shown}” is not an amount.") from exc
         if not value.is_finite():
-            raise InvalidAmount(f"“{text.strip()}” is not an amount.")
-        if value < 0 or cleaned.startswith("-"):
+            raise InvalidAmount(f"“{shown}” is not an amount.")
+        if value.is_signed():
             raise InvalidAmount("An amount cannot be negative.")
+        # Bound the size before scaling: "9e999999" must not build a million-digit integer.
+        if value and value.adjusted() >= _MAX_INTEGER_DIGITS:
+            raise InvalidAmount("That amount is too large.")
         exponent = currency_exponent(currency)
-        scaled = value.scaleb(exponent)
-        if scaled != scaled.to_integral_value():
+        quantum = Decimal(1).scaleb(-exponent)
+        if (value and value.adjusted() < -exponent) or value != value.quantize(quantum):
             if exponent == 0:
                 raise InvalidAmount(f"{currency} amounts have no decimals.")
             raise InvalidAmount(f"{currency} amounts have at most {exponent} decimals.")
-        minor = int(scaled)
+        minor = int(value.scaleb(exponent))
         if minor > MAX_MINOR_UNITS:
             raise InvalidAmount("That amount is too large.")
         return cls(minor, currency)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pos_desktop.domain.errors import InsufficientBalance, InvalidAmount
+from pos_desktop.domain.errors import CurrencyMismatch, InsufficientBalance, InvalidAmount
 from pos_desktop.domain.money import Money
 
 
@@ -34,13 +34,17 @@ class RedemptionPlan:
         return self.redeemed + self.tip_covered
 
 
-def plan_redemption(balance: Money, amount: Money, tip: Money) -> RedemptionPlan | PartialRedeemNeeded:
+def plan_redemption(
+    balance: Money, amount: Money, tip: Money
+) -> RedemptionPlan | PartialRedeemNeeded:
     """Decide what a card pays of ``amount`` and ``tip``; raise when it can pay nothing."""
+    if amount.currency != balance.currency or tip.currency != balance.currency:
+        raise CurrencyMismatch(f"This card holds {balance.currency}.")
     if not amount.is_positive():
         raise InvalidAmount("The amount to redeem must be more than zero.")
     if tip.minor < 0:
         raise InvalidAmount("A tip cannot be negative.")
-    if balance.is_zero():
+    if not balance.is_positive():
         raise InsufficientBalance()
     if amount > balance:
         return PartialRedeemNeeded(requested=amount, max_amount=balance)
@@ -53,7 +57,7 @@ def plan_redemption(balance: Money, amount: Money, tip: Money) -> RedemptionPlan
 
 
 def require_full_plan(outcome: RedemptionPlan | PartialRedeemNeeded) -> RedemptionPlan:
-    """For callers that cannot open a Partial Redeem screen (the server): over balance is refused."""
+    """For callers with no Partial Redeem screen (the server): over the balance is refused."""
     if isinstance(outcome, PartialRedeemNeeded):
         raise InsufficientBalance()
     return outcome

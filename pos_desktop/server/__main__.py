@@ -1,0 +1,3 @@
+from pos_desktop.server.cli import main
+
+main()

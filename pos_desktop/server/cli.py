@@ -1,0 +1,158 @@
+"""``python -m pos_desktop.server``: run the server and look after its database.
+
+Every command takes ``--database-url``, or reads ``POS_DATABASE_URL`` when it is left out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+
+import uvicorn
+from sqlalchemy import Engine
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.giftcard import ActivityKind
+from pos_desktop.domain.money import Money
+from pos_desktop.server import ledger
+from pos_desktop.server.clock import SystemClock
+from pos_desktop.server.database import make_engine, make_session_factory, migrate, normalize_url
+from pos_desktop.server.demo import (
+    CASHIER_PIN,
+    DEMO_CARDS,
+    MANAGER_PIN,
+    has_demo_data,
+    seed_demo_data,
+)
+from pos_desktop.server.deps import store_info
+from pos_desktop.server.errors import ApiError
+from pos_desktop.server.provisioning import create_employee, create_enroll_code, default_store
+
+log = logging.getLogger("pos_desktop.server")
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    url = args.database_url or os.environ.get("POS_DATABASE_URL")
+    if not url:
+        raise SystemExit("error: give --database-url or set POS_DATABASE_URL")
+    engine = make_engine(url)
+    migrate(engine)
+    return engine
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    engine = _engine(args)
+    url = normalize_url(args.database_url or os.environ["POS_DATABASE_URL"])
+    engine.dispose()
+    # Workers import the app by name and read the database from the environment.
+    os.environ["POS_DATABASE_URL"] = url
+    uvicorn.run(
+        "pos_desktop.server.asgi:create_from_environment",
+        factory=True,
+        host=args.host,
+        port=args.port,
+        workers=args.workers,
+        log_level=args.log_level,
+        access_log=False,
+    )
+
+
+def cmd_create_employee(args: argparse.Namespace) -> None:
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        store = default_store(db, clock.now())
+        employee = create_employee(db, store, args.name, args.role, args.pin, clock.now())
+        db.commit()
+        print(f"created {args.role} {employee.name} ({employee.id}) in {store.name}")
+
+
+def cmd_enroll_code(args: argparse.Namespace) -> None:
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        store = default_store(db, clock.now())
+        code, row = create_enroll_code(db, store.id, None, clock.now(), timedelta(hours=args.hours))
+        db.commit()
+        until = f"{row.expires_at:%Y-%m-%d %H:%M} UTC"
+        print(f"one-time enrollment code for {store.name}, valid until {until}:")
+        print(code)
+
+
+def cmd_demo_data(args: argparse.Namespace) -> None:
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        if has_demo_data(db):
+            print("demo data is already there")
+            return
+        seed_demo_data(db, clock.now())
+        db.commit()
+    print(f"demo store created: cashier PIN {CASHIER_PIN}, manager PIN {MANAGER_PIN}")
+    for card in DEMO_CARDS:
+        print(f"  {card.state:<10} card {card.number}  recipient {card.recipient_email}")
+
+
+def cmd_issue_cards(args: argparse.Namespace) -> None:
+    """Sold and sent cards for load tests and imports; prints one card id per line."""
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        store = store_info(default_store(db, clock.now()))
+        for _ in range(args.count):
+            now = clock.now()
+            card = ledger.issue_card(
+                db, None, store, ledger.NewCard(amount=Money(args.amount, store.currency)), now
+            )
+            card.sent_at = now
+            ledger.append(db, card, ledger.Entry(ActivityKind.ACTIVATE), None, now)
+            print(card.id)
+        db.commit()
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m pos_desktop.server", description=__doc__)
+    commands = root.add_subparsers(dest="command", required=True)
+
+    def command(name: str, handler: object, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text)
+        sub.add_argument("--database-url", help="SQLAlchemy URL; default: $POS_DATABASE_URL")
+        sub.set_defaults(handler=handler)
+        return sub
+
+    serve = command("serve", cmd_serve, "apply migrations, then serve the API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument("--log-level", default="warning")
+
+    employee = command("create-employee", cmd_create_employee, "add a manager or cashier")
+    employee.add_argument("--name", required=True)
+    employee.add_argument("--role", choices=("manager", "cashier"), required=True)
+    employee.add_argument("--pin", required=True, help="4 to 8 digits, unique in the store")
+
+    code = command("enroll-code", cmd_enroll_code, "print a one-time code to enroll a register")
+    code.add_argument("--hours", type=int, default=24, help="how long the code is valid")
+
+    command("demo-data", cmd_demo_data, "create the demo store, employees, products and cards")
+
+    cards = command("issue-cards", cmd_issue_cards, "issue sent cards (load tests, imports)")
+    cards.add_argument("--count", type=int, required=True)
+    cards.add_argument("--amount", type=int, required=True, help="minor units, e.g. 5000 = 50.00")
+    return root
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    args = parser().parse_args(argv)
+    try:
+        args.handler(args)
+    except (ApiError, DomainError) as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        raise SystemExit(2) from exc
+
+
+if __name__ == "__main__":
+    main()

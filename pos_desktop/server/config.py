@@ -1,0 +1,14 @@
+"""Server tunables; the process-wide Settings feed these, tests build their own."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ServerConfig:
+    session_ttl_seconds: int = 12 * 3600
+    enroll_code_ttl_seconds: int = 24 * 3600
+    wrong_pin_limit: int = 5
+    unknown_card_limit: int = 10
+    rate_window_seconds: int = 300

@@ -1,0 +1,42 @@
+"""What the server knows about the caller of a request, as plain frozen dataclasses."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from pos_desktop.domain.money import Money
+
+
+@dataclass(frozen=True, slots=True)
+class StoreInfo:
+    id: uuid.UUID
+    name: str
+    currency: str
+    max_card_amount: int
+
+    def money(self, minor: int) -> Money:
+        return Money(minor, self.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterCaller:
+    register_id: uuid.UUID
+    register_name: str
+    store: StoreInfo
+
+
+@dataclass(frozen=True, slots=True)
+class EmployeeCaller:
+    register: RegisterCaller
+    employee_id: uuid.UUID
+    employee_name: str
+    role: str
+
+    @property
+    def store(self) -> StoreInfo:
+        return self.register.store
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"

@@ -1,0 +1,110 @@
+"""The server inside the register process: one machine is a whole store.
+
+Used by ``main.py`` when no ``POS_SERVER_URL`` is set, and by end-to-end tests: migrations,
+demo data on first run, and uvicorn on 127.0.0.1 in a daemon thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from datetime import timedelta
+
+import uvicorn
+from sqlalchemy import Engine, select
+
+from pos_desktop import contracts as c
+from pos_desktop.server.app import create_app
+from pos_desktop.server.clock import Clock, SystemClock
+from pos_desktop.server.config import ServerConfig
+from pos_desktop.server.database import make_engine, make_session_factory, migrate
+from pos_desktop.server.demo import seed_demo_data
+from pos_desktop.server.models import Store
+from pos_desktop.server.provisioning import create_enroll_code, default_store, enroll_register
+
+log = logging.getLogger(__name__)
+
+_START_TIMEOUT_SECONDS = 20.0
+
+
+def prepare_database(engine: Engine, clock: Clock) -> bool:
+    """Migrate, and seed the demo store when the database has no store yet; True if seeded."""
+    migrate(engine)
+    with make_session_factory(engine)() as db:
+        if db.execute(select(Store.id).limit(1)).first() is not None:
+            return False
+        seed_demo_data(db, clock.now())
+        db.commit()
+    log.info("demo data created")
+    return True
+
+
+class EmbeddedServer:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        config: ServerConfig | None = None,
+        seed_demo: bool = True,
+    ) -> None:
+        self.database_url = database_url
+        self.clock = clock or SystemClock()
+        self.config = config or ServerConfig()
+        self.seed_demo = seed_demo
+        self.base_url = ""
+        self._engine: Engine | None = None
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("the embedded server is not started")
+        return self._engine
+
+    def start(self) -> None:
+        self._engine = make_engine(self.database_url)
+        if self.seed_demo:
+            prepare_database(self._engine, self.clock)
+        else:
+            migrate(self._engine)
+        app = create_app(self._engine, clock=self.clock, config=self.config)
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.run, kwargs={"sockets": [sock]}, name="embedded-server", daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS
+        while not server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the embedded server did not start")
+            time.sleep(0.01)
+        self.base_url = f"http://127.0.0.1:{port}"
+        log.info("embedded server on %s (%s)", self.base_url, self.database_url)
+
+    def enroll_local_register(self, name: str) -> c.EnrollResponse:
+        """Give this machine's register a token directly, as if a manager had made a code."""
+        now = self.clock.now()
+        with make_session_factory(self.engine)() as db:
+            store = default_store(db, now)
+            _, code = create_enroll_code(db, store.id, None, now, timedelta(minutes=1))
+            register_id, token = enroll_register(db, code, name, now)
+            db.commit()
+        return c.EnrollResponse(register_id=register_id, token=token)
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        if self._engine is not None:
+            self._engine.dispose()
+        self._server = self._thread = self._engine = None

@@ -1,0 +1,101 @@
+"""API errors in the shape of shared/API.md: ``{"error": {"code", "message", ...}}``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pos_desktop.domain.errors import DomainError
+
+_DOMAIN_STATUS = {
+    "insufficient_balance": 409,
+    "card_not_redeemable": 409,
+    "invalid_amount": 422,
+    "invalid_card_number": 422,
+    "invalid_pin": 422,
+}
+
+# Request fields whose validation failures are amount errors in the contract's terms.
+_AMOUNT_FIELDS = {"amount", "tip", "max_card_amount"}
+
+
+class ApiError(Exception):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers
+        self.extra = extra
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> ApiError:
+        return cls(_DOMAIN_STATUS.get(error.code, 422), error.code, error.message)
+
+    def body(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, **self.extra}}
+
+    def response(self) -> JSONResponse:
+        return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
+
+
+def unauthorized(message: str = "This register is not enrolled or its token is wrong.") -> ApiError:
+    return ApiError(401, "unauthorized", message)
+
+
+def forbidden(message: str = "Only a manager can do this.") -> ApiError:
+    return ApiError(403, "forbidden", message)
+
+
+def card_not_found() -> ApiError:
+    return ApiError(404, "card_not_found", "No gift card has this number.")
+
+
+def _validation_error(exc: RequestValidationError) -> ApiError:
+    errors = exc.errors()
+    first = errors[0] if errors else {}
+    location = [str(part) for part in first.get("loc", ())]
+    field = ".".join(location[1:]) or "request"
+    if _AMOUNT_FIELDS.intersection(location):
+        return ApiError(
+            422,
+            "invalid_amount",
+            "An amount is a whole number of cents, more than zero.",
+            field=field,
+        )
+    if location and location[0] == "header":
+        return ApiError(422, "invalid_header", f"Header {location[-1]}: {first.get('msg')}.")
+    return ApiError(422, "invalid_request", f"{field}: {first.get('msg', 'invalid')}.", field=field)
+
+
+def as_api_error(exc: Exception) -> ApiError:
+    """Every error the app answers with, in the contract's shape."""
+    if isinstance(exc, ApiError):
+        return exc
+    if isinstance(exc, DomainError):
+        return ApiError.from_domain(exc)
+    if isinstance(exc, RequestValidationError):
+        return _validation_error(exc)
+    if isinstance(exc, StarletteHTTPException):
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return ApiError(exc.status_code, code, str(exc.detail))
+    raise TypeError(f"no API error for {type(exc).__name__}") from exc
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    async def handle(_request: Request, exc: Exception) -> JSONResponse:
+        return as_api_error(exc).response()
+
+    for kind in (ApiError, DomainError, RequestValidationError, StarletteHTTPException):
+        app.add_exception_handler(kind, handle)

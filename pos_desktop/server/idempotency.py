@@ -1,0 +1,106 @@
+"""Idempotency keys: the same key and body get the first response again, byte for byte.
+
+The key's row is inserted in the same transaction as the change it guards and committed
+with it. A second request with the same key waits on that row (PostgreSQL holds the
+conflicting insert until the first transaction ends; SQLite runs writers one at a time),
+then finds the stored answer. So however many copies of a request race, one executes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import Header
+from fastapi.responses import Response
+from pydantic import BaseModel
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.server.errors import ApiError
+from pos_desktop.server.models import IdempotencyRecord
+
+IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128)]
+
+JSON = "application/json"
+
+
+def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
+    payload = body.model_dump_json() if body is not None else ""
+    return hashlib.sha256(f"{method} {path}\n{payload}".encode()).hexdigest()
+
+
+def _claim(db: Session, register_id: uuid.UUID, key: str, request_hash: str, now: datetime) -> bool:
+    """Insert the key's row; False when another request already holds the key."""
+    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = (
+        insert(IdempotencyRecord)
+        .values(
+            register_id=register_id,
+            key=key,
+            request_hash=request_hash,
+            status_code=0,
+            response_body=b"",
+            created_at=now,
+        )
+        .on_conflict_do_nothing()
+        .returning(IdempotencyRecord.key)
+    )
+    return db.execute(statement).first() is not None
+
+
+def _replay(db: Session, register_id: uuid.UUID, key: str, request_hash: str) -> Response:
+    record = db.execute(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.register_id == register_id, IdempotencyRecord.key == key
+        )
+    ).scalar_one()
+    db.rollback()
+    if record.request_hash != request_hash:
+        raise ApiError(
+            409,
+            "idempotency_key_reused",
+            "This Idempotency-Key was already used for a different request.",
+        )
+    return Response(content=record.response_body, status_code=record.status_code, media_type=JSON)
+
+
+def run_once(
+    db: Session,
+    *,
+    register_id: uuid.UUID,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    operation: Callable[[], BaseModel],
+    status_code: int = 200,
+) -> Response:
+    """Run ``operation`` at most once per key and commit its changes with its answer.
+
+    A refusal (an ``ApiError`` or a domain rule) is an answer too: it is stored and replayed,
+    while its own changes, if any, are rolled back to the savepoint.
+    """
+    if not _claim(db, register_id, key, request_hash, now):
+        return _replay(db, register_id, key, request_hash)
+    savepoint = db.begin_nested()
+    try:
+        result = operation()
+        savepoint.commit()
+        code, body = status_code, result.model_dump_json().encode()
+    except (ApiError, DomainError) as refusal:
+        savepoint.rollback()
+        error = refusal if isinstance(refusal, ApiError) else ApiError.from_domain(refusal)
+        code, body = error.status, error.response().body
+    db.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.register_id == register_id, IdempotencyRecord.key == key)
+        .values(status_code=code, response_body=body)
+    )
+    db.commit()
+    return Response(content=body, status_code=code, media_type=JSON)

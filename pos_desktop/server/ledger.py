@@ -1,0 +1,306 @@
+"""Every change to a gift card: each one locks the card row, checks the rules, moves the
+balance and appends one activity, inside the caller's transaction.
+
+The caller commits (through ``idempotency.run_once``), so the balance, its activity and the
+stored answer land together or not at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_desktop.domain.card_number import generate_card_number
+from pos_desktop.domain.errors import InvalidAmount
+from pos_desktop.domain.giftcard import (
+    DEDUCTION_KINDS,
+    ActivityKind,
+    CardRecord,
+    derive_status,
+    ensure_redeemable,
+)
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
+from pos_desktop.server.context import EmployeeCaller, StoreInfo
+from pos_desktop.server.errors import ApiError, card_not_found
+from pos_desktop.server.models import CardActivity, GiftCard, MailOutbox, SyncedTicket
+
+
+def to_money(
+    amount: int, currency: str | None, store: StoreInfo, *, allow_zero: bool = False
+) -> Money:
+    """A wire amount as the store's Money, refused when it breaks the contract's rules."""
+    if currency is not None and currency != store.currency:
+        raise InvalidAmount(f"This store takes {store.currency} only, not {currency}.")
+    if amount < 0:
+        raise InvalidAmount("An amount cannot be negative.")
+    if amount == 0 and not allow_zero:
+        raise InvalidAmount("The amount must be more than zero.")
+    if amount > store.max_card_amount:
+        limit = store.money(store.max_card_amount).format()
+        raise InvalidAmount(f"The amount is above this store's maximum of {limit}.")
+    return store.money(amount)
+
+
+def lock_card(db: Session, card_id: uuid.UUID) -> GiftCard:
+    card = db.execute(select(GiftCard).where(GiftCard.id == card_id).with_for_update()).scalar()
+    if card is None:
+        raise card_not_found()
+    return card
+
+
+def record_of(card: GiftCard, kinds: tuple[ActivityKind, ...] = ()) -> CardRecord:
+    return CardRecord(
+        sent=card.sent_at is not None,
+        blocked=card.blocked,
+        voided=card.voided,
+        activity_kinds=kinds,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: ActivityKind
+    amount: int = 0
+    tip: int = 0
+    delta: int = 0
+    ticket_id: uuid.UUID | None = None
+    idempotency_key: str | None = None
+    reverses_id: uuid.UUID | None = None
+
+
+def append(
+    db: Session, card: GiftCard, entry: Entry, caller: EmployeeCaller | None, now: datetime
+) -> CardActivity:
+    """Move the balance of a locked card and write the activity that says why."""
+    card.balance += entry.delta
+    card.version += 1
+    activity = CardActivity(
+        id=uuid.uuid4(),
+        card_id=card.id,
+        seq=card.version,
+        kind=entry.kind.value,
+        amount=entry.amount,
+        tip=entry.tip,
+        delta=entry.delta,
+        balance_after=card.balance,
+        employee_id=caller.employee_id if caller else None,
+        register_id=caller.register.register_id if caller else None,
+        ticket_id=entry.ticket_id,
+        idempotency_key=entry.idempotency_key,
+        reverses_id=entry.reverses_id,
+        created_at=now,
+    )
+    db.add(activity)
+    db.flush()
+    return activity
+
+
+@dataclass(frozen=True, slots=True)
+class NewCard:
+    amount: Money
+    buyer_email: str | None = None
+    recipient_email: str | None = None
+    recipient_name: str | None = None
+    message: str | None = None
+    deliver_at: datetime | None = None
+    number: str | None = None  # set only for fixed demo cards; sales always get a fresh one
+
+
+def _unused_number(db: Session) -> str:
+    # 10^15 numbers: a collision is rare enough that a few tries always find a free one.
+    for _ in range(10):
+        number = generate_card_number()
+        if db.execute(select(GiftCard.id).where(GiftCard.number == number)).first() is None:
+            return number
+    raise RuntimeError("could not find an unused card number")
+
+
+def issue_card(
+    db: Session,
+    caller: EmployeeCaller | None,
+    store: StoreInfo,
+    new: NewCard,
+    now: datetime,
+    idempotency_key: str | None = None,
+) -> GiftCard:
+    number = new.number or _unused_number(db)
+    card = GiftCard(
+        id=uuid.uuid4(),
+        store_id=store.id,
+        number=number,
+        last4=number[-4:],
+        currency=new.amount.currency,
+        initial_amount=new.amount.minor,
+        balance=0,
+        buyer_email=new.buyer_email.lower() if new.buyer_email else None,
+        recipient_email=new.recipient_email.lower() if new.recipient_email else None,
+        recipient_name=new.recipient_name,
+        message=new.message,
+        deliver_at=new.deliver_at,
+        blocked=False,
+        voided=False,
+        version=0,
+        created_at=now,
+    )
+    db.add(card)
+    db.flush()
+    amount = new.amount.minor
+    append(
+        db,
+        card,
+        Entry(ActivityKind.ISSUE, amount=amount, delta=amount, idempotency_key=idempotency_key),
+        caller,
+        now,
+    )
+    return card
+
+
+def send_card(
+    db: Session, caller: EmployeeCaller | None, store: StoreInfo, card_id: uuid.UUID, now: datetime
+) -> GiftCard:
+    """Deliver the card: queue the recipient's e-gift mail and activate it, in one transaction."""
+    card = lock_card(db, card_id)
+    if card.voided:
+        raise ApiError(409, "card_not_sendable", "This card is voided and cannot be sent.")
+    if card.sent_at is not None:
+        return card
+    if not card.recipient_email:
+        raise ApiError(
+            422, "no_recipient_email", "This card has no recipient e-mail to send it to."
+        )
+    card.sent_at = now
+    append(db, card, Entry(ActivityKind.ACTIVATE), caller, now)
+    balance = store.money(card.balance).format()
+    greeting = f"Hello {card.recipient_name}," if card.recipient_name else "Hello,"
+    lines = [
+        greeting,
+        "",
+        f"You have received a {store.name} gift card worth {balance}.",
+        f"Card number: {card.number}",
+    ]
+    if card.message:
+        lines += ["", "Message from the sender:", card.message]
+    db.add(
+        MailOutbox(
+            kind="egift",
+            to_address=card.recipient_email,
+            subject=f"Your {store.name} gift card",
+            body_text="\n".join(lines) + "\n",
+            card_id=card.id,
+            created_at=now,
+            attempts=0,
+        )
+    )
+    return card
+
+
+@dataclass(frozen=True, slots=True)
+class Redeemed:
+    activity: CardActivity
+    plan: RedemptionPlan
+
+
+def redeem(
+    db: Session,
+    caller: EmployeeCaller,
+    card_id: uuid.UUID,
+    amount: Money,
+    tip: Money,
+    ticket_id: uuid.UUID | None,
+    idempotency_key: str,
+    now: datetime,
+    kind: ActivityKind = ActivityKind.REDEEM,
+) -> Redeemed:
+    card = lock_card(db, card_id)
+    ensure_redeemable(derive_status(record_of(card)))
+    if card.currency != amount.currency:
+        raise InvalidAmount(f"This card holds {card.currency}, not {amount.currency}.")
+    plan = require_full_plan(plan_redemption(Money(card.balance, card.currency), amount, tip))
+    entry = Entry(
+        kind,
+        amount=plan.redeemed.minor,
+        tip=plan.tip_covered.minor,
+        delta=-plan.total_debit.minor,
+        ticket_id=ticket_id,
+        idempotency_key=idempotency_key,
+    )
+    return Redeemed(append(db, card, entry, caller, now), plan)
+
+
+def reverse(
+    db: Session,
+    caller: EmployeeCaller,
+    activity_id: uuid.UUID,
+    idempotency_key: str,
+    now: datetime,
+) -> tuple[CardActivity, GiftCard]:
+    """Give back a redemption whose ticket was not completed."""
+    original = db.get(CardActivity, activity_id)
+    if original is None:
+        raise ApiError(404, "activity_not_found", "No card activity has this id.")
+    card = lock_card(db, original.card_id)
+    if ActivityKind(original.kind) not in DEDUCTION_KINDS:
+        raise ApiError(409, "not_reversible", "Only a redemption or a deduction can be reversed.")
+    already = db.execute(
+        select(CardActivity.id).where(CardActivity.reverses_id == original.id)
+    ).first()
+    if already is not None:
+        raise ApiError(409, "already_reversed", "This redemption was already reversed.")
+    if original.ticket_id is not None:
+        completed = db.execute(
+            select(SyncedTicket.id).where(
+                SyncedTicket.id == original.ticket_id, SyncedTicket.status == "completed"
+            )
+        ).first()
+        if completed is not None:
+            raise ApiError(
+                409,
+                "ticket_completed",
+                "The ticket of this redemption is completed; it cannot be reversed.",
+            )
+    given_back = original.amount + original.tip
+    entry = Entry(
+        ActivityKind.REVERSE,
+        amount=original.amount,
+        tip=original.tip,
+        delta=given_back,
+        ticket_id=original.ticket_id,
+        idempotency_key=idempotency_key,
+        reverses_id=original.id,
+    )
+    return append(db, card, entry, caller, now), card
+
+
+def set_blocked(
+    db: Session, caller: EmployeeCaller, card_id: uuid.UUID, blocked: bool, now: datetime
+) -> GiftCard:
+    card = lock_card(db, card_id)
+    if card.voided:
+        raise ApiError(
+            409, "card_voided", "This card is voided; it cannot be blocked or unblocked."
+        )
+    if card.blocked != blocked:
+        card.blocked = blocked
+        append(
+            db, card, Entry(ActivityKind.BLOCK if blocked else ActivityKind.UNBLOCK), caller, now
+        )
+    return card
+
+
+def void_card(db: Session, caller: EmployeeCaller, card_id: uuid.UUID, now: datetime) -> GiftCard:
+    """Void for good; what was left on the card leaves the ledger with the void activity."""
+    card = lock_card(db, card_id)
+    if not card.voided:
+        card.voided = True
+        left = card.balance
+        append(db, card, Entry(ActivityKind.VOID, amount=left, delta=-left), caller, now)
+    return card
+
+
+CardAction = Callable[[Session, EmployeeCaller, datetime], GiftCard]

@@ -1,0 +1,261 @@
+"""Server tables. ORM rows stay inside pos_desktop.server; routes answer with contract models.
+
+Money columns are BIGINT minor units. A card's balance is a column guarded by
+``CHECK (balance >= 0)`` and moved only together with an append-only ``card_activities`` row
+whose ``delta`` is the signed change, so ``balance == sum(delta)`` for every card.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from pos_desktop.domain.giftcard import ActivityKind
+
+SCHEMA_VERSION = 1
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+UtcDateTime = DateTime(timezone=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _kinds_check() -> str:
+    names = ", ".join(f"'{kind.value}'" for kind in ActivityKind)
+    return f"kind IN ({names})"
+
+
+class Store(Base):
+    __tablename__ = "stores"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(120))
+    currency: Mapped[str] = mapped_column(String(3))
+    locale: Mapped[str] = mapped_column(String(20))
+    timezone: Mapped[str] = mapped_column(String(64))
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
+    idle_lock_seconds: Mapped[int] = mapped_column(Integer, default=300)
+    max_card_amount: Mapped[int] = mapped_column(BigInteger)
+    tenders: Mapped[str] = mapped_column(Text, default="")  # extra tender names, one per line
+    # Keys the PIN lookup hash. A 4-digit PIN falls to brute force whatever we do once the
+    # database leaks; argon2 stays the verifier, this only makes "which employee?" one query.
+    pin_pepper: Mapped[str] = mapped_column(String(64))
+    sync_version: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+    __table_args__ = (
+        # PINs are unique per store; the lookup key is a keyed hash, the verifier is argon2.
+        UniqueConstraint("store_id", "pin_lookup"),
+        CheckConstraint("role IN ('cashier', 'manager')", name="role"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(16))
+    pin_lookup: Mapped[str] = mapped_column(String(64))
+    pin_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sync_version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Register(Base):
+    __tablename__ = "registers"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class EnrollCode(Base):
+    __tablename__ = "enroll_codes"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    register_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registers.id"), nullable=True)
+
+
+class EmployeeSession(Base):
+    __tablename__ = "sessions"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    employee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employees.id"), index=True)
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class GiftCard(Base):
+    __tablename__ = "gift_cards"
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint("initial_amount > 0", name="initial_amount_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    last4: Mapped[str] = mapped_column(String(4), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    initial_amount: Mapped[int] = mapped_column(BigInteger)
+    balance: Mapped[int] = mapped_column(BigInteger)
+    buyer_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # Stored lower-cased: e-mail search is case-insensitive and exact, and uses the index.
+    recipient_email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
+    recipient_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    deliver_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    blocked: Mapped[bool] = mapped_column(Boolean, default=False)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Number of activities so far; each new activity takes the next value as its ``seq``.
+    version: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CardActivity(Base):
+    __tablename__ = "card_activities"
+    __table_args__ = (
+        CheckConstraint(_kinds_check(), name="kind"),
+        CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
+        # The ledger of a card is a gapless sequence: two writers can never append the same seq.
+        UniqueConstraint("card_id", "seq"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    card_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("gift_cards.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)  # what the activity is about, unsigned
+    tip: Mapped[int] = mapped_column(BigInteger, default=0)
+    delta: Mapped[int] = mapped_column(BigInteger)  # signed change of the balance
+    balance_after: Mapped[int] = mapped_column(BigInteger)
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
+    register_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registers.id"), nullable=True)
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    # A reversal names what it undoes; unique, so nothing is reversed twice.
+    reverses_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("card_activities.id"), nullable=True, unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class IdempotencyRecord(Base):
+    """The first answer to a key, kept to be replayed byte for byte."""
+
+    __tablename__ = "idempotency_records"
+
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    request_hash: Mapped[str] = mapped_column(String(64))
+    status_code: Mapped[int] = mapped_column(Integer)
+    response_body: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class FailedAttempt(Base):
+    """Wrong PINs and unknown card numbers, per register, for rate limiting across processes."""
+
+    __tablename__ = "failed_attempts"
+    __table_args__ = (Index("ix_failed_attempts_lookup", "register_id", "kind", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class MailOutbox(Base):
+    __tablename__ = "mail_outbox"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    kind: Mapped[str] = mapped_column(String(40))
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(200))
+    body_text: Mapped[str] = mapped_column(Text)
+    card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("gift_cards.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
+
+
+class Product(Base):
+    __tablename__ = "products"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("tax_rate_bp >= 0", name="tax_rate_not_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(80))
+    price: Mapped[int] = mapped_column(BigInteger)
+    tax_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
+    barcode: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    sync_version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+
+
+class SyncCounter(Base):
+    """One row; bumping it inside a transaction orders catalog changes by commit."""
+
+    __tablename__ = "sync_counter"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class SyncedTicket(Base):
+    __tablename__ = "tickets"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"), index=True)
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    status: Mapped[str] = mapped_column(String(16))
+    total: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,0 +1,140 @@
+"""Stores, employees and registers: shared by the API, the CLI, demo data and embedded mode."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from pos_desktop.domain.pin import validate_pin
+from pos_desktop.server.errors import ApiError
+from pos_desktop.server.models import Employee, EnrollCode, Register, Store, SyncCounter
+from pos_desktop.server.security import (
+    digest,
+    hash_pin,
+    new_enroll_code,
+    new_pepper,
+    new_token,
+    pin_lookup,
+)
+
+DEFAULT_STORE_NAME = "Main Store"
+
+
+def next_sync_version(db: Session) -> int:
+    """Take the next catalog version; the row lock orders versions by commit (see SyncCounter)."""
+    value = db.execute(
+        update(SyncCounter)
+        .where(SyncCounter.id == 1)
+        .values(value=SyncCounter.value + 1)
+        .returning(SyncCounter.value)
+    ).scalar_one()
+    return int(value)
+
+
+def create_store(
+    db: Session,
+    name: str,
+    now: datetime,
+    *,
+    currency: str = "USD",
+    locale: str = "en_US",
+    timezone: str = "America/New_York",
+    max_card_amount: int = 500_00,
+    tenders: tuple[str, ...] = (),
+) -> Store:
+    store = Store(
+        id=uuid.uuid4(),
+        name=name,
+        currency=currency,
+        locale=locale,
+        timezone=timezone,
+        prices_include_tax=False,
+        idle_lock_seconds=300,
+        max_card_amount=max_card_amount,
+        tenders="\n".join(tenders),
+        pin_pepper=new_pepper(),
+        sync_version=next_sync_version(db),
+        created_at=now,
+    )
+    db.add(store)
+    db.flush()
+    return store
+
+
+def default_store(db: Session, now: datetime) -> Store:
+    """The server's first store, made on first use: a single-store install needs no set-up."""
+    store = db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+    return store if store is not None else create_store(db, DEFAULT_STORE_NAME, now)
+
+
+def create_employee(
+    db: Session, store: Store, name: str, role: str, pin: str, now: datetime
+) -> Employee:
+    validate_pin(pin)
+    if role not in ("cashier", "manager"):
+        raise ApiError(422, "invalid_role", "A role is cashier or manager.")
+    lookup = pin_lookup(store.pin_pepper, pin)
+    taken = db.execute(
+        select(Employee.id).where(Employee.store_id == store.id, Employee.pin_lookup == lookup)
+    ).first()
+    if taken is not None:
+        raise ApiError(409, "pin_taken", "Another employee of this store has this PIN.")
+    employee = Employee(
+        id=uuid.uuid4(),
+        store_id=store.id,
+        name=name,
+        role=role,
+        pin_lookup=lookup,
+        pin_hash=hash_pin(pin),
+        active=True,
+        sync_version=next_sync_version(db),
+        created_at=now,
+    )
+    db.add(employee)
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:  # two managers adding the same PIN at the same moment
+        raise ApiError(409, "pin_taken", "Another employee of this store has this PIN.") from exc
+    return employee
+
+
+def create_enroll_code(
+    db: Session,
+    store_id: uuid.UUID,
+    created_by: uuid.UUID | None,
+    now: datetime,
+    ttl: timedelta,
+) -> tuple[str, EnrollCode]:
+    """A one-time code to enroll a register; only its hash is kept."""
+    code = new_enroll_code()
+    row = EnrollCode(
+        id=uuid.uuid4(),
+        store_id=store_id,
+        code_hash=digest(code),
+        created_by=created_by,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    db.add(row)
+    db.flush()
+    return code, row
+
+
+def enroll_register(
+    db: Session, code: EnrollCode, name: str, now: datetime
+) -> tuple[uuid.UUID, str]:
+    """Spend ``code`` (locked by the caller) on a new register and return its one-time token."""
+    token = new_token()
+    register = Register(
+        id=uuid.uuid4(), store_id=code.store_id, name=name, token_hash=digest(token), created_at=now
+    )
+    db.add(register)
+    db.flush()
+    code.used_at = now
+    code.register_id = register.id
+    return register.id, token

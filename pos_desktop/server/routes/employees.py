@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from fastapi import APIRouter
+from sqlalchemy import select
+
+from pos_desktop import contracts as c
+from pos_desktop.server.deps import ClockDep, DbDep, ManagerDep
+from pos_desktop.server.models import Store
+from pos_desktop.server.provisioning import create_employee
+
+router = APIRouter(prefix="/employees", tags=["employees"])
+
+
+@router.post("", response_model=c.EmployeeOut, status_code=201)
+def add_employee(
+    body: c.CreateEmployeeRequest, manager: ManagerDep, db: DbDep, clock: ClockDep
+) -> c.EmployeeOut:
+    store = db.execute(select(Store).where(Store.id == manager.store.id)).scalar_one()
+    employee = create_employee(db, store, body.name, body.role, body.pin, clock.now())
+    db.commit()
+    return c.EmployeeOut(id=employee.id, name=employee.name, role=body.role)

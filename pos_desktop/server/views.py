@@ -1,0 +1,126 @@
+"""Rows to wire models. ORM objects never leave the server; routes answer with these."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_desktop import contracts as c
+from pos_desktop.domain.card_number import mask_card_number
+from pos_desktop.domain.giftcard import ActivityKind, CardRecord, derive_status
+from pos_desktop.server.clock import as_utc
+from pos_desktop.server.context import EmployeeCaller
+from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register
+
+
+def money(minor: int, currency: str) -> c.MoneyOut:
+    return c.MoneyOut(amount=minor, currency=currency)
+
+
+def activity_kinds(
+    db: Session, card_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, list[ActivityKind]]:
+    """Each card's activity kinds, oldest first, in one query for a whole result list."""
+    kinds: dict[uuid.UUID, list[ActivityKind]] = defaultdict(list)
+    if not card_ids:
+        return kinds
+    rows = db.execute(
+        select(CardActivity.card_id, CardActivity.kind)
+        .where(CardActivity.card_id.in_(card_ids))
+        .order_by(CardActivity.card_id, CardActivity.seq)
+    )
+    for card_id, kind in rows:
+        kinds[card_id].append(ActivityKind(kind))
+    return kinds
+
+
+def card_status(card: GiftCard, kinds: Iterable[ActivityKind]) -> str:
+    record = CardRecord(
+        sent=card.sent_at is not None,
+        blocked=card.blocked,
+        voided=card.voided,
+        activity_kinds=tuple(kinds),
+    )
+    return derive_status(record).value
+
+
+def _card_fields(card: GiftCard, kinds: Iterable[ActivityKind]) -> dict[str, object]:
+    return {
+        "id": card.id,
+        "number_masked": mask_card_number(card.last4),
+        "last4": card.last4,
+        "status": card_status(card, kinds),
+        "balance": money(card.balance, card.currency),
+        "initial_amount": money(card.initial_amount, card.currency),
+        "buyer_email": card.buyer_email,
+        "recipient_email": card.recipient_email,
+        "recipient_name": card.recipient_name,
+        "created_at": as_utc(card.created_at),
+        "sent_at": as_utc(card.sent_at) if card.sent_at else None,
+    }
+
+
+def card_out(db: Session, card: GiftCard) -> c.CardOut:
+    return c.CardOut.model_validate(_card_fields(card, activity_kinds(db, [card.id])[card.id]))
+
+
+def card_list(db: Session, cards: Sequence[GiftCard]) -> c.CardList:
+    kinds = activity_kinds(db, [card.id for card in cards])
+    items = [c.CardOut.model_validate(_card_fields(card, kinds[card.id])) for card in cards]
+    return c.CardList(items=items)
+
+
+def issued_card(card: GiftCard) -> c.IssuedCard:
+    fields = _card_fields(card, [ActivityKind.ISSUE])
+    return c.IssuedCard.model_validate({**fields, "number": card.number})
+
+
+def activity_out(
+    activity: CardActivity,
+    currency: str,
+    employee: c.EmployeeRef | None,
+    register: c.RegisterRef | None,
+) -> c.ActivityOut:
+    return c.ActivityOut(
+        id=activity.id,
+        kind=activity.kind,
+        amount=money(activity.amount, currency),
+        tip=money(activity.tip, currency),
+        balance_after=money(activity.balance_after, currency),
+        employee=employee,
+        register_ref=register,
+        ticket_id=activity.ticket_id,
+        created_at=as_utc(activity.created_at),
+    )
+
+
+def activity_by(activity: CardActivity, currency: str, caller: EmployeeCaller) -> c.ActivityOut:
+    """An activity the caller just wrote: names come from the caller, not another query."""
+    employee = c.EmployeeRef(id=caller.employee_id, name=caller.employee_name)
+    register = c.RegisterRef(id=caller.register.register_id, name=caller.register.register_name)
+    return activity_out(activity, currency, employee, register)
+
+
+def card_detail(db: Session, card: GiftCard) -> c.CardDetail:
+    rows = db.execute(
+        select(CardActivity, Employee, Register)
+        .outerjoin(Employee, Employee.id == CardActivity.employee_id)
+        .outerjoin(Register, Register.id == CardActivity.register_id)
+        .where(CardActivity.card_id == card.id)
+        .order_by(CardActivity.seq.desc())
+    ).all()
+    activities = [
+        activity_out(
+            a,
+            card.currency,
+            c.EmployeeRef(id=e.id, name=e.name) if e else None,
+            c.RegisterRef(id=r.id, name=r.name) if r else None,
+        )
+        for a, e, r in rows
+    ]
+    kinds = [ActivityKind(a.kind) for a, _, _ in reversed(rows)]
+    return c.CardDetail.model_validate({**_card_fields(card, kinds), "activities": activities})
