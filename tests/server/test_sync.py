@@ -1,0 +1,81 @@
+"""Tickets up, catalog down."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pos_desktop.server.database import make_session_factory
+from pos_desktop.server.demo import seed_demo_data
+from tests.fixtures.server_world import World
+
+
+def _ticket(ticket_id: str | None = None) -> dict[str, Any]:
+    now = datetime.now(UTC).isoformat()
+    usd = {"amount": 4_50, "currency": "USD"}
+    zero = {"amount": 0, "currency": "USD"}
+    return {
+        "id": ticket_id or str(uuid.uuid4()),
+        "opened_at": now,
+        "completed_at": now,
+        "lines": [{"name": "Cappuccino", "quantity": 1, "unit_price": usd, "tax": zero, "total": usd}],
+        "payments": [{"id": str(uuid.uuid4()), "tender": "cash", "amount": usd}],
+        "subtotal": usd,
+        "tax": zero,
+        "tip": zero,
+        "total": usd,
+    }
+
+
+def test_sync_push_keeps_each_ticket_once(world: World) -> None:
+    """Pushing the same ticket again reports it as a duplicate."""
+    ticket = _ticket()
+
+    first = world.post("/sync/push", {"tickets": [ticket]}, who=None, key=None).json()
+    again = world.post("/sync/push", {"tickets": [ticket, _ticket()]}, who=None, key=None).json()
+
+    assert first == {"accepted": [ticket["id"]], "duplicates": []}
+    assert again["duplicates"] == [ticket["id"]]
+    assert len(again["accepted"]) == 1
+
+
+def test_sync_pull_gives_catalog_then_only_changes(world: World) -> None:
+    """The first pull gives everything; pulling from its cursor gives nothing new."""
+    first = world.get("/sync/pull", who=None).json()
+    second = world.get("/sync/pull", who=None, cursor=first["cursor"]).json()
+
+    assert {e["name"] for e in first["employees"]} == {"Casey Cashier", "Morgan Manager"}
+    assert all(e["pin_hash"].startswith("$argon2") for e in first["employees"])
+    assert first["settings"]["store_name"] == "Test Store"
+    assert first["settings"]["currency"] == "USD"
+    assert second["employees"] == [] and second["products"] == [] and second["settings"] is None
+
+
+def test_sync_pull_sees_a_new_employee_after_cursor(world: World) -> None:
+    """A change after the cursor reaches the register on its next pull."""
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+    world.post("/employees", {"name": "Riley", "role": "cashier", "pin": "2468"}, who="manager")
+
+    changes = world.get("/sync/pull", who=None, cursor=cursor).json()
+
+    assert [e["name"] for e in changes["employees"]] == ["Riley"]
+
+
+def test_sync_pull_products_belong_to_the_register_store(world: World) -> None:
+    """A register sees its own store's products, not another store's."""
+    with make_session_factory(world.engine)() as db:
+        seed_demo_data(db, world.clock.now())
+        db.commit()
+
+    products = world.get("/sync/pull", who=None).json()["products"]
+
+    assert products == []
+
+
+def test_sync_pull_bad_cursor_is_422(world: World) -> None:
+    """A cursor this server did not make is refused."""
+    response = world.get("/sync/pull", who=None, cursor="abc")
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_cursor"
