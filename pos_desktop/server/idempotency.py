@@ -9,6 +9,7 @@ then finds the stored answer. So however many copies of a request race, one exec
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -96,7 +97,7 @@ def run_once(
     except (ApiError, DomainError) as refusal:
         savepoint.rollback()
         error = refusal if isinstance(refusal, ApiError) else ApiError.from_domain(refusal)
-        code, body = error.status, error.response().body
+        code, body = error.status, json.dumps(error.body(), separators=(",", ":")).encode()
     db.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.register_id == register_id, IdempotencyRecord.key == key)

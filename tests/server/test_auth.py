@@ -18,7 +18,9 @@ def test_auth_missing_register_token_is_401(world: World) -> None:
 
 def test_auth_wrong_register_token_is_401(world: World) -> None:
     """A token the server never issued is refused."""
-    response = world.client.post("/api/v1/sessions", json={"pin": "1111"}, headers={"X-Register-Token": "nope"})
+    response = world.client.post(
+        "/api/v1/sessions", json={"pin": "1111"}, headers={"X-Register-Token": "nope"}
+    )
 
     assert response.status_code == 401
 
@@ -35,7 +37,9 @@ def test_auth_wrong_session_token_is_401(world: World) -> None:
     """A made-up bearer token is refused."""
     headers = {"X-Register-Token": world.register_token, "Authorization": "Bearer forged"}
 
-    response = world.client.get("/api/v1/giftcards", params={"recipient_email": "a@b.co"}, headers=headers)
+    response = world.client.get(
+        "/api/v1/giftcards", params={"recipient_email": "a@b.co"}, headers=headers
+    )
 
     assert response.status_code == 401
 
@@ -116,8 +120,12 @@ def test_auth_repeated_unknown_card_numbers_are_rate_limited(world: World) -> No
 
 def test_auth_manager_adds_employee_who_can_log_in(world: World) -> None:
     """A manager adds a cashier; the new PIN opens a session; a taken PIN is refused."""
-    created = world.post("/employees", {"name": "Riley", "role": "cashier", "pin": "2468"}, who="manager")
-    duplicate = world.post("/employees", {"name": "Sam", "role": "cashier", "pin": "2468"}, who="manager")
+    created = world.post(
+        "/employees", {"name": "Riley", "role": "cashier", "pin": "2468"}, who="manager"
+    )
+    duplicate = world.post(
+        "/employees", {"name": "Sam", "role": "cashier", "pin": "2468"}, who="manager"
+    )
 
     assert created.status_code == 201
     assert world.login("2468").json()["employee"]["name"] == "Riley"
@@ -128,7 +136,9 @@ def test_auth_manager_adds_employee_who_can_log_in(world: World) -> None:
 @pytest.mark.parametrize("pin", ["123", "123456789", "12a4"])
 def test_auth_employee_pin_must_be_4_to_8_digits(world: World, pin: str) -> None:
     """PINs outside 4-8 digits are refused with a message."""
-    response = world.post("/employees", {"name": "Riley", "role": "cashier", "pin": pin}, who="manager")
+    response = world.post(
+        "/employees", {"name": "Riley", "role": "cashier", "pin": pin}, who="manager"
+    )
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_pin"

@@ -130,7 +130,9 @@ def test_giftcards_history_is_newest_first_with_employee_and_register(world: Wor
 
 def test_giftcards_issue_bad_email_is_422(world: World) -> None:
     """A malformed e-mail is refused with a message naming the field."""
-    response = world.post("/giftcards", {"amount": {"amount": 10_00}, "recipient_email": "not-an-email"})
+    response = world.post(
+        "/giftcards", {"amount": {"amount": 10_00}, "recipient_email": "not-an-email"}
+    )
 
     assert response.status_code == 422
     assert "recipient_email" in response.json()["error"]["message"]

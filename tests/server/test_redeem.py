@@ -139,7 +139,9 @@ def test_redeem_negative_tip_is_422(world: World) -> None:
     """A tip cannot take money back."""
     card = world.issue_card(50_00)
 
-    response = world.post(f"/giftcards/{card['id']}/redeem", {"amount": {"amount": 100}, "tip": {"amount": -1}})
+    response = world.post(
+        f"/giftcards/{card['id']}/redeem", {"amount": {"amount": 100}, "tip": {"amount": -1}}
+    )
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_amount"

@@ -17,11 +17,15 @@ def test_registers_enroll_code_works_once(world: World) -> None:
     code = _code(world)
 
     first = world.client.post("/api/v1/registers/enroll", json={"code": code, "name": "Register 2"})
-    second = world.client.post("/api/v1/registers/enroll", json={"code": code, "name": "Register 3"})
+    second = world.client.post(
+        "/api/v1/registers/enroll", json={"code": code, "name": "Register 3"}
+    )
 
     assert first.status_code == 200
     token = first.json()["token"]
-    login = world.client.post("/api/v1/sessions", json={"pin": "1111"}, headers={"X-Register-Token": token})
+    login = world.client.post(
+        "/api/v1/sessions", json={"pin": "1111"}, headers={"X-Register-Token": token}
+    )
     assert login.status_code == 200
     assert second.status_code == 401
     assert second.json()["error"]["code"] == "invalid_enroll_code"
@@ -32,7 +36,9 @@ def test_registers_enroll_code_is_forgiving_about_case_and_dashes(world: World) 
     code = _code(world)
     typed = "-".join(code[i : i + 4] for i in range(0, len(code), 4)).lower()
 
-    response = world.client.post("/api/v1/registers/enroll", json={"code": typed, "name": "Register 2"})
+    response = world.client.post(
+        "/api/v1/registers/enroll", json={"code": typed, "name": "Register 2"}
+    )
 
     assert response.status_code == 200
 
@@ -42,7 +48,9 @@ def test_registers_enroll_code_expires(world: World) -> None:
     code = _code(world)
     world.clock.advance(days=2)
 
-    response = world.client.post("/api/v1/registers/enroll", json={"code": code, "name": "Register 2"})
+    response = world.client.post(
+        "/api/v1/registers/enroll", json={"code": code, "name": "Register 2"}
+    )
 
     assert response.status_code == 401
 

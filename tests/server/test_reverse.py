@@ -42,8 +42,18 @@ def test_reverse_of_completed_ticket_is_refused(world: World) -> None:
     now = datetime.now(UTC).isoformat()
     usd = {"amount": 5_00, "currency": "USD"}
     zero = {"amount": 0, "currency": "USD"}
-    ticket_body = {"id": ticket, "opened_at": now, "completed_at": now, "subtotal": usd, "tax": zero, "tip": zero, "total": usd}
-    assert world.post("/sync/push", {"tickets": [ticket_body]}, who=None, key=None).status_code == 200
+    ticket_body = {
+        "id": ticket,
+        "opened_at": now,
+        "completed_at": now,
+        "subtotal": usd,
+        "tax": zero,
+        "tip": zero,
+        "total": usd,
+    }
+    assert (
+        world.post("/sync/push", {"tickets": [ticket_body]}, who=None, key=None).status_code == 200
+    )
 
     response = world.post(f"/activities/{activity}/reverse")
 

@@ -19,7 +19,9 @@ def _ticket(ticket_id: str | None = None) -> dict[str, Any]:
         "id": ticket_id or str(uuid.uuid4()),
         "opened_at": now,
         "completed_at": now,
-        "lines": [{"name": "Cappuccino", "quantity": 1, "unit_price": usd, "tax": zero, "total": usd}],
+        "lines": [
+            {"name": "Cappuccino", "quantity": 1, "unit_price": usd, "tax": zero, "total": usd}
+        ],
         "payments": [{"id": str(uuid.uuid4()), "tender": "cash", "amount": usd}],
         "subtotal": usd,
         "tax": zero,

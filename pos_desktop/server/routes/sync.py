@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -21,7 +22,8 @@ def push(body: c.PushRequest, register: RegisterDep, db: DbDep, clock: ClockDep)
     """Keep each ticket once, whatever the number of times a register pushes it."""
     now = clock.now()
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    accepted, duplicates = [], []
+    accepted: list[uuid.UUID] = []
+    duplicates: list[uuid.UUID] = []
     for ticket in body.tickets:
         row = db.execute(
             insert(SyncedTicket)
