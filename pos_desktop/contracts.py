@@ -7,9 +7,19 @@ request may leave it out and mean the store's currency). Times are aware UTC dat
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, StrictInt
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StrictInt,
+    field_validator,
+)
+
+from pos_desktop.domain.money import MAX_MINOR_UNITS
 
 Role = Literal["cashier", "manager"]
 CardStatusName = Literal["pending", "active", "used", "blocked", "voided"]
@@ -18,10 +28,21 @@ CardStatusName = Literal["pending", "active", "used", "blocked", "voided"]
 class Wire(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_by_name=True, serialize_by_alias=True)
 
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL; refuse it here rather than fail at the database.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text may not contain NUL characters")
+        return value
+
+
+CurrencyCode = Annotated[str, Field(pattern="^[A-Z]{3}$", description="ISO 4217, e.g. USD")]
+
 
 class MoneyBody(Wire):
-    amount: StrictInt
-    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    amount: Annotated[StrictInt, Field(ge=-MAX_MINOR_UNITS, le=MAX_MINOR_UNITS)]
+    currency: CurrencyCode | None = None
 
 
 class MoneyOut(Wire):
@@ -155,7 +176,7 @@ class CreateEmployeeRequest(Wire):
 class TicketLine(Wire):
     product_id: uuid.UUID | None = None
     name: str = Field(max_length=200)
-    quantity: StrictInt
+    quantity: Annotated[StrictInt, Field(ge=-100_000, le=100_000)]
     unit_price: MoneyBody
     tax: MoneyBody
     total: MoneyBody

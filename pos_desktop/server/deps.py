@@ -1,13 +1,19 @@
-"""Typed request dependencies: the database session and who is calling."""
+"""Typed request dependencies: the session factory and who is calling.
+
+FastAPI runs each sync dependency and the endpoint in separate worker-thread hops. Nothing
+may hold a pooled connection (or SQLite's write lock) across those hops, or requests that
+wait for a thread would starve requests that wait for a connection. So each dependency that
+reads the database opens and closes its own short session, and endpoints open theirs with
+``with sessions() as db:`` inside their own thread.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop.server.clock import Clock, as_utc
@@ -18,25 +24,26 @@ from pos_desktop.server.models import Employee, EmployeeSession, Register, Store
 from pos_desktop.server.security import digest
 
 
-def get_db(request: Request) -> Iterator[Session]:
+async def get_sessions(request: Request) -> sessionmaker[Session]:
     factory: sessionmaker[Session] = request.app.state.session_factory
-    with factory() as db:
-        yield db
+    return factory
 
 
-def get_clock(request: Request) -> Clock:
+async def get_clock(request: Request) -> Clock:
     clock: Clock = request.app.state.clock
     return clock
 
 
-def get_config(request: Request) -> ServerConfig:
+async def get_config(request: Request) -> ServerConfig:
     config: ServerConfig = request.app.state.config
     return config
 
 
-DbDep = Annotated[Session, Depends(get_db)]
+SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 ConfigDep = Annotated[ServerConfig, Depends(get_config)]
+RegisterToken = Annotated[str | None, Header(alias="X-Register-Token", max_length=256)]
+Authorization = Annotated[str | None, Header(max_length=512)]
 
 
 def store_info(store: Store) -> StoreInfo:
@@ -48,17 +55,22 @@ def store_info(store: Store) -> StoreInfo:
     )
 
 
-def current_register(
-    db: DbDep,
-    x_register_token: Annotated[str | None, Header(max_length=256)] = None,
-) -> RegisterCaller:
-    if not x_register_token:
+def _register_query(token: str | None) -> Select[Register, Store]:
+    if not token:
         raise unauthorized("This register sent no token (X-Register-Token).")
-    row = db.execute(
+    return (
         select(Register, Store)
         .join(Store, Store.id == Register.store_id)
-        .where(Register.token_hash == digest(x_register_token), Register.revoked_at.is_(None))
-    ).first()
+        .where(Register.token_hash == digest(token), Register.revoked_at.is_(None))
+    )
+
+
+def current_register(
+    sessions: SessionsDep, x_register_token: RegisterToken = None
+) -> RegisterCaller:
+    query = _register_query(x_register_token)
+    with sessions() as db:
+        row = db.execute(query).first()
     if row is None:
         raise unauthorized()
     register, store = row
@@ -68,36 +80,41 @@ def current_register(
 RegisterDep = Annotated[RegisterCaller, Depends(current_register)]
 
 
-def _bearer(authorization: str | None) -> str | None:
-    if authorization is None:
-        return None
-    scheme, _, token = authorization.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+def _bearer(authorization: str | None) -> str:
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise unauthorized("Log in with your PIN first.")
+    return token.strip()
 
 
 def current_employee(
-    db: DbDep,
-    register: RegisterDep,
+    sessions: SessionsDep,
     clock: ClockDep,
-    authorization: Annotated[str | None, Header(max_length=512)] = None,
+    x_register_token: RegisterToken = None,
+    authorization: Authorization = None,
 ) -> EmployeeCaller:
+    """The register and the employee logged in on it, found in one query."""
+    query = _register_query(x_register_token)
     token = _bearer(authorization)
-    if token is None:
-        raise unauthorized("Log in with your PIN first.")
-    row = db.execute(
-        select(EmployeeSession.expires_at, Employee)
-        .join(Employee, Employee.id == EmployeeSession.employee_id)
-        .where(
-            EmployeeSession.token_hash == digest(token),
-            EmployeeSession.register_id == register.register_id,
-        )
-    ).first()
+    with sessions() as db:
+        row = db.execute(
+            query.add_columns(EmployeeSession.expires_at, Employee)
+            .outerjoin(
+                EmployeeSession,
+                (EmployeeSession.register_id == Register.id)
+                & (EmployeeSession.token_hash == digest(token)),
+            )
+            .outerjoin(Employee, Employee.id == EmployeeSession.employee_id)
+        ).first()
     if row is None:
+        raise unauthorized()
+    register, store, expires_at, employee = row
+    if employee is None:
         raise unauthorized("Your session is not valid. Log in with your PIN again.")
-    expires_at, employee = row
     if _expired(expires_at, clock.now()) or not employee.active:
         raise unauthorized("Your session has expired. Log in with your PIN again.")
-    return EmployeeCaller(register, employee.id, employee.name, employee.role)
+    caller = RegisterCaller(register.id, register.name, store_info(store))
+    return EmployeeCaller(caller, employee.id, employee.name, employee.role)
 
 
 def _expired(expires_at: datetime, now: datetime) -> bool:
@@ -107,7 +124,7 @@ def _expired(expires_at: datetime, now: datetime) -> bool:
 EmployeeDep = Annotated[EmployeeCaller, Depends(current_employee)]
 
 
-def current_manager(employee: EmployeeDep) -> EmployeeCaller:
+async def current_manager(employee: EmployeeDep) -> EmployeeCaller:
     if not employee.is_manager:
         raise forbidden()
     return employee

@@ -17,6 +17,15 @@ from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register
 
 
+def role_of(value: str) -> c.Role:
+    """The role column as the contract's literal; the CHECK constraint allows only these two."""
+    if value == "manager":
+        return "manager"
+    if value == "cashier":
+        return "cashier"
+    raise ValueError(f"unknown role {value!r}")
+
+
 def money(minor: int, currency: str) -> c.MoneyOut:
     return c.MoneyOut(amount=minor, currency=currency)
 

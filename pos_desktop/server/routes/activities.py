@@ -7,7 +7,7 @@ from fastapi.responses import Response
 
 from pos_desktop import contracts as c
 from pos_desktop.server import ledger, views
-from pos_desktop.server.deps import ClockDep, DbDep, EmployeeDep
+from pos_desktop.server.deps import ClockDep, EmployeeDep, SessionsDep
 from pos_desktop.server.idempotency import IdempotencyKey, fingerprint, run_once
 
 router = APIRouter(prefix="/activities", tags=["activities"])
@@ -22,22 +22,23 @@ def reverse(
     activity_id: uuid.UUID,
     request: Request,
     employee: EmployeeDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
     """Undo a redemption of a ticket that was not completed; the card gets its money back."""
-    now = clock.now()
+    with sessions() as db:
+        now = clock.now()
 
-    def operation() -> c.ActivityOut:
-        activity, card = ledger.reverse(db, employee, activity_id, idempotency_key, now)
-        return views.activity_by(activity, card.currency, employee)
+        def operation() -> c.ActivityOut:
+            activity, card = ledger.reverse(db, employee, activity_id, idempotency_key, now)
+            return views.activity_by(activity, card.currency, employee)
 
-    return run_once(
-        db,
-        register_id=employee.register.register_id,
-        key=idempotency_key,
-        request_hash=fingerprint("POST", request.url.path, None),
-        now=now,
-        operation=operation,
-    )
+        return run_once(
+            db,
+            register_id=employee.register.register_id,
+            key=idempotency_key,
+            request_hash=fingerprint("POST", request.url.path, None),
+            now=now,
+            operation=operation,
+        )

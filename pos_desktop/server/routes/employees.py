@@ -4,7 +4,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from pos_desktop import contracts as c
-from pos_desktop.server.deps import ClockDep, DbDep, ManagerDep
+from pos_desktop.server.deps import ClockDep, ManagerDep, SessionsDep
 from pos_desktop.server.models import Store
 from pos_desktop.server.provisioning import create_employee
 
@@ -13,9 +13,10 @@ router = APIRouter(prefix="/employees", tags=["employees"])
 
 @router.post("", response_model=c.EmployeeOut, status_code=201)
 def add_employee(
-    body: c.CreateEmployeeRequest, manager: ManagerDep, db: DbDep, clock: ClockDep
+    body: c.CreateEmployeeRequest, manager: ManagerDep, sessions: SessionsDep, clock: ClockDep
 ) -> c.EmployeeOut:
-    store = db.execute(select(Store).where(Store.id == manager.store.id)).scalar_one()
-    employee = create_employee(db, store, body.name, body.role, body.pin, clock.now())
-    db.commit()
-    return c.EmployeeOut(id=employee.id, name=employee.name, role=body.role)
+    with sessions() as db:
+        store = db.execute(select(Store).where(Store.id == manager.store.id)).scalar_one()
+        employee = create_employee(db, store, body.name, body.role, body.pin, clock.now())
+        db.commit()
+        return c.EmployeeOut(id=employee.id, name=employee.name, role=body.role)

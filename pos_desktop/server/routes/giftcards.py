@@ -6,11 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.server import ledger, views
-from pos_desktop.server.deps import ClockDep, ConfigDep, DbDep, EmployeeDep, ManagerDep
+from pos_desktop.server.clock import Clock
+from pos_desktop.server.context import EmployeeCaller
+from pos_desktop.server.deps import ClockDep, ConfigDep, EmployeeDep, ManagerDep, SessionsDep
 from pos_desktop.server.errors import card_not_found
 from pos_desktop.server.idempotency import IdempotencyKey, fingerprint, run_once
 from pos_desktop.server.models import GiftCard
@@ -26,56 +29,59 @@ _ERRORS: dict[int | str, dict[str, object]] = {
 @router.get("", response_model=c.CardList, responses=_ERRORS)
 def search_by_recipient(
     employee: EmployeeDep,
-    db: DbDep,
-    recipient_email: Annotated[str, Query(min_length=1, max_length=254)],
+    sessions: SessionsDep,
+    recipient_email: Annotated[str, Query(min_length=1, max_length=254, pattern=r"^[^\x00]+$")],
 ) -> c.CardList:
-    cards = (
-        db.execute(
-            select(GiftCard)
-            .where(GiftCard.recipient_email == recipient_email.strip().lower())
-            .order_by(GiftCard.created_at.desc())
-            .limit(100)
+    with sessions() as db:
+        cards = (
+            db.execute(
+                select(GiftCard)
+                .where(GiftCard.recipient_email == recipient_email.strip().lower())
+                .order_by(GiftCard.created_at.desc())
+                .limit(100)
+            )
+            .scalars()
+            .all()
         )
-        .scalars()
-        .all()
-    )
-    return views.card_list(db, cards)
+        return views.card_list(db, cards)
 
 
 @router.get("/lookup", response_model=c.CardOut, responses=_ERRORS)
 def lookup_by_number(
     employee: EmployeeDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     config: ConfigDep,
     number: Annotated[str, Query(min_length=1, max_length=64)],
 ) -> c.CardOut:
-    register_id = employee.register.register_id
-    now = clock.now()
-    ensure_allowed(
-        db,
-        register_id,
-        Attempt.UNKNOWN_CARD,
-        now=now,
-        limit=config.unknown_card_limit,
-        window_seconds=config.rate_window_seconds,
-    )
-    card = db.execute(
-        select(GiftCard).where(GiftCard.number == validate_card_number(number))
-    ).scalar()
-    if card is None:
-        record_failure(db, register_id, Attempt.UNKNOWN_CARD, now=now)
-        db.commit()
-        raise card_not_found()
-    return views.card_out(db, card)
+    with sessions() as db:
+        register_id = employee.register.register_id
+        now = clock.now()
+        ensure_allowed(
+            db,
+            register_id,
+            Attempt.UNKNOWN_CARD,
+            now=now,
+            limit=config.unknown_card_limit,
+            window_seconds=config.rate_window_seconds,
+        )
+        card = db.execute(
+            select(GiftCard).where(GiftCard.number == validate_card_number(number))
+        ).scalar()
+        if card is None:
+            record_failure(db, register_id, Attempt.UNKNOWN_CARD, now=now)
+            db.commit()
+            raise card_not_found()
+        return views.card_out(db, card)
 
 
 @router.get("/{card_id}", response_model=c.CardDetail, responses=_ERRORS)
-def card_detail(card_id: uuid.UUID, employee: EmployeeDep, db: DbDep) -> c.CardDetail:
-    card = db.get(GiftCard, card_id)
-    if card is None:
-        raise card_not_found()
-    return views.card_detail(db, card)
+def card_detail(card_id: uuid.UUID, employee: EmployeeDep, sessions: SessionsDep) -> c.CardDetail:
+    with sessions() as db:
+        card = db.get(GiftCard, card_id)
+        if card is None:
+            raise card_not_found()
+        return views.card_detail(db, card)
 
 
 @router.post("", response_model=c.IssuedCard, status_code=201, responses=_ERRORS)
@@ -83,51 +89,53 @@ def issue(
     body: c.IssueCardRequest,
     request: Request,
     employee: EmployeeDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
-    now = clock.now()
-    amount = ledger.to_money(body.amount.amount, body.amount.currency, employee.store)
-    new = ledger.NewCard(
-        amount=amount,
-        buyer_email=body.buyer_email,
-        recipient_email=body.recipient_email,
-        recipient_name=body.recipient_name,
-        message=body.message,
-        deliver_at=body.deliver_at,
-    )
-    return run_once(
-        db,
-        register_id=employee.register.register_id,
-        key=idempotency_key,
-        request_hash=fingerprint("POST", request.url.path, body),
-        now=now,
-        operation=lambda: views.issued_card(
-            ledger.issue_card(db, employee, employee.store, new, now, idempotency_key)
-        ),
-        status_code=201,
-    )
+    with sessions() as db:
+        now = clock.now()
+        amount = ledger.to_money(body.amount.amount, body.amount.currency, employee.store)
+        new = ledger.NewCard(
+            amount=amount,
+            buyer_email=body.buyer_email,
+            recipient_email=body.recipient_email,
+            recipient_name=body.recipient_name,
+            message=body.message,
+            deliver_at=body.deliver_at,
+        )
+        return run_once(
+            db,
+            register_id=employee.register.register_id,
+            key=idempotency_key,
+            request_hash=fingerprint("POST", request.url.path, body),
+            now=now,
+            operation=lambda: views.issued_card(
+                ledger.issue_card(db, employee, employee.store, new, now, idempotency_key)
+            ),
+            status_code=201,
+        )
 
 
 def _card_action(
     request: Request,
-    employee: EmployeeDep,
-    db: DbDep,
-    clock: ClockDep,
+    employee: EmployeeCaller,
+    sessions: sessionmaker[Session],
+    clock: Clock,
     key: str,
     action: ledger.CardAction,
 ) -> Response:
     """Run a state change of one card under its idempotency key and answer with the card."""
-    now = clock.now()
-    return run_once(
-        db,
-        register_id=employee.register.register_id,
-        key=key,
-        request_hash=fingerprint("POST", request.url.path, None),
-        now=now,
-        operation=lambda: views.card_out(db, action(db, employee, now)),
-    )
+    with sessions() as db:
+        now = clock.now()
+        return run_once(
+            db,
+            register_id=employee.register.register_id,
+            key=key,
+            request_hash=fingerprint("POST", request.url.path, None),
+            now=now,
+            operation=lambda: views.card_out(db, action(db, employee, now)),
+        )
 
 
 @router.post("/{card_id}/send", response_model=c.CardOut, responses=_ERRORS)
@@ -135,14 +143,14 @@ def send(
     card_id: uuid.UUID,
     request: Request,
     employee: EmployeeDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
     return _card_action(
         request,
         employee,
-        db,
+        sessions,
         clock,
         idempotency_key,
         lambda s, e, now: ledger.send_card(s, e, e.store, card_id, now),
@@ -154,14 +162,14 @@ def block(
     card_id: uuid.UUID,
     request: Request,
     manager: ManagerDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
     return _card_action(
         request,
         manager,
-        db,
+        sessions,
         clock,
         idempotency_key,
         lambda s, e, now: ledger.set_blocked(s, e, card_id, True, now),
@@ -173,14 +181,14 @@ def unblock(
     card_id: uuid.UUID,
     request: Request,
     manager: ManagerDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
     return _card_action(
         request,
         manager,
-        db,
+        sessions,
         clock,
         idempotency_key,
         lambda s, e, now: ledger.set_blocked(s, e, card_id, False, now),
@@ -192,14 +200,14 @@ def void(
     card_id: uuid.UUID,
     request: Request,
     manager: ManagerDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
     return _card_action(
         request,
         manager,
-        db,
+        sessions,
         clock,
         idempotency_key,
         lambda s, e, now: ledger.void_card(s, e, card_id, now),
@@ -212,35 +220,36 @@ def redeem(
     body: c.RedeemRequest,
     request: Request,
     employee: EmployeeDep,
-    db: DbDep,
+    sessions: SessionsDep,
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
-    store = employee.store
-    amount = ledger.to_money(body.amount.amount, body.amount.currency, store)
-    tip = (
-        ledger.to_money(body.tip.amount, body.tip.currency, store, allow_zero=True)
-        if body.tip
-        else store.money(0)
-    )
-    now = clock.now()
-
-    def operation() -> c.RedemptionOut:
-        done = ledger.redeem(
-            db, employee, card_id, amount, tip, body.ticket_id, idempotency_key, now
+    with sessions() as db:
+        store = employee.store
+        amount = ledger.to_money(body.amount.amount, body.amount.currency, store)
+        tip = (
+            ledger.to_money(body.tip.amount, body.tip.currency, store, allow_zero=True)
+            if body.tip
+            else store.money(0)
         )
-        return c.RedemptionOut(
-            activity=views.activity_by(done.activity, store.currency, employee),
-            redeemed=views.money(done.plan.redeemed.minor, store.currency),
-            tip_covered=views.money(done.plan.tip_covered.minor, store.currency),
-            balance_after=views.money(done.plan.balance_after.minor, store.currency),
-        )
+        now = clock.now()
 
-    return run_once(
-        db,
-        register_id=employee.register.register_id,
-        key=idempotency_key,
-        request_hash=fingerprint("POST", request.url.path, body),
-        now=now,
-        operation=operation,
-    )
+        def operation() -> c.RedemptionOut:
+            done = ledger.redeem(
+                db, employee, card_id, amount, tip, body.ticket_id, idempotency_key, now
+            )
+            return c.RedemptionOut(
+                activity=views.activity_by(done.activity, store.currency, employee),
+                redeemed=views.money(done.plan.redeemed.minor, store.currency),
+                tip_covered=views.money(done.plan.tip_covered.minor, store.currency),
+                balance_after=views.money(done.plan.balance_after.minor, store.currency),
+            )
+
+        return run_once(
+            db,
+            register_id=employee.register.register_id,
+            key=idempotency_key,
+            request_hash=fingerprint("POST", request.url.path, body),
+            now=now,
+            operation=operation,
+        )

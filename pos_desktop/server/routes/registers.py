@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from pos_desktop import contracts as c
 from pos_desktop.server.clock import as_utc
-from pos_desktop.server.deps import ClockDep, ConfigDep, DbDep, ManagerDep
+from pos_desktop.server.deps import ClockDep, ConfigDep, ManagerDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import EnrollCode
 from pos_desktop.server.provisioning import create_enroll_code, enroll_register
@@ -17,28 +17,30 @@ router = APIRouter(prefix="/registers", tags=["registers"])
 
 
 @router.post("/enroll", response_model=c.EnrollResponse)
-def enroll(body: c.EnrollRequest, db: DbDep, clock: ClockDep) -> c.EnrollResponse:
-    now = clock.now()
-    code = db.execute(
-        select(EnrollCode)
-        .where(EnrollCode.code_hash == digest(normalize_enroll_code(body.code)))
-        .with_for_update()
-    ).scalar()
-    if code is None or code.used_at is not None or as_utc(code.expires_at) <= now:
-        raise ApiError(
-            401, "invalid_enroll_code", "This enrollment code is not valid, used or expired."
-        )
-    register_id, token = enroll_register(db, code, body.name, now)
-    db.commit()
-    return c.EnrollResponse(register_id=register_id, token=token)
+def enroll(body: c.EnrollRequest, sessions: SessionsDep, clock: ClockDep) -> c.EnrollResponse:
+    with sessions() as db:
+        now = clock.now()
+        code = db.execute(
+            select(EnrollCode)
+            .where(EnrollCode.code_hash == digest(normalize_enroll_code(body.code)))
+            .with_for_update()
+        ).scalar()
+        if code is None or code.used_at is not None or as_utc(code.expires_at) <= now:
+            raise ApiError(
+                401, "invalid_enroll_code", "This enrollment code is not valid, used or expired."
+            )
+        register_id, token = enroll_register(db, code, body.name, now)
+        db.commit()
+        return c.EnrollResponse(register_id=register_id, token=token)
 
 
 @router.post("/enroll-codes", response_model=c.EnrollCodeResponse)
 def new_enroll_code(
-    manager: ManagerDep, db: DbDep, clock: ClockDep, config: ConfigDep
+    manager: ManagerDep, sessions: SessionsDep, clock: ClockDep, config: ConfigDep
 ) -> c.EnrollCodeResponse:
-    now = clock.now()
-    ttl = timedelta(seconds=config.enroll_code_ttl_seconds)
-    code, row = create_enroll_code(db, manager.store.id, manager.employee_id, now, ttl)
-    db.commit()
-    return c.EnrollCodeResponse(code=code, expires_at=row.expires_at)
+    with sessions() as db:
+        now = clock.now()
+        ttl = timedelta(seconds=config.enroll_code_ttl_seconds)
+        code, row = create_enroll_code(db, manager.store.id, manager.employee_id, now, ttl)
+        db.commit()
+        return c.EnrollCodeResponse(code=code, expires_at=row.expires_at)

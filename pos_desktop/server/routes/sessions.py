@@ -7,55 +7,63 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from pos_desktop import contracts as c
-from pos_desktop.server.deps import ClockDep, ConfigDep, DbDep, RegisterDep
+from pos_desktop.server.deps import ClockDep, ConfigDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, EmployeeSession, Store
 from pos_desktop.server.ratelimit import Attempt, ensure_allowed, record_failure
 from pos_desktop.server.security import digest, new_token, pin_lookup, verify_pin
+from pos_desktop.server.views import role_of
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
 @router.post("", response_model=c.SessionResponse)
 def open_session(
-    body: c.SessionRequest, register: RegisterDep, db: DbDep, clock: ClockDep, config: ConfigDep
+    body: c.SessionRequest,
+    register: RegisterDep,
+    sessions: SessionsDep,
+    clock: ClockDep,
+    config: ConfigDep,
 ) -> c.SessionResponse:
-    now = clock.now()
-    ensure_allowed(
-        db,
-        register.register_id,
-        Attempt.WRONG_PIN,
-        now=now,
-        limit=config.wrong_pin_limit,
-        window_seconds=config.rate_window_seconds,
-    )
-    pepper = db.execute(select(Store.pin_pepper).where(Store.id == register.store.id)).scalar_one()
-    employee = db.execute(
-        select(Employee).where(
-            Employee.store_id == register.store.id,
-            Employee.pin_lookup == pin_lookup(pepper, body.pin),
-            Employee.active.is_(True),
+    with sessions() as db:
+        now = clock.now()
+        ensure_allowed(
+            db,
+            register.register_id,
+            Attempt.WRONG_PIN,
+            now=now,
+            limit=config.wrong_pin_limit,
+            window_seconds=config.rate_window_seconds,
         )
-    ).scalar()
-    if employee is None or not verify_pin(employee.pin_hash, body.pin):
-        record_failure(db, register.register_id, Attempt.WRONG_PIN, now=now)
+        pepper = db.execute(
+            select(Store.pin_pepper).where(Store.id == register.store.id)
+        ).scalar_one()
+        employee = db.execute(
+            select(Employee).where(
+                Employee.store_id == register.store.id,
+                Employee.pin_lookup == pin_lookup(pepper, body.pin),
+                Employee.active.is_(True),
+            )
+        ).scalar()
+        if employee is None or not verify_pin(employee.pin_hash, body.pin):
+            record_failure(db, register.register_id, Attempt.WRONG_PIN, now=now)
+            db.commit()
+            raise ApiError(401, "wrong_pin", "Wrong PIN. Try again.")
+        token = new_token()
+        expires_at = now + timedelta(seconds=config.session_ttl_seconds)
+        db.add(
+            EmployeeSession(
+                id=uuid.uuid4(),
+                token_hash=digest(token),
+                employee_id=employee.id,
+                register_id=register.register_id,
+                created_at=now,
+                expires_at=expires_at,
+            )
+        )
         db.commit()
-        raise ApiError(401, "wrong_pin", "Wrong PIN. Try again.")
-    token = new_token()
-    expires_at = now + timedelta(seconds=config.session_ttl_seconds)
-    db.add(
-        EmployeeSession(
-            id=uuid.uuid4(),
-            token_hash=digest(token),
-            employee_id=employee.id,
-            register_id=register.register_id,
-            created_at=now,
+        return c.SessionResponse(
+            token=token,
+            employee=c.EmployeeOut(id=employee.id, name=employee.name, role=role_of(employee.role)),
             expires_at=expires_at,
         )
-    )
-    db.commit()
-    return c.SessionResponse(
-        token=token,
-        employee=c.EmployeeOut(id=employee.id, name=employee.name, role=employee.role),  # type: ignore[arg-type]
-        expires_at=expires_at,
-    )

@@ -9,41 +9,44 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from pos_desktop import contracts as c
-from pos_desktop.server.deps import ClockDep, DbDep, RegisterDep
+from pos_desktop.server.deps import ClockDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, Product, Store, SyncCounter, SyncedTicket
-from pos_desktop.server.views import money
+from pos_desktop.server.views import money, role_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
 
 @router.post("/push", response_model=c.PushResponse)
-def push(body: c.PushRequest, register: RegisterDep, db: DbDep, clock: ClockDep) -> c.PushResponse:
+def push(
+    body: c.PushRequest, register: RegisterDep, sessions: SessionsDep, clock: ClockDep
+) -> c.PushResponse:
     """Keep each ticket once, whatever the number of times a register pushes it."""
-    now = clock.now()
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
-    accepted: list[uuid.UUID] = []
-    duplicates: list[uuid.UUID] = []
-    for ticket in body.tickets:
-        row = db.execute(
-            insert(SyncedTicket)
-            .values(
-                id=ticket.id,
-                register_id=register.register_id,
-                employee_id=ticket.employee_id,
-                status=ticket.status,
-                total=ticket.total.amount,
-                currency=ticket.total.currency or register.store.currency,
-                completed_at=ticket.completed_at,
-                body=ticket.model_dump_json(),
-                received_at=now,
-            )
-            .on_conflict_do_nothing()
-            .returning(SyncedTicket.id)
-        ).first()
-        (accepted if row is not None else duplicates).append(ticket.id)
-    db.commit()
-    return c.PushResponse(accepted=accepted, duplicates=duplicates)
+    with sessions() as db:
+        now = clock.now()
+        insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+        accepted: list[uuid.UUID] = []
+        duplicates: list[uuid.UUID] = []
+        for ticket in body.tickets:
+            row = db.execute(
+                insert(SyncedTicket)
+                .values(
+                    id=ticket.id,
+                    register_id=register.register_id,
+                    employee_id=ticket.employee_id,
+                    status=ticket.status,
+                    total=ticket.total.amount,
+                    currency=ticket.total.currency or register.store.currency,
+                    completed_at=ticket.completed_at,
+                    body=ticket.model_dump_json(),
+                    received_at=now,
+                )
+                .on_conflict_do_nothing()
+                .returning(SyncedTicket.id)
+            ).first()
+            (accepted if row is not None else duplicates).append(ticket.id)
+        db.commit()
+        return c.PushResponse(accepted=accepted, duplicates=duplicates)
 
 
 def _parse_cursor(cursor: str | None) -> int:
@@ -57,65 +60,68 @@ def _parse_cursor(cursor: str | None) -> int:
 @router.get("/pull", response_model=c.PullResponse)
 def pull(
     register: RegisterDep,
-    db: DbDep,
+    sessions: SessionsDep,
     cursor: Annotated[str | None, Query(max_length=32)] = None,
 ) -> c.PullResponse:
     """Products, employees and settings changed since ``cursor``; the answer's cursor is next."""
-    since = _parse_cursor(cursor)
-    # Read the counter first: every version at or below it belongs to a committed change.
-    upto = int(db.execute(select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one())
-    store_id = register.store.id
-    currency = register.store.currency
-    window = (since, upto)
-    products = db.execute(
-        select(Product)
-        .where(
-            Product.store_id == store_id,
-            Product.sync_version > window[0],
-            Product.sync_version <= window[1],
-        )
-        .order_by(Product.sync_version)
-    ).scalars()
-    employees = db.execute(
-        select(Employee)
-        .where(
-            Employee.store_id == store_id,
-            Employee.sync_version > window[0],
-            Employee.sync_version <= window[1],
-        )
-        .order_by(Employee.sync_version)
-    ).scalars()
-    store = db.execute(select(Store).where(Store.id == store_id)).scalar_one()
-    settings = None
-    if since < store.sync_version <= upto:
-        settings = c.StoreSettings(
-            store_id=store.id,
-            store_name=store.name,
-            currency=store.currency,
-            locale=store.locale,
-            timezone=store.timezone,
-            prices_include_tax=store.prices_include_tax,
-            idle_lock_seconds=store.idle_lock_seconds,
-            max_card_amount=money(store.max_card_amount, store.currency),
-            tenders=[name for name in store.tenders.splitlines() if name],
-        )
-    return c.PullResponse(
-        products=[
-            c.ProductOut(
-                id=p.id,
-                name=p.name,
-                category=p.category,
-                price=money(p.price, currency),
-                tax_rate_bp=p.tax_rate_bp,
-                barcode=p.barcode,
-                active=p.active,
+    with sessions() as db:
+        since = _parse_cursor(cursor)
+        # Read the counter first: every version at or below it belongs to a committed change.
+        upto = int(db.execute(select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one())
+        store_id = register.store.id
+        currency = register.store.currency
+        window = (since, upto)
+        products = db.execute(
+            select(Product)
+            .where(
+                Product.store_id == store_id,
+                Product.sync_version > window[0],
+                Product.sync_version <= window[1],
             )
-            for p in products
-        ],
-        employees=[
-            c.SyncEmployee(id=e.id, name=e.name, role=e.role, pin_hash=e.pin_hash, active=e.active)  # type: ignore[arg-type]
-            for e in employees
-        ],
-        settings=settings,
-        cursor=str(max(since, upto)),
-    )
+            .order_by(Product.sync_version)
+        ).scalars()
+        employees = db.execute(
+            select(Employee)
+            .where(
+                Employee.store_id == store_id,
+                Employee.sync_version > window[0],
+                Employee.sync_version <= window[1],
+            )
+            .order_by(Employee.sync_version)
+        ).scalars()
+        store = db.execute(select(Store).where(Store.id == store_id)).scalar_one()
+        settings = None
+        if since < store.sync_version <= upto:
+            settings = c.StoreSettings(
+                store_id=store.id,
+                store_name=store.name,
+                currency=store.currency,
+                locale=store.locale,
+                timezone=store.timezone,
+                prices_include_tax=store.prices_include_tax,
+                idle_lock_seconds=store.idle_lock_seconds,
+                max_card_amount=money(store.max_card_amount, store.currency),
+                tenders=[name for name in store.tenders.splitlines() if name],
+            )
+        return c.PullResponse(
+            products=[
+                c.ProductOut(
+                    id=p.id,
+                    name=p.name,
+                    category=p.category,
+                    price=money(p.price, currency),
+                    tax_rate_bp=p.tax_rate_bp,
+                    barcode=p.barcode,
+                    active=p.active,
+                )
+                for p in products
+            ],
+            employees=[
+                c.SyncEmployee(
+                    id=e.id, name=e.name, role=role_of(e.role), pin_hash=e.pin_hash, active=e.active
+                )
+                for e in employees
+            ],
+            settings=settings,
+            cursor=str(max(since, upto)),
+        )
