@@ -37,6 +37,12 @@ class Wire(BaseModel):
         return value
 
 
+class Answer(Wire):
+    """A response: fields a newer server adds are ignored, so older registers keep working."""
+
+    model_config = ConfigDict(extra="ignore")
+
+
 CurrencyCode = Annotated[str, Field(pattern="^[A-Z]{3}$", description="ISO 4217, e.g. USD")]
 
 
@@ -45,7 +51,7 @@ class MoneyBody(Wire):
     currency: CurrencyCode | None = None
 
 
-class MoneyOut(Wire):
+class MoneyOut(Answer):
     amount: int
     currency: str
 
@@ -56,11 +62,11 @@ class ErrorDetail(BaseModel):
     message: str
 
 
-class ErrorBody(Wire):
+class ErrorBody(Answer):
     error: ErrorDetail
 
 
-class Health(Wire):
+class Health(Answer):
     status: Literal["ok"]
     database: str
 
@@ -70,12 +76,12 @@ class EnrollRequest(Wire):
     name: str = Field(min_length=1, max_length=80)
 
 
-class EnrollResponse(Wire):
+class EnrollResponse(Answer):
     register_id: uuid.UUID
     token: str
 
 
-class EnrollCodeResponse(Wire):
+class EnrollCodeResponse(Answer):
     code: str
     expires_at: AwareDatetime
 
@@ -84,7 +90,7 @@ class SessionRequest(Wire):
     pin: str = Field(min_length=1, max_length=32)
 
 
-class EmployeeRef(Wire):
+class EmployeeRef(Answer):
     id: uuid.UUID
     name: str
 
@@ -93,18 +99,18 @@ class EmployeeOut(EmployeeRef):
     role: Role
 
 
-class SessionResponse(Wire):
+class SessionResponse(Answer):
     token: str
     employee: EmployeeOut
     expires_at: AwareDatetime
 
 
-class RegisterRef(Wire):
+class RegisterRef(Answer):
     id: uuid.UUID
     name: str
 
 
-class CardOut(Wire):
+class CardOut(Answer):
     id: uuid.UUID
     number_masked: str
     last4: str
@@ -124,7 +130,7 @@ class IssuedCard(CardOut):
     number: str
 
 
-class ActivityOut(Wire):
+class ActivityOut(Answer):
     id: uuid.UUID
     kind: str
     amount: MoneyOut
@@ -141,7 +147,7 @@ class CardDetail(CardOut):
     activities: list[ActivityOut]
 
 
-class CardList(Wire):
+class CardList(Answer):
     items: list[CardOut]
 
 
@@ -160,7 +166,7 @@ class RedeemRequest(Wire):
     ticket_id: uuid.UUID | None = None
 
 
-class RedemptionOut(Wire):
+class RedemptionOut(Answer):
     activity: ActivityOut
     redeemed: MoneyOut
     tip_covered: MoneyOut
@@ -209,12 +215,12 @@ class PushRequest(Wire):
     tickets: list[Ticket] = Field(max_length=500)
 
 
-class PushResponse(Wire):
+class PushResponse(Answer):
     accepted: list[uuid.UUID]
     duplicates: list[uuid.UUID]
 
 
-class ProductOut(Wire):
+class ProductOut(Answer):
     id: uuid.UUID
     name: str
     category: str
@@ -224,7 +230,7 @@ class ProductOut(Wire):
     active: bool
 
 
-class SyncEmployee(Wire):
+class SyncEmployee(Answer):
     id: uuid.UUID
     name: str
     role: Role
@@ -232,7 +238,7 @@ class SyncEmployee(Wire):
     active: bool
 
 
-class StoreSettings(Wire):
+class StoreSettings(Answer):
     store_id: uuid.UUID
     store_name: str
     currency: str
@@ -244,7 +250,7 @@ class StoreSettings(Wire):
     tenders: list[str]
 
 
-class PullResponse(Wire):
+class PullResponse(Answer):
     products: list[ProductOut]
     employees: list[SyncEmployee]
     settings: StoreSettings | None

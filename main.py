@@ -1,0 +1,203 @@
+"""Composition root: settings, server (embedded or remote), register token, window.
+
+``build()`` wires everything and returns the window without entering the event loop, so
+tests and ``tools/screenshots.py`` drive the same application ``main()`` runs.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+
+from pos_desktop.config import Settings
+from pos_desktop.contracts import EnrollResponse
+from pos_desktop.services.register_services import RegisterServices
+from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.credentials import (
+    RegisterCredentials,
+    credentials_path,
+    load_credentials,
+    save_credentials,
+)
+from pos_desktop.sync.errors import ServerError, ServerUnreachable
+from ui.main_window import MainWindow
+
+if TYPE_CHECKING:
+    from pos_desktop.server.embedded import EmbeddedServer
+
+log = logging.getLogger("pos_desktop.main")
+
+
+class SetupError(Exception):
+    """The register cannot start; the message says what to do about it."""
+
+
+@dataclass
+class Backend:
+    """The server this register talks to, and how to let go of it on quit."""
+
+    client: ServerClient
+    demo: bool
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        while self._closers:
+            closer = self._closers.pop()
+            try:
+                closer()
+            except Exception:
+                log.exception("error while shutting down")
+
+
+def _embedded_backend(settings: Settings) -> Backend:
+    # Imported here: a register pointed at a chain server never loads the server's code.
+    from pos_desktop.server.embedded import EmbeddedServer
+
+    database_url = settings.embedded_database_url()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    server = EmbeddedServer(database_url)
+    server.start()
+    try:
+        token = _embedded_token(server, settings, database_url)
+    except BaseException:
+        server.stop()
+        raise
+    client = ServerClient(server.base_url, token)
+    backend = Backend(client=client, demo=True)
+    backend._closers += [server.stop, client.close]
+    return backend
+
+
+def _embedded_token(server: EmbeddedServer, settings: Settings, database_url: str) -> str:
+    # The token is only valid in the database that issued it, so the key is that database;
+    # the port changes on every start.
+    issuer = f"embedded:{database_url}"
+    path = credentials_path(settings.data_dir)
+    saved = load_credentials(path, issuer)
+    if saved is not None and _embedded_register_exists(server, saved):
+        log.info("reusing register %s", saved.register_id)
+        return saved.token
+    enrolled = server.enroll_local_register(settings.register_name)
+    _save(path, issuer, enrolled)
+    return enrolled.token
+
+
+def _embedded_register_exists(server: EmbeddedServer, saved: RegisterCredentials) -> bool:
+    """False when the database was deleted or replaced since the token was saved."""
+    with ServerClient(server.base_url, saved.token) as probe:
+        try:
+            probe.pull("0")
+        except ServerError as exc:
+            if exc.is_unauthorized:
+                log.warning(
+                    "saved register token is unknown to the embedded database; enrolling again"
+                )
+                return False
+            raise
+    return True
+
+
+def _remote_backend(settings: Settings, server_url: str) -> Backend:
+    path = credentials_path(settings.data_dir)
+    saved = load_credentials(path, server_url)
+    client = ServerClient(server_url, saved.token if saved else None)
+    if saved is None:
+        if not settings.enroll_code:
+            client.close()
+            raise SetupError(
+                f"This register is not enrolled with {server_url}. Ask a manager for an enroll "
+                "code (Back Office, or `pos-server enroll-code` on the server) and start the "
+                "register with POS_ENROLL_CODE set to it."
+            )
+        try:
+            enrolled = client.enroll(settings.enroll_code, settings.register_name)
+        except ServerUnreachable as exc:
+            client.close()
+            raise SetupError(
+                f"No connection to the server at {server_url}. Check the address and the network."
+            ) from exc
+        except ServerError as exc:
+            client.close()
+            raise SetupError(f"The server refused to enroll this register: {exc.message}") from exc
+        _save(path, server_url, enrolled)
+        log.info("enrolled as register %s", enrolled.register_id)
+    backend = Backend(client=client, demo=False)
+    backend._closers.append(client.close)
+    return backend
+
+
+def _save(path: Path, server: str, enrolled: EnrollResponse) -> None:
+    save_credentials(
+        path,
+        RegisterCredentials(server=server, register_id=enrolled.register_id, token=enrolled.token),
+    )
+
+
+def connect_backend(settings: Settings) -> Backend:
+    if settings.server_url:
+        return _remote_backend(settings, settings.server_url)
+    return _embedded_backend(settings)
+
+
+def build() -> QMainWindow:
+    """The wired main window (login showing); a QApplication must exist."""
+    settings = Settings()
+    backend = connect_backend(settings)
+    try:
+        window = MainWindow(
+            RegisterServices.over(backend.client), demo=backend.demo, on_close=backend.close
+        )
+    except BaseException:
+        backend.close()
+        raise
+    app = QCoreApplication.instance()
+    if app is not None:
+        # Quitting without closing the window (e.g. a session logout) still stops the server.
+        app.aboutToQuit.connect(window.close)
+    return window
+
+
+def quiet_request_logs() -> None:
+    """httpx logs every URL at INFO, and a card look-up's URL holds the full card number;
+    numbers are never written anywhere but the screen at the moment of entry."""
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+
+
+def main() -> int:
+    settings = Settings()
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    quiet_request_logs()
+    app = QApplication(sys.argv)
+    app.setApplicationName("POS Desktop")
+    try:
+        window = build()
+    except SetupError as exc:
+        log.error("%s", exc)
+        QMessageBox.critical(None, "POS Desktop cannot start", str(exc))
+        return 2
+    except Exception:
+        # E.g. the data folder is not writable or the embedded database is damaged: say so on
+        # screen (a register often has no terminal) and keep the details in the log.
+        log.exception("startup failed")
+        QMessageBox.critical(
+            None,
+            "POS Desktop cannot start",
+            "The register could not start. Call a manager; the log has the details.",
+        )
+        return 1
+    window.show()
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

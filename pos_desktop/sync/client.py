@@ -1,0 +1,229 @@
+"""Blocking HTTP client for the register <-> server contract (shared/API.md).
+
+Blocking on purpose: every call runs on a worker thread (the GUI never waits on it), and a
+plain synchronous client keeps the call sites and their tests simple. One ``ServerClient`` is
+shared by all workers of a register; httpx's connection pool is thread-safe.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import math
+import uuid
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from pos_desktop.contracts import (
+    CardDetail,
+    CardList,
+    CardOut,
+    EnrollCodeResponse,
+    EnrollRequest,
+    EnrollResponse,
+    ErrorBody,
+    Health,
+    PullResponse,
+    SessionRequest,
+    SessionResponse,
+)
+from pos_desktop.sync.errors import (
+    UNREADABLE_ANSWER_MESSAGE,
+    ServerError,
+    ServerUnreachable,
+    UnexpectedAnswer,
+)
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+DEFAULT_TIMEOUT_SECONDS = 10.0
+# A register on a LAN either connects at once or not at all; failing fast lets the cashier
+# switch to an offline tender instead of staring at a spinner for the full read timeout.
+CONNECT_TIMEOUT_SECONDS = 3.0
+
+M = TypeVar("M", bound=BaseModel)
+
+
+class _Empty(BaseModel):
+    """The ``{}`` body of POSTs that need no fields."""
+
+
+_EMPTY = _Empty()
+
+
+def api_root(base_url: str) -> str:
+    """Accept both ``http://host:port`` and ``http://host:port/api/v1`` as the server address."""
+    root = base_url.rstrip("/")
+    if not root.endswith(API_PREFIX):
+        root += API_PREFIX
+    return root
+
+
+def _retry_after_seconds(response: httpx.Response, details: dict[str, Any]) -> int | None:
+    raw: Any = response.headers.get("Retry-After", details.get("retry_after"))
+    if raw is None:
+        return None
+    text = str(raw).strip()
+    try:
+        return max(0, math.ceil(float(text)))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0, math.ceil((when - datetime.now(UTC)).total_seconds()))
+
+
+def error_from_response(response: httpx.Response) -> ServerError:
+    """Turn a 4xx/5xx into ``ServerError``, keeping the server's cashier-readable message."""
+    try:
+        body = ErrorBody.model_validate_json(response.content)
+    except ValidationError:
+        log.warning("server answered %s without an error body", response.status_code)
+        if response.status_code >= 500:
+            message = "The server had a problem. Nothing was changed; try again."
+        else:
+            message = f"The server refused the request (error {response.status_code})."
+        return ServerError(response.status_code, f"http_{response.status_code}", message)
+    details = {k: v for k, v in (body.error.model_extra or {}).items()}
+    return ServerError(
+        status=response.status_code,
+        code=body.error.code,
+        message=body.error.message,
+        retry_after=_retry_after_seconds(response, details),
+        details=details,
+    )
+
+
+class ServerClient:
+    """Typed calls to the server; keeps the register token and, after login, the session token."""
+
+    def __init__(
+        self,
+        base_url: str,
+        register_token: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        *,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.base_url = base_url
+        self.register_token = register_token
+        self._session_token: str | None = None
+        self._http = httpx.Client(
+            base_url=api_root(base_url),
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_SECONDS)),
+            transport=transport,
+            headers={"Accept": "application/json"},
+        )
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- session -----------------------------------------------------------------------------
+
+    @property
+    def has_session(self) -> bool:
+        return self._session_token is not None
+
+    def forget_session(self) -> None:
+        """Drop the employee's session token so nothing more is done on their behalf."""
+        self._session_token = None
+
+    # -- endpoints ---------------------------------------------------------------------------
+
+    def health(self) -> Health:
+        return self._call("GET", "/health", Health)
+
+    def enroll(self, code: str, name: str) -> EnrollResponse:
+        """Trade a one-time enroll code for this register's token, and use the token from now on."""
+        body = EnrollRequest(code=code, name=name)
+        enrolled = self._call("POST", "/registers/enroll", EnrollResponse, json=body)
+        self.register_token = enrolled.token
+        return enrolled
+
+    def create_enroll_code(self) -> EnrollCodeResponse:
+        """A one-time code another register enrolls with (manager session required)."""
+        return self._call("POST", "/registers/enroll-codes", EnrollCodeResponse, json=_EMPTY)
+
+    def open_session(self, pin: str) -> SessionResponse:
+        session = self._call("POST", "/sessions", SessionResponse, json=SessionRequest(pin=pin))
+        self._session_token = session.token
+        return session
+
+    def lookup_card(self, number: str) -> CardOut:
+        return self._call("GET", "/giftcards/lookup", CardOut, params={"number": number})
+
+    def search_cards(self, recipient_email: str) -> CardList:
+        return self._call(
+            "GET", "/giftcards", CardList, params={"recipient_email": recipient_email}
+        )
+
+    def get_card(self, card_id: uuid.UUID) -> CardDetail:
+        return self._call("GET", f"/giftcards/{card_id}", CardDetail)
+
+    def pull(self, cursor: str | None = None) -> PullResponse:
+        params = {"cursor": cursor} if cursor else None
+        return self._call("GET", "/sync/pull", PullResponse, params=params)
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        if self.register_token:
+            headers["X-Register-Token"] = self.register_token
+        if self._session_token:
+            headers["Authorization"] = f"Bearer {self._session_token}"
+        return headers
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        answer: type[M],
+        *,
+        json: BaseModel | None = None,
+        params: dict[str, str] | None = None,
+    ) -> M:
+        content = json.model_dump_json(exclude_none=True).encode() if json is not None else None
+        headers = self._headers()
+        if content is not None:
+            headers["Content-Type"] = "application/json"
+        try:
+            response = self._http.request(
+                method, path, content=content, params=params, headers=headers
+            )
+        except httpx.TransportError as exc:
+            # Connect refused, DNS, TLS, timeouts, a dropped connection: the cashier can do
+            # nothing about which one, so they all read the same; the log keeps the detail.
+            log.warning("%s %s: no answer from the server: %r", method, path, exc)
+            raise ServerUnreachable() from exc
+        if response.is_error:
+            raise error_from_response(response)
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            log.error("%s %s: answer does not match %s: %s", method, path, answer.__name__, exc)
+            raise UnexpectedAnswer(
+                response.status_code, "unexpected_answer", UNREADABLE_ANSWER_MESSAGE
+            ) from exc

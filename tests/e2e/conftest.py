@@ -1,0 +1,265 @@
+"""A real server for end-to-end tests: ``python -m pos_desktop.server serve`` in a subprocess.
+
+Each database kind (SQLite file, throwaway PostgreSQL database) is set up once for the module
+the way an operator would: the employee, the enrollment code and the cards come from the CLI;
+the register enrolls and the cashier logs in through the API. Each test then gets a server
+process of its own over that database and a card no other test touches.
+
+When a test fails, what the server wrote to stdout/stderr is added to its report.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fixtures.databases import create_postgres_database, drop_postgres_database
+
+ROOT = Path(__file__).resolve().parents[2]
+CASHIER_PIN = "1111"
+CARD_AMOUNT = 50_00
+# One fresh card per test of the module; raise it when a test is added.
+CARD_POOL_SIZE = 4
+STARTUP_TIMEOUT_SECONDS = 60.0
+CLI_TIMEOUT_SECONDS = 120.0
+
+SERVER_KEY = pytest.StashKey["LiveServer"]()
+
+
+def cli_environment() -> dict[str, str]:
+    """The test run's environment without POS_DATABASE_URL: every call names its database."""
+    return {name: value for name, value in os.environ.items() if name != "POS_DATABASE_URL"}
+
+
+def run_cli(database_url: str, command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run one CLI command on ``database_url``; fail the test with its output if it fails."""
+    argv = [sys.executable, "-m", "pos_desktop.server", command, "--database-url", database_url]
+    result = subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [*argv, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=cli_environment(),
+        timeout=CLI_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{command} {' '.join(args)}` exited with {result.returncode}\n"
+            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
+        )
+    return result
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass
+class LiveServer:
+    base_url: str
+    database_url: str
+    process: subprocess.Popen[bytes]
+    log_path: Path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+def _wait_until_healthy(server: LiveServer) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            pytest.fail(
+                f"the server exited with {server.process.returncode} before answering:\n"
+                f"{server.log()}"
+            )
+        try:
+            response = httpx.get(f"{server.base_url}/api/v1/health", timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.1)
+            continue
+        if response.status_code == 200:
+            return
+        time.sleep(0.1)
+    pytest.fail(
+        f"the server did not answer /health in {STARTUP_TIMEOUT_SECONDS:.0f} s:\n{server.log()}"
+    )
+
+
+@contextmanager
+def serve(database_url: str, log_path: Path) -> Iterator[LiveServer]:
+    """``serve`` on a free loopback port until the block ends; terminated, then killed if stuck."""
+    port = free_port()
+    argv = [sys.executable, "-m", "pos_desktop.server", "serve", "--database-url", database_url]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [*argv, "--host", "127.0.0.1", "--port", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=cli_environment(),
+        )
+    server = LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
+    try:
+        _wait_until_healthy(server)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            # Graceful shutdown waits for requests in flight; a wedged server gets killed.
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@dataclass
+class Provisioned:
+    """What the CLI set up in one database, and the register once it enrolled."""
+
+    database_url: str
+    enroll_code: str
+    unused_cards: list[str]
+    register_token: str | None = None
+    session_token: str | None = None
+
+
+@dataclass
+class Store:
+    """An enrolled register with a logged-in cashier on a live server."""
+
+    server: LiveServer
+    register_token: str
+    session_token: str
+
+    def headers(self, key: str | None = None) -> dict[str, str]:
+        headers = {
+            "X-Register-Token": self.register_token,
+            "Authorization": f"Bearer {self.session_token}",
+        }
+        if key is not None:
+            headers["Idempotency-Key"] = key
+        return headers
+
+    def post(self, path: str, body: Any, key: str) -> httpx.Response:
+        return httpx.post(
+            f"{self.server.base_url}/api/v1{path}", json=body, headers=self.headers(key), timeout=30
+        )
+
+    def card(self, card_id: str) -> dict[str, Any]:
+        response = httpx.get(
+            f"{self.server.base_url}/api/v1/giftcards/{card_id}", headers=self.headers(), timeout=30
+        )
+        assert response.status_code == 200, response.text
+        card: dict[str, Any] = response.json()
+        return card
+
+
+def _enroll_and_log_in(server: LiveServer, code: str) -> tuple[str, str]:
+    with httpx.Client(base_url=f"{server.base_url}/api/v1", timeout=30) as client:
+        enrolled = client.post("/registers/enroll", json={"code": code, "name": "E2E register"})
+        assert enrolled.status_code == 200, enrolled.text
+        token = enrolled.json()["token"]
+        session = client.post(
+            "/sessions", json={"pin": CASHIER_PIN}, headers={"X-Register-Token": token}
+        )
+        assert session.status_code == 200, session.text
+        return token, session.json()["token"]
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def server_database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty database for the module: a SQLite file or a throwaway PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('e2e-sqlite') / 'server.sqlite3'}"
+        return
+    url = create_postgres_database("pos_e2e")
+    yield url
+    drop_postgres_database(url)
+
+
+@pytest.fixture(scope="module")
+def provisioned(server_database_url: str) -> Provisioned:
+    """A migrated database with a cashier, an enrollment code and a pool of sent cards."""
+    # The first command migrates and makes the default store; the next two then run side by side.
+    run_cli(
+        server_database_url,
+        "create-employee",
+        *("--name", "Casey Cashier", "--role", "cashier", "--pin", CASHIER_PIN),
+    )
+    with ThreadPoolExecutor(2) as pool:
+        code_run = pool.submit(run_cli, server_database_url, "enroll-code")
+        cards_run = pool.submit(
+            run_cli,
+            server_database_url,
+            "issue-cards",
+            *("--count", str(CARD_POOL_SIZE), "--amount", str(CARD_AMOUNT)),
+        )
+        code = code_run.result().stdout.strip().splitlines()[-1]
+        card_ids = cards_run.result().stdout.split()
+    assert len(card_ids) == CARD_POOL_SIZE, card_ids
+    return Provisioned(server_database_url, code, card_ids)
+
+
+@pytest.fixture
+def store(
+    provisioned: Provisioned, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Store]:
+    """A server of its own for the test, over the module's database; the register enrolls once.
+
+    A fresh process per test keeps a server that one test wedged from failing the next; a
+    failing test's report shows the server's log.
+    """
+    with serve(provisioned.database_url, tmp_path / "server.log") as server:
+        request.node.stash[SERVER_KEY] = server
+        if provisioned.register_token is None or provisioned.session_token is None:
+            tokens = _enroll_and_log_in(server, provisioned.enroll_code)
+            provisioned.register_token, provisioned.session_token = tokens
+        yield Store(server, provisioned.register_token, provisioned.session_token)
+
+
+@pytest.fixture
+def fresh_card(provisioned: Provisioned) -> str:
+    """The id of a sent card holding 50.00 that no other test touches."""
+    if not provisioned.unused_cards:
+        pytest.fail("the module's card pool is used up: raise CARD_POOL_SIZE")
+    return provisioned.unused_cards.pop()
+
+
+LOG_SECTION_CHARS = 12_000
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    server = item.stash.get(SERVER_KEY, None)
+    if server is not None and report.failed:
+        log = server.log()
+        if len(log) > LOG_SECTION_CHARS:
+            half = LOG_SECTION_CHARS // 2
+            log = (
+                f"{log[:half]}\n[... {len(log) - LOG_SECTION_CHARS} characters ...]\n{log[-half:]}"
+            )
+        report.sections.append((f"server log ({server.database_url})", log))
+    return report

@@ -1,0 +1,126 @@
+"""Redemptions racing each other on a real uvicorn server, on SQLite and on PostgreSQL.
+
+The server owns money: however many registers (or retries of one register) hit a card at the
+same moment, the card never pays out more than it holds and a key never redeems twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections import Counter
+from typing import Any
+
+import httpx
+import pytest
+
+from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
+from pos_desktop.server.database import make_engine
+from tests.e2e.conftest import CARD_AMOUNT, Store
+from tests.fixtures.databases import assert_ledger_invariant
+
+pytestmark = pytest.mark.e2e
+
+ONE_DOLLAR = {"amount": {"amount": 1_00}, "tip": {"amount": 0}}
+TWO_DOLLARS = {"amount": {"amount": 2_00}, "tip": {"amount": 0}}
+
+# A server that works answers these bursts in a few seconds; one that wedges fails in this time.
+REQUEST_TIMEOUT_SECONDS = 40
+
+
+def post_all_at_once(
+    store: Store, path: str, body: dict[str, Any], keys: list[str]
+) -> list[httpx.Response | Exception]:
+    """POST ``body`` once per key, all requests in flight together, each on its own connection.
+
+    A request that gets no answer (a timeout, a dropped connection) comes back as its exception.
+    """
+
+    async def send() -> list[httpx.Response | Exception]:
+        limits = httpx.Limits(max_connections=len(keys), max_keepalive_connections=len(keys))
+        async with httpx.AsyncClient(
+            base_url=f"{store.server.base_url}/api/v1",
+            limits=limits,
+            timeout=REQUEST_TIMEOUT_SECONDS,
+        ) as client:
+            calls = (client.post(path, json=body, headers=store.headers(key)) for key in keys)
+            return list(await asyncio.gather(*calls, return_exceptions=True))
+
+    return asyncio.run(send())
+
+
+def outcome(answer: httpx.Response | Exception) -> int | str:
+    return answer.status_code if isinstance(answer, httpx.Response) else type(answer).__name__
+
+
+def answered(answers: list[httpx.Response | Exception]) -> list[httpx.Response]:
+    """The responses, once it is checked that every request got one."""
+    responses = [a for a in answers if isinstance(a, httpx.Response)]
+    assert len(responses) == len(answers), describe(answers)
+    return responses
+
+
+def describe(answers: list[httpx.Response | Exception]) -> str:
+    """Outcome counts and the first body per outcome, for assertion messages."""
+    first: dict[int | str, str] = {}
+    for answer in answers:
+        text = answer.text[:300] if isinstance(answer, httpx.Response) else repr(answer)
+        first.setdefault(outcome(answer), text)
+    return f"{dict(Counter(outcome(a) for a in answers))}; first of each: {first}"
+
+
+def redemptions(store: Store, card_id: str) -> int:
+    """How many redeem activities the card's history shows."""
+    return [a["kind"] for a in store.card(card_id)["activities"]].count("redeem")
+
+
+def test_redeem_concurrent_over_balance_pays_exactly_the_balance(
+    store: Store, fresh_card: str
+) -> None:
+    """200 simultaneous 1.00 redemptions on 50.00: 50 pay, 150 get the seed refusal, no 5xx."""
+    keys = [uuid.uuid4().hex for _ in range(200)]
+
+    answers = post_all_at_once(store, f"/giftcards/{fresh_card}/redeem", ONE_DOLLAR, keys)
+
+    responses = answered(answers)
+    assert not [r for r in responses if r.status_code >= 500], describe(answers)
+    assert Counter(r.status_code for r in responses) == {200: 50, 409: 150}, describe(answers)
+    refusals = [r.json() for r in responses if r.status_code == 409]
+    expected = {"code": "insufficient_balance", "message": INSUFFICIENT_BALANCE_MESSAGE}
+    assert all(body["error"] == expected for body in refusals), refusals[:3]
+    paid = sorted(r.json()["balance_after"]["amount"] for r in responses if r.status_code == 200)
+    assert paid == list(range(0, CARD_AMOUNT, 1_00)), "each payment saw the one before it"
+    assert store.card(fresh_card)["balance"]["amount"] == 0
+    engine = make_engine(store.server.database_url)
+    try:
+        assert_ledger_invariant(engine)
+    finally:
+        engine.dispose()
+
+
+def test_redeem_parallel_retries_of_one_key_redeem_once(store: Store, fresh_card: str) -> None:
+    """50 copies of one request (same key, same body) at once: one redemption, one answer."""
+    key = uuid.uuid4().hex
+
+    answers = post_all_at_once(store, f"/giftcards/{fresh_card}/redeem", ONE_DOLLAR, [key] * 50)
+
+    responses = answered(answers)
+    assert {r.status_code for r in responses} == {200}, describe(answers)
+    assert len({r.content for r in responses}) == 1, "every copy gets the first answer verbatim"
+    assert store.card(fresh_card)["balance"]["amount"] == CARD_AMOUNT - 1_00
+    assert redemptions(store, fresh_card) == 1
+
+
+def test_redeem_parallel_replays_with_other_body_are_refused(store: Store, fresh_card: str) -> None:
+    """Once a key has redeemed, parallel reuses with another body get 409 and move nothing."""
+    key = uuid.uuid4().hex
+    first = store.post(f"/giftcards/{fresh_card}/redeem", ONE_DOLLAR, key)
+    assert first.status_code == 200, first.text
+
+    answers = post_all_at_once(store, f"/giftcards/{fresh_card}/redeem", TWO_DOLLARS, [key] * 20)
+
+    responses = answered(answers)
+    assert {r.status_code for r in responses} == {409}, describe(answers)
+    assert {r.json()["error"]["code"] for r in responses} == {"idempotency_key_reused"}
+    assert store.card(fresh_card)["balance"]["amount"] == CARD_AMOUNT - 1_00
+    assert redemptions(store, fresh_card) == 1

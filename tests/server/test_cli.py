@@ -1,0 +1,260 @@
+"""``python -m pos_desktop.server``: the CLI an operator runs, as a subprocess on a SQLite file."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, func, inspect, select
+
+from pos_desktop.server.app import create_app
+from pos_desktop.server.database import make_engine
+from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
+from pos_desktop.server.models import Base, Employee, GiftCard, Product, Store
+
+ROOT = Path(__file__).resolve().parents[2]
+MISSING_URL = "error: give --database-url or set POS_DATABASE_URL"
+# 12 characters without 0/O, 1/I/L (pos_desktop.server.security).
+ENROLL_CODE = re.compile(r"[A-HJKMNP-Z2-9]{12}")
+
+
+def environment(**extra: str) -> dict[str, str]:
+    """This run's environment without POS_DATABASE_URL, plus ``extra``."""
+    env = {name: value for name, value in os.environ.items() if name != "POS_DATABASE_URL"}
+    return {**env, **extra}
+
+
+def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 (our own interpreter and module)
+        [sys.executable, "-m", "pos_desktop.server", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=environment() if env is None else env,
+        timeout=120,
+        check=False,
+    )
+
+
+def create_employee(url: str, name: str, role: str, pin: str) -> subprocess.CompletedProcess[str]:
+    return cli(
+        "create-employee", "--database-url", url, "--name", name, "--role", role, "--pin", pin
+    )
+
+
+def last_line(text: str) -> str:
+    return text.strip().splitlines()[-1]
+
+
+def count(url: str, model: type[Base]) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def serving(*args: str, env: dict[str, str], log: Path) -> Iterator[str]:
+    """``serve`` on a free loopback port; yields the base URL once /health answers."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    with log.open("wb") as out:
+        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "pos_desktop.server", "serve", *args, "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, f"serve exited early:\n{log.read_text()}"
+            assert time.monotonic() < deadline, f"serve never answered:\n{log.read_text()}"
+            try:
+                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture
+def db_file(tmp_path: Path) -> Path:
+    """Where the server's SQLite database goes; the file does not exist yet."""
+    return tmp_path / "server.sqlite3"
+
+
+@pytest.fixture
+def url(db_file: Path) -> str:
+    return f"sqlite:///{db_file}"
+
+
+def assert_migrated(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert {"alembic_version", *Base.metadata.tables} <= tables, sorted(tables)
+
+
+def test_cli_serve_migrates_a_new_database_before_answering(
+    db_file: Path, url: str, tmp_path: Path
+) -> None:
+    """``serve`` on a database that does not exist yet creates every table, then answers."""
+    assert not db_file.exists()
+
+    with serving("--database-url", url, env=environment(), log=tmp_path / "serve.log") as base:
+        health = httpx.get(f"{base}/api/v1/health", timeout=10)
+
+    assert health.json() == {"status": "ok", "database": "sqlite"}
+    assert_migrated(url)
+
+
+def test_cli_serve_takes_database_url_from_environment(url: str, tmp_path: Path) -> None:
+    """With no --database-url, ``serve`` uses POS_DATABASE_URL."""
+    env = environment(POS_DATABASE_URL=url)
+
+    with serving(env=env, log=tmp_path / "serve.log") as base:
+        health = httpx.get(f"{base}/api/v1/health", timeout=10)
+
+    assert health.status_code == 200
+    assert_migrated(url)
+
+
+def test_cli_create_employee_refuses_three_digit_pin(url: str) -> None:
+    """A PIN of 3 digits is refused with the PIN rule, exit code 2, and nobody is created."""
+    result = create_employee(url, "Casey", "cashier", "123")
+
+    assert result.returncode == 2
+    assert last_line(result.stderr) == "error: A PIN has 4 to 8 digits."
+    assert "Traceback" not in result.stderr
+    assert count(url, Employee) == 0
+
+
+def test_cli_create_employee_refuses_duplicate_pin(url: str) -> None:
+    """A second employee with a PIN already in use is refused, exit code 2."""
+    first = create_employee(url, "Casey", "cashier", "4321")
+    assert first.returncode == 0, first.stderr
+
+    again = create_employee(url, "Morgan", "manager", "4321")
+
+    assert again.returncode == 2
+    assert last_line(again.stderr) == "error: Another employee of this store has this PIN."
+    assert "Traceback" not in again.stderr
+    assert count(url, Employee) == 1
+
+
+def test_cli_create_employee_takes_database_url_from_environment(url: str) -> None:
+    """With no --database-url, a command uses POS_DATABASE_URL."""
+    env = environment(POS_DATABASE_URL=url)
+
+    result = cli(
+        "create-employee", "--name", "Casey", "--role", "cashier", "--pin", "4321", env=env
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert "created cashier Casey" in result.stdout
+    assert count(url, Employee) == 1
+
+
+@pytest.mark.parametrize("command", ["serve", "enroll-code"])
+def test_cli_without_database_url_is_a_clear_error(command: str) -> None:
+    """No --database-url and no POS_DATABASE_URL: one line saying what to give, no traceback."""
+    result = cli(command)
+
+    assert result.returncode != 0
+    assert result.stderr.strip() == MISSING_URL
+
+
+def test_cli_enroll_code_prints_code_as_last_line(url: str) -> None:
+    """The one-time code is the last line of the output, alone, so scripts can take it."""
+    result = cli("enroll-code", "--database-url", url)
+
+    assert result.returncode == 0, result.stderr
+    assert ENROLL_CODE.fullmatch(last_line(result.stdout)), result.stdout
+
+
+def test_cli_enroll_code_enrolls_exactly_once(url: str) -> None:
+    """The printed code enrolls one register; the same code a second time is 401."""
+    code = last_line(cli("enroll-code", "--database-url", url).stdout)
+    engine = make_engine(url)
+    try:
+        with TestClient(create_app(engine)) as client:
+            first = client.post("/api/v1/registers/enroll", json={"code": code, "name": "Till 1"})
+            again = client.post("/api/v1/registers/enroll", json={"code": code, "name": "Till 2"})
+    finally:
+        engine.dispose()
+
+    assert first.status_code == 200, first.text
+    assert first.json()["token"]
+    assert again.status_code == 401
+    assert again.json()["error"]["code"] == "invalid_enroll_code"
+
+
+@dataclass(frozen=True)
+class DemoRuns:
+    url: str
+    first: subprocess.CompletedProcess[str]
+    second: subprocess.CompletedProcess[str]
+    counts_after_first: dict[str, int]
+    counts_after_second: dict[str, int]
+
+
+def _counts(url: str) -> dict[str, int]:
+    models: list[type[Base]] = [Store, Employee, Product, GiftCard]
+    return {model.__tablename__: count(url, model) for model in models}
+
+
+@pytest.fixture(scope="module")
+def demo_runs(tmp_path_factory: pytest.TempPathFactory) -> DemoRuns:
+    """``demo-data`` run twice on one new database, with what each run left behind."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('demo') / 'server.sqlite3'}"
+    first = cli("demo-data", "--database-url", url)
+    after_first = _counts(url)
+    second = cli("demo-data", "--database-url", url)
+    return DemoRuns(url, first, second, after_first, _counts(url))
+
+
+def test_cli_demo_data_prints_pins_and_demo_cards(demo_runs: DemoRuns) -> None:
+    """The first run names the demo PINs and every demo card with its state."""
+    result = demo_runs.first
+
+    assert result.returncode == 0, result.stderr
+    assert f"cashier PIN {CASHIER_PIN}, manager PIN {MANAGER_PIN}" in result.stdout
+    for card in DEMO_CARDS:
+        assert re.search(rf"{card.state}\s+card {card.number}\s", result.stdout), card
+
+
+def test_cli_demo_data_twice_changes_nothing(demo_runs: DemoRuns) -> None:
+    """A second run says the demo data is there and adds nothing."""
+    result = demo_runs.second
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "demo data is already there"
+    assert demo_runs.counts_after_second == demo_runs.counts_after_first
+    assert demo_runs.counts_after_first["gift_cards"] == len(DEMO_CARDS)

@@ -1,0 +1,133 @@
+"""Main window: header, Lock, idle lock, and what a lock leaves on screen."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLineEdit, QTabBar, QWidget
+from pytestqt.qtbot import QtBot
+
+from pos_desktop.server.demo import DEMO_STORE_NAME, DemoCard
+from pos_desktop.sync.client import ServerClient
+from tests.ui.support import MakeWindow
+from ui.main_window import MainWindow
+from ui.widgets.touch import touch_target_px
+
+Tap = Callable[[QtBot, QWidget, str], None]
+
+
+def test_main_window_starts_on_login(window: MainWindow) -> None:
+    """A new window shows the login screen, nobody logged in."""
+    assert window.stack.currentWidget() is window.login_view
+    assert window.session.employee is None
+
+
+def test_main_window_header_shows_store_name(
+    qtbot: QtBot, window: MainWindow, log_in: Callable[..., None]
+) -> None:
+    """The header names the store from the server's settings."""
+    log_in(window)
+    qtbot.waitUntil(lambda: window.tab_frame.store_label.text() == DEMO_STORE_NAME, timeout=10_000)
+
+
+def test_main_window_has_checkout_and_gift_cards_tabs(
+    window: MainWindow, log_in: Callable[..., None]
+) -> None:
+    """After login the tabs are Checkout and Gift Cards, Checkout first."""
+    log_in(window)
+    tabs = window.tab_frame.tabs
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Checkout", "Gift Cards"]
+    assert tabs.currentIndex() == 0
+
+
+def test_main_window_lock_button_returns_to_login(
+    qtbot: QtBot, window: MainWindow, log_in: Callable[..., None], tap: Tap
+) -> None:
+    """Lock ends the session and shows the login screen again."""
+    log_in(window)
+    tap(qtbot, window.tab_frame, "lockButton")
+    assert window.stack.currentWidget() is window.login_view
+    assert window.session.employee is None
+    assert not window.login_view.banner.isVisible()
+
+
+def test_main_window_lock_leaves_no_card_on_screen(
+    qtbot: QtBot, window: MainWindow, log_in: Callable[..., None], tap: Tap, active_card: DemoCard
+) -> None:
+    """The next employee does not see the card the previous one looked up."""
+    log_in(window)
+    view = window.tab_frame.balance_view
+    qtbot.keyClicks(view.number_input, active_card.number)
+    tap(qtbot, view, "checkBalanceButton")
+    qtbot.waitUntil(view.result.isVisible, timeout=10_000)
+    tap(qtbot, window.tab_frame, "lockButton")
+    log_in(window, "9999")
+    assert not view.result.isVisible()
+    assert view.number_input.text() == ""
+
+
+def test_main_window_idle_lock_returns_to_login(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+) -> None:
+    """Without input for idle_lock_seconds the window locks and says why."""
+    window = make_window(register_client, idle_lock_seconds=0.5)
+    log_in(window)
+    qtbot.waitUntil(lambda: not window.logged_in, timeout=5_000)
+    assert window.session.employee is None
+    assert window.login_view.banner.text().startswith("Locked after")
+
+
+def test_main_window_input_postpones_idle_lock(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+) -> None:
+    """A key press restarts the idle countdown."""
+    window = make_window(register_client, idle_lock_seconds=1.5)
+    log_in(window)
+    qtbot.wait(1_000)
+    qtbot.keyClick(window.tab_frame.balance_view.number_input, Qt.Key.Key_5)
+    qtbot.wait(1_000)  # 2 s after login, 1 s after the key
+    assert window.logged_in
+    qtbot.waitUntil(lambda: not window.logged_in, timeout=5_000)
+
+
+def test_main_window_idle_lock_does_not_run_on_login_screen(
+    qtbot: QtBot, make_window: MakeWindow, register_client: ServerClient
+) -> None:
+    """Nobody is logged in on the login screen, so there is nothing to lock."""
+    window = make_window(register_client, idle_lock_seconds=0.2)
+    qtbot.wait(400)
+    assert not window.idle_lock.running
+    assert not window.login_view.banner.isVisible()
+
+
+def test_main_window_interactive_widgets_are_named_and_touch_sized(
+    window: MainWindow, log_in: Callable[..., None]
+) -> None:
+    """Every button, input, list and tab has objectName, accessibleName and a touch-sized target."""
+    log_in(window)
+    target = touch_target_px(window)
+    interactive = (QAbstractButton, QLineEdit, QAbstractItemView, QTabBar)
+    problems = []
+    for widget in window.findChildren(QWidget):
+        if not isinstance(widget, interactive) or isinstance(widget.parent(), QTabBar):
+            continue  # a tab bar's own scroll arrows are off (usesScrollButtons is False)
+        if not widget.objectName() or not widget.accessibleName():
+            problems.append(f"{type(widget).__name__} {widget.objectName()!r} unnamed")
+        if isinstance(widget, QAbstractButton | QLineEdit):
+            size = widget.minimumSizeHint().expandedTo(widget.minimumSize())
+            if size.height() < target or size.width() < target:
+                problems.append(
+                    f"{widget.objectName()} is {size.width()}x{size.height()} < {target}"
+                )
+    tab_bar = window.tab_frame.tabs.tabBar()
+    for index in range(tab_bar.count()):
+        if tab_bar.tabSizeHint(index).height() < target:
+            problems.append(f"tab {tab_bar.tabText(index)} shorter than {target}")
+    assert problems == []

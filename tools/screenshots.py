@@ -1,0 +1,103 @@
+"""Screenshots of the real app for docs/: built in-process, offscreen, on a fresh demo store.
+
+Run from the repository root: ``.venv/bin/python tools/screenshots.py``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DOCS = REPO / "docs"
+WINDOW_SIZE = (1280, 800)
+_WAIT_SECONDS = 20.0
+
+log = logging.getLogger("screenshots")
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    deadline = time.monotonic() + _WAIT_SECONDS
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"gave up waiting for {what}")
+        QCoreApplication.processEvents()
+        time.sleep(0.01)
+    QCoreApplication.processEvents()
+
+
+def take(out_dir: Path) -> list[Path]:
+    # Environment first: Settings() and Qt's platform plugin read it when the app is built.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    os.environ.pop("POS_SERVER_URL", None)
+    sys.path.insert(0, str(REPO))
+
+    # A screen-level tool, like main.py: widgets are its business (the ban is for pos_desktop).
+    from PySide6.QtWidgets import QApplication  # noqa: TID251
+
+    import main
+    from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, DEMO_STORE_NAME, RECIPIENT_EMAIL
+    from ui.main_window import MainWindow
+    from ui.tab_frame import CHECKOUT_TAB, GIFT_CARDS_TAB
+
+    app = QApplication.instance() or QApplication(sys.argv)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="pos-screenshots-") as data_dir:
+        os.environ["POS_DATA_DIR"] = data_dir
+        window = main.build()
+        if not isinstance(window, MainWindow):
+            raise TypeError(f"build() returned {type(window).__name__}, not MainWindow")
+        window.resize(*WINDOW_SIZE)
+        window.show()
+        _wait_for(lambda: window.login_view.store_name.text() == DEMO_STORE_NAME, "store settings")
+
+        def save(name: str) -> None:
+            path = out_dir / name
+            if not window.grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+            saved.append(path)
+            log.info("saved %s", path)
+
+        save("login.png")
+
+        for digit in CASHIER_PIN:
+            window.login_view.pin_pad.add_digit(digit)
+        window.login_view.pin_pad.submit()
+        _wait_for(lambda: window.logged_in, "login")
+
+        frame = window.tab_frame
+        frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
+        cards = frame.gift_cards_view
+        cards.email_input.setText(RECIPIENT_EMAIL)
+        cards.search_button.click()
+        _wait_for(lambda: cards.results.topLevelItemCount() > 0, "search results")
+        save("gift-cards.png")
+
+        frame.tabs.setCurrentIndex(CHECKOUT_TAB)
+        balance = frame.balance_view
+        used = next(card for card in DEMO_CARDS if card.state == "used_low")
+        balance.number_input.setText(used.number)
+        balance.check_button.click()
+        _wait_for(balance.result.isVisible, "balance check")
+        save("balance-check.png")
+
+        window.close()
+    app.processEvents()
+    return saved
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    sys.path.insert(0, str(REPO))
+    from main import quiet_request_logs
+
+    quiet_request_logs()
+    take(DOCS)

@@ -1,0 +1,58 @@
+"""Log in, lock and "who is logged in" for the screens."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from pos_desktop.domain.errors import InvalidPin
+from pos_desktop.services.session import ActiveSession, Employee, SessionService
+from ui.presenters.error_text import cashier_message
+from ui.workers import Worker
+
+
+class SessionPresenter(QObject):
+    logged_in = Signal(object)  # Employee
+    # Why the register locked, for the login screen; "" when the cashier pressed Lock.
+    locked = Signal(str)
+    failed = Signal(str)
+    busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        service: SessionService,
+        parent: QObject | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._service = service
+        self._worker = Worker(self, pool)
+        self._worker.busy_changed.connect(self.busy_changed)
+
+    @property
+    def employee(self) -> Employee | None:
+        return self._service.employee
+
+    @property
+    def busy(self) -> bool:
+        return self._worker.busy
+
+    def log_in(self, pin: str) -> None:
+        if self._worker.busy:
+            return
+        try:
+            self._service.check_pin(pin)
+        except InvalidPin as exc:
+            self.failed.emit(exc.message)
+            return
+        self._worker.submit(lambda: self._service.log_in(pin), self._on_logged_in, self._on_failed)
+
+    def lock(self, reason: str = "") -> None:
+        self._worker.forget_pending()
+        self._service.lock()
+        self.locked.emit(reason)
+
+    def _on_logged_in(self, session: ActiveSession) -> None:
+        self.logged_in.emit(session.employee)
+
+    def _on_failed(self, error: Exception) -> None:
+        self.failed.emit(cashier_message(error))

@@ -1,0 +1,112 @@
+"""What a logged-in employee sees: a header (store, employee, Lock) over the work tabs."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabBar,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.services.session import Employee
+from pos_desktop.services.store_profile import StoreProfile
+from ui.balance_check_view import BalanceCheckView
+from ui.gift_cards_view import GiftCardsView
+from ui.widgets.touch import make_touchable, name_widget, touch_target_px
+
+CHECKOUT_TAB = 0
+GIFT_CARDS_TAB = 1
+
+
+class TouchTabBar(QTabBar):
+    """Tabs no smaller than a touch target, whatever the font and the screen's DPI."""
+
+    def tabSizeHint(self, index: int) -> QSize:
+        hint = super().tabSizeHint(index)
+        target = touch_target_px(self)
+        return QSize(max(hint.width(), target * 3), max(hint.height(), target))
+
+
+class TabFrame(QWidget):
+    lock_requested = Signal()
+
+    def __init__(
+        self,
+        balance_view: BalanceCheckView,
+        gift_cards_view: GiftCardsView,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("tabFrame")
+        self.balance_view = balance_view
+        self.gift_cards_view = gift_cards_view
+
+        header = QFrame(self)
+        header.setObjectName("header")
+        self.store_label = QLabel("POS Desktop", header)
+        self.store_label.setObjectName("storeNameLabel")
+        self.employee_label = QLabel(header)
+        self.employee_label.setObjectName("employeeLabel")
+        self.lock_button = QPushButton("Lock", header)
+        name_widget(self.lock_button, "lockButton", "Lock the register")
+        self.lock_button.setProperty("role", "header")
+        make_touchable(self.lock_button)
+        self.lock_button.setMinimumWidth(140)
+        self.lock_button.clicked.connect(self.lock_requested)
+        bar = QHBoxLayout(header)
+        bar.setContentsMargins(24, 10, 16, 10)
+        bar.setSpacing(20)
+        bar.addWidget(self.store_label)
+        bar.addStretch(1)
+        bar.addWidget(self.employee_label)
+        bar.addWidget(self.lock_button)
+
+        self.tabs = QTabWidget(self)
+        tab_bar = TouchTabBar(self.tabs)
+        name_widget(tab_bar, "mainTabBar", "Work area tabs")
+        # Qt's small scroll arrows are no touch targets; the few tabs always fit the width.
+        tab_bar.setUsesScrollButtons(False)
+        self.tabs.setTabBar(tab_bar)
+        name_widget(self.tabs, "mainTabs", "Work areas")
+        self.tabs.setDocumentMode(True)
+        balance_view.setAccessibleName("Checkout")
+        gift_cards_view.setAccessibleName("Gift Cards")
+        self.tabs.addTab(self._checkout_page(balance_view), "Checkout")
+        self.tabs.addTab(gift_cards_view, "Gift Cards")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(header)
+        layout.addWidget(self.tabs, 1)
+
+    def _checkout_page(self, balance_view: BalanceCheckView) -> QWidget:
+        # The checkout's ticket and tenders join the balance check on this page next.
+        page = QWidget(self)
+        page.setObjectName("checkoutView")
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(balance_view)
+        return page
+
+    def show_employee(self, employee: Employee) -> None:
+        self.employee_label.setText(f"{employee.name} · {employee.role_label}")
+        self.employee_label.setAccessibleName(f"Logged in: {employee.name}, {employee.role_label}")
+
+    def show_store(self, profile: StoreProfile) -> None:
+        self.store_label.setText(profile.name)
+        self.balance_view.set_store(profile)
+        self.gift_cards_view.set_store(profile)
+
+    def reset(self) -> None:
+        """Leave nothing of the last employee's work on screen."""
+        self.balance_view.reset()
+        self.gift_cards_view.reset()
+        self.employee_label.clear()
+        self.tabs.setCurrentIndex(CHECKOUT_TAB)

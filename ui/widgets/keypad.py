@@ -1,0 +1,69 @@
+"""A big numeric touch keypad: digits, Clear, Backspace and Enter.
+
+Its keys never take keyboard focus, so tapping a key leaves the caret (and a barcode scanner
+acting as a keyboard) in whatever input the keypad serves.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
+
+from ui.widgets.touch import make_touchable, name_widget
+
+_DIGIT_ROWS = ("123", "456", "789")
+BACKSPACE_GLYPH = "⌫"
+
+
+class Keypad(QWidget):
+    digit_pressed = Signal(str)
+    clear_pressed = Signal()
+    backspace_pressed = Signal()
+    enter_pressed = Signal()
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        enter_label: str = "Enter",
+        enter_accessible_name: str = "Enter",
+        key_scale: float = 1.5,
+    ) -> None:
+        super().__init__(parent)
+        name_widget(self, "keypad", "Keypad")
+        self._key_scale = key_scale
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(10)
+        for row, digits in enumerate(_DIGIT_ROWS):
+            for column, digit in enumerate(digits):
+                grid.addWidget(self._digit_key(digit), row, column)
+        clear = self._key("Clear", "keypadClear", "Clear")
+        clear.setProperty("role", "secondary")
+        clear.clicked.connect(self.clear_pressed)
+        backspace = self._key(BACKSPACE_GLYPH, "keypadBackspace", "Delete last digit")
+        backspace.setProperty("role", "secondary")
+        backspace.setAutoRepeat(True)
+        backspace.clicked.connect(self.backspace_pressed)
+        grid.addWidget(clear, 3, 0)
+        grid.addWidget(self._digit_key("0"), 3, 1)
+        grid.addWidget(backspace, 3, 2)
+        enter = self._key(enter_label, "keypadEnter", enter_accessible_name)
+        enter.setProperty("role", "primary")
+        enter.clicked.connect(self.enter_pressed)
+        grid.addWidget(enter, 4, 0, 1, 3)
+        self.enter_key = enter
+
+    def _digit_key(self, digit: str) -> QPushButton:
+        key = self._key(digit, f"keypadKey{digit}", digit)
+        key.clicked.connect(lambda: self.digit_pressed.emit(digit))
+        return key
+
+    def _key(self, text: str, object_name: str, accessible_name: str) -> QPushButton:
+        key = QPushButton(text, self)
+        name_widget(key, object_name, accessible_name)
+        key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        key.setProperty("keypadKey", True)
+        key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        make_touchable(key, self._key_scale)
+        return key
