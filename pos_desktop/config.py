@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     # Server side.
     database_url: str | None = None
     session_ttl_seconds: int = 12 * 3600
+    server_threads: int = 4
     log_level: str = "INFO"
 
     def embedded_database_url(self) -> str:

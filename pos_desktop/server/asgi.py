@@ -14,5 +14,7 @@ from pos_desktop.server.database import make_engine
 
 def create_from_environment() -> FastAPI:
     settings = Settings()
-    config = ServerConfig(session_ttl_seconds=settings.session_ttl_seconds)
+    config = ServerConfig(
+        session_ttl_seconds=settings.session_ttl_seconds, worker_threads=settings.server_threads
+    )
     return create_app(make_engine(os.environ["POS_DATABASE_URL"]), config=config)

@@ -12,3 +12,6 @@ class ServerConfig:
     wrong_pin_limit: int = 5
     unknown_card_limit: int = 10
     rate_window_seconds: int = 300
+    # How long a verified register token or PIN session is trusted without asking the database.
+    auth_cache_seconds: float = 5.0
+    worker_threads: int = 4

@@ -47,7 +47,9 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=40, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip on every checkout; a connection the server dropped
+    # fails that one request, and the pool recycles connections before idle timeouts bite.
+    return create_engine(url, pool_size=16, max_overflow=24, pool_recycle=1800)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

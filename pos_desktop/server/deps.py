@@ -1,20 +1,26 @@
 """Typed request dependencies: the session factory and who is calling.
 
-FastAPI runs each sync dependency and the endpoint in separate worker-thread hops. Nothing
-may hold a pooled connection (or SQLite's write lock) across those hops, or requests that
-wait for a thread would starve requests that wait for a connection. So each dependency that
-reads the database opens and closes its own short session, and endpoints open theirs with
-``with sessions() as db:`` inside their own thread.
+FastAPI runs sync work in worker-thread hops. Nothing may hold a pooled connection (or
+SQLite's write lock) across hops, or requests waiting for a thread would starve requests
+waiting for a connection: a look-up here opens and closes its own short session, and
+endpoints open theirs with ``with sessions() as db:`` inside their own thread.
+
+Who is calling is remembered for a few seconds (``TtlCache``), so a busy register does not
+pay a thread hop and a query per request to prove the same token again. Expiry is still
+checked on every request; a revoked register or deactivated employee is refused once the
+entry ages out.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, FastAPI, Header, Request
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
+from starlette.concurrency import run_in_threadpool
 
 from pos_desktop.server.clock import Clock, as_utc
 from pos_desktop.server.config import ServerConfig
@@ -22,6 +28,7 @@ from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.errors import forbidden, unauthorized
 from pos_desktop.server.models import Employee, EmployeeSession, Register, Store
 from pos_desktop.server.security import digest
+from pos_desktop.server.ttl_cache import TtlCache
 
 
 async def get_sessions(request: Request) -> sessionmaker[Session]:
@@ -55,26 +62,39 @@ def store_info(store: Store) -> StoreInfo:
     )
 
 
-def _register_query(token: str | None) -> Select[Register, Store]:
+def _register_token_hash(token: str | None) -> str:
     if not token:
         raise unauthorized("This register sent no token (X-Register-Token).")
+    return digest(token)
+
+
+def _register_query(token_hash: str) -> Select[Register, Store]:
     return (
         select(Register, Store)
         .join(Store, Store.id == Register.store_id)
-        .where(Register.token_hash == digest(token), Register.revoked_at.is_(None))
+        .where(Register.token_hash == token_hash, Register.revoked_at.is_(None))
     )
 
 
-def current_register(
-    sessions: SessionsDep, x_register_token: RegisterToken = None
-) -> RegisterCaller:
-    query = _register_query(x_register_token)
+def _load_register(sessions: sessionmaker[Session], token_hash: str) -> RegisterCaller:
     with sessions() as db:
-        row = db.execute(query).first()
+        row = db.execute(_register_query(token_hash)).first()
     if row is None:
         raise unauthorized()
     register, store = row
     return RegisterCaller(register.id, register.name, store_info(store))
+
+
+async def current_register(
+    request: Request, sessions: SessionsDep, x_register_token: RegisterToken = None
+) -> RegisterCaller:
+    token_hash = _register_token_hash(x_register_token)
+    cache: TtlCache[str, RegisterCaller] = request.app.state.register_cache
+    caller = cache.get(token_hash)
+    if caller is None:
+        caller = await run_in_threadpool(_load_register, sessions, token_hash)
+        cache.put(token_hash, caller)
+    return caller
 
 
 RegisterDep = Annotated[RegisterCaller, Depends(current_register)]
@@ -87,38 +107,58 @@ def _bearer(authorization: str | None) -> str:
     return token.strip()
 
 
-def current_employee(
-    sessions: SessionsDep,
-    clock: ClockDep,
-    x_register_token: RegisterToken = None,
-    authorization: Authorization = None,
-) -> EmployeeCaller:
+@dataclass(frozen=True, slots=True)
+class _SessionFacts:
+    caller: EmployeeCaller
+    expires_at: datetime
+
+
+def _load_employee(
+    sessions: sessionmaker[Session], register_hash: str, session_hash: str
+) -> _SessionFacts:
     """The register and the employee logged in on it, found in one query."""
-    query = _register_query(x_register_token)
-    token = _bearer(authorization)
     with sessions() as db:
         row = db.execute(
-            query.add_columns(EmployeeSession.expires_at, Employee)
+            _register_query(register_hash)
+            .add_columns(EmployeeSession.expires_at, Employee)
             .outerjoin(
                 EmployeeSession,
                 (EmployeeSession.register_id == Register.id)
-                & (EmployeeSession.token_hash == digest(token)),
+                & (EmployeeSession.token_hash == session_hash),
             )
             .outerjoin(Employee, Employee.id == EmployeeSession.employee_id)
         ).first()
     if row is None:
         raise unauthorized()
     register, store, expires_at, employee = row
-    if employee is None:
+    if employee is None or not employee.active:
         raise unauthorized("Your session is not valid. Log in with your PIN again.")
-    if _expired(expires_at, clock.now()) or not employee.active:
-        raise unauthorized("Your session has expired. Log in with your PIN again.")
     caller = RegisterCaller(register.id, register.name, store_info(store))
-    return EmployeeCaller(caller, employee.id, employee.name, employee.role)
+    employee_caller = EmployeeCaller(caller, employee.id, employee.name, employee.role)
+    return _SessionFacts(employee_caller, as_utc(expires_at))
 
 
-def _expired(expires_at: datetime, now: datetime) -> bool:
-    return as_utc(expires_at) <= now
+def install_caller_caches(app: FastAPI, seconds: float) -> None:
+    app.state.register_cache = TtlCache[str, RegisterCaller](seconds)
+    app.state.session_cache = TtlCache[tuple[str, str], _SessionFacts](seconds)
+
+
+async def current_employee(
+    request: Request,
+    sessions: SessionsDep,
+    clock: ClockDep,
+    x_register_token: RegisterToken = None,
+    authorization: Authorization = None,
+) -> EmployeeCaller:
+    key = (_register_token_hash(x_register_token), digest(_bearer(authorization)))
+    cache: TtlCache[tuple[str, str], _SessionFacts] = request.app.state.session_cache
+    facts = cache.get(key)
+    if facts is None:
+        facts = await run_in_threadpool(_load_employee, sessions, *key)
+        cache.put(key, facts)
+    if facts.expires_at <= clock.now():
+        raise unauthorized("Your session has expired. Log in with your PIN again.")
+    return facts.caller
 
 
 EmployeeDep = Annotated[EmployeeCaller, Depends(current_employee)]

@@ -37,17 +37,25 @@ def fingerprint(method: str, path: str, body: BaseModel | None) -> str:
     return hashlib.sha256(f"{method} {path}\n{payload}".encode()).hexdigest()
 
 
-def _claim(db: Session, register_id: uuid.UUID, key: str, request_hash: str, now: datetime) -> bool:
+def _claim(
+    db: Session,
+    register_id: uuid.UUID,
+    key: str,
+    request_hash: str,
+    now: datetime,
+    answer: tuple[int, bytes] = (0, b""),
+) -> bool:
     """Insert the key's row; False when another request already holds the key."""
     insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
+    status_code, body = answer
     statement = (
         insert(IdempotencyRecord)
         .values(
             register_id=register_id,
             key=key,
             request_hash=request_hash,
-            status_code=0,
-            response_body=b"",
+            status_code=status_code,
+            response_body=body,
             created_at=now,
         )
         .on_conflict_do_nothing()
@@ -84,24 +92,27 @@ def run_once(
 ) -> Response:
     """Run ``operation`` at most once per key and commit its changes with its answer.
 
-    A refusal (an ``ApiError`` or a domain rule) is an answer too: it is stored and replayed,
-    while its own changes, if any, are rolled back to the savepoint.
+    A refusal (an ``ApiError`` or a domain rule) is an answer too. Its transaction is rolled
+    back whole, which also frees the key for a racing copy of the request; the refusal is
+    then stored in a transaction of its own, unless that copy got an answer in first, in
+    which case that answer is the one given.
     """
     if not _claim(db, register_id, key, request_hash, now):
         return _replay(db, register_id, key, request_hash)
-    savepoint = db.begin_nested()
     try:
-        result = operation()
-        savepoint.commit()
-        code, body = status_code, result.model_dump_json().encode()
+        body = operation().model_dump_json().encode()
     except (ApiError, DomainError) as refusal:
-        savepoint.rollback()
+        db.rollback()
         error = refusal if isinstance(refusal, ApiError) else ApiError.from_domain(refusal)
-        code, body = error.status, json.dumps(error.body(), separators=(",", ":")).encode()
+        answer = error.status, json.dumps(error.body(), separators=(",", ":")).encode()
+        if not _claim(db, register_id, key, request_hash, now, answer):
+            return _replay(db, register_id, key, request_hash)
+        db.commit()
+        return Response(content=answer[1], status_code=answer[0], media_type=JSON)
     db.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.register_id == register_id, IdempotencyRecord.key == key)
-        .values(status_code=code, response_body=body)
+        .values(status_code=status_code, response_body=body)
     )
     db.commit()
-    return Response(content=body, status_code=code, media_type=JSON)
+    return Response(content=body, status_code=status_code, media_type=JSON)

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from pos_desktop.domain.card_number import generate_card_number
 from pos_desktop.domain.errors import InvalidAmount
@@ -28,7 +30,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
 from pos_desktop.server.errors import ApiError, card_not_found
-from pos_desktop.server.models import CardActivity, GiftCard, MailOutbox, SyncedTicket
+from pos_desktop.server.models import Base, CardActivity, GiftCard, MailOutbox, SyncedTicket
 
 
 def to_money(
@@ -74,21 +76,34 @@ class Entry:
     reverses_id: uuid.UUID | None = None
 
 
+_CARDS = Base.metadata.tables[GiftCard.__tablename__]
+_ACTIVITIES = Base.metadata.tables[CardActivity.__tablename__]
+
+
 def append(
     db: Session, card: GiftCard, entry: Entry, caller: EmployeeCaller | None, now: datetime
 ) -> CardActivity:
-    """Move the balance of a locked card and write the activity that says why."""
-    card.balance += entry.delta
-    card.version += 1
+    """Move the balance of a locked card and write the activity that says why.
+
+    Two plain statements rather than a unit-of-work flush: this is the hot path of every
+    redemption, and the card row is already locked by ``lock_card``.
+    """
+    balance, version = card.balance + entry.delta, card.version + 1
+    db.flush()  # whatever else the caller changed on the card goes first
+    db.execute(
+        sa_update(_CARDS).where(_CARDS.c.id == card.id).values(balance=balance, version=version)
+    )
+    set_committed_value(card, "balance", balance)
+    set_committed_value(card, "version", version)
     activity = CardActivity(
         id=uuid.uuid4(),
         card_id=card.id,
-        seq=card.version,
+        seq=version,
         kind=entry.kind.value,
         amount=entry.amount,
         tip=entry.tip,
         delta=entry.delta,
-        balance_after=card.balance,
+        balance_after=balance,
         employee_id=caller.employee_id if caller else None,
         register_id=caller.register.register_id if caller else None,
         ticket_id=entry.ticket_id,
@@ -96,8 +111,8 @@ def append(
         reverses_id=entry.reverses_id,
         created_at=now,
     )
-    db.add(activity)
-    db.flush()
+    row = {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
+    db.execute(_ACTIVITIES.insert().values(row))
     return activity
 
 
