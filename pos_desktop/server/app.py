@@ -5,11 +5,13 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
+from pos_desktop.contracts import ErrorBody
 from pos_desktop.server.clock import Clock, SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_session_factory
@@ -58,7 +60,13 @@ def create_app(
     app.state.config = config
     install_caller_caches(app, config.auth_cache_seconds)
     install_error_handlers(app)
-    api = APIRouter(prefix=API_PREFIX)
+    # Every route may answer with the contract's error shape; say so in the OpenAPI document
+    # (this also replaces FastAPI's own {"detail": ...} schema for 422).
+    errors: dict[int | str, dict[str, Any]] = {
+        status: {"model": ErrorBody, "description": "Refused: see error.code and error.message"}
+        for status in (401, 403, 404, 409, 422, 429)
+    }
+    api = APIRouter(prefix=API_PREFIX, responses=errors)
     for module in (health, registers, sessions, employees, giftcards, activities, sync):
         api.include_router(module.router)
     app.include_router(api)

@@ -16,7 +16,6 @@ router = APIRouter(prefix="/activities", tags=["activities"])
 @router.post(
     "/{activity_id}/reverse",
     response_model=c.ActivityOut,
-    responses={code: {"model": c.ErrorBody} for code in (401, 404, 409)},
 )
 def reverse(
     activity_id: uuid.UUID,
