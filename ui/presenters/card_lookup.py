@@ -6,13 +6,12 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.services.card_lookup import CardLookupService, CardSummary
+from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message, ends_session
-from ui.workers import Worker
 
 
-class _CardPresenter(QObject):
+class _CardPresenter(BackgroundPresenter):
     failed = Signal(str)
-    busy_changed = Signal(bool)
     # The server no longer accepts this session: the window locks and shows the message.
     session_ended = Signal(str)
 
@@ -22,14 +21,8 @@ class _CardPresenter(QObject):
         parent: QObject | None = None,
         pool: QThreadPool | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, pool)
         self._service = service
-        self._worker = Worker(self, pool)
-        self._worker.busy_changed.connect(self.busy_changed)
-
-    @property
-    def busy(self) -> bool:
-        return self._worker.busy
 
     def reset(self) -> None:
         """Forget answers still on their way (the register is being locked)."""

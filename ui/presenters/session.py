@@ -6,16 +6,15 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.errors import InvalidPin
 from pos_desktop.services.session import ActiveSession, Employee, SessionService
+from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message
-from ui.workers import Worker
 
 
-class SessionPresenter(QObject):
+class SessionPresenter(BackgroundPresenter):
     logged_in = Signal(object)  # Employee
     # Why the register locked, for the login screen; "" when the cashier pressed Lock.
     locked = Signal(str)
     failed = Signal(str)
-    busy_changed = Signal(bool)
 
     def __init__(
         self,
@@ -23,18 +22,12 @@ class SessionPresenter(QObject):
         parent: QObject | None = None,
         pool: QThreadPool | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, pool)
         self._service = service
-        self._worker = Worker(self, pool)
-        self._worker.busy_changed.connect(self.busy_changed)
 
     @property
     def employee(self) -> Employee | None:
         return self._service.employee
-
-    @property
-    def busy(self) -> bool:
-        return self._worker.busy
 
     def log_in(self, pin: str) -> None:
         if self._worker.busy:

@@ -11,12 +11,12 @@ from pos_desktop.services.store_profile import (
     StoreProfile,
     StoreProfileService,
 )
-from ui.workers import Worker
+from ui.presenters.background import BackgroundPresenter
 
 log = logging.getLogger(__name__)
 
 
-class StoreProfilePresenter(QObject):
+class StoreProfilePresenter(BackgroundPresenter):
     profile_changed = Signal(object)  # StoreProfile
 
     def __init__(
@@ -25,9 +25,8 @@ class StoreProfilePresenter(QObject):
         parent: QObject | None = None,
         pool: QThreadPool | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, pool)
         self._service = service
-        self._worker = Worker(self, pool)
         self._profile = DEFAULT_STORE_PROFILE
         self._loaded = False
 
