@@ -33,6 +33,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import string
 import subprocess
 import sys
@@ -465,14 +466,20 @@ def run_scenario(
     )
 
 
-def run_pgbench(ctx: Context) -> float:
-    env = pg_env(ctx.admin_url)
+def init_pgbench(ctx: Context) -> None:
     recreate_database(ctx.admin_url, PGBENCH_DB)
     ctx.cleanups.append(lambda: drop_database(ctx.admin_url, PGBENCH_DB))
     log(f"pgbench -i -s 10 {PGBENCH_DB}")
     subprocess.run(
-        ["pgbench", "-i", "-q", "-s", "10", PGBENCH_DB], env=env, check=True, capture_output=True
+        ["pgbench", "-i", "-q", "-s", "10", PGBENCH_DB],
+        env=pg_env(ctx.admin_url),
+        check=True,
+        capture_output=True,
     )
+
+
+def run_pgbench(ctx: Context) -> float:
+    env = pg_env(ctx.admin_url)
     log(f"pgbench -c 32 -j 2 -T {ctx.args.duration}")
     done = subprocess.run(
         ["pgbench", "-c", "32", "-j", "2", "-T", str(ctx.args.duration), PGBENCH_DB],
@@ -572,7 +579,7 @@ def check_books(
 
 
 def print_report(
-    results: Sequence[ScenarioResult], tps: float | None, checks: Sequence[Check], args: Any
+    results: Sequence[ScenarioResult], tps_runs: Sequence[float], checks: Sequence[Check], args: Any
 ) -> None:
     print()
     print(
@@ -598,22 +605,26 @@ def print_report(
 
     print()
     print("Aims")
-    by_name = {r.scenario.name: r for r in results}
-    distinct32 = by_name.get("32 conns, distinct cards")
-    eight = by_name.get("8 conns, distinct cards")
-    if tps is not None:
-        print(f"  pgbench TPC-B-like, 32 clients, -j 2: {tps:.1f} tps")
-    if distinct32 and tps:
-        ratio = distinct32.redemptions_per_s / tps
+    rounds = f"median of {args.rounds} round{'s' if args.rounds != 1 else ''}"
+    rates = [r.redemptions_per_s for r in results if r.scenario.name == "32 conns, distinct cards"]
+    p99s = [r.p99_ms for r in results if r.scenario.name == "8 conns, distinct cards"]
+    if tps_runs:
+        runs = ", ".join(f"{t:.0f}" for t in tps_runs)
+        tps = statistics.median(tps_runs)
+        print(f"  pgbench TPC-B-like, 32 clients, -j 2: {tps:.1f} tps ({rounds}: {runs})")
+    if rates and tps_runs:
+        rate = statistics.median(rates)
+        ratio = rate / tps
         verdict = "met" if ratio >= AIM_RATIO else "MISSED"
         print(
-            f"  redemptions/s at 32 / pgbench tps at 32 = {distinct32.redemptions_per_s:.1f} / "
-            f"{tps:.1f} = {ratio:.3f}  (aim >= {AIM_RATIO}): {verdict}"
+            f"  redemptions/s at 32 / pgbench tps at 32 = {rate:.1f} / "
+            f"{tps:.1f} = {ratio:.3f}  ({rounds}; aim >= {AIM_RATIO}): {verdict}"
         )
-    if eight:
-        verdict = "met" if eight.p99_ms <= AIM_P99_MS else "MISSED"
+    if p99s:
+        p99 = statistics.median(p99s)
+        verdict = "met" if p99 <= AIM_P99_MS else "MISSED"
         print(
-            f"  p99 at 8 connections = {eight.p99_ms:.1f} ms  (aim <= {AIM_P99_MS:.0f} ms): "
+            f"  p99 at 8 connections = {p99:.1f} ms  ({rounds}; aim <= {AIM_P99_MS:.0f} ms): "
             f"{verdict}"
         )
 
@@ -646,6 +657,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--amount", type=int, default=100, help="minor units per redemption")
     parser.add_argument(
         "--card-balance", type=int, default=100_000_000, help="initial balance of each card"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of all scenarios and pgbench (default 3)"
     )
     parser.add_argument("--skip-pgbench", action="store_true", help="no pgbench yardstick")
     parser.add_argument("--keep", action="store_true", help="keep the databases afterwards")
@@ -685,6 +699,7 @@ def run(ctx: Context, bench_conninfo: str, database_url: str) -> int:
     server_log = ctx.workdir / "server.log"
     run_id = uuid.uuid4().hex[:12]
     results: list[ScenarioResult] = []
+    tps_runs: list[float] = []
 
     with running_server(database_url, args.server_workers, server_log) as base_url:
         creds = provision(database_url, base_url, pin="4711")
@@ -696,13 +711,19 @@ def run(ctx: Context, bench_conninfo: str, database_url: str) -> int:
             Scenario("32 conns, one card", 32, cards[32:33]),
             Scenario("8 conns, distinct cards", 8, cards[33:41]),
         ]
-        for index, scenario in enumerate(scenarios):
-            # Keys are unique across scenarios too: a key reused on another card is a 409.
-            results.append(run_scenario(ctx, base_url, creds, scenario, f"{run_id}-{index}"))
+        if not args.skip_pgbench:
+            init_pgbench(ctx)
+        # Rounds interleave our scenarios with pgbench, so a noisy neighbour on a shared
+        # machine weighs on both sides of the ratio; the aims are judged on medians.
+        for round_ in range(args.rounds):
+            for index, scenario in enumerate(scenarios):
+                # Keys are unique across scenarios and rounds: a key reused is a 409.
+                run_key = f"{run_id}-{round_}-{index}"
+                results.append(run_scenario(ctx, base_url, creds, scenario, run_key))
+            if not args.skip_pgbench:
+                tps_runs.append(run_pgbench(ctx))
         if any(r.c5xx for r in results):
             log(f"server log tail:\n{tail(server_log)}")
-
-    tps = None if args.skip_pgbench else run_pgbench(ctx)
 
     acknowledged = {probe_card: 1}
     in_flight = {probe_card: 0}
@@ -716,7 +737,7 @@ def run(ctx: Context, bench_conninfo: str, database_url: str) -> int:
             in_flight[card_id] = in_flight.get(card_id, 0) + per_card_conns + r.socket_errors
     books = read_books(bench_conninfo, list(acknowledged))
     checks = check_books(books, acknowledged, in_flight, args.amount, results)
-    print_report(results, tps, checks, args)
+    print_report(results, tps_runs, checks, args)
     return 0 if all(c.passed for c in checks) else 1
 
 
