@@ -10,14 +10,9 @@ When a test fails, what the server wrote to stdout/stderr is added to its report
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,107 +21,25 @@ import httpx
 import pytest
 
 from tests.fixtures.databases import create_postgres_database, drop_postgres_database
+from tests.fixtures.server_process import LiveServer, cli, serve
 
-ROOT = Path(__file__).resolve().parents[2]
 CASHIER_PIN = "1111"
 CARD_AMOUNT = 50_00
 # One fresh card per test of the module; raise it when a test is added.
 CARD_POOL_SIZE = 4
-STARTUP_TIMEOUT_SECONDS = 60.0
-CLI_TIMEOUT_SECONDS = 120.0
 
 SERVER_KEY = pytest.StashKey["LiveServer"]()
 
 
-def cli_environment() -> dict[str, str]:
-    """The test run's environment without POS_DATABASE_URL: every call names its database."""
-    return {name: value for name, value in os.environ.items() if name != "POS_DATABASE_URL"}
-
-
 def run_cli(database_url: str, command: str, *args: str) -> subprocess.CompletedProcess[str]:
     """Run one CLI command on ``database_url``; fail the test with its output if it fails."""
-    argv = [sys.executable, "-m", "pos_desktop.server", command, "--database-url", database_url]
-    result = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [*argv, *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=cli_environment(),
-        timeout=CLI_TIMEOUT_SECONDS,
-        check=False,
-    )
+    result = cli(command, "--database-url", database_url, *args)
     if result.returncode != 0:
         pytest.fail(
             f"`{command} {' '.join(args)}` exited with {result.returncode}\n"
             f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         )
     return result
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-@dataclass
-class LiveServer:
-    base_url: str
-    database_url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-def _wait_until_healthy(server: LiveServer) -> None:
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if server.process.poll() is not None:
-            pytest.fail(
-                f"the server exited with {server.process.returncode} before answering:\n"
-                f"{server.log()}"
-            )
-        try:
-            response = httpx.get(f"{server.base_url}/api/v1/health", timeout=2)
-        except httpx.TransportError:
-            time.sleep(0.1)
-            continue
-        if response.status_code == 200:
-            return
-        time.sleep(0.1)
-    pytest.fail(
-        f"the server did not answer /health in {STARTUP_TIMEOUT_SECONDS:.0f} s:\n{server.log()}"
-    )
-
-
-@contextmanager
-def serve(database_url: str, log_path: Path) -> Iterator[LiveServer]:
-    """``serve`` on a free loopback port until the block ends; terminated, then killed if stuck."""
-    port = free_port()
-    argv = [sys.executable, "-m", "pos_desktop.server", "serve", "--database-url", database_url]
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            [*argv, "--host", "127.0.0.1", "--port", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            env=cli_environment(),
-        )
-    server = LiveServer(f"http://127.0.0.1:{port}", database_url, process, log_path)
-    try:
-        _wait_until_healthy(server)
-        yield server
-    finally:
-        process.terminate()
-        try:
-            # Graceful shutdown waits for requests in flight; a wedged server gets killed.
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @dataclass
@@ -145,6 +58,7 @@ class Store:
     """An enrolled register with a logged-in cashier on a live server."""
 
     server: LiveServer
+    database_url: str
     register_token: str
     session_token: str
 
@@ -231,12 +145,15 @@ def store(
     A fresh process per test keeps a server that one test wedged from failing the next; a
     failing test's report shows the server's log.
     """
-    with serve(provisioned.database_url, tmp_path / "server.log") as server:
+    args = ("--database-url", provisioned.database_url)
+    with serve(args, tmp_path / "server.log") as server:
         request.node.stash[SERVER_KEY] = server
         if provisioned.register_token is None or provisioned.session_token is None:
             tokens = _enroll_and_log_in(server, provisioned.enroll_code)
             provisioned.register_token, provisioned.session_token = tokens
-        yield Store(server, provisioned.register_token, provisioned.session_token)
+        yield Store(
+            server, provisioned.database_url, provisioned.register_token, provisioned.session_token
+        )
 
 
 @pytest.fixture
@@ -261,5 +178,5 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
             log = (
                 f"{log[:half]}\n[... {len(log) - LOG_SECTION_CHARS} characters ...]\n{log[-half:]}"
             )
-        report.sections.append((f"server log ({server.database_url})", log))
+        report.sections.append(("server log", log))
     return report

@@ -91,7 +91,7 @@ def test_redeem_concurrent_over_balance_pays_exactly_the_balance(
     paid = sorted(r.json()["balance_after"]["amount"] for r in responses if r.status_code == 200)
     assert paid == list(range(0, CARD_AMOUNT, 1_00)), "each payment saw the one before it"
     assert store.card(fresh_card)["balance"]["amount"] == 0
-    engine = make_engine(store.server.database_url)
+    engine = make_engine(store.database_url)
     try:
         assert_ledger_invariant(engine)
     finally:

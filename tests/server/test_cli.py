@@ -2,14 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,29 +16,11 @@ from pos_desktop.server.app import create_app
 from pos_desktop.server.database import make_engine
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
 from pos_desktop.server.models import Base, Employee, GiftCard, Product, Store
+from tests.fixtures.server_process import cli, cli_environment, serve
 
-ROOT = Path(__file__).resolve().parents[2]
 MISSING_URL = "error: give --database-url or set POS_DATABASE_URL"
 # 12 characters without 0/O, 1/I/L (pos_desktop.server.security).
 ENROLL_CODE = re.compile(r"[A-HJKMNP-Z2-9]{12}")
-
-
-def environment(**extra: str) -> dict[str, str]:
-    """This run's environment without POS_DATABASE_URL, plus ``extra``."""
-    env = {name: value for name, value in os.environ.items() if name != "POS_DATABASE_URL"}
-    return {**env, **extra}
-
-
-def cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "pos_desktop.server", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=environment() if env is None else env,
-        timeout=120,
-        check=False,
-    )
 
 
 def create_employee(url: str, name: str, role: str, pin: str) -> subprocess.CompletedProcess[str]:
@@ -64,42 +40,6 @@ def count(url: str, model: type[Base]) -> int:
             return int(conn.execute(select(func.count()).select_from(model)).scalar_one())
     finally:
         engine.dispose()
-
-
-@contextmanager
-def serving(*args: str, env: dict[str, str], log: Path) -> Iterator[str]:
-    """``serve`` on a free loopback port; yields the base URL once /health answers."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    with log.open("wb") as out:
-        process = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
-            [sys.executable, "-m", "pos_desktop.server", "serve", *args, "--port", str(port)],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            cwd=ROOT,
-            env=env,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, f"serve exited early:\n{log.read_text()}"
-            assert time.monotonic() < deadline, f"serve never answered:\n{log.read_text()}"
-            try:
-                if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture
@@ -128,19 +68,19 @@ def test_cli_serve_migrates_a_new_database_before_answering(
     """``serve`` on a database that does not exist yet creates every table, then answers."""
     assert not db_file.exists()
 
-    with serving("--database-url", url, env=environment(), log=tmp_path / "serve.log") as base:
-        health = httpx.get(f"{base}/api/v1/health", timeout=10)
+    with serve(("--database-url", url), tmp_path / "serve.log") as server:
+        health = httpx.get(f"{server.base_url}/api/v1/health", timeout=10)
 
     assert health.json() == {"status": "ok", "database": "sqlite"}
     assert_migrated(url)
 
 
-def test_cli_serve_takes_database_url_from_environment(url: str, tmp_path: Path) -> None:
+def test_cli_serve_takes_database_url_from_cli_environment(url: str, tmp_path: Path) -> None:
     """With no --database-url, ``serve`` uses POS_DATABASE_URL."""
-    env = environment(POS_DATABASE_URL=url)
+    env = cli_environment(POS_DATABASE_URL=url)
 
-    with serving(env=env, log=tmp_path / "serve.log") as base:
-        health = httpx.get(f"{base}/api/v1/health", timeout=10)
+    with serve((), tmp_path / "serve.log", env=env) as server:
+        health = httpx.get(f"{server.base_url}/api/v1/health", timeout=10)
 
     assert health.status_code == 200
     assert_migrated(url)
@@ -169,9 +109,9 @@ def test_cli_create_employee_refuses_duplicate_pin(url: str) -> None:
     assert count(url, Employee) == 1
 
 
-def test_cli_create_employee_takes_database_url_from_environment(url: str) -> None:
+def test_cli_create_employee_takes_database_url_from_cli_environment(url: str) -> None:
     """With no --database-url, a command uses POS_DATABASE_URL."""
-    env = environment(POS_DATABASE_URL=url)
+    env = cli_environment(POS_DATABASE_URL=url)
 
     result = cli(
         "create-employee", "--name", "Casey", "--role", "cashier", "--pin", "4321", env=env
