@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,6 +22,7 @@ from pos_desktop.server.security import (
 )
 
 DEFAULT_STORE_NAME = "Main Store"
+_DEFAULT_STORE_LOCK = 0x504F5301  # "POS" 1: any fixed key no other code uses
 
 
 def next_sync_version(db: Session) -> int:
@@ -67,6 +68,10 @@ def create_store(
 
 def default_store(db: Session, now: datetime) -> Store:
     """The server's first store, made on first use: a single-store install needs no set-up."""
+    if db.get_bind().dialect.name == "postgresql":
+        # Two first commands at once must not both find no store and make one each; SQLite
+        # needs nothing, its transactions already write one at a time (BEGIN IMMEDIATE).
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEFAULT_STORE_LOCK})
     store = db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
     return store if store is not None else create_store(db, DEFAULT_STORE_NAME, now)
 
