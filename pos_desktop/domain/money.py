@@ -94,9 +94,6 @@ class Money:
         self._same(other)
         return Money(self.minor - other.minor, self.currency)
 
-    def __neg__(self) -> Money:
-        return Money(-self.minor, self.currency)
-
     def __lt__(self, other: Money) -> bool:
         self._same(other)
         return self.minor < other.minor

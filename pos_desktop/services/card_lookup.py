@@ -1,4 +1,4 @@
-"""Finding gift cards: balance check by number, search by recipient e-mail, history.
+"""Finding gift cards: balance check by number, search by recipient e-mail.
 
 Card numbers are checked (length, digits, Luhn) before any network call, so a mistyped
 digit is caught at once, costs no round trip and never counts against the server's look-up
@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from pos_desktop.contracts import ActivityOut, CardOut, MoneyOut
+from pos_desktop.contracts import CardOut, MoneyOut
 from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import CardStatus
@@ -60,51 +60,6 @@ class CardSummary:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CardActivity:
-    id: uuid.UUID
-    # Kept as the server's text: a newer server may add kinds this register does not know.
-    kind: str
-    amount: Money
-    tip: Money
-    balance_after: Money
-    employee_name: str | None
-    register_name: str | None
-    ticket_id: uuid.UUID | None
-    created_at: datetime
-
-    @classmethod
-    def from_wire(cls, activity: ActivityOut) -> CardActivity:
-        return cls(
-            id=activity.id,
-            kind=activity.kind,
-            amount=_money(activity.amount),
-            tip=_money(activity.tip),
-            balance_after=_money(activity.balance_after),
-            employee_name=activity.employee.name if activity.employee else None,
-            register_name=activity.register_ref.name if activity.register_ref else None,
-            ticket_id=activity.ticket_id,
-            created_at=activity.created_at,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CardHistory:
-    card: CardSummary
-    activities: tuple[CardActivity, ...]  # newest first, as the server sends them
-
-
-def normalize_recipient_email(text: str) -> str:
-    """The e-mail to search for, or ``InvalidSearch`` saying what is missing."""
-    email = text.strip()
-    if not email:
-        raise InvalidSearch("Enter the recipient's e-mail address.")
-    local, at, domain = email.rpartition("@")
-    if not at or not local or not domain or " " in email or len(email) > MAX_EMAIL_LENGTH:
-        raise InvalidSearch("Enter the full e-mail address, like name@example.com.")
-    return email
-
-
 class CardLookupService:
     def __init__(self, client: ServerClient) -> None:
         self._client = client
@@ -116,21 +71,21 @@ class CardLookupService:
 
     @staticmethod
     def normalize_email(text: str) -> str:
-        """The e-mail to search for, or ``InvalidSearch``; never touches the network."""
-        return normalize_recipient_email(text)
+        """The e-mail to search for, or ``InvalidSearch`` saying what is missing; never touches
+        the network."""
+        email = text.strip()
+        if not email:
+            raise InvalidSearch("Enter the recipient's e-mail address.")
+        local, at, domain = email.rpartition("@")
+        if not at or not local or not domain or " " in email or len(email) > MAX_EMAIL_LENGTH:
+            raise InvalidSearch("Enter the full e-mail address, like name@example.com.")
+        return email
 
     def check_balance(self, text: str) -> CardSummary:
         number = self.check_number(text)
         return CardSummary.from_wire(self._client.lookup_card(number))
 
     def find_by_recipient(self, email_text: str) -> tuple[CardSummary, ...]:
-        email = normalize_recipient_email(email_text)
+        email = self.normalize_email(email_text)
         found = self._client.search_cards(email)
         return tuple(CardSummary.from_wire(card) for card in found.items)
-
-    def history(self, card_id: uuid.UUID) -> CardHistory:
-        detail = self._client.get_card(card_id)
-        return CardHistory(
-            card=CardSummary.from_wire(detail),
-            activities=tuple(CardActivity.from_wire(a) for a in detail.activities),
-        )

@@ -142,10 +142,6 @@ class ServerClient:
 
     # -- session -----------------------------------------------------------------------------
 
-    @property
-    def has_session(self) -> bool:
-        return self._session_token is not None
-
     def forget_session(self) -> None:
         """Drop the employee's session token so nothing more is done on their behalf."""
         self._session_token = None
