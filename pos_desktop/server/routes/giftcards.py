@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -153,63 +154,6 @@ def send(
     )
 
 
-@router.post("/{card_id}/block", response_model=c.CardOut)
-def block(
-    card_id: uuid.UUID,
-    request: Request,
-    manager: ManagerDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
-) -> Response:
-    return _card_action(
-        request,
-        manager,
-        sessions,
-        clock,
-        idempotency_key,
-        lambda s, e, now: ledger.set_blocked(s, e, card_id, True, now),
-    )
-
-
-@router.post("/{card_id}/unblock", response_model=c.CardOut)
-def unblock(
-    card_id: uuid.UUID,
-    request: Request,
-    manager: ManagerDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
-) -> Response:
-    return _card_action(
-        request,
-        manager,
-        sessions,
-        clock,
-        idempotency_key,
-        lambda s, e, now: ledger.set_blocked(s, e, card_id, False, now),
-    )
-
-
-@router.post("/{card_id}/void", response_model=c.CardOut)
-def void(
-    card_id: uuid.UUID,
-    request: Request,
-    manager: ManagerDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
-) -> Response:
-    return _card_action(
-        request,
-        manager,
-        sessions,
-        clock,
-        idempotency_key,
-        lambda s, e, now: ledger.void_card(s, e, card_id, now),
-    )
-
-
 @router.post("/{card_id}/redeem", response_model=c.RedemptionOut)
 def redeem(
     card_id: uuid.UUID,
@@ -249,3 +193,30 @@ def redeem(
             now=now,
             operation=operation,
         )
+
+
+class ManagerAction(StrEnum):
+    BLOCK = "block"
+    UNBLOCK = "unblock"
+    VOID = "void"
+
+
+# Declared last: its {action} segment would otherwise shadow /send and /redeem.
+@router.post("/{card_id}/{action}", response_model=c.CardOut)
+def manage(
+    card_id: uuid.UUID,
+    action: ManagerAction,
+    request: Request,
+    manager: ManagerDep,
+    sessions: SessionsDep,
+    clock: ClockDep,
+    idempotency_key: IdempotencyKey,
+) -> Response:
+    """Block (reversible), unblock, or void (final, empties the card); managers only."""
+    change: ledger.CardAction
+    if action is ManagerAction.VOID:
+        change = lambda s, e, now: ledger.void_card(s, e, card_id, now)  # noqa: E731
+    else:
+        blocked = action is ManagerAction.BLOCK
+        change = lambda s, e, now: ledger.set_blocked(s, e, card_id, blocked, now)  # noqa: E731
+    return _card_action(request, manager, sessions, clock, idempotency_key, change)
