@@ -8,8 +8,14 @@ from typing import Any
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects.postgresql import Insert as PgInsert
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+from pos_desktop.server.models import Base
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 
@@ -50,6 +56,14 @@ def make_engine(url: str) -> Engine:
     # No pre-ping: it costs a round trip on every checkout; a connection the server dropped
     # fails that one request, and the pool recycles connections before idle timeouts bite.
     return create_engine(url, pool_size=16, max_overflow=24, pool_recycle=1800)
+
+
+def insert_or_skip(db: Session, model: type[Base]) -> PgInsert | SqliteInsert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database; both dialects have it,
+    spelled by their own constructs."""
+    if db.get_bind().dialect.name == "postgresql":
+        return pg_insert(model).on_conflict_do_nothing()
+    return sqlite_insert(model).on_conflict_do_nothing()
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

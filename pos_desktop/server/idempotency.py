@@ -19,11 +19,10 @@ from fastapi import Header
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import IdempotencyRecord
 
@@ -46,10 +45,9 @@ def _claim(
     answer: tuple[int, bytes] = (0, b""),
 ) -> bool:
     """Insert the key's row; False when another request already holds the key."""
-    insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
     status_code, body = answer
     statement = (
-        insert(IdempotencyRecord)
+        insert_or_skip(db, IdempotencyRecord)
         .values(
             register_id=register_id,
             key=key,
@@ -58,7 +56,6 @@ def _claim(
             response_body=body,
             created_at=now,
         )
-        .on_conflict_do_nothing()
         .returning(IdempotencyRecord.key)
     )
     return db.execute(statement).first() is not None

@@ -1,14 +1,15 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from collections.abc import Sequence
+from typing import Annotated, TypeVar
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
+from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, Product, Store, SyncCounter, SyncedTicket
@@ -24,12 +25,11 @@ def push(
     """Keep each ticket once, whatever the number of times a register pushes it."""
     with sessions() as db:
         now = clock.now()
-        insert = pg_insert if db.get_bind().dialect.name == "postgresql" else sqlite_insert
         accepted: list[uuid.UUID] = []
         duplicates: list[uuid.UUID] = []
         for ticket in body.tickets:
             row = db.execute(
-                insert(SyncedTicket)
+                insert_or_skip(db, SyncedTicket)
                 .values(
                     id=ticket.id,
                     register_id=register.register_id,
@@ -41,7 +41,6 @@ def push(
                     body=ticket.model_dump_json(),
                     received_at=now,
                 )
-                .on_conflict_do_nothing()
                 .returning(SyncedTicket.id)
             ).first()
             (accepted if row is not None else duplicates).append(ticket.id)
@@ -57,6 +56,28 @@ def _parse_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
+Synced = TypeVar("Synced", Product, Employee)
+
+
+def _changed(
+    db: Session, model: type[Synced], store_id: uuid.UUID, since: int, upto: int
+) -> Sequence[Synced]:
+    """The store's rows whose version is in (since, upto], oldest change first."""
+    return (
+        db.execute(
+            select(model)
+            .where(
+                model.store_id == store_id,
+                model.sync_version > since,
+                model.sync_version <= upto,
+            )
+            .order_by(model.sync_version)
+        )
+        .scalars()
+        .all()
+    )
+
+
 @router.get("/pull", response_model=c.PullResponse)
 def pull(
     register: RegisterDep,
@@ -70,25 +91,8 @@ def pull(
         upto = int(db.execute(select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one())
         store_id = register.store.id
         currency = register.store.currency
-        window = (since, upto)
-        products = db.execute(
-            select(Product)
-            .where(
-                Product.store_id == store_id,
-                Product.sync_version > window[0],
-                Product.sync_version <= window[1],
-            )
-            .order_by(Product.sync_version)
-        ).scalars()
-        employees = db.execute(
-            select(Employee)
-            .where(
-                Employee.store_id == store_id,
-                Employee.sync_version > window[0],
-                Employee.sync_version <= window[1],
-            )
-            .order_by(Employee.sync_version)
-        ).scalars()
+        products = _changed(db, Product, store_id, since, upto)
+        employees = _changed(db, Employee, store_id, since, upto)
         store = db.execute(select(Store).where(Store.id == store_id)).scalar_one()
         settings = None
         if since < store.sync_version <= upto:
