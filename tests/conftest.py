@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import os
 
-pytest_plugins = ["tests.fixtures.databases", "tests.fixtures.server_world"]
+pytest_plugins = [
+    "tests.fixtures.databases",
+    "tests.fixtures.register",
+    "tests.fixtures.server_world",
+]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

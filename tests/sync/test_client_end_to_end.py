@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN, RECIPIENT_EMAIL
@@ -15,65 +12,54 @@ from pos_desktop.sync.errors import ServerError
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    path: Path = tmp_path_factory.mktemp("e2e") / "server.sqlite3"
-    server = EmbeddedServer(f"sqlite:///{path}")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def client(server: EmbeddedServer) -> Iterator[ServerClient]:
-    enrolled = server.enroll_local_register("Client test")
-    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
-        yield client
-
-
-def test_end_to_end_health_answers(client: ServerClient) -> None:
+def test_end_to_end_health_answers(register_client: ServerClient) -> None:
     """The embedded server reports itself healthy on SQLite."""
-    health = client.health()
+    health = register_client.health()
     assert (health.status, health.database) == ("ok", "sqlite")
 
 
-def test_end_to_end_cashier_looks_up_and_searches_cards(client: ServerClient) -> None:
+def test_end_to_end_cashier_looks_up_and_searches_cards(register_client: ServerClient) -> None:
     """A cashier session can look a card up by number and search by recipient."""
-    client.open_session(CASHIER_PIN)
+    register_client.open_session(CASHIER_PIN)
     active = next(card for card in DEMO_CARDS if card.state == "active")
-    card = client.lookup_card(active.number)
-    found = client.search_cards(RECIPIENT_EMAIL)
-    detail = client.get_card(card.id)
+    card = register_client.lookup_card(active.number)
+    found = register_client.search_cards(RECIPIENT_EMAIL)
+    detail = register_client.get_card(card.id)
     assert card.status == "active" and card.balance.amount == active.initial
     assert card.id in {item.id for item in found.items}
     assert detail.activities  # at least the issue and the activation
 
 
-def test_end_to_end_card_call_without_session_is_refused(client: ServerClient) -> None:
+def test_end_to_end_card_call_without_session_is_refused(register_client: ServerClient) -> None:
     """Card calls need an employee session: 401 before login."""
     with pytest.raises(ServerError) as caught:
-        client.search_cards(RECIPIENT_EMAIL)
+        register_client.search_cards(RECIPIENT_EMAIL)
     assert caught.value.status == 401
 
 
 def test_end_to_end_new_register_enrolls_with_a_managers_code(
-    client: ServerClient, server: EmbeddedServer
+    register_client: ServerClient, demo_server: EmbeddedServer
 ) -> None:
     """A manager's one-time code enrolls a second register, which can then log in."""
-    client.open_session(MANAGER_PIN)
-    code = client.create_enroll_code().code
-    with ServerClient(server.base_url, timeout=5) as newcomer:
+    register_client.open_session(MANAGER_PIN)
+    code = register_client.create_enroll_code().code
+    with ServerClient(demo_server.base_url, timeout=5) as newcomer:
         newcomer.enroll(code, "Second register")
         session = newcomer.open_session(CASHIER_PIN)
     assert session.employee.role == "cashier"
 
 
-def test_end_to_end_enroll_code_works_once(client: ServerClient, server: EmbeddedServer) -> None:
+def test_end_to_end_enroll_code_works_once(
+    register_client: ServerClient, demo_server: EmbeddedServer
+) -> None:
     """A used enroll code is refused with the server's message."""
-    client.open_session(MANAGER_PIN)
-    code = client.create_enroll_code().code
-    with ServerClient(server.base_url, timeout=5) as first:
+    register_client.open_session(MANAGER_PIN)
+    code = register_client.create_enroll_code().code
+    with ServerClient(demo_server.base_url, timeout=5) as first:
         first.enroll(code, "First")
-    with ServerClient(server.base_url, timeout=5) as second, pytest.raises(ServerError) as caught:
+    with (
+        ServerClient(demo_server.base_url, timeout=5) as second,
+        pytest.raises(ServerError) as caught,
+    ):
         second.enroll(code, "Second")
     assert caught.value.code == "invalid_enroll_code"

@@ -7,7 +7,6 @@ import os
 # Before anything imports Qt: no display on CI machines.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import socket
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -16,27 +15,10 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.demo import DEMO_CARDS, DemoCard
-from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.services.register_services import RegisterServices
 from pos_desktop.sync.client import ServerClient
-from tests.ui.support import MakeWindow, button, start_server
+from tests.ui.support import MakeWindow, button
 from ui.main_window import MainWindow
-
-
-@pytest.fixture(scope="module")
-def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedServer]:
-    """One demo store per test module; tests only read it, and each gets its own register."""
-    server = start_server(tmp_path_factory.mktemp("server") / "server.sqlite3")
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def register_client(demo_server: EmbeddedServer) -> Iterator[ServerClient]:
-    # A register per test: the server's wrong-PIN and unknown-card limits count per register.
-    enrolled = demo_server.enroll_local_register("UI test register")
-    with ServerClient(demo_server.base_url, enrolled.token, timeout=5) as client:
-        yield client
 
 
 @pytest.fixture
@@ -69,24 +51,6 @@ def window(make_window: MakeWindow, register_client: ServerClient) -> MainWindow
 @pytest.fixture
 def active_card() -> DemoCard:
     return next(card for card in DEMO_CARDS if card.state == "active")
-
-
-@pytest.fixture
-def unused_port_url() -> str:
-    """An address where nothing listens: connections are refused at once."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}"
-
-
-@pytest.fixture
-def silent_server_url() -> Iterator[str]:
-    """A port that accepts connections and never answers: the client waits for its timeout."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        sock.listen(16)
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 @pytest.fixture

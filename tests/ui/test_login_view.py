@@ -10,7 +10,8 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.sync.client import ServerClient
-from tests.ui.support import MakeWindow, start_server
+from tests.fixtures.register import start_server
+from tests.ui.support import MakeWindow
 from ui.main_window import MainWindow
 from ui.widgets.pin_pad import FILLED_DOT
 
