@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import Header
+from fastapi import Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select, update
@@ -82,7 +82,8 @@ def run_once(
     *,
     register_id: uuid.UUID,
     key: str,
-    request_hash: str,
+    request: Request,
+    body: BaseModel | None,
     now: datetime,
     operation: Callable[[], BaseModel],
     status_code: int = 200,
@@ -94,10 +95,11 @@ def run_once(
     then stored in a transaction of its own, unless that copy got an answer in first, in
     which case that answer is the one given.
     """
+    request_hash = fingerprint(request.method, request.url.path, body)
     if not _claim(db, register_id, key, request_hash, now):
         return _replay(db, register_id, key, request_hash)
     try:
-        body = operation().model_dump_json().encode()
+        answer_body = operation().model_dump_json().encode()
     except (ApiError, DomainError) as refusal:
         db.rollback()
         error = refusal if isinstance(refusal, ApiError) else ApiError.from_domain(refusal)
@@ -109,7 +111,7 @@ def run_once(
     db.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.register_id == register_id, IdempotencyRecord.key == key)
-        .values(status_code=status_code, response_body=body)
+        .values(status_code=status_code, response_body=answer_body)
     )
     db.commit()
-    return Response(content=body, status_code=status_code, media_type=JSON)
+    return Response(content=answer_body, status_code=status_code, media_type=JSON)

@@ -8,7 +8,7 @@ from fastapi.responses import Response
 from pos_desktop import contracts as c
 from pos_desktop.server import ledger, views
 from pos_desktop.server.deps import ClockDep, EmployeeDep, SessionsDep
-from pos_desktop.server.idempotency import IdempotencyKey, fingerprint, run_once
+from pos_desktop.server.idempotency import IdempotencyKey, run_once
 
 router = APIRouter(prefix="/activities", tags=["activities"])
 
@@ -37,7 +37,8 @@ def reverse(
             db,
             register_id=employee.register.register_id,
             key=idempotency_key,
-            request_hash=fingerprint("POST", request.url.path, None),
+            request=request,
+            body=None,
             now=now,
             operation=operation,
         )

@@ -16,7 +16,7 @@ from pos_desktop.server.clock import Clock
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.deps import ClockDep, ConfigDep, EmployeeDep, ManagerDep, SessionsDep
 from pos_desktop.server.errors import card_not_found
-from pos_desktop.server.idempotency import IdempotencyKey, fingerprint, run_once
+from pos_desktop.server.idempotency import IdempotencyKey, run_once
 from pos_desktop.server.models import GiftCard
 from pos_desktop.server.ratelimit import Attempt, ensure_allowed, record_failure
 
@@ -105,7 +105,8 @@ def issue(
             db,
             register_id=employee.register.register_id,
             key=idempotency_key,
-            request_hash=fingerprint("POST", request.url.path, body),
+            request=request,
+            body=body,
             now=now,
             operation=lambda: views.issued_card(
                 ledger.issue_card(db, employee, employee.store, new, now, idempotency_key)
@@ -129,7 +130,8 @@ def _card_action(
             db,
             register_id=employee.register.register_id,
             key=key,
-            request_hash=fingerprint("POST", request.url.path, None),
+            request=request,
+            body=None,
             now=now,
             operation=lambda: views.card_out(db, action(db, employee, now)),
         )
@@ -189,7 +191,8 @@ def redeem(
             db,
             register_id=employee.register.register_id,
             key=idempotency_key,
-            request_hash=fingerprint("POST", request.url.path, body),
+            request=request,
+            body=body,
             now=now,
             operation=operation,
         )
