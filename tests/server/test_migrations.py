@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from pos_desktop.server.database import migrate
+from pos_desktop.server.database import alembic_config, migrate
 from pos_desktop.server.models import Base
 
 
@@ -20,6 +21,11 @@ def test_migrations_match_models(engine: Engine) -> None:
 
 
 def test_migrations_are_safe_to_run_again(engine: Engine) -> None:
-    """Starting the server again on a migrated database changes nothing."""
+    """Starting the server again on a migrated database leaves it at the newest revision."""
     migrate(engine)
     migrate(engine)
+
+    with engine.connect() as conn:
+        current = MigrationContext.configure(conn).get_current_heads()
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    assert current == tuple(head)
