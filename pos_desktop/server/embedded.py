@@ -48,12 +48,10 @@ class EmbeddedServer:
         *,
         clock: Clock | None = None,
         config: ServerConfig | None = None,
-        seed_demo: bool = True,
     ) -> None:
         self.database_url = database_url
         self.clock = clock or SystemClock()
         self.config = config or ServerConfig()
-        self.seed_demo = seed_demo
         self.base_url = ""
         self._engine: Engine | None = None
         self._server: uvicorn.Server | None = None
@@ -67,10 +65,7 @@ class EmbeddedServer:
 
     def start(self) -> None:
         self._engine = make_engine(self.database_url)
-        if self.seed_demo:
-            prepare_database(self._engine, self.clock)
-        else:
-            migrate(self._engine)
+        prepare_database(self._engine, self.clock)
         app = create_app(self._engine, clock=self.clock, config=self.config)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

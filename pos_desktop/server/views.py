@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import mask_card_number
-from pos_desktop.domain.giftcard import ActivityKind, CardRecord, derive_status
+from pos_desktop.domain.giftcard import ActivityKind, derive_status
 from pos_desktop.server.clock import as_utc
 from pos_desktop.server.context import EmployeeCaller
+from pos_desktop.server.ledger import record_of
 from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register
 
 
@@ -48,13 +49,7 @@ def activity_kinds(
 
 
 def card_status(card: GiftCard, kinds: Iterable[ActivityKind]) -> str:
-    record = CardRecord(
-        sent=card.sent_at is not None,
-        blocked=card.blocked,
-        voided=card.voided,
-        activity_kinds=tuple(kinds),
-    )
-    return derive_status(record).value
+    return derive_status(record_of(card, tuple(kinds))).value
 
 
 def _card_fields(card: GiftCard, kinds: Iterable[ActivityKind]) -> dict[str, object]:
