@@ -32,6 +32,9 @@ class Settings(BaseSettings):
     server_url: str | None = None
     enroll_code: str | None = None
     register_name: str = "Register 1"
+    # How often finished tickets are pushed and the catalog pulled (a finished ticket also
+    # wakes the push at once).
+    sync_interval_seconds: float = 30.0
     # Server side.
     database_url: str | None = None
     session_ttl_seconds: int = 12 * 3600

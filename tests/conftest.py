@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 pytest_plugins = [
+    "tests.fixtures.checkout",
     "tests.fixtures.databases",
     "tests.fixtures.register",
     "tests.fixtures.server_world",

@@ -11,6 +11,7 @@ import email.utils
 import logging
 import math
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -19,6 +20,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from pos_desktop.contracts import (
+    ActivityOut,
     CardDetail,
     CardList,
     CardOut,
@@ -27,9 +29,15 @@ from pos_desktop.contracts import (
     EnrollResponse,
     ErrorBody,
     Health,
+    MoneyBody,
     PullResponse,
+    PushRequest,
+    PushResponse,
+    RedeemRequest,
+    RedemptionOut,
     SessionRequest,
     SessionResponse,
+    Ticket,
 )
 from pos_desktop.sync.errors import (
     UNREADABLE_ANSWER_MESSAGE,
@@ -182,6 +190,41 @@ class ServerClient:
         params = {"cursor": cursor} if cursor else None
         return self._call("GET", "/sync/pull", PullResponse, params=params)
 
+    def push(self, tickets: Sequence[Ticket]) -> PushResponse:
+        """Hand finished tickets over; the server keeps each ticket id once, so no key is needed."""
+        body = PushRequest(tickets=list(tickets))
+        return self._call("POST", "/sync/push", PushResponse, json=body)
+
+    # -- money: the caller stores the key before calling, and asks again with it after a
+    # timeout or a crash; the server then answers as it did the first time.
+
+    def redeem(
+        self,
+        card_id: uuid.UUID,
+        amount: MoneyBody,
+        tip: MoneyBody | None,
+        ticket_id: uuid.UUID | None,
+        idempotency_key: str,
+    ) -> RedemptionOut:
+        body = RedeemRequest(amount=amount, tip=tip, ticket_id=ticket_id)
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/redeem",
+            RedemptionOut,
+            json=body,
+            idempotency_key=idempotency_key,
+        )
+
+    def reverse(self, activity_id: uuid.UUID, idempotency_key: str) -> ActivityOut:
+        """Give back a redemption whose ticket was not completed."""
+        return self._call(
+            "POST",
+            f"/activities/{activity_id}/reverse",
+            ActivityOut,
+            json=_EMPTY,
+            idempotency_key=idempotency_key,
+        )
+
     # -- plumbing ----------------------------------------------------------------------------
 
     def _headers(self) -> dict[str, str]:
@@ -200,9 +243,14 @@ class ServerClient:
         *,
         json: BaseModel | None = None,
         params: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
     ) -> M:
+        # Deterministic serialization: a retry with the same key must be the same request
+        # byte for byte, or the server refuses it as a reused key.
         content = json.model_dump_json(exclude_none=True).encode() if json is not None else None
         headers = self._headers()
+        if idempotency_key is not None:
+            headers["Idempotency-Key"] = idempotency_key
         if content is not None:
             headers["Content-Type"] = "application/json"
         try:

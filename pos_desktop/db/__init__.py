@@ -1,0 +1,1 @@
+"""The register's own SQLite database: catalog copy, tickets, payments and the outbox."""

@@ -1,0 +1,195 @@
+"""The register's copy of the catalog, employees and store settings, as pulled from the server.
+
+Rows stay in this module: callers get ``Product`` and ``StoreRules``. Functions take an open
+Session and never commit, so a pull is saved in the caller's single transaction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_desktop.contracts import ProductOut, PullResponse, StoreSettings, SyncEmployee
+from pos_desktop.db.models import Employee as EmployeeRow
+from pos_desktop.db.models import Product as ProductRow
+from pos_desktop.db.models import Setting
+from pos_desktop.domain.catalog import Product, StoreRules
+from pos_desktop.domain.money import Money
+
+CURSOR_KEY = "sync_cursor"
+SETTINGS_KEY = "store_settings"
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogChange:
+    """What a pull changed on this register; rows the server resent unchanged do not count."""
+
+    products: int = 0
+    employees: int = 0
+    settings: bool = False
+
+    @property
+    def any(self) -> bool:
+        return bool(self.products or self.employees or self.settings)
+
+
+def save_pull(db: Session, pull: PullResponse) -> CatalogChange:
+    """Upsert what the server sent and move the cursor; the caller commits."""
+    products = _upsert(db, ProductRow, ((p.id, _product_values(p)) for p in pull.products))
+    employees = _upsert(db, EmployeeRow, ((e.id, _employee_values(e)) for e in pull.employees))
+    settings = pull.settings is not None and _put(db, SETTINGS_KEY, pull.settings.model_dump_json())
+    _put(db, CURSOR_KEY, pull.cursor)
+    return CatalogChange(products=products, employees=employees, settings=settings)
+
+
+def sync_cursor(db: Session) -> str | None:
+    return _get(db, CURSOR_KEY)
+
+
+def store_rules(db: Session) -> StoreRules | None:
+    """The store's settings as last pulled; None before the first pull brought them."""
+    saved = _get(db, SETTINGS_KEY)
+    if saved is None:
+        return None
+    settings = StoreSettings.model_validate_json(saved)
+    return StoreRules(
+        name=settings.store_name,
+        currency=settings.currency,
+        locale=settings.locale,
+        timezone=settings.timezone,
+        prices_include_tax=settings.prices_include_tax,
+        idle_lock_seconds=settings.idle_lock_seconds,
+        tenders=tuple(settings.tenders),
+    )
+
+
+def active_products(db: Session) -> list[Product]:
+    rows = db.execute(
+        select(ProductRow)
+        .where(ProductRow.active.is_(True))
+        .order_by(
+            ProductRow.category.collate("NOCASE"), ProductRow.name.collate("NOCASE"), ProductRow.id
+        )
+    ).scalars()
+    return [_product(row) for row in rows]
+
+
+def product(db: Session, product_id: uuid.UUID) -> Product | None:
+    row = db.get(ProductRow, product_id)
+    return _product(row) if row is not None and row.active else None
+
+
+def product_by_barcode(db: Session, code: str) -> Product | None:
+    code = code.strip()
+    if not code:
+        return None
+    row = (
+        db.execute(
+            select(ProductRow)
+            .where(ProductRow.barcode == code, ProductRow.active.is_(True))
+            .order_by(ProductRow.name, ProductRow.id)
+        )
+        .scalars()
+        .first()
+    )
+    return _product(row) if row is not None else None
+
+
+def search_products(db: Session, text: str, limit: int = 50) -> list[Product]:
+    """Active products whose name contains ``text`` (any case) or whose barcode is ``text``."""
+    needle = text.strip()
+    if not needle or limit <= 0:
+        return []
+    folded = needle.casefold()
+    # Matched in Python: SQLite's lower() and LIKE fold ASCII only, so "éclair" would miss
+    # "Éclair". A store's catalog is a few thousand rows at most, cheap to scan.
+    found = [
+        row
+        for row in db.execute(select(ProductRow).where(ProductRow.active.is_(True))).scalars()
+        if folded in row.name.casefold() or row.barcode == needle
+    ]
+    found.sort(key=lambda row: (row.name.casefold(), str(row.id)))
+    return [_product(row) for row in found[:limit]]
+
+
+def categories(db: Session) -> list[str]:
+    """Categories that have at least one active product."""
+    names = db.execute(
+        select(ProductRow.category)
+        .where(ProductRow.active.is_(True))
+        .distinct()
+        .order_by(ProductRow.category.collate("NOCASE"))
+    ).scalars()
+    return list(names)
+
+
+# -- rows ----------------------------------------------------------------------------------
+
+
+def _product_values(p: ProductOut) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "category": p.category,
+        "price": p.price.amount,
+        "currency": p.price.currency,
+        "tax_rate_bp": p.tax_rate_bp,
+        "barcode": p.barcode,
+        "active": p.active,
+    }
+
+
+def _employee_values(e: SyncEmployee) -> dict[str, Any]:
+    return {"name": e.name, "role": e.role, "pin_hash": e.pin_hash, "active": e.active}
+
+
+def _upsert(
+    db: Session,
+    model: type[ProductRow] | type[EmployeeRow],
+    incoming: Iterable[tuple[uuid.UUID, dict[str, Any]]],
+) -> int:
+    """Insert or update rows by id; returns how many were new or differed."""
+    changed = 0
+    for row_id, values in incoming:
+        row = db.get(model, row_id)
+        if row is None:
+            db.add(model(id=row_id, **values))
+        elif any(getattr(row, name) != value for name, value in values.items()):
+            for name, value in values.items():
+                setattr(row, name, value)
+        else:
+            continue
+        changed += 1
+    return changed
+
+
+def _get(db: Session, key: str) -> str | None:
+    row = db.get(Setting, key)
+    return row.value if row is not None else None
+
+
+def _put(db: Session, key: str, value: str) -> bool:
+    """Store a setting; True when its value changed."""
+    row = db.get(Setting, key)
+    if row is None:
+        db.add(Setting(key=key, value=value))
+        return True
+    if row.value == value:
+        return False
+    row.value = value
+    return True
+
+
+def _product(row: ProductRow) -> Product:
+    return Product(
+        id=row.id,
+        name=row.name,
+        category=row.category,
+        price=Money(row.price, row.currency),
+        tax_rate_bp=row.tax_rate_bp,
+        barcode=row.barcode,
+    )

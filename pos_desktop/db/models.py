@@ -1,0 +1,191 @@
+"""Register tables. Rows stay in pos_desktop.db; services get domain objects (``Sale``).
+
+Money is INTEGER minor units. Times are stored as naive UTC (SQLite has no time zone) and
+come back aware through ``UtcDateTime``.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    Uuid,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from pos_desktop.domain.sale import SaleStatus
+from pos_desktop.domain.tender import PaymentState, TenderKind
+
+SCHEMA_VERSION = 1
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Aware UTC in Python, naive UTC in SQLite; a naive value is refused, never guessed."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("register times must be timezone-aware")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+def _one_of(column: str, values: type[SaleStatus] | type[PaymentState] | type[TenderKind]) -> str:
+    names = ", ".join(f"'{v.value}'" for v in values)
+    return f"{column} IN ({names})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(80))
+    price: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    tax_rate_bp: Mapped[int] = mapped_column(Integer)
+    barcode: Mapped[str | None] = mapped_column(String(64), index=True)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class Employee(Base):
+    __tablename__ = "employees"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    pin_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean)
+
+
+class Setting(Base):
+    """Small named values: the store's settings as pulled (JSON) and the sync cursor."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Ticket(Base):
+    __tablename__ = "tickets"
+    __table_args__ = (
+        CheckConstraint(_one_of("status", SaleStatus), name="status"),
+        CheckConstraint("tip IS NULL OR tip >= 0", name="tip_not_negative"),
+        # Each employee has at most one open ticket: it waits for them while others sell.
+        Index(
+            "uq_tickets_open_per_employee",
+            "employee_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    employee_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    employee_name: Mapped[str] = mapped_column(String(80))
+    status: Mapped[str] = mapped_column(String(20))
+    currency: Mapped[str] = mapped_column(String(3))
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean)
+    tip: Mapped[int | None] = mapped_column(BigInteger)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+
+    lines: Mapped[list[TicketLine]] = relationship(
+        order_by="TicketLine.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+    payments: Mapped[list[Payment]] = relationship(
+        order_by="Payment.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class TicketLine(Base):
+    __tablename__ = "ticket_lines"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    product_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int] = mapped_column(Integer)
+    tax_rate_bp: Mapped[int] = mapped_column(Integer)
+
+
+class Payment(Base):
+    """A tender on a ticket. A gift-card payment's key is committed before the server is
+    asked, so an answer lost to a crash or a timeout is settled by asking again with it."""
+
+    __tablename__ = "payments"
+    __table_args__ = (
+        CheckConstraint(_one_of("kind", TenderKind), name="kind"),
+        CheckConstraint(_one_of("state", PaymentState), name="state"),
+        CheckConstraint("amount >= 0 AND tip >= 0", name="amounts_not_negative"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    tip: Mapped[int] = mapped_column(BigInteger)
+    tendered: Mapped[int | None] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(120))
+    card_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    redeem_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    reverse_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    balance_after: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class Outbox(Base):
+    """Finished tickets waiting to be pushed; written in the transaction that finishes them."""
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(Uuid, unique=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

@@ -1,0 +1,343 @@
+"""Tickets, lines and payments: rows in, ``Sale`` out. Callers commit.
+
+Every change is committed by the service right away, so a crash at any moment leaves the
+ticket as the cashier last saw it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from pos_desktop import contracts as c
+from pos_desktop.db import outbox
+from pos_desktop.db.models import Payment as PaymentRow
+from pos_desktop.db.models import Ticket as TicketRow
+from pos_desktop.db.models import TicketLine as LineRow
+from pos_desktop.domain.catalog import Product
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.tender import Payment, PaymentState, TenderKind
+from pos_desktop.domain.ticket import TicketLine
+
+
+class SaleNotFound(LookupError):
+    pass
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _money(minor: int | None, currency: str) -> Money | None:
+    return Money(minor, currency) if minor is not None else None
+
+
+def _payment(row: PaymentRow, currency: str) -> Payment:
+    return Payment(
+        id=row.id,
+        kind=TenderKind(row.kind),
+        label=row.label,
+        amount=Money(row.amount, currency),
+        tip=Money(row.tip, currency),
+        state=PaymentState(row.state),
+        tendered=_money(row.tendered, currency),
+        reference=row.reference,
+        card_id=row.card_id,
+        card_last4=row.card_last4,
+        activity_id=row.activity_id,
+        balance_after=_money(row.balance_after, currency),
+    )
+
+
+def _sale(row: TicketRow) -> Sale:
+    currency = row.currency
+    return Sale(
+        id=row.id,
+        number=row.number,
+        employee_id=row.employee_id,
+        employee_name=row.employee_name,
+        currency=currency,
+        prices_include_tax=row.prices_include_tax,
+        opened_at=row.opened_at,
+        completed_at=row.completed_at,
+        status=SaleStatus(row.status),
+        tip=_money(row.tip, currency),
+        lines=tuple(
+            TicketLine(
+                id=line.id,
+                product_id=line.product_id,
+                name=line.name,
+                unit_price=Money(line.unit_price, currency),
+                quantity=line.quantity,
+                tax_rate_bp=line.tax_rate_bp,
+            )
+            for line in row.lines
+        ),
+        payments=tuple(_payment(p, currency) for p in row.payments),
+    )
+
+
+def _row(db: Session, sale_id: uuid.UUID) -> TicketRow:
+    row = db.get(TicketRow, sale_id, populate_existing=True)
+    if row is None:
+        raise SaleNotFound(str(sale_id))
+    return row
+
+
+def load(db: Session, sale_id: uuid.UUID) -> Sale:
+    return _sale(_row(db, sale_id))
+
+
+def open_sale_of(db: Session, employee_id: uuid.UUID) -> Sale | None:
+    row = db.execute(
+        select(TicketRow).where(
+            TicketRow.employee_id == employee_id, TicketRow.status == SaleStatus.OPEN
+        )
+    ).scalar_one_or_none()
+    return _sale(row) if row is not None else None
+
+
+def with_unsettled_payments(db: Session) -> list[uuid.UUID]:
+    """Open tickets holding a payment whose server answer never arrived."""
+    rows = db.execute(
+        select(PaymentRow.ticket_id)
+        .join(TicketRow, TicketRow.id == PaymentRow.ticket_id)
+        .where(
+            TicketRow.status == SaleStatus.OPEN,
+            PaymentRow.state.in_([PaymentState.PENDING, PaymentState.REVERSING]),
+        )
+        .distinct()
+    ).scalars()
+    return list(rows)
+
+
+def redeem_key_of(db: Session, payment_id: uuid.UUID) -> str | None:
+    row = db.get(PaymentRow, payment_id)
+    return row.redeem_key if row is not None else None
+
+
+def reverse_key_of(db: Session, payment_id: uuid.UUID) -> str | None:
+    row = db.get(PaymentRow, payment_id)
+    return row.reverse_key if row is not None else None
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def start(
+    db: Session,
+    *,
+    employee_id: uuid.UUID,
+    employee_name: str,
+    currency: str,
+    prices_include_tax: bool,
+    now: datetime,
+) -> Sale:
+    number = (db.execute(select(func.max(TicketRow.number))).scalar_one() or 0) + 1
+    row = TicketRow(
+        id=uuid.uuid4(),
+        number=number,
+        employee_id=employee_id,
+        employee_name=employee_name,
+        status=SaleStatus.OPEN,
+        currency=currency,
+        prices_include_tax=prices_include_tax,
+        tip=None,
+        opened_at=now,
+    )
+    db.add(row)
+    db.flush()
+    return _sale(row)
+
+
+def add_product(db: Session, sale_id: uuid.UUID, product: Product, quantity: int = 1) -> None:
+    """One more of ``product``: a line already holding it grows, else a new line is added."""
+    row = _row(db, sale_id)
+    for line in row.lines:
+        if line.product_id == product.id and line.unit_price == product.price.minor:
+            line.quantity += quantity
+            return
+    row.lines.append(
+        LineRow(
+            id=uuid.uuid4(),
+            position=max((line.position for line in row.lines), default=0) + 1,
+            product_id=product.id,
+            name=product.name,
+            unit_price=product.price.minor,
+            quantity=quantity,
+            tax_rate_bp=product.tax_rate_bp,
+        )
+    )
+
+
+def set_quantity(db: Session, sale_id: uuid.UUID, line_id: uuid.UUID, quantity: int) -> None:
+    line = db.get(LineRow, line_id)
+    if line is None or line.ticket_id != sale_id:
+        raise SaleNotFound(f"line {line_id}")
+    line.quantity = quantity
+
+
+def remove_line(db: Session, sale_id: uuid.UUID, line_id: uuid.UUID) -> None:
+    db.execute(delete(LineRow).where(LineRow.id == line_id, LineRow.ticket_id == sale_id))
+    db.expire_all()
+
+
+def set_tip(db: Session, sale_id: uuid.UUID, tip: Money | None) -> None:
+    _row(db, sale_id).tip = tip.minor if tip is not None else None
+
+
+def add_payment(
+    db: Session,
+    sale_id: uuid.UUID,
+    payment: Payment,
+    now: datetime,
+    redeem_key: str | None = None,
+) -> None:
+    row = _row(db, sale_id)
+    row.payments.append(
+        PaymentRow(
+            id=payment.id,
+            position=max((p.position for p in row.payments), default=0) + 1,
+            kind=payment.kind,
+            label=payment.label,
+            state=payment.state,
+            amount=payment.amount.minor,
+            tip=payment.tip.minor,
+            tendered=payment.tendered.minor if payment.tendered is not None else None,
+            reference=payment.reference,
+            card_id=payment.card_id,
+            card_last4=payment.card_last4,
+            redeem_key=redeem_key,
+            activity_id=payment.activity_id,
+            balance_after=(
+                payment.balance_after.minor if payment.balance_after is not None else None
+            ),
+            created_at=now,
+        )
+    )
+
+
+def _payment_row(db: Session, payment_id: uuid.UUID) -> PaymentRow:
+    row = db.get(PaymentRow, payment_id)
+    if row is None:
+        raise SaleNotFound(f"payment {payment_id}")
+    return row
+
+
+def approve_payment(
+    db: Session,
+    payment_id: uuid.UUID,
+    *,
+    amount: Money,
+    tip: Money,
+    activity_id: uuid.UUID,
+    balance_after: Money,
+) -> None:
+    """The server's answer arrived: it is what the ticket holds from now on."""
+    row = _payment_row(db, payment_id)
+    row.state = PaymentState.APPROVED
+    row.amount = amount.minor
+    row.tip = tip.minor
+    row.activity_id = activity_id
+    row.balance_after = balance_after.minor
+    row.error = None
+
+
+def fail_payment(db: Session, payment_id: uuid.UUID, error: str) -> None:
+    row = _payment_row(db, payment_id)
+    row.state = PaymentState.FAILED
+    row.error = error
+
+
+def start_reversal(db: Session, payment_id: uuid.UUID, reverse_key: str) -> None:
+    row = _payment_row(db, payment_id)
+    row.state = PaymentState.REVERSING
+    row.reverse_key = reverse_key
+
+
+def finish_reversal(db: Session, payment_id: uuid.UUID) -> None:
+    _payment_row(db, payment_id).state = PaymentState.REVERSED
+
+
+def cancel_reversal(db: Session, payment_id: uuid.UUID, error: str) -> None:
+    """The server refused to give the money back: the payment stays on the ticket."""
+    row = _payment_row(db, payment_id)
+    row.state = PaymentState.APPROVED
+    row.reverse_key = None
+    row.error = error
+
+
+def drop_payment(db: Session, sale_id: uuid.UUID, payment_id: uuid.UUID) -> None:
+    """Remove a tender that moved no money outside the register (cash, card terminal, other)."""
+    db.execute(
+        delete(PaymentRow).where(PaymentRow.id == payment_id, PaymentRow.ticket_id == sale_id)
+    )
+    db.expire_all()
+
+
+def finish(db: Session, sale_id: uuid.UUID, status: SaleStatus, now: datetime) -> Sale:
+    """Complete or void the ticket and queue it for the server, in the caller's transaction."""
+    row = _row(db, sale_id)
+    row.status = status
+    row.completed_at = now
+    db.flush()
+    sale = _sale(row)
+    outbox.enqueue(db, to_wire(sale), now)
+    return sale
+
+
+# -- the wire form of a finished ticket ------------------------------------------------------
+
+
+def _body(money: Money) -> c.MoneyBody:
+    return c.MoneyBody(amount=money.minor, currency=money.currency)
+
+
+def _wire_payments(payments: Iterable[Payment]) -> list[c.TicketPayment]:
+    return [
+        c.TicketPayment(
+            id=p.id,
+            tender=p.kind.value if p.kind is not TenderKind.OTHER else p.label[:40],
+            amount=_body(p.amount),
+            tip=_body(p.tip),
+            reference=p.reference,
+            activity_id=p.activity_id,
+        )
+        for p in payments
+    ]
+
+
+def to_wire(sale: Sale) -> c.Ticket:
+    if sale.completed_at is None:
+        raise ValueError("only a finished ticket goes to the server")
+    totals = sale.totals
+    lines = []
+    for line in sale.lines:
+        amounts = line.amounts(sale.prices_include_tax)
+        lines.append(
+            c.TicketLine(
+                product_id=line.product_id,
+                name=line.name[:200],
+                quantity=line.quantity,
+                unit_price=_body(line.unit_price),
+                tax=_body(amounts.tax),
+                total=_body(amounts.gross),
+            )
+        )
+    return c.Ticket(
+        id=sale.id,
+        employee_id=sale.employee_id,
+        opened_at=sale.opened_at,
+        completed_at=sale.completed_at,
+        status="voided" if sale.status is SaleStatus.VOIDED else "completed",
+        lines=lines,
+        payments=_wire_payments(sale.visible_payments),
+        subtotal=_body(totals.subtotal),
+        tax=_body(totals.tax),
+        tip=_body(sale.tip_amount),
+        total=_body(sale.grand_total),
+    )

@@ -1,0 +1,94 @@
+"""One sale as the register holds it: lines, tip and tenders, and what follows from them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+from pos_desktop.domain.errors import InvalidAmount
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.tender import Dues, Payment, can_complete, dues
+from pos_desktop.domain.ticket import TicketLine, TicketRefused, Totals, ticket_totals
+
+
+class SaleStatus(StrEnum):
+    OPEN = "open"
+    COMPLETED = "completed"
+    VOIDED = "voided"
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    id: uuid.UUID
+    employee_id: uuid.UUID
+    employee_name: str
+    currency: str
+    prices_include_tax: bool
+    opened_at: datetime
+    status: SaleStatus = SaleStatus.OPEN
+    tip: Money | None = None
+    lines: tuple[TicketLine, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    completed_at: datetime | None = None
+    number: int | None = field(default=None)  # the register's running ticket number
+
+    @property
+    def tip_amount(self) -> Money:
+        return self.tip if self.tip is not None else Money.zero(self.currency)
+
+    @property
+    def totals(self) -> Totals:
+        return ticket_totals(self.lines, self.currency, self.prices_include_tax)
+
+    @property
+    def dues(self) -> Dues:
+        return dues(self.totals.total, self.tip_amount, self.payments)
+
+    @property
+    def amount_due(self) -> Money:
+        return self.dues.total
+
+    @property
+    def grand_total(self) -> Money:
+        return self.totals.total + self.tip_amount
+
+    @property
+    def visible_payments(self) -> tuple[Payment, ...]:
+        """The tenders the cashier sees: refused and given-back ones are gone from the list."""
+        return tuple(p for p in self.payments if p.holds_money)
+
+    @property
+    def can_complete(self) -> bool:
+        return bool(self.lines) and can_complete(self.totals.total, self.tip_amount, self.payments)
+
+    @property
+    def has_payments(self) -> bool:
+        return bool(self.visible_payments)
+
+    @property
+    def change(self) -> Money:
+        total = Money.zero(self.currency)
+        for payment in self.visible_payments:
+            total += payment.change
+        return total
+
+    def ensure_open(self) -> None:
+        if self.status is not SaleStatus.OPEN:
+            raise TicketRefused(f"This ticket is {self.status.value}; start a new one.")
+
+    def ensure_lines_editable(self) -> None:
+        """Lines are fixed once money is taken: a changed total would not match the tenders."""
+        self.ensure_open()
+        if self.has_payments:
+            raise TicketRefused("Remove the payments before changing the ticket.")
+
+    def check_tip(self, tip: Money) -> Money:
+        self.ensure_lines_editable()
+        if tip.minor < 0:
+            raise InvalidAmount("A tip cannot be negative.")
+        if tip > self.totals.total:
+            # A tip above the ticket itself is almost always a missed decimal point.
+            raise InvalidAmount("A tip can be at most the ticket total.")
+        return tip

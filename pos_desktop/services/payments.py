@@ -1,0 +1,371 @@
+"""Taking tenders on a ticket, completing it, voiding it.
+
+A gift card's money is the server's: the payment row and its idempotency key are committed
+*before* the server is asked, and a missing answer (timeout, crash, power cut) is settled by
+asking again with the same key, never a new one. Removing a gift-card tender stores its own
+reversal key first, the same way.
+Blocking (network and SQLite): presenters call it on their worker, one call at a time.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+
+from pos_desktop import contracts as c
+from pos_desktop.db import sales
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.domain.card_number import validate_card_number
+from pos_desktop.domain.errors import DomainError, InsufficientBalance, InvalidAmount
+from pos_desktop.domain.giftcard import ensure_redeemable
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.redemption import PartialRedeemNeeded, plan_redemption
+from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.tender import (
+    TENDER_LABELS,
+    Payment,
+    PaymentState,
+    TenderKind,
+    TenderRefused,
+    gift_card_ask,
+    split_tender,
+)
+from pos_desktop.services.card_lookup import CardSummary
+from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.errors import ServerError, ServerUnreachable, UnexpectedAnswer
+
+log = logging.getLogger(__name__)
+
+GIFT_CARD_NEEDS_SERVER = (
+    "Gift cards need a connection to the server, and there is none right now. "
+    "Take another tender, or try again when the connection is back."
+)
+MAX_REFERENCE_LENGTH = 120
+
+
+class PaymentUnsettled(DomainError):
+    """The server's answer did not arrive; the payment is kept and will be asked about again."""
+
+    code = "payment_unsettled"
+
+
+class NeedsServer(DomainError):
+    code = "needs_server"
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCardPaid:
+    sale: Sale
+    payment: Payment
+
+
+@dataclass(frozen=True, slots=True)
+class PartialRedeem:
+    """The amount is more than the card holds: the Partial Redeem screen asks for one that fits."""
+
+    sale: Sale
+    card: CardSummary
+    requested: Money
+    max_amount: Money
+
+
+GiftCardOutcome = GiftCardPaid | PartialRedeem
+
+
+def _body(money: Money) -> c.MoneyBody:
+    return c.MoneyBody(amount=money.minor, currency=money.currency)
+
+
+T = TypeVar("T")
+
+
+def _required(value: T | None, what: str) -> T:
+    """A value the payment's state guarantees; its absence is a damaged database, not input."""
+    if value is None:
+        raise RuntimeError(f"register database is missing the {what}")
+    return value
+
+
+def _money(wire: c.MoneyOut) -> Money:
+    return Money(wire.amount, wire.currency)
+
+
+class PaymentService:
+    def __init__(
+        self,
+        database: RegisterDatabase,
+        client: ServerClient,
+        clock: Callable[[], datetime],
+        on_finished: Callable[[], None] | None = None,
+    ) -> None:
+        """``on_finished`` runs after a ticket is completed or voided (e.g. wake the relay)."""
+        self._database = database
+        self._client = client
+        self._clock = clock
+        self._on_finished = on_finished
+
+    def load(self, sale_id: uuid.UUID) -> Sale:
+        with self._database.session() as db:
+            return sales.load(db, sale_id)
+
+    # -- tenders that stay in the register ---------------------------------------------------
+
+    def take_cash(self, sale_id: uuid.UUID, tendered: Money) -> Sale:
+        """Cash may be more than due: the payment records what was handed over and the change."""
+        return self._take_local(sale_id, TenderKind.CASH, "Cash", tendered, gives_change=True)
+
+    def take_card(self, sale_id: uuid.UUID, amount: Money, reference: str) -> Sale:
+        """A card paid on the external terminal: the register records its approval reference."""
+        reference = reference.strip()
+        if not reference:
+            raise TenderRefused("Enter the terminal's approval reference.")
+        if len(reference) > MAX_REFERENCE_LENGTH or not reference.isprintable():
+            raise TenderRefused("That approval reference is not valid.")
+        return self._take_local(
+            sale_id, TenderKind.CARD, "Card", amount, gives_change=False, reference=reference
+        )
+
+    def take_other(self, sale_id: uuid.UUID, label: str, amount: Money) -> Sale:
+        return self._take_local(sale_id, TenderKind.OTHER, label, amount, gives_change=False)
+
+    def _take_local(
+        self,
+        sale_id: uuid.UUID,
+        kind: TenderKind,
+        label: str,
+        entered: Money,
+        *,
+        gives_change: bool,
+        reference: str | None = None,
+    ) -> Sale:
+        with self._database.session() as db:
+            sale = sales.load(db, sale_id)
+            self._ensure_payable(sale)
+            split = split_tender(entered, sale.dues, gives_change=gives_change)
+            payment = Payment(
+                id=uuid.uuid4(),
+                kind=kind,
+                label=label,
+                amount=split.amount,
+                tip=split.tip,
+                tendered=entered if gives_change else None,
+                reference=reference,
+            )
+            sales.add_payment(db, sale_id, payment, self._clock())
+            return self._commit_and_maybe_complete(db, sale_id)
+
+    # -- gift cards --------------------------------------------------------------------------
+
+    def find_gift_card(self, number_text: str) -> CardSummary:
+        """The card behind a scanned or typed number; the Luhn check runs before any request."""
+        number = validate_card_number(number_text)
+        try:
+            card = CardSummary.from_wire(self._client.lookup_card(number))
+        except ServerUnreachable as exc:
+            raise NeedsServer(GIFT_CARD_NEEDS_SERVER) from exc
+        ensure_redeemable(card.status)
+        return card
+
+    def pay_with_gift_card(
+        self, sale_id: uuid.UUID, card: CardSummary, entered: Money
+    ) -> GiftCardOutcome:
+        """Seed 004: balance >= the amount pays it (and what is left covers the tip); balance 0
+        fails with the seed's message; an amount above the balance asks for a partial redeem."""
+        sale = self.load(sale_id)
+        self._ensure_payable(sale)
+        ask = gift_card_ask(entered, sale.dues)
+        plan = plan_redemption(card.balance, ask.amount, ask.tip)
+        if isinstance(plan, PartialRedeemNeeded):
+            return PartialRedeem(sale, card, plan.requested, plan.max_amount)
+        return self._redeem(sale, card, plan.redeemed, plan.tip_covered)
+
+    def pay_partial(self, sale_id: uuid.UUID, card: CardSummary, amount: Money) -> GiftCardPaid:
+        """The Partial Redeem screen's Confirm: an amount no more than the card's balance."""
+        if amount > card.balance:
+            raise InvalidAmount(f"Enter at most the current balance of {card.balance.format()}.")
+        sale = self.load(sale_id)
+        self._ensure_payable(sale)
+        ask = gift_card_ask(amount, sale.dues)
+        plan = plan_redemption(card.balance, ask.amount, ask.tip)
+        if isinstance(plan, PartialRedeemNeeded):  # the due shrank meanwhile; cannot happen
+            raise InsufficientBalance()
+        return self._redeem(sale, card, plan.redeemed, plan.tip_covered)
+
+    def _redeem(self, sale: Sale, card: CardSummary, amount: Money, tip: Money) -> GiftCardPaid:
+        payment = Payment(
+            id=uuid.uuid4(),
+            kind=TenderKind.GIFT_CARD,
+            label=TENDER_LABELS[TenderKind.GIFT_CARD],
+            amount=amount,
+            tip=tip,
+            state=PaymentState.PENDING,
+            reference=card.number_masked,
+            card_id=card.id,
+            card_last4=card.last4,
+        )
+        key = f"redeem-{payment.id}"
+        with self._database.session() as db:
+            sales.add_payment(db, sale.id, payment, self._clock(), redeem_key=key)
+            db.commit()
+        settled = self._ask_redeem(sale.id, payment, key)
+        return GiftCardPaid(settled, self._payment_of(settled, payment.id))
+
+    def _ask_redeem(self, sale_id: uuid.UUID, payment: Payment, key: str) -> Sale:
+        """Ask the server (again) for a redemption under its stored key, and record the answer."""
+        try:
+            answer = self._client.redeem(
+                _required(payment.card_id, "card of a gift-card payment"),
+                _body(payment.amount),
+                _body(payment.tip) if payment.tip.is_positive() else None,
+                sale_id,
+                key,
+            )
+        except (ServerUnreachable, UnexpectedAnswer) as exc:
+            log.warning("redemption %s unanswered; it will be asked again: %s", payment.id, exc)
+            raise PaymentUnsettled(
+                "No answer from the server about this gift card. The payment is kept and "
+                "checked again automatically; do not take it twice."
+            ) from exc
+        except ServerError as exc:
+            if exc.is_unauthorized:
+                raise  # the session ended: asked again after the next login, key unchanged
+            with self._database.session() as db:
+                sales.fail_payment(db, payment.id, exc.message)
+                db.commit()
+            raise
+        with self._database.session() as db:
+            sales.approve_payment(
+                db,
+                payment.id,
+                amount=_money(answer.redeemed),
+                tip=_money(answer.tip_covered),
+                activity_id=answer.activity.id,
+                balance_after=_money(answer.balance_after),
+            )
+            return self._commit_and_maybe_complete(db, sale_id)
+
+    def remove_payment(self, sale_id: uuid.UUID, payment_id: uuid.UUID) -> Sale:
+        """Take a tender off the ticket; a gift card gets its money back from the server."""
+        sale = self.load(sale_id)
+        sale.ensure_open()
+        payment = self._payment_of(sale, payment_id)
+        if payment.kind is not TenderKind.GIFT_CARD:
+            with self._database.session() as db:
+                sales.drop_payment(db, sale_id, payment_id)
+                db.commit()
+                return sales.load(db, sale_id)
+        if payment.state is PaymentState.PENDING:
+            raise TenderRefused(
+                "This gift card payment is still being checked with the server. "
+                "Wait for its answer before removing it."
+            )
+        if payment.state is PaymentState.APPROVED:
+            with self._database.session() as db:
+                sales.start_reversal(db, payment_id, f"reverse-{payment_id}")
+                db.commit()
+        return self._ask_reverse(sale_id, payment_id)
+
+    def _ask_reverse(self, sale_id: uuid.UUID, payment_id: uuid.UUID) -> Sale:
+        with self._database.session() as db:
+            sale = sales.load(db, sale_id)
+            key = sales.reverse_key_of(db, payment_id)
+        payment = self._payment_of(sale, payment_id)
+        activity_id = _required(payment.activity_id, "activity of an approved payment")
+        try:
+            self._client.reverse(activity_id, _required(key, "reversal key"))
+        except (ServerUnreachable, UnexpectedAnswer) as exc:
+            raise PaymentUnsettled(
+                "No answer from the server about giving the gift card its money back. "
+                "It is asked again automatically."
+            ) from exc
+        except ServerError as exc:
+            if exc.is_unauthorized:
+                raise
+            with self._database.session() as db:
+                if exc.code == "already_reversed":
+                    sales.finish_reversal(db, payment_id)
+                else:
+                    sales.cancel_reversal(db, payment_id, exc.message)
+                db.commit()
+            if exc.code != "already_reversed":
+                raise
+        else:
+            with self._database.session() as db:
+                sales.finish_reversal(db, payment_id)
+                db.commit()
+        return self.load(sale_id)
+
+    def settle(self, sale_id: uuid.UUID) -> Sale:
+        """Ask again about every payment whose answer never came, with its stored key."""
+        sale = self.load(sale_id)
+        for payment in sale.payments:
+            if payment.state is PaymentState.PENDING:
+                with self._database.session() as db:
+                    key = _required(sales.redeem_key_of(db, payment.id), "redemption key")
+                try:
+                    self._ask_redeem(sale_id, payment, key)
+                except ServerError as exc:
+                    log.info("pending redemption %s refused on replay: %s", payment.id, exc)
+            elif payment.state is PaymentState.REVERSING:
+                try:
+                    self._ask_reverse(sale_id, payment.id)
+                except ServerError as exc:
+                    log.info("pending reversal %s refused on replay: %s", payment.id, exc)
+        return self.complete_if_paid(sale_id)
+
+    # -- finishing ---------------------------------------------------------------------------
+
+    def complete_if_paid(self, sale_id: uuid.UUID) -> Sale:
+        with self._database.session() as db:
+            return self._commit_and_maybe_complete(db, sale_id)
+
+    def void(self, sale_id: uuid.UUID) -> Sale:
+        """Void the ticket; every gift card on it gets its money back first."""
+        sale = self.load(sale_id)
+        sale.ensure_open()
+        for payment in sale.visible_payments:
+            if payment.kind is TenderKind.GIFT_CARD:
+                sale = self.remove_payment(sale_id, payment.id)
+        with self._database.session() as db:
+            voided = sales.finish(db, sale_id, SaleStatus.VOIDED, self._clock())
+            db.commit()
+        self._finished()
+        return voided
+
+    def _commit_and_maybe_complete(self, db: Session, sale_id: uuid.UUID) -> Sale:
+        db.flush()
+        sale = sales.load(db, sale_id)
+        completed = sale.status is SaleStatus.OPEN and sale.can_complete
+        if completed:
+            sale = sales.finish(db, sale_id, SaleStatus.COMPLETED, self._clock())
+        db.commit()
+        if completed:
+            self._finished()
+        return sale
+
+    def _finished(self) -> None:
+        if self._on_finished is not None:
+            self._on_finished()
+
+    # -- checks ------------------------------------------------------------------------------
+
+    @staticmethod
+    def _ensure_payable(sale: Sale) -> None:
+        sale.ensure_open()
+        if not sale.lines:
+            raise TenderRefused("Add an item to the ticket first.")
+        if sale.dues.is_paid:
+            raise TenderRefused("Nothing is due on this ticket.")
+
+    @staticmethod
+    def _payment_of(sale: Sale, payment_id: uuid.UUID) -> Payment:
+        for payment in sale.payments:
+            if payment.id == payment_id:
+                return payment
+        raise TenderRefused("That payment is no longer on this ticket.")

@@ -1,0 +1,78 @@
+"""Push finished tickets from the outbox to the server.
+
+Pushing is idempotent by ticket id, so a batch whose answer was lost is simply pushed again:
+the server lists the tickets it already had as duplicates, and those count as sent too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from pydantic import ValidationError
+
+from pos_desktop.contracts import Ticket
+from pos_desktop.db import outbox
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.errors import ServerError, ServerUnreachable
+
+log = logging.getLogger(__name__)
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        database: RegisterDatabase,
+        client: ServerClient,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._database = database
+        self._client = client
+        self._clock = clock
+
+    def push_once(self, batch: int = 100) -> int:
+        """Push up to ``batch`` waiting tickets; returns how many the server confirmed."""
+        with self._database.session() as db:
+            items = outbox.waiting(db, batch)
+        if not items:
+            return 0
+        tickets: list[Ticket] = []
+        unreadable: list[int] = []
+        for item in items:
+            try:
+                tickets.append(Ticket.model_validate_json(item.body))
+            except ValidationError as exc:
+                # Kept (and counted) rather than dropped: a sale must never vanish silently.
+                log.error(
+                    "outbox item %d (ticket %s) is unreadable: %s", item.id, item.ticket_id, exc
+                )
+                unreadable.append(item.id)
+        if unreadable:
+            with self._database.session() as db:
+                outbox.mark_failed(db, unreadable, "the stored ticket cannot be read")
+                db.commit()
+        if not tickets:
+            return 0
+        pushed = [item for item in items if item.id not in unreadable]
+        try:
+            answer = self._client.push(tickets)
+        except ServerUnreachable:
+            log.info("server unreachable; %d tickets stay in the outbox", len(tickets))
+            return 0
+        except ServerError as exc:
+            log.warning("server refused %d tickets: %s", len(tickets), exc)
+            with self._database.session() as db:
+                outbox.mark_failed(db, [item.id for item in pushed], exc.message)
+                db.commit()
+            return 0
+        confirmed = set(answer.accepted) | set(answer.duplicates)
+        sent = [item.id for item in pushed if item.ticket_id in confirmed]
+        with self._database.session() as db:
+            outbox.mark_sent(db, sent, self._clock())
+            db.commit()
+        if len(sent) < len(pushed):
+            log.warning("server confirmed %d of %d tickets pushed", len(sent), len(pushed))
+        log.info("pushed %d tickets", len(sent))
+        return len(sent)

@@ -1,0 +1,84 @@
+"""Ringing up: lines from the catalog and barcodes, quantities, tip, totals kept on disk."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_desktop.domain.errors import InvalidAmount
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.ticket import TicketRefused
+from pos_desktop.services.checkout import CheckoutService, UnknownBarcode
+from pos_desktop.services.session import Employee
+from tests.fixtures.checkout import CheckoutWorld, utc_now
+
+
+def usd(minor: int) -> Money:
+    return Money(minor, "USD")
+
+
+def test_checkout_scan_adds_a_line_and_a_second_scan_raises_its_quantity(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Two scans of the same barcode make one line of two."""
+    w = checkout_world
+    w.checkout.scan(w.cashier, w.barcode("Cappuccino"))
+    sale = w.checkout.scan(w.cashier, w.barcode("Cappuccino"))
+    assert [(line.name, line.quantity) for line in sale.lines] == [("Cappuccino", 2)]
+    # 2 x $4.50 + 8.25 % tax (74.25 cents rounds to 74)
+    assert sale.totals.total == usd(974)
+
+
+def test_checkout_unknown_barcode_says_so_and_changes_nothing(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """A barcode the catalog lacks is named in the message; no ticket appears."""
+    w = checkout_world
+    with pytest.raises(UnknownBarcode, match="No item has the barcode 999"):
+        w.checkout.scan(w.cashier, "999")
+    assert w.checkout.open_sale(w.cashier) is None
+
+
+def test_checkout_quantity_and_removal(checkout_world: CheckoutWorld) -> None:
+    """+/- change a line's quantity; a quantity below 1 is refused; remove drops the line."""
+    w = checkout_world
+    sale = w.checkout.add_product(w.cashier, w.product("Croissant").id)
+    line = sale.lines[0]
+    sale = w.checkout.change_quantity(sale.id, line.id, +2)
+    assert sale.lines[0].quantity == 3
+    with pytest.raises(TicketRefused):
+        w.checkout.change_quantity(sale.id, line.id, -3)
+    sale = w.checkout.remove_line(sale.id, line.id)
+    assert sale.lines == ()
+
+
+def test_checkout_tip_presets_and_custom_amounts(checkout_world: CheckoutWorld) -> None:
+    """15 % of a $18.00 + tax candle, a custom tip, and a tip above the total refused."""
+    w = checkout_world
+    sale = w.checkout.add_product(w.cashier, w.product("Scented candle").id)
+    assert sale.totals.total == usd(1949)
+    assert w.checkout.set_tip_percent(sale.id, 15).tip == usd(292)
+    assert w.checkout.set_tip_amount(sale.id, "2.50").tip == usd(250)
+    with pytest.raises(InvalidAmount, match="at most the ticket total"):
+        w.checkout.set_tip_amount(sale.id, "500")
+
+
+def test_checkout_open_ticket_survives_a_new_service(checkout_world: CheckoutWorld) -> None:
+    """What the cashier rang up comes back from the database, as after a restart."""
+    w = checkout_world
+    sale = w.checkout.scan(w.cashier, w.barcode("Mug"))
+    again = CheckoutService(w.database, utc_now).open_sale(w.cashier)
+    assert again is not None and again.id == sale.id and again.lines == sale.lines
+
+
+def test_checkout_each_employee_keeps_their_own_open_ticket(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Switching cashier parks the ticket with its owner; the next one starts their own."""
+    w = checkout_world
+    mine = w.checkout.scan(w.cashier, w.barcode("Mug"))
+    other = Employee(id=mine.id, name="Other cashier", role="cashier")
+    theirs = w.checkout.scan(other, w.barcode("Espresso"))
+    assert theirs.id != mine.id
+    reopened = w.checkout.open_sale(w.cashier)
+    assert reopened is not None and reopened.id == mine.id
+    assert reopened.number is not None and theirs.number == reopened.number + 1

@@ -1,0 +1,193 @@
+"""Tenders against a real server: cash, card, gift cards in full and in part, reversal, void."""
+
+from __future__ import annotations
+
+import pytest
+
+from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE, InsufficientBalance
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.tender import PaymentState, TenderKind, TenderRefused
+from pos_desktop.services.payments import (
+    GiftCardPaid,
+    PartialRedeem,
+    PaymentService,
+    PaymentUnsettled,
+)
+from pos_desktop.sync.client import ServerClient
+from tests.fixtures.checkout import CheckoutWorld, utc_now
+
+
+def usd(minor: int) -> Money:
+    return Money(minor, "USD")
+
+
+def ring_up(w: CheckoutWorld, *names: str) -> Sale:
+    sale = None
+    for name in names:
+        sale = w.checkout.add_product(w.cashier, w.product(name).id)
+    assert sale is not None
+    return sale
+
+
+def test_payments_cash_over_the_due_completes_with_change(checkout_world: CheckoutWorld) -> None:
+    """$20 on a $4.87 ticket completes it, $15.13 change, and queues it for the server."""
+    w = checkout_world
+    sale = ring_up(w, "Cappuccino")
+    done = w.payments.take_cash(sale.id, usd(2000))
+    assert done.status is SaleStatus.COMPLETED
+    assert done.change == usd(1513)
+    assert w.finished == [1]
+
+
+def test_payments_gift_card_with_enough_balance_pays_all_and_completes(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Seed 004 2.1: balance >= due redeems the due and completes the payment."""
+    w = checkout_world
+    card = w.issue_card(5000)
+    sale = ring_up(w, "Scented candle")  # $19.49
+    summary = w.payments.find_gift_card(card.number)
+    outcome = w.payments.pay_with_gift_card(sale.id, summary, sale.amount_due)
+    assert isinstance(outcome, GiftCardPaid)
+    assert outcome.sale.status is SaleStatus.COMPLETED
+    assert outcome.payment.balance_after == usd(5000 - 1949)
+    assert w.balance(card.id) == 5000 - 1949
+
+
+def test_payments_zero_balance_card_fails_with_the_seed_message(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Seed 004 2.2: a $0.00 card is refused with the exact message; nothing is recorded."""
+    w = checkout_world
+    card = w.issue_card(500)
+    sale = ring_up(w, "Espresso", "Espresso")  # $6.50
+    w.payments.pay_partial(sale.id, w.payments.find_gift_card(card.number), usd(500))
+    empty = w.payments.find_gift_card(card.number)
+    assert empty.balance == usd(0)
+    with pytest.raises(InsufficientBalance) as refused:
+        w.payments.pay_with_gift_card(sale.id, empty, usd(150))
+    assert refused.value.message == INSUFFICIENT_BALANCE_MESSAGE
+    assert len(w.payments.load(sale.id).payments) == 1
+
+
+def test_payments_amount_over_balance_asks_for_a_partial_redeem(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Seed 004 2.3: over the balance opens Partial Redeem; confirming redeems and leaves due."""
+    w = checkout_world
+    card = w.issue_card(1000)
+    sale = ring_up(w, "Scented candle")  # $19.49
+    summary = w.payments.find_gift_card(card.number)
+    outcome = w.payments.pay_with_gift_card(sale.id, summary, sale.amount_due)
+    assert isinstance(outcome, PartialRedeem)
+    assert outcome.max_amount == usd(1000)
+    paid = w.payments.pay_partial(sale.id, summary, usd(1000))
+    assert paid.payment.balance_after == usd(0)
+    assert paid.sale.amount_due == usd(949)
+    assert paid.sale.status is SaleStatus.OPEN
+
+
+def test_payments_partial_amount_above_balance_is_refused(checkout_world: CheckoutWorld) -> None:
+    """The Partial Redeem amount cannot exceed the card's balance."""
+    w = checkout_world
+    card = w.issue_card(1000)
+    sale = ring_up(w, "Scented candle")
+    summary = w.payments.find_gift_card(card.number)
+    with pytest.raises(Exception, match="at most the current balance"):
+        w.payments.pay_partial(sale.id, summary, usd(1001))
+    assert w.balance(card.id) == 1000
+
+
+def test_payments_tip_is_covered_by_what_is_left_after_the_amount(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Seed 004 2.4: $19.49 + $4.00 tip on a $21.00 card: ticket paid, $1.51 of the tip
+    covered, $2.49 tip still due on another tender."""
+    w = checkout_world
+    card = w.issue_card(2100)
+    sale = ring_up(w, "Scented candle")
+    w.checkout.set_tip_amount(sale.id, "4.00")
+    sale = w.payments.load(sale.id)
+    paid = w.payments.pay_with_gift_card(
+        sale.id, w.payments.find_gift_card(card.number), sale.amount_due
+    )
+    assert isinstance(paid, GiftCardPaid)
+    assert (paid.payment.amount, paid.payment.tip) == (usd(1949), usd(151))
+    assert paid.sale.dues.tip == usd(249)
+    assert w.balance(card.id) == 0
+    done = w.payments.take_cash(sale.id, usd(249))
+    assert done.status is SaleStatus.COMPLETED
+
+
+def test_payments_two_gift_cards_and_cash_pay_one_ticket(checkout_world: CheckoutWorld) -> None:
+    """Several gift cards on a ticket, each its own line, and cash for the rest."""
+    w = checkout_world
+    first, second = w.issue_card(500), w.issue_card(800)
+    sale = ring_up(w, "Scented candle")  # $19.49
+    for card in (first, second):
+        summary = w.payments.find_gift_card(card.number)
+        outcome = w.payments.pay_with_gift_card(
+            sale.id, summary, w.payments.load(sale.id).amount_due
+        )
+        assert isinstance(outcome, PartialRedeem)
+        w.payments.pay_partial(sale.id, summary, summary.balance)
+    done = w.payments.take_cash(sale.id, usd(649))
+    assert done.status is SaleStatus.COMPLETED
+    kinds = [(p.kind, p.amount) for p in done.visible_payments]
+    assert kinds == [
+        (TenderKind.GIFT_CARD, usd(500)),
+        (TenderKind.GIFT_CARD, usd(800)),
+        (TenderKind.CASH, usd(649)),
+    ]
+
+
+def test_payments_removing_a_gift_card_tender_gives_the_money_back(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Rule 6: removing the tender reverses the redemption; the card's balance is restored."""
+    w = checkout_world
+    card = w.issue_card(1000)
+    sale = ring_up(w, "Scented candle")
+    summary = w.payments.find_gift_card(card.number)
+    paid = w.payments.pay_partial(sale.id, summary, usd(600))
+    assert w.balance(card.id) == 400
+    after = w.payments.remove_payment(sale.id, paid.payment.id)
+    assert after.visible_payments == ()
+    assert after.amount_due == usd(1949)
+    assert w.balance(card.id) == 1000
+    assert [a["kind"] for a in w.activities(card.id)][:2] == ["reverse", "redeem"]
+
+
+def test_payments_void_reverses_every_gift_card(checkout_world: CheckoutWorld) -> None:
+    """Voiding a ticket gives every card on it its money back, then voids it."""
+    w = checkout_world
+    card = w.issue_card(1000)
+    sale = ring_up(w, "Scented candle")
+    w.payments.pay_partial(sale.id, w.payments.find_gift_card(card.number), usd(700))
+    voided = w.payments.void(sale.id)
+    assert voided.status is SaleStatus.VOIDED
+    assert w.balance(card.id) == 1000
+
+
+def test_payments_unanswered_redemption_is_settled_with_its_key(
+    checkout_world: CheckoutWorld, silent_server_url: str
+) -> None:
+    """A redemption whose answer never came is asked again with the same key: paid once."""
+    w = checkout_world
+    card = w.issue_card(5000)
+    sale = ring_up(w, "Mug")
+    summary = w.payments.find_gift_card(card.number)
+    with ServerClient(silent_server_url, w.client.register_token, timeout=0.5) as silent:
+        cut_off = PaymentService(w.database, silent, utc_now)
+        with pytest.raises(PaymentUnsettled):
+            cut_off.pay_with_gift_card(sale.id, summary, usd(500))
+    pending = w.payments.load(sale.id)
+    assert [p.state for p in pending.payments] == [PaymentState.PENDING]
+    with pytest.raises(TenderRefused):
+        w.payments.remove_payment(sale.id, pending.payments[0].id)
+    settled = w.payments.settle(sale.id)
+    assert [p.state for p in settled.payments] == [PaymentState.APPROVED]
+    settled_again = w.payments.settle(sale.id)
+    assert settled_again.payments == settled.payments
+    assert w.balance(card.id) == 4500
