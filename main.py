@@ -18,7 +18,11 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
 
 from pos_desktop.config import Settings
 from pos_desktop.contracts import EnrollResponse
-from pos_desktop.services.register_services import RegisterServices
+from pos_desktop.db.catalog import CatalogChange
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.register_services import RegisterServices, utc_now
+from pos_desktop.sync.background import SyncLoop
+from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.credentials import (
     RegisterCredentials,
@@ -27,6 +31,7 @@ from pos_desktop.sync.credentials import (
     save_credentials,
 )
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
+from pos_desktop.sync.relay import OutboxRelay
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
@@ -151,9 +156,37 @@ def build() -> QMainWindow:
     settings = Settings()
     backend = connect_backend(settings)
     try:
-        window = MainWindow(
-            RegisterServices.over(backend.client), demo=backend.demo, on_close=backend.close
+        database = RegisterDatabase.in_folder(settings.data_dir)
+        backend._closers.append(database.close)
+        window: MainWindow | None = None
+
+        def catalog_changed(_change: CatalogChange) -> None:
+            # On the sync thread: the signal is queued to the window on the GUI thread.
+            if window is not None:
+                window.catalog_changed.emit()
+
+        sync = SyncLoop(
+            OutboxRelay(database, backend.client, utc_now),
+            CatalogSync(database, backend.client),
+            interval_seconds=settings.sync_interval_seconds,
+            on_catalog_changed=catalog_changed,
         )
+        services = RegisterServices.over(
+            backend.client,
+            database,
+            settings.data_dir,
+            register_name=settings.register_name,
+            on_ticket_finished=sync.wake,
+        )
+        window = MainWindow(services, demo=backend.demo, on_close=backend.close)
+
+        def stop_sync() -> None:
+            if not sync.stop():
+                log.warning("the sync loop was still running at shutdown")
+
+        # Stopped before the client closes: closers run last-in, first-out.
+        backend._closers.append(stop_sync)
+        sync.start()
     except BaseException:
         backend.close()
         raise

@@ -12,6 +12,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from pos_desktop.domain.sale import Sale
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -33,6 +37,19 @@ def _wait_for(condition: Callable[[], bool], what: str) -> None:
     QCoreApplication.processEvents()
 
 
+def _items(sale: Sale | None) -> int:
+    return sum(line.quantity for line in sale.lines) if sale is not None else 0
+
+
+D = TypeVar("D")
+
+
+def _shown(dialog: D | None) -> D:
+    if dialog is None:
+        raise RuntimeError("the dialog did not open")
+    return dialog
+
+
 def take(out_dir: Path) -> list[Path]:
     # Environment first: Settings() and Qt's platform plugin read it when the app is built.
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,12 +57,12 @@ def take(out_dir: Path) -> list[Path]:
     sys.path.insert(0, str(REPO))
 
     # A screen-level tool, like main.py: widgets are its business (the ban is for pos_desktop).
-    from PySide6.QtWidgets import QApplication  # noqa: TID251
+    from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: TID251
 
     import main
     from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, DEMO_STORE_NAME, RECIPIENT_EMAIL
     from ui.main_window import MainWindow
-    from ui.tab_frame import CHECKOUT_TAB, GIFT_CARDS_TAB
+    from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB
 
     app = QApplication.instance() or QApplication(sys.argv)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -59,9 +76,9 @@ def take(out_dir: Path) -> list[Path]:
         window.show()
         _wait_for(lambda: window.login_view.store_name.text() == DEMO_STORE_NAME, "store settings")
 
-        def save(name: str) -> None:
+        def save(name: str, widget: QWidget | None = None) -> None:
             path = out_dir / name
-            if not window.grab().save(str(path)):
+            if not (widget or window).grab().save(str(path)):
                 raise OSError(f"could not write {path}")
             saved.append(path)
             log.info("saved %s", path)
@@ -81,13 +98,57 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(lambda: cards.results.topLevelItemCount() > 0, "search results")
         save("gift-cards.png")
 
-        frame.tabs.setCurrentIndex(CHECKOUT_TAB)
+        frame.tabs.setCurrentIndex(BALANCE_TAB)
         balance = frame.balance_view
         used = next(card for card in DEMO_CARDS if card.state == "used_low")
         balance.number_input.setText(used.number)
         balance.check_button.click()
         _wait_for(balance.result.isVisible, "balance check")
         save("balance-check.png")
+
+        frame.tabs.setCurrentIndex(CHECKOUT_TAB)
+        checkout = frame.checkout_view
+        _wait_for(lambda: bool(checkout.findChildren(QPushButton, "productButton")), "catalog")
+
+        def tap_product(name: str) -> None:
+            for product in checkout.findChildren(QPushButton, "productButton"):
+                if product.accessibleName() == f"Add {name}" and product.isVisible():
+                    before = _items(checkout.sale)
+                    product.click()
+                    _wait_for(lambda b=before: _items(checkout.sale) == b + 1, name)
+                    return
+            raise LookupError(name)
+
+        for name in ("Cappuccino", "Cappuccino", "Blueberry muffin", "Scented candle"):
+            tap_product(name)
+        save("checkout.png")
+
+        checkout.pay_button.click()
+        tender = frame.tender_view
+        tender.tip_buttons[2].click()  # 15 %
+        _wait_for(lambda: tender.sale is not None and tender.sale.tip is not None, "tip")
+        save("pay.png")
+
+        # The demo "used" card holds $3.75: less than due, so Partial Redeem opens.
+        tender.gift_card_button.click()
+        _wait_for(lambda: tender.gift_card_dialog is not None, "gift card dialog")
+        dialog = _shown(tender.gift_card_dialog)
+        dialog.number_input.setText(used.number)
+        dialog.keypad.enter_key.click()
+        _wait_for(lambda: tender.partial_dialog is not None, "partial redeem")
+        partial = _shown(tender.partial_dialog)
+        _wait_for(partial.isVisible, "partial redeem shown")
+        save("partial-redeem.png", partial)
+        partial.confirm_button.click()
+        _wait_for(partial.continue_button.isVisible, "redeemed")
+        save("partial-redeem-done.png", partial)
+        partial.continue_button.click()
+        tender.cash_button.click()
+        _wait_for(lambda: window.receipt_dialog is not None, "receipt")
+        receipt = _shown(window.receipt_dialog)
+        _wait_for(receipt.isVisible, "receipt shown")
+        save("receipt.png", receipt)
+        receipt.accept()
 
         window.close()
     app.processEvents()

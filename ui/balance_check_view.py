@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -23,11 +22,9 @@ from pos_desktop.services.store_profile import DEFAULT_STORE_PROFILE, StoreProfi
 from ui.card_display import STATUS_HINTS, status_label
 from ui.presenters.card_lookup import BalanceCheckPresenter
 from ui.widgets.banner import Banner
+from ui.widgets.card_number_input import card_number_input
 from ui.widgets.keypad import Keypad
 from ui.widgets.touch import make_touchable, name_widget
-
-# 16 digits plus the spaces or dashes printed cards group them with.
-MAX_INPUT_LENGTH = 23
 
 
 class BalanceCheckView(QWidget):
@@ -43,11 +40,7 @@ class BalanceCheckView(QWidget):
         hint = QLabel("Scan the card or type its 16-digit number.", self)
         hint.setProperty("hint", True)
 
-        self.number_input = QLineEdit(self)
-        name_widget(self.number_input, "cardNumberInput", "Gift card number")
-        self.number_input.setPlaceholderText("Card number")
-        self.number_input.setMaxLength(MAX_INPUT_LENGTH)
-        make_touchable(self.number_input, 1.25)
+        self.number_input = card_number_input(self, "balanceCardNumberInput")
         self.number_input.returnPressed.connect(self._check)
 
         self.check_button = QPushButton("Check", self)
@@ -147,6 +140,11 @@ class BalanceCheckView(QWidget):
         self.number_input.clear()
         self.banner.clear()
         self.result.hide()
+
+    def fill_scanned(self, code: str) -> None:
+        """A scanned card number: shown while it is checked, as if typed."""
+        self.number_input.setText(code)
+        self._check()
 
     def _check(self) -> None:
         self.banner.clear()

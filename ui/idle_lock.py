@@ -40,6 +40,16 @@ class IdleLock(QObject):
     def running(self) -> bool:
         return self._timer.isActive()
 
+    @property
+    def seconds(self) -> float:
+        return self._timer.interval() / 1000
+
+    def set_seconds(self, seconds: float) -> None:
+        """The store's setting; a running countdown restarts with it."""
+        self._timer.setInterval(max(1, round(seconds * 1000)))
+        if self._timer.isActive():
+            self._timer.start()
+
     def start(self) -> None:
         self._timer.start()
 
@@ -51,7 +61,17 @@ class IdleLock(QObject):
             event.type() in _INPUT_EVENTS
             and self._timer.isActive()
             and isinstance(watched, QWidget)
-            and watched.window() is self._window
+            and self._belongs_to_window(watched)
         ):
             self._timer.start()
+        return False
+
+    def _belongs_to_window(self, widget: QWidget) -> bool:
+        """The window itself or one of its dialogs (a dialog is a window of its own)."""
+        window: QWidget | None = widget.window()
+        while window is not None:
+            if window is self._window:
+                return True
+            parent = window.parentWidget()
+            window = parent.window() if parent is not None else None
         return False

@@ -5,21 +5,27 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
+from pos_desktop.services.checkout import Catalog
 from pos_desktop.services.register_services import RegisterServices
 from pos_desktop.services.session import Employee
 from pos_desktop.services.store_profile import StoreProfile
 from ui.balance_check_view import BalanceCheckView
+from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView
 from ui.idle_lock import IdleLock
 from ui.login_view import LoginView
 from ui.presenters.card_lookup import BalanceCheckPresenter, RecipientSearchPresenter
+from ui.presenters.sale import Finished, SalePresenter
 from ui.presenters.session import SessionPresenter
 from ui.presenters.store_profile import StoreProfilePresenter
+from ui.receipt_dialog import ReceiptDialog
+from ui.scan_detector import WedgeScanDetector
 from ui.tab_frame import TabFrame
+from ui.tender_view import TenderView
 from ui.theme import theme_stylesheet
 
 log = logging.getLogger(__name__)
@@ -40,12 +46,15 @@ def idle_lock_message(seconds: float) -> str:
 
 
 class MainWindow(QMainWindow):
+    # Emitted from the sync thread when the catalog or settings changed; Qt queues it here.
+    catalog_changed = Signal()
+
     def __init__(
         self,
         services: RegisterServices,
         *,
         demo: bool = False,
-        idle_lock_seconds: float = DEFAULT_IDLE_LOCK_SECONDS,
+        idle_lock_seconds: float | None = None,
         on_close: Callable[[], None] | None = None,
         parent: QWidget | None = None,
     ) -> None:
@@ -56,7 +65,11 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("POS Desktop")
         self.setStyleSheet(theme_stylesheet())
         self.resize(*WINDOW_SIZE)
-        self._idle_lock_seconds = idle_lock_seconds
+        # None: follow the store's setting once it is known; a number overrides it.
+        self._idle_lock_fixed = idle_lock_seconds is not None
+        self._idle_lock_seconds = (
+            idle_lock_seconds if idle_lock_seconds is not None else DEFAULT_IDLE_LOCK_SECONDS
+        )
         self._on_close = on_close
 
         # The window's own pool: closing it waits for exactly this window's requests.
@@ -65,23 +78,48 @@ class MainWindow(QMainWindow):
         self.store = StoreProfilePresenter(services.store, self, self._pool)
         self.balance = BalanceCheckPresenter(services.cards, self, self._pool)
         self.search = RecipientSearchPresenter(services.cards, self, self._pool)
+        self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
 
         self.login_view = LoginView(self.session, demo=demo)
-        self.tab_frame = TabFrame(BalanceCheckView(self.balance), GiftCardsView(self.search))
+        self.tab_frame = TabFrame(
+            CheckoutView(self.sale),
+            TenderView(self.sale),
+            GiftCardsView(self.search),
+            BalanceCheckView(self.balance),
+        )
+        self.receipt_dialog: ReceiptDialog | None = None
+        self._last_confirmation = ""
         self.stack = QStackedWidget(self)
         self.stack.setObjectName("screens")
         self.stack.addWidget(self.login_view)
         self.stack.addWidget(self.tab_frame)
         self.setCentralWidget(self.stack)
 
-        self.idle_lock = IdleLock(self, idle_lock_seconds)
+        self.idle_lock = IdleLock(self, self._idle_lock_seconds)
 
         self.session.logged_in.connect(self._on_logged_in)
         self.session.locked.connect(self._on_locked)
         self.tab_frame.lock_requested.connect(lambda: self.session.lock())
         self.idle_lock.timed_out.connect(self._on_idle)
-        for presenter in (self.balance, self.search):
+        for presenter in (self.balance, self.search, self.sale):
             presenter.session_ended.connect(self.session.lock)
+        self.sale.catalog_loaded.connect(self._apply_store_rules)
+        self.sale.completed.connect(self._show_receipt)
+        self.sale.gift_card_paid.connect(
+            lambda paid: setattr(
+                self, "_last_confirmation", self.tab_frame.tender_view.confirmation(paid)
+            )
+        )
+        self.sale.sale_changed.connect(self._follow_sale)
+        self.catalog_changed.connect(self.sale.reload_catalog)
+
+        # A keyboard-wedge scanner types a burst ending in Enter into whatever has focus.
+        self.scanner = WedgeScanDetector(self)
+        self.scanner.set_enabled(False)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            self.scanner.install(app)
+        self.scanner.scanned.connect(self._scanned)
         self.store.profile_changed.connect(self._show_store)
         self.store.refresh_if_needed()
 
@@ -93,12 +131,17 @@ class MainWindow(QMainWindow):
         log.info("%s (%s) logged in", employee.name, employee.role)
         self.tab_frame.show_employee(employee)
         self.stack.setCurrentWidget(self.tab_frame)
-        self.tab_frame.balance_view.number_input.setFocus()
+        self.sale.start(employee)
+        self.scanner.set_enabled(True)
         self.idle_lock.start()
         self.store.refresh_if_needed()
 
     def _on_locked(self, reason: str) -> None:
         self.idle_lock.stop()
+        self.scanner.set_enabled(False)
+        self.sale.stop()
+        if self.receipt_dialog is not None:
+            self.receipt_dialog.reject()
         self.tab_frame.reset()
         self.stack.setCurrentWidget(self.login_view)
         self.login_view.reset(reason)
@@ -108,13 +151,49 @@ class MainWindow(QMainWindow):
             log.info("locking after %s s without input", self._idle_lock_seconds)
             self.session.lock(idle_lock_message(self._idle_lock_seconds))
 
+    def _scanned(self, code: str) -> None:
+        if not self.logged_in:
+            return
+        if self.tab_frame.tender_view.accept_scan(code):
+            return
+        if self.tab_frame.tabs.currentWidget() is self.tab_frame.balance_view:
+            self.tab_frame.balance_view.fill_scanned(code)
+            return
+        if self.tab_frame.on_checkout and QApplication.activeModalWidget() is None:
+            self.tab_frame.show_checkout()
+            self.sale.scan(code)
+
+    def _apply_store_rules(self, catalog: Catalog) -> None:
+        if not self._idle_lock_fixed:
+            self._idle_lock_seconds = catalog.rules.idle_lock_seconds
+            self.idle_lock.set_seconds(self._idle_lock_seconds)
+
+    def _follow_sale(self, sale: object) -> None:
+        if sale is None:
+            self.tab_frame.show_checkout()
+
+    def _show_receipt(self, finished: Finished) -> None:
+        dialog = ReceiptDialog(finished, self._last_confirmation, self)
+        self._last_confirmation = ""
+
+        def closed() -> None:
+            if self.receipt_dialog is dialog:
+                self.receipt_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        self.receipt_dialog = dialog
+        dialog.open()
+
     def _show_store(self, profile: StoreProfile) -> None:
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.idle_lock.stop()
+        self.scanner.uninstall()
         self._pool.waitForDone(_CLOSE_WAIT_MS)
+        self.sale.pool.waitForDone(_CLOSE_WAIT_MS)
         if self._on_close is not None:
             self._on_close()
         super().closeEvent(event)

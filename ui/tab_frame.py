@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QStackedWidget,
     QTabBar,
     QTabWidget,
     QVBoxLayout,
@@ -17,11 +18,14 @@ from PySide6.QtWidgets import (
 from pos_desktop.services.session import Employee
 from pos_desktop.services.store_profile import StoreProfile
 from ui.balance_check_view import BalanceCheckView
+from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView
+from ui.tender_view import TenderView
 from ui.widgets.touch import make_touchable, name_widget, touch_target_px
 
 CHECKOUT_TAB = 0
 GIFT_CARDS_TAB = 1
+BALANCE_TAB = 2
 
 
 class TouchTabBar(QTabBar):
@@ -38,12 +42,16 @@ class TabFrame(QWidget):
 
     def __init__(
         self,
-        balance_view: BalanceCheckView,
+        checkout_view: CheckoutView,
+        tender_view: TenderView,
         gift_cards_view: GiftCardsView,
+        balance_view: BalanceCheckView,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("tabFrame")
+        self.checkout_view = checkout_view
+        self.tender_view = tender_view
         self.balance_view = balance_view
         self.gift_cards_view = gift_cards_view
 
@@ -75,10 +83,18 @@ class TabFrame(QWidget):
         self.tabs.setTabBar(tab_bar)
         name_widget(self.tabs, "mainTabs", "Work areas")
         self.tabs.setDocumentMode(True)
-        balance_view.setAccessibleName("Checkout")
         gift_cards_view.setAccessibleName("Gift Cards")
-        self.tabs.addTab(self._checkout_page(balance_view), "Checkout")
+        balance_view.setAccessibleName("Gift card balance")
+        # The checkout and its Pay screen share one tab: Pay is a step of the same sale.
+        self.checkout_stack = QStackedWidget(self)
+        self.checkout_stack.setObjectName("checkoutStack")
+        self.checkout_stack.addWidget(checkout_view)
+        self.checkout_stack.addWidget(tender_view)
+        checkout_view.pay_requested.connect(self.show_tender)
+        tender_view.back_requested.connect(self.show_checkout)
+        self.tabs.addTab(self.checkout_stack, "Checkout")
         self.tabs.addTab(gift_cards_view, "Gift Cards")
+        self.tabs.addTab(balance_view, "Balance")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -86,14 +102,15 @@ class TabFrame(QWidget):
         layout.addWidget(header)
         layout.addWidget(self.tabs, 1)
 
-    def _checkout_page(self, balance_view: BalanceCheckView) -> QWidget:
-        # The checkout's ticket and tenders join the balance check on this page next.
-        page = QWidget(self)
-        page.setObjectName("checkoutView")
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(balance_view)
-        return page
+    @property
+    def on_checkout(self) -> bool:
+        return self.tabs.currentIndex() == CHECKOUT_TAB
+
+    def show_tender(self) -> None:
+        self.checkout_stack.setCurrentWidget(self.tender_view)
+
+    def show_checkout(self) -> None:
+        self.checkout_stack.setCurrentWidget(self.checkout_view)
 
     def show_employee(self, employee: Employee) -> None:
         self.employee_label.setText(f"{employee.name} · {employee.role_label}")
@@ -106,6 +123,9 @@ class TabFrame(QWidget):
 
     def reset(self) -> None:
         """Leave nothing of the last employee's work on screen."""
+        self.checkout_view.reset()
+        self.tender_view.reset()
+        self.show_checkout()
         self.balance_view.reset()
         self.gift_cards_view.reset()
         self.employee_label.clear()

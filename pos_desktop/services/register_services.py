@@ -1,13 +1,26 @@
-"""The services one register's screens use, built over one server client."""
+"""The services one register's screens use, built over one server client and one database."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
+from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.card_lookup import CardLookupService
+from pos_desktop.services.checkout import CheckoutService
+from pos_desktop.services.payments import PaymentService
+from pos_desktop.services.receipts import ReceiptService
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
 from pos_desktop.sync.client import ServerClient
+
+RECEIPTS_FOLDER = "receipts"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,11 +28,28 @@ class RegisterServices:
     session: SessionService
     cards: CardLookupService
     store: StoreProfileService
+    checkout: CheckoutService
+    payments: PaymentService
+    receipts: ReceiptService
 
     @classmethod
-    def over(cls, client: ServerClient) -> RegisterServices:
+    def over(
+        cls,
+        client: ServerClient,
+        database: RegisterDatabase,
+        data_dir: Path,
+        *,
+        register_name: str = "Register",
+        on_ticket_finished: Callable[[], None] | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> RegisterServices:
+        """``on_ticket_finished`` runs after a ticket completes or is voided (wake the relay)."""
+        checkout = CheckoutService(database, clock)
         return cls(
             session=SessionService(client),
             cards=CardLookupService(client),
             store=StoreProfileService(client),
+            checkout=checkout,
+            payments=PaymentService(database, client, clock, on_ticket_finished),
+            receipts=ReceiptService(data_dir / RECEIPTS_FOLDER, checkout.rules, register_name),
         )

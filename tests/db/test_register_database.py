@@ -80,6 +80,7 @@ def test_register_database_keeps_one_open_ticket_per_employee(
 ) -> None:
     """A second open ticket for the same employee is refused by the database itself."""
     employee = uuid.uuid4()
+
     def start(db: Session) -> None:
         sales.start(
             db,

@@ -2,35 +2,51 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 # Before anything imports Qt: no display on CI machines.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
+from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.server.demo import DEMO_CARDS, DemoCard
 from pos_desktop.services.register_services import RegisterServices
+from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.errors import ServerUnreachable
 from tests.ui.support import MakeWindow, button
 from ui.main_window import MainWindow
 
 
 @pytest.fixture
-def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
+def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
+    """The register's window over a client, with its own database holding the catalog
+    pulled from that client's server (as the sync loop does at start)."""
     made: list[MainWindow] = []
+    databases: list[RegisterDatabase] = []
 
     def make(
-        client: ServerClient, *, demo: bool = True, idle_lock_seconds: float = 300
+        client: ServerClient,
+        *,
+        demo: bool = True,
+        idle_lock_seconds: float | None = None,
+        data_dir: Path | None = None,
     ) -> MainWindow:
-        window = MainWindow(
-            RegisterServices.over(client), demo=demo, idle_lock_seconds=idle_lock_seconds
-        )
+        folder = data_dir or tmp_path / f"register-{len(made)}"
+        database = RegisterDatabase.in_folder(folder)
+        databases.append(database)
+        with contextlib.suppress(ServerUnreachable):  # as the sync loop: retried later
+            CatalogSync(database, client).pull_once()
+        services = RegisterServices.over(client, database, folder)
+        window = MainWindow(services, demo=demo, idle_lock_seconds=idle_lock_seconds)
         qtbot.addWidget(window)
         window.show()
         qtbot.waitExposed(window)
@@ -41,6 +57,8 @@ def make_window(qtbot: QtBot) -> Iterator[MakeWindow]:
     # Close before the client closes, so no request of the window outlives it.
     for window in made:
         window.close()
+    for database in databases:
+        database.close()
 
 
 @pytest.fixture
@@ -82,3 +100,13 @@ def log_in(qtbot: QtBot, tap_pin: Callable[..., None]) -> Callable[..., None]:
         qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
 
     return do
+
+
+@pytest.fixture
+def till(
+    make_window: MakeWindow, register_client: ServerClient, log_in: Callable[..., None]
+) -> MainWindow:
+    """A register window with the demo cashier logged in."""
+    window = make_window(register_client)
+    log_in(window)
+    return window

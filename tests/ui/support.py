@@ -3,15 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 from PySide6.QtWidgets import QPushButton, QWidget
 
 from ui.main_window import MainWindow
 
 MakeWindow = Callable[..., MainWindow]
+W = TypeVar("W", bound=QWidget)
 
 
 def button(parent: QWidget, name: str) -> QPushButton:
     found = parent.findChild(QPushButton, name)
     assert found is not None, f"no button {name!r}"
+    return found
+
+
+def named_button(parent: QWidget, object_name: str, accessible_name: str) -> QPushButton:
+    """One of several buttons sharing an objectName (product buttons, line buttons), by the
+    name a screen reader announces."""
+    for found in parent.findChildren(QPushButton, object_name):
+        if found.accessibleName() == accessible_name and found.isVisible():
+            return found
+    raise AssertionError(f"no visible {object_name!r} button named {accessible_name!r}")
+
+
+def child(parent: QWidget, kind: type[W], name: str) -> W:
+    found = parent.findChild(kind, name)
+    assert found is not None, f"no {kind.__name__} {name!r}"
     return found

@@ -1,4 +1,4 @@
-"""Checkout tab's gift card balance check against the demo store."""
+"""The Balance tab: a gift card's balance check against the demo store."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pos_desktop.server.demo import DEMO_CARDS, DemoCard
 from pos_desktop.sync.client import ServerClient
 from ui.balance_check_view import BalanceCheckView
 from ui.main_window import MainWindow
+from ui.tab_frame import BALANCE_TAB
 
 Tap = Callable[[QtBot, QWidget, str], None]
 
@@ -21,6 +22,7 @@ Tap = Callable[[QtBot, QWidget, str], None]
 @pytest.fixture
 def balance_view(window: MainWindow, log_in: Callable[..., None]) -> BalanceCheckView:
     log_in(window)
+    window.tab_frame.tabs.setCurrentIndex(BALANCE_TAB)
     return window.tab_frame.balance_view
 
 

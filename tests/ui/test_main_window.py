@@ -12,6 +12,7 @@ from pos_desktop.server.demo import DEMO_STORE_NAME, DemoCard
 from pos_desktop.sync.client import ServerClient
 from tests.ui.support import MakeWindow
 from ui.main_window import MainWindow
+from ui.tab_frame import BALANCE_TAB
 from ui.widgets.touch import touch_target_px
 
 Tap = Callable[[QtBot, QWidget, str], None]
@@ -31,13 +32,13 @@ def test_main_window_header_shows_store_name(
     qtbot.waitUntil(lambda: window.tab_frame.store_label.text() == DEMO_STORE_NAME, timeout=10_000)
 
 
-def test_main_window_has_checkout_and_gift_cards_tabs(
+def test_main_window_has_checkout_gift_cards_and_balance_tabs(
     window: MainWindow, log_in: Callable[..., None]
 ) -> None:
-    """After login the tabs are Checkout and Gift Cards, Checkout first."""
+    """After login the tabs are Checkout, Gift Cards and Balance, Checkout first."""
     log_in(window)
     tabs = window.tab_frame.tabs
-    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Checkout", "Gift Cards"]
+    assert [tabs.tabText(i) for i in range(tabs.count())] == ["Checkout", "Gift Cards", "Balance"]
     assert tabs.currentIndex() == 0
 
 
@@ -57,6 +58,7 @@ def test_main_window_lock_leaves_no_card_on_screen(
 ) -> None:
     """The next employee does not see the card the previous one looked up."""
     log_in(window)
+    window.tab_frame.tabs.setCurrentIndex(BALANCE_TAB)
     view = window.tab_frame.balance_view
     qtbot.keyClicks(view.number_input, active_card.number)
     tap(qtbot, view, "checkBalanceButton")
@@ -90,6 +92,7 @@ def test_main_window_input_postpones_idle_lock(
     """A key press restarts the idle countdown."""
     window = make_window(register_client, idle_lock_seconds=1.5)
     log_in(window)
+    window.tab_frame.tabs.setCurrentIndex(BALANCE_TAB)
     qtbot.wait(1_000)
     qtbot.keyClick(window.tab_frame.balance_view.number_input, Qt.Key.Key_5)
     qtbot.wait(1_000)  # 2 s after login, 1 s after the key

@@ -28,7 +28,9 @@ class Keypad(QWidget):
         enter_label: str = "Enter",
         enter_accessible_name: str = "Enter",
         key_scale: float = 1.5,
+        with_enter: bool = True,
     ) -> None:
+        """``with_enter=False`` leaves Enter out where the screen has its own action buttons."""
         super().__init__(parent)
         name_widget(self, "keypad", "Keypad")
         self._key_scale = key_scale
@@ -51,7 +53,10 @@ class Keypad(QWidget):
         enter = self._key(enter_label, "keypadEnter", enter_accessible_name)
         enter.setProperty("role", "primary")
         enter.clicked.connect(self.enter_pressed)
-        grid.addWidget(enter, 4, 0, 1, 3)
+        if with_enter:
+            grid.addWidget(enter, 4, 0, 1, 3)
+        else:
+            enter.hide()
         self.enter_key = enter
 
     def _digit_key(self, digit: str) -> QPushButton:

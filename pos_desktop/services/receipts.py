@@ -1,0 +1,41 @@
+"""The receipt of a finished ticket: its text for the screen and a PDF in the data folder."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from pos_desktop.domain.catalog import StoreRules
+from pos_desktop.domain.receipt import receipt_for, receipt_text
+from pos_desktop.domain.sale import Sale
+from pos_desktop.receipts.pdf import render_pdf
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ProducedReceipt:
+    lines: tuple[str, ...]  # as a 42-column printer prints it
+    pdf: Path | None  # None when the PDF could not be written; the sale is complete anyway
+
+
+class ReceiptService:
+    def __init__(self, folder: Path, rules: Callable[[], StoreRules], register_name: str) -> None:
+        self._folder = folder
+        self._rules = rules
+        self._register_name = register_name
+
+    def produce(self, sale: Sale) -> ProducedReceipt:
+        receipt = receipt_for(sale, self._rules(), self._register_name)
+        lines = tuple(receipt_text(receipt))
+        path = self._folder / f"receipt-{sale.number:06d}-{sale.id.hex[:8]}.pdf"
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            pdf: Path | None = render_pdf(receipt, path)
+        except OSError:
+            # A full disk must not hide the receipt from the cashier: the text still shows.
+            log.exception("could not write the receipt PDF %s", path)
+            pdf = None
+        return ProducedReceipt(lines, pdf)

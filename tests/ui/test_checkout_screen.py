@@ -1,0 +1,159 @@
+"""The checkout screen: scans, product buttons, quantities, totals, void, cash, cashiers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from pos_desktop.server.demo import DEMO_PRODUCTS
+from pos_desktop.sync.client import ServerClient
+from tests.ui.support import MakeWindow, button, child, named_button
+from tests.ui.test_gift_card_tender import go_pay, receipt, ring_up
+from ui.main_window import MainWindow
+
+TAP = Qt.MouseButton.LeftButton
+
+
+def barcode(name: str) -> str:
+    return next(code for n, _, _, _, code in DEMO_PRODUCTS if n == name)
+
+
+def total_text(window: MainWindow) -> str:
+    return child(window.tab_frame.checkout_view, QLabel, "ticketTotal").text()
+
+
+def test_checkout_scan_burst_adds_the_item_not_text(qtbot: QtBot, till: MainWindow) -> None:
+    """A scanner's burst ending in Enter adds the item, even with the search box focused, and
+    types nothing into it."""
+    search = child(till.tab_frame.checkout_view, QLineEdit, "productSearch")
+    search.setFocus()
+    qtbot.waitUntil(search.hasFocus)
+    qtbot.keyClicks(search, barcode("Cappuccino"))
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: total_text(till) == "$4.87")
+    assert search.text() == ""
+
+
+def test_checkout_unknown_scan_says_so(qtbot: QtBot, till: MainWindow) -> None:
+    """A barcode the catalog lacks shows a message naming it; the ticket stays empty."""
+    search = child(till.tab_frame.checkout_view, QLineEdit, "productSearch")
+    search.setFocus()
+    qtbot.keyClicks(search, "7777777777")
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+    banner = till.tab_frame.checkout_view.banner
+    qtbot.waitUntil(banner.isVisible)
+    assert "7777777777" in banner.text()
+
+
+def test_checkout_lines_change_with_plus_minus_and_remove(qtbot: QtBot, till: MainWindow) -> None:
+    """+ and - change the quantity and the total; - at one removes; remove drops the line."""
+    ring_up(qtbot, till, "Croissant")
+    view = till.tab_frame.checkout_view
+    qtbot.mouseClick(named_button(view, "linePlus", "One more Croissant"), TAP)
+    qtbot.waitUntil(lambda: total_text(till) == "$7.50")
+    qtbot.mouseClick(named_button(view, "lineMinus", "One fewer Croissant"), TAP)
+    qtbot.waitUntil(lambda: total_text(till) == "$3.75")
+    qtbot.mouseClick(named_button(view, "lineRemove", "Remove Croissant"), TAP)
+    qtbot.waitUntil(lambda: view.sale is not None and not view.sale.lines)
+
+
+def test_checkout_search_finds_products(qtbot: QtBot, till: MainWindow) -> None:
+    """Typing in the search box shows the matching products only."""
+    view = till.tab_frame.checkout_view
+    search = child(view, QLineEdit, "productSearch")
+    search.setFocus()
+    for letter in "muf":  # one at a time, as a person types
+        qtbot.keyClick(search, letter)
+        qtbot.wait(60)
+    qtbot.waitUntil(
+        lambda: (
+            [
+                b.accessibleName()
+                for b in view.findChildren(type(button(view, "payButton")), "productButton")
+                if b.isVisible()
+            ]
+            == ["Add Blueberry muffin"]
+        )
+    )
+
+
+def test_checkout_void_asks_first_and_then_clears(qtbot: QtBot, till: MainWindow) -> None:
+    """Void ticket asks for confirmation; keeping it changes nothing; confirming empties it."""
+    ring_up(qtbot, till, "Mug")
+    view = till.tab_frame.checkout_view
+    qtbot.mouseClick(button(view, "voidTicketButton"), TAP)
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None and dialog.objectName() == "confirmDialog"
+    qtbot.mouseClick(button(dialog, "confirmNo"), TAP)
+    assert view.sale is not None and view.sale.lines
+    qtbot.mouseClick(button(view, "voidTicketButton"), TAP)
+    dialog = QApplication.activeModalWidget()
+    assert dialog is not None
+    qtbot.mouseClick(button(dialog, "confirmYes"), TAP)
+    qtbot.waitUntil(lambda: view.sale is None)
+    assert total_text(till) == "—"
+
+
+def test_checkout_cash_with_change_completes_and_shows_the_receipt(
+    qtbot: QtBot, till: MainWindow
+) -> None:
+    """Cash over the due completes the ticket; the receipt shows the change."""
+    ring_up(qtbot, till, "Cappuccino")
+    go_pay(qtbot, till)
+    tender = till.tab_frame.tender_view
+    qtbot.mouseClick(button(tender, "quick2000"), TAP)
+    shown = receipt(qtbot, till)
+    text = child(shown, QLabel, "receiptText").text()
+    assert "$15.13" in text
+    assert shown.pdf is not None and shown.pdf.exists()
+
+
+def test_checkout_card_tender_records_the_terminal_reference(
+    qtbot: QtBot, till: MainWindow
+) -> None:
+    """Card asks for the terminal's approval reference and completes the ticket."""
+    ring_up(qtbot, till, "Mug")
+    go_pay(qtbot, till)
+    tender = till.tab_frame.tender_view
+    qtbot.mouseClick(button(tender, "tenderCard"), TAP)
+    qtbot.waitUntil(lambda: tender.card_dialog is not None)
+    dialog = tender.card_dialog
+    assert dialog is not None
+    qtbot.keyClicks(child(dialog, QLineEdit, "cardReferenceInput"), "AUTH42")
+    qtbot.mouseClick(button(dialog, "cardTenderOk"), TAP)
+    shown = receipt(qtbot, till)
+    assert "AUTH42" in child(shown, QLabel, "receiptText").text()
+
+
+def test_checkout_switching_cashier_keeps_the_ticket_with_its_owner(
+    qtbot: QtBot, till: MainWindow, log_in: Callable[..., None]
+) -> None:
+    """Lock, another employee sells on a ticket of their own, and the first gets theirs back."""
+    ring_up(qtbot, till, "Mug")
+    view = till.tab_frame.checkout_view
+    assert view.sale is not None
+    mine = view.sale.id
+    qtbot.mouseClick(button(till.tab_frame, "lockButton"), TAP)
+    qtbot.waitUntil(lambda: not till.logged_in)
+    log_in(till, "9999")
+    qtbot.waitUntil(lambda: total_text(till) == "—")
+    qtbot.mouseClick(button(till.tab_frame, "lockButton"), TAP)
+    qtbot.waitUntil(lambda: not till.logged_in)
+    log_in(till, "1111")
+    qtbot.waitUntil(lambda: view.sale is not None and view.sale.id == mine)
+    assert total_text(till) == "$12.99"
+
+
+def test_checkout_idle_lock_follows_the_store_setting(
+    qtbot: QtBot, make_window: MakeWindow, register_client: ServerClient
+) -> None:
+    """A window given no idle time takes the store's (300 s in the demo store), and one given
+    a time keeps it."""
+    following = make_window(register_client)
+    qtbot.waitUntil(lambda: following.idle_lock.seconds == 300)
+    fixed = make_window(register_client, idle_lock_seconds=42)
+    fixed.catalog_changed.emit()
+    assert fixed.idle_lock.seconds == 42

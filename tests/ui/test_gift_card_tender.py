@@ -1,0 +1,286 @@
+"""Seed 004 on screen: the Gift Card tender, Partial Redeem, tips, removal, several cards.
+
+Driven with taps and keys against the real embedded server; balances are checked on the
+server's ledger, not on the screen alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
+from pos_desktop.server.embedded import EmbeddedServer
+from pos_desktop.sync.client import ServerClient
+from tests.fixtures.checkout import IssuedCard, card_balance, issue_active_card
+from tests.ui.support import button, child, named_button
+from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
+from ui.main_window import MainWindow
+from ui.receipt_dialog import ReceiptDialog
+from ui.widgets.banner import Banner
+
+TAP = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def issue(
+    demo_server: EmbeddedServer, register_client: ServerClient
+) -> Callable[[int], IssuedCard]:
+    return lambda amount: issue_active_card(
+        demo_server, register_client.register_token or "", amount
+    )
+
+
+@pytest.fixture
+def balance(demo_server: EmbeddedServer, register_client: ServerClient) -> Callable[..., int]:
+    return lambda card: card_balance(demo_server, register_client.register_token or "", card.id)
+
+
+def ring_up(qtbot: QtBot, window: MainWindow, *names: str) -> None:
+    """Tap each product's button and wait for its line."""
+    view = window.tab_frame.checkout_view
+    for name in names:
+        count = sum(line.quantity for line in view.sale.lines) if view.sale else 0
+        qtbot.waitUntil(lambda n=name: _has_button(view, n))
+        qtbot.mouseClick(named_button(view, "productButton", f"Add {name}"), TAP)
+        qtbot.waitUntil(
+            lambda c=count: (
+                view.sale is not None and sum(line.quantity for line in view.sale.lines) == c + 1
+            )
+        )
+
+
+def _has_button(view: QWidget, name: str) -> bool:
+    try:
+        named_button(view, "productButton", f"Add {name}")
+    except AssertionError:
+        return False
+    return True
+
+
+def go_pay(qtbot: QtBot, window: MainWindow) -> None:
+    qtbot.mouseClick(button(window.tab_frame.checkout_view, "payButton"), TAP)
+    qtbot.waitUntil(lambda: window.tab_frame.tender_view.isVisible())
+
+
+def due_text(window: MainWindow) -> str:
+    return child(window.tab_frame.tender_view, QLabel, "amountDue").text()
+
+
+def open_gift_card(qtbot: QtBot, window: MainWindow) -> GiftCardDialog:
+    tender = window.tab_frame.tender_view
+    qtbot.mouseClick(button(tender, "tenderGiftCard"), TAP)
+    qtbot.waitUntil(lambda: tender.gift_card_dialog is not None)
+    dialog = tender.gift_card_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    return dialog
+
+
+def enter_card(qtbot: QtBot, dialog: GiftCardDialog, number: str) -> None:
+    """Type the number on the dialog's keypad and tap OK, as a cashier without a scanner."""
+    for digit in number:
+        qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
+    qtbot.mouseClick(button(dialog, "keypadEnter"), TAP)
+
+
+def take_cash(qtbot: QtBot, window: MainWindow) -> None:
+    """Tap Cash once the screen takes tenders again (it waits while a request runs)."""
+    cash = button(window.tab_frame.tender_view, "tenderCash")
+    qtbot.waitUntil(cash.isEnabled)
+    qtbot.mouseClick(cash, TAP)
+
+
+def receipt(qtbot: QtBot, window: MainWindow) -> ReceiptDialog:
+    qtbot.waitUntil(lambda: window.receipt_dialog is not None, timeout=10_000)
+    assert window.receipt_dialog is not None
+    return window.receipt_dialog
+
+
+def partial(qtbot: QtBot, window: MainWindow) -> PartialRedeemDialog:
+    tender = window.tab_frame.tender_view
+    qtbot.waitUntil(lambda: tender.partial_dialog is not None, timeout=10_000)
+    assert tender.partial_dialog is not None
+    qtbot.waitExposed(tender.partial_dialog)
+    return tender.partial_dialog
+
+
+def test_gift_card_tender_checks_the_number_before_asking_the_server(
+    qtbot: QtBot, till: MainWindow
+) -> None:
+    """Rule 1: a mistyped number (bad check digit) is refused at once, on the dialog."""
+    ring_up(qtbot, till, "Mug")
+    go_pay(qtbot, till)
+    dialog = open_gift_card(qtbot, till)
+    enter_card(qtbot, dialog, "6035718492055180")
+    banner = child(dialog, Banner, "errorBanner")
+    qtbot.waitUntil(banner.isVisible)
+    assert banner.text() == "This card number is not valid. Check the digits and try again."
+    assert not dialog.busy.isVisible()
+
+
+def test_gift_card_tender_pays_in_full_and_completes(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Rule 2: balance >= due redeems the due and completes; the confirmation shows the amount
+    and the card's new balance."""
+    card = issue(5000)
+    ring_up(qtbot, till, "Scented candle")  # $19.49
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    shown = receipt(qtbot, till)
+    assert "paid $19.49" in shown.confirmation.text()
+    assert "New balance: $30.51" in shown.confirmation.text()
+    assert balance(card) == 3051
+
+
+def test_gift_card_tender_zero_balance_shows_the_seed_message(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Rule 3: a $0.00 card is blocked with the exact message; another tender still works."""
+    card = issue(300)
+    ring_up(qtbot, till, "Espresso", "Espresso")  # $6.50
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    partial_dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(partial_dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(button(partial_dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.mouseClick(button(partial_dialog, "continueButton"), TAP)
+    assert balance(card) == 0
+
+    dialog = open_gift_card(qtbot, till)
+    enter_card(qtbot, dialog, card.number)
+    banner = child(dialog, Banner, "errorBanner")
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    assert banner.text() == INSUFFICIENT_BALANCE_MESSAGE
+    qtbot.mouseClick(button(dialog, "giftCardCancel"), TAP)
+    take_cash(qtbot, till)
+    receipt(qtbot, till)
+
+
+def test_partial_redeem_screen_caps_the_amount_and_shows_new_balance_and_due(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Rule 4: amount > balance opens Partial Redeem (masked number, current balance, amount,
+    keypad); a digit that would pass the balance is refused with the reason; Confirm shows the
+    New Balance and the Remaining Due, and other tenders finish the ticket."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")  # $19.49
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    assert child(dialog, QLabel, "cardNumber").text() == f"•••• {card.number[-4:]}"
+    assert child(dialog, QLabel, "currentBalance").text() == "$10.00"
+    amount = child(dialog, QLineEdit, "redeemAmountInput")
+    assert amount.text() == "10.00"
+
+    qtbot.mouseClick(button(dialog, "keypadClear"), TAP)
+    for digit in "1000":
+        qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
+    assert amount.text() == "10.00"
+    qtbot.mouseClick(button(dialog, "keypadKey1"), TAP)  # would be $100.01
+    assert amount.text() == "10.00"
+    banner = child(dialog, Banner, "errorBanner")
+    assert banner.isVisible() and "cannot be more than the current balance" in banner.text()
+
+    qtbot.mouseClick(button(dialog, "keypadBackspace"), TAP)
+    qtbot.mouseClick(button(dialog, "keypadBackspace"), TAP)  # $0.10
+    for digit in "00":
+        qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)  # $10.00 again
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(child(dialog, QLabel, "newBalance").isVisible, timeout=10_000)
+    assert child(dialog, QLabel, "newBalance").text() == "$0.00"
+    assert child(dialog, QLabel, "remainingDue").text() == "$9.49"
+    assert balance(card) == 0
+
+    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+    assert due_text(till) == "$9.49"
+    take_cash(qtbot, till)
+    receipt(qtbot, till)
+
+
+def test_gift_card_tender_covers_the_tip_from_what_is_left(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Rule 5: $19.49 + $4.00 tip on a $21.00 card: the ticket first, $1.51 of the tip, and the
+    $2.49 of tip left stays due."""
+    card = issue(2100)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    tender = till.tab_frame.tender_view
+    tip = child(tender, QLineEdit, "tipInput")
+    qtbot.mouseClick(tip, TAP)
+    qtbot.keyClicks(tip, "4.00")
+    qtbot.mouseClick(button(tender, "tipApply"), TAP)
+    qtbot.waitUntil(lambda: due_text(till) == "$23.49")
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    qtbot.waitUntil(lambda: due_text(till) == "$2.49", timeout=10_000)
+    assert balance(card) == 0
+
+
+def test_removing_a_gift_card_tender_restores_the_balance(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Rule 6: Remove asks first; confirmed, the server reverses and the card is whole again."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+    tender = till.tab_frame.tender_view
+    qtbot.waitUntil(lambda: len(tender.tender_rows) == 1)
+    qtbot.mouseClick(button(tender.tender_rows[0], "removeTender"), TAP)
+    confirm = QApplication.activeModalWidget()
+    assert confirm is not None and confirm.objectName() == "confirmDialog"
+    qtbot.mouseClick(button(confirm, "confirmYes"), TAP)
+    qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
+    assert due_text(till) == "$19.49"
+    assert balance(card) == 1000
+
+
+def test_two_gift_cards_and_cash_pay_one_ticket(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Rule 7: each card its own line; cash pays the rest and the ticket completes."""
+    cards = [issue(500), issue(800)]
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    tender = till.tab_frame.tender_view
+    for count, card in enumerate(cards, start=1):
+        enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+        dialog = partial(qtbot, till)
+        qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+        qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+        qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+        qtbot.waitUntil(lambda c=count: len(tender.tender_rows) == c)
+    assert due_text(till) == "$6.49"
+    take_cash(qtbot, till)
+    shown = receipt(qtbot, till)
+    text = child(shown, QLabel, "receiptText").text()
+    assert f"•••• {cards[0].number[-4:]}" in text and f"•••• {cards[1].number[-4:]}" in text
+    assert [balance(card) for card in cards] == [0, 0]

@@ -1,0 +1,309 @@
+"""Checkout: product buttons by category, search, the ticket's lines with +/-/remove, totals,
+Void and Pay. Scans arrive from the window's scan detector, wherever the focus is."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.domain.catalog import Product
+from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.ticket import TicketLine
+from pos_desktop.services.checkout import Catalog
+from ui.presenters.sale import SalePresenter
+from ui.widgets.banner import Banner
+from ui.widgets.confirm import ask
+from ui.widgets.layouts import clear_layout
+from ui.widgets.touch import make_touchable, name_widget
+
+ALL_CATEGORIES = "All"
+PRODUCT_COLUMNS = 3
+
+
+class LineRow(QFrame):
+    """One ticket line: name and unit price, - quantity +, line total, remove."""
+
+    def __init__(self, line: TicketLine, total_text: str, unit_text: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("ticketLine")
+        self.line_id = line.id
+        name = QLabel(f"{line.name}\n{unit_text}", self)
+        name.setObjectName("lineName")
+        self.minus = QPushButton("−", self)  # noqa: RUF001 - a true minus sign, as printed
+        name_widget(self.minus, "lineMinus", f"One fewer {line.name}")
+        self.quantity = QLabel(str(line.quantity), self)
+        self.quantity.setObjectName("lineQuantity")
+        self.quantity.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.quantity.setMinimumWidth(44)
+        self.plus = QPushButton("+", self)
+        name_widget(self.plus, "linePlus", f"One more {line.name}")
+        total = QLabel(total_text, self)
+        total.setObjectName("lineTotal")
+        total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        total.setMinimumWidth(110)
+        self.remove = QPushButton("✕", self)
+        name_widget(self.remove, "lineRemove", f"Remove {line.name}")
+        self.remove.setProperty("role", "secondary")
+        for button in (self.minus, self.plus, self.remove):
+            make_touchable(button)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.setSpacing(8)
+        row.addWidget(name, 1)
+        row.addWidget(self.minus)
+        row.addWidget(self.quantity)
+        row.addWidget(self.plus)
+        row.addWidget(total)
+        row.addWidget(self.remove)
+
+
+class CheckoutView(QWidget):
+    pay_requested = Signal()
+
+    def __init__(self, presenter: SalePresenter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("checkoutView")
+        self.setAccessibleName("Checkout")
+        self._presenter = presenter
+        self._catalog: Catalog | None = None
+        self._category = ALL_CATEGORIES
+        self._locale = "en_US"
+        self.sale: Sale | None = None
+
+        # -- left: search, categories, products --
+        self.search = QLineEdit(self)
+        name_widget(self.search, "productSearch", "Search items")
+        self.search.setPlaceholderText("Search items")
+        make_touchable(self.search, 1.25)
+        self.search.textChanged.connect(self._search_changed)
+
+        self.category_bar = QHBoxLayout()
+        self.category_bar.setSpacing(8)
+        self._category_group = QButtonGroup(self)
+        self._category_group.setExclusive(True)
+
+        self.products = QWidget(self)
+        self.products.setObjectName("productGrid")
+        self.product_grid = QGridLayout(self.products)
+        self.product_grid.setSpacing(10)
+        self.product_grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        product_scroll = QScrollArea(self)
+        product_scroll.setObjectName("productScroll")
+        product_scroll.setWidgetResizable(True)
+        product_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        product_scroll.setWidget(self.products)
+        self.empty_products = QLabel("Loading the catalog…", self)
+        self.empty_products.setObjectName("productsHint")
+        self.empty_products.setProperty("hint", True)
+
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addWidget(self.search)
+        left.addLayout(self.category_bar)
+        left.addWidget(self.empty_products)
+        left.addWidget(product_scroll, 1)
+
+        # -- right: the ticket --
+        self.banner = Banner("errorBanner", "Checkout message", self)
+        self.ticket_title = QLabel("New ticket", self)
+        self.ticket_title.setObjectName("ticketTitle")
+        self.ticket_title.setProperty("heading", True)
+        self.lines_box = QWidget(self)
+        self.lines_box.setObjectName("ticketLines")
+        self.lines_layout = QVBoxLayout(self.lines_box)
+        self.lines_layout.setContentsMargins(0, 0, 0, 0)
+        self.lines_layout.setSpacing(4)
+        self.lines_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        lines_scroll = QScrollArea(self)
+        lines_scroll.setObjectName("ticketScroll")
+        lines_scroll.setWidgetResizable(True)
+        lines_scroll.setWidget(self.lines_box)
+        self.empty_ticket = QLabel("Scan an item or tap a product to start a ticket.", self)
+        self.empty_ticket.setObjectName("emptyTicketHint")
+        self.empty_ticket.setProperty("hint", True)
+        self.empty_ticket.setWordWrap(True)
+
+        self.subtotal = QLabel(self)
+        self.subtotal.setObjectName("ticketSubtotal")
+        self.tax = QLabel(self)
+        self.tax.setObjectName("ticketTax")
+        self.total = QLabel(self)
+        self.total.setObjectName("ticketTotal")
+        self.total.setAccessibleName("Ticket total")
+        totals = QGridLayout()
+        for row, (caption, value) in enumerate(
+            (("Subtotal", self.subtotal), ("Tax", self.tax), ("Total", self.total))
+        ):
+            label = QLabel(caption, self)
+            if value is self.total:
+                label.setProperty("totalCaption", True)
+            totals.addWidget(label, row, 0)
+            value.setAlignment(Qt.AlignmentFlag.AlignRight)
+            totals.addWidget(value, row, 1)
+
+        self.void_button = QPushButton("Void ticket", self)
+        name_widget(self.void_button, "voidTicketButton", "Void ticket")
+        self.void_button.setProperty("role", "danger")
+        self.pay_button = QPushButton("Pay", self)
+        name_widget(self.pay_button, "payButton", "Pay")
+        self.pay_button.setProperty("role", "primary")
+        for button in (self.void_button, self.pay_button):
+            make_touchable(button, 1.5)
+        self.void_button.clicked.connect(self._confirm_void)
+        self.pay_button.clicked.connect(self.pay_requested)
+        actions = QHBoxLayout()
+        actions.addWidget(self.void_button, 1)
+        actions.addWidget(self.pay_button, 2)
+
+        right = QVBoxLayout()
+        right.setSpacing(10)
+        right.addWidget(self.banner)
+        right.addWidget(self.ticket_title)
+        right.addWidget(self.empty_ticket)
+        right.addWidget(lines_scroll, 1)
+        right.addLayout(totals)
+        right.addLayout(actions)
+
+        columns = QHBoxLayout(self)
+        columns.setContentsMargins(20, 16, 20, 16)
+        columns.setSpacing(24)
+        columns.addLayout(left, 11)
+        columns.addLayout(right, 9)
+
+        presenter.catalog_loaded.connect(self.show_catalog)
+        presenter.sale_changed.connect(self.show_sale)
+        presenter.search_results.connect(self._show_results)
+        presenter.failed.connect(self._show_error)
+        presenter.scan_failed.connect(self._show_error)
+        self.show_sale(None)
+
+    # -- catalog -----------------------------------------------------------------------------
+
+    def show_catalog(self, catalog: Catalog) -> None:
+        self._catalog = catalog
+        self._locale = catalog.rules.locale
+        clear_layout(self.category_bar)
+        for index, name in enumerate((ALL_CATEGORIES, *catalog.categories)):
+            button = QPushButton(name, self)
+            name_widget(button, f"category{index}", f"Category {name}")
+            button.setCheckable(True)
+            button.setChecked(name == self._category)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            make_touchable(button)
+            button.clicked.connect(lambda _=False, n=name: self._pick_category(n))
+            self._category_group.addButton(button)
+            self.category_bar.addWidget(button)
+        self.category_bar.addStretch(1)
+        self._show_products(self._filtered(catalog.products))
+
+    def _filtered(self, products: tuple[Product, ...]) -> tuple[Product, ...]:
+        if self._category == ALL_CATEGORIES:
+            return products
+        return tuple(p for p in products if p.category == self._category)
+
+    def _pick_category(self, name: str) -> None:
+        self._category = name
+        self.search.clear()
+        if self._catalog is not None:
+            self._show_products(self._filtered(self._catalog.products))
+
+    def _search_changed(self, text: str) -> None:
+        if text.strip():
+            self._presenter.search(text.strip())
+        elif self._catalog is not None:
+            self._show_products(self._filtered(self._catalog.products))
+
+    def _show_results(self, text: str, products: tuple[Product, ...]) -> None:
+        if text == self.search.text().strip():
+            self._show_products(products, empty=f"No item matches “{text}”.")
+
+    def _show_products(self, products: tuple[Product, ...], empty: str = "No items here.") -> None:
+        clear_layout(self.product_grid)
+        for index, product in enumerate(products):
+            button = QPushButton(f"{product.name}\n{product.price.format(self._locale)}", self)
+            name_widget(button, "productButton", f"Add {product.name}")
+            button.setProperty("product", True)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            make_touchable(button, 2.0)
+            button.clicked.connect(lambda _=False, pid=product.id: self._presenter.add_product(pid))
+            self.product_grid.addWidget(button, index // PRODUCT_COLUMNS, index % PRODUCT_COLUMNS)
+        self.empty_products.setText(empty)
+        self.empty_products.setVisible(not products)
+
+    # -- the ticket --------------------------------------------------------------------------
+
+    def show_sale(self, sale: Sale | None) -> None:
+        self.sale = sale
+        self.banner.clear()
+        clear_layout(self.lines_layout)
+        self.line_rows: list[LineRow] = []
+        if sale is None or not sale.lines:
+            self.ticket_title.setText("New ticket")
+            self.empty_ticket.show()
+            for label in (self.subtotal, self.tax, self.total):
+                label.setText("—")
+            self.pay_button.setEnabled(False)
+            self.void_button.setEnabled(sale is not None)
+            return
+        locale = self._locale
+        self.ticket_title.setText(f"Ticket #{sale.number}")
+        self.empty_ticket.hide()
+        for line in sale.lines:
+            amounts = line.amounts(sale.prices_include_tax)
+            shown = amounts.gross if sale.prices_include_tax else amounts.net
+            row = LineRow(line, shown.format(locale), line.unit_price.format(locale), self)
+            row.minus.clicked.connect(lambda _=False, i=line.id: self._change(i, -1, sale))
+            row.plus.clicked.connect(
+                lambda _=False, i=line.id: self._presenter.change_quantity(i, 1)
+            )
+            row.remove.clicked.connect(lambda _=False, i=line.id: self._presenter.remove_line(i))
+            self.lines_layout.addWidget(row)
+            self.line_rows.append(row)
+        totals = sale.totals
+        self.subtotal.setText(totals.subtotal.format(locale))
+        self.tax.setText(totals.tax.format(locale))
+        self.total.setText(totals.total.format(locale))
+        self.total.setAccessibleDescription(f"Total {totals.total.format(locale)}")
+        self.pay_button.setEnabled(True)
+        self.void_button.setEnabled(True)
+
+    def _change(self, line_id: uuid.UUID, delta: int, sale: Sale) -> None:
+        line = next(line for line in sale.lines if line.id == line_id)
+        if line.quantity + delta < 1:
+            self._presenter.remove_line(line_id)
+        else:
+            self._presenter.change_quantity(line_id, delta)
+
+    def _confirm_void(self) -> None:
+        sale = self.sale
+        if sale is None:
+            return
+        question = f"Void ticket #{sale.number}? Its items are removed"
+        if any(p.card_last4 for p in sale.visible_payments):
+            question += " and every gift card on it gets its money back"
+        self.void_dialog = ask(self, question + ".", "Void ticket", self._presenter.void)
+
+    def _show_error(self, message: str) -> None:
+        if self.isVisible():
+            self.banner.show_message(message)
+
+    def reset(self) -> None:
+        self.search.clear()
+        self.banner.clear()
+        self.show_sale(None)

@@ -1,0 +1,223 @@
+"""The Gift Card tender (seed 004): scan or type the card, then, when the amount is more than
+the card holds, the Partial Redeem screen. Both open window-modal and never block the loop."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.domain.money import Money
+from pos_desktop.services.payments import GiftCardPaid, PartialRedeem
+from ui.widgets.amount_field import AmountField
+from ui.widgets.banner import Banner
+from ui.widgets.card_number_input import card_number_input
+from ui.widgets.keypad import Keypad
+from ui.widgets.touch import make_touchable, name_widget
+
+
+def _button(text: str, object_name: str, role: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    name_widget(button, object_name, text)
+    button.setProperty("role", role)
+    make_touchable(button, 1.25)
+    button.setMinimumWidth(180)
+    return button
+
+
+class GiftCardDialog(QDialog):
+    """Step 1: the card number for an amount; the answer comes back through the presenter."""
+
+    submitted = Signal(str, str)  # card number text, amount text
+
+    def __init__(self, amount: Money, amount_text: str, locale: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        name_widget(self, "giftCardDialog", "Gift Card")
+        self.setWindowTitle("Gift Card")
+        self.setModal(True)
+        self._amount_text = amount_text
+        title = QLabel(f"Gift Card · {amount.format(locale)}", self)
+        title.setProperty("heading", True)
+        title.setObjectName("giftCardAmount")
+        hint = QLabel("Scan the gift card or type its number.", self)
+        hint.setProperty("hint", True)
+        self.number_input = card_number_input(self, "cardNumberInput")
+        self.number_input.returnPressed.connect(self._submit)
+        self.banner = Banner("errorBanner", "Gift card message", self)
+        self.busy = QLabel("Checking the card with the server…", self)
+        self.busy.setObjectName("giftCardBusy")
+        self.busy.hide()
+        keypad = Keypad(self, enter_label="OK", enter_accessible_name="Redeem", key_scale=1.2)
+        keypad.digit_pressed.connect(self.number_input.insert)
+        keypad.backspace_pressed.connect(self.number_input.backspace)
+        keypad.clear_pressed.connect(self.number_input.clear)
+        keypad.enter_pressed.connect(self._submit)
+        self.keypad = keypad
+        self.ok_button = keypad.enter_key
+        self.cancel_button = _button("Cancel", "giftCardCancel", "secondary", self)
+        self.cancel_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        for widget in (title, hint, self.number_input, self.banner, self.busy, keypad):
+            layout.addWidget(widget)
+        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.setMinimumWidth(480)
+
+    def _submit(self) -> None:
+        if self.busy.isVisible():
+            return
+        self.banner.clear()
+        self.submitted.emit(self.number_input.text(), self._amount_text)
+
+    def set_busy(self, busy: bool) -> None:
+        self.busy.setVisible(busy)
+        self.ok_button.setEnabled(not busy)
+        self.number_input.setReadOnly(busy)
+
+    def fill_scanned(self, code: str) -> None:
+        self.number_input.setText(code)
+        self._submit()
+
+    def show_error(self, message: str) -> None:
+        # The number stays for correction; the cashier may also Cancel and pick another tender.
+        self.set_busy(False)
+        self.banner.show_message(message)
+        self.number_input.setFocus()
+
+
+class PartialRedeemDialog(QDialog):
+    """Seed 004 2.3: Card Number, Current Balance, Redeem Amount (capped), keypad, Confirm."""
+
+    confirmed = Signal(object, str)  # PartialRedeem, the amount text
+
+    def __init__(self, partial: PartialRedeem, locale: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        name_widget(self, "partialRedeemDialog", "Partial Redeem")
+        self.setWindowTitle("Partial Redeem")
+        self.setModal(True)
+        self.partial = partial
+        self._locale = locale
+        balance = partial.card.balance
+        title = QLabel("Partial Redeem", self)
+        title.setProperty("heading", True)
+        explain = QLabel(
+            f"The card holds less than {partial.requested.format(locale)}. "
+            "Redeem up to its balance; the rest stays due.",
+            self,
+        )
+        explain.setWordWrap(True)
+        explain.setProperty("hint", True)
+
+        self.card_number = QLabel(partial.card.number_masked, self)
+        self.card_number.setObjectName("cardNumber")
+        self.current_balance = QLabel(balance.format(locale), self)
+        name_widget(self.current_balance, "currentBalance", "Current Balance")
+        self.amount_input = AmountField(
+            "redeemAmountInput", "Redeem Amount", self, currency=balance.currency
+        )
+        self.amount_input.set_cap(
+            balance,
+            f"The redeem amount cannot be more than the current balance, {balance.format(locale)}.",
+        )
+        self.amount_input.set_amount(balance)
+        self.amount_input.refused.connect(self._refused)
+        self.amount_input.returnPressed.connect(self._confirm)
+        self.new_balance = QLabel(self)
+        name_widget(self.new_balance, "newBalance", "New Balance")
+        self.remaining_due = QLabel(self)
+        name_widget(self.remaining_due, "remainingDue", "Remaining Due")
+
+        form = QGridLayout()
+        form.setHorizontalSpacing(20)
+        form.setVerticalSpacing(10)
+        rows: tuple[tuple[str, QWidget], ...] = (
+            ("Card Number", self.card_number),
+            ("Current Balance", self.current_balance),
+            ("Redeem Amount", self.amount_input),
+        )
+        for row, (caption, widget) in enumerate(rows):
+            form.addWidget(QLabel(caption, self), row, 0)
+            form.addWidget(widget, row, 1)
+        self.result_captions = (QLabel("New Balance", self), QLabel("Remaining Due", self))
+        form.addWidget(self.result_captions[0], 3, 0)
+        form.addWidget(self.new_balance, 3, 1)
+        form.addWidget(self.result_captions[1], 4, 0)
+        form.addWidget(self.remaining_due, 4, 1)
+
+        self.banner = Banner("errorBanner", "Partial redeem message", self)
+        self.busy = QLabel("Redeeming…", self)
+        self.busy.setObjectName("partialBusy")
+        self.busy.hide()
+        # No Enter key: OK/Confirm below is the seed's one action.
+        self.keypad = Keypad(self, key_scale=1.1, with_enter=False)
+        self.keypad.digit_pressed.connect(self.amount_input.press_digit)
+        self.keypad.backspace_pressed.connect(self.amount_input.press_backspace)
+        self.keypad.clear_pressed.connect(self.amount_input.press_clear)
+        self.confirm_button = _button("OK / Confirm", "confirmButton", "primary", self)
+        self.confirm_button.clicked.connect(self._confirm)
+        self.cancel_button = _button("Cancel", "cancelButton", "secondary", self)
+        self.cancel_button.clicked.connect(self.reject)
+        self.continue_button = _button("Continue", "continueButton", "primary", self)
+        self.continue_button.clicked.connect(self.accept)
+        self.continue_button.hide()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.cancel_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.confirm_button)
+        buttons.addWidget(self.continue_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addWidget(explain)
+        layout.addLayout(form)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.busy)
+        layout.addWidget(self.keypad)
+        layout.addLayout(buttons)
+        self._show_result(False)
+        # Room for the result rows without squeezing the keypad's touch targets.
+        self.setMinimumSize(520, 760)
+
+    def _show_result(self, shown: bool) -> None:
+        for widget in (self.new_balance, self.remaining_due, *self.result_captions):
+            widget.setVisible(shown)
+
+    def _refused(self, message: str) -> None:
+        self.banner.show_message(message)
+
+    def _confirm(self) -> None:
+        if self.busy.isVisible() or self.continue_button.isVisible():
+            return
+        self.banner.clear()
+        self.busy.show()
+        self.confirm_button.setEnabled(False)
+        self.confirmed.emit(self.partial, self.amount_input.text())
+
+    def show_paid(self, paid: GiftCardPaid) -> None:
+        """Confirmed: the New Balance and the Remaining Due; Continue goes on to other tenders."""
+        self.busy.hide()
+        balance_after = paid.payment.balance_after
+        self.new_balance.setText(balance_after.format(self._locale) if balance_after else "—")
+        self.remaining_due.setText(paid.sale.amount_due.format(self._locale))
+        self._show_result(True)
+        self.amount_input.setReadOnly(True)
+        self.keypad.setEnabled(False)
+        self.confirm_button.hide()
+        self.cancel_button.hide()
+        self.continue_button.show()
+        self.continue_button.setFocus()
+
+    def show_error(self, message: str) -> None:
+        self.busy.hide()
+        self.confirm_button.setEnabled(True)
+        self.banner.show_message(message)

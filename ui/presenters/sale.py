@@ -1,0 +1,254 @@
+"""The sale on screen: ringing up, tip, tenders, gift cards, completion and void.
+
+Every call runs on the presenter's own single-thread worker, so the ticket's changes reach
+the database in the order the cashier made them, and the GUI thread never waits on SQLite's
+fsync or the server.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.services.checkout import CheckoutService
+from pos_desktop.services.payments import (
+    GiftCardPaid,
+    PartialRedeem,
+    PaymentService,
+    PaymentUnsettled,
+)
+from pos_desktop.services.receipts import ProducedReceipt, ReceiptService
+from pos_desktop.services.session import Employee
+from ui.presenters.background import BackgroundPresenter
+from ui.presenters.error_text import cashier_message, ends_session
+
+log = logging.getLogger(__name__)
+
+# How often a payment whose answer never came is asked about again.
+SETTLE_RETRY_MS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Finished:
+    """A completed ticket and its receipt."""
+
+    sale: Sale
+    receipt: ProducedReceipt
+
+
+class SalePresenter(BackgroundPresenter):
+    sale_changed = Signal(object)  # Sale | None
+    catalog_loaded = Signal(object)  # Catalog
+    search_results = Signal(str, object)  # the text searched, tuple[Product, ...]
+    failed = Signal(str)
+    scan_failed = Signal(str)
+    gift_card_paid = Signal(object)  # GiftCardPaid
+    partial_redeem_needed = Signal(object)  # PartialRedeem
+    completed = Signal(object)  # Finished
+    voided = Signal(object)  # Sale
+    session_ended = Signal(str)
+
+    def __init__(
+        self,
+        checkout: CheckoutService,
+        payments: PaymentService,
+        receipts: ReceiptService,
+        parent: QObject | None = None,
+    ) -> None:
+        # One thread: the ticket's writes happen in the order they were asked for.
+        pool = QThreadPool(parent)
+        pool.setMaxThreadCount(1)
+        super().__init__(parent, pool)
+        self.pool = pool
+        self._checkout = checkout
+        self._payments = payments
+        self._receipts = receipts
+        self._employee: Employee | None = None
+        self.sale: Sale | None = None
+        self._settle_timer = QTimer(self)
+        self._settle_timer.setSingleShot(True)
+        self._settle_timer.setInterval(SETTLE_RETRY_MS)
+        self._settle_timer.timeout.connect(self.settle)
+
+    @property
+    def currency(self) -> str | None:
+        return self.sale.currency if self.sale is not None else None
+
+    # -- who is selling ----------------------------------------------------------------------
+
+    def start(self, employee: Employee) -> None:
+        """Show this employee's open ticket (if any) and the catalog; settle what is unsettled."""
+        self._employee = employee
+        self._run(self._checkout.catalog, self.catalog_loaded.emit)
+        self._run(lambda: self._checkout.open_sale(employee), self._show_sale)
+
+    def stop(self) -> None:
+        """The register locks: the ticket stays in the database for its owner."""
+        self._worker.forget_pending()
+        self._settle_timer.stop()
+        self._employee = None
+        self.sale = None
+        self.sale_changed.emit(None)
+
+    def reload_catalog(self) -> None:
+        if self._employee is not None:
+            self._run(self._checkout.catalog, self.catalog_loaded.emit)
+
+    # -- ringing up --------------------------------------------------------------------------
+
+    def scan(self, code: str) -> None:
+        employee = self._employee
+        if employee is None:
+            return
+        self._run(
+            lambda: self._checkout.scan(employee, code),
+            self._show_sale,
+            on_refused=self.scan_failed.emit,
+        )
+
+    def add_product(self, product_id: uuid.UUID) -> None:
+        employee = self._employee
+        if employee is not None:
+            self._run(lambda: self._checkout.add_product(employee, product_id), self._show_sale)
+
+    def search(self, text: str) -> None:
+        self._run(
+            lambda: tuple(self._checkout.search(text)),
+            lambda found: self.search_results.emit(text, found),
+        )
+
+    def change_quantity(self, line_id: uuid.UUID, delta: int) -> None:
+        self._on_sale(lambda s: self._checkout.change_quantity(s, line_id, delta))
+
+    def remove_line(self, line_id: uuid.UUID) -> None:
+        self._on_sale(lambda s: self._checkout.remove_line(s, line_id))
+
+    def set_tip_percent(self, percent: int) -> None:
+        self._on_sale(lambda s: self._checkout.set_tip_percent(s, percent))
+
+    def set_tip_amount(self, text: str) -> None:
+        self._on_sale(lambda s: self._checkout.set_tip_amount(s, text))
+
+    # -- tenders -----------------------------------------------------------------------------
+
+    def take_cash(self, amount_text: str) -> None:
+        self._on_sale(lambda s: self._payments.take_cash(s, self._parse(amount_text)))
+
+    def take_card(self, amount_text: str, reference: str) -> None:
+        self._on_sale(lambda s: self._payments.take_card(s, self._parse(amount_text), reference))
+
+    def take_other(self, label: str, amount_text: str) -> None:
+        self._on_sale(lambda s: self._payments.take_other(s, label, self._parse(amount_text)))
+
+    def pay_with_gift_card(self, number_text: str, amount_text: str) -> None:
+        """Seed 004: look the card up (Luhn first), then redeem, or ask for a partial redeem."""
+
+        def job(sale_id: uuid.UUID) -> GiftCardPaid | PartialRedeem:
+            amount = self._parse(amount_text)
+            card = self._payments.find_gift_card(number_text)
+            return self._payments.pay_with_gift_card(sale_id, card, amount)
+
+        self._on_sale_job(job, self._gift_card_answered)
+
+    def confirm_partial(self, partial: PartialRedeem, amount_text: str) -> None:
+        def job(sale_id: uuid.UUID) -> GiftCardPaid:
+            amount = Money.parse(amount_text, partial.card.balance.currency)
+            return self._payments.pay_partial(sale_id, partial.card, amount)
+
+        self._on_sale_job(job, self._gift_card_answered)
+
+    def remove_payment(self, payment_id: uuid.UUID) -> None:
+        self._on_sale(lambda s: self._payments.remove_payment(s, payment_id))
+
+    def void(self) -> None:
+        self._on_sale_job(self._payments.void, self._voided)
+
+    def settle(self) -> None:
+        """Ask the server again about payments whose answers never came."""
+        self._on_sale(self._payments.settle)
+
+    # -- plumbing ----------------------------------------------------------------------------
+
+    def _parse(self, text: str) -> Money:
+        currency = self.currency
+        if currency is None:
+            raise DomainError("Add an item to the ticket first.")
+        return Money.parse(text, currency)
+
+    def _on_sale(self, job: Callable[[uuid.UUID], Sale]) -> None:
+        self._on_sale_job(job, self._show_sale)
+
+    def _on_sale_job(
+        self, job: Callable[[uuid.UUID], Any], on_success: Callable[[Any], None]
+    ) -> None:
+        sale = self.sale
+        if sale is None:
+            self.failed.emit("Add an item to the ticket first.")
+            return
+        self._run(lambda: job(sale.id), on_success)
+
+    def _run(
+        self,
+        job: Callable[[], Any],
+        on_success: Callable[[Any], None],
+        on_refused: Callable[[str], None] | None = None,
+    ) -> None:
+        def failed(error: Exception) -> None:
+            self._on_failed(error, on_refused or self.failed.emit)
+
+        self._worker.submit(job, on_success, failed)
+
+    def _gift_card_answered(self, outcome: GiftCardPaid | PartialRedeem) -> None:
+        if isinstance(outcome, PartialRedeem):
+            self.partial_redeem_needed.emit(outcome)
+            return
+        self.gift_card_paid.emit(outcome)
+        self._show_sale(outcome.sale)
+
+    def _voided(self, sale: Sale) -> None:
+        self.voided.emit(sale)
+        self._show_sale(None)
+
+    def _show_sale(self, sale: Sale | None) -> None:
+        if sale is not None and sale.status is SaleStatus.COMPLETED:
+            self._settle_timer.stop()
+            done = sale
+            self._run(lambda: Finished(done, self._receipts.produce(done)), self._finished)
+            return
+        if sale is not None and sale.status is SaleStatus.VOIDED:
+            sale = None
+        self.sale = sale
+        self.sale_changed.emit(sale)
+        if sale is not None and any(not p.is_settled for p in sale.payments):
+            self._settle_timer.start()
+
+    def _finished(self, finished: Finished) -> None:
+        self.sale = None
+        self.sale_changed.emit(None)
+        self.completed.emit(finished)
+
+    def _on_failed(self, error: Exception, report: Callable[[str], None]) -> None:
+        message = cashier_message(error)
+        if ends_session(error):
+            self.session_ended.emit(message)
+            return
+        report(message)
+        if isinstance(error, PaymentUnsettled):
+            self._settle_timer.start()
+        # The ticket on screen may be stale after a refusal (a payment marked refused, a
+        # reversal kept): show it as the database holds it.
+        sale = self.sale
+        if sale is not None:
+            self._worker.submit(
+                lambda: self._payments.load(sale.id),
+                self._show_sale,
+                lambda exc: log.error("cannot reload ticket %s", sale.id, exc_info=exc),
+            )

@@ -1,0 +1,429 @@
+"""Pay: total, tip, amount due, the tenders taken (each removable), and the tenders to take.
+
+The amount field starts at the amount due; the keypad types into whichever of the amount
+and the custom tip was touched last.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.tender import Payment, PaymentState, TenderKind
+from pos_desktop.services.checkout import Catalog
+from pos_desktop.services.payments import GiftCardPaid, PartialRedeem
+from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
+from ui.presenters.sale import SalePresenter
+from ui.widgets.amount_field import AmountField
+from ui.widgets.banner import Banner
+from ui.widgets.confirm import ask
+from ui.widgets.keypad import Keypad
+from ui.widgets.layouts import clear_layout
+from ui.widgets.touch import make_touchable, name_widget
+
+TIP_PRESETS = (0, 10, 15, 20)
+QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer holds
+
+
+def _button(text: str, object_name: str, accessible: str, parent: QWidget) -> QPushButton:
+    button = QPushButton(text, parent)
+    name_widget(button, object_name, accessible)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    make_touchable(button)
+    return button
+
+
+class CardReferenceDialog(QDialog):
+    """The external terminal approved the card: the cashier types its reference."""
+
+    def __init__(self, amount_text: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        name_widget(self, "cardTenderDialog", "Card payment")
+        self.setWindowTitle("Card payment")
+        self.setModal(True)
+        title = QLabel(f"Card · {amount_text}", self)
+        title.setProperty("heading", True)
+        hint = QLabel("Take the card on the terminal, then enter its approval reference.", self)
+        hint.setWordWrap(True)
+        self.reference = QLineEdit(self)
+        name_widget(self.reference, "cardReferenceInput", "Approval reference")
+        self.reference.setMaxLength(120)
+        make_touchable(self.reference, 1.25)
+        self.reference.returnPressed.connect(self.accept)
+        ok = QPushButton("Record card payment", self)
+        name_widget(ok, "cardTenderOk", "Record card payment")
+        ok.setProperty("role", "primary")
+        cancel = QPushButton("Cancel", self)
+        name_widget(cancel, "cardTenderCancel", "Cancel")
+        for button in (ok, cancel):
+            make_touchable(button, 1.25)
+        ok.clicked.connect(self.accept)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(cancel)
+        buttons.addStretch(1)
+        buttons.addWidget(ok)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(title)
+        layout.addWidget(hint)
+        layout.addWidget(self.reference)
+        layout.addLayout(buttons)
+        self.setMinimumWidth(480)
+
+
+class TenderRow(QFrame):
+    def __init__(self, payment: Payment, locale: str, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.setObjectName("tenderRow")
+        self.payment_id = payment.id
+        text = f"{payment.label}  {payment.covered.format(locale)}"
+        if payment.kind is TenderKind.GIFT_CARD and payment.reference:
+            text = f"{payment.label} {payment.reference}  {payment.covered.format(locale)}"
+        if payment.tip.is_positive():
+            text += f"  (tip {payment.tip.format(locale)})"
+        if payment.tendered is not None and payment.change.is_positive():
+            text += f"  · change {payment.change.format(locale)}"
+        if payment.state is PaymentState.PENDING:
+            text += "  · checking with the server…"
+        elif payment.state is PaymentState.REVERSING:
+            text += "  · giving back…"
+        self.label = QLabel(text, self)
+        self.label.setObjectName("tenderRowText")
+        self.label.setWordWrap(True)
+        self.remove = _button("Remove", "removeTender", f"Remove {payment.label} payment", self)
+        self.remove.setProperty("role", "secondary")
+        self.remove.setEnabled(payment.state is PaymentState.APPROVED)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 2, 8, 2)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.remove)
+
+
+class TenderView(QWidget):
+    back_requested = Signal()
+
+    def __init__(self, presenter: SalePresenter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tenderView")
+        self.setAccessibleName("Pay")
+        self._presenter = presenter
+        self._locale = "en_US"
+        self._other_tenders: tuple[str, ...] = ()
+        self.sale: Sale | None = None
+        self.gift_card_dialog: GiftCardDialog | None = None
+        self.partial_dialog: PartialRedeemDialog | None = None
+        self.card_dialog: CardReferenceDialog | None = None
+
+        # -- left: the ticket's money --
+        self.total = QLabel(self)
+        self.total.setObjectName("payTotal")
+        self.total.setProperty("heading", True)
+        tip_row = QHBoxLayout()
+        tip_row.setSpacing(8)
+        tip_row.addWidget(QLabel("Tip", self))
+        self.tip_buttons: list[QPushButton] = []
+        for percent in TIP_PRESETS:
+            text = "No tip" if percent == 0 else f"{percent}%"
+            button = _button(text, f"tip{percent}", f"Tip {text}", self)
+            button.clicked.connect(lambda _=False, p=percent: presenter.set_tip_percent(p))
+            tip_row.addWidget(button)
+            self.tip_buttons.append(button)
+        self.tip_input = AmountField("tipInput", "Custom tip amount", self)
+        self.tip_input.setPlaceholderText("Custom tip")
+        self.tip_input.returnPressed.connect(self._apply_tip)
+        self.tip_input.installEventFilter(self)
+        self.tip_apply = _button("Set tip", "tipApply", "Set custom tip", self)
+        self.tip_apply.clicked.connect(self._apply_tip)
+        custom_tip = QHBoxLayout()
+        custom_tip.addWidget(self.tip_input, 1)
+        custom_tip.addWidget(self.tip_apply)
+        self.tip_label = QLabel(self)
+        self.tip_label.setObjectName("tipAmount")
+        self.amount_due = QLabel(self)
+        name_widget(self.amount_due, "amountDue", "Amount due")
+        self.change_due = QLabel(self)
+        self.change_due.setObjectName("changeDue")
+        self.change_due.hide()
+        self.tenders_box = QVBoxLayout()
+        self.tenders_box.setSpacing(4)
+        self.tender_rows: list[TenderRow] = []
+        self.back_button = _button("← Ticket", "backToTicket", "Back to the ticket", self)
+        self.back_button.clicked.connect(self.back_requested)
+
+        left = QVBoxLayout()
+        left.setSpacing(10)
+        left.addWidget(self.total)
+        left.addLayout(tip_row)
+        left.addLayout(custom_tip)
+        left.addWidget(self.tip_label)
+        due_caption = QLabel("Amount due", self)
+        due_caption.setProperty("totalCaption", True)
+        left.addWidget(due_caption)
+        left.addWidget(self.amount_due)
+        left.addWidget(self.change_due)
+        tenders_caption = QLabel("Tenders taken", self)
+        tenders_caption.setProperty("hint", True)
+        left.addWidget(tenders_caption)
+        left.addLayout(self.tenders_box)
+        left.addStretch(1)
+        left.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        # -- right: taking a tender --
+        self.banner = Banner("errorBanner", "Payment message", self)
+        self.amount_input = AmountField("tenderAmountInput", "Amount to take", self)
+        self.amount_input.installEventFilter(self)
+        self._keypad_target: AmountField = self.amount_input
+        # No Enter key: the tender buttons below are the actions.
+        self.keypad = Keypad(self, key_scale=1.2, with_enter=False)
+        self.keypad.digit_pressed.connect(lambda d: self._keypad_target.press_digit(d))
+        self.keypad.backspace_pressed.connect(lambda: self._keypad_target.press_backspace())
+        self.keypad.clear_pressed.connect(lambda: self._keypad_target.press_clear())
+        quick = QHBoxLayout()
+        quick.setSpacing(8)
+        self.quick_exact = _button("Exact", "quickExact", "Exact amount", self)
+        self.quick_exact.clicked.connect(self._fill_due)
+        quick.addWidget(self.quick_exact)
+        self.quick_buttons: list[QPushButton] = []
+        for minor in QUICK_CASH:
+            button = _button(str(minor // 100), f"quick{minor}", f"Cash {minor // 100}", self)
+            button.clicked.connect(lambda _=False, m=minor: self._quick_cash(m))
+            quick.addWidget(button)
+            self.quick_buttons.append(button)
+        self.tender_row = QHBoxLayout()
+        self.tender_row.setSpacing(10)
+        self.cash_button = _button("Cash", "tenderCash", "Pay with cash", self)
+        self.card_button = _button("Card", "tenderCard", "Pay with a card", self)
+        self.gift_card_button = _button("Gift Card", "tenderGiftCard", "Pay with a gift card", self)
+        for button in (self.cash_button, self.card_button, self.gift_card_button):
+            button.setProperty("role", "primary")
+            make_touchable(button, 1.5)
+            self.tender_row.addWidget(button)
+        self.cash_button.clicked.connect(self._take_cash)
+        self.card_button.clicked.connect(self._take_card)
+        self.gift_card_button.clicked.connect(self._take_gift_card)
+        self.other_row = QHBoxLayout()
+        self.other_row.setSpacing(10)
+
+        right = QVBoxLayout()
+        right.setSpacing(12)
+        right.addWidget(self.banner)
+        right.addWidget(QLabel("Amount", self))
+        right.addWidget(self.amount_input)
+        right.addLayout(quick)
+        right.addWidget(self.keypad, 1)
+        right.addLayout(self.tender_row)
+        right.addLayout(self.other_row)
+
+        columns = QHBoxLayout(self)
+        columns.setContentsMargins(20, 16, 20, 16)
+        columns.setSpacing(28)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+
+        presenter.sale_changed.connect(self.show_sale)
+        presenter.catalog_loaded.connect(self.show_catalog)
+        presenter.failed.connect(self._show_error)
+        presenter.gift_card_paid.connect(self._gift_card_paid)
+        presenter.partial_redeem_needed.connect(self._open_partial)
+        presenter.busy_changed.connect(self._set_busy)
+
+    # -- showing -----------------------------------------------------------------------------
+
+    def show_catalog(self, catalog: Catalog) -> None:
+        self._locale = catalog.rules.locale
+        if catalog.rules.tenders == self._other_tenders:
+            return
+        self._other_tenders = catalog.rules.tenders
+        clear_layout(self.other_row)
+        for index, name in enumerate(catalog.rules.tenders):
+            button = _button(name, f"tenderOther{index}", f"Pay with {name}", self)
+            make_touchable(button, 1.25)
+            button.clicked.connect(lambda _=False, n=name: self._take_other(n))
+            self.other_row.addWidget(button)
+
+    def show_sale(self, sale: Sale | None) -> None:
+        self.sale = sale
+        clear_layout(self.tenders_box)
+        self.tender_rows = []
+        if sale is None:
+            for label in (self.total, self.amount_due, self.tip_label):
+                label.clear()
+            self.amount_input.set_amount(None)
+            return
+        locale = self._locale
+        self.amount_input.set_currency(sale.currency)
+        self.tip_input.set_currency(sale.currency)
+        totals = sale.totals
+        self.total.setText(f"Ticket #{sale.number} · Total {totals.total.format(locale)}")
+        self.tip_label.setText(f"Tip: {sale.tip_amount.format(locale)}")
+        due = sale.amount_due
+        self.amount_due.setText(due.format(locale))
+        self.amount_due.setAccessibleDescription(f"Amount due {due.format(locale)}")
+        self.amount_input.set_amount(due if due.is_positive() else None)
+        change = sale.change
+        self.change_due.setVisible(change.is_positive())
+        self.change_due.setText(f"Change due: {change.format(locale)}")
+        for payment in sale.visible_payments:
+            row = TenderRow(payment, locale, self)
+            row.remove.clicked.connect(lambda _=False, p=payment: self._confirm_remove(p))
+            self.tenders_box.addWidget(row)
+            self.tender_rows.append(row)
+        editable = not sale.has_payments
+        for button in (*self.tip_buttons, self.tip_apply):
+            button.setEnabled(editable)
+        self.tip_input.setEnabled(editable)
+        for minor, button in zip(QUICK_CASH, self.quick_buttons, strict=True):
+            amount = Money(minor, sale.currency)
+            button.setText(amount.format(locale).replace(".00", ""))
+            button.setAccessibleName(f"Cash {amount.format(locale)}")
+
+    def _set_busy(self, busy: bool) -> None:
+        for button in (self.cash_button, self.card_button, self.gift_card_button):
+            button.setEnabled(not busy)
+
+    def _show_error(self, message: str) -> None:
+        if self.partial_dialog is not None and self.partial_dialog.isVisible():
+            self.partial_dialog.show_error(message)
+        elif self.gift_card_dialog is not None and self.gift_card_dialog.isVisible():
+            self.gift_card_dialog.show_error(message)
+        elif self.isVisible():
+            self.banner.show_message(message)
+
+    # -- input -------------------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, AmountField):
+            self._keypad_target = watched
+        return super().eventFilter(watched, event)
+
+    def _apply_tip(self) -> None:
+        self.banner.clear()
+        self._presenter.set_tip_amount(self.tip_input.text())
+        self.tip_input.set_amount(None)
+        self._keypad_target = self.amount_input
+
+    def _fill_due(self) -> None:
+        if self.sale is not None:
+            self.amount_input.set_amount(self.sale.amount_due)
+
+    def _quick_cash(self, minor: int) -> None:
+        if self.sale is not None:
+            self.amount_input.set_amount(Money(minor, self.sale.currency))
+            self._take_cash()
+
+    # -- tenders -----------------------------------------------------------------------------
+
+    def _take_cash(self) -> None:
+        self.banner.clear()
+        self._presenter.take_cash(self.amount_input.text())
+
+    def _take_other(self, name: str) -> None:
+        self.banner.clear()
+        self._presenter.take_other(name, self.amount_input.text())
+
+    def _take_card(self) -> None:
+        self.banner.clear()
+        amount_text = self.amount_input.text()
+        dialog = CardReferenceDialog(amount_text, self)
+        dialog.accepted.connect(
+            lambda: self._presenter.take_card(amount_text, dialog.reference.text())
+        )
+        self._track(dialog)
+        self.card_dialog = dialog
+        dialog.open()
+
+    def _take_gift_card(self) -> None:
+        self.banner.clear()
+        amount = self.amount_input.amount()
+        if amount is None or not amount.is_positive():
+            self.banner.show_message("Enter the amount to take from the gift card.")
+            return
+        dialog = GiftCardDialog(amount, self.amount_input.text(), self._locale, self)
+        dialog.submitted.connect(self._submit_gift_card)
+        self._track(dialog)
+        self.gift_card_dialog = dialog
+        dialog.open()
+        dialog.number_input.setFocus()
+
+    def _submit_gift_card(self, number: str, amount_text: str) -> None:
+        if self.gift_card_dialog is not None:
+            self.gift_card_dialog.set_busy(True)
+        self._presenter.pay_with_gift_card(number, amount_text)
+
+    def accept_scan(self, code: str) -> bool:
+        """A scan while the Gift Card tender waits for a card fills it in; else not ours."""
+        dialog = self.gift_card_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.fill_scanned(code)
+            return True
+        return False
+
+    def _gift_card_paid(self, paid: GiftCardPaid) -> None:
+        partial = self.partial_dialog
+        if partial is not None and partial.isVisible():
+            partial.show_paid(paid)
+        if self.gift_card_dialog is not None and self.gift_card_dialog.isVisible():
+            self.gift_card_dialog.accept()
+        self.banner.show_message(self.confirmation(paid), "info")
+
+    def confirmation(self, paid: GiftCardPaid) -> str:
+        locale = self._locale
+        payment = paid.payment
+        text = f"Gift card {payment.reference} paid {payment.covered.format(locale)}."
+        if payment.balance_after is not None:
+            text += f" New balance: {payment.balance_after.format(locale)}."
+        return text
+
+    def _open_partial(self, partial: PartialRedeem) -> None:
+        if self.gift_card_dialog is not None:
+            self.gift_card_dialog.accept()
+        dialog = PartialRedeemDialog(partial, self._locale, self)
+        dialog.confirmed.connect(self._presenter.confirm_partial)
+        self._track(dialog)
+        self.partial_dialog = dialog
+        dialog.open()
+        dialog.amount_input.setFocus()
+
+    def _track(self, dialog: QDialog) -> None:
+        """Forget a dialog once it closes, so nothing reaches a deleted one."""
+
+        def closed() -> None:
+            for name in ("gift_card_dialog", "partial_dialog", "card_dialog"):
+                if getattr(self, name) is dialog:
+                    setattr(self, name, None)
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+
+    def _confirm_remove(self, payment: Payment) -> None:
+        question = f"Remove the {payment.label} payment of {payment.covered.format(self._locale)}?"
+        if payment.kind is TenderKind.GIFT_CARD:
+            question += " The gift card gets its money back."
+        self.remove_dialog = ask(
+            self, question, "Remove payment", lambda: self._presenter.remove_payment(payment.id)
+        )
+
+    def reset(self) -> None:
+        for dialog in (self.gift_card_dialog, self.partial_dialog, self.card_dialog):
+            if dialog is not None and dialog.isVisible():
+                dialog.reject()
+        self.banner.clear()
+        self.show_sale(None)
+
+    def payment_row(self, payment_id: uuid.UUID) -> TenderRow | None:
+        return next((r for r in self.tender_rows if r.payment_id == payment_id), None)
