@@ -7,6 +7,7 @@ server's ledger, not on the screen alone.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -14,16 +15,19 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
+from pos_desktop.server.demo import DEMO_CARDS
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.checkout import IssuedCard, card_balance, issue_active_card
-from tests.ui.support import button, child, named_button
+from tests.fixtures.register import start_server
+from tests.ui.support import MakeWindow, button, child, named_button
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.main_window import MainWindow
 from ui.receipt_dialog import ReceiptDialog
 from ui.widgets.banner import Banner
 
 TAP = Qt.MouseButton.LeftButton
+ACTIVE_NUMBER = next(card.number for card in DEMO_CARDS if card.state == "active")
 
 
 @pytest.fixture
@@ -284,3 +288,33 @@ def test_two_gift_cards_and_cash_pay_one_ticket(
     text = child(shown, QLabel, "receiptText").text()
     assert f"•••• {cards[0].number[-4:]}" in text and f"•••• {cards[1].number[-4:]}" in text
     assert [balance(card) for card in cards] == [0, 0]
+
+
+def test_gift_card_tender_without_server_says_so_and_cash_still_works(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    tmp_path: Path,
+    log_in: Callable[..., None],
+) -> None:
+    """While the server is unreachable the Gift Card tender says a connection is needed; cash
+    still completes the ticket on the register."""
+    server = start_server(tmp_path / "own-server.sqlite3")
+    try:
+        enrolled = server.enroll_local_register("Offline register")
+        with ServerClient(server.base_url, enrolled.token, timeout=2) as client:
+            window = make_window(client)
+            log_in(window)
+            ring_up(qtbot, window, "Mug")
+            go_pay(qtbot, window)
+            server.stop()
+            dialog = open_gift_card(qtbot, window)
+            enter_card(qtbot, dialog, ACTIVE_NUMBER)
+            banner = child(dialog, Banner, "errorBanner")
+            qtbot.waitUntil(banner.isVisible, timeout=10_000)
+            assert banner.text().startswith("Gift cards need a connection to the server")
+            qtbot.mouseClick(button(dialog, "giftCardCancel"), TAP)
+            take_cash(qtbot, window)
+            receipt(qtbot, window)
+            window.close()
+    finally:
+        server.stop()
