@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.demo import DEMO_PRODUCTS
 from pos_desktop.sync.client import ServerClient
-from tests.ui.support import MakeWindow, button, child, named_button
+from tests.ui.support import MakeWindow, button, child, tap_named
 from tests.ui.test_gift_card_tender import go_pay, receipt, ring_up
 from ui.main_window import MainWindow
 
@@ -52,11 +52,11 @@ def test_checkout_lines_change_with_plus_minus_and_remove(qtbot: QtBot, till: Ma
     """+ and - change the quantity and the total; - at one removes; remove drops the line."""
     ring_up(qtbot, till, "Croissant")
     view = till.tab_frame.checkout_view
-    qtbot.mouseClick(named_button(view, "linePlus", "One more Croissant"), TAP)
+    tap_named(qtbot, view, "linePlus", "One more Croissant")
     qtbot.waitUntil(lambda: total_text(till) == "$7.50")
-    qtbot.mouseClick(named_button(view, "lineMinus", "One fewer Croissant"), TAP)
+    tap_named(qtbot, view, "lineMinus", "One fewer Croissant")
     qtbot.waitUntil(lambda: total_text(till) == "$3.75")
-    qtbot.mouseClick(named_button(view, "lineRemove", "Remove Croissant"), TAP)
+    tap_named(qtbot, view, "lineRemove", "Remove Croissant")
     qtbot.waitUntil(lambda: view.sale is not None and not view.sale.lines)
 
 

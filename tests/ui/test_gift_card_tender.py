@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
@@ -20,7 +20,7 @@ from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.checkout import IssuedCard, card_balance, issue_active_card
 from tests.fixtures.register import start_server
-from tests.ui.support import MakeWindow, button, child, named_button
+from tests.ui.support import MakeWindow, button, child, tap_named
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.main_window import MainWindow
 from ui.receipt_dialog import ReceiptDialog
@@ -49,21 +49,12 @@ def ring_up(qtbot: QtBot, window: MainWindow, *names: str) -> None:
     view = window.tab_frame.checkout_view
     for name in names:
         count = sum(line.quantity for line in view.sale.lines) if view.sale else 0
-        qtbot.waitUntil(lambda n=name: _has_button(view, n))
-        qtbot.mouseClick(named_button(view, "productButton", f"Add {name}"), TAP)
+        tap_named(qtbot, view, "productButton", f"Add {name}")
         qtbot.waitUntil(
             lambda c=count: (
                 view.sale is not None and sum(line.quantity for line in view.sale.lines) == c + 1
             )
         )
-
-
-def _has_button(view: QWidget, name: str) -> bool:
-    try:
-        named_button(view, "productButton", f"Add {name}")
-    except AssertionError:
-        return False
-    return True
 
 
 def go_pay(qtbot: QtBot, window: MainWindow) -> None:
