@@ -38,7 +38,7 @@ from pos_desktop.domain.tender import (
 )
 from pos_desktop.services.card_lookup import CardSummary
 from pos_desktop.sync.client import ServerClient
-from pos_desktop.sync.errors import ServerError, ServerUnreachable, UnexpectedAnswer
+from pos_desktop.sync.errors import ServerError, ServerUnreachable
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +90,21 @@ def _required(value: T | None, what: str) -> T:
     if value is None:
         raise RuntimeError(f"register database is missing the {what}")
     return value
+
+
+def _unsettled_redemption(payment: Payment, cause: Exception) -> PaymentUnsettled:
+    log.warning("redemption %s unanswered; it will be asked again: %s", payment.id, cause)
+    return PaymentUnsettled(
+        "No answer from the server about this gift card. The payment is kept and "
+        "checked again automatically; do not take it twice."
+    )
+
+
+def _unsettled_reversal() -> PaymentUnsettled:
+    return PaymentUnsettled(
+        "No answer from the server about giving the gift card its money back. "
+        "It is asked again automatically."
+    )
 
 
 def _money(wire: c.MoneyOut) -> Money:
@@ -226,13 +241,11 @@ class PaymentService:
                 sale_id,
                 key,
             )
-        except (ServerUnreachable, UnexpectedAnswer) as exc:
-            log.warning("redemption %s unanswered; it will be asked again: %s", payment.id, exc)
-            raise PaymentUnsettled(
-                "No answer from the server about this gift card. The payment is kept and "
-                "checked again automatically; do not take it twice."
-            ) from exc
+        except ServerUnreachable as exc:
+            raise _unsettled_redemption(payment, exc) from exc
         except ServerError as exc:
+            if exc.outcome_unknown:
+                raise _unsettled_redemption(payment, exc) from exc
             if exc.is_unauthorized:
                 raise  # the session ended: asked again after the next login, key unchanged
             with self._database.session() as db:
@@ -279,12 +292,11 @@ class PaymentService:
         activity_id = _required(payment.activity_id, "activity of an approved payment")
         try:
             self._client.reverse(activity_id, _required(key, "reversal key"))
-        except (ServerUnreachable, UnexpectedAnswer) as exc:
-            raise PaymentUnsettled(
-                "No answer from the server about giving the gift card its money back. "
-                "It is asked again automatically."
-            ) from exc
+        except ServerUnreachable as exc:
+            raise _unsettled_reversal() from exc
         except ServerError as exc:
+            if exc.outcome_unknown:
+                raise _unsettled_reversal() from exc
             if exc.is_unauthorized:
                 raise
             with self._database.session() as db:

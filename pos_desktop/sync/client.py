@@ -97,7 +97,7 @@ def error_from_response(response: httpx.Response) -> ServerError:
     except ValidationError:
         log.warning("server answered %s without an error body", response.status_code)
         if response.status_code >= 500:
-            message = "The server had a problem. Nothing was changed; try again."
+            message = "The server had a problem. Try again; if it keeps happening, call a manager."
         else:
             message = f"The server refused the request (error {response.status_code})."
         return ServerError(response.status_code, f"http_{response.status_code}", message)

@@ -44,6 +44,16 @@ class ServerError(Exception):
     def is_unauthorized(self) -> bool:
         return self.status == 401
 
+    @property
+    def outcome_unknown(self) -> bool:
+        """Whether the request took effect is not known: a 5xx may come from a proxy after the
+        server committed. A money request is then asked again with its key, never dropped."""
+        return self.status >= 500
+
 
 class UnexpectedAnswer(ServerError):
     """A 2xx (or error) body that does not match the contract: a version mismatch, not a refusal."""
+
+    @property
+    def outcome_unknown(self) -> bool:
+        return True

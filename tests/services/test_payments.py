@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
-from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE, InsufficientBalance
+from pos_desktop.domain.errors import (
+    INSUFFICIENT_BALANCE_MESSAGE,
+    InsufficientBalance,
+    InvalidAmount,
+)
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.tender import PaymentState, TenderKind, TenderRefused
@@ -94,7 +99,7 @@ def test_payments_partial_amount_above_balance_is_refused(checkout_world: Checko
     card = w.issue_card(1000)
     sale = ring_up(w, "Scented candle")
     summary = w.payments.find_gift_card(card.number)
-    with pytest.raises(Exception, match="at most the current balance"):
+    with pytest.raises(InvalidAmount, match="at most the current balance"):
         w.payments.pay_partial(sale.id, summary, usd(1001))
     assert w.balance(card.id) == 1000
 
@@ -190,4 +195,46 @@ def test_payments_unanswered_redemption_is_settled_with_its_key(
     assert [p.state for p in settled.payments] == [PaymentState.APPROVED]
     settled_again = w.payments.settle(sale.id)
     assert settled_again.payments == settled.payments
+    assert w.balance(card.id) == 4500
+
+
+class _GatewayErrorAfterForwarding(httpx.BaseTransport):
+    """A proxy that passes every request to the real server, but answers a redemption with a
+    502 of its own: the server did redeem, the register only hears of a gateway error."""
+
+    def __init__(self) -> None:
+        self._real = httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self._real.handle_request(request)
+        if not request.url.path.endswith("/redeem"):
+            return answer
+        answer.read()
+        answer.close()
+        return httpx.Response(502, text="Bad gateway")
+
+    def close(self) -> None:
+        self._real.close()
+
+
+def test_payments_gateway_error_after_the_server_acted_is_settled_not_lost(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """A 5xx says nothing about whether the card was charged: the payment stays pending and the
+    replay of its key finds the charge, so the card is charged once and the ticket counts it."""
+    w = checkout_world
+    card = w.issue_card(5000)
+    sale = ring_up(w, "Mug")
+    summary = w.payments.find_gift_card(card.number)
+    with ServerClient(
+        w.server.base_url, w.client.register_token, transport=_GatewayErrorAfterForwarding()
+    ) as behind_proxy:
+        behind_proxy.open_session("1111")
+        flaky = PaymentService(w.database, behind_proxy, utc_now)
+        with pytest.raises(PaymentUnsettled):
+            flaky.pay_with_gift_card(sale.id, summary, usd(500))
+    assert w.balance(card.id) == 4500
+    assert [p.state for p in w.payments.load(sale.id).payments] == [PaymentState.PENDING]
+    settled = w.payments.settle(sale.id)
+    assert [(p.state, p.amount) for p in settled.payments] == [(PaymentState.APPROVED, usd(500))]
     assert w.balance(card.id) == 4500

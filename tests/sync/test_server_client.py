@@ -187,7 +187,10 @@ def test_client_error_without_error_body_still_reads(client: ServerClient, scrip
     with pytest.raises(ServerError) as caught:
         client.health()
     assert caught.value.status == 502
-    assert caught.value.message == "The server had a problem. Nothing was changed; try again."
+    assert (
+        caught.value.message
+        == "The server had a problem. Try again; if it keeps happening, call a manager."
+    )
 
 
 def test_client_answer_not_matching_contract_is_unexpected(
