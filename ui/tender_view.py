@@ -6,8 +6,6 @@ and the custom tip was touched last.
 
 from __future__ import annotations
 
-import uuid
-
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -424,6 +422,3 @@ class TenderView(QWidget):
                 dialog.reject()
         self.banner.clear()
         self.show_sale(None)
-
-    def payment_row(self, payment_id: uuid.UUID) -> TenderRow | None:
-        return next((r for r in self.tender_rows if r.payment_id == payment_id), None)

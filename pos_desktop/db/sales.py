@@ -101,20 +101,6 @@ def open_sale_of(db: Session, employee_id: uuid.UUID) -> Sale | None:
     return _sale(row) if row is not None else None
 
 
-def with_unsettled_payments(db: Session) -> list[uuid.UUID]:
-    """Open tickets holding a payment whose server answer never arrived."""
-    rows = db.execute(
-        select(PaymentRow.ticket_id)
-        .join(TicketRow, TicketRow.id == PaymentRow.ticket_id)
-        .where(
-            TicketRow.status == SaleStatus.OPEN,
-            PaymentRow.state.in_([PaymentState.PENDING, PaymentState.REVERSING]),
-        )
-        .distinct()
-    ).scalars()
-    return list(rows)
-
-
 def redeem_key_of(db: Session, payment_id: uuid.UUID) -> str | None:
     row = db.get(PaymentRow, payment_id)
     return row.redeem_key if row is not None else None
@@ -154,13 +140,9 @@ def start(
     return _sale(row)
 
 
-def add_product(db: Session, sale_id: uuid.UUID, product: Product, quantity: int = 1) -> None:
-    """One more of ``product``: a line already holding it grows, else a new line is added."""
+def add_line(db: Session, sale_id: uuid.UUID, product: Product) -> None:
+    """A new line of one ``product`` at its current price, after the ticket's other lines."""
     row = _row(db, sale_id)
-    for line in row.lines:
-        if line.product_id == product.id and line.unit_price == product.price.minor:
-            line.quantity += quantity
-            return
     row.lines.append(
         LineRow(
             id=uuid.uuid4(),
@@ -168,7 +150,7 @@ def add_product(db: Session, sale_id: uuid.UUID, product: Product, quantity: int
             product_id=product.id,
             name=product.name,
             unit_price=product.price.minor,
-            quantity=quantity,
+            quantity=1,
             tax_rate_bp=product.tax_rate_bp,
         )
     )

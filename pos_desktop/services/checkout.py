@@ -122,9 +122,21 @@ class CheckoutService:
         sale.ensure_lines_editable()
         if product.price.currency != sale.currency:
             raise UnknownBarcode(f"{product.name} is priced in {product.price.currency}.")
-        if not any(line.product_id == product.id for line in sale.lines):
+        # Another of an item already on the ticket at the same price raises that line's
+        # quantity; a changed price gets a line of its own, so each line has one price.
+        same = next(
+            (
+                line
+                for line in sale.lines
+                if line.product_id == product.id and line.unit_price == product.price
+            ),
+            None,
+        )
+        if same is None:
             check_room_for_line(len(sale.lines))
-        sales.add_product(db, sale.id, product)
+            sales.add_line(db, sale.id, product)
+        else:
+            sales.set_quantity(db, sale.id, same.id, check_quantity(same.quantity + 1))
         return self._commit_checked(db, sale.id)
 
     def change_quantity(self, sale_id: uuid.UUID, line_id: uuid.UUID, delta: int) -> Sale:

@@ -6,7 +6,7 @@ import pytest
 
 from pos_desktop.domain.errors import InvalidAmount
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.ticket import TicketRefused
+from pos_desktop.domain.ticket import MAX_QUANTITY, TicketRefused
 from pos_desktop.services.checkout import CheckoutService, UnknownBarcode
 from pos_desktop.services.session import Employee
 from tests.fixtures.checkout import CheckoutWorld, utc_now
@@ -82,3 +82,14 @@ def test_checkout_each_employee_keeps_their_own_open_ticket(
     reopened = w.checkout.open_sale(w.cashier)
     assert reopened is not None and reopened.id == mine.id
     assert reopened.number is not None and theirs.number == reopened.number + 1
+
+
+def test_checkout_scans_stop_at_the_line_maximum(checkout_world: CheckoutWorld) -> None:
+    """Scanning past the most a line holds is refused; the line keeps the maximum."""
+    w = checkout_world
+    sale = w.checkout.scan(w.cashier, w.barcode("Espresso"))
+    w.checkout.change_quantity(sale.id, sale.lines[0].id, MAX_QUANTITY - 1)
+    with pytest.raises(TicketRefused, match=f"at most {MAX_QUANTITY}"):
+        w.checkout.scan(w.cashier, w.barcode("Espresso"))
+    kept = w.checkout.open_sale(w.cashier)
+    assert kept is not None and kept.lines[0].quantity == MAX_QUANTITY

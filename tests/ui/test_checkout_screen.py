@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import DEMO_PRODUCTS
+from pos_desktop.server.models import Store
+from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.sync.client import ServerClient
+from tests.fixtures.register import start_server
 from tests.ui.support import MakeWindow, button, child, tap_named
 from tests.ui.test_gift_card_tender import go_pay, receipt, ring_up
-from ui.main_window import MainWindow
+from ui.main_window import DEFAULT_IDLE_LOCK_SECONDS, MainWindow
 
 TAP = Qt.MouseButton.LeftButton
 
@@ -72,7 +78,7 @@ def test_checkout_search_finds_products(qtbot: QtBot, till: MainWindow) -> None:
         lambda: (
             [
                 b.accessibleName()
-                for b in view.findChildren(type(button(view, "payButton")), "productButton")
+                for b in view.findChildren(QPushButton, "productButton")
                 if b.isVisible()
             ]
             == ["Add Blueberry muffin"]
@@ -148,12 +154,33 @@ def test_checkout_switching_cashier_keeps_the_ticket_with_its_owner(
 
 
 def test_checkout_idle_lock_follows_the_store_setting(
-    qtbot: QtBot, make_window: MakeWindow, register_client: ServerClient
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    tmp_path: Path,
+    log_in: Callable[..., None],
 ) -> None:
-    """A window given no idle time takes the store's (300 s in the demo store), and one given
-    a time keeps it."""
-    following = make_window(register_client)
-    qtbot.waitUntil(lambda: following.idle_lock.seconds == 300)
-    fixed = make_window(register_client, idle_lock_seconds=42)
-    fixed.catalog_changed.emit()
-    assert fixed.idle_lock.seconds == 42
+    """A store that locks after 2 minutes: a window given no idle time takes the store's, a
+    window given one keeps its own."""
+    server = start_server(tmp_path / "store.sqlite3")
+    try:
+        with make_session_factory(server.engine)() as server_db:
+            store = server_db.execute(select(Store)).scalars().first()
+            assert store is not None
+            store.idle_lock_seconds = 120
+            store.sync_version = next_sync_version(server_db)
+            server_db.commit()
+        enrolled = server.enroll_local_register("Idle register")
+        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+            following = make_window(client)
+            assert following.idle_lock.seconds == DEFAULT_IDLE_LOCK_SECONDS
+            log_in(following)
+            qtbot.waitUntil(lambda: following.idle_lock.seconds == 120)
+            fixed = make_window(client, idle_lock_seconds=42)
+            log_in(fixed)
+            products = fixed.tab_frame.checkout_view
+            qtbot.waitUntil(lambda: bool(products.findChildren(QPushButton, "productButton")))
+            assert fixed.idle_lock.seconds == 42
+            following.close()
+            fixed.close()
+    finally:
+        server.stop()
