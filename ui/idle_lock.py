@@ -41,6 +41,16 @@ class IdleLock(QObject):
         return self._timer.isActive()
 
     @property
+    def remaining_ms(self) -> int:
+        """Milliseconds left before the lock, or -1 when the countdown is not running."""
+        return self._timer.remainingTime()
+
+    def touch(self) -> None:
+        """Input this filter does not see (a scan taken by the scan detector) restarts it too."""
+        if self._timer.isActive():
+            self._timer.start()
+
+    @property
     def seconds(self) -> float:
         return self._timer.interval() / 1000
 
@@ -63,7 +73,7 @@ class IdleLock(QObject):
             and isinstance(watched, QWidget)
             and self._belongs_to_window(watched)
         ):
-            self._timer.start()
+            self.touch()
         return False
 
     def _belongs_to_window(self, widget: QWidget) -> bool:

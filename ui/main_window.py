@@ -32,6 +32,10 @@ log = logging.getLogger(__name__)
 
 DEFAULT_IDLE_LOCK_SECONDS = 300
 WINDOW_SIZE = (1280, 800)
+SCAN_ON_GIFT_CARDS_TAB = (
+    "This tab finds cards by the recipient's e-mail. Scan items on Checkout, "
+    "and check a card's balance on the Balance tab."
+)
 # Worst case the window waits this long on close for requests still running (they time out).
 _CLOSE_WAIT_MS = 15_000
 
@@ -154,10 +158,15 @@ class MainWindow(QMainWindow):
     def _scanned(self, code: str) -> None:
         if not self.logged_in:
             return
+        # The detector swallows the scan's keys before the idle lock sees them.
+        self.idle_lock.touch()
         if self.tab_frame.tender_view.accept_scan(code):
             return
         if self.tab_frame.tabs.currentWidget() is self.tab_frame.balance_view:
             self.tab_frame.balance_view.fill_scanned(code)
+            return
+        if self.tab_frame.tabs.currentWidget() is self.tab_frame.gift_cards_view:
+            self.tab_frame.gift_cards_view.banner.show_message(SCAN_ON_GIFT_CARDS_TAB)
             return
         if self.tab_frame.on_checkout and QApplication.activeModalWidget() is None:
             self.tab_frame.show_checkout()

@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from pos_desktop.server.demo import DEMO_STORE_NAME, DemoCard
 from pos_desktop.sync.client import ServerClient
 from tests.ui.support import MakeWindow
-from ui.main_window import MainWindow
-from ui.tab_frame import BALANCE_TAB
+from ui.main_window import SCAN_ON_GIFT_CARDS_TAB, MainWindow
+from ui.tab_frame import BALANCE_TAB, GIFT_CARDS_TAB
 from ui.widgets.touch import touch_target_px
 
 Tap = Callable[[QtBot, QWidget, str], None]
@@ -90,14 +90,33 @@ def test_main_window_input_postpones_idle_lock(
     log_in: Callable[..., None],
 ) -> None:
     """A key press restarts the idle countdown."""
-    window = make_window(register_client, idle_lock_seconds=1.5)
+    window = make_window(register_client, idle_lock_seconds=3)
     log_in(window)
     window.tab_frame.tabs.setCurrentIndex(BALANCE_TAB)
-    qtbot.wait(1_000)
+    qtbot.waitUntil(lambda: 0 < window.idle_lock.remaining_ms < 2_000, timeout=5_000)
     qtbot.keyClick(window.tab_frame.balance_view.number_input, Qt.Key.Key_5)
-    qtbot.wait(1_000)  # 2 s after login, 1 s after the key
-    assert window.logged_in
-    qtbot.waitUntil(lambda: not window.logged_in, timeout=5_000)
+    # The key reaches the field (and the idle lock) once the scan detector has seen it is
+    # no scan, a few milliseconds later.
+    qtbot.waitUntil(lambda: window.idle_lock.remaining_ms > 2_000, timeout=1_000)
+    qtbot.waitUntil(lambda: not window.logged_in, timeout=10_000)
+
+
+def test_main_window_scan_postpones_idle_lock(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+) -> None:
+    """A scan is use of the register too, though its keys never reach a widget."""
+    window = make_window(register_client, idle_lock_seconds=3)
+    log_in(window)
+    search = window.tab_frame.checkout_view.search
+    search.setFocus()
+    qtbot.waitUntil(lambda: 0 < window.idle_lock.remaining_ms < 2_000, timeout=5_000)
+    with qtbot.waitSignal(window.scanner.scanned):
+        qtbot.keyClicks(search, "0012345000017")
+        qtbot.keyClick(search, Qt.Key.Key_Return)
+    assert window.idle_lock.remaining_ms > 2_000
 
 
 def test_main_window_idle_lock_does_not_run_on_login_screen(
@@ -105,8 +124,9 @@ def test_main_window_idle_lock_does_not_run_on_login_screen(
 ) -> None:
     """Nobody is logged in on the login screen, so there is nothing to lock."""
     window = make_window(register_client, idle_lock_seconds=0.2)
-    qtbot.wait(400)
     assert not window.idle_lock.running
+    with qtbot.assertNotEmitted(window.idle_lock.timed_out, wait=400):
+        pass
     assert not window.login_view.banner.isVisible()
 
 
@@ -134,3 +154,22 @@ def test_main_window_interactive_widgets_are_named_and_touch_sized(
         if tab_bar.tabSizeHint(index).height() < target:
             problems.append(f"tab {tab_bar.tabText(index)} shorter than {target}")
     assert problems == []
+
+
+def test_main_window_scan_on_gift_cards_tab_says_where_scans_go(
+    qtbot: QtBot, window: MainWindow, log_in: Callable[..., None]
+) -> None:
+    """A scan the Gift Cards tab cannot use is not dropped silently: the tab says where to go,
+    and no item is rung up behind the cashier's back."""
+    log_in(window)
+    window.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
+    field = window.tab_frame.gift_cards_view.email_input
+    field.setFocus()
+    with (
+        qtbot.assertNotEmitted(window.sale.sale_changed, wait=500),
+        qtbot.waitSignal(window.scanner.scanned),
+    ):
+        qtbot.keyClicks(field, "0012345000017")
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.tab_frame.gift_cards_view.banner.text() == SCAN_ON_GIFT_CARDS_TAB
+    assert field.text() == ""
