@@ -49,8 +49,13 @@ def to_money(
     return store.money(amount)
 
 
-def lock_card(db: Session, card_id: uuid.UUID) -> GiftCard:
-    card = db.execute(select(GiftCard).where(GiftCard.id == card_id).with_for_update()).scalar()
+def lock_card(db: Session, card_id: uuid.UUID, store_id: uuid.UUID) -> GiftCard:
+    """The card, row-locked for a change; another store's card is as unknown as a wrong id."""
+    card = db.execute(
+        select(GiftCard)
+        .where(GiftCard.id == card_id, GiftCard.store_id == store_id)
+        .with_for_update()
+    ).scalar()
     if card is None:
         raise card_not_found()
     return card
@@ -180,7 +185,7 @@ def send_card(
     db: Session, caller: EmployeeCaller | None, store: StoreInfo, card_id: uuid.UUID, now: datetime
 ) -> GiftCard:
     """Deliver the card: queue the recipient's e-gift mail and activate it, in one transaction."""
-    card = lock_card(db, card_id)
+    card = lock_card(db, card_id, store.id)
     if card.voided:
         raise ApiError(409, "card_not_sendable", "This card is voided and cannot be sent.")
     if card.sent_at is not None:
@@ -230,15 +235,14 @@ def redeem(
     ticket_id: uuid.UUID | None,
     idempotency_key: str,
     now: datetime,
-    kind: ActivityKind = ActivityKind.REDEEM,
 ) -> Redeemed:
-    card = lock_card(db, card_id)
+    card = lock_card(db, card_id, caller.store.id)
     ensure_redeemable(derive_status(record_of(card)))
     if card.currency != amount.currency:
         raise InvalidAmount(f"This card holds {card.currency}, not {amount.currency}.")
     plan = require_full_plan(plan_redemption(Money(card.balance, card.currency), amount, tip))
     entry = Entry(
-        kind,
+        ActivityKind.REDEEM,
         amount=plan.redeemed.minor,
         tip=plan.tip_covered.minor,
         delta=-plan.total_debit.minor,
@@ -259,7 +263,10 @@ def reverse(
     original = db.get(CardActivity, activity_id)
     if original is None:
         raise ApiError(404, "activity_not_found", "No card activity has this id.")
-    card = lock_card(db, original.card_id)
+    card = lock_card(db, original.card_id, caller.store.id)
+    if card.voided:
+        # Voiding took what was left off the ledger for good; nothing goes back on the card.
+        raise ApiError(409, "card_voided", "This card is voided; nothing can be given back to it.")
     if ActivityKind(original.kind) not in DEDUCTION_KINDS:
         raise ApiError(409, "not_reversible", "Only a redemption or a deduction can be reversed.")
     already = db.execute(
@@ -295,7 +302,7 @@ def reverse(
 def set_blocked(
     db: Session, caller: EmployeeCaller, card_id: uuid.UUID, blocked: bool, now: datetime
 ) -> GiftCard:
-    card = lock_card(db, card_id)
+    card = lock_card(db, card_id, caller.store.id)
     if card.voided:
         raise ApiError(
             409, "card_voided", "This card is voided; it cannot be blocked or unblocked."
@@ -310,7 +317,7 @@ def set_blocked(
 
 def void_card(db: Session, caller: EmployeeCaller, card_id: uuid.UUID, now: datetime) -> GiftCard:
     """Void for good; what was left on the card leaves the ledger with the void activity."""
-    card = lock_card(db, card_id)
+    card = lock_card(db, card_id, caller.store.id)
     if not card.voided:
         card.voided = True
         left = card.balance

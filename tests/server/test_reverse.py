@@ -78,3 +78,16 @@ def test_reverse_unknown_activity_is_404(world: World) -> None:
     response = world.post(f"/activities/{uuid.uuid4()}/reverse")
 
     assert response.status_code == 404
+
+
+def test_reverse_after_void_gives_nothing_back(world: World) -> None:
+    """A voided card is final: reversing an earlier redemption is refused and it stays at 0."""
+    card = world.issue_card(20_00)
+    activity = world.redeem(card["id"], 5_00).json()["activity"]["id"]
+    assert world.post(f"/giftcards/{card['id']}/void", who="manager").status_code == 200
+
+    response = world.post(f"/activities/{activity}/reverse")
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "card_voided"
+    assert world.balance(card["id"]) == 0

@@ -6,6 +6,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import seed_demo_data
 from tests.fixtures.server_world import World
@@ -75,9 +77,10 @@ def test_sync_pull_products_belong_to_the_register_store(world: World) -> None:
     assert products == []
 
 
-def test_sync_pull_bad_cursor_is_422(world: World) -> None:
-    """A cursor this server did not make is refused."""
-    response = world.get("/sync/pull", who=None, cursor="abc")
+@pytest.mark.parametrize("cursor", ["abc", "²", "١٢"])
+def test_sync_pull_bad_cursor_is_422(world: World, cursor: str) -> None:
+    """A cursor this server did not make is refused, even one of non-ASCII digits."""
+    response = world.get("/sync/pull", who=None, cursor=cursor)
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_cursor"

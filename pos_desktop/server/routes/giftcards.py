@@ -33,7 +33,10 @@ def search_by_recipient(
         cards = (
             db.execute(
                 select(GiftCard)
-                .where(GiftCard.recipient_email == recipient_email.strip().lower())
+                .where(
+                    GiftCard.store_id == employee.store.id,
+                    GiftCard.recipient_email == recipient_email.strip().lower(),
+                )
                 .order_by(GiftCard.created_at.desc())
                 .limit(100)
             )
@@ -63,7 +66,10 @@ def lookup_by_number(
             window_seconds=config.rate_window_seconds,
         )
         card = db.execute(
-            select(GiftCard).where(GiftCard.number == validate_card_number(number))
+            select(GiftCard).where(
+                GiftCard.store_id == employee.store.id,
+                GiftCard.number == validate_card_number(number),
+            )
         ).scalar()
         if card is None:
             record_failure(db, register_id, Attempt.UNKNOWN_CARD, now=now)
@@ -76,7 +82,7 @@ def lookup_by_number(
 def card_detail(card_id: uuid.UUID, employee: EmployeeDep, sessions: SessionsDep) -> c.CardDetail:
     with sessions() as db:
         card = db.get(GiftCard, card_id)
-        if card is None:
+        if card is None or card.store_id != employee.store.id:
             raise card_not_found()
         return views.card_detail(db, card)
 

@@ -51,7 +51,8 @@ def push(
 def _parse_cursor(cursor: str | None) -> int:
     if not cursor:
         return 0
-    if not cursor.isdigit() or len(cursor) > 18:
+    # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
+    if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 18:
         raise ApiError(422, "invalid_cursor", "This sync cursor was not made by this server.")
     return int(cursor)
 
