@@ -7,21 +7,18 @@ come back aware through ``UtcDateTime``.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
-    Dialect,
     ForeignKey,
     Index,
     Integer,
     MetaData,
     String,
     Text,
-    TypeDecorator,
     Uuid,
     text,
 )
@@ -29,6 +26,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.domain.tender import PaymentState, TenderKind
+from pos_desktop.sqltypes import UtcDateTime
 
 SCHEMA_VERSION = 1
 
@@ -39,23 +37,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-
-class UtcDateTime(TypeDecorator[datetime]):
-    """Aware UTC in Python, naive UTC in SQLite; a naive value is refused, never guessed."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("register times must be timezone-aware")
-        return value.astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        return value.replace(tzinfo=UTC) if value is not None else None
 
 
 def _one_of(column: str, values: type[SaleStatus] | type[PaymentState] | type[TenderKind]) -> str:

@@ -13,8 +13,3 @@ class Clock(Protocol):
 class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything stored is UTC, so say so."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

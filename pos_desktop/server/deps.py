@@ -22,7 +22,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from pos_desktop.server.clock import Clock, as_utc
+from pos_desktop.server.clock import Clock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.errors import forbidden, unauthorized
@@ -135,7 +135,7 @@ def _load_employee(
         raise unauthorized("Your session is not valid. Log in with your PIN again.")
     caller = RegisterCaller(register.id, register.name, store_info(store))
     employee_caller = EmployeeCaller(caller, employee.id, employee.name, employee.role)
-    return _SessionFacts(employee_caller, as_utc(expires_at))
+    return _SessionFacts(employee_caller, expires_at)
 
 
 def install_caller_caches(app: FastAPI, seconds: float) -> None:

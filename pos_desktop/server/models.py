@@ -14,7 +14,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
-    DateTime,
     ForeignKey,
     Index,
     Integer,
@@ -28,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from pos_desktop.domain.giftcard import ActivityKind
+from pos_desktop.sqltypes import UtcDateTime
 
 SCHEMA_VERSION = 1
 
@@ -38,8 +38,6 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-
-UtcDateTime = DateTime(timezone=True)
 
 
 class Base(DeclarativeBase):

@@ -14,7 +14,6 @@ from enum import StrEnum
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from pos_desktop.server.clock import as_utc
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import FailedAttempt
 
@@ -50,7 +49,7 @@ def ensure_allowed(
     ).one()
     if count < limit or oldest is None:
         return
-    retry_after = max(1, math.ceil((as_utc(oldest) - since).total_seconds()))
+    retry_after = max(1, math.ceil((oldest - since).total_seconds()))
     minutes = math.ceil(retry_after / 60)
     wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
     raise ApiError(

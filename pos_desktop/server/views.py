@@ -12,7 +12,6 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import mask_card_number
 from pos_desktop.domain.giftcard import ActivityKind, derive_status
-from pos_desktop.server.clock import as_utc
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.ledger import record_of
 from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register
@@ -63,8 +62,8 @@ def _card_fields(card: GiftCard, kinds: Iterable[ActivityKind]) -> dict[str, obj
         "buyer_email": card.buyer_email,
         "recipient_email": card.recipient_email,
         "recipient_name": card.recipient_name,
-        "created_at": as_utc(card.created_at),
-        "sent_at": as_utc(card.sent_at) if card.sent_at else None,
+        "created_at": card.created_at,
+        "sent_at": card.sent_at,
     }
 
 
@@ -98,7 +97,7 @@ def activity_out(
         employee=employee,
         register_ref=register,
         ticket_id=activity.ticket_id,
-        created_at=as_utc(activity.created_at),
+        created_at=activity.created_at,
     )
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import seed_demo_data
+from pos_desktop.server.models import SyncedTicket
 from tests.fixtures.server_world import World
 
 
@@ -84,3 +86,18 @@ def test_sync_pull_bad_cursor_is_422(world: World, cursor: str) -> None:
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_cursor"
+
+
+def test_sync_push_keeps_the_instant_of_an_offset_time(world: World) -> None:
+    """A ticket finished at 10:00+02:00 is stored as 08:00 UTC on every database, never as
+    10:00 with the offset dropped."""
+    ticket = _ticket()
+    ticket["completed_at"] = "2026-11-22T10:00:00+02:00"
+    pushed = world.post("/sync/push", {"tickets": [ticket]}, who=None, key=None)
+    assert pushed.status_code == 200, pushed.text
+    with make_session_factory(world.engine)() as db:
+        stored = db.execute(
+            select(SyncedTicket.completed_at).where(SyncedTicket.id == uuid.UUID(ticket["id"]))
+        ).scalar_one()
+    assert stored == datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
+    assert stored.utcoffset() == timedelta(0)

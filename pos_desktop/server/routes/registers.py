@@ -6,7 +6,6 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from pos_desktop import contracts as c
-from pos_desktop.server.clock import as_utc
 from pos_desktop.server.deps import ClockDep, ConfigDep, ManagerDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import EnrollCode
@@ -25,7 +24,7 @@ def enroll(body: c.EnrollRequest, sessions: SessionsDep, clock: ClockDep) -> c.E
             .where(EnrollCode.code_hash == digest(normalize_enroll_code(body.code)))
             .with_for_update()
         ).scalar()
-        if code is None or code.used_at is not None or as_utc(code.expires_at) <= now:
+        if code is None or code.used_at is not None or code.expires_at <= now:
             raise ApiError(
                 401, "invalid_enroll_code", "This enrollment code is not valid, used or expired."
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from pos_desktop.db.models import UtcDateTime
+from pos_desktop.sqltypes import UtcDateTime
 
 
 revision = '0001'
