@@ -63,11 +63,12 @@ class Backend:
 
 def _embedded_backend(settings: Settings) -> Backend:
     # Imported here: a register pointed at a chain server never loads the server's code.
+    from pos_desktop.server.config import ServerConfig
     from pos_desktop.server.embedded import EmbeddedServer
 
     database_url = settings.embedded_database_url()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    server = EmbeddedServer(database_url)
+    server = EmbeddedServer(database_url, config=ServerConfig.from_settings(settings))
     server.start()
     try:
         token = _embedded_token(server, settings, database_url)

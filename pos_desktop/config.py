@@ -37,8 +37,9 @@ class Settings(BaseSettings):
     sync_interval_seconds: float = 30.0
     # Server side.
     database_url: str | None = None
-    session_ttl_seconds: int = 12 * 3600
-    server_threads: int = 4
+    # Unset: the server's own defaults (pos_desktop.server.config.ServerConfig).
+    session_ttl_seconds: int | None = None
+    server_threads: int | None = None
     log_level: str = "INFO"
 
     def embedded_database_url(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -41,9 +40,6 @@ def create_app(
         # Fewer worker threads than anyio's 40: on a few cores, extra threads only queue for
         # the GIL while holding database connections and row locks, which stretches latency.
         anyio.to_thread.current_default_thread_limiter().total_tokens = config.worker_threads
-        # What was built at start-up lives as long as the process: keep it out of the
-        # collector's full passes, which otherwise show up as latency spikes under load.
-        gc.freeze()
         yield
 
     app = FastAPI(

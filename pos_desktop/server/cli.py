@@ -15,6 +15,7 @@ from datetime import timedelta
 import uvicorn
 from sqlalchemy import Engine
 
+from pos_desktop.config import Settings
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
@@ -35,19 +36,22 @@ from pos_desktop.server.provisioning import create_employee, create_enroll_code,
 log = logging.getLogger("pos_desktop.server")
 
 
-def _engine(args: argparse.Namespace) -> Engine:
-    url = args.database_url or os.environ.get("POS_DATABASE_URL")
+def _database_url(args: argparse.Namespace) -> str:
+    url = args.database_url or Settings().database_url
     if not url:
         raise SystemExit("error: give --database-url or set POS_DATABASE_URL")
-    engine = make_engine(url)
+    return normalize_url(url)
+
+
+def _engine(args: argparse.Namespace) -> Engine:
+    engine = make_engine(_database_url(args))
     migrate(engine)
     return engine
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    engine = _engine(args)
-    url = normalize_url(args.database_url or os.environ["POS_DATABASE_URL"])
-    engine.dispose()
+    url = _database_url(args)
+    _engine(args).dispose()
     # Workers import the app by name and read the database from the environment.
     os.environ["POS_DATABASE_URL"] = url
     uvicorn.run(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from pos_desktop.config import Settings
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +17,13 @@ class ServerConfig:
     # How long a verified register token or PIN session is trusted without asking the database.
     auth_cache_seconds: float = 5.0
     worker_threads: int = 4
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> ServerConfig:
+        """What the environment sets (``POS_SESSION_TTL_SECONDS``, ...); the rest default."""
+        config = cls()
+        if settings.session_ttl_seconds is not None:
+            config = replace(config, session_ttl_seconds=settings.session_ttl_seconds)
+        if settings.server_threads is not None:
+            config = replace(config, worker_threads=settings.server_threads)
+        return config
