@@ -114,6 +114,16 @@ def cmd_issue_cards(args: argparse.Namespace) -> None:
         db.commit()
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m pos_desktop.server", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True)
@@ -141,8 +151,11 @@ def parser() -> argparse.ArgumentParser:
     command("demo-data", cmd_demo_data, "create the demo store, employees, products and cards")
 
     cards = command("issue-cards", cmd_issue_cards, "issue sent cards (load tests, imports)")
-    cards.add_argument("--count", type=int, required=True)
-    cards.add_argument("--amount", type=int, required=True, help="minor units, e.g. 5000 = 50.00")
+    cards.add_argument("--count", type=_positive, required=True)
+    # Not capped at the store's maximum on purpose: load tests need cards that never run dry.
+    cards.add_argument(
+        "--amount", type=_positive, required=True, help="minor units, e.g. 5000 = 50.00"
+    )
     return root
 
 

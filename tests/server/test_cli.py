@@ -198,3 +198,13 @@ def test_cli_demo_data_twice_changes_nothing(demo_runs: DemoRuns) -> None:
     assert result.stdout.strip() == "demo data is already there"
     assert demo_runs.counts_after_second == demo_runs.counts_after_first
     assert demo_runs.counts_after_first["gift_cards"] == len(DEMO_CARDS)
+
+
+@pytest.mark.parametrize("amount", ["0", "-5", "12.50"])
+def test_cli_issue_cards_refuses_an_amount_that_is_no_positive_whole_number(
+    url: str, amount: str
+) -> None:
+    """issue-cards says what is wrong with the amount instead of failing in the database."""
+    result = cli("issue-cards", "--database-url", url, "--count", "1", "--amount", amount)
+    assert result.returncode == 2
+    assert "--amount" in result.stderr and "Traceback" not in result.stderr
