@@ -20,7 +20,7 @@ _DOMAIN_STATUS = {
 }
 
 # Request fields whose validation failures are amount errors in the contract's terms.
-_AMOUNT_FIELDS = {"amount", "tip", "max_card_amount"}
+_AMOUNT_FIELDS = {"amount", "tip"}
 
 
 class ApiError(Exception):
@@ -67,6 +67,13 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
     first = errors[0] if errors else {}
     location = [str(part) for part in first.get("loc", ())]
     field = ".".join(location[1:]) or "request"
+    if location and location[-1] == "currency":
+        return ApiError(
+            422,
+            "invalid_amount",
+            "A currency is a three-letter code in capitals, such as USD.",
+            field=field,
+        )
     if _AMOUNT_FIELDS.intersection(location):
         return ApiError(
             422,

@@ -164,3 +164,19 @@ def test_redeem_without_idempotency_key_is_refused(world: World) -> None:
     assert response.status_code == 422
     assert "Idempotency-Key" in response.json()["error"]["message"]
     assert world.balance(card["id"]) == 50_00
+
+
+@pytest.mark.parametrize("currency", ["usd", "US", "DOLLARS"])
+def test_redeem_malformed_currency_says_it_is_the_currency(world: World, currency: str) -> None:
+    """A currency that is no ISO code is named as the problem, not the amount's cents."""
+    card = world.issue_card(50_00)
+
+    response = world.post(
+        f"/giftcards/{card['id']}/redeem", {"amount": {"amount": 100, "currency": currency}}
+    )
+
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert error["code"] == "invalid_amount"
+    assert error["message"] == "A currency is a three-letter code in capitals, such as USD."
+    assert world.balance(card["id"]) == 50_00
