@@ -28,8 +28,6 @@ from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.domain.tender import PaymentState, TenderKind
 from pos_desktop.sqltypes import UtcDateTime
 
-SCHEMA_VERSION = 1
-
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

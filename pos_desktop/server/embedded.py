@@ -29,16 +29,15 @@ log = logging.getLogger(__name__)
 _START_TIMEOUT_SECONDS = 20.0
 
 
-def prepare_database(engine: Engine, clock: Clock) -> bool:
-    """Migrate, and seed the demo store when the database has no store yet; True if seeded."""
+def prepare_database(engine: Engine, clock: Clock) -> None:
+    """Migrate, and seed the demo store when the database has no store yet."""
     migrate(engine)
     with make_session_factory(engine)() as db:
         if db.execute(select(Store.id).limit(1)).first() is not None:
-            return False
+            return
         seed_demo_data(db, clock.now())
         db.commit()
     log.info("demo data created")
-    return True
 
 
 class EmbeddedServer:

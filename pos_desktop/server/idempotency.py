@@ -19,9 +19,10 @@ from fastapi import Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop.domain.errors import DomainError
+from pos_desktop.server.clock import Clock
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import IdempotencyRecord
@@ -78,28 +79,42 @@ def _replay(db: Session, register_id: uuid.UUID, key: str, request_hash: str) ->
 
 
 def run_once(
-    db: Session,
+    sessions: sessionmaker[Session],
+    clock: Clock,
     *,
     register_id: uuid.UUID,
     key: str,
     request: Request,
     body: BaseModel | None,
-    now: datetime,
-    operation: Callable[[], BaseModel],
+    operation: Callable[[Session, datetime], BaseModel],
     status_code: int = 200,
 ) -> Response:
-    """Run ``operation`` at most once per key and commit its changes with its answer.
+    """Run ``operation(db, now)`` at most once per key and commit its changes with its answer.
 
     A refusal (an ``ApiError`` or a domain rule) is an answer too. Its transaction is rolled
     back whole, which also frees the key for a racing copy of the request; the refusal is
     then stored in a transaction of its own, unless that copy got an answer in first, in
     which case that answer is the one given.
     """
+    with sessions() as db:
+        return _run_once(db, clock.now(), register_id, key, request, body, operation, status_code)
+
+
+def _run_once(
+    db: Session,
+    now: datetime,
+    register_id: uuid.UUID,
+    key: str,
+    request: Request,
+    body: BaseModel | None,
+    operation: Callable[[Session, datetime], BaseModel],
+    status_code: int,
+) -> Response:
     request_hash = fingerprint(request.method, request.url.path, body)
     if not _claim(db, register_id, key, request_hash, now):
         return _replay(db, register_id, key, request_hash)
     try:
-        answer_body = operation().model_dump_json().encode()
+        answer_body = operation(db, now).model_dump_json().encode()
     except (ApiError, DomainError) as refusal:
         db.rollback()
         error = refusal if isinstance(refusal, ApiError) else ApiError.from_domain(refusal)

@@ -29,8 +29,6 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.sqltypes import UtcDateTime
 
-SCHEMA_VERSION = 1
-
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",

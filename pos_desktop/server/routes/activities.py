@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.server import ledger, views
@@ -26,19 +28,17 @@ def reverse(
     idempotency_key: IdempotencyKey,
 ) -> Response:
     """Undo a redemption of a ticket that was not completed; the card gets its money back."""
-    with sessions() as db:
-        now = clock.now()
 
-        def operation() -> c.ActivityOut:
-            activity, card = ledger.reverse(db, employee, activity_id, idempotency_key, now)
-            return views.activity_by(activity, card.currency, employee)
+    def operation(db: Session, now: datetime) -> c.ActivityOut:
+        activity, card = ledger.reverse(db, employee, activity_id, idempotency_key, now)
+        return views.activity_by(activity, card.currency, employee)
 
-        return run_once(
-            db,
-            register_id=employee.register.register_id,
-            key=idempotency_key,
-            request=request,
-            body=None,
-            now=now,
-            operation=operation,
-        )
+    return run_once(
+        sessions,
+        clock,
+        register_id=employee.register.register_id,
+        key=idempotency_key,
+        request=request,
+        body=None,
+        operation=operation,
+    )

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -96,29 +97,26 @@ def issue(
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
-    with sessions() as db:
-        now = clock.now()
-        amount = ledger.to_money(body.amount.amount, body.amount.currency, employee.store)
-        new = ledger.NewCard(
-            amount=amount,
-            buyer_email=body.buyer_email,
-            recipient_email=body.recipient_email,
-            recipient_name=body.recipient_name,
-            message=body.message,
-            deliver_at=body.deliver_at,
-        )
-        return run_once(
-            db,
-            register_id=employee.register.register_id,
-            key=idempotency_key,
-            request=request,
-            body=body,
-            now=now,
-            operation=lambda: views.issued_card(
-                ledger.issue_card(db, employee, employee.store, new, now, idempotency_key)
-            ),
-            status_code=201,
-        )
+    new = ledger.NewCard(
+        amount=ledger.to_money(body.amount.amount, body.amount.currency, employee.store),
+        buyer_email=body.buyer_email,
+        recipient_email=body.recipient_email,
+        recipient_name=body.recipient_name,
+        message=body.message,
+        deliver_at=body.deliver_at,
+    )
+    return run_once(
+        sessions,
+        clock,
+        register_id=employee.register.register_id,
+        key=idempotency_key,
+        request=request,
+        body=body,
+        operation=lambda db, now: views.issued_card(
+            ledger.issue_card(db, employee, employee.store, new, now, idempotency_key)
+        ),
+        status_code=201,
+    )
 
 
 def _card_action(
@@ -130,17 +128,15 @@ def _card_action(
     action: ledger.CardAction,
 ) -> Response:
     """Run a state change of one card under its idempotency key and answer with the card."""
-    with sessions() as db:
-        now = clock.now()
-        return run_once(
-            db,
-            register_id=employee.register.register_id,
-            key=key,
-            request=request,
-            body=None,
-            now=now,
-            operation=lambda: views.card_out(db, action(db, employee, now)),
-        )
+    return run_once(
+        sessions,
+        clock,
+        register_id=employee.register.register_id,
+        key=key,
+        request=request,
+        body=None,
+        operation=lambda db, now: views.card_out(db, action(db, employee, now)),
+    )
 
 
 @router.post("/{card_id}/send", response_model=c.CardOut)
@@ -172,36 +168,34 @@ def redeem(
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
-    with sessions() as db:
-        store = employee.store
-        amount = ledger.to_money(body.amount.amount, body.amount.currency, store)
-        tip = (
-            ledger.to_money(body.tip.amount, body.tip.currency, store, allow_zero=True)
-            if body.tip
-            else store.money(0)
-        )
-        now = clock.now()
+    store = employee.store
+    amount = ledger.to_money(body.amount.amount, body.amount.currency, store)
+    tip = (
+        ledger.to_money(body.tip.amount, body.tip.currency, store, allow_zero=True)
+        if body.tip
+        else store.money(0)
+    )
 
-        def operation() -> c.RedemptionOut:
-            done = ledger.redeem(
-                db, employee, card_id, amount, tip, body.ticket_id, idempotency_key, now
-            )
-            return c.RedemptionOut(
-                activity=views.activity_by(done.activity, store.currency, employee),
-                redeemed=views.money(done.plan.redeemed.minor, store.currency),
-                tip_covered=views.money(done.plan.tip_covered.minor, store.currency),
-                balance_after=views.money(done.plan.balance_after.minor, store.currency),
-            )
-
-        return run_once(
-            db,
-            register_id=employee.register.register_id,
-            key=idempotency_key,
-            request=request,
-            body=body,
-            now=now,
-            operation=operation,
+    def operation(db: Session, now: datetime) -> c.RedemptionOut:
+        done = ledger.redeem(
+            db, employee, card_id, amount, tip, body.ticket_id, idempotency_key, now
         )
+        return c.RedemptionOut(
+            activity=views.activity_by(done.activity, store.currency, employee),
+            redeemed=views.money(done.plan.redeemed.minor, store.currency),
+            tip_covered=views.money(done.plan.tip_covered.minor, store.currency),
+            balance_after=views.money(done.plan.balance_after.minor, store.currency),
+        )
+
+    return run_once(
+        sessions,
+        clock,
+        register_id=employee.register.register_id,
+        key=idempotency_key,
+        request=request,
+        body=body,
+        operation=operation,
+    )
 
 
 class ManagerAction(StrEnum):
