@@ -28,14 +28,19 @@ def test_idempotency_replay_returns_first_response_byte_for_byte(world: World) -
 
 
 def test_idempotency_replays_a_refusal_too(world: World) -> None:
-    """A refused request replays its refusal, even if the balance changed since."""
-    card = world.issue_card(10_00)
-
+    """A refused request replays its refusal, even once the balance would now allow it."""
+    card = world.issue_card(30_00)
+    first = world.redeem(card["id"], 20_00, key="k-first")
     refused = world.redeem(card["id"], 20_00, key="k-refused")
+    reversed_ = world.post(f"/activities/{first.json()['activity']['id']}/reverse")
+    assert reversed_.status_code == 200, reversed_.text
+    assert world.balance(card["id"]) == 30_00
+
     again = world.redeem(card["id"], 20_00, key="k-refused")
 
     assert refused.status_code == again.status_code == 409
     assert refused.content == again.content
+    assert world.balance(card["id"]) == 30_00
 
 
 def test_idempotency_key_reuse_with_other_body_is_409(world: World) -> None:

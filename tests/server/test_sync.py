@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import seed_demo_data
-from pos_desktop.server.models import SyncedTicket
+from pos_desktop.server.models import Product, Store, SyncedTicket
+from pos_desktop.server.provisioning import next_sync_version
 from tests.fixtures.server_world import World
 
 
@@ -72,11 +73,25 @@ def test_sync_pull_products_belong_to_the_register_store(world: World) -> None:
     """A register sees its own store's products, not another store's."""
     with make_session_factory(world.engine)() as db:
         seed_demo_data(db, world.clock.now())
+        own = db.execute(select(Store).where(Store.name == "Test Store")).scalar_one()
+        db.add(
+            Product(
+                id=uuid.uuid4(),
+                store_id=own.id,
+                name="House blend",
+                category="Coffee",
+                price=12_00,
+                tax_rate_bp=0,
+                barcode="4006381333931",
+                active=True,
+                sync_version=next_sync_version(db),
+            )
+        )
         db.commit()
 
     products = world.get("/sync/pull", who=None).json()["products"]
 
-    assert products == []
+    assert [(p["name"], p["price"]["amount"]) for p in products] == [("House blend", 12_00)]
 
 
 @pytest.mark.parametrize("cursor", ["abc", "²", "١٢"])
