@@ -52,6 +52,10 @@ class Backend:
     demo: bool
     _closers: list[Callable[[], None]] = field(default_factory=list)
 
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` at close; closers run last-in, first-out."""
+        self._closers.append(closer)
+
     def close(self) -> None:
         while self._closers:
             closer = self._closers.pop()
@@ -77,7 +81,8 @@ def _embedded_backend(settings: Settings) -> Backend:
         raise
     client = ServerClient(server.base_url, token)
     backend = Backend(client=client, demo=True)
-    backend._closers += [server.stop, client.close]
+    backend.on_close(server.stop)
+    backend.on_close(client.close)
     return backend
 
 
@@ -135,7 +140,7 @@ def _remote_backend(settings: Settings, server_url: str) -> Backend:
         _save(path, server_url, enrolled)
         log.info("enrolled as register %s", enrolled.register_id)
     backend = Backend(client=client, demo=False)
-    backend._closers.append(client.close)
+    backend.on_close(client.close)
     return backend
 
 
@@ -158,7 +163,7 @@ def build() -> QMainWindow:
     backend = connect_backend(settings)
     try:
         database = RegisterDatabase.in_folder(settings.data_dir)
-        backend._closers.append(database.close)
+        backend.on_close(database.close)
         window: MainWindow | None = None
 
         def catalog_changed(_change: CatalogChange) -> None:
@@ -185,8 +190,8 @@ def build() -> QMainWindow:
             if not sync.stop():
                 log.warning("the sync loop was still running at shutdown")
 
-        # Stopped before the client closes: closers run last-in, first-out.
-        backend._closers.append(stop_sync)
+        # Stopped before the client closes.
+        backend.on_close(stop_sync)
         sync.start()
     except BaseException:
         backend.close()

@@ -19,7 +19,7 @@ from pydantic import (
     field_validator,
 )
 
-from pos_desktop.domain.money import MAX_MINOR_UNITS
+from pos_desktop.domain.money import MAX_MINOR_UNITS, Money
 
 Role = Literal["cashier", "manager"]
 CardStatusName = Literal["pending", "active", "used", "blocked", "voided"]
@@ -54,6 +54,9 @@ class MoneyBody(Wire):
 class MoneyOut(Answer):
     amount: int
     currency: str
+
+    def to_money(self) -> Money:
+        return Money(self.amount, self.currency)
 
 
 class ErrorDetail(BaseModel):

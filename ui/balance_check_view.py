@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.services.card_lookup import CardSummary
-from pos_desktop.services.store_profile import DEFAULT_STORE_PROFILE, StoreProfile
+from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
 from ui.card_display import STATUS_HINTS, status_label
 from ui.presenters.card_lookup import BalanceCheckPresenter
 from ui.widgets.banner import Banner
@@ -32,7 +33,7 @@ class BalanceCheckView(QWidget):
         super().__init__(parent)
         self.setObjectName("balanceCheckView")
         self._presenter = presenter
-        self._profile = DEFAULT_STORE_PROFILE
+        self._profile = DEFAULT_STORE_RULES
         self._card: CardSummary | None = None
 
         title = QLabel("Gift card balance", self)
@@ -129,7 +130,7 @@ class BalanceCheckView(QWidget):
         grid.addWidget(self.result_details, 4, 0, 1, 2)
         return panel
 
-    def set_store(self, profile: StoreProfile) -> None:
+    def set_store(self, profile: StoreRules) -> None:
         self._profile = profile
         if self._card is not None:
             self._show_card(self._card)

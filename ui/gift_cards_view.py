@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.services.card_lookup import CardSummary
-from pos_desktop.services.store_profile import DEFAULT_STORE_PROFILE, StoreProfile
+from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
 from ui.card_display import status_label
 from ui.presenters.card_lookup import RecipientSearchPresenter
 from ui.widgets.banner import Banner
@@ -60,7 +61,7 @@ class GiftCardsView(QWidget):
         super().__init__(parent)
         self.setObjectName("giftCardsView")
         self._presenter = presenter
-        self._profile = DEFAULT_STORE_PROFILE
+        self._profile = DEFAULT_STORE_RULES
         self._cards: tuple[CardSummary, ...] = ()
 
         title = QLabel("Gift cards", self)
@@ -135,7 +136,7 @@ class GiftCardsView(QWidget):
     def cards(self) -> tuple[CardSummary, ...]:
         return self._cards
 
-    def set_store(self, profile: StoreProfile) -> None:
+    def set_store(self, profile: StoreRules) -> None:
         self._profile = profile
         self._fill(self._cards)
 

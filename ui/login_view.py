@@ -6,8 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.services.session import Employee
-from pos_desktop.services.store_profile import StoreProfile
 from ui.presenters.session import SessionPresenter
 from ui.widgets.banner import Banner
 from ui.widgets.pin_pad import PinPad
@@ -62,7 +62,7 @@ class LoginView(QWidget):
         session.busy_changed.connect(self._set_busy)
         session.logged_in.connect(self._on_logged_in)
 
-    def show_store(self, profile: StoreProfile) -> None:
+    def show_store(self, profile: StoreRules) -> None:
         self.store_name.setText(profile.name)
 
     def reset(self, message: str = "") -> None:

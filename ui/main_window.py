@@ -9,10 +9,10 @@ from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.services.checkout import Catalog
 from pos_desktop.services.register_services import RegisterServices
 from pos_desktop.services.session import Employee
-from pos_desktop.services.store_profile import StoreProfile
 from ui.balance_check_view import BalanceCheckView
 from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow):
         )
         self.sale.sale_changed.connect(self._follow_sale)
         self.catalog_changed.connect(self.sale.reload_catalog)
+        self.catalog_changed.connect(self.store.refresh)
 
         # A keyboard-wedge scanner types a burst ending in Enter into whatever has focus.
         self.scanner = WedgeScanDetector(self)
@@ -125,7 +126,7 @@ class MainWindow(QMainWindow):
             self.scanner.install(app)
         self.scanner.scanned.connect(self._scanned)
         self.store.profile_changed.connect(self._show_store)
-        self.store.refresh_if_needed()
+        self.store.refresh()
 
     @property
     def logged_in(self) -> bool:
@@ -138,7 +139,7 @@ class MainWindow(QMainWindow):
         self.sale.start(employee)
         self.scanner.set_enabled(True)
         self.idle_lock.start()
-        self.store.refresh_if_needed()
+        self.store.refresh()
 
     def _on_locked(self, reason: str) -> None:
         self.idle_lock.stop()
@@ -194,7 +195,7 @@ class MainWindow(QMainWindow):
         self.receipt_dialog = dialog
         dialog.open()
 
-    def _show_store(self, profile: StoreProfile) -> None:
+    def _show_store(self, profile: StoreRules) -> None:
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.services.session import Employee
-from pos_desktop.services.store_profile import StoreProfile
 from ui.balance_check_view import BalanceCheckView
 from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView
@@ -116,7 +116,7 @@ class TabFrame(QWidget):
         self.employee_label.setText(f"{employee.name} · {employee.role_label}")
         self.employee_label.setAccessibleName(f"Logged in: {employee.name}, {employee.role_label}")
 
-    def show_store(self, profile: StoreProfile) -> None:
+    def show_store(self, profile: StoreRules) -> None:
         self.store_label.setText(profile.name)
         self.balance_view.set_store(profile)
         self.gift_cards_view.set_store(profile)

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from pos_desktop.contracts import CardOut, MoneyOut
+from pos_desktop.contracts import CardOut
 from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import CardStatus
@@ -23,10 +23,6 @@ MAX_EMAIL_LENGTH = 254
 
 class InvalidSearch(DomainError):
     code = "invalid_search"
-
-
-def _money(wire: MoneyOut) -> Money:
-    return Money(wire.amount, wire.currency)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,8 +46,8 @@ class CardSummary:
             number_masked=card.number_masked,
             last4=card.last4,
             status=CardStatus(card.status),
-            balance=_money(card.balance),
-            initial_amount=_money(card.initial_amount),
+            balance=card.balance.to_money(),
+            initial_amount=card.initial_amount.to_money(),
             buyer_email=card.buyer_email,
             recipient_email=card.recipient_email,
             recipient_name=card.recipient_name,

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.db import sales
 from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.domain.errors import DomainError, InsufficientBalance, InvalidAmount
 from pos_desktop.domain.giftcard import ensure_redeemable
 from pos_desktop.domain.money import Money
@@ -36,7 +35,7 @@ from pos_desktop.domain.tender import (
     gift_card_ask,
     split_tender,
 )
-from pos_desktop.services.card_lookup import CardSummary
+from pos_desktop.services.card_lookup import CardLookupService, CardSummary
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 
@@ -107,10 +106,6 @@ def _unsettled_reversal() -> PaymentUnsettled:
     )
 
 
-def _money(wire: c.MoneyOut) -> Money:
-    return Money(wire.amount, wire.currency)
-
-
 class PaymentService:
     def __init__(
         self,
@@ -178,10 +173,10 @@ class PaymentService:
     # -- gift cards --------------------------------------------------------------------------
 
     def find_gift_card(self, number_text: str) -> CardSummary:
-        """The card behind a scanned or typed number; the Luhn check runs before any request."""
-        number = validate_card_number(number_text)
+        """The card behind a scanned or typed number, if it may pay; the Luhn check runs
+        before any request."""
         try:
-            card = CardSummary.from_wire(self._client.lookup_card(number))
+            card = CardLookupService(self._client).check_balance(number_text)
         except ServerUnreachable as exc:
             raise NeedsServer(GIFT_CARD_NEEDS_SERVER) from exc
         ensure_redeemable(card.status)
@@ -256,10 +251,10 @@ class PaymentService:
             sales.approve_payment(
                 db,
                 payment.id,
-                amount=_money(answer.redeemed),
-                tip=_money(answer.tip_covered),
+                amount=answer.redeemed.to_money(),
+                tip=answer.tip_covered.to_money(),
                 activity_id=answer.activity.id,
-                balance_after=_money(answer.balance_after),
+                balance_after=answer.balance_after.to_money(),
             )
             return self._commit_and_maybe_complete(db, sale_id)
 

@@ -48,7 +48,7 @@ class RegisterServices:
         return cls(
             session=SessionService(client),
             cards=CardLookupService(client),
-            store=StoreProfileService(client),
+            store=StoreProfileService(database),
             checkout=checkout,
             payments=PaymentService(database, client, clock, on_ticket_finished),
             receipts=ReceiptService(data_dir / RECEIPTS_FOLDER, checkout.rules, register_name),

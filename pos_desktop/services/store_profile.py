@@ -1,41 +1,29 @@
-"""The store's name, currency and locale as the server's settings give them."""
+"""The store's settings as the register last pulled them, for headers and number formats."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pos_desktop.db import catalog
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.domain.catalog import StoreRules
 
-from pos_desktop.contracts import StoreSettings
-from pos_desktop.sync.client import ServerClient
-
-
-@dataclass(frozen=True, slots=True)
-class StoreProfile:
-    name: str
-    currency: str
-    locale: str
-    timezone: str
-
-    @classmethod
-    def from_wire(cls, settings: StoreSettings) -> StoreProfile:
-        return cls(
-            name=settings.store_name,
-            currency=settings.currency,
-            locale=settings.locale,
-            timezone=settings.timezone,
-        )
-
-
-# Shown until the server's settings arrive; amounts carry their own currency, so only the
-# locale's number format can be off in the meantime.
-DEFAULT_STORE_PROFILE = StoreProfile(
-    name="POS Desktop", currency="USD", locale="en_US", timezone="UTC"
+# Shown until the first pull has brought the store's settings; amounts carry their own
+# currency, so only the locale's number format can be off in the meantime.
+DEFAULT_STORE_RULES = StoreRules(
+    name="POS Desktop",
+    currency="USD",
+    locale="en_US",
+    timezone="UTC",
+    prices_include_tax=False,
+    idle_lock_seconds=300,
+    tenders=(),
 )
 
 
 class StoreProfileService:
-    def __init__(self, client: ServerClient) -> None:
-        self._client = client
+    def __init__(self, database: RegisterDatabase) -> None:
+        self._database = database
 
-    def fetch(self) -> StoreProfile:
-        settings = self._client.pull().settings
-        return StoreProfile.from_wire(settings) if settings else DEFAULT_STORE_PROFILE
+    def current(self) -> StoreRules:
+        """What the register database holds (the sync loop keeps it current); no network."""
+        with self._database.session() as db:
+            return catalog.store_rules(db) or DEFAULT_STORE_RULES

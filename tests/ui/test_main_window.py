@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLineEdit, QTabBar, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import DEMO_STORE_NAME, DemoCard
+from pos_desktop.server.models import Store
+from pos_desktop.server.provisioning import next_sync_version
+from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
+from tests.fixtures.register import start_server
 from tests.ui.support import MakeWindow
 from ui.main_window import SCAN_ON_GIFT_CARDS_TAB, MainWindow
 from ui.tab_frame import BALANCE_TAB, GIFT_CARDS_TAB
@@ -173,3 +181,28 @@ def test_main_window_scan_on_gift_cards_tab_says_where_scans_go(
         qtbot.keyClick(field, Qt.Key.Key_Return)
     assert window.tab_frame.gift_cards_view.banner.text() == SCAN_ON_GIFT_CARDS_TAB
     assert field.text() == ""
+
+
+def test_main_window_store_name_follows_a_renamed_store(
+    qtbot: QtBot, make_window: MakeWindow, tmp_path: Path
+) -> None:
+    """A store renamed on the server shows its new name once the register has pulled it."""
+    server = start_server(tmp_path / "store.sqlite3")
+    try:
+        enrolled = server.enroll_local_register("Rename register")
+        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+            window = make_window(client, data_dir=tmp_path / "register")
+            qtbot.waitUntil(lambda: window.login_view.store_name.text() == DEMO_STORE_NAME)
+            with make_session_factory(server.engine)() as db:
+                store = db.execute(select(Store)).scalars().one()
+                store.name = "Harbour Street"
+                store.sync_version = next_sync_version(db)
+                db.commit()
+            database = RegisterDatabase.in_folder(tmp_path / "register")
+            CatalogSync(database, client).pull_once()
+            database.close()
+            window.catalog_changed.emit()
+            qtbot.waitUntil(lambda: window.login_view.store_name.text() == "Harbour Street")
+            window.close()
+    finally:
+        server.stop()

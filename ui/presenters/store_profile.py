@@ -1,4 +1,4 @@
-"""The store's name and locale for headers and amounts, loaded once the server answers."""
+"""The store's name and locale for headers and amounts, read again whenever a pull changed them."""
 
 from __future__ import annotations
 
@@ -6,18 +6,14 @@ import logging
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from pos_desktop.services.store_profile import (
-    DEFAULT_STORE_PROFILE,
-    StoreProfile,
-    StoreProfileService,
-)
+from pos_desktop.services.store_profile import StoreProfileService
 from ui.presenters.background import BackgroundPresenter
 
 log = logging.getLogger(__name__)
 
 
 class StoreProfilePresenter(BackgroundPresenter):
-    profile_changed = Signal(object)  # StoreProfile
+    profile_changed = Signal(object)  # StoreRules
 
     def __init__(
         self,
@@ -27,24 +23,10 @@ class StoreProfilePresenter(BackgroundPresenter):
     ) -> None:
         super().__init__(parent, pool)
         self._service = service
-        self._profile = DEFAULT_STORE_PROFILE
-        self._loaded = False
 
-    @property
-    def profile(self) -> StoreProfile:
-        return self._profile
-
-    def refresh_if_needed(self) -> None:
-        """Ask the server once; if it was down, the next call (at the next login) asks again."""
-        if self._loaded or self._worker.busy:
-            return
-        self._worker.submit(self._service.fetch, self._on_loaded, self._on_failed)
-
-    def _on_loaded(self, profile: StoreProfile) -> None:
-        self._loaded = True
-        self._profile = profile
-        self.profile_changed.emit(profile)
+    def refresh(self) -> None:
+        self._worker.submit(self._service.current, self.profile_changed.emit, self._on_failed)
 
     def _on_failed(self, error: Exception) -> None:
         # Not worth a banner: the defaults only change the header's name and number format.
-        log.warning("store settings not loaded: %s", error)
+        log.error("store settings not read from the register database", exc_info=error)
