@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -112,8 +113,10 @@ def test_checkout_cash_with_change_completes_and_shows_the_receipt(
     tender = till.tab_frame.tender_view
     qtbot.mouseClick(button(tender, "quick2000"), TAP)
     shown = receipt(qtbot, till)
-    text = child(shown, QLabel, "receiptText").text()
-    assert "$15.13" in text
+    receipt_text = child(shown, QLabel, "receiptText")
+    assert "$15.13" in receipt_text.text()
+    # Printer columns line up only in a fixed-width face.
+    assert QFontInfo(receipt_text.font()).fixedPitch()
     assert shown.pdf is not None and shown.pdf.exists()
 
 
