@@ -108,11 +108,19 @@ class PartialRedeemDialog(QDialog):
         balance = partial.card.balance
         title = QLabel("Partial Redeem", self)
         title.setProperty("heading", True)
-        explain = QLabel(
+        text = (
             f"The card holds less than {partial.requested.format(locale)}. "
-            "Redeem up to its balance; the rest stays due.",
-            self,
+            "Redeem up to its balance; the rest stays due."
         )
+        tip_due = partial.sale.dues.tip
+        if tip_due.is_positive():
+            # Seed 004's tip priority, said where the cashier chooses the amount.
+            text += (
+                f" What the amount leaves on the card pays the tip, up to "
+                f"{tip_due.format(locale)}."
+            )
+        explain = QLabel(text, self)
+        explain.setObjectName("partialRedeemExplain")
         explain.setWordWrap(True)
         explain.setProperty("hint", True)
 
