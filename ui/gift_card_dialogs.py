@@ -116,8 +116,7 @@ class PartialRedeemDialog(QDialog):
         if tip_due.is_positive():
             # Seed 004's tip priority, said where the cashier chooses the amount.
             text += (
-                f" What the amount leaves on the card pays the tip, up to "
-                f"{tip_due.format(locale)}."
+                f" What the amount leaves on the card pays the tip, up to {tip_due.format(locale)}."
             )
         explain = QLabel(text, self)
         explain.setObjectName("partialRedeemExplain")

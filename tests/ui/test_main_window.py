@@ -170,6 +170,8 @@ def test_main_window_scan_on_gift_cards_tab_says_where_scans_go(
     """A scan the Gift Cards tab cannot use is not dropped silently: the tab says where to go,
     and no item is rung up behind the cashier's back."""
     log_in(window)
+    # The login loads the cashier's open ticket (none here): let that answer arrive first.
+    qtbot.waitUntil(lambda: not window.sale.busy)
     window.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
     field = window.tab_frame.gift_cards_view.email_input
     field.setFocus()
