@@ -10,7 +10,6 @@ When a test fails, what the server wrote to stdout/stderr is added to its report
 
 from __future__ import annotations
 
-import subprocess
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ import httpx
 import pytest
 
 from tests.fixtures.databases import create_postgres_database, drop_postgres_database
-from tests.fixtures.server_process import LiveServer, cli, serve
+from tests.fixtures.server_process import LiveServer, run_cli, serve
 
 CASHIER_PIN = "1111"
 CARD_AMOUNT = 50_00
@@ -29,17 +28,6 @@ CARD_AMOUNT = 50_00
 CARD_POOL_SIZE = 4
 
 SERVER_KEY = pytest.StashKey["LiveServer"]()
-
-
-def run_cli(database_url: str, command: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """Run one CLI command on ``database_url``; fail the test with its output if it fails."""
-    result = cli(command, "--database-url", database_url, *args)
-    if result.returncode != 0:
-        pytest.fail(
-            f"`{command} {' '.join(args)}` exited with {result.returncode}\n"
-            f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
-        )
-    return result
 
 
 @dataclass

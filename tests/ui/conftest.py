@@ -23,6 +23,7 @@ from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
 from tests.ui.support import MakeWindow, button
+from tests.ui.support import tap_pin as tap_pin_on
 from ui.main_window import MainWindow
 
 
@@ -83,14 +84,7 @@ def tap() -> Callable[[QtBot, QWidget, str], None]:
 
 @pytest.fixture
 def tap_pin(qtbot: QtBot) -> Callable[..., None]:
-    def do(window: MainWindow, pin: str, *, submit: bool = True) -> None:
-        pad = window.login_view.pin_pad
-        for digit in pin:
-            qtbot.mouseClick(button(pad, f"keypadKey{digit}"), Qt.MouseButton.LeftButton)
-        if submit:
-            qtbot.mouseClick(button(pad, "keypadEnter"), Qt.MouseButton.LeftButton)
-
-    return do
+    return lambda window, pin, **options: tap_pin_on(qtbot, window, pin, **options)
 
 
 @pytest.fixture

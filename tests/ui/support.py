@@ -6,13 +6,15 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.main_window import MainWindow
+from ui.receipt_dialog import ReceiptDialog
 
 MakeWindow = Callable[..., MainWindow]
 W = TypeVar("W", bound=QWidget)
+TAP = Qt.MouseButton.LeftButton
 
 
 def button(parent: QWidget, name: str) -> QPushButton:
@@ -49,3 +51,36 @@ def tap_named(qtbot: QtBot, parent: QWidget, object_name: str, accessible_name: 
 
     qtbot.waitUntil(shown)
     qtbot.mouseClick(named_button(parent, object_name, accessible_name), Qt.MouseButton.LeftButton)
+
+
+def tap_pin(qtbot: QtBot, window: MainWindow, pin: str, *, submit: bool = True) -> None:
+    pad = window.login_view.pin_pad
+    for digit in pin:
+        qtbot.mouseClick(button(pad, f"keypadKey{digit}"), TAP)
+    if submit:
+        qtbot.mouseClick(button(pad, "keypadEnter"), TAP)
+
+
+def go_pay(qtbot: QtBot, window: MainWindow) -> None:
+    """Tap Pay once the ticket is on screen (after a log-in it loads in the background)."""
+    pay = button(window.tab_frame.checkout_view, "payButton")
+    qtbot.waitUntil(pay.isEnabled, timeout=10_000)
+    qtbot.mouseClick(pay, TAP)
+    qtbot.waitUntil(lambda: window.tab_frame.tender_view.isVisible())
+
+
+def due_text(window: MainWindow) -> str:
+    return child(window.tab_frame.tender_view, QLabel, "amountDue").text()
+
+
+def take_cash(qtbot: QtBot, window: MainWindow) -> None:
+    """Tap Cash once the screen takes tenders again (it waits while a request runs)."""
+    cash = button(window.tab_frame.tender_view, "tenderCash")
+    qtbot.waitUntil(cash.isEnabled)
+    qtbot.mouseClick(cash, TAP)
+
+
+def receipt(qtbot: QtBot, window: MainWindow) -> ReceiptDialog:
+    qtbot.waitUntil(lambda: window.receipt_dialog is not None, timeout=10_000)
+    assert window.receipt_dialog is not None
+    return window.receipt_dialog

@@ -20,10 +20,18 @@ from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.checkout import IssuedCard, card_balance, issue_active_card
 from tests.fixtures.register import start_server
-from tests.ui.support import MakeWindow, button, child, tap_named
+from tests.ui.support import (
+    MakeWindow,
+    button,
+    child,
+    due_text,
+    go_pay,
+    receipt,
+    take_cash,
+    tap_named,
+)
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.main_window import MainWindow
-from ui.receipt_dialog import ReceiptDialog
 from ui.widgets.banner import Banner
 
 TAP = Qt.MouseButton.LeftButton
@@ -57,15 +65,6 @@ def ring_up(qtbot: QtBot, window: MainWindow, *names: str) -> None:
         )
 
 
-def go_pay(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.mouseClick(button(window.tab_frame.checkout_view, "payButton"), TAP)
-    qtbot.waitUntil(lambda: window.tab_frame.tender_view.isVisible())
-
-
-def due_text(window: MainWindow) -> str:
-    return child(window.tab_frame.tender_view, QLabel, "amountDue").text()
-
-
 def open_gift_card(qtbot: QtBot, window: MainWindow) -> GiftCardDialog:
     tender = window.tab_frame.tender_view
     qtbot.mouseClick(button(tender, "tenderGiftCard"), TAP)
@@ -81,19 +80,6 @@ def enter_card(qtbot: QtBot, dialog: GiftCardDialog, number: str) -> None:
     for digit in number:
         qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
     qtbot.mouseClick(button(dialog, "keypadEnter"), TAP)
-
-
-def take_cash(qtbot: QtBot, window: MainWindow) -> None:
-    """Tap Cash once the screen takes tenders again (it waits while a request runs)."""
-    cash = button(window.tab_frame.tender_view, "tenderCash")
-    qtbot.waitUntil(cash.isEnabled)
-    qtbot.mouseClick(cash, TAP)
-
-
-def receipt(qtbot: QtBot, window: MainWindow) -> ReceiptDialog:
-    qtbot.waitUntil(lambda: window.receipt_dialog is not None, timeout=10_000)
-    assert window.receipt_dialog is not None
-    return window.receipt_dialog
 
 
 def partial(qtbot: QtBot, window: MainWindow) -> PartialRedeemDialog:
