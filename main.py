@@ -1,201 +1,96 @@
-"""Composition root: settings, server (embedded or remote), register token, window.
+"""Composition root: the window first, then the register behind it.
 
-``build()`` wires everything and returns the window without entering the event loop, so
-tests and ``tools/screenshots.py`` drive the same application ``main()`` runs.
+``build()`` returns the main window with its login screen at once and connects the register
+(``pos_desktop.startup``) on a thread; the window gets its services when they are ready and
+says on screen what went wrong if they never are. Tests and ``tools/screenshots.py`` drive
+the same application ``main()`` runs.
+
+Only Qt and the window's own light modules are imported at the top: the rest (SQLAlchemy,
+httpx, the embedded server) takes seconds to load, and a cashier should see the register
+while it does.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+import threading
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication, QMainWindow, QMessageBox
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+from PySide6.QtWidgets import QApplication
 
-from pos_desktop.config import Settings
-from pos_desktop.contracts import EnrollResponse
-from pos_desktop.db.catalog import CatalogChange
-from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.services.register_services import RegisterServices, utc_now
-from pos_desktop.sync.background import SyncLoop
-from pos_desktop.sync.catalog_sync import CatalogSync
-from pos_desktop.sync.client import ServerClient
-from pos_desktop.sync.credentials import (
-    RegisterCredentials,
-    credentials_path,
-    load_credentials,
-    save_credentials,
-)
-from pos_desktop.sync.errors import ServerError, ServerUnreachable
-from pos_desktop.sync.relay import OutboxRelay
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from pos_desktop.server.embedded import EmbeddedServer
+    from pos_desktop.startup import Register
 
 log = logging.getLogger("pos_desktop.main")
 
-
-class SetupError(Exception):
-    """The register cannot start; the message says what to do about it."""
+CANNOT_START = "The register could not start. Call a manager; the log has the details."
 
 
-@dataclass
-class Backend:
-    """The server this register talks to, and how to let go of it on quit."""
+class RegisterStartup(QObject):
+    """Connects the register on a thread and hands the result to the window."""
 
-    client: ServerClient
-    demo: bool
-    _closers: list[Callable[[], None]] = field(default_factory=list)
+    _done = Signal()
 
-    def on_close(self, closer: Callable[[], None]) -> None:
-        """Run ``closer`` at close; closers run last-in, first-out."""
-        self._closers.append(closer)
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._register: Register | None = None
+        self._error = ""
+        self._closing = False
+        self._thread = threading.Thread(target=self._run, name="register-startup", daemon=True)
+        self._done.connect(self._deliver)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            from pos_desktop.config import Settings
+            from pos_desktop.startup import SetupError, start_register
+
+            settings = Settings()
+            logging.getLogger().setLevel(settings.log_level.upper())
+            self._register = start_register(
+                settings, on_catalog_changed=lambda _change: self._window.catalog_changed.emit()
+            )
+        except SetupError as exc:
+            log.error("%s", exc)
+            self._error = str(exc)
+        except Exception:
+            # E.g. the data folder is not writable or the embedded database is damaged: say so
+            # on screen (a register often has no terminal) and keep the details in the log.
+            log.exception("startup failed")
+            self._error = CANNOT_START
+        # Queued to the GUI thread, where the window is.
+        self._done.emit()
+
+    def _deliver(self) -> None:
+        if self._closing:
+            return
+        if self._register is not None:
+            self._window.attach(self._register.services, demo=self._register.demo)
+        else:
+            self._window.show_startup_error(self._error)
 
     def close(self) -> None:
-        while self._closers:
-            closer = self._closers.pop()
-            try:
-                closer()
-            except Exception:
-                log.exception("error while shutting down")
+        """Wait for a start still running, then let go of what it started."""
+        self._closing = True
+        self._thread.join()
+        if self._register is not None:
+            self._register.close()
 
 
-def _embedded_backend(settings: Settings) -> Backend:
-    # Imported here: a register pointed at a chain server never loads the server's code.
-    from pos_desktop.server.config import ServerConfig
-    from pos_desktop.server.embedded import EmbeddedServer
-
-    database_url = settings.embedded_database_url()
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    server = EmbeddedServer(database_url, config=ServerConfig.from_settings(settings))
-    server.start()
-    try:
-        token = _embedded_token(server, settings, database_url)
-    except BaseException:
-        server.stop()
-        raise
-    client = ServerClient(server.base_url, token)
-    backend = Backend(client=client, demo=True)
-    backend.on_close(server.stop)
-    backend.on_close(client.close)
-    return backend
-
-
-def _embedded_token(server: EmbeddedServer, settings: Settings, database_url: str) -> str:
-    # The token is only valid in the database that issued it, so the key is that database;
-    # the port changes on every start.
-    issuer = f"embedded:{database_url}"
-    path = credentials_path(settings.data_dir)
-    saved = load_credentials(path, issuer)
-    if saved is not None and _embedded_register_exists(server, saved):
-        log.info("reusing register %s", saved.register_id)
-        return saved.token
-    enrolled = server.enroll_local_register(settings.register_name)
-    _save(path, issuer, enrolled)
-    return enrolled.token
-
-
-def _embedded_register_exists(server: EmbeddedServer, saved: RegisterCredentials) -> bool:
-    """False when the database was deleted or replaced since the token was saved."""
-    with ServerClient(server.base_url, saved.token) as probe:
-        try:
-            probe.pull("0")
-        except ServerError as exc:
-            if exc.is_unauthorized:
-                log.warning(
-                    "saved register token is unknown to the embedded database; enrolling again"
-                )
-                return False
-            raise
-    return True
-
-
-def _remote_backend(settings: Settings, server_url: str) -> Backend:
-    path = credentials_path(settings.data_dir)
-    saved = load_credentials(path, server_url)
-    client = ServerClient(server_url, saved.token if saved else None)
-    if saved is None:
-        if not settings.enroll_code:
-            client.close()
-            raise SetupError(
-                f"This register is not enrolled with {server_url}. Ask a manager for an enroll "
-                "code (Back Office, or `pos-server enroll-code` on the server) and start the "
-                "register with POS_ENROLL_CODE set to it."
-            )
-        try:
-            enrolled = client.enroll(settings.enroll_code, settings.register_name)
-        except ServerUnreachable as exc:
-            client.close()
-            raise SetupError(
-                f"No connection to the server at {server_url}. Check the address and the network."
-            ) from exc
-        except ServerError as exc:
-            client.close()
-            raise SetupError(f"The server refused to enroll this register: {exc.message}") from exc
-        _save(path, server_url, enrolled)
-        log.info("enrolled as register %s", enrolled.register_id)
-    backend = Backend(client=client, demo=False)
-    backend.on_close(client.close)
-    return backend
-
-
-def _save(path: Path, server: str, enrolled: EnrollResponse) -> None:
-    save_credentials(
-        path,
-        RegisterCredentials(server=server, register_id=enrolled.register_id, token=enrolled.token),
-    )
-
-
-def connect_backend(settings: Settings) -> Backend:
-    if settings.server_url:
-        return _remote_backend(settings, settings.server_url)
-    return _embedded_backend(settings)
-
-
-def build() -> QMainWindow:
-    """The wired main window (login showing); a QApplication must exist."""
-    settings = Settings()
-    backend = connect_backend(settings)
-    try:
-        database = RegisterDatabase.in_folder(settings.data_dir)
-        backend.on_close(database.close)
-        window: MainWindow | None = None
-
-        def catalog_changed(_change: CatalogChange) -> None:
-            # On the sync thread: the signal is queued to the window on the GUI thread.
-            if window is not None:
-                window.catalog_changed.emit()
-
-        sync = SyncLoop(
-            OutboxRelay(database, backend.client, utc_now),
-            CatalogSync(database, backend.client),
-            interval_seconds=settings.sync_interval_seconds,
-            on_catalog_changed=catalog_changed,
-        )
-        services = RegisterServices.over(
-            backend.client,
-            database,
-            settings.data_dir,
-            register_name=settings.register_name,
-            on_ticket_finished=sync.wake,
-        )
-        window = MainWindow(services, demo=backend.demo, on_close=backend.close)
-
-        def stop_sync() -> None:
-            if not sync.stop():
-                log.warning("the sync loop was still running at shutdown")
-
-        # Stopped before the client closes.
-        backend.on_close(stop_sync)
-        sync.start()
-    except BaseException:
-        backend.close()
-        raise
+def build() -> MainWindow:
+    """The main window, login screen showing, register connecting; a QApplication must exist."""
+    window = MainWindow()
+    startup = RegisterStartup(window)
+    window.set_on_close(startup.close)
+    startup.start()
     app = QCoreApplication.instance()
     if app is not None:
         # Quitting without closing the window (e.g. a session logout) still stops the server.
@@ -210,30 +105,16 @@ def quiet_request_logs() -> None:
 
 
 def main() -> int:
-    settings = Settings()
+    # The settings load with the rest of the register; until then the environment decides.
+    level = os.environ.get("POS_LOG_LEVEL", "INFO").upper()
     logging.basicConfig(
-        level=settings.log_level.upper(),
+        level=level if level in logging.getLevelNamesMapping() else "INFO",
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     quiet_request_logs()
     app = QApplication(sys.argv)
     app.setApplicationName("POS Desktop")
-    try:
-        window = build()
-    except SetupError as exc:
-        log.error("%s", exc)
-        QMessageBox.critical(None, "POS Desktop cannot start", str(exc))
-        return 2
-    except Exception:
-        # E.g. the data folder is not writable or the embedded database is damaged: say so on
-        # screen (a register often has no terminal) and keep the details in the log.
-        log.exception("startup failed")
-        QMessageBox.critical(
-            None,
-            "POS Desktop cannot start",
-            "The register could not start. Call a manager; the log has the details.",
-        )
-        return 1
+    window = build()
     window.show()
     return app.exec()
 

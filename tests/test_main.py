@@ -20,9 +20,11 @@ import main
 from pos_desktop.server.demo import MANAGER_PIN
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
+from ui.login_view import STARTING_TEXT
 from ui.main_window import MainWindow
 
-BuildFn = Callable[[], QMainWindow]
+BuildFn = Callable[..., MainWindow]
+STARTED_MS = 30_000
 
 
 @pytest.fixture
@@ -53,10 +55,13 @@ def started_servers(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[EmbeddedSe
 def build(qtbot: QtBot, started_servers: list[EmbeddedServer]) -> Iterator[BuildFn]:
     windows: list[QMainWindow] = []
 
-    def do() -> QMainWindow:
+    def do(*, started: bool = True) -> MainWindow:
+        """build(); with ``started``, once the register behind the window is connected."""
         window = main.build()
         qtbot.addWidget(window)
         windows.append(window)
+        if started:
+            qtbot.waitUntil(lambda: window.is_ready, timeout=STARTED_MS)
         return window
 
     yield do
@@ -68,8 +73,7 @@ def _token(data_dir: Path) -> str:
     return str(json.loads((data_dir / "register.json").read_text())["token"])
 
 
-def _log_in(qtbot: QtBot, window: QMainWindow, pin: str) -> None:
-    assert isinstance(window, MainWindow)
+def _log_in(qtbot: QtBot, window: MainWindow, pin: str) -> None:
     for digit in pin:
         key = window.login_view.pin_pad.findChild(QPushButton, f"keypadKey{digit}")
         qtbot.mouseClick(key, Qt.MouseButton.LeftButton)
@@ -86,9 +90,24 @@ def test_build_returns_main_window_showing_login(
     window = build()
     window.show()
     qtbot.waitExposed(window)
-    assert isinstance(window, MainWindow)
     assert window.stack.currentWidget() is window.login_view
     assert window.login_view.demo_hint.isVisible()
+    assert window.login_view.pin_pad.isEnabled()
+
+
+def test_build_shows_login_screen_before_the_register_has_started(
+    qtbot: QtBot, data_dir: Path, build: BuildFn
+) -> None:
+    """The login screen is there at once, its pad waiting and saying so; it opens once the
+    register has connected."""
+    window = build(started=False)
+    window.show()
+    assert not window.is_ready
+    assert window.stack.currentWidget() is window.login_view
+    assert window.login_view.busy_label.text() == STARTING_TEXT
+    assert not window.login_view.pin_pad.isEnabled()
+    qtbot.waitUntil(lambda: window.is_ready, timeout=STARTED_MS)
+    _log_in(qtbot, window, MANAGER_PIN)
 
 
 def test_build_saves_register_token_owner_only(data_dir: Path, build: BuildFn) -> None:
@@ -141,12 +160,16 @@ def test_build_closing_window_stops_embedded_server(
 
 
 def test_build_remote_server_without_enroll_code_explains_what_to_do(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    qtbot: QtBot, data_dir: Path, build: BuildFn, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With POS_SERVER_URL but no token and no POS_ENROLL_CODE, the error says how to enroll."""
+    """With POS_SERVER_URL but no token and no POS_ENROLL_CODE, the login screen says how to
+    enroll, and its pad stays off."""
     monkeypatch.setenv("POS_SERVER_URL", "http://127.0.0.1:9")
-    with pytest.raises(main.SetupError, match="POS_ENROLL_CODE"):
-        main.build()
+    window = build(started=False)
+    banner = window.login_view.banner
+    qtbot.waitUntil(lambda: "POS_ENROLL_CODE" in banner.text(), timeout=STARTED_MS)
+    assert not window.is_ready
+    assert not window.login_view.pin_pad.isEnabled()
 
 
 def test_build_remote_server_enrolls_with_code_then_reuses_token(
@@ -164,7 +187,6 @@ def test_build_remote_server_enrolls_with_code_then_reuses_token(
         first = build()
         first.show()
         qtbot.waitExposed(first)
-        assert isinstance(first, MainWindow)
         assert not first.login_view.demo_hint.isVisible()
         first.close()
         saved = json.loads((data_dir / "register.json").read_text())

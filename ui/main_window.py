@@ -4,29 +4,28 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
 
-from pos_desktop.domain.catalog import StoreRules
-from pos_desktop.services.checkout import Catalog
-from pos_desktop.services.register_services import RegisterServices
-from pos_desktop.services.session import Employee
-from ui.balance_check_view import BalanceCheckView
-from ui.checkout_view import CheckoutView
-from ui.gift_cards_view import GiftCardsView
-from ui.idle_lock import IdleLock
 from ui.login_view import LoginView
-from ui.presenters.card_lookup import BalanceCheckPresenter, RecipientSearchPresenter
-from ui.presenters.sale import Finished, SalePresenter
-from ui.presenters.session import SessionPresenter
-from ui.presenters.store_profile import StoreProfilePresenter
-from ui.receipt_dialog import ReceiptDialog
-from ui.scan_detector import WedgeScanDetector
-from ui.tab_frame import TabFrame
-from ui.tender_view import TenderView
 from ui.theme import theme_stylesheet
+
+if TYPE_CHECKING:
+    from pos_desktop.domain.catalog import StoreRules
+    from pos_desktop.services.checkout import Catalog
+    from pos_desktop.services.register_services import RegisterServices
+    from pos_desktop.services.session import Employee
+    from ui.idle_lock import IdleLock
+    from ui.presenters.card_lookup import BalanceCheckPresenter, RecipientSearchPresenter
+    from ui.presenters.sale import Finished, SalePresenter
+    from ui.presenters.session import SessionPresenter
+    from ui.presenters.store_profile import StoreProfilePresenter
+    from ui.receipt_dialog import ReceiptDialog
+    from ui.scan_detector import WedgeScanDetector
+    from ui.tab_frame import TabFrame
 
 log = logging.getLogger(__name__)
 
@@ -50,12 +49,29 @@ def idle_lock_message(seconds: float) -> str:
 
 
 class MainWindow(QMainWindow):
+    """The login screen at once; the register's screens once ``attach`` hands it services.
+
+    Built in two steps so that a register shows its login screen while it loads and connects
+    (``main.build``); until then the PIN pad waits and says so.
+    """
+
     # Emitted from the sync thread when the catalog or settings changed; Qt queues it here.
     catalog_changed = Signal()
+    # The services are attached: the PIN pad takes a PIN.
+    ready = Signal()
+
+    session: SessionPresenter
+    store: StoreProfilePresenter
+    balance: BalanceCheckPresenter
+    search: RecipientSearchPresenter
+    sale: SalePresenter
+    tab_frame: TabFrame
+    idle_lock: IdleLock
+    scanner: WedgeScanDetector
 
     def __init__(
         self,
-        services: RegisterServices,
+        services: RegisterServices | None = None,
         *,
         demo: bool = False,
         idle_lock_seconds: float | None = None,
@@ -75,6 +91,44 @@ class MainWindow(QMainWindow):
             idle_lock_seconds if idle_lock_seconds is not None else DEFAULT_IDLE_LOCK_SECONDS
         )
         self._on_close = on_close
+        self._attached = False
+        self.receipt_dialog: ReceiptDialog | None = None
+        self._last_confirmation = ""
+
+        self.login_view = LoginView()
+        self.stack = QStackedWidget(self)
+        self.stack.setObjectName("screens")
+        self.stack.addWidget(self.login_view)
+        self.setCentralWidget(self.stack)
+        if services is not None:
+            self.attach(services, demo=demo)
+
+    def set_on_close(self, on_close: Callable[[], None]) -> None:
+        self._on_close = on_close
+
+    @property
+    def is_ready(self) -> bool:
+        return self._attached
+
+    def show_startup_error(self, message: str) -> None:
+        """The register could not start: say why where the cashier looks."""
+        self.login_view.show_startup_error(message)
+
+    def attach(self, services: RegisterServices, *, demo: bool = False) -> None:
+        """Build the screens over ``services`` and let the cashier log in."""
+        # Imported here, after the login screen is drawn: these load the services' libraries
+        # (SQLAlchemy, httpx, reportlab), which take seconds on a register's CPU.
+        from ui.balance_check_view import BalanceCheckView
+        from ui.checkout_view import CheckoutView
+        from ui.gift_cards_view import GiftCardsView
+        from ui.idle_lock import IdleLock
+        from ui.presenters.card_lookup import BalanceCheckPresenter, RecipientSearchPresenter
+        from ui.presenters.sale import SalePresenter
+        from ui.presenters.session import SessionPresenter
+        from ui.presenters.store_profile import StoreProfilePresenter
+        from ui.scan_detector import WedgeScanDetector
+        from ui.tab_frame import TabFrame
+        from ui.tender_view import TenderView
 
         # The window's own pool: closing it waits for exactly this window's requests.
         self._pool = QThreadPool(self)
@@ -84,21 +138,13 @@ class MainWindow(QMainWindow):
         self.search = RecipientSearchPresenter(services.cards, self, self._pool)
         self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
 
-        self.login_view = LoginView(self.session, demo=demo)
         self.tab_frame = TabFrame(
             CheckoutView(self.sale),
             TenderView(self.sale),
             GiftCardsView(self.search),
             BalanceCheckView(self.balance),
         )
-        self.receipt_dialog: ReceiptDialog | None = None
-        self._last_confirmation = ""
-        self.stack = QStackedWidget(self)
-        self.stack.setObjectName("screens")
-        self.stack.addWidget(self.login_view)
         self.stack.addWidget(self.tab_frame)
-        self.setCentralWidget(self.stack)
-
         self.idle_lock = IdleLock(self, self._idle_lock_seconds)
 
         self.session.logged_in.connect(self._on_logged_in)
@@ -127,6 +173,9 @@ class MainWindow(QMainWindow):
         self.scanner.scanned.connect(self._scanned)
         self.store.profile_changed.connect(self._show_store)
         self.store.refresh()
+        self.login_view.bind(self.session, demo=demo)
+        self._attached = True
+        self.ready.emit()
 
     @property
     def logged_in(self) -> bool:
@@ -183,6 +232,8 @@ class MainWindow(QMainWindow):
             self.tab_frame.show_checkout()
 
     def _show_receipt(self, finished: Finished) -> None:
+        from ui.receipt_dialog import ReceiptDialog  # loaded with the screens (see attach)
+
         dialog = ReceiptDialog(finished, self._last_confirmation, self)
         self._last_confirmation = ""
 
@@ -200,10 +251,11 @@ class MainWindow(QMainWindow):
         self.tab_frame.show_store(profile)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.idle_lock.stop()
-        self.scanner.uninstall()
-        self._pool.waitForDone(_CLOSE_WAIT_MS)
-        self.sale.pool.waitForDone(_CLOSE_WAIT_MS)
+        if self._attached:
+            self.idle_lock.stop()
+            self.scanner.uninstall()
+            self._pool.waitForDone(_CLOSE_WAIT_MS)
+            self.sale.pool.waitForDone(_CLOSE_WAIT_MS)
         if self._on_close is not None:
             self._on_close()
         super().closeEvent(event)

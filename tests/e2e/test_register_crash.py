@@ -35,7 +35,6 @@ from tests.e2e.crashing_register import ANSWER_LOST, SECOND_CARD_AMOUNT
 from tests.fixtures.databases import create_postgres_database, drop_postgres_database
 from tests.fixtures.server_process import ROOT, LiveServer, cli_environment, run_cli, serve
 from tests.ui.support import due_text, go_pay, receipt, take_cash, tap_pin
-from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.postgres
 
@@ -151,9 +150,9 @@ def test_register_killed_mid_ticket_finishes_it_after_restart_without_losing_or_
     monkeypatch.delenv("POS_ENROLL_CODE", raising=False)  # the saved token serves the restart
     window = main.build()
     qtbot.addWidget(window)
-    assert isinstance(window, MainWindow)
     window.show()
     try:
+        qtbot.waitUntil(lambda: window.is_ready, timeout=30_000)
         tap_pin(qtbot, window, CASHIER_PIN)
         qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
         go_pay(qtbot, window)

@@ -1,0 +1,198 @@
+"""Connect this register: its settings, its server (embedded or remote), its token, its
+database, its services and its sync loop.
+
+Everything here may take seconds (imports, migrations, an embedded server starting, a first
+request), so ``main.build()`` runs it on a thread while the login screen is already drawn.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pos_desktop.config import Settings
+from pos_desktop.contracts import EnrollResponse
+from pos_desktop.db.catalog import CatalogChange
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.register_services import RegisterServices, utc_now
+from pos_desktop.sync.background import SyncLoop
+from pos_desktop.sync.catalog_sync import CatalogSync
+from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.credentials import (
+    RegisterCredentials,
+    credentials_path,
+    load_credentials,
+    save_credentials,
+)
+from pos_desktop.sync.errors import ServerError, ServerUnreachable
+from pos_desktop.sync.relay import OutboxRelay
+
+if TYPE_CHECKING:
+    from pos_desktop.server.embedded import EmbeddedServer
+
+log = logging.getLogger("pos_desktop.startup")
+
+
+class SetupError(Exception):
+    """The register cannot start; the message says what to do about it."""
+
+
+@dataclass
+class Backend:
+    """The server this register talks to, and how to let go of it on quit."""
+
+    client: ServerClient
+    demo: bool
+    _closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def on_close(self, closer: Callable[[], None]) -> None:
+        """Run ``closer`` at close; closers run last-in, first-out."""
+        self._closers.append(closer)
+
+    def close(self) -> None:
+        while self._closers:
+            closer = self._closers.pop()
+            try:
+                closer()
+            except Exception:
+                log.exception("error while shutting down")
+
+
+def _embedded_backend(settings: Settings) -> Backend:
+    # Imported here: a register pointed at a chain server never loads the server's code.
+    from pos_desktop.server.config import ServerConfig
+    from pos_desktop.server.embedded import EmbeddedServer
+
+    database_url = settings.embedded_database_url()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    server = EmbeddedServer(database_url, config=ServerConfig.from_settings(settings))
+    server.start()
+    try:
+        token = _embedded_token(server, settings, database_url)
+    except BaseException:
+        server.stop()
+        raise
+    client = ServerClient(server.base_url, token)
+    backend = Backend(client=client, demo=True)
+    backend.on_close(server.stop)
+    backend.on_close(client.close)
+    return backend
+
+
+def _embedded_token(server: EmbeddedServer, settings: Settings, database_url: str) -> str:
+    # The token is only valid in the database that issued it, so the key is that database;
+    # the port changes on every start.
+    issuer = f"embedded:{database_url}"
+    path = credentials_path(settings.data_dir)
+    saved = load_credentials(path, issuer)
+    if saved is not None and _embedded_register_exists(server, saved):
+        log.info("reusing register %s", saved.register_id)
+        return saved.token
+    enrolled = server.enroll_local_register(settings.register_name)
+    _save(path, issuer, enrolled)
+    return enrolled.token
+
+
+def _embedded_register_exists(server: EmbeddedServer, saved: RegisterCredentials) -> bool:
+    """False when the database was deleted or replaced since the token was saved."""
+    with ServerClient(server.base_url, saved.token) as probe:
+        try:
+            probe.pull("0")
+        except ServerError as exc:
+            if exc.is_unauthorized:
+                log.warning(
+                    "saved register token is unknown to the embedded database; enrolling again"
+                )
+                return False
+            raise
+    return True
+
+
+def _remote_backend(settings: Settings, server_url: str) -> Backend:
+    path = credentials_path(settings.data_dir)
+    saved = load_credentials(path, server_url)
+    client = ServerClient(server_url, saved.token if saved else None)
+    if saved is None:
+        if not settings.enroll_code:
+            client.close()
+            raise SetupError(
+                f"This register is not enrolled with {server_url}. Ask a manager for an enroll "
+                "code (Back Office, or `pos-server enroll-code` on the server) and start the "
+                "register with POS_ENROLL_CODE set to it."
+            )
+        try:
+            enrolled = client.enroll(settings.enroll_code, settings.register_name)
+        except ServerUnreachable as exc:
+            client.close()
+            raise SetupError(
+                f"No connection to the server at {server_url}. Check the address and the network."
+            ) from exc
+        except ServerError as exc:
+            client.close()
+            raise SetupError(f"The server refused to enroll this register: {exc.message}") from exc
+        _save(path, server_url, enrolled)
+        log.info("enrolled as register %s", enrolled.register_id)
+    backend = Backend(client=client, demo=False)
+    backend.on_close(client.close)
+    return backend
+
+
+def _save(path: Path, server: str, enrolled: EnrollResponse) -> None:
+    save_credentials(
+        path,
+        RegisterCredentials(server=server, register_id=enrolled.register_id, token=enrolled.token),
+    )
+
+
+def connect_backend(settings: Settings) -> Backend:
+    if settings.server_url:
+        return _remote_backend(settings, settings.server_url)
+    return _embedded_backend(settings)
+
+
+@dataclass
+class Register:
+    """A connected register: what its screens use, and how to let go of it all."""
+
+    services: RegisterServices
+    demo: bool
+    close: Callable[[], None]
+
+
+def start_register(
+    settings: Settings, on_catalog_changed: Callable[[CatalogChange], None]
+) -> Register:
+    """Connect, open the database, start the sync loop. ``on_catalog_changed`` runs on the
+    sync thread after a pull changed the catalog or the store's settings."""
+    backend = connect_backend(settings)
+    try:
+        database = RegisterDatabase.in_folder(settings.data_dir)
+        backend.on_close(database.close)
+        sync = SyncLoop(
+            OutboxRelay(database, backend.client, utc_now),
+            CatalogSync(database, backend.client),
+            interval_seconds=settings.sync_interval_seconds,
+            on_catalog_changed=on_catalog_changed,
+        )
+        services = RegisterServices.over(
+            backend.client,
+            database,
+            settings.data_dir,
+            register_name=settings.register_name,
+            on_ticket_finished=sync.wake,
+        )
+
+        def stop_sync() -> None:
+            if not sync.stop():
+                log.warning("the sync loop was still running at shutdown")
+
+        # Stopped before the client closes.
+        backend.on_close(stop_sync)
+        sync.start()
+    except BaseException:
+        backend.close()
+        raise
+    return Register(services=services, demo=backend.demo, close=backend.close)
