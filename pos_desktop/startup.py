@@ -189,6 +189,7 @@ def start_register(
             if not sync.stop():
                 log.warning("the sync loop was still running at shutdown")
 
+        services.receipts.prepare()
         # Stopped before the client closes.
         backend.on_close(stop_sync)
         sync.start()

@@ -72,6 +72,13 @@ def _dejavu(folder: Path) -> _Fonts:
     return _Fonts("DejaVuSans", "DejaVuSans-Bold", lambda char: ord(char) in glyphs)
 
 
+def load_fonts() -> None:
+    """Read the receipt's fonts now: parsing the TrueType files holds the interpreter for a
+    few hundred milliseconds, which the first sale's receipt would otherwise pay on the
+    screen's time (the worker holds the GIL the event loop needs)."""
+    _fonts()
+
+
 def _in_win_ansi(char: str) -> bool:
     try:
         char.encode("cp1252")

@@ -10,7 +10,7 @@ from pathlib import Path
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.receipt import receipt_for, receipt_text
 from pos_desktop.domain.sale import Sale
-from pos_desktop.receipts.pdf import render_pdf
+from pos_desktop.receipts.pdf import load_fonts, render_pdf
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,10 @@ class ReceiptService:
         self._folder = folder
         self._rules = rules
         self._register_name = register_name
+
+    def prepare(self) -> None:
+        """Load what the first receipt needs; for start-up, off the screen's thread."""
+        load_fonts()
 
     def produce(self, sale: Sale) -> ProducedReceipt:
         receipt = receipt_for(sale, self._rules(), self._register_name)
