@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -37,26 +38,23 @@ PRODUCT_COLUMNS = 3
 class LineRow(QFrame):
     """One ticket line: name and unit price, - quantity +, line total, remove."""
 
-    def __init__(self, line: TicketLine, total_text: str, unit_text: str, parent: QWidget) -> None:
+    def __init__(self, line_id: uuid.UUID, parent: QWidget) -> None:
         super().__init__(parent)
         self.setObjectName("ticketLine")
-        self.line_id = line.id
-        name = QLabel(f"{line.name}\n{unit_text}", self)
-        name.setObjectName("lineName")
+        self.line_id = line_id
+        self.name = QLabel(self)
+        self.name.setObjectName("lineName")
         self.minus = QPushButton("−", self)  # noqa: RUF001 - a true minus sign, as printed
-        name_widget(self.minus, "lineMinus", f"One fewer {line.name}")
-        self.quantity = QLabel(str(line.quantity), self)
+        self.quantity = QLabel(self)
         self.quantity.setObjectName("lineQuantity")
         self.quantity.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.quantity.setMinimumWidth(44)
         self.plus = QPushButton("+", self)
-        name_widget(self.plus, "linePlus", f"One more {line.name}")
-        total = QLabel(total_text, self)
-        total.setObjectName("lineTotal")
-        total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        total.setMinimumWidth(110)
+        self.total = QLabel(self)
+        self.total.setObjectName("lineTotal")
+        self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.total.setMinimumWidth(110)
         self.remove = QPushButton("✕", self)
-        name_widget(self.remove, "lineRemove", f"Remove {line.name}")
         self.remove.setProperty("role", "secondary")
         for button in (self.minus, self.plus, self.remove):
             make_touchable(button)
@@ -64,12 +62,26 @@ class LineRow(QFrame):
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)
         row.setSpacing(8)
-        row.addWidget(name, 1)
+        row.addWidget(self.name, 1)
         row.addWidget(self.minus)
         row.addWidget(self.quantity)
         row.addWidget(self.plus)
-        row.addWidget(total)
+        row.addWidget(self.total)
         row.addWidget(self.remove)
+
+    def show_line(self, line: TicketLine, total_text: str, unit_text: str) -> None:
+        """Set only what changed: a label given its own text again is not repainted."""
+        _set_text(self.name, f"{line.name}\n{unit_text}")
+        _set_text(self.quantity, str(line.quantity))
+        _set_text(self.total, total_text)
+        name_widget(self.minus, "lineMinus", f"One fewer {line.name}")
+        name_widget(self.plus, "linePlus", f"One more {line.name}")
+        name_widget(self.remove, "lineRemove", f"Remove {line.name}")
+
+
+def _set_text(label: QLabel, text: str) -> None:
+    if label.text() != text:
+        label.setText(text)
 
 
 class CheckoutView(QWidget):
@@ -129,10 +141,15 @@ class CheckoutView(QWidget):
         self.lines_layout.setContentsMargins(0, 0, 0, 0)
         self.lines_layout.setSpacing(4)
         self.lines_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        lines_scroll = QScrollArea(self)
-        lines_scroll.setObjectName("ticketScroll")
-        lines_scroll.setWidgetResizable(True)
-        lines_scroll.setWidget(self.lines_box)
+        self.line_rows: list[LineRow] = []
+        self.lines_scroll = QScrollArea(self)
+        self.lines_scroll.setObjectName("ticketScroll")
+        self.lines_scroll.setWidgetResizable(True)
+        self.lines_scroll.setWidget(self.lines_box)
+        self._followed: LineRow | None = None  # the row the last change added or counted
+        self.lines_scroll.verticalScrollBar().rangeChanged.connect(
+            lambda _low, _high: self._scroll_to_followed()
+        )
         self.empty_ticket = QLabel("Scan an item or tap a product to start a ticket.", self)
         self.empty_ticket.setObjectName("emptyTicketHint")
         self.empty_ticket.setProperty("hint", True)
@@ -175,7 +192,7 @@ class CheckoutView(QWidget):
         right.addWidget(self.banner)
         right.addWidget(self.ticket_title)
         right.addWidget(self.empty_ticket)
-        right.addWidget(lines_scroll, 1)
+        right.addWidget(self.lines_scroll, 1)
         right.addLayout(totals)
         right.addLayout(actions)
 
@@ -251,9 +268,8 @@ class CheckoutView(QWidget):
     def show_sale(self, sale: Sale | None) -> None:
         self.sale = sale
         self.banner.clear()
-        clear_layout(self.lines_layout)
-        self.line_rows: list[LineRow] = []
         if sale is None or not sale.lines:
+            self._show_lines(())
             self.ticket_title.setText("New ticket")
             self.empty_ticket.show()
             for label in (self.subtotal, self.tax, self.total):
@@ -264,17 +280,7 @@ class CheckoutView(QWidget):
         locale = self._locale
         self.ticket_title.setText(f"Ticket #{sale.number}")
         self.empty_ticket.hide()
-        for line in sale.lines:
-            amounts = line.amounts(sale.prices_include_tax)
-            shown = amounts.gross if sale.prices_include_tax else amounts.net
-            row = LineRow(line, shown.format(locale), line.unit_price.format(locale), self)
-            row.minus.clicked.connect(lambda _=False, i=line.id: self._change(i, -1, sale))
-            row.plus.clicked.connect(
-                lambda _=False, i=line.id: self._presenter.change_quantity(i, 1)
-            )
-            row.remove.clicked.connect(lambda _=False, i=line.id: self._presenter.remove_line(i))
-            self.lines_layout.addWidget(row)
-            self.line_rows.append(row)
+        self._show_lines(sale.lines, sale.prices_include_tax)
         totals = sale.totals
         self.subtotal.setText(totals.subtotal.format(locale))
         self.tax.setText(totals.tax.format(locale))
@@ -283,8 +289,57 @@ class CheckoutView(QWidget):
         self.pay_button.setEnabled(True)
         self.void_button.setEnabled(True)
 
-    def _change(self, line_id: uuid.UUID, delta: int, sale: Sale) -> None:
-        line = next(line for line in sale.lines if line.id == line_id)
+    def _show_lines(self, lines: tuple[TicketLine, ...], prices_include_tax: bool = False) -> None:
+        """Bring the rows in line with ``lines``, keeping the row of every line still there.
+
+        A scan changes one line; rebuilding every row (and restyling it) made the cashier wait
+        for the whole ticket to be drawn again. The line a change added or counted is scrolled
+        into view, so a scan's result is always on screen.
+        """
+        wanted = {line.id for line in lines}
+        for gone in [row for row in self.line_rows if row.line_id not in wanted]:
+            self.lines_layout.removeWidget(gone)
+            gone.deleteLater()
+        before = {row.line_id: row for row in self.line_rows if row.line_id in wanted}
+        quantities = {line_id: row.quantity.text() for line_id, row in before.items()}
+        rows: list[LineRow] = []
+        changed: LineRow | None = None
+        for index, line in enumerate(lines):
+            row = before.get(line.id)
+            if row is None:
+                row = LineRow(line.id, self.lines_box)
+                row.minus.clicked.connect(lambda _=False, i=line.id: self._change(i, -1))
+                row.plus.clicked.connect(lambda _=False, i=line.id: self._change(i, 1))
+                row.remove.clicked.connect(
+                    lambda _=False, i=line.id: self._presenter.remove_line(i)
+                )
+                changed = row
+            elif quantities[line.id] != str(line.quantity):
+                changed = row
+            amounts = line.amounts(prices_include_tax)
+            shown = amounts.gross if prices_include_tax else amounts.net
+            row.show_line(line, shown.format(self._locale), line.unit_price.format(self._locale))
+            if self.lines_layout.indexOf(row) != index:
+                self.lines_layout.removeWidget(row)
+                self.lines_layout.insertWidget(index, row)
+            rows.append(row)
+        self.line_rows = rows
+        self._followed = changed
+        if changed is not None:
+            QTimer.singleShot(0, self._scroll_to_followed)
+
+    def _scroll_to_followed(self) -> None:
+        # Also on every change of the list's scroll range: a new row gets its place, and the
+        # list its new height, a few layout passes after it was added.
+        row = self._followed
+        if row is not None and shiboken6.isValid(row) and row in self.line_rows:
+            self.lines_scroll.ensureWidgetVisible(row, 0, 0)
+
+    def _change(self, line_id: uuid.UUID, delta: int) -> None:
+        sale = self.sale
+        line = next((line for line in sale.lines if line.id == line_id), None) if sale else None
+        if line is None:
+            return
         if line.quantity + delta < 1:
             self._presenter.remove_line(line_id)
         else:

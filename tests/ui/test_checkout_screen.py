@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QFontInfo
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
@@ -65,6 +65,36 @@ def test_checkout_lines_change_with_plus_minus_and_remove(qtbot: QtBot, till: Ma
     qtbot.waitUntil(lambda: total_text(till) == "$3.75")
     tap_named(qtbot, view, "lineRemove", "Remove Croissant")
     qtbot.waitUntil(lambda: view.sale is not None and not view.sale.lines)
+
+
+def scan(qtbot: QtBot, window: MainWindow, code: str) -> None:
+    search = child(window.tab_frame.checkout_view, QLineEdit, "productSearch")
+    qtbot.keyClicks(search, code)
+    qtbot.keyClick(search, Qt.Key.Key_Return)
+
+
+def row_in_view(window: MainWindow, name: str, quantity: int) -> bool:
+    """The ticket row of ``name`` shows ``quantity`` and lies wholly inside the ticket list."""
+    view = window.tab_frame.checkout_view
+    viewport = view.lines_scroll.viewport()
+    for row in view.line_rows:
+        if row.name.text().split("\n")[0] == name and row.quantity.text() == str(quantity):
+            top = row.mapTo(viewport, QPoint(0, 0)).y()
+            return top >= 0 and top + row.height() <= viewport.height()
+    return False
+
+
+def test_checkout_scan_brings_its_line_into_view(qtbot: QtBot, till: MainWindow) -> None:
+    """With more lines than the ticket list shows, the line a scan added or counted is
+    scrolled into view: the cashier always sees what the scan did."""
+    till.resize(1280, 800)
+    for name, *_ in DEMO_PRODUCTS:
+        scan(qtbot, till, barcode(name))
+        qtbot.waitUntil(lambda n=name: row_in_view(till, n, 1))
+    first = DEMO_PRODUCTS[0][0]
+    assert not row_in_view(till, first, 1)  # the ticket is longer than the list
+    scan(qtbot, till, barcode(first))
+    qtbot.waitUntil(lambda: row_in_view(till, first, 2))
 
 
 def test_checkout_search_finds_products(qtbot: QtBot, till: MainWindow) -> None:
