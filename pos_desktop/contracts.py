@@ -176,6 +176,27 @@ class RedemptionOut(Answer):
     balance_after: MoneyOut
 
 
+class DeductionCodeRequest(Wire):
+    """Ask for a code to deduct ``amount`` (and ``tip``, paid from what is left) from a card;
+    ``ticket_id`` when the deduction pays a ticket at checkout."""
+
+    amount: MoneyBody
+    tip: MoneyBody | None = None
+    ticket_id: uuid.UUID | None = None
+
+
+class DeductionChallengeOut(Answer):
+    challenge_id: uuid.UUID
+    expires_at: AwareDatetime
+    sent_to: str  # the masked address(es) the code went to, e.g. "j•••@example.com"
+    attempts_left: int
+    resend_after: AwareDatetime  # the Resend button waits until then
+
+
+class VerifyCodeRequest(Wire):
+    code: str = Field(pattern=r"^[0-9]{6}$")
+
+
 class CreateEmployeeRequest(Wire):
     name: str = Field(min_length=1, max_length=80)
     role: Role

@@ -50,6 +50,11 @@ class ApiError(Exception):
         return JSONResponse(self.body(), status_code=self.status, headers=self.headers)
 
 
+class CommittedRefusal(ApiError):
+    """A refusal whose own changes must stand: e.g. a wrong Deduct Funds code, which uses up
+    one of the code's attempts. ``run_once`` commits them with the stored answer."""
+
+
 def unauthorized(message: str = "This register is not enrolled or its token is wrong.") -> ApiError:
     return ApiError(401, "unauthorized", message)
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.server.clock import Clock
 from pos_desktop.server.database import insert_or_skip
-from pos_desktop.server.errors import ApiError
+from pos_desktop.server.errors import ApiError, CommittedRefusal
 from pos_desktop.server.models import IdempotencyRecord
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128)]
@@ -115,6 +115,13 @@ def _run_once(
         return _replay(db, register_id, key, request_hash)
     try:
         answer_body = operation(db, now).model_dump_json().encode()
+    except CommittedRefusal as refusal:
+        # Its changes and the key's answer land together; a retry replays the refusal and
+        # does not count again.
+        answer = refusal.status, json.dumps(refusal.body(), separators=(",", ":")).encode()
+        _store_answer(db, register_id, key, answer)
+        db.commit()
+        return Response(content=answer[1], status_code=answer[0], media_type=JSON)
     except (ApiError, DomainError) as refusal:
         db.rollback()
         error = refusal if isinstance(refusal, ApiError) else ApiError.from_domain(refusal)
@@ -123,10 +130,14 @@ def _run_once(
             return _replay(db, register_id, key, request_hash)
         db.commit()
         return Response(content=answer[1], status_code=answer[0], media_type=JSON)
+    _store_answer(db, register_id, key, (status_code, answer_body))
+    db.commit()
+    return Response(content=answer_body, status_code=status_code, media_type=JSON)
+
+
+def _store_answer(db: Session, register_id: uuid.UUID, key: str, answer: tuple[int, bytes]) -> None:
     db.execute(
         update(IdempotencyRecord)
         .where(IdempotencyRecord.register_id == register_id, IdempotencyRecord.key == key)
-        .values(status_code=status_code, response_body=answer_body)
+        .values(status_code=answer[0], response_body=answer[1])
     )
-    db.commit()
-    return Response(content=answer_body, status_code=status_code, media_type=JSON)

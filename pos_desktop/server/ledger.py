@@ -30,7 +30,8 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
 from pos_desktop.server.errors import ApiError, card_not_found
-from pos_desktop.server.models import Base, CardActivity, GiftCard, MailOutbox, SyncedTicket
+from pos_desktop.server.mail.message import Mail, queue_mail
+from pos_desktop.server.models import Base, CardActivity, GiftCard, SyncedTicket
 
 
 def to_money(
@@ -198,24 +199,24 @@ def send_card(
     append(db, card, Entry(ActivityKind.ACTIVATE), caller, now)
     balance = store.money(card.balance).format()
     greeting = f"Hello {card.recipient_name}," if card.recipient_name else "Hello,"
-    lines = [
+    paragraphs = [
         greeting,
-        "",
         f"You have received a {store.name} gift card worth {balance}.",
         f"Card number: {card.number}",
     ]
     if card.message:
-        lines += ["", "Message from the sender:", card.message]
-    db.add(
-        MailOutbox(
+        paragraphs.append(f"Message from the sender:\n{card.message}")
+    queue_mail(
+        db,
+        Mail(
             kind="egift",
-            to_address=card.recipient_email,
+            to=card.recipient_email,
             subject=f"Your {store.name} gift card",
-            body_text="\n".join(lines) + "\n",
-            card_id=card.id,
-            created_at=now,
-            attempts=0,
-        )
+            store_name=store.name,
+            paragraphs=tuple(paragraphs),
+        ),
+        now,
+        card_id=card.id,
     )
     return card
 

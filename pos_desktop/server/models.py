@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -59,6 +60,9 @@ class Store(Base):
     idle_lock_seconds: Mapped[int] = mapped_column(Integer, default=300)
     max_card_amount: Mapped[int] = mapped_column(BigInteger)
     tenders: Mapped[str] = mapped_column(Text, default="")  # extra tender names, one per line
+    # Who gets a Deduct Funds code: "buyer", "recipient" or "both"; and for how long it works.
+    deduction_code_to: Mapped[str] = mapped_column(String(16), default="buyer")
+    deduction_code_minutes: Mapped[int] = mapped_column(Integer, default=10)
     # Keys the PIN lookup hash. A 4-digit PIN falls to brute force whatever we do once the
     # database leaks; argon2 stays the verifier, this only makes "which employee?" one query.
     pin_pepper: Mapped[str] = mapped_column(String(64))
@@ -202,18 +206,93 @@ class FailedAttempt(Base):
 
 
 class MailOutbox(Base):
+    """A message queued in the transaction of the change it reports, then delivered by the
+    mail sender; ``message`` is the whole RFC 5322 message, sealed when it holds a secret
+    (a Deduct Funds code), so the database never holds a plain code."""
+
     __tablename__ = "mail_outbox"
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     kind: Mapped[str] = mapped_column(String(40))
     to_address: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))
-    body_text: Mapped[str] = mapped_column(Text)
+    message: Mapped[bytes] = mapped_column(LargeBinary)
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
     card_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("gift_cards.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the sender may try again (back-off after a failure); None: at once.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True, index=True)
+
+
+class MailAttempt(Base):
+    """One try at delivering one message, kept for the store's records."""
+
+    __tablename__ = "mail_attempts"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    mail_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("mail_outbox.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    delivered: Mapped[bool] = mapped_column(Boolean)
+    error: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class DeductionChallenge(Base):
+    """A Deduct Funds request waiting for the code e-mailed to the buyer (seed 000).
+
+    The code is kept only as a keyed hash and is bound to card, amount, tip, ticket, employee
+    and register. A card has at most one open challenge: the partial unique index says so,
+    and a new request closes the old one first.
+    """
+
+    __tablename__ = "deduction_challenges"
+    __table_args__ = (
+        CheckConstraint(
+            "state IN ('open', 'deducted', 'cancelled', 'expired', 'replaced')", name="state"
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index(
+            "uq_deduction_challenges_open_card",
+            "card_id",
+            unique=True,
+            postgresql_where=text("state = 'open'"),
+            sqlite_where=text("state = 'open'"),
+        ),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    card_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("gift_cards.id"), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    tip: Mapped[int] = mapped_column(BigInteger, default=0)
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    employee_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("employees.id"))
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    sent_to: Mapped[str] = mapped_column(String(600))
+    state: Mapped[str] = mapped_column(String(16))
+    wrong_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    last_sent_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("card_activities.id"), nullable=True
+    )
+
+
+class DeductionCodeSend(Base):
+    """Each code sent for a card (first or resent): the hourly limit counts these."""
+
+    __tablename__ = "deduction_code_sends"
+    __table_args__ = (Index("ix_deduction_code_sends_card_time", "card_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    card_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("gift_cards.id"))
+    challenge_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("deduction_challenges.id"))
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class Product(Base):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import uuid
+from email import message_from_bytes
+from email.policy import default
 
 from sqlalchemy import select
 
@@ -37,8 +39,10 @@ def test_giftcards_send_activates_and_queues_recipient_mail(world: World) -> Non
     with make_session_factory(world.engine)() as db:
         mail = db.execute(select(MailOutbox)).scalar_one()
     assert mail.to_address == "pat@example.com"
-    assert card["number"] in mail.body_text
-    assert "$25.00" in mail.body_text
+    text = message_from_bytes(mail.message, policy=default).get_body(("plain",))
+    assert text is not None
+    assert card["number"] in text.get_content()
+    assert "$25.00" in text.get_content()
 
 
 def test_giftcards_status_becomes_used_after_redeem_and_active_after_reverse(world: World) -> None:
