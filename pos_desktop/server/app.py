@@ -16,6 +16,7 @@ from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.deps import install_caller_caches
 from pos_desktop.server.errors import install_error_handlers
+from pos_desktop.server.mail.seal import Sealer
 from pos_desktop.server.routes import (
     activities,
     employees,
@@ -30,9 +31,16 @@ API_PREFIX = "/api/v1"
 
 
 def create_app(
-    engine: Engine, *, clock: Clock | None = None, config: ServerConfig | None = None
+    engine: Engine,
+    *,
+    clock: Clock | None = None,
+    config: ServerConfig | None = None,
+    sealer: Sealer | None = None,
 ) -> FastAPI:
-    """Build the app over a migrated database; the caller owns the engine's lifetime."""
+    """Build the app over a migrated database; the caller owns the engine's lifetime.
+
+    ``sealer`` seals outbox mail that holds a code; without one, a key of this run's own.
+    """
     config = config or ServerConfig()
 
     @asynccontextmanager
@@ -53,6 +61,7 @@ def create_app(
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock or SystemClock()
     app.state.config = config
+    app.state.sealer = sealer or Sealer.for_this_run()
     install_caller_caches(app, config.auth_cache_seconds)
     install_error_handlers(app)
     # Every route may answer with the contract's error shape; say so in the OpenAPI document
