@@ -6,13 +6,19 @@ config folder (platformdirs), environment first.
 
 from __future__ import annotations
 
+from email.utils import parseaddr
 from pathlib import Path
+from typing import Literal
 
 from platformdirs import user_config_path, user_data_path
-from pydantic import Field
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 APP_NAME = "pos-desktop"
+
+SmtpSecurity = Literal["none", "starttls", "ssl"]
+# The port each kind of connection is usually served on, when POS_SMTP_PORT is not set.
+SMTP_PORTS: dict[SmtpSecurity, int] = {"none": 25, "starttls": 587, "ssl": 465}
 
 
 def config_dir() -> Path:
@@ -41,6 +47,37 @@ class Settings(BaseSettings):
     session_ttl_seconds: int | None = None
     server_threads: int | None = None
     log_level: str = "INFO"
+    # Server mail. No SMTP host: messages are written as .eml files into <data_dir>/outbox.
+    smtp_host: str | None = None
+    smtp_port: int | None = Field(default=None, ge=1, le=65535)  # unset: SMTP_PORTS[security]
+    smtp_security: SmtpSecurity = "starttls"
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_from: str = "POS Desktop <no-reply@localhost>"
+
+    @field_validator("smtp_security", mode="before")
+    @classmethod
+    def _security_in_any_case(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("smtp_host", "smtp_user", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        # `POS_SMTP_HOST=` in a pos.env means "no SMTP", not a host named "".
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("mail_from")
+    @classmethod
+    def _mail_from_has_an_address(cls, value: str) -> str:
+        if "@" not in parseaddr(value)[1]:
+            raise ValueError('give an address, e.g. "Corner Shop <gifts@example.com>"')
+        return value
+
+    @model_validator(mode="after")
+    def _smtp_port_for_security(self) -> Settings:
+        if self.smtp_port is None:
+            self.smtp_port = SMTP_PORTS[self.smtp_security]
+        return self
 
     def embedded_database_url(self) -> str:
         return f"sqlite:///{self.data_dir / 'server.sqlite3'}"

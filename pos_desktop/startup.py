@@ -68,7 +68,9 @@ def _embedded_backend(settings: Settings) -> Backend:
 
     database_url = settings.embedded_database_url()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    server = EmbeddedServer(database_url, config=ServerConfig.from_settings(settings))
+    server = EmbeddedServer(
+        database_url, config=ServerConfig.from_settings(settings), data_dir=settings.data_dir
+    )
     server.start()
     try:
         token = _embedded_token(server, settings, database_url)

@@ -1,7 +1,7 @@
 """The server inside the register process: one machine is a whole store.
 
 Used by ``main.py`` when no ``POS_SERVER_URL`` is set, and by end-to-end tests: migrations,
-demo data on first run, and uvicorn on 127.0.0.1 in a daemon thread.
+demo data on first run, uvicorn on 127.0.0.1 in a daemon thread, and the mail sender in another.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import uvicorn
 from sqlalchemy import Engine, select
@@ -21,12 +22,15 @@ from pos_desktop.server.clock import Clock, SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
 from pos_desktop.server.demo import seed_demo_data
+from pos_desktop.server.mail.seal import Sealer
+from pos_desktop.server.mail.sender import MailSender, mail_key_file, sender_for
 from pos_desktop.server.models import Store
 from pos_desktop.server.provisioning import create_enroll_code, default_store, enroll_register
 
 log = logging.getLogger(__name__)
 
 _START_TIMEOUT_SECONDS = 20.0
+_MAIL_STOP_SECONDS = 5.0
 
 
 def prepare_database(engine: Engine, clock: Clock) -> None:
@@ -47,12 +51,18 @@ class EmbeddedServer:
         *,
         clock: Clock | None = None,
         config: ServerConfig | None = None,
+        data_dir: Path | None = None,
     ) -> None:
+        """``data_dir`` holds the mail key and, with no SMTP server set, the outbox of .eml
+        files; without it (tests, benches) mail is sealed with a key of this run and stays
+        queued."""
         self.database_url = database_url
         self.clock = clock or SystemClock()
         self.config = config or ServerConfig()
+        self.data_dir = data_dir
         self.base_url = ""
         self._engine: Engine | None = None
+        self._mail_sender: MailSender | None = None
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
 
@@ -65,7 +75,12 @@ class EmbeddedServer:
     def start(self) -> None:
         self._engine = make_engine(self.database_url)
         prepare_database(self._engine, self.clock)
-        app = create_app(self._engine, clock=self.clock, config=self.config)
+        sealer = (
+            Sealer.from_key_file(mail_key_file(self.data_dir))
+            if self.data_dir is not None
+            else Sealer.for_this_run()
+        )
+        app = create_app(self._engine, clock=self.clock, config=self.config, sealer=sealer)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
@@ -83,6 +98,16 @@ class EmbeddedServer:
             time.sleep(0.01)
         self.base_url = f"http://127.0.0.1:{port}"
         log.info("embedded server on %s (%s)", self.base_url, self.database_url)
+        if self.data_dir is not None:
+            # Its own thread: the register's start-up never waits on a mail server.
+            self._mail_sender = sender_for(
+                self._engine,
+                self.data_dir,
+                clock=self.clock,
+                sealer=sealer,
+                config=self.config.mail,
+            )
+            self._mail_sender.start()
 
     def enroll_local_register(self, name: str) -> c.EnrollResponse:
         """Give this machine's register a token directly, as if a manager had made a code."""
@@ -95,6 +120,11 @@ class EmbeddedServer:
         return c.EnrollResponse(register_id=register_id, token=token)
 
     def stop(self) -> None:
+        if self._mail_sender is not None:
+            # Quitting the register waits this long at most for a message in hand; one left
+            # unrecorded goes again once its claim runs out.
+            self._mail_sender.stop(timeout=_MAIL_STOP_SECONDS)
+            self._mail_sender = None
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:

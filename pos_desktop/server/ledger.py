@@ -30,7 +30,8 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
 from pos_desktop.server.errors import ApiError, card_not_found
-from pos_desktop.server.mail.message import Mail, queue_mail
+from pos_desktop.server.mail.egift_pdf import EgiftCard, egift_pdf
+from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
 from pos_desktop.server.models import Base, CardActivity, GiftCard, SyncedTicket
 
 
@@ -206,6 +207,8 @@ def send_card(
     ]
     if card.message:
         paragraphs.append(f"Message from the sender:\n{card.message}")
+    paragraphs.append("The attached card can be printed, or shown at the till from a phone.")
+    pdf = egift_pdf(EgiftCard(store.name, balance, card.number, card.recipient_name, card.message))
     queue_mail(
         db,
         Mail(
@@ -214,6 +217,7 @@ def send_card(
             subject=f"Your {store.name} gift card",
             store_name=store.name,
             paragraphs=tuple(paragraphs),
+            attachments=(Attachment("gift-card.pdf", "application/pdf", pdf),),
         ),
         now,
         card_id=card.id,
