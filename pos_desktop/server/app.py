@@ -19,6 +19,7 @@ from pos_desktop.server.errors import install_error_handlers
 from pos_desktop.server.mail.seal import Sealer
 from pos_desktop.server.routes import (
     activities,
+    deductions,
     employees,
     giftcards,
     health,
@@ -71,7 +72,7 @@ def create_app(
         for status in (401, 403, 404, 409, 422, 429)
     }
     api = APIRouter(prefix=API_PREFIX, responses=errors)
-    for module in (health, registers, sessions, employees, giftcards, activities, sync):
+    for module in (health, registers, sessions, employees, giftcards, deductions, activities, sync):
         api.include_router(module.router)
     app.include_router(api)
     return app

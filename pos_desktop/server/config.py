@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from pos_desktop.config import Settings
+from pos_desktop.server.mail.config import MailConfig
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,11 +18,15 @@ class ServerConfig:
     # How long a verified register token or PIN session is trusted without asking the database.
     auth_cache_seconds: float = 5.0
     worker_threads: int = 4
+    mail: MailConfig = field(default_factory=MailConfig)
+    # Deduct Funds codes: each send is a fresh 3 guesses, so this caps guesses per card too.
+    codes_per_card_per_hour: int = 5
+    resend_cooldown_seconds: int = 30
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerConfig:
         """What the environment sets (``POS_SESSION_TTL_SECONDS``, ...); the rest default."""
-        config = cls()
+        config = cls(mail=MailConfig.from_settings(settings))
         if settings.session_ttl_seconds is not None:
             config = replace(config, session_ttl_seconds=settings.session_ttl_seconds)
         if settings.server_threads is not None:

@@ -138,7 +138,8 @@ class GiftCard(Base):
     currency: Mapped[str] = mapped_column(String(3))
     initial_amount: Mapped[int] = mapped_column(BigInteger)
     balance: Mapped[int] = mapped_column(BigInteger)
-    buyer_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    # Lower-cased, indexed: the Gift Cards window also finds cards by the buyer's e-mail.
+    buyer_email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
     # Stored lower-cased: e-mail search is case-insensitive and exact, and uses the index.
     recipient_email: Mapped[str | None] = mapped_column(String(254), nullable=True, index=True)
     recipient_name: Mapped[str | None] = mapped_column(String(120), nullable=True)

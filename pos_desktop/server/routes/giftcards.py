@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop import contracts as c
@@ -15,29 +15,61 @@ from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.server import ledger, views
 from pos_desktop.server.clock import Clock
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.deps import ClockDep, ConfigDep, EmployeeDep, ManagerDep, SessionsDep
-from pos_desktop.server.errors import card_not_found
+from pos_desktop.server.deps import (
+    ClockDep,
+    ConfigDep,
+    EmployeeDep,
+    ManagerDep,
+    SealerDep,
+    SessionsDep,
+)
+from pos_desktop.server.errors import ApiError, card_not_found
 from pos_desktop.server.idempotency import IdempotencyKey, run_once
 from pos_desktop.server.models import GiftCard
 from pos_desktop.server.ratelimit import Attempt, ensure_allowed, record_failure
+from pos_desktop.server.routes import deductions as deduction_routes
 
 router = APIRouter(prefix="/giftcards", tags=["gift cards"])
 
 
+EmailQuery = Annotated[str | None, Query(min_length=1, max_length=254, pattern=r"^[^\x00]+$")]
+
+
+def _search_filter(
+    recipient_email: str | None, buyer_email: str | None, last4: str | None
+) -> ColumnElement[bool]:
+    given = [value for value in (recipient_email, buyer_email, last4) if value is not None]
+    if len(given) != 1:
+        raise ApiError(
+            422,
+            "invalid_search",
+            "Search by exactly one of recipient_email, buyer_email or last4.",
+        )
+    if recipient_email is not None:
+        return GiftCard.recipient_email == recipient_email.strip().lower()
+    if buyer_email is not None:
+        return GiftCard.buyer_email == buyer_email.strip().lower()
+    digits = (last4 or "").strip()
+    if len(digits) != 4 or not digits.isascii() or not digits.isdigit():
+        raise ApiError(422, "invalid_search", "last4 is the last 4 digits of a card number.")
+    return GiftCard.last4 == digits
+
+
 @router.get("", response_model=c.CardList)
-def search_by_recipient(
+def search(
     employee: EmployeeDep,
     sessions: SessionsDep,
-    recipient_email: Annotated[str, Query(min_length=1, max_length=254, pattern=r"^[^\x00]+$")],
+    recipient_email: EmailQuery = None,
+    buyer_email: EmailQuery = None,
+    last4: Annotated[str | None, Query(max_length=64)] = None,
 ) -> c.CardList:
+    """Cards of this store by recipient e-mail, buyer e-mail or the number's last 4 digits."""
+    matches = _search_filter(recipient_email, buyer_email, last4)
     with sessions() as db:
         cards = (
             db.execute(
                 select(GiftCard)
-                .where(
-                    GiftCard.store_id == employee.store.id,
-                    GiftCard.recipient_email == recipient_email.strip().lower(),
-                )
+                .where(GiftCard.store_id == employee.store.id, matches)
                 .order_by(GiftCard.created_at.desc())
                 .limit(100)
             )
@@ -198,13 +230,32 @@ def redeem(
     )
 
 
+@router.post("/{card_id}/deduction-codes", response_model=c.DeductionChallengeOut, status_code=201)
+def request_deduction_code(
+    card_id: uuid.UUID,
+    body: c.DeductionCodeRequest,
+    request: Request,
+    employee: EmployeeDep,
+    sessions: SessionsDep,
+    clock: ClockDep,
+    config: ConfigDep,
+    sealer: SealerDep,
+    idempotency_key: IdempotencyKey,
+) -> Response:
+    """Deduct Funds (seed 000): e-mail a code the buyer reads out; nothing is deducted yet."""
+    return deduction_routes.request_code(
+        card_id, body, request, employee, sessions, clock, config, sealer, idempotency_key
+    )
+
+
 class ManagerAction(StrEnum):
     BLOCK = "block"
     UNBLOCK = "unblock"
     VOID = "void"
 
 
-# Declared last: its {action} segment would otherwise shadow /send and /redeem.
+# Declared last: its {action} segment would otherwise shadow /send, /redeem and
+# /deduction-codes.
 @router.post("/{card_id}/{action}", response_model=c.CardOut)
 def manage(
     card_id: uuid.UUID,

@@ -34,6 +34,11 @@ def upgrade() -> None:
         batch_op.alter_column("deduction_code_to", server_default=None)
         batch_op.alter_column("deduction_code_minutes", server_default=None)
 
+    with op.batch_alter_table("gift_cards", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_gift_cards_buyer_email"), ["buyer_email"], unique=False
+        )
+
     _upgrade_outbox()
 
     op.create_table(
@@ -176,6 +181,8 @@ def downgrade() -> None:
         batch_op.drop_column("next_attempt_at")
         batch_op.drop_column("sealed")
         batch_op.drop_column("message")
+    with op.batch_alter_table("gift_cards", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_gift_cards_buyer_email"))
     with op.batch_alter_table("stores", schema=None) as batch_op:
         batch_op.drop_column("deduction_code_minutes")
         batch_op.drop_column("deduction_code_to")

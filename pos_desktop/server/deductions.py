@@ -1,0 +1,529 @@
+"""Deduct Funds by e-mailed code (seed 000): the rules, inside the caller's transaction.
+
+A cashier asks for a code for an amount; the server e-mails a 6-digit code to the buyer
+(or the recipient, or both: the store's setting) and keeps only a keyed hash of it. The
+code deducts once, for exactly what it was asked for, on the register and by the employee
+that asked. Three wrong tries or the end of its validity cancel it; a newer code for the
+card replaces it.
+
+Every operation locks the card row first (as the ledger does), then reads the challenge
+again: a verify, a resend and a new request for the same card run one after the other, so
+an attempt is never counted from a stale read and a code never deducts twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import math
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session
+
+from pos_desktop.domain.email_mask import mask_emails
+from pos_desktop.domain.errors import DomainError, InvalidAmount
+from pos_desktop.domain.giftcard import ActivityKind, CardStatus, derive_status, ensure_redeemable
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
+from pos_desktop.server import ledger
+from pos_desktop.server.config import ServerConfig
+from pos_desktop.server.context import EmployeeCaller
+from pos_desktop.server.errors import ApiError, CommittedRefusal
+from pos_desktop.server.mail.message import Mail, queue_mail
+from pos_desktop.server.mail.seal import Sealer
+from pos_desktop.server.models import (
+    DeductionChallenge,
+    DeductionCodeSend,
+    GiftCard,
+    IdempotencyRecord,
+    Store,
+)
+
+CODE_DIGITS = 6
+ATTEMPTS_PER_CODE = 3
+RATE_WINDOW = timedelta(hours=1)
+
+
+class ChallengeState(StrEnum):
+    OPEN = "open"
+    DEDUCTED = "deducted"
+    CANCELLED = "cancelled"  # three wrong codes, or the card could no longer pay at verify
+    EXPIRED = "expired"
+    REPLACED = "replaced"  # a newer code was asked for the same card
+
+
+@dataclass(frozen=True, slots=True)
+class SendLimits:
+    per_card_per_hour: int
+    resend_cooldown: timedelta
+
+    @classmethod
+    def from_config(cls, config: ServerConfig) -> SendLimits:
+        return cls(
+            per_card_per_hour=config.codes_per_card_per_hour,
+            resend_cooldown=timedelta(seconds=config.resend_cooldown_seconds),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRequest:
+    amount: Money
+    tip: Money
+    ticket_id: uuid.UUID | None
+
+
+# --- the code ---------------------------------------------------------------------------
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+
+
+def code_hash(pepper: str, challenge_id: uuid.UUID, code: str) -> str:
+    """The code keyed with the store's server-side pepper and bound to its challenge, so a
+    hash copied onto another challenge (or another store) matches nothing."""
+    message = b"deduction-code\x00" + challenge_id.bytes + code.encode()
+    return hmac.new(bytes.fromhex(pepper), message, hashlib.sha256).hexdigest()
+
+
+def _code_matches(pepper: str, challenge: DeductionChallenge, code: str) -> bool:
+    return hmac.compare_digest(challenge.code_hash, code_hash(pepper, challenge.id, code))
+
+
+# --- refusals ---------------------------------------------------------------------------
+
+
+def _rate_limited(retry_after: float, message: str) -> ApiError:
+    seconds = max(1, math.ceil(retry_after))
+    return ApiError(
+        429,
+        "rate_limited",
+        message,
+        headers={"Retry-After": str(seconds)},
+        retry_after=seconds,
+    )
+
+
+def _wait_text(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
+_CLOSED = {
+    ChallengeState.CANCELLED: (
+        "code_cancelled",
+        "This code was cancelled; nothing was deducted. Ask for a new code.",
+    ),
+    ChallengeState.REPLACED: (
+        "code_cancelled",
+        "A newer code was sent for this card, so this one no longer works; nothing was "
+        "deducted with it.",
+    ),
+    ChallengeState.EXPIRED: (
+        "code_expired",
+        "This code has expired; nothing was deducted. Ask for a new code.",
+    ),
+    ChallengeState.DEDUCTED: (
+        "code_used",
+        "This code was already used: the amount has been deducted.",
+    ),
+}
+
+
+def _closed(challenge: DeductionChallenge) -> ApiError:
+    code, message = _CLOSED[ChallengeState(challenge.state)]
+    return ApiError(410, code, message)
+
+
+def challenge_not_found() -> ApiError:
+    return ApiError(404, "challenge_not_found", "No Deduct Funds code was asked for with this id.")
+
+
+# --- the card ---------------------------------------------------------------------------
+
+
+def _ensure_card_can_pay(card: GiftCard, amount: Money, tip: Money) -> RedemptionPlan:
+    """The plan for ``amount`` (then ``tip`` from what is left); refused as the ledger would."""
+    status = derive_status(ledger.record_of(card))
+    if status is CardStatus.PENDING:
+        raise ApiError(409, "card_not_sent", "This card has not been sent to its recipient yet.")
+    ensure_redeemable(status)
+    if card.currency != amount.currency:
+        raise InvalidAmount(f"This card holds {card.currency}, not {amount.currency}.")
+    return require_full_plan(plan_redemption(Money(card.balance, card.currency), amount, tip))
+
+
+_WHO = {"buyer": "buyer", "recipient": "recipient", "both": "buyer or recipient"}
+
+
+def _code_addresses(card: GiftCard, deliver_to: str) -> list[str]:
+    """Where the store sends codes; an unknown setting means the buyer, as the seed says."""
+    wanted = {
+        "recipient": [card.recipient_email],
+        "both": [card.buyer_email, card.recipient_email],
+    }.get(deliver_to, [card.buyer_email])
+    addresses = list(dict.fromkeys(address for address in wanted if address))
+    if not addresses:
+        who = _WHO.get(deliver_to, "buyer")
+        raise ApiError(
+            422, "no_code_address", f"This card has no {who} e-mail address to send a code to."
+        )
+    return addresses
+
+
+# --- limits -----------------------------------------------------------------------------
+
+
+def _ensure_send_allowed(
+    db: Session,
+    card_id: uuid.UUID,
+    now: datetime,
+    limits: SendLimits,
+    last_sent_at: datetime | None = None,
+) -> None:
+    if last_sent_at is not None:
+        ready_at = last_sent_at + limits.resend_cooldown
+        if now < ready_at:
+            wait = max(1, math.ceil((ready_at - now).total_seconds()))
+            raise _rate_limited(wait, f"A new code can be sent in {_wait_text(wait)}.")
+    since = now - RATE_WINDOW
+    count, oldest = db.execute(
+        select(func.count(), func.min(DeductionCodeSend.created_at)).where(
+            DeductionCodeSend.card_id == card_id, DeductionCodeSend.created_at > since
+        )
+    ).one()
+    if count >= limits.per_card_per_hour and oldest is not None:
+        wait = max(1, math.ceil((oldest - since).total_seconds()))
+        raise _rate_limited(
+            wait,
+            f"Too many codes were sent for this card. Try again in {_wait_text(wait)}.",
+        )
+
+
+def gate_send(
+    db: Session,
+    caller: EmployeeCaller,
+    idempotency_key: str,
+    now: datetime,
+    limits: SendLimits,
+    *,
+    card_id: uuid.UUID | None = None,
+    challenge_id: uuid.UUID | None = None,
+) -> None:
+    """Refuse a send over the limits before it runs, read-only.
+
+    Refused here, the 429 keeps its Retry-After header and is not stored against the
+    Idempotency-Key, so the same request goes through once the wait is over. A key that
+    already has an answer is left to replay it. The check inside the transaction stays the
+    one that holds under races.
+    """
+    answered = db.execute(
+        select(
+            exists().where(
+                IdempotencyRecord.register_id == caller.register.register_id,
+                IdempotencyRecord.key == idempotency_key,
+            )
+        )
+    ).scalar_one()
+    if answered:
+        return
+    last_sent_at: datetime | None = None
+    if challenge_id is not None:
+        challenge = db.get(DeductionChallenge, challenge_id)
+        if (
+            challenge is None
+            or challenge.store_id != caller.store.id
+            or challenge.state != ChallengeState.OPEN
+            or challenge.register_id != caller.register.register_id
+            or challenge.employee_id != caller.employee_id
+        ):
+            return  # the operation gives the proper answer
+        card_id, last_sent_at = challenge.card_id, challenge.last_sent_at
+    elif card_id is not None:
+        store_id = db.execute(select(GiftCard.store_id).where(GiftCard.id == card_id)).scalar()
+        if store_id != caller.store.id:
+            return  # another store's card is unknown, not rate limited
+    if card_id is not None:
+        _ensure_send_allowed(db, card_id, now, limits, last_sent_at)
+
+
+# --- mail -------------------------------------------------------------------------------
+
+
+def _send_code(
+    db: Session,
+    store: Store,
+    card: GiftCard,
+    challenge: DeductionChallenge,
+    addresses: list[str],
+    code: str,
+    now: datetime,
+    sealer: Sealer,
+) -> None:
+    db.add(DeductionCodeSend(card_id=card.id, challenge_id=challenge.id, created_at=now))
+    amount = Money(challenge.amount, card.currency).format(store.locale)
+    asked = f"{store.name} was asked to deduct {amount} from your gift card ending {card.last4}"
+    if challenge.tip:
+        tip = Money(challenge.tip, card.currency).format(store.locale)
+        asked += f", and a tip of up to {tip} from what is left on it"
+    minutes = store.deduction_code_minutes
+    paragraphs = (
+        "Hello,",
+        f"{asked}.",
+        f"Your code: {code}",
+        f"Give this code to the cashier to confirm. It works for {minutes} minute"
+        f"{'s' if minutes != 1 else ''}, once, and only for this amount.",
+        "If you did not ask for this, do not share the code.",
+    )
+    for address in addresses:
+        # The subject is stored in the clear beside the sealed message: no code in it.
+        mail = Mail(
+            kind="deduction_code",
+            to=address,
+            subject=f"Your {store.name} gift card code",
+            store_name=store.name,
+            paragraphs=paragraphs,
+        )
+        queue_mail(db, mail, now, card_id=card.id, sealer=sealer)
+
+
+def _send_confirmation(
+    db: Session,
+    store: Store,
+    card: GiftCard,
+    plan: RedemptionPlan,
+    addresses: list[str],
+    now: datetime,
+) -> None:
+    amount = plan.redeemed.format(store.locale)
+    deducted = f"{amount} was deducted from your {store.name} gift card ending {card.last4}"
+    if plan.tip_covered.is_positive():
+        deducted += f", and a tip of {plan.tip_covered.format(store.locale)}"
+    paragraphs = (
+        "Hello,",
+        f"{deducted}.",
+        f"Remaining balance: {plan.balance_after.format(store.locale)}.",
+        f"If you did not make this purchase, please contact {store.name}.",
+    )
+    for address in addresses:
+        mail = Mail(
+            kind="deduction_done",
+            to=address,
+            subject=f"{amount} was deducted from your {store.name} gift card",
+            store_name=store.name,
+            paragraphs=paragraphs,
+        )
+        queue_mail(db, mail, now, card_id=card.id)
+
+
+# --- operations -------------------------------------------------------------------------
+
+
+def _store(db: Session, caller: EmployeeCaller) -> Store:
+    return db.get_one(Store, caller.store.id)
+
+
+def _close(challenge: DeductionChallenge, state: ChallengeState, now: datetime) -> None:
+    challenge.state = state.value
+    challenge.closed_at = now
+
+
+def request_code(
+    db: Session,
+    caller: EmployeeCaller,
+    card_id: uuid.UUID,
+    request: CodeRequest,
+    now: datetime,
+    *,
+    limits: SendLimits,
+    sealer: Sealer,
+) -> DeductionChallenge:
+    """Open a challenge for ``request`` on the card and e-mail its code (sealed in the outbox)."""
+    card = ledger.lock_card(db, card_id, caller.store.id)
+    _ensure_card_can_pay(card, request.amount, request.tip)
+    store = _store(db, caller)
+    addresses = _code_addresses(card, store.deduction_code_to)
+    _ensure_send_allowed(db, card.id, now, limits)
+    # Close the card's open challenge before opening the new one: one open per card (index).
+    still_open = (DeductionChallenge.card_id == card.id) & (
+        DeductionChallenge.state == ChallengeState.OPEN.value
+    )
+    db.execute(
+        update(DeductionChallenge)
+        .where(still_open, DeductionChallenge.expires_at <= now)
+        .values(state=ChallengeState.EXPIRED.value, closed_at=now)
+    )
+    db.execute(
+        update(DeductionChallenge)
+        .where(still_open)
+        .values(state=ChallengeState.REPLACED.value, closed_at=now)
+    )
+    challenge_id, code = uuid.uuid4(), new_code()
+    challenge = DeductionChallenge(
+        id=challenge_id,
+        store_id=store.id,
+        card_id=card.id,
+        amount=request.amount.minor,
+        tip=request.tip.minor,
+        ticket_id=request.ticket_id,
+        employee_id=caller.employee_id,
+        register_id=caller.register.register_id,
+        code_hash=code_hash(store.pin_pepper, challenge_id, code),
+        sent_to=mask_emails(addresses),
+        state=ChallengeState.OPEN.value,
+        wrong_attempts=0,
+        created_at=now,
+        last_sent_at=now,
+        expires_at=now + timedelta(minutes=store.deduction_code_minutes),
+    )
+    db.add(challenge)
+    db.flush()
+    _send_code(db, store, card, challenge, addresses, code, now, sealer)
+    return challenge
+
+
+def _locked_challenge(
+    db: Session, caller: EmployeeCaller, challenge_id: uuid.UUID
+) -> tuple[DeductionChallenge, GiftCard]:
+    """The challenge, read again once its card is locked; bound to the caller."""
+    found = db.get(DeductionChallenge, challenge_id)
+    if found is None or found.store_id != caller.store.id:
+        raise challenge_not_found()
+    card = ledger.lock_card(db, found.card_id, caller.store.id)
+    challenge = db.execute(
+        select(DeductionChallenge)
+        .where(DeductionChallenge.id == challenge_id)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    if (
+        challenge.register_id != caller.register.register_id
+        or challenge.employee_id != caller.employee_id
+    ):
+        raise ApiError(
+            403,
+            "code_not_yours",
+            "This code was asked for on another register or by another employee. "
+            "Ask for a new code here.",
+        )
+    return challenge, card
+
+
+def _ensure_open(challenge: DeductionChallenge, now: datetime) -> None:
+    if challenge.state != ChallengeState.OPEN:
+        raise _closed(challenge)
+    if now >= challenge.expires_at:
+        _close(challenge, ChallengeState.EXPIRED, now)
+        code, message = _CLOSED[ChallengeState.EXPIRED]
+        raise CommittedRefusal(410, code, message)
+
+
+def resend_code(
+    db: Session,
+    caller: EmployeeCaller,
+    challenge_id: uuid.UUID,
+    now: datetime,
+    *,
+    limits: SendLimits,
+    sealer: Sealer,
+) -> DeductionChallenge:
+    """A new code for the same deduction: the old code dies, 3 fresh tries, a fresh validity.
+
+    An expired challenge is not revived: the seed cancels the deduction when time runs out,
+    so the cashier asks for a new one.
+    """
+    challenge, card = _locked_challenge(db, caller, challenge_id)
+    _ensure_open(challenge, now)
+    _ensure_send_allowed(db, card.id, now, limits, challenge.last_sent_at)
+    store = _store(db, caller)
+    addresses = _code_addresses(card, store.deduction_code_to)
+    code = new_code()
+    challenge.code_hash = code_hash(store.pin_pepper, challenge.id, code)
+    challenge.wrong_attempts = 0
+    challenge.sent_to = mask_emails(addresses)
+    challenge.last_sent_at = now
+    challenge.expires_at = now + timedelta(minutes=store.deduction_code_minutes)
+    _send_code(db, store, card, challenge, addresses, code, now, sealer)
+    return challenge
+
+
+def verify_code(
+    db: Session,
+    caller: EmployeeCaller,
+    challenge_id: uuid.UUID,
+    code: str,
+    idempotency_key: str,
+    now: datetime,
+) -> ledger.Redeemed:
+    """Deduct what the challenge was asked for when ``code`` is its code.
+
+    A wrong code uses up a try and that stands (``CommittedRefusal``). A right code on a card
+    that can no longer pay (its balance fell, or it was blocked, since the code was asked
+    for) cancels the challenge: the code has been spoken aloud at the counter, and leaving it
+    open would let it deduct later, after another change, without the buyer asking again.
+    """
+    challenge, card = _locked_challenge(db, caller, challenge_id)
+    _ensure_open(challenge, now)
+    store = _store(db, caller)
+    if not _code_matches(store.pin_pepper, challenge, code):
+        challenge.wrong_attempts += 1
+        attempts_left = max(0, ATTEMPTS_PER_CODE - challenge.wrong_attempts)
+        if attempts_left == 0:
+            _close(challenge, ChallengeState.CANCELLED, now)
+            raise CommittedRefusal(
+                410,
+                "code_cancelled",
+                "Wrong code for the third time: the deduction is cancelled and nothing was "
+                "deducted. Ask for a new code.",
+                attempts_left=0,
+            )
+        tries = f"{attempts_left} tr{'ies' if attempts_left != 1 else 'y'}"
+        raise CommittedRefusal(
+            422,
+            "wrong_code",
+            f"That is not the code that was sent. {tries} left.",
+            attempts_left=attempts_left,
+        )
+    amount, tip = Money(challenge.amount, card.currency), Money(challenge.tip, card.currency)
+    try:
+        plan = _ensure_card_can_pay(card, amount, tip)
+    except ApiError as refusal:
+        _close(challenge, ChallengeState.CANCELLED, now)
+        raise CommittedRefusal(refusal.status, refusal.code, refusal.message) from refusal
+    except DomainError as refusal:
+        _close(challenge, ChallengeState.CANCELLED, now)
+        error = ApiError.from_domain(refusal)
+        raise CommittedRefusal(error.status, error.code, error.message) from refusal
+    entry = ledger.Entry(
+        ActivityKind.DEDUCT_BY_CODE,
+        amount=plan.redeemed.minor,
+        tip=plan.tip_covered.minor,
+        delta=-plan.total_debit.minor,
+        ticket_id=challenge.ticket_id,
+        idempotency_key=idempotency_key,
+    )
+    activity = ledger.append(db, card, entry, caller, now)
+    _close(challenge, ChallengeState.DEDUCTED, now)
+    challenge.activity_id = activity.id
+    _send_confirmation(
+        db, store, card, plan, _confirmation_addresses(card, store.deduction_code_to), now
+    )
+    return ledger.Redeemed(activity, plan)
+
+
+def _confirmation_addresses(card: GiftCard, deliver_to: str) -> list[str]:
+    # The code went there, so the address exists; a card edited since keeps what is left.
+    try:
+        return _code_addresses(card, deliver_to)
+    except ApiError:
+        return []
+
+
+def attempts_left(challenge: DeductionChallenge) -> int:
+    return max(0, ATTEMPTS_PER_CODE - challenge.wrong_attempts)
