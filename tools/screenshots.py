@@ -96,11 +96,44 @@ def take(out_dir: Path) -> list[Path]:
         cards.email_input.setText(RECIPIENT_EMAIL)
         cards.search_button.click()
         _wait_for(lambda: cards.results.topLevelItemCount() > 0, "search results")
+        used = next(card for card in DEMO_CARDS if card.state == "used_low")
+        active = next(card for card in DEMO_CARDS if card.state == "active")
+
+        def open_row(last4: str) -> None:
+            for index in range(cards.results.topLevelItemCount()):
+                item = cards.results.topLevelItem(index)
+                if item is not None and item.text(1).endswith(last4):
+                    cards.results.itemClicked.emit(item, 0)
+                    _wait_for(
+                        lambda: (
+                            cards.history.topLevelItemCount() > 0
+                            and cards.deduct_panel.card is not None
+                            and cards.deduct_panel.card.last4 == last4
+                            and not cards.busy_label.isVisible()
+                        ),
+                        "card history",
+                    )
+                    return
+            raise LookupError(last4)
+
+        # A card with its history, and the Deduct Funds keypad beside it.
+        open_row(used.number[-4:])
         save("gift-cards.png")
+
+        # Deduct Funds step 3: the code e-mailed to the buyer, typed on the keypad.
+        open_row(active.number[-4:])
+        panel = cards.deduct_panel
+        for digit in "1250":
+            panel.amount_keypad.digit_pressed.emit(digit)
+        panel.deduct_button.click()
+        _wait_for(panel.verify_button.isVisible, "code entry")
+        for digit in "48":
+            panel.code_keypad.digit_pressed.emit(digit)
+        save("deduct-funds-code.png")
+        panel.cancel_button.click()
 
         frame.tabs.setCurrentIndex(BALANCE_TAB)
         balance = frame.balance_view
-        used = next(card for card in DEMO_CARDS if card.state == "used_low")
         balance.number_input.setText(used.number)
         balance.check_button.click()
         _wait_for(balance.result.isVisible, "balance check")

@@ -1,12 +1,21 @@
-"""Gift Cards tab: find a recipient's cards by e-mail (seed 000, "Searching for a Card")."""
+"""Gift Cards tab (seed 000): find cards, see a card's status, balance and history, and
+Deduct Funds by a code e-mailed to the buyer.
+
+Search takes a recipient's or buyer's e-mail, a scanned or typed card number, or the last 4
+digits. A card tapped in the results shows its details and history on the left; the Deduct
+Funds panel on the right works on that card.
+"""
 
 from __future__ import annotations
+
+import uuid
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractScrollArea,
+    QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -22,15 +31,34 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.giftcard import CardStatus
-from pos_desktop.services.card_lookup import CardSummary
+from pos_desktop.services.card_lookup import CardHistory, CardSummary, SearchFound
+from pos_desktop.services.deductions import Deducted
 from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
-from ui.card_display import status_label
-from ui.presenters.card_lookup import RecipientSearchPresenter
+from ui.card_display import STATUS_HINTS, status_label
+from ui.deduct_funds_panel import DeductFundsPanel
+from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_match_message
+from ui.presenters.deduction import DeductionPresenter
 from ui.widgets.banner import Banner
 from ui.widgets.touch import make_touchable, name_widget, touch_target_px
 
 COLUMNS = ("Status", "Card", "Recipient", "Balance")
 STATUS_COLUMN, CARD_COLUMN, RECIPIENT_COLUMN, BALANCE_COLUMN = range(len(COLUMNS))
+# The tip (rare: a deduction paying a ticket's tip) shares the Amount column, so the history
+# fits beside the Deduct Funds panel without scrolling sideways.
+HISTORY_COLUMNS = ("Time", "Employee", "Activity", "Amount", "Balance", "Register", "Ticket")
+(
+    TIME_COLUMN,
+    EMPLOYEE_COLUMN,
+    KIND_COLUMN,
+    AMOUNT_COLUMN,
+    BALANCE_AFTER_COLUMN,
+    REGISTER_COLUMN,
+    TICKET_COLUMN,
+) = range(len(HISTORY_COLUMNS))
+_MONEY_COLUMNS = (AMOUNT_COLUMN, BALANCE_AFTER_COLUMN)
+RESULT_ROWS_SHOWN = 3
+FINISH_DEDUCTION_FIRST = "Finish or cancel the deduction on the right first."
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 # Text colours with at least 4.5:1 contrast on white (WCAG AA).
 _STATUS_COLOURS = {
@@ -56,31 +84,45 @@ class _TouchRowDelegate(QStyledItemDelegate):
         return QSize(hint.width(), max(hint.height(), self._row_height))
 
 
+def _caption(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setProperty("caption", True)
+    return label
+
+
 class GiftCardsView(QWidget):
-    def __init__(self, presenter: RecipientSearchPresenter, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        presenter: CardSearchPresenter,
+        deduction: DeductionPresenter,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("giftCardsView")
         self._presenter = presenter
         self._profile = DEFAULT_STORE_RULES
         self._cards: tuple[CardSummary, ...] = ()
+        self._history: CardHistory | None = None
 
-        title = QLabel("Gift cards", self)
-        title.setProperty("heading", True)
-        hint = QLabel("Find a customer's cards by the recipient's e-mail address.", self)
+        # The tab says "Gift Cards"; the room a heading would take goes to the history.
+        hint = QLabel(
+            "Search by recipient or buyer e-mail, card number or its last 4 digits.", self
+        )
         hint.setProperty("hint", True)
+        hint.setWordWrap(True)
 
         self.email_input = QLineEdit(self)
-        name_widget(self.email_input, "emailSearchInput", "Recipient e-mail")
-        self.email_input.setPlaceholderText("name@example.com")
-        self.email_input.setInputMethodHints(Qt.InputMethodHint.ImhEmailCharactersOnly)
-        make_touchable(self.email_input, 1.25)
+        name_widget(self.email_input, "emailSearchInput", "E-mail, card number or last 4 digits")
+        self.email_input.setPlaceholderText("name@example.com, card number or last 4")
+        self.email_input.setMaxLength(254)
+        make_touchable(self.email_input, 1.15)
         self.email_input.returnPressed.connect(self._search)
 
         self.search_button = QPushButton("Search", self)
-        name_widget(self.search_button, "emailSearchButton", "Search by e-mail")
+        name_widget(self.search_button, "emailSearchButton", "Search gift cards")
         self.search_button.setProperty("role", "primary")
-        make_touchable(self.search_button, 1.25)
-        self.search_button.setMinimumWidth(160)
+        make_touchable(self.search_button, 1.15)
+        self.search_button.setMinimumWidth(150)
         self.search_button.clicked.connect(self._search)
 
         self.banner = Banner("searchBanner", "Search message", self)
@@ -88,18 +130,66 @@ class GiftCardsView(QWidget):
         self.busy_label.setObjectName("searchBusy")
         self.busy_label.hide()
 
-        self.results = QTreeWidget(self)
-        name_widget(self.results, "searchResults", "Cards found")
-        self.results.setColumnCount(len(COLUMNS))
-        self.results.setHeaderLabels(list(COLUMNS))
-        self.results.setRootIsDecorated(False)
-        self.results.setUniformRowHeights(True)
-        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        # As tall as its rows (a few cards per customer is the norm), scrolling when longer.
-        self.results.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
-        self.results.setItemDelegate(_TouchRowDelegate(touch_target_px(self) + 8, self.results))
-        header = self.results.header()
+        self.results = self._build_results()
+        self.results.hide()
+        self.card_info = self._build_card_info()
+        self.card_info.hide()
+        self.history_label = _caption("Transaction history", self)
+        self.history_label.hide()
+        self.history = self._build_history()
+        self.history.hide()
+
+        self.deduct_panel = DeductFundsPanel(deduction, self)
+        self.deduct_panel.setFixedWidth(380)
+        self.deduct_panel.deducted.connect(self._deducted)
+        self.deduct_panel.busy_changed.connect(lambda _busy: self._lock_search())
+        deduction.step_changed.connect(lambda _step: self._lock_search())
+        deduction.card_changed.connect(self._reload_card)
+
+        entry = QHBoxLayout()
+        entry.setSpacing(12)
+        entry.addWidget(self.email_input, 1)
+        entry.addWidget(self.search_button)
+
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        left.addWidget(hint)
+        left.addLayout(entry)
+        left.addWidget(self.banner)
+        left.addWidget(self.busy_label)
+        left.addWidget(self.results)
+        left.addWidget(self.card_info)
+        left.addWidget(self.history_label)
+        left.addWidget(self.history, 1)
+        left.addStretch(0)
+        self._left = left
+
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setSpacing(16)
+        layout.addLayout(left, 1)
+        layout.addWidget(self.deduct_panel)
+
+        presenter.results_ready.connect(self._show_results)
+        presenter.card_loaded.connect(self._show_history)
+        presenter.failed.connect(self._show_error)
+        presenter.busy_changed.connect(self._set_busy)
+        presenter.history_busy_changed.connect(self._set_history_busy)
+
+    # -- building ------------------------------------------------------------------------------
+
+    def _build_results(self) -> QTreeWidget:
+        results = QTreeWidget(self)
+        name_widget(results, "searchResults", "Cards found")
+        results.setColumnCount(len(COLUMNS))
+        results.setHeaderLabels(list(COLUMNS))
+        results.setRootIsDecorated(False)
+        results.setUniformRowHeights(True)
+        results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self._row_height = touch_target_px(self) + 8
+        results.setItemDelegate(_TouchRowDelegate(self._row_height, results))
+        header = results.header()
         name_widget(header, "searchResultsHeader", "Result columns")
         header.setStretchLastSection(False)
         header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
@@ -107,38 +197,86 @@ class GiftCardsView(QWidget):
         header.setSectionResizeMode(RECIPIENT_COLUMN, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(BALANCE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.results.headerItem().setTextAlignment(
-            BALANCE_COLUMN, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-        )
-        self.results.hide()
+        results.headerItem().setTextAlignment(BALANCE_COLUMN, _RIGHT)
+        results.itemClicked.connect(lambda item, _column: self._open(item))
+        results.itemActivated.connect(lambda item, _column: self._open(item))
+        return results
 
-        entry = QHBoxLayout()
-        entry.setSpacing(12)
-        entry.addWidget(self.email_input, 1)
-        entry.addWidget(self.search_button)
+    def _build_card_info(self) -> QFrame:
+        panel = QFrame(self)
+        panel.setObjectName("cardInfo")
+        panel.setProperty("card", True)
+        self.card_number = QLabel(panel)
+        self.card_number.setObjectName("cardInfoNumber")
+        self.card_status = QLabel(panel)
+        name_widget(self.card_status, "cardStatus", "Card status")
+        self.card_status.setProperty("chip", True)
+        self.card_status_hint = QLabel(panel)
+        self.card_status_hint.setObjectName("cardStatusHint")
+        self.card_status_hint.setProperty("hint", True)
+        self.card_status_hint.setWordWrap(True)
+        self.card_balance = QLabel(panel)
+        name_widget(self.card_balance, "cardBalance", "Balance")
+        self.card_people = QLabel(panel)
+        self.card_people.setObjectName("cardRecipient")
+        self.card_people.setProperty("caption", True)
+        self.card_buyer = QLabel(panel)
+        self.card_buyer.setObjectName("cardBuyer")
+        self.card_buyer.setProperty("caption", True)
+        grid = QGridLayout(panel)
+        grid.setContentsMargins(18, 10, 18, 10)
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(2)
+        grid.addWidget(self.card_number, 0, 0)
+        grid.addWidget(self.card_status, 0, 1, Qt.AlignmentFlag.AlignLeft)
+        grid.addWidget(_caption("Balance", panel), 0, 2, _RIGHT)
+        grid.addWidget(self.card_balance, 0, 3, _RIGHT)
+        grid.addWidget(self.card_status_hint, 1, 0, 1, 4)
+        grid.addWidget(self.card_people, 2, 0, 1, 2)
+        grid.addWidget(self.card_buyer, 2, 2, 1, 2, _RIGHT)
+        grid.setColumnStretch(1, 1)
+        return panel
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 28)
-        layout.setSpacing(16)
-        layout.addWidget(title)
-        layout.addWidget(hint)
-        layout.addLayout(entry)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.busy_label)
-        layout.addWidget(self.results)
-        layout.addStretch(1)
+    def _build_history(self) -> QTreeWidget:
+        history = QTreeWidget(self)
+        name_widget(history, "historyTable", "Transaction history")
+        history.setColumnCount(len(HISTORY_COLUMNS))
+        history.setHeaderLabels(list(HISTORY_COLUMNS))
+        history.setRootIsDecorated(False)
+        history.setUniformRowHeights(True)
+        history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        history.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        history.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        history.setMinimumHeight(110)
+        header = history.header()
+        name_widget(header, "historyHeader", "History columns")
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The register's name gives way first (elided) when the window is narrow.
+        header.setSectionResizeMode(REGISTER_COLUMN, QHeaderView.ResizeMode.Stretch)
+        history.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column in _MONEY_COLUMNS:
+            history.headerItem().setTextAlignment(column, _RIGHT)
+        return history
 
-        presenter.results_ready.connect(self._show_results)
-        presenter.failed.connect(self._show_error)
-        presenter.busy_changed.connect(self._set_busy)
+    # -- state ---------------------------------------------------------------------------------
 
     @property
     def cards(self) -> tuple[CardSummary, ...]:
         return self._cards
 
+    @property
+    def current_history(self) -> CardHistory | None:
+        return self._history
+
     def set_store(self, profile: StoreRules) -> None:
         self._profile = profile
+        self.deduct_panel.set_store(profile)
         self._fill(self._cards)
+        if self._history is not None:
+            self._show_history(self._history)
 
     def reset(self) -> None:
         self._presenter.reset()
@@ -147,50 +285,180 @@ class GiftCardsView(QWidget):
         self._cards = ()
         self._fill(())
         self.results.hide()
+        self._clear_card()
+
+    def accept_scan(self, code: str) -> bool:
+        """A keyboard-wedge scan: a gift card number goes into the search and is searched;
+        anything else (a product barcode) is not this tab's, and False says so."""
+        if not self._presenter.is_card_number(code):
+            return False
+        if self.deduct_panel.in_flow:
+            self.banner.show_message(FINISH_DEDUCTION_FIRST, "info")
+            return True
+        self.email_input.setText(code)
+        self._search()
+        return True
+
+    # -- search --------------------------------------------------------------------------------
 
     def _search(self) -> None:
+        if self.deduct_panel.in_flow:
+            return
         self.banner.clear()
         self._presenter.search(self.email_input.text())
 
-    def _show_results(self, email: str, cards: tuple[CardSummary, ...]) -> None:
-        self._cards = cards
-        self._fill(cards)
-        if cards:
-            self.banner.clear()
-            self.results.show()
-        else:
+    def _show_results(self, found: SearchFound) -> None:
+        self._cards = found.cards
+        self._fill(found.cards)
+        self._clear_card()
+        if not found.cards:
             self.results.hide()
-            self.banner.show_message(f"No gift cards for {email}.", "info")
+            self.banner.show_message(no_match_message(found.query), "info")
+            return
+        self.banner.clear()
+        self.results.show()
+        if len(found.cards) == 1:
+            first = self.results.topLevelItem(0)
+            if first is not None:
+                self._open(first)
 
     def _fill(self, cards: tuple[CardSummary, ...]) -> None:
+        selected = self._history.card.id if self._history is not None else None
         self.results.clear()
         locale = self._profile.locale
         for card in cards:
-            recipient = card.recipient_name or ""
-            if card.recipient_email:
-                recipient = (
-                    f"{recipient}  <{card.recipient_email}>" if recipient else card.recipient_email
-                )
             item = QTreeWidgetItem(
                 [
                     status_label(card.status),
                     card.number_masked,
-                    recipient,
+                    self._people_text(card.recipient_name, card.recipient_email),
                     card.balance.format(locale),
                 ]
             )
             item.setForeground(STATUS_COLUMN, QBrush(QColor(_STATUS_COLOURS[card.status])))
-            item.setTextAlignment(
-                BALANCE_COLUMN, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-            )
+            item.setTextAlignment(BALANCE_COLUMN, _RIGHT)
             item.setData(CARD_COLUMN, Qt.ItemDataRole.UserRole, str(card.id))
             self.results.addTopLevelItem(item)
+            if card.id == selected:
+                item.setSelected(True)
+        # As tall as a few rows; more scroll.
+        header = self.results.header().sizeHint().height()
+        rows = min(max(len(cards), 1), RESULT_ROWS_SHOWN)
+        self.results.setFixedHeight(header + rows * self._row_height + 6)
+
+    @staticmethod
+    def _people_text(name: str | None, email: str | None) -> str:
+        text = name or ""
+        if email:
+            text = f"{text}  <{email}>" if text else email
+        return text
+
+    # -- one card ------------------------------------------------------------------------------
+
+    def _open(self, item: QTreeWidgetItem) -> None:
+        if self.deduct_panel.in_flow:
+            self.banner.show_message(FINISH_DEDUCTION_FIRST, "info")
+            return
+        card_id = uuid.UUID(str(item.data(CARD_COLUMN, Qt.ItemDataRole.UserRole)))
+        card = next((c for c in self._cards if c.id == card_id), None)
+        if card is None:
+            return
+        item.setSelected(True)
+        self.results.setCurrentItem(item)
+        self._show_card(card)
+        self.deduct_panel.show_card(card)
+        self.history.clear()
+        self._presenter.open_card(card_id)
+
+    def _show_card(self, card: CardSummary) -> None:
+        self.card_number.setText(card.number_masked)
+        self.card_status.setText(status_label(card.status))
+        self.card_status.setProperty("status", card.status.value)
+        self.card_status.style().unpolish(self.card_status)
+        self.card_status.style().polish(self.card_status)
+        self.card_status.setAccessibleDescription(STATUS_HINTS[card.status])
+        self.card_status_hint.setText(STATUS_HINTS[card.status])
+        self.card_balance.setText(card.balance.format(self._profile.locale))
+        buyer = card.buyer_email or "—"
+        recipient = self._people_text(card.recipient_name, card.recipient_email) or "—"
+        self.card_people.setText(f"Recipient: {recipient}")
+        self.card_buyer.setText(f"Buyer: {buyer}")
+        self.card_info.show()
+
+    def _show_history(self, history: CardHistory) -> None:
+        shown = self.deduct_panel.card
+        if shown is not None and shown.id != history.card.id:
+            return  # an answer for a card no longer on screen
+        self._history = history
+        card = history.card
+        self._show_card(card)
+        # The list shows the fresh balance and status too.
+        self._cards = tuple(card if c.id == card.id else c for c in self._cards)
+        self._fill(self._cards)
+        self.deduct_panel.refresh_card(card)
+        self.history.clear()
+        for row in history_rows(history, self._profile):
+            item = QTreeWidgetItem(
+                [
+                    row.time,
+                    row.employee,
+                    row.kind,
+                    f"{row.amount} + tip {row.tip}" if row.tip else row.amount,
+                    row.balance_after,
+                    row.register,
+                    row.ticket,
+                ]
+            )
+            for column in _MONEY_COLUMNS:
+                item.setTextAlignment(column, _RIGHT)
+            self.history.addTopLevelItem(item)
+        count = len(history.activities)
+        self.history_label.setText(
+            f"Transaction history: {count} activit{'ies' if count != 1 else 'y'}, "
+            f"newest first, times in {self._profile.timezone}"
+        )
+        self.history_label.show()
+        self.history.show()
+
+    def _clear_card(self) -> None:
+        self._history = None
+        self.card_info.hide()
+        self.history.clear()
+        self.history.hide()
+        self.history_label.hide()
+        self.deduct_panel.show_card(None)
+
+    def _reload_card(self) -> None:
+        card = self.deduct_panel.card
+        if card is not None:
+            self._presenter.open_card(card.id)
+
+    def _deducted(self, done: Deducted) -> None:
+        # The balance at once, from the answer; the history (with the new activity) follows.
+        self.card_balance.setText(done.balance_after.format(self._profile.locale))
+        self._presenter.open_card(done.card.id)
+
+    # -- feedback ------------------------------------------------------------------------------
+
+    def _lock_search(self) -> None:
+        """While a code is out the card may not change: search and results wait."""
+        locked = self.deduct_panel.in_flow
+        self.email_input.setEnabled(not locked)
+        self.search_button.setEnabled(not locked and not self.busy_label.isVisible())
+        self.results.setEnabled(not locked)
 
     def _show_error(self, message: str) -> None:
-        self.results.hide()
         self.banner.show_message(message, "error")
         self.email_input.setFocus()
 
     def _set_busy(self, busy: bool) -> None:
+        self.busy_label.setText("Searching…")
         self.busy_label.setVisible(busy)
-        self.search_button.setEnabled(not busy)
+        self._lock_search()
+
+    def _set_history_busy(self, busy: bool) -> None:
+        if busy and not self.busy_label.isVisible():
+            self.busy_label.setText("Loading the card's history…")
+            self.busy_label.show()
+        elif not busy and self.busy_label.text() != "Searching…":
+            self.busy_label.hide()

@@ -10,6 +10,7 @@ from pathlib import Path
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
+from pos_desktop.services.deductions import DeductionService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.receipts import ReceiptService
 from pos_desktop.services.session import SessionService
@@ -31,6 +32,7 @@ class RegisterServices:
     checkout: CheckoutService
     payments: PaymentService
     receipts: ReceiptService
+    deductions: DeductionService
 
     @classmethod
     def over(
@@ -52,4 +54,5 @@ class RegisterServices:
             checkout=checkout,
             payments=PaymentService(database, client, clock, on_ticket_finished),
             receipts=ReceiptService(data_dir / RECEIPTS_FOLDER, checkout.rules, register_name),
+            deductions=DeductionService(client, clock),
         )

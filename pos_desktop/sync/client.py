@@ -24,6 +24,8 @@ from pos_desktop.contracts import (
     CardDetail,
     CardList,
     CardOut,
+    DeductionChallengeOut,
+    DeductionCodeRequest,
     EnrollCodeResponse,
     EnrollRequest,
     EnrollResponse,
@@ -38,6 +40,7 @@ from pos_desktop.contracts import (
     SessionRequest,
     SessionResponse,
     Ticket,
+    VerifyCodeRequest,
 )
 from pos_desktop.sync.errors import (
     UNREADABLE_ANSWER_MESSAGE,
@@ -183,6 +186,12 @@ class ServerClient:
             "GET", "/giftcards", CardList, params={"recipient_email": recipient_email}
         )
 
+    def search_cards_by_buyer(self, buyer_email: str) -> CardList:
+        return self._call("GET", "/giftcards", CardList, params={"buyer_email": buyer_email})
+
+    def search_cards_by_last4(self, last4: str) -> CardList:
+        return self._call("GET", "/giftcards", CardList, params={"last4": last4})
+
     def get_card(self, card_id: uuid.UUID) -> CardDetail:
         return self._call("GET", f"/giftcards/{card_id}", CardDetail)
 
@@ -222,6 +231,50 @@ class ServerClient:
             f"/activities/{activity_id}/reverse",
             ActivityOut,
             json=_EMPTY,
+            idempotency_key=idempotency_key,
+        )
+
+    def request_deduction_code(
+        self,
+        card_id: uuid.UUID,
+        amount: MoneyBody,
+        idempotency_key: str,
+        *,
+        tip: MoneyBody | None = None,
+        ticket_id: uuid.UUID | None = None,
+    ) -> DeductionChallengeOut:
+        """Deduct Funds, step 2: the server e-mails a 6-digit code (nothing is deducted yet)."""
+        body = DeductionCodeRequest(amount=amount, tip=tip, ticket_id=ticket_id)
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/deduction-codes",
+            DeductionChallengeOut,
+            json=body,
+            idempotency_key=idempotency_key,
+        )
+
+    def resend_deduction_code(
+        self, challenge_id: uuid.UUID, idempotency_key: str
+    ) -> DeductionChallengeOut:
+        """A new code for the same deduction; the old one stops working."""
+        return self._call(
+            "POST",
+            f"/deduction-codes/{challenge_id}/resend",
+            DeductionChallengeOut,
+            json=_EMPTY,
+            idempotency_key=idempotency_key,
+        )
+
+    def verify_deduction_code(
+        self, challenge_id: uuid.UUID, code: str, idempotency_key: str
+    ) -> RedemptionOut:
+        """Deduct Funds, step 4: the right code deducts at once; asked again with the same key,
+        the server replays its first answer (never deducts twice, never counts a code twice)."""
+        return self._call(
+            "POST",
+            f"/deduction-codes/{challenge_id}/verify",
+            RedemptionOut,
+            json=VerifyCodeRequest(code=code),
             idempotency_key=idempotency_key,
         )
 

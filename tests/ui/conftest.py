@@ -9,6 +9,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -40,13 +41,18 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
         demo: bool = True,
         idle_lock_seconds: float | None = None,
         data_dir: Path | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> MainWindow:
         folder = data_dir or tmp_path / f"register-{len(made)}"
         database = RegisterDatabase.in_folder(folder)
         databases.append(database)
         with contextlib.suppress(ServerUnreachable):  # as the sync loop: retried later
             CatalogSync(database, client).pull_once()
-        services = RegisterServices.over(client, database, folder)
+        services = (
+            RegisterServices.over(client, database, folder, clock=clock)
+            if clock is not None
+            else RegisterServices.over(client, database, folder)
+        )
         window = MainWindow(services, demo=demo, idle_lock_seconds=idle_lock_seconds)
         qtbot.addWidget(window)
         window.show()

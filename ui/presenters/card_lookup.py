@@ -1,13 +1,95 @@
-"""Balance check and recipient search for the Checkout and Gift Cards tabs."""
+"""Balance check, and the Gift Cards tab's search and card history."""
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
+
+from babel.dates import format_date, format_time
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from pos_desktop.domain.card_number import mask_card_number
+from pos_desktop.domain.card_search import SearchKind, SearchQuery
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.services.card_lookup import CardLookupService, CardSummary
+from pos_desktop.domain.giftcard import ActivityKind
+from pos_desktop.domain.receipt import local_time
+from pos_desktop.services.card_lookup import (
+    CardActivity,
+    CardHistory,
+    CardLookupService,
+    CardSummary,
+    SearchFound,
+)
 from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message, ends_session
+from ui.workers import Worker
+
+KIND_LABELS: dict[ActivityKind, str] = {
+    ActivityKind.ISSUE: "Issued",
+    ActivityKind.ACTIVATE: "Sent to recipient",
+    ActivityKind.REDEEM: "Redeemed",
+    ActivityKind.DEDUCT_BY_CODE: "Deducted by code",
+    ActivityKind.REVERSE: "Reversed",
+    ActivityKind.ADJUST: "Adjusted",
+    ActivityKind.BLOCK: "Blocked",
+    ActivityKind.UNBLOCK: "Unblocked",
+    ActivityKind.VOID: "Voided",
+}
+# Kinds whose amount left the card: shown with a minus sign.
+_DEBITS = frozenset({ActivityKind.REDEEM, ActivityKind.DEDUCT_BY_CODE, ActivityKind.VOID})
+_CREDITS = frozenset({ActivityKind.ISSUE, ActivityKind.REVERSE})
+MINUS = "\u2212"
+
+
+def no_match_message(query: SearchQuery) -> str:
+    if query.kind is SearchKind.EMAIL:
+        return f"No gift cards for {query.value}."
+    if query.kind is SearchKind.LAST4:
+        return f"No gift card ends in {query.value}."
+    return f"No gift card has the number {mask_card_number(query.value)}."
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRow:
+    """One activity as the history table shows it, in the store's time zone and locale."""
+
+    time: str
+    employee: str
+    kind: str
+    amount: str
+    tip: str
+    balance_after: str
+    register: str
+    ticket: str
+
+
+def activity_time(activity: CardActivity, rules: StoreRules) -> str:
+    moment = local_time(activity.created_at, rules.timezone)
+    date = format_date(moment, "short", locale=rules.locale)
+    return f"{date} {format_time(moment, 'short', locale=rules.locale)}"
+
+
+def history_row(activity: CardActivity, rules: StoreRules) -> HistoryRow:
+    locale = rules.locale
+    amount = ""
+    if not activity.amount.is_zero():
+        sign = MINUS if activity.kind in _DEBITS else "+" if activity.kind in _CREDITS else ""
+        amount = sign + activity.amount.format(locale)
+    return HistoryRow(
+        time=activity_time(activity, rules),
+        employee=activity.employee_name or "—",
+        kind=KIND_LABELS.get(activity.kind, activity.kind.value),
+        amount=amount,
+        tip=activity.tip.format(locale) if not activity.tip.is_zero() else "",
+        balance_after=activity.balance_after.format(locale),
+        register=activity.register_name or "",
+        ticket=f"#{activity.ticket_id.hex[:6].upper()}" if activity.ticket_id else "",
+    )
+
+
+def history_rows(history: CardHistory, rules: StoreRules) -> tuple[HistoryRow, ...]:
+    return tuple(history_row(activity, rules) for activity in history.activities)
 
 
 class _CardPresenter(BackgroundPresenter):
@@ -54,18 +136,52 @@ class BalanceCheckPresenter(_CardPresenter):
         self.card_found.emit(card)
 
 
-class RecipientSearchPresenter(_CardPresenter):
-    results_ready = Signal(str, object)  # the e-mail searched, tuple[CardSummary, ...]
+class CardSearchPresenter(_CardPresenter):
+    """Search by e-mail (recipient and buyer), last 4 digits or number; open a card's history."""
 
-    def search(self, email_text: str) -> None:
+    results_ready = Signal(object)  # SearchFound
+    card_loaded = Signal(object)  # CardHistory
+    history_busy_changed = Signal(bool)
+
+    def __init__(
+        self,
+        service: CardLookupService,
+        parent: QObject | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
+        super().__init__(service, parent, pool)
+        # Its own worker: opening a card never drops a search on its way, nor the reverse.
+        self._history = Worker(self, pool)
+        self._history.busy_changed.connect(self.history_busy_changed)
+
+    def reset(self) -> None:
+        super().reset()
+        self._history.forget_pending()
+
+    def is_card_number(self, text: str) -> bool:
+        """Whether a scan is one of this store's card numbers (no network)."""
         try:
-            email = self._service.normalize_email(email_text)
+            self._service.check_number(text)
+        except DomainError:
+            return False
+        return True
+
+    def search(self, text: str) -> None:
+        try:
+            query = self._service.classify(text)
         except DomainError as exc:
             self.failed.emit(exc.message)
             return
         self._worker.forget_pending()
-        self._worker.submit(
-            lambda: self._service.find_by_recipient(email),
-            lambda cards: self.results_ready.emit(email, cards),
-            self._on_failed,
+        self._history.forget_pending()
+        self._worker.submit(lambda: self._service.search(query), self._on_results, self._on_failed)
+
+    def open_card(self, card_id: uuid.UUID) -> None:
+        """Load the card's details and history (again, after a deduction)."""
+        self._history.forget_pending()
+        self._history.submit(
+            lambda: self._service.history(card_id), self.card_loaded.emit, self._on_failed
         )
+
+    def _on_results(self, found: SearchFound) -> None:
+        self.results_ready.emit(found)

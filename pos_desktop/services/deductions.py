@@ -1,0 +1,304 @@
+"""Deduct Funds by e-mailed code (seed 000), the register's side.
+
+1. ``prepare`` checks the card and the amount (no network) and makes the request's
+   idempotency key. 2. ``request_code``: the server e-mails a 6-digit code. 3. The cashier types
+   the code the customer reads out: ``verify``. 4. The right code deducts at once; the third
+   wrong code, or the end of its validity, cancels the transaction and nothing is deducted.
+
+Every POST carries an idempotency key that is made once, with the request object, and kept by
+the caller: after a timeout the caller sends the *same* request object again, so the server
+replays its first answer instead of sending another code or deducting twice.
+Blocking (network): presenters call it on their worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from pos_desktop import contracts as c
+from pos_desktop.domain.deduction import (
+    AmountOverBalance,
+    CardNotSent,
+    check_deduct_amount,
+    ensure_deductible,
+    normalize_code,
+)
+from pos_desktop.domain.errors import CardNotRedeemable, DomainError, InsufficientBalance
+from pos_desktop.domain.money import Money
+from pos_desktop.services.card_lookup import CardActivity, CardSummary
+from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.errors import ServerError, ServerUnreachable
+
+log = logging.getLogger(__name__)
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# -- what can refuse a deduction: specific classes; presenters word them for the cashier ------
+
+
+class DeductionRefused(DomainError):
+    code = "deduction_refused"
+
+
+class WrongCode(DeductionRefused):
+    code = "wrong_code"
+
+    def __init__(self, message: str, attempts_left: int) -> None:
+        super().__init__(message)
+        self.attempts_left = attempts_left
+
+
+class CodeCancelled(DeductionRefused):
+    """Nothing was deducted: the third wrong code, or a newer code for the card, ended it."""
+
+    code = "code_cancelled"
+
+    def __init__(self, message: str, too_many_wrong: bool) -> None:
+        super().__init__(message)
+        self.too_many_wrong = too_many_wrong
+
+
+class CodeExpired(DeductionRefused):
+    """Nothing was deducted: the code's time ran out."""
+
+    code = "code_expired"
+
+
+class CodeAlreadyUsed(DeductionRefused):
+    """The code deducted already (e.g. its answer was lost and a new request came later)."""
+
+    code = "code_used"
+
+
+class NoCodeAddress(DeductionRefused):
+    code = "no_code_address"
+
+
+class CodeRateLimited(DeductionRefused):
+    """A resend before its time, or too many codes for the card this hour."""
+
+    code = "rate_limited"
+
+    def __init__(self, message: str, retry_after: int | None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DeductionUnanswered(DeductionRefused):
+    """No answer arrived: whether the server acted is unknown. Send the same request again."""
+
+    code = "deduction_unanswered"
+
+
+# -- typed steps -------------------------------------------------------------------------------
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class DeductionRequest:
+    """Step 1 done: this card, this amount; the key of the request for a code."""
+
+    card: CardSummary
+    amount: Money
+    idempotency_key: str = dataclasses.field(default_factory=_new_key)
+    # When the deduction pays a ticket: its tip (paid from what the card holds beyond the
+    # amount, seed 004) and the ticket it pays.
+    tip: Money | None = None
+    ticket_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSent:
+    """Step 2 done: a code is on its way to ``sent_to`` (masked)."""
+
+    request: DeductionRequest
+    challenge_id: uuid.UUID
+    sent_to: str
+    expires_at: datetime
+    resend_after: datetime
+    attempts_left: int
+
+    @property
+    def card(self) -> CardSummary:
+        return self.request.card
+
+    @property
+    def amount(self) -> Money:
+        return self.request.amount
+
+
+@dataclass(frozen=True, slots=True)
+class ResendRequest:
+    sent: CodeSent
+    idempotency_key: str = dataclasses.field(default_factory=_new_key)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyRequest:
+    sent: CodeSent
+    code: str
+    idempotency_key: str = dataclasses.field(default_factory=_new_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Deducted:
+    """Step 4 done: the money left the card."""
+
+    card: CardSummary  # as it was before
+    amount: Money
+    balance_after: Money
+    activity: CardActivity | None  # None when it paid a ticket: the ticket's payment tells it
+
+
+class DeductionSteps(Protocol):
+    """What the Deduct Funds screens drive: ``DeductionService`` in the Gift Cards window,
+    ``TicketDeductions`` when the deduction pays the open ticket at checkout."""
+
+    def now(self) -> datetime: ...
+
+    def prepare(
+        self, card: CardSummary, amount: Money | None, locale: str = "en_US"
+    ) -> DeductionRequest: ...
+
+    def request_code(self, request: DeductionRequest) -> CodeSent: ...
+
+    def resend_request(self, sent: CodeSent) -> ResendRequest: ...
+
+    def resend(self, resend: ResendRequest) -> CodeSent: ...
+
+    def verify_request(self, sent: CodeSent, code_text: str) -> VerifyRequest: ...
+
+    def verify(self, verify: VerifyRequest) -> Deducted: ...
+
+
+def _body(money: Money) -> c.MoneyBody:
+    return c.MoneyBody(amount=money.minor, currency=money.currency)
+
+
+class DeductionService:
+    def __init__(self, client: ServerClient, clock: Callable[[], datetime] = _utc_now) -> None:
+        self._client = client
+        self._clock = clock
+
+    def now(self) -> datetime:
+        """The register's clock (aware UTC): the countdown compares it with ``expires_at``."""
+        return self._clock()
+
+    # -- no network ----------------------------------------------------------------------------
+
+    @staticmethod
+    def prepare(card: CardSummary, amount: Money | None, locale: str = "en_US") -> DeductionRequest:
+        """Step 1: ``CardNotSent`` for a pending card, ``CardNotRedeemable`` for a blocked or
+        voided one, ``InvalidAmount`` / ``AmountOverBalance`` for the amount."""
+        ensure_deductible(card.status)
+        return DeductionRequest(card, check_deduct_amount(amount, card.balance, locale))
+
+    @staticmethod
+    def resend_request(sent: CodeSent) -> ResendRequest:
+        return ResendRequest(sent)
+
+    @staticmethod
+    def verify_request(sent: CodeSent, code_text: str) -> VerifyRequest:
+        """``InvalidCode`` for anything but six digits: it never costs the customer an attempt."""
+        return VerifyRequest(sent, normalize_code(code_text))
+
+    # -- network -------------------------------------------------------------------------------
+
+    def request_code(self, request: DeductionRequest) -> CodeSent:
+        try:
+            challenge = self._client.request_deduction_code(
+                request.card.id,
+                _body(request.amount),
+                request.idempotency_key,
+                tip=_body(request.tip) if request.tip and request.tip.is_positive() else None,
+                ticket_id=request.ticket_id,
+            )
+        except (ServerError, ServerUnreachable) as exc:
+            raise self.refusal(exc, None) from exc
+        return self._sent(request, challenge)
+
+    def resend(self, resend: ResendRequest) -> CodeSent:
+        sent = resend.sent
+        try:
+            challenge = self._client.resend_deduction_code(
+                sent.challenge_id, resend.idempotency_key
+            )
+        except (ServerError, ServerUnreachable) as exc:
+            raise self.refusal(exc, sent) from exc
+        return self._sent(sent.request, challenge)
+
+    def verify(self, verify: VerifyRequest) -> Deducted:
+        sent = verify.sent
+        try:
+            done = self._client.verify_deduction_code(
+                sent.challenge_id, verify.code, verify.idempotency_key
+            )
+        except (ServerError, ServerUnreachable) as exc:
+            raise self.refusal(exc, sent) from exc
+        return Deducted(
+            card=sent.card,
+            amount=done.redeemed.to_money(),
+            balance_after=done.balance_after.to_money(),
+            activity=CardActivity.from_wire(done.activity),
+        )
+
+    # -- answers -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _sent(request: DeductionRequest, challenge: c.DeductionChallengeOut) -> CodeSent:
+        return CodeSent(
+            request=request,
+            challenge_id=challenge.challenge_id,
+            sent_to=challenge.sent_to,
+            expires_at=challenge.expires_at,
+            resend_after=challenge.resend_after,
+            attempts_left=challenge.attempts_left,
+        )
+
+    @staticmethod
+    def refusal(exc: ServerError | ServerUnreachable, sent: CodeSent | None) -> Exception:
+        """The domain error a server answer means; other errors (401, 5xx words) pass as is."""
+        if isinstance(exc, ServerUnreachable) or exc.outcome_unknown:
+            log.warning("deduction request unanswered; it may be asked again: %s", exc)
+            return DeductionUnanswered(exc.message)
+        details = exc.details
+        if exc.code == "wrong_code":
+            left = details.get("attempts_left")
+            return WrongCode(exc.message, left if isinstance(left, int) else 0)
+        if exc.code == "code_cancelled":
+            # The third wrong code says attempts_left 0; a code replaced by a newer one does not.
+            left = details.get("attempts_left")
+            if isinstance(left, int):
+                too_many = left == 0
+            else:
+                too_many = sent is not None and sent.attempts_left <= 1 and "wrong" in exc.message
+            return CodeCancelled(exc.message, too_many)
+        if exc.code == "code_used":
+            return CodeAlreadyUsed(exc.message)
+        if exc.code == "code_expired":
+            return CodeExpired(exc.message)
+        if exc.code == "card_not_sent":
+            return CardNotSent()
+        if exc.code == "card_not_redeemable":
+            return CardNotRedeemable(exc.message)
+        if exc.code == "no_code_address":
+            return NoCodeAddress(exc.message)
+        if exc.code == "rate_limited":
+            return CodeRateLimited(exc.message, exc.retry_after)
+        if exc.code == "insufficient_balance":
+            if sent is not None:
+                return AmountOverBalance(sent.card.balance, exc.message)
+            return InsufficientBalance(exc.message)
+        return exc
