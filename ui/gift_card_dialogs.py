@@ -3,7 +3,7 @@ the card holds, the Partial Redeem screen. Both open window-modal and never bloc
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QGridLayout,
@@ -36,8 +36,17 @@ class GiftCardDialog(QDialog):
     """Step 1: the card number for an amount; the answer comes back through the presenter."""
 
     submitted = Signal(str, str)  # card number text, amount text
+    find_by_email_requested = Signal()
 
-    def __init__(self, amount: Money, amount_text: str, locale: str, parent: QWidget) -> None:
+    def __init__(
+        self,
+        amount: Money,
+        amount_text: str,
+        locale: str,
+        parent: QWidget,
+        *,
+        offer_email: bool = False,
+    ) -> None:
         super().__init__(parent)
         name_widget(self, "giftCardDialog", "Gift Card")
         self.setWindowTitle("Gift Card")
@@ -63,12 +72,23 @@ class GiftCardDialog(QDialog):
         self.ok_button = keypad.enter_key
         self.cancel_button = _button("Cancel", "giftCardCancel", "secondary", self)
         self.cancel_button.clicked.connect(self.reject)
+        # Seed 000 at checkout: a customer who has only the e-mail the card was sent to.
+        self.email_button = _button(
+            "No card? Find by e-mail", "findByEmailButton", "secondary", self
+        )
+        self.email_button.setAccessibleName("No card? Find the gift card by e-mail")
+        self.email_button.clicked.connect(self.find_by_email_requested)
+        self.email_button.setVisible(offer_email)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(14)
         for widget in (title, hint, self.number_input, self.banner, self.busy, keypad):
             layout.addWidget(widget)
-        layout.addWidget(self.cancel_button, 0, Qt.AlignmentFlag.AlignLeft)
+        actions = QHBoxLayout()
+        actions.addWidget(self.cancel_button)
+        actions.addStretch(1)
+        actions.addWidget(self.email_button)
+        layout.addLayout(actions)
         self.setMinimumWidth(480)
 
     def _submit(self) -> None:
@@ -80,6 +100,7 @@ class GiftCardDialog(QDialog):
     def set_busy(self, busy: bool) -> None:
         self.busy.setVisible(busy)
         self.ok_button.setEnabled(not busy)
+        self.email_button.setEnabled(not busy)
         self.number_input.setReadOnly(busy)
 
     def fill_scanned(self, code: str) -> None:

@@ -15,11 +15,14 @@ from ui.theme import theme_stylesheet
 
 if TYPE_CHECKING:
     from pos_desktop.domain.catalog import StoreRules
+    from pos_desktop.domain.money import Money
     from pos_desktop.services.checkout import Catalog
     from pos_desktop.services.register_services import RegisterServices
     from pos_desktop.services.session import Employee
+    from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
-    from ui.presenters.card_lookup import BalanceCheckPresenter, RecipientSearchPresenter
+    from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
+    from ui.presenters.deduction import DeductionPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
     from ui.presenters.store_profile import StoreProfilePresenter
@@ -32,8 +35,8 @@ log = logging.getLogger(__name__)
 DEFAULT_IDLE_LOCK_SECONDS = 300
 WINDOW_SIZE = (1280, 800)
 SCAN_ON_GIFT_CARDS_TAB = (
-    "This tab finds cards by the recipient's e-mail. Scan items on Checkout, "
-    "and check a card's balance on the Balance tab."
+    "That scan is not a gift card number. Scan items on Checkout; "
+    "here, scan a gift card or search by e-mail."
 )
 # Worst case the window waits this long on close for requests still running (they time out).
 _CLOSE_WAIT_MS = 15_000
@@ -63,7 +66,8 @@ class MainWindow(QMainWindow):
     session: SessionPresenter
     store: StoreProfilePresenter
     balance: BalanceCheckPresenter
-    search: RecipientSearchPresenter
+    search: CardSearchPresenter
+    deduction: DeductionPresenter
     sale: SalePresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
@@ -94,6 +98,7 @@ class MainWindow(QMainWindow):
         self._attached = False
         self.receipt_dialog: ReceiptDialog | None = None
         self._last_confirmation = ""
+        self._rules: StoreRules | None = None  # the store's, once its profile has loaded
 
         self.login_view = LoginView()
         self.stack = QStackedWidget(self)
@@ -122,7 +127,8 @@ class MainWindow(QMainWindow):
         from ui.checkout_view import CheckoutView
         from ui.gift_cards_view import GiftCardsView
         from ui.idle_lock import IdleLock
-        from ui.presenters.card_lookup import BalanceCheckPresenter, RecipientSearchPresenter
+        from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
+        from ui.presenters.deduction import DeductionPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
         from ui.presenters.store_profile import StoreProfilePresenter
@@ -135,13 +141,15 @@ class MainWindow(QMainWindow):
         self.session = SessionPresenter(services.session, self, self._pool)
         self.store = StoreProfilePresenter(services.store, self, self._pool)
         self.balance = BalanceCheckPresenter(services.cards, self, self._pool)
-        self.search = RecipientSearchPresenter(services.cards, self, self._pool)
+        self.search = CardSearchPresenter(services.cards, self, self._pool)
+        self.deduction = DeductionPresenter(services.deductions, self, self._pool)
         self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
 
+        self._services = services
         self.tab_frame = TabFrame(
             CheckoutView(self.sale),
-            TenderView(self.sale),
-            GiftCardsView(self.search),
+            TenderView(self.sale, find_by_email=self._find_by_email),
+            GiftCardsView(self.search, self.deduction),
             BalanceCheckView(self.balance),
         )
         self.stack.addWidget(self.tab_frame)
@@ -151,7 +159,7 @@ class MainWindow(QMainWindow):
         self.session.locked.connect(self._on_locked)
         self.tab_frame.lock_requested.connect(lambda: self.session.lock())
         self.idle_lock.timed_out.connect(self._on_idle)
-        for presenter in (self.balance, self.search, self.sale):
+        for presenter in (self.balance, self.search, self.deduction, self.sale):
             presenter.session_ended.connect(self.session.lock)
         self.sale.catalog_loaded.connect(self._apply_store_rules)
         self.sale.completed.connect(self._show_receipt)
@@ -216,7 +224,8 @@ class MainWindow(QMainWindow):
             self.tab_frame.balance_view.fill_scanned(code)
             return
         if self.tab_frame.tabs.currentWidget() is self.tab_frame.gift_cards_view:
-            self.tab_frame.gift_cards_view.banner.show_message(SCAN_ON_GIFT_CARDS_TAB)
+            if not self.tab_frame.gift_cards_view.accept_scan(code):
+                self.tab_frame.gift_cards_view.banner.show_message(SCAN_ON_GIFT_CARDS_TAB)
             return
         if self.tab_frame.on_checkout and QApplication.activeModalWidget() is None:
             self.tab_frame.show_checkout()
@@ -247,8 +256,32 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _show_store(self, profile: StoreRules) -> None:
+        self._rules = profile
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
+
+    def _find_by_email(self, due: Money, parent: QWidget) -> FindByEmailDialog | None:
+        """The Gift Card tender's "No card? Find by e-mail" for the open ticket."""
+        from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
+        from pos_desktop.services.ticket_deductions import TicketDeductions
+        from ui.find_by_email_dialog import FindByEmailDialog
+        from ui.presenters.card_lookup import CardSearchPresenter
+        from ui.presenters.deduction import DeductionPresenter
+
+        sale = self.sale.sale
+        if sale is None:
+            return None
+        services = self._services
+        steps = TicketDeductions(services.deductions, services.payments, sale.id)
+        search = CardSearchPresenter(services.cards, None, self._pool)
+        # The ticket's pool: its payments are written one at a time, in the order asked.
+        deduction = DeductionPresenter(steps, None, self.sale.pool)
+        rules = self._rules or DEFAULT_STORE_RULES
+        dialog = FindByEmailDialog(search, deduction, due, rules, parent)
+        for presenter in (search, deduction):
+            presenter.setParent(dialog)
+            presenter.session_ended.connect(self.session.lock)
+        return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._attached:

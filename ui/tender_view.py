@@ -6,6 +6,9 @@ and the custom tip was touched last.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,6 +34,12 @@ from ui.widgets.confirm import ask
 from ui.widgets.keypad import Keypad
 from ui.widgets.layouts import clear_layout
 from ui.widgets.touch import make_touchable, name_widget
+
+if TYPE_CHECKING:
+    from ui.find_by_email_dialog import FindByEmailDialog
+
+# Makes the Find-by-e-mail dialog for an amount, over a parent; None when no ticket is open.
+FindByEmail = Callable[[Money, QWidget], "FindByEmailDialog | None"]
 
 TIP_PRESETS = (0, 10, 15, 20)
 QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer holds
@@ -115,11 +124,20 @@ class TenderRow(QFrame):
 class TenderView(QWidget):
     back_requested = Signal()
 
-    def __init__(self, presenter: SalePresenter, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        presenter: SalePresenter,
+        parent: QWidget | None = None,
+        *,
+        find_by_email: FindByEmail | None = None,
+    ) -> None:
+        """``find_by_email`` makes the "No card? Find by e-mail" dialog for the open ticket."""
         super().__init__(parent)
         self.setObjectName("tenderView")
         self.setAccessibleName("Pay")
         self._presenter = presenter
+        self._find_by_email = find_by_email
+        self.email_dialog: FindByEmailDialog | None = None
         self._locale = "en_US"
         self._other_tenders: tuple[str, ...] = ()
         self.sale: Sale | None = None
@@ -351,12 +369,32 @@ class TenderView(QWidget):
         if amount is None or not amount.is_positive():
             self.banner.show_message("Enter the amount to take from the gift card.")
             return
-        dialog = GiftCardDialog(amount, self.amount_input.text(), self._locale, self)
+        dialog = GiftCardDialog(
+            amount,
+            self.amount_input.text(),
+            self._locale,
+            self,
+            offer_email=self._find_by_email is not None,
+        )
         dialog.submitted.connect(self._submit_gift_card)
+        dialog.find_by_email_requested.connect(lambda: self._open_find_by_email(amount))
         self._track(dialog)
         self.gift_card_dialog = dialog
         dialog.open()
         dialog.number_input.setFocus()
+
+    def _open_find_by_email(self, amount: Money) -> None:
+        make = self._find_by_email
+        dialog = make(amount, self) if make is not None else None
+        if dialog is None:
+            return
+        if self.gift_card_dialog is not None:
+            self.gift_card_dialog.reject()
+        dialog.paid.connect(self._presenter.paid_by_code)
+        self._track(dialog)
+        self.email_dialog = dialog
+        dialog.open()
+        dialog.email_input.setFocus()
 
     def _submit_gift_card(self, number: str, amount_text: str) -> None:
         if self.gift_card_dialog is not None:
@@ -401,7 +439,7 @@ class TenderView(QWidget):
         """Forget a dialog once it closes, so nothing reaches a deleted one."""
 
         def closed() -> None:
-            for name in ("gift_card_dialog", "partial_dialog", "card_dialog"):
+            for name in ("gift_card_dialog", "partial_dialog", "card_dialog", "email_dialog"):
                 if getattr(self, name) is dialog:
                     setattr(self, name, None)
             dialog.deleteLater()
@@ -417,7 +455,12 @@ class TenderView(QWidget):
         )
 
     def reset(self) -> None:
-        for dialog in (self.gift_card_dialog, self.partial_dialog, self.card_dialog):
+        for dialog in (
+            self.gift_card_dialog,
+            self.partial_dialog,
+            self.card_dialog,
+            self.email_dialog,
+        ):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()
         self.banner.clear()

@@ -149,6 +149,11 @@ class Payment(Base):
     card_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     card_last4: Mapped[str | None] = mapped_column(String(4))
     redeem_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A gift card paid by an e-mailed code (no card at hand): the server's challenge, and the
+    # code the customer read out, kept only until the verify's answer is in, so a lost answer
+    # is asked again with the same key and body.
+    challenge_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    code: Mapped[str | None] = mapped_column(String(6))
     reverse_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     balance_after: Mapped[int | None] = mapped_column(BigInteger)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -106,6 +107,26 @@ def redeem_key_of(db: Session, payment_id: uuid.UUID) -> str | None:
     return row.redeem_key if row is not None else None
 
 
+@dataclass(frozen=True, slots=True)
+class CodeVerify:
+    challenge_id: uuid.UUID
+    code: str
+
+
+def payment_id_with_key(db: Session, redeem_key: str) -> uuid.UUID | None:
+    return db.execute(
+        select(PaymentRow.id).where(PaymentRow.redeem_key == redeem_key)
+    ).scalar_one_or_none()
+
+
+def code_verify_of(db: Session, payment_id: uuid.UUID) -> CodeVerify | None:
+    """The challenge and code of a payment by e-mailed code whose answer is not in yet."""
+    row = db.get(PaymentRow, payment_id)
+    if row is None or row.challenge_id is None or row.code is None:
+        return None
+    return CodeVerify(row.challenge_id, row.code)
+
+
 def reverse_key_of(db: Session, payment_id: uuid.UUID) -> str | None:
     row = db.get(PaymentRow, payment_id)
     return row.reverse_key if row is not None else None
@@ -178,7 +199,9 @@ def add_payment(
     payment: Payment,
     now: datetime,
     redeem_key: str | None = None,
+    by_code: CodeVerify | None = None,
 ) -> None:
+    """``by_code``: the payment is a Deduct Funds verify, not a card redemption."""
     row = _row(db, sale_id)
     row.payments.append(
         PaymentRow(
@@ -194,6 +217,8 @@ def add_payment(
             card_id=payment.card_id,
             card_last4=payment.card_last4,
             redeem_key=redeem_key,
+            challenge_id=by_code.challenge_id if by_code else None,
+            code=by_code.code if by_code else None,
             activity_id=payment.activity_id,
             balance_after=(
                 payment.balance_after.minor if payment.balance_after is not None else None
@@ -227,12 +252,14 @@ def approve_payment(
     row.activity_id = activity_id
     row.balance_after = balance_after.minor
     row.error = None
+    row.code = None  # answered: the code is spent, and not kept
 
 
 def fail_payment(db: Session, payment_id: uuid.UUID, error: str) -> None:
     row = _payment_row(db, payment_id)
     row.state = PaymentState.FAILED
     row.error = error
+    row.code = None
 
 
 def start_reversal(db: Session, payment_id: uuid.UUID, reverse_key: str) -> None:

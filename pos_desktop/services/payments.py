@@ -36,6 +36,7 @@ from pos_desktop.domain.tender import (
     split_tender,
 )
 from pos_desktop.services.card_lookup import CardLookupService, CardSummary
+from pos_desktop.services.deductions import VerifyRequest
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 
@@ -156,7 +157,7 @@ class PaymentService:
     ) -> Sale:
         with self._database.session() as db:
             sale = sales.load(db, sale_id)
-            self._ensure_payable(sale)
+            self.ensure_payable(sale)
             split = split_tender(entered, sale.dues, gives_change=gives_change)
             payment = Payment(
                 id=uuid.uuid4(),
@@ -188,7 +189,7 @@ class PaymentService:
         """Seed 004: balance >= the amount pays it (and what is left covers the tip); balance 0
         fails with the seed's message; an amount above the balance asks for a partial redeem."""
         sale = self.load(sale_id)
-        self._ensure_payable(sale)
+        self.ensure_payable(sale)
         ask = gift_card_ask(entered, sale.dues)
         plan = plan_redemption(card.balance, ask.amount, ask.tip)
         if isinstance(plan, PartialRedeemNeeded):
@@ -200,15 +201,58 @@ class PaymentService:
         if amount > card.balance:
             raise InvalidAmount(f"Enter at most the current balance of {card.balance.format()}.")
         sale = self.load(sale_id)
-        self._ensure_payable(sale)
+        self.ensure_payable(sale)
         ask = gift_card_ask(amount, sale.dues)
         plan = plan_redemption(card.balance, ask.amount, ask.tip)
         if isinstance(plan, PartialRedeemNeeded):  # the due shrank meanwhile; cannot happen
             raise InsufficientBalance()
         return self._redeem(sale, card, plan.redeemed, plan.tip_covered)
 
+    # -- a gift card paid by an e-mailed code (the customer has only the e-mail) -------------
+
+    def pay_by_code(self, sale_id: uuid.UUID, verify: VerifyRequest) -> GiftCardPaid:
+        """Deduct Funds paying this ticket, step 4: the code the customer read out.
+
+        The payment, its key (the verify's own) and the code are stored before the server is
+        asked, so a lost answer is asked again exactly as it was sent; sending the same
+        ``verify`` again asks again about the same payment, never a second one.
+        """
+        sent = verify.sent
+        key = verify.idempotency_key
+        with self._database.session() as db:
+            existing = sales.payment_id_with_key(db, key)
+        if existing is None:
+            sale = self.load(sale_id)
+            self.ensure_payable(sale)
+            tip = sent.request.tip or Money(0, sent.amount.currency)
+            payment = self._gift_card_payment(sent.card, sent.amount, tip)
+            with self._database.session() as db:
+                sales.add_payment(
+                    db,
+                    sale_id,
+                    payment,
+                    self._clock(),
+                    redeem_key=key,
+                    by_code=sales.CodeVerify(sent.challenge_id, verify.code),
+                )
+                db.commit()
+        else:
+            payment = self._payment_of(self.load(sale_id), existing)
+        settled = self._ask_redeem(sale_id, payment, key)
+        return GiftCardPaid(settled, self._payment_of(settled, payment.id))
+
     def _redeem(self, sale: Sale, card: CardSummary, amount: Money, tip: Money) -> GiftCardPaid:
-        payment = Payment(
+        payment = self._gift_card_payment(card, amount, tip)
+        key = f"redeem-{payment.id}"
+        with self._database.session() as db:
+            sales.add_payment(db, sale.id, payment, self._clock(), redeem_key=key)
+            db.commit()
+        settled = self._ask_redeem(sale.id, payment, key)
+        return GiftCardPaid(settled, self._payment_of(settled, payment.id))
+
+    @staticmethod
+    def _gift_card_payment(card: CardSummary, amount: Money, tip: Money) -> Payment:
+        return Payment(
             id=uuid.uuid4(),
             kind=TenderKind.GIFT_CARD,
             label=TENDER_LABELS[TenderKind.GIFT_CARD],
@@ -219,23 +263,23 @@ class PaymentService:
             card_id=card.id,
             card_last4=card.last4,
         )
-        key = f"redeem-{payment.id}"
-        with self._database.session() as db:
-            sales.add_payment(db, sale.id, payment, self._clock(), redeem_key=key)
-            db.commit()
-        settled = self._ask_redeem(sale.id, payment, key)
-        return GiftCardPaid(settled, self._payment_of(settled, payment.id))
 
     def _ask_redeem(self, sale_id: uuid.UUID, payment: Payment, key: str) -> Sale:
-        """Ask the server (again) for a redemption under its stored key, and record the answer."""
+        """Ask the server (again) for a redemption, or a code's verify, under its stored key,
+        and record the answer."""
+        with self._database.session() as db:
+            by_code = sales.code_verify_of(db, payment.id)
         try:
-            answer = self._client.redeem(
-                _required(payment.card_id, "card of a gift-card payment"),
-                _body(payment.amount),
-                _body(payment.tip) if payment.tip.is_positive() else None,
-                sale_id,
-                key,
-            )
+            if by_code is not None:
+                answer = self._client.verify_deduction_code(by_code.challenge_id, by_code.code, key)
+            else:
+                answer = self._client.redeem(
+                    _required(payment.card_id, "card of a gift-card payment"),
+                    _body(payment.amount),
+                    _body(payment.tip) if payment.tip.is_positive() else None,
+                    sale_id,
+                    key,
+                )
         except ServerUnreachable as exc:
             raise _unsettled_redemption(payment, exc) from exc
         except ServerError as exc:
@@ -363,7 +407,7 @@ class PaymentService:
     # -- checks ------------------------------------------------------------------------------
 
     @staticmethod
-    def _ensure_payable(sale: Sale) -> None:
+    def ensure_payable(sale: Sale) -> None:
         sale.ensure_open()
         if not sale.lines:
             raise TenderRefused("Add an item to the ticket first.")

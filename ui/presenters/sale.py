@@ -165,6 +165,11 @@ class SalePresenter(BackgroundPresenter):
 
         self._on_sale_job(job, self._gift_card_answered)
 
+    def paid_by_code(self, paid: GiftCardPaid) -> None:
+        """A gift card paid the ticket through Deduct Funds by code (the customer had only the
+        e-mail): shown and completed like any gift-card tender."""
+        self._gift_card_answered(paid)
+
     def remove_payment(self, payment_id: uuid.UUID) -> None:
         self._on_sale(lambda s: self._payments.remove_payment(s, payment_id))
 

@@ -1,0 +1,95 @@
+"""Deduct Funds paying the open ticket: a customer who has only the e-mail pays at checkout.
+
+The same steps as the Gift Cards window (``DeductionService``), with two differences: the
+amount follows seed 004 (the ticket first, then the tip from what the card holds beyond it,
+never more than the balance), and the verify goes through the ticket's payments, so the
+payment and its key are stored before the server is asked and a lost answer is settled with
+them, like any gift-card tender.
+Blocking (network and SQLite): presenters call it on their worker.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from pos_desktop.domain.deduction import check_deduct_amount, ensure_deductible
+from pos_desktop.domain.errors import InsufficientBalance
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.redemption import PartialRedeemNeeded, plan_redemption
+from pos_desktop.domain.tender import gift_card_ask
+from pos_desktop.services.card_lookup import CardSummary
+from pos_desktop.services.deductions import (
+    CodeSent,
+    Deducted,
+    DeductionRequest,
+    DeductionService,
+    DeductionUnanswered,
+    ResendRequest,
+    VerifyRequest,
+)
+from pos_desktop.services.payments import GiftCardPaid, PaymentService, PaymentUnsettled
+from pos_desktop.sync.errors import ServerError, ServerUnreachable
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDeducted(Deducted):
+    """The deduction paid the ticket: ``paid`` is the ticket with its new tender."""
+
+    paid: GiftCardPaid | None = None
+
+
+class TicketDeductions:
+    def __init__(
+        self, deductions: DeductionService, payments: PaymentService, sale_id: uuid.UUID
+    ) -> None:
+        self._deductions = deductions
+        self._payments = payments
+        self._sale_id = sale_id
+
+    def now(self) -> datetime:
+        return self._deductions.now()
+
+    def prepare(
+        self, card: CardSummary, amount: Money | None, locale: str = "en_US"
+    ) -> DeductionRequest:
+        """The entered amount, split into what pays the ticket and what pays its tip."""
+        ensure_deductible(card.status)
+        entered = check_deduct_amount(amount, card.balance, locale)
+        sale = self._payments.load(self._sale_id)
+        self._payments.ensure_payable(sale)
+        ask = gift_card_ask(entered, sale.dues)
+        plan = plan_redemption(card.balance, ask.amount, ask.tip)
+        if isinstance(plan, PartialRedeemNeeded):  # the amount was capped at the balance
+            raise InsufficientBalance()
+        return DeductionRequest(card, plan.redeemed, tip=plan.tip_covered, ticket_id=self._sale_id)
+
+    def request_code(self, request: DeductionRequest) -> CodeSent:
+        return self._deductions.request_code(request)
+
+    def resend_request(self, sent: CodeSent) -> ResendRequest:
+        return self._deductions.resend_request(sent)
+
+    def resend(self, resend: ResendRequest) -> CodeSent:
+        return self._deductions.resend(resend)
+
+    def verify_request(self, sent: CodeSent, code_text: str) -> VerifyRequest:
+        return self._deductions.verify_request(sent, code_text)
+
+    def verify(self, verify: VerifyRequest) -> Deducted:
+        try:
+            paid = self._payments.pay_by_code(self._sale_id, verify)
+        except PaymentUnsettled as exc:
+            # The payment is kept with its key and code: Try again asks about it again.
+            raise DeductionUnanswered(exc.message) from exc
+        except (ServerError, ServerUnreachable) as exc:
+            raise DeductionService.refusal(exc, verify.sent) from exc
+        payment = paid.payment
+        return TicketDeducted(
+            card=verify.sent.card,
+            amount=payment.covered,
+            balance_after=payment.balance_after or verify.sent.card.balance - payment.covered,
+            activity=None,
+            paid=paid,
+        )
