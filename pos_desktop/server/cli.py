@@ -114,6 +114,25 @@ def cmd_issue_cards(args: argparse.Namespace) -> None:
         db.commit()
 
 
+CODE_RECIPIENTS = {"buyer": "the buyer", "recipient": "the recipient", "both": "both"}
+
+
+def cmd_deduction_codes(args: argparse.Namespace) -> None:
+    """Who gets a Deduct Funds code, and for how long it works; prints the store's setting."""
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        store = default_store(db, clock.now())
+        if args.send_to is not None:
+            store.deduction_code_to = args.send_to
+        if args.minutes is not None:
+            store.deduction_code_minutes = args.minutes
+        db.commit()
+        print(
+            f"{store.name}: Deduct Funds codes go to {CODE_RECIPIENTS[store.deduction_code_to]} "
+            f"and work for {store.deduction_code_minutes} minutes"
+        )
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -121,6 +140,13 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _minutes(text: str) -> int:
+    value = _positive(text)
+    if value > 60:
+        raise argparse.ArgumentTypeError("at most 60: a code read out at the counter")
     return value
 
 
@@ -149,6 +175,14 @@ def parser() -> argparse.ArgumentParser:
     code.add_argument("--hours", type=int, default=24, help="how long the code is valid")
 
     command("demo-data", cmd_demo_data, "create the demo store, employees, products and cards")
+
+    codes = command(
+        "deduction-codes", cmd_deduction_codes, "show or set who gets Deduct Funds codes"
+    )
+    codes.add_argument(
+        "--send-to", choices=tuple(CODE_RECIPIENTS), help="whose e-mail gets the code"
+    )
+    codes.add_argument("--minutes", type=_minutes, help="how long a code works (1 to 60)")
 
     cards = command("issue-cards", cmd_issue_cards, "issue sent cards (load tests, imports)")
     cards.add_argument("--count", type=_positive, required=True)

@@ -208,3 +208,20 @@ def test_cli_issue_cards_refuses_an_amount_that_is_no_positive_whole_number(
     result = cli("issue-cards", "--database-url", url, "--count", "1", "--amount", amount)
     assert result.returncode == 2
     assert "--amount" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_deduction_codes_sets_who_gets_the_code_and_for_how_long(url: str) -> None:
+    """The store's Deduct Funds setting is shown, and changed only in what is given."""
+    shown = cli("deduction-codes", "--database-url", url)
+    assert shown.returncode == 0, shown.stderr
+    assert last_line(shown.stdout).endswith("codes go to the buyer and work for 10 minutes")
+
+    both = cli("deduction-codes", "--database-url", url, "--send-to", "both")
+    assert last_line(both.stdout).endswith("codes go to both and work for 10 minutes")
+
+    shorter = cli("deduction-codes", "--database-url", url, "--minutes", "5")
+    assert last_line(shorter.stdout).endswith("codes go to both and work for 5 minutes")
+
+    refused = cli("deduction-codes", "--database-url", url, "--minutes", "0")
+    assert refused.returncode == 2
+    assert "must be at least 1" in refused.stderr
