@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from ui.login_view import LoginView
 from ui.theme import theme_stylesheet
 
 if TYPE_CHECKING:
+    from hardware.scanner import ScannerSettings
     from pos_desktop.domain.catalog import StoreRules
     from pos_desktop.domain.money import Money
     from pos_desktop.services.checkout import Catalog
@@ -23,11 +24,13 @@ if TYPE_CHECKING:
     from ui.idle_lock import IdleLock
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
     from ui.presenters.deduction import DeductionPresenter
+    from ui.presenters.printing import PrintingPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
     from ui.presenters.store_profile import StoreProfilePresenter
     from ui.receipt_dialog import ReceiptDialog
     from ui.scan_detector import WedgeScanDetector
+    from ui.serial_scans import SerialScans
     from ui.tab_frame import TabFrame
 
 log = logging.getLogger(__name__)
@@ -99,6 +102,8 @@ class MainWindow(QMainWindow):
         self.receipt_dialog: ReceiptDialog | None = None
         self._last_confirmation = ""
         self._rules: StoreRules | None = None  # the store's, once its profile has loaded
+        self.serial_scans: SerialScans | None = None  # a serial scanner, when one is set
+        self.printing: PrintingPresenter | None = None  # a receipt printer, when one is set
 
         self.login_view = LoginView()
         self.stack = QStackedWidget(self)
@@ -179,6 +184,19 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             self.scanner.install(app)
         self.scanner.scanned.connect(self._scanned)
+        if services.receipts.printing is not None:
+            from ui.presenters.printing import PrintingPresenter
+
+            self.printing = PrintingPresenter(services.receipts.printing, self, self._pool)
+            self._printer_status = QLabel(self)
+            self._printer_status.setObjectName("printerStatus")
+            self._printer_status.setAccessibleName("Receipt printer")
+            self._printer_status.hide()
+            self.statusBar().addPermanentWidget(self._printer_status, 1)
+            self.printing.status_changed.connect(self._show_printer_status)
+            self.printing.said.connect(lambda text: self.statusBar().showMessage(text, 5000))
+            self.tab_frame.reprint_button.show()
+            self.tab_frame.reprint_button.clicked.connect(self.printing.reprint_last)
         self.store.profile_changed.connect(self._show_store)
         self.store.refresh()
         self.login_view.bind(self.session, demo=demo)
@@ -231,6 +249,30 @@ class MainWindow(QMainWindow):
             self.tab_frame.show_checkout()
             self.sale.scan(code)
 
+    def use_serial_scanner(self, settings: ScannerSettings) -> None:
+        """Read scans from a serial scanner too, once attached; its reader runs on its own
+        thread, and its scans take the same routes as a keyboard-wedge scanner's."""
+        from ui.serial_scans import SerialScans
+
+        if self.serial_scans is not None:
+            self.serial_scans.stop()
+        self.serial_scans = SerialScans(settings, self.statusBar(), self)
+        self.serial_scans.scanned.connect(self._scanned)
+        self.serial_scans.unreadable.connect(self._unreadable_scan)
+        self.serial_scans.start()
+
+    def _unreadable_scan(self, _reason: str) -> None:
+        from ui.serial_scans import UNREADABLE_SCAN
+
+        if not self.logged_in:
+            return
+        self.idle_lock.touch()
+        checkout = self.tab_frame.checkout_view
+        if checkout.isVisible() and QApplication.activeModalWidget() is None:
+            checkout.banner.show_message(UNREADABLE_SCAN)
+        else:
+            self.statusBar().showMessage(UNREADABLE_SCAN, 5000)
+
     def _apply_store_rules(self, catalog: Catalog) -> None:
         if not self._idle_lock_fixed:
             self._idle_lock_seconds = catalog.rules.idle_lock_seconds
@@ -243,7 +285,12 @@ class MainWindow(QMainWindow):
     def _show_receipt(self, finished: Finished) -> None:
         from ui.receipt_dialog import ReceiptDialog  # loaded with the screens (see attach)
 
-        dialog = ReceiptDialog(finished, self._last_confirmation, self)
+        printing = self.printing
+        dialog = ReceiptDialog(
+            finished, self._last_confirmation, self, printer=printing is not None
+        )
+        if printing is not None:
+            dialog.reprint_requested.connect(printing.reprint_last)
         self._last_confirmation = ""
 
         def closed() -> None:
@@ -254,6 +301,11 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(closed)
         self.receipt_dialog = dialog
         dialog.open()
+
+    def _show_printer_status(self, text: str) -> None:
+        """ "Printer offline: 2 receipts waiting…" while jobs wait; hidden once they print."""
+        self._printer_status.setText(text)
+        self._printer_status.setVisible(bool(text))
 
     def _show_store(self, profile: StoreRules) -> None:
         self._rules = profile
@@ -287,6 +339,10 @@ class MainWindow(QMainWindow):
         if self._attached:
             self.idle_lock.stop()
             self.scanner.uninstall()
+            if self.serial_scans is not None:
+                self.serial_scans.stop()
+            if self.printing is not None:
+                self.printing.stop_listening()
             self._pool.waitForDone(_CLOSE_WAIT_MS)
             self.sale.pool.waitForDone(_CLOSE_WAIT_MS)
         if self._on_close is not None:
