@@ -7,6 +7,7 @@ request), so ``main.build()`` runs it on a thread while the login screen is alre
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from pos_desktop.config import Settings
 from pos_desktop.contracts import EnrollResponse
 from pos_desktop.db.catalog import CatalogChange
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import RegisterServices, utc_now
 from pos_desktop.sync.background import SyncLoop
 from pos_desktop.sync.catalog_sync import CatalogSync
@@ -164,6 +166,20 @@ class Register:
     close: Callable[[], None]
 
 
+def _print_service(settings: Settings, database: RegisterDatabase) -> PrintService | None:
+    """The print queue and its worker when ``POS_PRINTER`` names a printer."""
+    from hardware.printer import printer_from_settings
+    from pos_desktop.receipts.escpos import render_escpos
+
+    printer = printer_from_settings(settings)
+    if printer is None:
+        return None
+    render = functools.partial(
+        render_escpos, paper_mm=settings.paper_mm, profile=settings.printer_profile
+    )
+    return PrintService(database, printer, render, utc_now)
+
+
 def start_register(
     settings: Settings, on_catalog_changed: Callable[[CatalogChange], None]
 ) -> Register:
@@ -179,13 +195,24 @@ def start_register(
             interval_seconds=settings.sync_interval_seconds,
             on_catalog_changed=on_catalog_changed,
         )
+        printing = _print_service(settings, database)
         services = RegisterServices.over(
             backend.client,
             database,
             settings.data_dir,
             register_name=settings.register_name,
             on_ticket_finished=sync.wake,
+            printing=printing,
         )
+        if printing is not None:
+            print_service = printing
+
+            def stop_printing() -> None:
+                if not print_service.stop():
+                    log.warning("the print worker was still printing at shutdown")
+
+            backend.on_close(stop_printing)  # runs before the database closes
+            printing.start()
 
         def stop_sync() -> None:
             if not sync.stop():

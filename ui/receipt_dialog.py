@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -11,7 +11,17 @@ from ui.widgets.touch import make_touchable, name_widget
 
 
 class ReceiptDialog(QDialog):
-    def __init__(self, finished: Finished, confirmation: str, parent: QWidget) -> None:
+    reprint_requested = Signal()
+
+    def __init__(
+        self,
+        finished: Finished,
+        confirmation: str,
+        parent: QWidget,
+        *,
+        printer: bool = False,
+    ) -> None:
+        """``printer``: the register prints receipts, so "Print again" is offered."""
         super().__init__(parent)
         name_widget(self, "receiptDialog", "Receipt")
         self.setWindowTitle("Receipt")
@@ -43,6 +53,12 @@ class ReceiptDialog(QDialog):
         self.new_sale.setProperty("role", "primary")
         make_touchable(self.new_sale, 1.5)
         self.new_sale.clicked.connect(self.accept)
+        self.print_again = QPushButton("Print again", self)
+        name_widget(self.print_again, "printAgainButton", "Print this receipt again")
+        self.print_again.setProperty("role", "secondary")
+        make_touchable(self.print_again, 1.25)
+        self.print_again.clicked.connect(self.reprint_requested)
+        self.print_again.setVisible(printer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(12)
@@ -50,5 +66,6 @@ class ReceiptDialog(QDialog):
         layout.addWidget(self.confirmation)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.pdf_label)
+        layout.addWidget(self.print_again)
         layout.addWidget(self.new_sale)
         self.resize(560, 720)

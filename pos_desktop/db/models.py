@@ -16,6 +16,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -173,3 +174,28 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+PRINT_JOB_KINDS = ("receipt", "slip", "test")
+
+
+class PrintJob(Base):
+    """Bytes for the receipt printer, stored before the first attempt; printed_at once out."""
+
+    __tablename__ = "print_jobs"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ({})".format(", ".join(f"'{kind}'" for kind in PRINT_JOB_KINDS)),
+            name="kind",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    open_drawer: Mapped[bool] = mapped_column(Boolean)  # kick the cash drawer with it
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

@@ -10,7 +10,9 @@ from pathlib import Path
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.receipt import receipt_for, receipt_text
 from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.tender import TenderKind
 from pos_desktop.receipts.pdf import load_fonts, render_pdf
+from pos_desktop.services.printing import PrintService
 
 log = logging.getLogger(__name__)
 
@@ -22,10 +24,17 @@ class ProducedReceipt:
 
 
 class ReceiptService:
-    def __init__(self, folder: Path, rules: Callable[[], StoreRules], register_name: str) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        rules: Callable[[], StoreRules],
+        register_name: str,
+        printing: PrintService | None = None,
+    ) -> None:
         self._folder = folder
         self._rules = rules
         self._register_name = register_name
+        self.printing = printing  # None: no receipt printer
 
     def prepare(self) -> None:
         """Load what the first receipt needs; for start-up, off the screen's thread."""
@@ -34,6 +43,14 @@ class ReceiptService:
     def produce(self, sale: Sale) -> ProducedReceipt:
         receipt = receipt_for(sale, self._rules(), self._register_name)
         lines = tuple(receipt_text(receipt))
+        if self.printing is not None:
+            cash = any(p.kind is TenderKind.CASH for p in sale.visible_payments)
+            try:
+                # Stored now, printed by the print worker: this thread never waits on paper.
+                self.printing.queue_receipt(receipt, sale.id, open_drawer=cash)
+            except Exception:
+                # The sale is complete whatever the printer queue says; the screen shows it.
+                log.exception("could not queue the receipt of ticket %s", sale.id)
         path = self._folder / f"receipt-{sale.number:06d}-{sale.id.hex[:8]}.pdf"
         try:
             self._folder.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
 from pos_desktop.services.payments import PaymentService
+from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
@@ -44,6 +45,7 @@ class RegisterServices:
         register_name: str = "Register",
         on_ticket_finished: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utc_now,
+        printing: PrintService | None = None,
     ) -> RegisterServices:
         """``on_ticket_finished`` runs after a ticket completes or is voided (wake the relay)."""
         checkout = CheckoutService(database, clock)
@@ -53,6 +55,8 @@ class RegisterServices:
             store=StoreProfileService(database),
             checkout=checkout,
             payments=PaymentService(database, client, clock, on_ticket_finished),
-            receipts=ReceiptService(data_dir / RECEIPTS_FOLDER, checkout.rules, register_name),
+            receipts=ReceiptService(
+                data_dir / RECEIPTS_FOLDER, checkout.rules, register_name, printing
+            ),
             deductions=DeductionService(client, clock),
         )

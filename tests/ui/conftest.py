@@ -19,7 +19,8 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.server.demo import DEMO_CARDS, DemoCard
-from pos_desktop.services.register_services import RegisterServices
+from pos_desktop.services.printing import PrintService
+from pos_desktop.services.register_services import RegisterServices, utc_now
 from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
@@ -42,16 +43,20 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
         idle_lock_seconds: float | None = None,
         data_dir: Path | None = None,
         clock: Callable[[], datetime] | None = None,
+        printing: Callable[[RegisterDatabase], PrintService] | None = None,
     ) -> MainWindow:
+        """``printing`` makes the register's print queue over its database (a printer)."""
         folder = data_dir or tmp_path / f"register-{len(made)}"
         database = RegisterDatabase.in_folder(folder)
         databases.append(database)
         with contextlib.suppress(ServerUnreachable):  # as the sync loop: retried later
             CatalogSync(database, client).pull_once()
-        services = (
-            RegisterServices.over(client, database, folder, clock=clock)
-            if clock is not None
-            else RegisterServices.over(client, database, folder)
+        services = RegisterServices.over(
+            client,
+            database,
+            folder,
+            clock=clock or utc_now,
+            printing=printing(database) if printing is not None else None,
         )
         window = MainWindow(services, demo=demo, idle_lock_seconds=idle_lock_seconds)
         qtbot.addWidget(window)

@@ -1,0 +1,172 @@
+"""Print jobs against a real TCP printer on loopback that is closed, then opened.
+
+The sale runs against the real demo server (``checkout_world``); the receipt's job is stored
+in the register database and printed by the worker thread once the printer answers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from hardware.printer import ReceiptPrinter, drawer_kick
+from pos_desktop.config import PrinterAddress
+from pos_desktop.db.models import PrintJob
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.sale import SaleStatus
+from pos_desktop.receipts.escpos import render_escpos
+from pos_desktop.services.printing import PrintService, PrintStatus
+from pos_desktop.services.receipts import ReceiptService
+from tests.fixtures.checkout import CheckoutWorld, utc_now
+from tests.fixtures.printer import PrinterServer, free_port
+
+INIT = b"\x1b@"
+RETRY = 0.1
+
+
+def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.02)
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def statuses() -> list[PrintStatus]:
+    return []
+
+
+@pytest.fixture
+def printing(
+    checkout_world: CheckoutWorld, port: int, statuses: list[PrintStatus]
+) -> Iterator[PrintService]:
+    printer = ReceiptPrinter(PrinterAddress("tcp", "127.0.0.1", port=port), timeout=1)
+    service = PrintService(
+        checkout_world.database,
+        printer,
+        render_escpos,
+        utc_now,
+        retry_seconds=RETRY,
+        on_status=statuses.append,
+    )
+    service.start()
+    yield service
+    assert service.stop()
+
+
+@pytest.fixture
+def receipts(
+    checkout_world: CheckoutWorld, printing: PrintService, tmp_path: Path
+) -> ReceiptService:
+    return ReceiptService(tmp_path, checkout_world.checkout.rules, "Register 1", printing)
+
+
+def jobs(w: CheckoutWorld) -> list[PrintJob]:
+    with w.database.session() as db:
+        return list(db.execute(select(PrintJob).order_by(PrintJob.id)).scalars())
+
+
+def cash_sale(w: CheckoutWorld, receipts: ReceiptService) -> None:
+    sale = w.checkout.add_product(w.cashier, w.product("Cappuccino").id)
+    done = w.payments.take_cash(sale.id, Money(2000, "USD"))
+    assert done.status is SaleStatus.COMPLETED
+    started = time.monotonic()
+    receipts.produce(done)
+    assert time.monotonic() - started < 1.0  # storing the job, never waiting on the printer
+
+
+def test_printing_offline_printer_prints_the_sale_once_it_is_back(
+    checkout_world: CheckoutWorld,
+    printing: PrintService,
+    receipts: ReceiptService,
+    port: int,
+    statuses: list[PrintStatus],
+) -> None:
+    """The sale completes while the printer is off; its receipt prints when it is back, once."""
+    w = checkout_world
+    cash_sale(w, receipts)
+    wait_until(lambda: jobs(w)[0].attempts >= 2)  # tried, and tried again
+    (job,) = jobs(w)
+    assert job.printed_at is None
+    assert job.last_error is not None
+    assert "refused" in job.last_error.lower()
+    assert printing.status().message == (
+        "Printer offline: 1 receipt waiting; it prints when it is back"
+    )
+    assert any(s.message for s in statuses)
+
+    server = PrinterServer(port)
+    try:
+        wait_until(lambda: jobs(w)[0].printed_at is not None)
+        time.sleep(5 * RETRY)  # retries would have printed it again by now
+        assert len(server.received) == 1
+    finally:
+        server.close()
+    data = server.received[0]
+    # A cash tender: the drawer opens, then the receipt prints from a reset printer.
+    assert data.startswith(drawer_kick() + INIT)
+    assert b"CHANGE" in data
+    assert printing.status() == PrintStatus(0, None)
+    wait_until(lambda: statuses[-1] == PrintStatus(0, None))
+    assert statuses[-1].message == ""
+
+
+def test_printing_jobs_print_in_the_order_they_were_queued(
+    checkout_world: CheckoutWorld, printing: PrintService, port: int
+) -> None:
+    for number in range(3):
+        printing.queue(f"job {number}\n".encode(), "test")
+    wait_until(lambda: printing.status().waiting == 3 and printing.status().offline is not None)
+    assert printing.status().message.startswith("Printer offline: 3 receipts waiting")
+    server = PrinterServer(port)
+    try:
+        wait_until(lambda: printing.status().waiting == 0)
+        wait_until(lambda: len(server.received) == 3)
+        assert server.received == [b"job 0\n", b"job 1\n", b"job 2\n"]
+    finally:
+        server.close()
+
+
+def test_printing_a_ticket_receipt_is_queued_once(
+    checkout_world: CheckoutWorld, printing: PrintService, receipts: ReceiptService
+) -> None:
+    """Producing the receipt of one ticket twice (a reload) stores one job."""
+    w = checkout_world
+    sale = w.checkout.add_product(w.cashier, w.product("Cappuccino").id)
+    done = w.payments.take_cash(sale.id, Money(2000, "USD"))
+    receipts.produce(done)
+    receipts.produce(done)
+    assert [job.ticket_id for job in jobs(w)] == [done.id]
+    assert jobs(w)[0].open_drawer
+
+
+def test_printing_reprint_last_receipt_prints_it_again_without_the_drawer(
+    checkout_world: CheckoutWorld,
+    printing: PrintService,
+    receipts: ReceiptService,
+    port: int,
+) -> None:
+    w = checkout_world
+    assert not printing.reprint_last_receipt()
+    server = PrinterServer(port)
+    try:
+        cash_sale(w, receipts)
+        wait_until(lambda: len(server.received) == 1)
+        assert printing.reprint_last_receipt()
+        wait_until(lambda: len(server.received) == 2)
+    finally:
+        server.close()
+    first, again = server.received
+    assert first == drawer_kick() + again
+    assert again.startswith(INIT)
+    assert [job.open_drawer for job in jobs(w)] == [True, False]

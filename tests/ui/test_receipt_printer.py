@@ -1,0 +1,84 @@
+"""The receipt printer from the cashier's side: a sale completes while it is offline, the
+status bar says receipts wait, they print once it is back, and Reprint prints again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
+
+from hardware.printer import ReceiptPrinter
+from pos_desktop.config import PrinterAddress
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.receipts.escpos import render_escpos
+from pos_desktop.services.printing import PrintService
+from pos_desktop.services.register_services import utc_now
+from pos_desktop.sync.client import ServerClient
+from tests.fixtures.printer import PrinterServer, free_port
+from tests.ui.support import TAP, MakeWindow, button, child, go_pay, receipt, take_cash
+from tests.ui.test_gift_card_tender import ring_up
+from ui.main_window import MainWindow
+
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def port() -> int:
+    return free_port()
+
+
+@pytest.fixture
+def till(
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+    port: int,
+) -> Iterator[MainWindow]:
+    """A register whose receipt printer is a TCP printer on loopback, switched off."""
+    services: list[PrintService] = []
+
+    def printing(database: RegisterDatabase) -> PrintService:
+        printer = ReceiptPrinter(PrinterAddress("tcp", "127.0.0.1", port=port), timeout=1)
+        service = PrintService(database, printer, render_escpos, utc_now, retry_seconds=0.2)
+        service.start()
+        services.append(service)
+        return service
+
+    window = make_window(register_client, printing=printing)
+    log_in(window)
+    yield window
+    for service in services:
+        service.stop()
+
+
+def test_receipt_printer_offline_then_back_prints_once_and_reprints(
+    qtbot: QtBot, till: MainWindow, port: int
+) -> None:
+    """Offline: the sale completes and the status bar says a receipt waits; back: it prints
+    once and the message goes; Reprint prints the last receipt again."""
+    ring_up(qtbot, till, "Cappuccino")
+    go_pay(qtbot, till)
+    take_cash(qtbot, till)
+    shown = receipt(qtbot, till)
+    assert button(shown, "printAgainButton").isVisible()
+    qtbot.mouseClick(button(shown, "newSaleButton"), TAP)
+
+    status = child(till, QLabel, "printerStatus")
+    qtbot.waitUntil(status.isVisible, timeout=WAIT_MS)
+    assert status.text() == "Printer offline: 1 receipt waiting; it prints when it is back"
+
+    printer = PrinterServer(port)
+    try:
+        qtbot.waitUntil(lambda: not status.isVisible(), timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: len(printer.received) == 1, timeout=WAIT_MS)
+        assert b"Cappuccino" in printer.received[0]
+
+        reprint = button(till.tab_frame, "reprintButton")
+        assert reprint.isVisible()
+        qtbot.mouseClick(reprint, TAP)
+        qtbot.waitUntil(lambda: len(printer.received) == 2, timeout=WAIT_MS)
+        assert b"Cappuccino" in printer.received[1]
+    finally:
+        printer.close()
