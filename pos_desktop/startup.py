@@ -169,15 +169,19 @@ class Register:
 def _print_service(settings: Settings, database: RegisterDatabase) -> PrintService | None:
     """The print queue and its worker when ``POS_PRINTER`` names a printer."""
     from hardware.printer import printer_from_settings
-    from pos_desktop.receipts.escpos import render_escpos
+    from pos_desktop.receipts.escpos import render_escpos, render_slip_escpos
 
     printer = printer_from_settings(settings)
     if printer is None:
         return None
-    render = functools.partial(
-        render_escpos, paper_mm=settings.paper_mm, profile=settings.printer_profile
+    paper_mm, profile = settings.paper_mm, settings.printer_profile
+    return PrintService(
+        database,
+        printer,
+        functools.partial(render_escpos, paper_mm=paper_mm, profile=profile),
+        utc_now,
+        render_slip=functools.partial(render_slip_escpos, paper_mm=paper_mm, profile=profile),
     )
-    return PrintService(database, printer, render, utc_now)
 
 
 def start_register(

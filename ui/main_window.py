@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from pos_desktop.domain.catalog import StoreRules
     from pos_desktop.domain.money import Money
     from pos_desktop.services.checkout import Catalog
+    from pos_desktop.services.deductions import Deducted
     from pos_desktop.services.register_services import RegisterServices
     from pos_desktop.services.session import Employee
     from ui.find_by_email_dialog import FindByEmailDialog
@@ -197,6 +198,7 @@ class MainWindow(QMainWindow):
             self.printing.said.connect(lambda text: self.statusBar().showMessage(text, 5000))
             self.tab_frame.reprint_button.show()
             self.tab_frame.reprint_button.clicked.connect(self.printing.reprint_last)
+            self.deduction.deducted.connect(self._print_slip)
         self.store.profile_changed.connect(self._show_store)
         self.store.refresh()
         self.login_view.bind(self.session, demo=demo)
@@ -301,6 +303,13 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(closed)
         self.receipt_dialog = dialog
         dialog.open()
+
+    def _print_slip(self, done: Deducted) -> None:
+        from pos_desktop.services.deductions import card_slip
+        from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
+
+        if self.printing is not None:
+            self.printing.print_slip(card_slip(done, self._rules or DEFAULT_STORE_RULES))
 
     def _show_printer_status(self, text: str) -> None:
         """ "Printer offline: 2 receipts waiting…" while jobs wait; hidden once they print."""

@@ -179,6 +179,40 @@ class ReceiptRow:
     right: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class CardSlip:
+    """A gift card slip: what one Deduct Funds took from a card and what it left."""
+
+    store_name: str
+    locale: str
+    masked_card: str  # "•••• 1234"
+    amount: Money
+    balance_after: Money
+    employee_name: str
+    when: datetime  # in the store's time zone
+    short_id: str  # the activity's, for the barcode
+
+
+def slip_rows(slip: CardSlip) -> tuple[ReceiptRow, ...]:
+    locale = slip.locale
+    when = slip.when
+    return (
+        ReceiptRow(RowStyle.TITLE, slip.store_name),
+        ReceiptRow(RowStyle.CENTER, "Gift card: funds deducted"),
+        ReceiptRow(RowStyle.RULE),
+        ReceiptRow(
+            RowStyle.PLAIN,
+            format_date(when, "medium", locale=locale),
+            format_time(when, "short", tzinfo=when.tzinfo, locale=locale),
+        ),
+        ReceiptRow(RowStyle.PLAIN, f"Cashier: {slip.employee_name}"),
+        ReceiptRow(RowStyle.RULE),
+        ReceiptRow(RowStyle.PLAIN, f"Gift Card {slip.masked_card}"),
+        ReceiptRow(RowStyle.STRONG, "Deducted", slip.amount.format(locale)),
+        ReceiptRow(RowStyle.PLAIN, "Card balance", slip.balance_after.format(locale)),
+    )
+
+
 def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
     """What the receipt says, in order, with money already formatted for the store's locale."""
     locale = receipt.locale

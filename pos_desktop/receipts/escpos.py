@@ -16,7 +16,15 @@ from typing import Any
 from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 
-from pos_desktop.domain.receipt import Receipt, RowStyle, receipt_rows, wrap_text
+from pos_desktop.domain.receipt import (
+    CardSlip,
+    Receipt,
+    ReceiptRow,
+    RowStyle,
+    receipt_rows,
+    slip_rows,
+    wrap_text,
+)
 
 DEFAULT_PROFILE = "TM-T88V"
 # Font A columns of each paper width; a printer with a wider head (48 columns on 80 mm) is
@@ -129,6 +137,28 @@ def render_escpos(
     footer: str = FOOTER,
 ) -> bytes:
     """``receipt`` as the bytes an ESC/POS printer prints, ending with a cut."""
+    return _render_rows(receipt_rows(receipt), receipt.short_id, paper_mm, profile, columns, footer)
+
+
+def render_slip_escpos(
+    slip: CardSlip,
+    paper_mm: int = 80,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    columns: int | None = None,
+) -> bytes:
+    """A gift card slip (a Deduct Funds), set like a receipt."""
+    return _render_rows(slip_rows(slip), slip.short_id, paper_mm, profile, columns, FOOTER)
+
+
+def _render_rows(
+    rows: tuple[ReceiptRow, ...],
+    barcode: str,
+    paper_mm: int,
+    profile: str,
+    columns: int | None,
+    footer: str,
+) -> bytes:
     width = columns if columns is not None else printer_columns(paper_mm)
     pages = _pages(profile)
     text = pages.printable
@@ -143,7 +173,7 @@ def render_escpos(
         else:
             printer.textln(text)
 
-    for row in receipt_rows(receipt):
+    for row in rows:
         left, right = text(row.left), text(row.right)
         if row.style is RowStyle.RULE:
             line("-" * width)
@@ -170,7 +200,7 @@ def render_escpos(
     printer.set(align="center")
     # The public ``barcode()`` print()s which renderer it chose to stdout on every call.
     printer._hw_barcode(
-        "{B" + receipt.short_id,
+        "{B" + barcode,
         "CODE128",
         height=BARCODE_HEIGHT,
         width=BARCODE_WIDTH,

@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from pos_desktop import contracts as c
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.deduction import (
     AmountOverBalance,
     CardNotSent,
@@ -31,6 +32,7 @@ from pos_desktop.domain.deduction import (
 )
 from pos_desktop.domain.errors import CardNotRedeemable, DomainError, InsufficientBalance
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.receipt import CardSlip, local_time
 from pos_desktop.services.card_lookup import CardActivity, CardSummary
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
@@ -160,6 +162,24 @@ class Deducted:
     amount: Money
     balance_after: Money
     activity: CardActivity | None  # None when it paid a ticket: the ticket's payment tells it
+
+
+def card_slip(done: Deducted, rules: StoreRules) -> CardSlip | None:
+    """The slip a Deduct Funds prints; None without the server's activity (at checkout the
+    ticket's receipt says it)."""
+    activity = done.activity
+    if activity is None:
+        return None
+    return CardSlip(
+        store_name=rules.name,
+        locale=rules.locale,
+        masked_card=done.card.number_masked,
+        amount=done.amount,
+        balance_after=done.balance_after,
+        employee_name=activity.employee_name or "",
+        when=local_time(activity.created_at, rules.timezone),
+        short_id=activity.id.hex[:8],
+    )
 
 
 class DeductionSteps(Protocol):

@@ -23,7 +23,7 @@ from sqlalchemy import func, select, update
 from hardware.printer import PrinterOffline, drawer_kick
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import PrintJob
-from pos_desktop.domain.receipt import Receipt
+from pos_desktop.domain.receipt import CardSlip, Receipt
 
 log = logging.getLogger(__name__)
 
@@ -62,12 +62,15 @@ class PrintService:
         render: Callable[[Receipt], bytes],
         clock: Callable[[], datetime],
         *,
+        render_slip: Callable[[CardSlip], bytes] | None = None,
         retry_seconds: float = RETRY_SECONDS,
         on_status: Callable[[PrintStatus], None] | None = None,
     ) -> None:
+        """``render_slip``: how a gift card slip is set; None: this printer prints none."""
         self._database = database
         self._printer = printer
         self._render = render
+        self._render_slip = render_slip
         self._clock = clock
         self._retry_seconds = retry_seconds
         self._on_status = on_status
@@ -119,6 +122,12 @@ class PrintService:
         return self.queue(
             self._render(receipt), "receipt", open_drawer=open_drawer, ticket_id=ticket_id
         )
+
+    def queue_slip(self, slip: CardSlip) -> int | None:
+        """A gift card slip (after a Deduct Funds); None when this printer prints no slips."""
+        if self._render_slip is None:
+            return None
+        return self.queue(self._render_slip(slip), "slip")
 
     def reprint_last_receipt(self) -> bool:
         """Queue the last receipt again (without opening the drawer); False if there is none."""

@@ -8,6 +8,7 @@ the code pages they switch to) before they were stored; regenerate one with
 from __future__ import annotations
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ from escpos.printer import Dummy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pos_desktop.domain.receipt import Receipt, receipt_for
-from pos_desktop.receipts.escpos import render_escpos
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.receipt import CardSlip, Receipt, receipt_for
+from pos_desktop.receipts.escpos import render_escpos, render_slip_escpos
 from tests.fixtures.sales import cash, coffee_sale, completed_sale, line, split_sale, store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -130,3 +132,23 @@ def test_render_escpos_any_text_straight_into_the_receipt(text: str) -> None:
 
 def _fields(receipt: Receipt) -> dict[str, object]:
     return {name: getattr(receipt, name) for name in Receipt.__slots__}
+
+
+def test_render_slip_escpos_prints_the_card_the_amount_and_what_is_left() -> None:
+    """A Deduct Funds slip names the card by its last 4, the amount and the balance after."""
+    slip = CardSlip(
+        store_name="Demo Gift Shop",
+        locale="en_US",
+        masked_card="•••• 5184",
+        amount=Money(12_50, "USD"),
+        balance_after=Money(37_50, "USD"),
+        employee_name="Casey Cashier",
+        when=datetime(2026, 12, 2, 9, 30, tzinfo=UTC),
+        short_id="1a2b3c4d",
+    )
+    data = render_slip_escpos(slip, 58)
+    assert data.startswith(b"\x1b@")
+    assert b"5184" in data
+    assert b"$12.50" in data and b"$37.50" in data
+    assert b"{B1a2b3c4d" in data  # the activity's barcode
+    assert b"Casey Cashier" in data

@@ -11,11 +11,17 @@ import pytest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from hardware.printer import ReceiptPrinter
+from pos_desktop.config import PrinterAddress
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.receipts.escpos import render_escpos, render_slip_escpos
 from pos_desktop.server.demo import DEMO_CARDS
 from pos_desktop.server.embedded import EmbeddedServer
+from pos_desktop.services.printing import PrintService
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.deduction_mail import read_code
+from tests.fixtures.printer import PrinterServer, free_port
 from tests.fixtures.register import start_server
 from tests.ui.gift_cards_support import (
     TAP,
@@ -182,3 +188,53 @@ def test_deduct_funds_resend_waits_then_sends_a_new_code_that_works(
     _type_code(qtbot, view, second)
     qtbot.waitUntil(lambda: panel.pages.currentWidget() is panel.done_page, timeout=WAIT_MS)
     assert view.card_balance.text() == "$47.50"
+
+
+def test_deduct_funds_prints_a_slip_with_the_card_and_its_balance(
+    qtbot: QtBot,
+    server: EmbeddedServer,
+    clock: FakeClock,
+    make_window: MakeWindow,
+    log_in: Callable[..., None],
+    tmp_path: Path,
+) -> None:
+    """On a register with a receipt printer, a Deduct Funds prints a slip with the card's
+    last 4, the amount and the balance left."""
+    printer = PrinterServer(free_port())
+    services: list[PrintService] = []
+
+    def printing(database: RegisterDatabase) -> PrintService:
+        address = PrinterAddress("tcp", "127.0.0.1", port=printer.sock.getsockname()[1])
+        service = PrintService(
+            database,
+            ReceiptPrinter(address, timeout=1),
+            render_escpos,
+            clock.now,
+            render_slip=render_slip_escpos,
+            retry_seconds=0.2,
+        )
+        service.start()
+        services.append(service)
+        return service
+
+    enrolled = server.enroll_local_register("Slip register")
+    try:
+        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+            window = make_window(
+                client, clock=clock.now, data_dir=tmp_path / "register", printing=printing
+            )
+            log_in(window)
+            window.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
+            view = window.tab_frame.gift_cards_view
+            _ask_for_code(qtbot, view, "1000")
+            _type_code(qtbot, view, _code(server, tmp_path, view))
+            qtbot.waitUntil(lambda: len(printer.received) == 1, timeout=WAIT_MS)
+            window.close()
+    finally:
+        for service in services:
+            service.stop()
+        printer.close()
+    slip = printer.received[0]
+    assert ACTIVE.number[-4:].encode() in slip
+    assert b"$10.00" in slip and b"$40.00" in slip
+    assert b"Casey Cashier" in slip

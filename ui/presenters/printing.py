@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from pos_desktop.domain.receipt import CardSlip
 from pos_desktop.services.printing import PrintService, PrintStatus
 from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message
@@ -40,6 +41,16 @@ class PrintingPresenter(BackgroundPresenter):
         self._worker.submit(
             self._printing.reprint_last_receipt,
             lambda queued: self.said.emit(REPRINT_QUEUED if queued else NOTHING_TO_REPRINT),
+            lambda error: self.said.emit(cashier_message(error)),
+        )
+
+    def print_slip(self, slip: CardSlip | None) -> None:
+        """A gift card slip after a Deduct Funds: stored, then printed by the print worker."""
+        if slip is None:
+            return
+        self._worker.submit(
+            lambda: self._printing.queue_slip(slip),
+            lambda _job: None,
             lambda error: self.said.emit(cashier_message(error)),
         )
 
