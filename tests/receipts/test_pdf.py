@@ -104,6 +104,16 @@ def test_the_text_has_the_store_the_total_and_only_a_masked_card(
     assert "6035" not in text
 
 
+def test_renders_to_a_png_80_mm_wide_with_pdftoppm(receipt: Receipt, tmp_path: Path) -> None:
+    """The PDF a store saves or e-mails renders to an image (poppler), one roll width wide."""
+    path = render_pdf(receipt, tmp_path / "receipt.pdf")
+    run("pdftoppm", "-png", "-r", "100", "-singlefile", str(path), str(tmp_path / "receipt"))
+    png = (tmp_path / "receipt.png").read_bytes()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    width = int.from_bytes(png[16:20], "big")  # the IHDR chunk's width
+    assert abs(width - round(80 / 25.4 * 100)) <= 1
+
+
 def test_the_amounts_of_long_names_stay_inside_the_page(tmp_path: Path) -> None:
     """Every row is measured: nothing is drawn past the right margin or cut off."""
     name = "Single-origin Ethiopia Yirgacheffe whole beans " * 4 + "X" * 80
