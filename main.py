@@ -24,7 +24,6 @@ from PySide6.QtWidgets import QApplication
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
-    from hardware.scanner import ScannerSettings
     from pos_desktop.startup import Register
 
 log = logging.getLogger("pos_desktop.main")
@@ -41,7 +40,6 @@ class RegisterStartup(QObject):
         super().__init__(window)
         self._window = window
         self._register: Register | None = None
-        self._scanner: ScannerSettings | None = None  # POS_SCANNER_PORT set
         self._error = ""
         self._closing = False
         self._thread = threading.Thread(target=self._run, name="register-startup", daemon=True)
@@ -54,11 +52,9 @@ class RegisterStartup(QObject):
         try:
             from pos_desktop.config import Settings
             from pos_desktop.startup import SetupError, start_register
-            from ui.serial_scans import scanner_settings
 
             settings = Settings()
             logging.getLogger().setLevel(settings.log_level.upper())
-            self._scanner = scanner_settings(settings)
             self._register = start_register(
                 settings, on_catalog_changed=lambda _change: self._window.catalog_changed.emit()
             )
@@ -78,8 +74,8 @@ class RegisterStartup(QObject):
             return
         if self._register is not None:
             self._window.attach(self._register.services, demo=self._register.demo)
-            if self._scanner is not None:
-                self._window.use_serial_scanner(self._scanner)
+            if self._register.scanner is not None:
+                self._window.use_serial_scanner(self._register.scanner)
         else:
             self._window.show_startup_error(self._error)
 

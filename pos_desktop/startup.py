@@ -7,7 +7,6 @@ request), so ``main.build()`` runs it on a thread while the login screen is alre
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from pos_desktop.config import Settings
 from pos_desktop.contracts import EnrollResponse
 from pos_desktop.db.catalog import CatalogChange
 from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.services.printing import PrintService
+from pos_desktop.services.devices import DeviceSettings
 from pos_desktop.services.register_services import RegisterServices, utc_now
 from pos_desktop.sync.background import SyncLoop
 from pos_desktop.sync.catalog_sync import CatalogSync
@@ -33,6 +32,7 @@ from pos_desktop.sync.errors import ServerError, ServerUnreachable
 from pos_desktop.sync.relay import OutboxRelay
 
 if TYPE_CHECKING:
+    from hardware.scanner import ScannerSettings
     from pos_desktop.server.embedded import EmbeddedServer
 
 log = logging.getLogger("pos_desktop.startup")
@@ -164,24 +164,18 @@ class Register:
     services: RegisterServices
     demo: bool
     close: Callable[[], None]
+    # The serial scanner to read (stored settings, else POS_SCANNER_*); None: none.
+    scanner: ScannerSettings | None = None
 
 
-def _print_service(settings: Settings, database: RegisterDatabase) -> PrintService | None:
-    """The print queue and its worker when ``POS_PRINTER`` names a printer."""
-    from hardware.printer import printer_from_settings
-    from pos_desktop.receipts.escpos import render_escpos, render_slip_escpos
-
-    printer = printer_from_settings(settings)
-    if printer is None:
+def _scanner(devices: DeviceSettings) -> ScannerSettings | None:
+    """The serial scanner to read at start, or None (none set, or a setting it cannot use:
+    the keyboard-wedge scanner still works, and the log says why)."""
+    try:
+        return devices.scanner()
+    except ValueError as exc:
+        log.error("serial scanner on %s not started: %s", devices.scanner_port, exc)
         return None
-    paper_mm, profile = settings.paper_mm, settings.printer_profile
-    return PrintService(
-        database,
-        printer,
-        functools.partial(render_escpos, paper_mm=paper_mm, profile=profile),
-        utc_now,
-        render_slip=functools.partial(render_slip_escpos, paper_mm=paper_mm, profile=profile),
-    )
 
 
 def start_register(
@@ -199,24 +193,18 @@ def start_register(
             interval_seconds=settings.sync_interval_seconds,
             on_catalog_changed=on_catalog_changed,
         )
-        printing = _print_service(settings, database)
         services = RegisterServices.over(
             backend.client,
             database,
             settings.data_dir,
             register_name=settings.register_name,
             on_ticket_finished=sync.wake,
-            printing=printing,
+            device_defaults=DeviceSettings.from_settings(settings),
         )
-        if printing is not None:
-            print_service = printing
-
-            def stop_printing() -> None:
-                if not print_service.stop():
-                    log.warning("the print worker was still printing at shutdown")
-
-            backend.on_close(stop_printing)  # runs before the database closes
-            printing.start()
+        # Stored device settings win over the environment, which is their default.
+        devices = services.devices.load()
+        backend.on_close(services.devices.close)  # runs before the database closes
+        services.devices.apply_printer(devices)
 
         def stop_sync() -> None:
             if not sync.stop():
@@ -229,4 +217,6 @@ def start_register(
     except BaseException:
         backend.close()
         raise
-    return Register(services=services, demo=backend.demo, close=backend.close)
+    return Register(
+        services=services, demo=backend.demo, close=backend.close, scanner=_scanner(devices)
+    )

@@ -60,9 +60,15 @@ def take(out_dir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: TID251
 
     import main
-    from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, DEMO_STORE_NAME, RECIPIENT_EMAIL
+    from pos_desktop.server.demo import (
+        CASHIER_PIN,
+        DEMO_CARDS,
+        DEMO_STORE_NAME,
+        MANAGER_PIN,
+        RECIPIENT_EMAIL,
+    )
     from ui.main_window import MainWindow
-    from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB
+    from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
     app = QApplication.instance() or QApplication(sys.argv)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -182,6 +188,23 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(receipt.isVisible, "receipt shown")
         save("receipt.png", receipt)
         receipt.accept()
+
+        # The Settings tab is a manager's: lock, and log in with the manager's PIN.
+        window.session.lock()
+        _wait_for(lambda: not window.logged_in, "lock")
+        for digit in MANAGER_PIN:
+            window.login_view.pin_pad.add_digit(digit)
+        window.login_view.pin_pad.submit()
+        _wait_for(lambda: window.logged_in, "manager login")
+        frame.tabs.setCurrentIndex(SETTINGS_TAB)
+        settings = frame.settings_view
+        if settings is None:
+            raise RuntimeError("no Settings tab")
+        _wait_for(lambda: not window.devices.busy, "device settings")
+        settings.port_input.setEditText("/dev/ttyUSB0")
+        settings.printer_input.setText("tcp:192.168.1.50:9100")
+        settings.show_raw_scan(b"\x024006381333931\r")
+        save("settings.png")
 
         window.close()
     app.processEvents()

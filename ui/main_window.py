@@ -19,12 +19,14 @@ if TYPE_CHECKING:
     from pos_desktop.domain.money import Money
     from pos_desktop.services.checkout import Catalog
     from pos_desktop.services.deductions import Deducted
+    from pos_desktop.services.devices import DeviceSettings
     from pos_desktop.services.register_services import RegisterServices
     from pos_desktop.services.session import Employee
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
     from ui.presenters.deduction import DeductionPresenter
+    from ui.presenters.devices import DevicesPresenter
     from ui.presenters.printing import PrintingPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
@@ -73,6 +75,7 @@ class MainWindow(QMainWindow):
     search: CardSearchPresenter
     deduction: DeductionPresenter
     sale: SalePresenter
+    devices: DevicesPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -135,10 +138,12 @@ class MainWindow(QMainWindow):
         from ui.idle_lock import IdleLock
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
         from ui.presenters.deduction import DeductionPresenter
+        from ui.presenters.devices import DevicesPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
         from ui.presenters.store_profile import StoreProfilePresenter
         from ui.scan_detector import WedgeScanDetector
+        from ui.settings_view import SettingsView
         from ui.tab_frame import TabFrame
         from ui.tender_view import TenderView
 
@@ -150,6 +155,7 @@ class MainWindow(QMainWindow):
         self.search = CardSearchPresenter(services.cards, self, self._pool)
         self.deduction = DeductionPresenter(services.deductions, self, self._pool)
         self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
+        self.devices = DevicesPresenter(services.devices, self, self._pool)
 
         self._services = services
         self.tab_frame = TabFrame(
@@ -157,6 +163,7 @@ class MainWindow(QMainWindow):
             TenderView(self.sale, find_by_email=self._find_by_email),
             GiftCardsView(self.search, self.deduction),
             BalanceCheckView(self.balance),
+            SettingsView(self.devices),
         )
         self.stack.addWidget(self.tab_frame)
         self.idle_lock = IdleLock(self, self._idle_lock_seconds)
@@ -185,20 +192,15 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             self.scanner.install(app)
         self.scanner.scanned.connect(self._scanned)
-        if services.receipts.printing is not None:
-            from ui.presenters.printing import PrintingPresenter
-
-            self.printing = PrintingPresenter(services.receipts.printing, self, self._pool)
-            self._printer_status = QLabel(self)
-            self._printer_status.setObjectName("printerStatus")
-            self._printer_status.setAccessibleName("Receipt printer")
-            self._printer_status.hide()
-            self.statusBar().addPermanentWidget(self._printer_status, 1)
-            self.printing.status_changed.connect(self._show_printer_status)
-            self.printing.said.connect(lambda text: self.statusBar().showMessage(text, 5000))
-            self.tab_frame.reprint_button.show()
-            self.tab_frame.reprint_button.clicked.connect(self.printing.reprint_last)
-            self.deduction.deducted.connect(self._print_slip)
+        self._printer_status = QLabel(self.tab_frame.status_area)
+        self.tab_frame.status_area.add_status(
+            self._printer_status, "printerStatus", "Receipt printer"
+        )
+        self.tab_frame.reprint_button.clicked.connect(self._reprint)
+        self.deduction.deducted.connect(self._print_slip)
+        self._follow_printing()
+        self.devices.saved.connect(self._apply_devices)
+        self.tab_frame.tabs.currentChanged.connect(self._tab_changed)
         self.store.profile_changed.connect(self._show_store)
         self.store.refresh()
         self.login_view.bind(self.session, demo=demo)
@@ -253,15 +255,72 @@ class MainWindow(QMainWindow):
 
     def use_serial_scanner(self, settings: ScannerSettings) -> None:
         """Read scans from a serial scanner too, once attached; its reader runs on its own
-        thread, and its scans take the same routes as a keyboard-wedge scanner's."""
+        thread, and its scans take the same routes as a keyboard-wedge scanner's. A scanner
+        already reading is stopped first (settings changed)."""
         from ui.serial_scans import SerialScans
 
+        self.stop_serial_scanner()
+        scans = SerialScans(settings, self.tab_frame.status_area, self)
+        self.serial_scans = scans
+        scans.scanned.connect(self._scanned)
+        scans.unreadable.connect(self._unreadable_scan)
+        settings_view = self.tab_frame.settings_view
+        if settings_view is not None:
+            scans.raw.connect(settings_view.show_raw_scan)
+            scans.scanned.connect(settings_view.new_scan)
+            scans.unreadable.connect(settings_view.new_scan)
+        scans.start()
+
+    def stop_serial_scanner(self) -> None:
         if self.serial_scans is not None:
-            self.serial_scans.stop()
-        self.serial_scans = SerialScans(settings, self.statusBar(), self)
-        self.serial_scans.scanned.connect(self._scanned)
-        self.serial_scans.unreadable.connect(self._unreadable_scan)
-        self.serial_scans.start()
+            self.serial_scans.dispose()
+            self.serial_scans = None
+
+    def _apply_devices(self, settings: DeviceSettings) -> None:
+        """Saved on the Settings tab: read the new scanner port, print on the new printer."""
+        try:
+            scanner = settings.scanner()
+        except ValueError:  # validated before it was stored; kept safe all the same
+            log.exception("serial scanner settings refused")
+            scanner = None
+        if scanner is None:
+            self.stop_serial_scanner()
+        elif self.serial_scans is None or self.serial_scans.settings != scanner:
+            self.use_serial_scanner(scanner)  # only the printer changed: the port stays open
+        self._follow_printing()
+
+    def _follow_printing(self) -> None:
+        """Reprint, the printer's status and slips follow the register's print queue, which
+        the Settings tab may create, replace or remove."""
+        from ui.presenters.printing import PrintingPresenter
+
+        service = self._services.receipts.printing
+        current = self.printing
+        if current is not None and current.service is service:
+            return
+        if current is not None:
+            current.stop_listening()
+            current.deleteLater()
+            self.printing = None
+        self._show_printer_status("")
+        if service is None:
+            self.tab_frame.reprint_button.hide()
+            return
+        printing = PrintingPresenter(service, self, self._pool)
+        printing.status_changed.connect(self._show_printer_status)
+        printing.said.connect(lambda text: self.tab_frame.status_area.show_message(text, 5000))
+        self.printing = printing
+        self.tab_frame.reprint_button.show()
+
+    def _reprint(self) -> None:
+        if self.printing is not None:
+            self.printing.reprint_last()
+
+    def _tab_changed(self, index: int) -> None:
+        from ui.tab_frame import SETTINGS_TAB
+
+        if index == SETTINGS_TAB and self.tab_frame.settings_shown:
+            self.devices.load()
 
     def _unreadable_scan(self, _reason: str) -> None:
         from ui.serial_scans import UNREADABLE_SCAN
@@ -273,7 +332,7 @@ class MainWindow(QMainWindow):
         if checkout.isVisible() and QApplication.activeModalWidget() is None:
             checkout.banner.show_message(UNREADABLE_SCAN)
         else:
-            self.statusBar().showMessage(UNREADABLE_SCAN, 5000)
+            self.tab_frame.status_area.show_message(UNREADABLE_SCAN, 5000)
 
     def _apply_store_rules(self, catalog: Catalog) -> None:
         if not self._idle_lock_fixed:
@@ -292,7 +351,7 @@ class MainWindow(QMainWindow):
             finished, self._last_confirmation, self, printer=printing is not None
         )
         if printing is not None:
-            dialog.reprint_requested.connect(printing.reprint_last)
+            dialog.reprint_requested.connect(self._reprint)
         self._last_confirmation = ""
 
         def closed() -> None:

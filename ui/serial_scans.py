@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QLabel
 
 from hardware.scan_lines import Unreadable
 from hardware.scanner import ScannerSettings, ScannerStatus, SerialScanner
-from pos_desktop.config import Settings
+from ui.widgets.status_area import StatusArea
 
 log = logging.getLogger(__name__)
 
@@ -29,55 +29,35 @@ def not_connected_message(port: str) -> str:
     return f"Scanner on {port} is not connected; retrying…"
 
 
-def scanner_settings(settings: Settings) -> ScannerSettings | None:
-    """The serial scanner the settings name (POS_SCANNER_*), or None for no serial scanner."""
-    port = settings.scanner_port.strip()
-    if not port:
-        return None
-    try:
-        return ScannerSettings.parse(
-            port,
-            baudrate=settings.scanner_baud,
-            terminator=settings.scanner_terminator,
-            prefix=settings.scanner_prefix,
-            suffix=settings.scanner_suffix,
-        )
-    except ValueError as exc:
-        # A bad prefix must not keep the register from selling; the wedge scanner still works.
-        log.error("serial scanner on %s not started: %s", port, exc)
-        return None
-
-
 class SerialScans(QObject):
     """Owns a ``SerialScanner``; its callbacks arrive here as signals on the GUI thread."""
 
     scanned = Signal(str)
     unreadable = Signal(str)  # the reason, for the log; the cashier sees UNREADABLE_SCAN
+    raw = Signal(bytes)  # every chunk as read, before framing (the Settings tab's Test scan)
     # Connected, and why not; emitted from the reader's thread, delivered queued.
     status_changed = Signal(bool, str)
 
     def __init__(
         self,
         settings: ScannerSettings,
-        status_bar: QStatusBar | None = None,
+        status_area: StatusArea | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.settings = settings
         self.connected = False
         self.status_label: QLabel | None = None
-        if status_bar is not None:
-            self.status_label = QLabel(status_bar)
-            self.status_label.setObjectName("scannerStatus")
-            self.status_label.setAccessibleName("Scanner status")
-            self.status_label.hide()
-            status_bar.addPermanentWidget(self.status_label)
+        if status_area is not None:
+            self.status_label = QLabel(status_area)
+            status_area.add_status(self.status_label, "scannerStatus", "Scanner status")
         self.status_changed.connect(self._show_status)
         self._reader = SerialScanner(
             settings,
             on_scan=self.scanned.emit,
             on_unreadable=self._unreadable,
             on_status=self._status,
+            on_raw=self.raw.emit,
         )
 
     def start(self) -> None:
@@ -85,6 +65,15 @@ class SerialScans(QObject):
 
     def stop(self) -> None:
         self._reader.stop()
+
+    def dispose(self) -> None:
+        """Stop reading and take this scanner's line out of the header (replaced)."""
+        self.stop()
+        if self.status_label is not None:
+            self.status_label.hide()
+            self.status_label.deleteLater()
+            self.status_label = None
+        self.deleteLater()
 
     # On the reader's thread: only signals, nothing of the screen.
     def _unreadable(self, unreadable: Unreadable) -> None:
@@ -108,5 +97,5 @@ class SerialScans(QObject):
 
     @property
     def status_text(self) -> str:
-        """What the status bar says about the scanner; empty while it is connected."""
+        """What the header says about the scanner; empty while it is connected."""
         return self.status_label.text() if self.status_label is not None else ""

@@ -20,12 +20,15 @@ from pos_desktop.services.session import Employee
 from ui.balance_check_view import BalanceCheckView
 from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView
+from ui.settings_view import SettingsView
 from ui.tender_view import TenderView
+from ui.widgets.status_area import StatusArea
 from ui.widgets.touch import make_touchable, name_widget, touch_target_px
 
 CHECKOUT_TAB = 0
 GIFT_CARDS_TAB = 1
 BALANCE_TAB = 2
+SETTINGS_TAB = 3  # managers only
 
 
 class TouchTabBar(QTabBar):
@@ -46,14 +49,17 @@ class TabFrame(QWidget):
         tender_view: TenderView,
         gift_cards_view: GiftCardsView,
         balance_view: BalanceCheckView,
+        settings_view: SettingsView | None = None,
         parent: QWidget | None = None,
     ) -> None:
+        """``settings_view``: the devices tab, shown to managers only."""
         super().__init__(parent)
         self.setObjectName("tabFrame")
         self.checkout_view = checkout_view
         self.tender_view = tender_view
         self.balance_view = balance_view
         self.gift_cards_view = gift_cards_view
+        self.settings_view = settings_view
 
         header = QFrame(self)
         header.setObjectName("header")
@@ -77,8 +83,10 @@ class TabFrame(QWidget):
         bar = QHBoxLayout(header)
         bar.setContentsMargins(24, 10, 16, 10)
         bar.setSpacing(20)
+        self.status_area = StatusArea(header)
         bar.addWidget(self.store_label)
         bar.addStretch(1)
+        bar.addWidget(self.status_area, 2)
         bar.addWidget(self.employee_label)
         bar.addWidget(self.reprint_button)
         bar.addWidget(self.lock_button)
@@ -103,6 +111,9 @@ class TabFrame(QWidget):
         self.tabs.addTab(self.checkout_stack, "Checkout")
         self.tabs.addTab(gift_cards_view, "Gift Cards")
         self.tabs.addTab(balance_view, "Balance")
+        if settings_view is not None:
+            self.tabs.addTab(settings_view, "Settings")
+            self.tabs.setTabVisible(SETTINGS_TAB, False)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -123,6 +134,13 @@ class TabFrame(QWidget):
     def show_employee(self, employee: Employee) -> None:
         self.employee_label.setText(f"{employee.name} · {employee.role_label}")
         self.employee_label.setAccessibleName(f"Logged in: {employee.name}, {employee.role_label}")
+        if self.settings_view is not None:
+            self.tabs.setTabVisible(SETTINGS_TAB, employee.is_manager)
+
+    @property
+    def settings_shown(self) -> bool:
+        """Whether the Settings tab is offered (a manager is logged in)."""
+        return self.settings_view is not None and self.tabs.isTabVisible(SETTINGS_TAB)
 
     def show_store(self, profile: StoreRules) -> None:
         self.store_label.setText(profile.name)
@@ -138,3 +156,6 @@ class TabFrame(QWidget):
         self.gift_cards_view.reset()
         self.employee_label.clear()
         self.tabs.setCurrentIndex(CHECKOUT_TAB)
+        if self.settings_view is not None:
+            self.settings_view.reset()
+            self.tabs.setTabVisible(SETTINGS_TAB, False)

@@ -199,3 +199,24 @@ class PrintJob(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+
+
+class DeviceSettingsRow(Base):
+    """The register's scanner and printer as a manager set them (Settings tab): one row.
+
+    A table of its own: the ``settings`` table is the store's, overwritten by each catalog pull.
+    """
+
+    __tablename__ = "device_settings"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    scanner_port: Mapped[str] = mapped_column(String(300))
+    scanner_baud: Mapped[int] = mapped_column(Integer)
+    scanner_terminator: Mapped[str] = mapped_column(String(4))
+    scanner_prefix: Mapped[str] = mapped_column(String(40))
+    scanner_suffix: Mapped[str] = mapped_column(String(40))
+    printer: Mapped[str] = mapped_column(String(300))
+    printer_profile: Mapped[str] = mapped_column(String(40))
+    paper_mm: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

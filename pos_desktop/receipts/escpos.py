@@ -151,6 +151,35 @@ def render_slip_escpos(
     return _render_rows(slip_rows(slip), slip.short_id, paper_mm, profile, columns, FOOTER)
 
 
+TEST_PAGE_TITLE = "Test page"
+TEST_PAGE_BARCODE = "TEST"
+
+
+def render_test_page(
+    printer_name: str,
+    paper_mm: int = 80,
+    *,
+    profile: str = DEFAULT_PROFILE,
+    columns: int | None = None,
+) -> bytes:
+    """A short page for the Settings tab's "Test print": the connection, profile and paper
+    width, a full-width rule to check the columns, accents and "€" for the code pages, a
+    barcode and a cut."""
+    width = columns if columns is not None else printer_columns(paper_mm)
+    rows = (
+        ReceiptRow(RowStyle.TITLE, TEST_PAGE_TITLE),
+        ReceiptRow(RowStyle.CENTER, "POS Desktop"),
+        ReceiptRow(RowStyle.RULE),
+        ReceiptRow(RowStyle.PLAIN, "Printer", printer_name),
+        ReceiptRow(RowStyle.PLAIN, "Profile", profile),
+        ReceiptRow(RowStyle.PLAIN, "Paper", f"{paper_mm} mm"),
+        ReceiptRow(RowStyle.PLAIN, "Columns", str(width)),
+        ReceiptRow(RowStyle.PLAIN, "Accents", "é ü ñ ç €"),
+        ReceiptRow(RowStyle.RULE),
+    )
+    return _render_rows(rows, TEST_PAGE_BARCODE, paper_mm, profile, columns, FOOTER)
+
+
 def _render_rows(
     rows: tuple[ReceiptRow, ...],
     barcode: str,

@@ -81,6 +81,26 @@ class PrintService:
         self._status_lock = threading.Lock()
         self._last_status: PrintStatus | None = None
 
+    @property
+    def printer(self) -> Printer:
+        return self._printer
+
+    def set_printer(
+        self,
+        printer: Printer,
+        render: Callable[[Receipt], bytes],
+        render_slip: Callable[[CardSlip], bytes] | None = None,
+    ) -> None:
+        """Print on ``printer`` from now on (settings changed): waiting jobs try it at once.
+
+        The job in hand, if any, finishes on the old printer; every later attempt uses this one.
+        """
+        self._printer = printer
+        self._render = render
+        self._render_slip = render_slip
+        self._offline = None
+        self._wake.set()
+
     # -- queueing (any thread) ---------------------------------------------------------------
 
     def queue(
@@ -234,14 +254,16 @@ class PrintService:
         self._publish()
 
     def _publish(self) -> None:
-        if self._on_status is None:
+        # Read once: the window may let go of the listener (closing) while this runs.
+        listener = self._on_status
+        if listener is None:
             return
         status = self.status()
         with self._status_lock:
             if status == self._last_status:
                 return
             self._last_status = status
-        self._on_status(status)
+        listener(status)
 
     def set_status_listener(self, listener: Callable[[PrintStatus], None] | None) -> None:
         """Who hears the status (from the worker thread); it hears the current one at once."""

@@ -11,6 +11,7 @@ from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
+from pos_desktop.services.devices import DeviceService, DeviceSettings
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
@@ -34,6 +35,7 @@ class RegisterServices:
     payments: PaymentService
     receipts: ReceiptService
     deductions: DeductionService
+    devices: DeviceService
 
     @classmethod
     def over(
@@ -46,17 +48,31 @@ class RegisterServices:
         on_ticket_finished: Callable[[], None] | None = None,
         clock: Callable[[], datetime] = utc_now,
         printing: PrintService | None = None,
+        device_defaults: DeviceSettings | None = None,
     ) -> RegisterServices:
-        """``on_ticket_finished`` runs after a ticket completes or is voided (wake the relay)."""
+        """``on_ticket_finished`` runs after a ticket completes or is voided (wake the relay);
+        ``device_defaults``: the environment's scanner and printer (none when not given)."""
         checkout = CheckoutService(database, clock)
+        receipts = ReceiptService(
+            data_dir / RECEIPTS_FOLDER, checkout.rules, register_name, printing
+        )
+
+        def follow_printing(service: PrintService | None) -> None:
+            receipts.printing = service
+
         return cls(
             session=SessionService(client),
             cards=CardLookupService(client),
             store=StoreProfileService(database),
             checkout=checkout,
             payments=PaymentService(database, client, clock, on_ticket_finished),
-            receipts=ReceiptService(
-                data_dir / RECEIPTS_FOLDER, checkout.rules, register_name, printing
-            ),
+            receipts=receipts,
             deductions=DeductionService(client, clock),
+            devices=DeviceService(
+                database,
+                device_defaults or DeviceSettings(),
+                clock,
+                printing=printing,
+                on_printing_changed=follow_printing,
+            ),
         )

@@ -35,6 +35,7 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
     pulled from that client's server (as the sync loop does at start)."""
     made: list[MainWindow] = []
     databases: list[RegisterDatabase] = []
+    all_services: list[RegisterServices] = []
 
     def make(
         client: ServerClient,
@@ -58,6 +59,7 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
             clock=clock or utc_now,
             printing=printing(database) if printing is not None else None,
         )
+        all_services.append(services)
         window = MainWindow(services, demo=demo, idle_lock_seconds=idle_lock_seconds)
         qtbot.addWidget(window)
         window.show()
@@ -69,6 +71,8 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
     # Close before the client closes, so no request of the window outlives it.
     for window in made:
         window.close()
+    for services in all_services:
+        services.devices.close()  # a print queue the Settings tab started
     for database in databases:
         database.close()
 

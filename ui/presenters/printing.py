@@ -29,6 +29,7 @@ class PrintingPresenter(BackgroundPresenter):
     ) -> None:
         super().__init__(parent, pool)
         self._printing = printing
+        self.service = printing
         # From the print worker's thread: a signal of this GUI-thread object is queued.
         printing.set_status_listener(self._heard)
 

@@ -1,0 +1,196 @@
+"""The Settings tab, against the real embedded server: managers only; a saved scanner port and
+printer work at once (a real pty, a TCP printer on loopback); bad input is refused and named;
+what is saved is what the next window over the same register database shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+from pos_desktop.server.demo import CASHIER_PIN, MANAGER_PIN
+from pos_desktop.sync.client import ServerClient
+from tests.fixtures.printer import PrinterServer, free_port
+from tests.ui.support import TAP, MakeWindow, button
+from tests.ui.test_serial_scanner import Pty, barcode, quantity
+from ui.main_window import MainWindow
+from ui.presenters.devices import SAVED, TEST_PAGE_QUEUED
+from ui.settings_view import SettingsView
+from ui.tab_frame import CHECKOUT_TAB, SETTINGS_TAB
+
+pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
+WAIT_MS = 10_000
+
+
+@pytest.fixture
+def pty(tmp_path: Path) -> Iterator[Pty]:
+    made = Pty(tmp_path / "ttySettingsScanner")
+    yield made
+    made.vanish()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "register"
+
+
+@pytest.fixture
+def manager_window(
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+    data_dir: Path,
+) -> MainWindow:
+    window = make_window(register_client, data_dir=data_dir)
+    log_in(window, MANAGER_PIN)
+    return window
+
+
+def open_settings(qtbot: QtBot, window: MainWindow) -> SettingsView:
+    view = window.tab_frame.settings_view
+    assert view is not None
+    window.tab_frame.tabs.setCurrentIndex(SETTINGS_TAB)
+    qtbot.waitUntil(lambda: view.isVisible() and not window.devices.busy, timeout=WAIT_MS)
+    return view
+
+
+def save(qtbot: QtBot, view: SettingsView) -> None:
+    qtbot.mouseClick(button(view, "saveSettingsButton"), TAP)
+
+
+def test_settings_tab_hidden_for_a_cashier_shown_for_a_manager(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+) -> None:
+    """A cashier has no Settings tab; a manager has, and it goes again at lock."""
+    window = make_window(register_client)
+    log_in(window, CASHIER_PIN)
+    tabs = window.tab_frame.tabs
+    assert not tabs.isTabVisible(SETTINGS_TAB)
+    assert not window.tab_frame.settings_shown
+
+    window.session.lock()
+    qtbot.waitUntil(lambda: not window.logged_in, timeout=WAIT_MS)
+    log_in(window, MANAGER_PIN)
+    assert tabs.isTabVisible(SETTINGS_TAB)
+    assert tabs.tabText(SETTINGS_TAB) == "Settings"
+    view = open_settings(qtbot, window)
+    for name in ("scannerPortInput", "printerAddressInput", "saveSettingsButton"):
+        widget = view.findChild(QWidget, name)
+        assert isinstance(widget, QWidget) and widget.accessibleName()
+
+    window.session.lock()
+    qtbot.waitUntil(lambda: not window.logged_in, timeout=WAIT_MS)
+    assert not tabs.isTabVisible(SETTINGS_TAB)
+
+
+def test_settings_saved_scanner_port_scans_without_restart(
+    qtbot: QtBot, manager_window: MainWindow, pty: Pty
+) -> None:
+    """A pty link typed as the port and saved: a barcode written into the pty shows in Test
+    scan, and at checkout it adds a ticket line; no restart."""
+    window = manager_window
+    assert window.serial_scans is None
+    view = open_settings(qtbot, window)
+    view.port_input.setEditText(str(pty.link))
+    view.terminator_input.setCurrentIndex(view.terminator_input.findData("cr"))
+    save(qtbot, view)
+    qtbot.waitUntil(lambda: view.banner.text() == SAVED, timeout=WAIT_MS)
+    scans = window.serial_scans
+    assert scans is not None
+    qtbot.waitUntil(lambda: scans.connected, timeout=WAIT_MS)
+
+    code = barcode("Cappuccino")
+    pty.scan(code)
+    qtbot.waitUntil(lambda: view.raw_scan.text() == code + "\\r", timeout=WAIT_MS)
+    assert quantity(window, "Cappuccino") == 0  # not on Checkout: only shown
+
+    window.tab_frame.tabs.setCurrentIndex(CHECKOUT_TAB)
+    pty.scan(code)
+    qtbot.waitUntil(lambda: quantity(window, "Cappuccino") == 1, timeout=WAIT_MS)
+
+
+def test_settings_saved_tcp_printer_prints_a_test_page(
+    qtbot: QtBot, manager_window: MainWindow
+) -> None:
+    """No printer at start; a TCP printer saved, Test print puts a page on it, and Reprint
+    appears."""
+    window = manager_window
+    reprint = button(window.tab_frame, "reprintButton")
+    assert window.printing is None and not reprint.isVisible()
+    port = free_port()
+    printer = PrinterServer(port)
+    try:
+        view = open_settings(qtbot, window)
+        view.printer_input.setText(f"tcp:127.0.0.1:{port}")
+        view.paper_input.setCurrentIndex(view.paper_input.findData(58))
+        save(qtbot, view)
+        qtbot.waitUntil(lambda: view.banner.text() == SAVED, timeout=WAIT_MS)
+        assert window.printing is not None and reprint.isVisible()
+
+        qtbot.mouseClick(button(view, "testPrintButton"), TAP)
+        qtbot.waitUntil(lambda: view.banner.text() == TEST_PAGE_QUEUED, timeout=WAIT_MS)
+        qtbot.waitUntil(lambda: len(printer.received) == 1, timeout=WAIT_MS)
+        assert b"Test page" in printer.received[0]
+        assert b"58 mm" in printer.received[0]
+    finally:
+        printer.close()
+
+
+def test_settings_bad_printer_address_says_so_and_saves_nothing(
+    qtbot: QtBot, manager_window: MainWindow
+) -> None:
+    """A malformed printer connection: a message naming the formats, nothing stored, focus on
+    the field."""
+    window = manager_window
+    view = open_settings(qtbot, window)
+    view.printer_input.setText("printer-at-the-front")
+    save(qtbot, view)
+    qtbot.waitUntil(view.banner.isVisible, timeout=WAIT_MS)
+    assert "is not valid" in view.banner.text()
+    assert "tcp:192.168.1.50:9100" in view.banner.text()
+    assert view.banner.kind() == "error"
+    assert not window.devices.busy and view.save_button.isEnabled()
+    assert window.printing is None
+    # Nothing stored: the tab shows the (empty) defaults again when it is opened next.
+    window.tab_frame.tabs.setCurrentIndex(CHECKOUT_TAB)
+    open_settings(qtbot, window)
+    qtbot.waitUntil(lambda: view.printer_input.text() == "", timeout=WAIT_MS)
+
+
+def test_settings_persist_in_the_register_database(
+    qtbot: QtBot,
+    manager_window: MainWindow,
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+    data_dir: Path,
+    tmp_path: Path,
+) -> None:
+    """Saved settings are what a new window over the same register database shows."""
+    view = open_settings(qtbot, manager_window)
+    port_path = str(tmp_path / "ttyNotThere")
+    view.port_input.setEditText(port_path)
+    view.baud_input.setCurrentIndex(view.baud_input.findData(19200))
+    view.terminator_input.setCurrentIndex(view.terminator_input.findData("crlf"))
+    view.prefix_input.setText(r"\x02")
+    view.printer_input.setText("file:/dev/null")
+    view.profile_input.setCurrentText("TM-T20II")
+    view.paper_input.setCurrentIndex(view.paper_input.findData(58))
+    save(qtbot, view)
+    qtbot.waitUntil(lambda: view.banner.text() == SAVED, timeout=WAIT_MS)
+
+    again = make_window(register_client, data_dir=data_dir)
+    log_in(again, MANAGER_PIN)
+    shown = open_settings(qtbot, again)
+    qtbot.waitUntil(lambda: shown.port_text() == port_path, timeout=WAIT_MS)
+    assert shown.form() == view.form()
+    assert shown.baud_input.currentText() == "19200"
+    assert shown.printer_input.text() == "file:/dev/null"
+    assert shown.profile_input.currentText() == "TM-T20II"
+    assert shown.paper_input.currentData() == 58

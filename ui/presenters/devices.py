@@ -1,0 +1,102 @@
+"""The Settings tab's presenter: device settings loaded, saved and tested on a worker.
+
+Loading reads the register database and lists the system's serial ports; saving validates,
+stores and swaps the printer; a test page is stored as a print job. All of it runs on the
+window's pool, and the answers come back as signals: the screen never waits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QThreadPool, Signal
+
+from pos_desktop.services.devices import (
+    BAUD_RATES,
+    PAPER_WIDTHS,
+    DeviceService,
+    DeviceSettings,
+    InvalidDeviceSettings,
+    NoPrinter,
+    SerialPort,
+    printer_profiles,
+)
+from ui.presenters.background import BackgroundPresenter
+from ui.presenters.error_text import cashier_message
+
+SAVED = "Settings saved. The scanner and printer use them now."
+TEST_PAGE_QUEUED = "Test page sent to the printer."
+NO_SCAN_YET = "Nothing scanned yet. Scan a barcode to see what the scanner sends."
+
+
+def show_raw(data: bytes) -> str:
+    r"""Bytes as a manager can read them: printable ASCII as is, others as ``\xNN``
+    (CR and LF as ``\r`` and ``\n``), so a terminator or prefix set wrong is visible."""
+    parts: list[str] = []
+    for byte in data:
+        if byte == 0x0D:
+            parts.append("\\r")
+        elif byte == 0x0A:
+            parts.append("\\n")
+        elif byte == 0x5C:
+            parts.append("\\\\")
+        elif 0x20 <= byte < 0x7F:
+            parts.append(chr(byte))
+        else:
+            parts.append(f"\\x{byte:02x}")
+    return "".join(parts)
+
+
+class DevicesPresenter(BackgroundPresenter):
+    loaded = Signal(object)  # DeviceSettings
+    ports_listed = Signal(list)  # list[SerialPort]
+    saved = Signal(object)  # DeviceSettings, as stored and now in use
+    said = Signal(str)  # a short answer: saved, test page sent
+    refused = Signal(str, str)  # the field that is wrong (may be ""), and why
+
+    baud_rates = BAUD_RATES
+    paper_widths = PAPER_WIDTHS
+
+    def __init__(
+        self,
+        devices: DeviceService,
+        parent: QObject | None = None,
+        pool: QThreadPool | None = None,
+    ) -> None:
+        super().__init__(parent, pool)
+        self._devices = devices
+        self.profiles = printer_profiles()
+
+    def load(self) -> None:
+        """The stored settings and the system's serial ports."""
+        self._worker.submit(
+            lambda: (self._devices.load(), self._devices.ports()),
+            self._loaded,
+            lambda error: self.refused.emit("", cashier_message(error)),
+        )
+
+    def _loaded(self, result: tuple[DeviceSettings, list[SerialPort]]) -> None:
+        settings, ports = result
+        self.ports_listed.emit(ports)
+        self.loaded.emit(settings)
+
+    def save(self, settings: DeviceSettings) -> None:
+        if self.busy:
+            return
+        self._worker.submit(lambda: self._devices.save(settings), self._saved, self._failed)
+
+    def _saved(self, settings: DeviceSettings) -> None:
+        self.saved.emit(settings)
+        self.loaded.emit(settings)
+        self.said.emit(SAVED)
+
+    def test_print(self) -> None:
+        self._worker.submit(
+            self._devices.test_print, lambda _job: self.said.emit(TEST_PAGE_QUEUED), self._failed
+        )
+
+    def _failed(self, error: Exception) -> None:
+        if isinstance(error, InvalidDeviceSettings):
+            self.refused.emit(error.field, error.message)
+        elif isinstance(error, NoPrinter):
+            self.refused.emit("printer", error.message)
+        else:
+            self.refused.emit("", cashier_message(error))

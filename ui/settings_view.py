@@ -1,0 +1,267 @@
+"""The Settings tab (managers only): the serial scanner and the receipt printer.
+
+The scanner's port is picked from the ports the system lists, or typed (a path such as a pty
+link); baud, terminator, prefix and suffix beside it. The printer is a connection typed as
+text, a python-escpos profile and the paper width. Save stores them and puts them to work at
+once; "Test scan" shows the raw bytes of the last scan, "Test print" prints a test page.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pos_desktop.config import PRINTER_FORMATS
+from pos_desktop.services.devices import DeviceSettings, SerialPort
+from ui.presenters.devices import NO_SCAN_YET, DevicesPresenter, show_raw
+from ui.widgets.banner import Banner
+from ui.widgets.touch import make_touchable, name_widget, touch_target_px
+
+TERMINATOR_CHOICES = (("CR", "cr"), ("LF", "lf"), ("CR LF", "crlf"))
+MAX_RAW_SHOWN = 200  # characters of the last scan shown
+
+
+def _touch_combo(combo: QComboBox) -> None:
+    """A picker a finger hits; its drop-down list named after it (call after naming it)."""
+    target = touch_target_px(combo)
+    combo.setMinimumHeight(target)
+    view = combo.view()
+    name_widget(view, f"{combo.objectName()}List", f"{combo.accessibleName()}: choices")
+    line_edit = combo.lineEdit()
+    if line_edit is not None:
+        name_widget(line_edit, f"{combo.objectName()}Text", f"{combo.accessibleName()}, typed")
+        make_touchable(line_edit)
+
+
+class SettingsView(QWidget):
+    def __init__(self, presenter: DevicesPresenter, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("settingsView")
+        self.setAccessibleName("Settings")
+        self._presenter = presenter
+        self._raw = b""
+
+        title = QLabel("Devices", self)
+        title.setProperty("heading", True)
+        self.banner = Banner("settingsBanner", "Settings message", self)
+
+        # -- scanner --------------------------------------------------------------------------
+        scanner = QFrame(self)
+        scanner.setProperty("card", True)
+        scanner_title = QLabel("Serial barcode scanner", scanner)
+        scanner_title.setProperty("caption", True)
+        self.port_input = QComboBox(scanner)
+        self.port_input.setEditable(True)
+        self.port_input.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        name_widget(self.port_input, "scannerPortInput", "Scanner serial port")
+        _touch_combo(self.port_input)
+        line_edit = self.port_input.lineEdit()
+        if line_edit is not None:
+            line_edit.setPlaceholderText("None (keyboard scanner only)")
+        self.refresh_ports_button = QPushButton("Refresh ports", scanner)
+        name_widget(self.refresh_ports_button, "refreshPortsButton", "List serial ports again")
+        make_touchable(self.refresh_ports_button)
+        self.refresh_ports_button.clicked.connect(presenter.load)
+        port_row = QHBoxLayout()
+        port_row.addWidget(self.port_input, 1)
+        port_row.addWidget(self.refresh_ports_button)
+
+        self.baud_input = QComboBox(scanner)
+        name_widget(self.baud_input, "scannerBaudInput", "Scanner speed (baud)")
+        _touch_combo(self.baud_input)
+        for rate in presenter.baud_rates:
+            self.baud_input.addItem(str(rate), rate)
+        self.terminator_input = QComboBox(scanner)
+        name_widget(self.terminator_input, "scannerTerminatorInput", "Scanner line terminator")
+        _touch_combo(self.terminator_input)
+        for label, value in TERMINATOR_CHOICES:
+            self.terminator_input.addItem(label, value)
+        self.prefix_input = QLineEdit(scanner)
+        name_widget(self.prefix_input, "scannerPrefixInput", "Scanner prefix to strip")
+        self.prefix_input.setPlaceholderText(r"None; \x02 for STX")
+        make_touchable(self.prefix_input)
+        self.suffix_input = QLineEdit(scanner)
+        name_widget(self.suffix_input, "scannerSuffixInput", "Scanner suffix to strip")
+        self.suffix_input.setPlaceholderText("None")
+        make_touchable(self.suffix_input)
+        scanner_form = QFormLayout()
+        scanner_form.addRow("Port", port_row)
+        scanner_form.addRow("Baud", self.baud_input)
+        scanner_form.addRow("Terminator", self.terminator_input)
+        scanner_form.addRow("Prefix", self.prefix_input)
+        scanner_form.addRow("Suffix", self.suffix_input)
+
+        test_scan_caption = QLabel("Test scan: the last scan as received", scanner)
+        test_scan_caption.setProperty("hint", True)
+        self.raw_scan = QLineEdit(scanner)
+        name_widget(self.raw_scan, "rawScanOutput", "Last raw scan")
+        self.raw_scan.setReadOnly(True)
+        self.raw_scan.setPlaceholderText(NO_SCAN_YET)
+        make_touchable(self.raw_scan)
+        scanner_layout = QVBoxLayout(scanner)
+        scanner_layout.addWidget(scanner_title)
+        scanner_layout.addLayout(scanner_form)
+        scanner_layout.addWidget(test_scan_caption)
+        scanner_layout.addWidget(self.raw_scan)
+        scanner_layout.addStretch(1)
+
+        # -- printer --------------------------------------------------------------------------
+        printer = QFrame(self)
+        printer.setProperty("card", True)
+        printer_title = QLabel("Receipt printer", printer)
+        printer_title.setProperty("caption", True)
+        self.printer_input = QLineEdit(printer)
+        name_widget(self.printer_input, "printerAddressInput", "Printer connection")
+        self.printer_input.setPlaceholderText("None, or tcp:192.168.1.50:9100")
+        self.printer_input.setToolTip(PRINTER_FORMATS)
+        make_touchable(self.printer_input)
+        printer_hint = QLabel(f"For example {PRINTER_FORMATS}.", printer)
+        printer_hint.setProperty("hint", True)
+        printer_hint.setWordWrap(True)
+        self.profile_input = QComboBox(printer)
+        name_widget(self.profile_input, "printerProfileInput", "Printer profile")
+        _touch_combo(self.profile_input)
+        self.profile_input.addItems(list(presenter.profiles))
+        self.paper_input = QComboBox(printer)
+        name_widget(self.paper_input, "paperWidthInput", "Paper width")
+        _touch_combo(self.paper_input)
+        for width in presenter.paper_widths:
+            self.paper_input.addItem(f"{width} mm", width)
+        printer_form = QFormLayout()
+        printer_form.addRow("Connection", self.printer_input)
+        printer_form.addRow("", printer_hint)
+        printer_form.addRow("Profile", self.profile_input)
+        printer_form.addRow("Paper", self.paper_input)
+        self.test_print_button = QPushButton("Test print", printer)
+        name_widget(self.test_print_button, "testPrintButton", "Print a test page")
+        make_touchable(self.test_print_button)
+        self.test_print_button.clicked.connect(presenter.test_print)
+        printer_layout = QVBoxLayout(printer)
+        printer_layout.addWidget(printer_title)
+        printer_layout.addLayout(printer_form)
+        printer_layout.addWidget(self.test_print_button)
+        printer_layout.addStretch(1)
+
+        self.save_button = QPushButton("Save", self)
+        name_widget(self.save_button, "saveSettingsButton", "Save device settings")
+        self.save_button.setProperty("role", "primary")
+        make_touchable(self.save_button, 1.25)
+        self.save_button.setMinimumWidth(200)
+        self.save_button.clicked.connect(self._save)
+
+        panels = QGridLayout()
+        panels.setHorizontalSpacing(24)
+        panels.addWidget(scanner, 0, 0)
+        panels.addWidget(printer, 0, 1)
+        # Save sits beside the heading: the tab must fit a register's 800 px with its banner.
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 20)
+        layout.setSpacing(14)
+        layout.addLayout(heading)
+        layout.addWidget(self.banner)
+        layout.addLayout(panels, 1)
+
+        presenter.ports_listed.connect(self._show_ports)
+        presenter.loaded.connect(self.show_settings)
+        presenter.said.connect(lambda text: self.banner.show_message(text, "info"))
+        presenter.refused.connect(self._refused)
+        presenter.busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
+
+    # -- from the presenter ---------------------------------------------------------------------
+
+    def _show_ports(self, ports: list[SerialPort]) -> None:
+        typed = self.port_input.currentText()
+        self.port_input.clear()
+        for port in ports:
+            self.port_input.addItem(port.label, port.device)
+        self.port_input.setCurrentText(typed)
+
+    def show_settings(self, settings: DeviceSettings) -> None:
+        self._set_port(settings.scanner_port)
+        self._select(self.baud_input, settings.scanner_baud)
+        self._select(self.terminator_input, settings.scanner_terminator)
+        self.prefix_input.setText(settings.scanner_prefix)
+        self.suffix_input.setText(settings.scanner_suffix)
+        self.printer_input.setText(settings.printer)
+        index = self.profile_input.findText(settings.printer_profile)
+        if index >= 0:
+            self.profile_input.setCurrentIndex(index)
+        self._select(self.paper_input, settings.paper_mm)
+
+    def _set_port(self, port: str) -> None:
+        index = self.port_input.findData(port)
+        if index >= 0:
+            self.port_input.setCurrentIndex(index)
+        else:
+            self.port_input.setCurrentIndex(-1)
+            self.port_input.setEditText(port)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        if index >= 0:
+            combo.setCurrentIndex(index)
+
+    def _refused(self, field: str, message: str) -> None:
+        self.banner.show_message(message)
+        target = {
+            "scanner_port": self.port_input,
+            "scanner_prefix": self.prefix_input,
+            "scanner_suffix": self.suffix_input,
+            "printer": self.printer_input,
+        }.get(field)
+        if target is not None:
+            target.setFocus()
+
+    def show_raw_scan(self, data: bytes) -> None:
+        """What the serial scanner sent last (a chunk as read; one scan may come in pieces)."""
+        self._raw = (self._raw + data)[-MAX_RAW_SHOWN:]
+        self.raw_scan.setText(show_raw(self._raw))
+
+    def new_scan(self) -> None:
+        """A scan ended: the next chunk starts the next "last scan"."""
+        self._raw = b""
+
+    # -- the form -------------------------------------------------------------------------------
+
+    def port_text(self) -> str:
+        """The port as set: a listed port's device name, or the path typed."""
+        text = self.port_input.currentText().strip()
+        index = self.port_input.currentIndex()
+        if index >= 0 and self.port_input.itemText(index) == text:
+            return str(self.port_input.itemData(index))
+        return text
+
+    def form(self) -> DeviceSettings:
+        return DeviceSettings(
+            scanner_port=self.port_text(),
+            scanner_baud=int(self.baud_input.currentData()),
+            scanner_terminator=str(self.terminator_input.currentData()),
+            scanner_prefix=self.prefix_input.text(),
+            scanner_suffix=self.suffix_input.text(),
+            printer=self.printer_input.text().strip(),
+            printer_profile=self.profile_input.currentText(),
+            paper_mm=int(self.paper_input.currentData()),
+        )
+
+    def _save(self) -> None:
+        self.banner.clear()
+        self.save_button.setEnabled(False)
+        self._presenter.save(self.form())
+
+    def reset(self) -> None:
+        self.banner.clear()
