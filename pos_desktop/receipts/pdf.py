@@ -42,14 +42,14 @@ FONT_FOLDERS = (
 
 
 @dataclass(frozen=True, slots=True)
-class _Fonts:
+class PdfFonts:
     regular: str
     bold: str
     has_glyph: Callable[[str], bool]
 
 
 @functools.cache
-def _fonts() -> _Fonts:
+def pdf_fonts() -> PdfFonts:
     """DejaVu Sans when the system has it, else the built-in Helvetica.
 
     Helvetica draws the mask's "•" and the WinAnsi currency signs ($ € £ ¥), but not ₹, ₽, ₩
@@ -60,23 +60,23 @@ def _fonts() -> _Fonts:
             return _dejavu(folder)
         except TTFError:
             continue
-    return _Fonts("Helvetica", "Helvetica-Bold", _in_win_ansi)
+    return PdfFonts("Helvetica", "Helvetica-Bold", _in_win_ansi)
 
 
-def _dejavu(folder: Path) -> _Fonts:
+def _dejavu(folder: Path) -> PdfFonts:
     regular = TTFont("DejaVuSans", str(folder / "DejaVuSans.ttf"))
     bold = TTFont("DejaVuSans-Bold", str(folder / "DejaVuSans-Bold.ttf"))
     registerFont(regular)
     registerFont(bold)
     glyphs = regular.face.charToGlyph.keys() & bold.face.charToGlyph.keys()
-    return _Fonts("DejaVuSans", "DejaVuSans-Bold", lambda char: ord(char) in glyphs)
+    return PdfFonts("DejaVuSans", "DejaVuSans-Bold", lambda char: ord(char) in glyphs)
 
 
 def load_fonts() -> None:
     """Read the receipt's fonts now: parsing the TrueType files holds the interpreter for a
     few hundred milliseconds, which the first sale's receipt would otherwise pay on the
     screen's time (the worker holds the GIL the event loop needs)."""
-    _fonts()
+    pdf_fonts()
 
 
 def _in_win_ansi(char: str) -> bool:
@@ -87,7 +87,7 @@ def _in_win_ansi(char: str) -> bool:
     return True
 
 
-def _drawable(text: str, has_glyph: Callable[[str], bool]) -> str:
+def drawable(text: str, has_glyph: Callable[[str], bool]) -> str:
     """``text`` with what the font lacks replaced, so nothing prints as an empty box."""
     out = []
     for char in text:
@@ -113,7 +113,7 @@ class _Line:
     centred: bool = False
 
 
-def _layout(rows: tuple[ReceiptRow, ...], fonts: _Fonts) -> list[_Line]:
+def _layout(rows: tuple[ReceiptRow, ...], fonts: PdfFonts) -> list[_Line]:
     lines: list[_Line] = []
     for row in rows:
         if row.style is RowStyle.RULE:
@@ -122,8 +122,8 @@ def _layout(rows: tuple[ReceiptRow, ...], fonts: _Fonts) -> list[_Line]:
         bold, size = STYLES[row.style]
         font = fonts.bold if bold else fonts.regular
         height = size * LEADING
-        left = _drawable(row.left, fonts.has_glyph)
-        right = _drawable(row.right, fonts.has_glyph)
+        left = drawable(row.left, fonts.has_glyph)
+        right = drawable(row.right, fonts.has_glyph)
 
         def width(text: str, font: str = font, size: float = size) -> float:
             return float(stringWidth(text, font, size))
@@ -170,7 +170,7 @@ def _draw(canvas: Canvas, lines: list[_Line], page_height: float) -> None:
 
 def render_pdf(receipt: Receipt, path: Path) -> Path:
     """Write ``receipt`` to ``path`` (replacing it whole, never leaving half a file)."""
-    lines = _layout(receipt_rows(receipt), _fonts())
+    lines = _layout(receipt_rows(receipt), pdf_fonts())
     height = 2 * MARGIN + sum(line.height for line in lines)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:

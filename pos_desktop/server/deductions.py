@@ -25,15 +25,16 @@ from enum import StrEnum
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
+from pos_desktop.domain.deduction import CODE_LENGTH, MAX_WRONG_CODES, ensure_deductible
 from pos_desktop.domain.email_mask import mask_emails
-from pos_desktop.domain.errors import DomainError, InvalidAmount
-from pos_desktop.domain.giftcard import ActivityKind, CardStatus, derive_status, ensure_redeemable
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
+from pos_desktop.domain.redemption import RedemptionPlan
 from pos_desktop.server import ledger
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.errors import ApiError, CommittedRefusal
+from pos_desktop.server.errors import ApiError, CommittedRefusal, as_api_error
 from pos_desktop.server.mail.message import Mail, queue_mail
 from pos_desktop.server.mail.seal import Sealer
 from pos_desktop.server.models import (
@@ -43,9 +44,8 @@ from pos_desktop.server.models import (
     IdempotencyRecord,
     Store,
 )
+from pos_desktop.server.ratelimit import rate_limited
 
-CODE_DIGITS = 6
-ATTEMPTS_PER_CODE = 3
 RATE_WINDOW = timedelta(hours=1)
 
 
@@ -81,7 +81,7 @@ class CodeRequest:
 
 
 def new_code() -> str:
-    return f"{secrets.randbelow(10**CODE_DIGITS):0{CODE_DIGITS}d}"
+    return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
 
 
 def code_hash(pepper: str, challenge_id: uuid.UUID, code: str) -> str:
@@ -96,17 +96,6 @@ def _code_matches(pepper: str, challenge: DeductionChallenge, code: str) -> bool
 
 
 # --- refusals ---------------------------------------------------------------------------
-
-
-def _rate_limited(retry_after: float, message: str) -> ApiError:
-    seconds = max(1, math.ceil(retry_after))
-    return ApiError(
-        429,
-        "rate_limited",
-        message,
-        headers={"Retry-After": str(seconds)},
-        retry_after=seconds,
-    )
 
 
 def _wait_text(seconds: int) -> str:
@@ -149,17 +138,6 @@ def challenge_not_found() -> ApiError:
 # --- the card ---------------------------------------------------------------------------
 
 
-def _ensure_card_can_pay(card: GiftCard, amount: Money, tip: Money) -> RedemptionPlan:
-    """The plan for ``amount`` (then ``tip`` from what is left); refused as the ledger would."""
-    status = derive_status(ledger.record_of(card))
-    if status is CardStatus.PENDING:
-        raise ApiError(409, "card_not_sent", "This card has not been sent to its recipient yet.")
-    ensure_redeemable(status)
-    if card.currency != amount.currency:
-        raise InvalidAmount(f"This card holds {card.currency}, not {amount.currency}.")
-    return require_full_plan(plan_redemption(Money(card.balance, card.currency), amount, tip))
-
-
 _WHO = {"buyer": "buyer", "recipient": "recipient", "both": "buyer or recipient"}
 
 
@@ -192,7 +170,7 @@ def _ensure_send_allowed(
         ready_at = last_sent_at + limits.resend_cooldown
         if now < ready_at:
             wait = max(1, math.ceil((ready_at - now).total_seconds()))
-            raise _rate_limited(wait, f"A new code can be sent in {_wait_text(wait)}.")
+            raise rate_limited(wait, f"A new code can be sent in {_wait_text(wait)}.")
     since = now - RATE_WINDOW
     count, oldest = db.execute(
         select(func.count(), func.min(DeductionCodeSend.created_at)).where(
@@ -201,7 +179,7 @@ def _ensure_send_allowed(
     ).one()
     if count >= limits.per_card_per_hour and oldest is not None:
         wait = max(1, math.ceil((oldest - since).total_seconds()))
-        raise _rate_limited(
+        raise rate_limited(
             wait,
             f"Too many codes were sent for this card. Try again in {_wait_text(wait)}.",
         )
@@ -282,16 +260,9 @@ def _send_code(
         f"{'s' if minutes != 1 else ''}, once, and only for this amount.",
         "If you did not ask for this, do not share the code.",
     )
-    for address in addresses:
-        # The subject is stored in the clear beside the sealed message: no code in it.
-        mail = Mail(
-            kind="deduction_code",
-            to=address,
-            subject=f"Your {store.name} gift card code",
-            store_name=store.name,
-            paragraphs=paragraphs,
-        )
-        queue_mail(db, mail, now, card_id=card.id, sealer=sealer)
+    # The subject is stored in the clear beside the sealed message: no code in it.
+    subject = f"Your {store.name} gift card code"
+    _queue_each(db, "deduction_code", subject, paragraphs, store, card, addresses, now, sealer)
 
 
 def _send_confirmation(
@@ -312,15 +283,25 @@ def _send_confirmation(
         f"Remaining balance: {plan.balance_after.format(store.locale)}.",
         f"If you did not make this purchase, please contact {store.name}.",
     )
+    subject = f"{amount} was deducted from your {store.name} gift card"
+    _queue_each(db, "deduction_done", subject, paragraphs, store, card, addresses, now)
+
+
+def _queue_each(
+    db: Session,
+    kind: str,
+    subject: str,
+    paragraphs: tuple[str, ...],
+    store: Store,
+    card: GiftCard,
+    addresses: list[str],
+    now: datetime,
+    sealer: Sealer | None = None,
+) -> None:
+    """One message per address, the same words for each."""
     for address in addresses:
-        mail = Mail(
-            kind="deduction_done",
-            to=address,
-            subject=f"{amount} was deducted from your {store.name} gift card",
-            store_name=store.name,
-            paragraphs=paragraphs,
-        )
-        queue_mail(db, mail, now, card_id=card.id)
+        mail = Mail(kind, address, subject, store.name, paragraphs)
+        queue_mail(db, mail, now, card_id=card.id, sealer=sealer)
 
 
 # --- operations -------------------------------------------------------------------------
@@ -347,7 +328,8 @@ def request_code(
 ) -> DeductionChallenge:
     """Open a challenge for ``request`` on the card and e-mail its code (sealed in the outbox)."""
     card = ledger.lock_card(db, card_id, caller.store.id)
-    _ensure_card_can_pay(card, request.amount, request.tip)
+    # Refused as the ledger would refuse the deduction, and a pending card as card_not_sent.
+    ledger.plan_payment(card, request.amount, request.tip, ensure_status=ensure_deductible)
     store = _store(db, caller)
     addresses = _code_addresses(card, store.deduction_code_to)
     _ensure_send_allowed(db, card.id, now, limits)
@@ -473,8 +455,8 @@ def verify_code(
     store = _store(db, caller)
     if not _code_matches(store.pin_pepper, challenge, code):
         challenge.wrong_attempts += 1
-        attempts_left = max(0, ATTEMPTS_PER_CODE - challenge.wrong_attempts)
-        if attempts_left == 0:
+        left = attempts_left(challenge)
+        if left == 0:
             _close(challenge, ChallengeState.CANCELLED, now)
             raise CommittedRefusal(
                 410,
@@ -483,38 +465,36 @@ def verify_code(
                 "deducted. Ask for a new code.",
                 attempts_left=0,
             )
-        tries = f"{attempts_left} tr{'ies' if attempts_left != 1 else 'y'}"
+        tries = f"{left} tr{'ies' if left != 1 else 'y'}"
         raise CommittedRefusal(
             422,
             "wrong_code",
             f"That is not the code that was sent. {tries} left.",
-            attempts_left=attempts_left,
+            attempts_left=left,
         )
     amount, tip = Money(challenge.amount, card.currency), Money(challenge.tip, card.currency)
     try:
-        plan = _ensure_card_can_pay(card, amount, tip)
-    except ApiError as refusal:
+        plan = ledger.plan_payment(card, amount, tip, ensure_status=ensure_deductible)
+    except (ApiError, DomainError) as refusal:
         _close(challenge, ChallengeState.CANCELLED, now)
-        raise CommittedRefusal(refusal.status, refusal.code, refusal.message) from refusal
-    except DomainError as refusal:
-        _close(challenge, ChallengeState.CANCELLED, now)
-        error = ApiError.from_domain(refusal)
+        error = as_api_error(refusal)
         raise CommittedRefusal(error.status, error.code, error.message) from refusal
-    entry = ledger.Entry(
+    done = ledger.debit(
+        db,
+        card,
         ActivityKind.DEDUCT_BY_CODE,
-        amount=plan.redeemed.minor,
-        tip=plan.tip_covered.minor,
-        delta=-plan.total_debit.minor,
+        plan,
+        caller,
         ticket_id=challenge.ticket_id,
         idempotency_key=idempotency_key,
+        now=now,
     )
-    activity = ledger.append(db, card, entry, caller, now)
     _close(challenge, ChallengeState.DEDUCTED, now)
-    challenge.activity_id = activity.id
+    challenge.activity_id = done.activity.id
     _send_confirmation(
         db, store, card, plan, _confirmation_addresses(card, store.deduction_code_to), now
     )
-    return ledger.Redeemed(activity, plan)
+    return done
 
 
 def _confirmation_addresses(card: GiftCard, deliver_to: str) -> list[str]:
@@ -526,4 +506,4 @@ def _confirmation_addresses(card: GiftCard, deliver_to: str) -> list[str]:
 
 
 def attempts_left(challenge: DeductionChallenge) -> int:
-    return max(0, ATTEMPTS_PER_CODE - challenge.wrong_attempts)
+    return max(0, MAX_WRONG_CODES - challenge.wrong_attempts)

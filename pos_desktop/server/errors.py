@@ -14,6 +14,7 @@ from pos_desktop.domain.errors import DomainError
 _DOMAIN_STATUS = {
     "insufficient_balance": 409,
     "card_not_redeemable": 409,
+    "card_not_sent": 409,
     "invalid_amount": 422,
     "invalid_card_number": 422,
     "invalid_pin": 422,
@@ -85,6 +86,11 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
             "invalid_amount",
             "An amount is a whole number of cents, more than zero.",
             field=field,
+        )
+    if location == ["body", "code"] and first.get("type") == "string_pattern_mismatch":
+        # Only a Deduct Funds code has a pattern: six digits, as the mail shows them.
+        return ApiError(
+            422, "invalid_code", "Enter the 6-digit code the customer received.", field="code"
         )
     if location and location[0] == "header":
         return ApiError(422, "invalid_header", f"Header {location[-1]}: {first.get('msg')}.")

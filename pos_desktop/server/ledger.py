@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy import update as sa_update
@@ -23,6 +24,7 @@ from pos_desktop.domain.giftcard import (
     DEDUCTION_KINDS,
     ActivityKind,
     CardRecord,
+    CardStatus,
     derive_status,
     ensure_redeemable,
 )
@@ -33,6 +35,9 @@ from pos_desktop.server.errors import ApiError, card_not_found
 from pos_desktop.server.mail.egift_pdf import EgiftCard, egift_pdf
 from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
 from pos_desktop.server.models import Base, CardActivity, GiftCard, SyncedTicket
+
+if TYPE_CHECKING:
+    from pos_desktop import contracts as c
 
 
 def to_money(
@@ -49,6 +54,16 @@ def to_money(
         limit = store.money(store.max_card_amount).format()
         raise InvalidAmount(f"The amount is above this store's maximum of {limit}.")
     return store.money(amount)
+
+
+def to_amount_and_tip(
+    amount: c.MoneyBody, tip: c.MoneyBody | None, store: StoreInfo
+) -> tuple[Money, Money]:
+    """A request's amount and optional tip as the store's Money; no tip is a zero tip."""
+    return (
+        to_money(amount.amount, amount.currency, store),
+        to_money(tip.amount, tip.currency, store, allow_zero=True) if tip else store.money(0),
+    )
 
 
 def lock_card(db: Session, card_id: uuid.UUID, store_id: uuid.UUID) -> GiftCard:
@@ -231,6 +246,43 @@ class Redeemed:
     plan: RedemptionPlan
 
 
+def plan_payment(
+    card: GiftCard,
+    amount: Money,
+    tip: Money,
+    ensure_status: Callable[[CardStatus], None] = ensure_redeemable,
+) -> RedemptionPlan:
+    """The plan for ``amount`` (then ``tip`` from what is left) on a locked card, or the rule
+    it breaks: the card's status (``ensure_status``), its currency, its balance."""
+    ensure_status(derive_status(record_of(card)))
+    if card.currency != amount.currency:
+        raise InvalidAmount(f"This card holds {card.currency}, not {amount.currency}.")
+    return require_full_plan(plan_redemption(Money(card.balance, card.currency), amount, tip))
+
+
+def debit(
+    db: Session,
+    card: GiftCard,
+    kind: ActivityKind,
+    plan: RedemptionPlan,
+    caller: EmployeeCaller,
+    *,
+    ticket_id: uuid.UUID | None,
+    idempotency_key: str,
+    now: datetime,
+) -> Redeemed:
+    """Take what ``plan`` says off the locked card, as one ``kind`` activity."""
+    entry = Entry(
+        kind,
+        amount=plan.redeemed.minor,
+        tip=plan.tip_covered.minor,
+        delta=-plan.total_debit.minor,
+        ticket_id=ticket_id,
+        idempotency_key=idempotency_key,
+    )
+    return Redeemed(append(db, card, entry, caller, now), plan)
+
+
 def redeem(
     db: Session,
     caller: EmployeeCaller,
@@ -242,19 +294,17 @@ def redeem(
     now: datetime,
 ) -> Redeemed:
     card = lock_card(db, card_id, caller.store.id)
-    ensure_redeemable(derive_status(record_of(card)))
-    if card.currency != amount.currency:
-        raise InvalidAmount(f"This card holds {card.currency}, not {amount.currency}.")
-    plan = require_full_plan(plan_redemption(Money(card.balance, card.currency), amount, tip))
-    entry = Entry(
+    plan = plan_payment(card, amount, tip)
+    return debit(
+        db,
+        card,
         ActivityKind.REDEEM,
-        amount=plan.redeemed.minor,
-        tip=plan.tip_covered.minor,
-        delta=-plan.total_debit.minor,
+        plan,
+        caller,
         ticket_id=ticket_id,
         idempotency_key=idempotency_key,
+        now=now,
     )
-    return Redeemed(append(db, card, entry, caller, now), plan)
 
 
 def reverse(

@@ -52,12 +52,19 @@ def ensure_allowed(
     retry_after = max(1, math.ceil((oldest - since).total_seconds()))
     minutes = math.ceil(retry_after / 60)
     wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    raise ApiError(
+    raise rate_limited(retry_after, f"{_WHAT[kind]} Try again in {wait}.")
+
+
+def rate_limited(retry_after: float, message: str) -> ApiError:
+    """429 ``rate_limited`` with the whole seconds to wait (at least 1) in the Retry-After
+    header and beside the message."""
+    seconds = max(1, math.ceil(retry_after))
+    return ApiError(
         429,
         "rate_limited",
-        f"{_WHAT[kind]} Try again in {wait}.",
-        headers={"Retry-After": str(retry_after)},
-        retry_after=retry_after,
+        message,
+        headers={"Retry-After": str(seconds)},
+        retry_after=seconds,
     )
 
 

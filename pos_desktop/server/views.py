@@ -13,7 +13,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import mask_card_number
 from pos_desktop.domain.giftcard import ActivityKind, derive_status
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.ledger import record_of
+from pos_desktop.server.ledger import Redeemed, record_of
 from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register
 
 
@@ -106,6 +106,16 @@ def activity_by(activity: CardActivity, currency: str, caller: EmployeeCaller) -
     employee = c.EmployeeRef(id=caller.employee_id, name=caller.employee_name)
     register = c.RegisterRef(id=caller.register.register_id, name=caller.register.register_name)
     return activity_out(activity, currency, employee, register)
+
+
+def redemption_out(done: Redeemed, currency: str, caller: EmployeeCaller) -> c.RedemptionOut:
+    """A redemption or a deduction by code, as the register sees it."""
+    return c.RedemptionOut(
+        activity=activity_by(done.activity, currency, caller),
+        redeemed=money(done.plan.redeemed.minor, currency),
+        tip_covered=money(done.plan.tip_covered.minor, currency),
+        balance_after=money(done.plan.balance_after.minor, currency),
+    )
 
 
 def card_detail(db: Session, card: GiftCard) -> c.CardDetail:

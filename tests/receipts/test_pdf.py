@@ -62,9 +62,9 @@ def receipt() -> Receipt:
 def helvetica_only(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A machine without DejaVu Sans."""
     monkeypatch.setattr(pdf, "FONT_FOLDERS", ())
-    pdf._fonts.cache_clear()
+    pdf.pdf_fonts.cache_clear()
     yield
-    pdf._fonts.cache_clear()
+    pdf.pdf_fonts.cache_clear()
 
 
 def test_writes_a_one_page_pdf_80_mm_wide(receipt: Receipt, tmp_path: Path) -> None:

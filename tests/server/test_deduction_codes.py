@@ -18,12 +18,11 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import LargeBinary, String, Text, func, select, update
 
+from pos_desktop.domain.deduction import CARD_NOT_SENT_MESSAGE
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
 from pos_desktop.server.database import make_session_factory
-from pos_desktop.server.mail.seal import Sealer
 from pos_desktop.server.models import (
     Base,
     CardActivity,
@@ -38,13 +37,6 @@ CODE_IN_MAIL = re.compile(r"Your code: (\d{6})")
 
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _sealer(world: World) -> Sealer:
-    app = world.client.app
-    assert isinstance(app, FastAPI)
-    sealer: Sealer = app.state.sealer
-    return sealer
 
 
 def _text(message: bytes) -> str:
@@ -62,7 +54,7 @@ def _mails(world: World, kind: str) -> dict[uuid.UUID, MailOutbox]:
 
 def _code_of(world: World, mail: MailOutbox) -> str:
     assert mail.sealed
-    found = CODE_IN_MAIL.search(_text(_sealer(world).open(mail.message)))
+    found = CODE_IN_MAIL.search(_text(world.sealer.open(mail.message)))
     assert found is not None
     return found.group(1)
 
@@ -200,7 +192,7 @@ def test_deduction_codes_code_mail_is_sealed_and_says_store_amount_card_and_vali
     _request(world, card["id"], 12_00)
 
     (mail,) = _mails(world, "deduction_code").values()
-    text = _text(_sealer(world).open(mail.message))
+    text = _text(world.sealer.open(mail.message))
     assert mail.to_address == "jane.buyer@example.com"
     assert mail.sealed and CODE_IN_MAIL.search(text)
     assert "Test Store" in text
@@ -244,7 +236,7 @@ def test_deduction_codes_validity_follows_the_store_setting(world: World) -> Non
 
     assert response.json()["expires_at"] == _wire(now + timedelta(minutes=3))
     (mail,) = _mails(world, "deduction_code").values()
-    assert "3 minutes" in _text(_sealer(world).open(mail.message))
+    assert "3 minutes" in _text(world.sealer.open(mail.message))
 
 
 def test_deduction_codes_pending_card_is_refused_card_not_sent(world: World) -> None:
@@ -256,7 +248,7 @@ def test_deduction_codes_pending_card_is_refused_card_not_sent(world: World) -> 
     assert response.status_code == 409
     assert _error(response) == {
         "code": "card_not_sent",
-        "message": "This card has not been sent to its recipient yet.",
+        "message": CARD_NOT_SENT_MESSAGE,
     }
     assert code is None
 
@@ -590,7 +582,13 @@ def test_deduction_codes_malformed_code_is_422_without_using_a_try(world: World)
     challenge_id, code = _open(world, card["id"], 12_00)
 
     for bad in ("12345", "abcdef", "1234567", ""):
-        assert _verify(world, challenge_id, bad).status_code == 422
+        refused = _verify(world, challenge_id, bad)
+        assert refused.status_code == 422
+        assert _error(refused) == {
+            "code": "invalid_code",
+            "message": "Enter the 6-digit code the customer received.",
+            "field": "code",
+        }
     assert _verify(world, challenge_id, code).status_code == 200
 
 

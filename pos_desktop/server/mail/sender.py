@@ -140,11 +140,10 @@ class MailSender:
                         return
             except Exception:
                 # The database may be away for a moment; the poll tries again.
-                log.exception("the mail sender failed; trying again in %s s", self._poll())
-            self._wake.wait(self._poll())
-
-    def _poll(self) -> float:
-        return self.config.poll_seconds
+                log.exception(
+                    "the mail sender failed; trying again in %s s", self.config.poll_seconds
+                )
+            self._wake.wait(self.config.poll_seconds)
 
     def _claim(self) -> list[_Claim]:
         with self._session_factory() as db, db.begin():

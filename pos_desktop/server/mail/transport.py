@@ -147,11 +147,11 @@ class EmlFolderTransport:
         self.folder = folder
 
     def deliver(self, message: EmailMessage) -> None:
-        path = self.folder / self._name(message)
+        stamp, ident = self._name(message)
+        path = self.folder / f"{stamp}-{ident}.eml"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            # Written aside and renamed: a reader never sees half a message, and a message
-            # delivered again (after a crash) replaces its copy instead of adding one.
+            # Written aside and renamed: a reader never sees half a message.
             with tempfile.NamedTemporaryFile(
                 "wb", dir=self.folder, prefix=".", suffix=".tmp", delete=False
             ) as out:
@@ -159,6 +159,12 @@ class EmlFolderTransport:
                 out.flush()
                 os.fsync(out.fileno())
             os.replace(out.name, path)
+            # A message delivered again (its sender died before recording the first delivery)
+            # carries a later Date: the new copy replaces the old one instead of adding one.
+            earlier = self.folder.glob(f"*-{ident}.eml") if message[MAIL_ID_HEADER] else ()
+            for copy in earlier:
+                if copy != path:
+                    copy.unlink(missing_ok=True)
         except OSError as exc:
             raise DeliveryFailed(f"could not write {path}: {exc}") from exc
         log.info("mail written to %s (no SMTP server set: POS_SMTP_HOST)", path)
@@ -167,7 +173,9 @@ class EmlFolderTransport:
         pass
 
     @staticmethod
-    def _name(message: EmailMessage) -> str:
+    def _name(message: EmailMessage) -> tuple[str, str]:
+        """The file name's parts: the Date stamp, and ``<kind>-<id>``, the same for each
+        delivery of one message."""
         stamp = "undated"
         if message["Date"]:
             when = parsedate_to_datetime(message["Date"])
@@ -179,7 +187,7 @@ class EmlFolderTransport:
         safe = "-".join(
             re.sub(r"[^A-Za-z0-9_.-]+", "_", part).strip("_.") for part in (kind, ident)
         )
-        return f"{stamp}-{safe}.eml"
+        return stamp, safe
 
 
 def make_transport(config: MailConfig, outbox_folder: Path) -> Transport:

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop import contracts as c
@@ -56,16 +58,36 @@ def with_retry_after(response: Response) -> Response:
     return response
 
 
-def _gate(
+def _send_once(
+    request: Request,
+    employee: EmployeeCaller,
     sessions: sessionmaker[Session],
-    caller: EmployeeCaller,
-    key: str,
     clock: Clock,
-    limits: deductions.SendLimits,
+    config: ServerConfig,
+    idempotency_key: str,
+    body: BaseModel | None,
+    send: Callable[[Session, datetime, deductions.SendLimits], DeductionChallenge],
+    *,
+    status_code: int = 200,
     **target: uuid.UUID,
-) -> None:
+) -> Response:
+    """Run a code send (a first code or a resend) under its key, after the read-only limits
+    check (``gate_send``), and answer with the challenge."""
+    limits = deductions.SendLimits.from_config(config)
     with sessions() as db:
-        deductions.gate_send(db, caller, key, clock.now(), limits, **target)
+        deductions.gate_send(db, employee, idempotency_key, clock.now(), limits, **target)
+    return with_retry_after(
+        run_once(
+            sessions,
+            clock,
+            register_id=employee.register.register_id,
+            key=idempotency_key,
+            request=request,
+            body=body,
+            operation=lambda db, now: challenge_out(send(db, now, limits), limits),
+            status_code=status_code,
+        )
+    )
 
 
 def request_code(
@@ -79,36 +101,21 @@ def request_code(
     sealer: Sealer,
     idempotency_key: str,
 ) -> Response:
-    store = employee.store
-    code_request = deductions.CodeRequest(
-        amount=ledger.to_money(body.amount.amount, body.amount.currency, store),
-        tip=(
-            ledger.to_money(body.tip.amount, body.tip.currency, store, allow_zero=True)
-            if body.tip
-            else store.money(0)
-        ),
-        ticket_id=body.ticket_id,
-    )
-    limits = deductions.SendLimits.from_config(config)
-    _gate(sessions, employee, idempotency_key, clock, limits, card_id=card_id)
-
-    def operation(db: Session, now: datetime) -> c.DeductionChallengeOut:
-        challenge = deductions.request_code(
+    amount, tip = ledger.to_amount_and_tip(body.amount, body.tip, employee.store)
+    code_request = deductions.CodeRequest(amount=amount, tip=tip, ticket_id=body.ticket_id)
+    return _send_once(
+        request,
+        employee,
+        sessions,
+        clock,
+        config,
+        idempotency_key,
+        body,
+        lambda db, now, limits: deductions.request_code(
             db, employee, card_id, code_request, now, limits=limits, sealer=sealer
-        )
-        return challenge_out(challenge, limits)
-
-    return with_retry_after(
-        run_once(
-            sessions,
-            clock,
-            register_id=employee.register.register_id,
-            key=idempotency_key,
-            request=request,
-            body=body,
-            operation=operation,
-            status_code=201,
-        )
+        ),
+        status_code=201,
+        card_id=card_id,
     )
 
 
@@ -124,25 +131,18 @@ def resend(
     idempotency_key: IdempotencyKey,
 ) -> Response:
     """A new code for the same deduction; the old code stops working."""
-    limits = deductions.SendLimits.from_config(config)
-    _gate(sessions, employee, idempotency_key, clock, limits, challenge_id=challenge_id)
-
-    def operation(db: Session, now: datetime) -> c.DeductionChallengeOut:
-        challenge = deductions.resend_code(
+    return _send_once(
+        request,
+        employee,
+        sessions,
+        clock,
+        config,
+        idempotency_key,
+        None,
+        lambda db, now, limits: deductions.resend_code(
             db, employee, challenge_id, now, limits=limits, sealer=sealer
-        )
-        return challenge_out(challenge, limits)
-
-    return with_retry_after(
-        run_once(
-            sessions,
-            clock,
-            register_id=employee.register.register_id,
-            key=idempotency_key,
-            request=request,
-            body=None,
-            operation=operation,
-        )
+        ),
+        challenge_id=challenge_id,
     )
 
 
@@ -157,16 +157,10 @@ def verify(
     idempotency_key: IdempotencyKey,
 ) -> Response:
     """The code the buyer read out: right, the amount is deducted at once."""
-    currency = employee.store.currency
 
     def operation(db: Session, now: datetime) -> c.RedemptionOut:
         done = deductions.verify_code(db, employee, challenge_id, body.code, idempotency_key, now)
-        return c.RedemptionOut(
-            activity=views.activity_by(done.activity, currency, employee),
-            redeemed=views.money(done.plan.redeemed.minor, currency),
-            tip_covered=views.money(done.plan.tip_covered.minor, currency),
-            balance_after=views.money(done.plan.balance_after.minor, currency),
-        )
+        return views.redemption_out(done, employee.store.currency, employee)
 
     return run_once(
         sessions,

@@ -200,24 +200,13 @@ def redeem(
     clock: ClockDep,
     idempotency_key: IdempotencyKey,
 ) -> Response:
-    store = employee.store
-    amount = ledger.to_money(body.amount.amount, body.amount.currency, store)
-    tip = (
-        ledger.to_money(body.tip.amount, body.tip.currency, store, allow_zero=True)
-        if body.tip
-        else store.money(0)
-    )
+    amount, tip = ledger.to_amount_and_tip(body.amount, body.tip, employee.store)
 
     def operation(db: Session, now: datetime) -> c.RedemptionOut:
         done = ledger.redeem(
             db, employee, card_id, amount, tip, body.ticket_id, idempotency_key, now
         )
-        return c.RedemptionOut(
-            activity=views.activity_by(done.activity, store.currency, employee),
-            redeemed=views.money(done.plan.redeemed.minor, store.currency),
-            tip_covered=views.money(done.plan.tip_covered.minor, store.currency),
-            balance_after=views.money(done.plan.balance_after.minor, store.currency),
-        )
+        return views.redemption_out(done, employee.store.currency, employee)
 
     return run_once(
         sessions,

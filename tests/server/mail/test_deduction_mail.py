@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import re
 
-from fastapi import FastAPI
-
-from pos_desktop.server.mail.seal import Sealer
 from tests.fixtures.server_world import World
 from tests.server.mail.conftest import MakeSender, SmtpServer, plain_transport
 
 SIX_DIGITS = re.compile(r"(?<!\d)(\d{6})(?!\d)")
-
-
-def app_sealer(world: World) -> Sealer:
-    app = world.client.app
-    assert isinstance(app, FastAPI)
-    sealer: Sealer = app.state.sealer
-    return sealer
 
 
 def test_deduction_mail_code_arrives_works_and_the_confirmation_follows(
@@ -26,7 +16,7 @@ def test_deduction_mail_code_arrives_works_and_the_confirmation_follows(
     """The buyer's code mail holds a 6-digit code that deducts; the confirmation mail then
     says the amount deducted and what is left on the card."""
     card = world.issue_card(50_00, buyer="jordan@example.com")
-    sender = make_sender(plain_transport(smtp), sealer=app_sealer(world))
+    sender = make_sender(plain_transport(smtp), sealer=world.sealer)
     sender.run_once()  # the recipient's e-gift mail
     smtp.inbox.raw.clear()
 

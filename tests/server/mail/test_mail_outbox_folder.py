@@ -23,7 +23,7 @@ from pos_desktop.server.models import MailOutbox
 from tests.fixtures.checkout import issue_active_card
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.server_process import cli_environment, run_cli, serve
-from tests.server.mail.conftest import queue
+from tests.server.mail.conftest import MakeSender, queue
 
 
 def test_outbox_folder_writes_each_message_as_an_eml_file_and_logs_it(
@@ -47,6 +47,34 @@ def test_outbox_folder_writes_each_message_as_an_eml_file_and_logs_it(
     with make_session_factory(engine)() as db:
         row = db.get(MailOutbox, mail_id)
         assert row is not None and row.sent_at == clock.now()
+
+
+class _Crash(BaseException):
+    """The process dying: not an error the sender records."""
+
+
+class _DeliverThenCrash(EmlFolderTransport):
+    def deliver(self, message: EmailMessage) -> None:
+        super().deliver(message)
+        raise _Crash
+
+
+def test_outbox_folder_delivered_again_keeps_one_copy_of_the_message(
+    engine: Engine, clock: FakeClock, tmp_path: Path, make_sender: MakeSender
+) -> None:
+    """A sender that died between delivering and recording sends the message again once its
+    claim runs out; the folder then holds the later copy only, not two."""
+    mail_id = queue(engine, clock)
+    with pytest.raises(_Crash):
+        make_sender(_DeliverThenCrash(tmp_path / "outbox"), claim_seconds=60).run_once()
+    assert len(list((tmp_path / "outbox").iterdir())) == 1
+    clock.advance(seconds=61)
+
+    tried = make_sender(EmlFolderTransport(tmp_path / "outbox")).run_once()
+
+    (path,) = (tmp_path / "outbox").iterdir()
+    assert tried == 1
+    assert path.name == f"20261120T150101Z-egift-{mail_id}.eml"
 
 
 def test_make_transport_uses_smtp_only_when_a_host_is_set(tmp_path: Path) -> None:
