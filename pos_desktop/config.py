@@ -35,25 +35,56 @@ class PrinterAddress:
     baud: int = 9600  # serial
 
 
+# The speeds serial receipt printers and scanners are set to; anything else is a typing slip.
+BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+
+
 def parse_printer_address(text: str) -> PrinterAddress | None:
     """``POS_PRINTER``'s value as an address; None when empty; ValueError when malformed."""
     text = text.strip()
     if not text:
         return None
     kind, _, rest = text.partition(":")
+    address: PrinterAddress | None = None
     if kind == "file" and rest:
-        return PrinterAddress("file", rest)
-    if kind == "serial" and rest:
-        port, _, query = rest.partition("?")
-        options = dict(part.partition("=")[::2] for part in query.split("&") if part)
-        if port and set(options) <= {"baud"} and options.get("baud", "9600").isdigit():
-            return PrinterAddress("serial", port, baud=int(options.get("baud", "9600")))
-    if kind == "tcp" and rest:
-        host, _, port_text = rest.rpartition(":") if rest.count(":") == 1 else (rest, "", "")
-        host = host or rest
-        if port_text == "" or (port_text.isdigit() and 0 < int(port_text) < 65536):
-            return PrinterAddress("tcp", host, port=int(port_text or 9100))
-    raise ValueError(f"printer {text!r} is not one of {PRINTER_FORMATS}")
+        address = PrinterAddress("file", rest)
+    elif kind == "serial" and rest:
+        address = _serial_printer(rest)
+    elif kind == "tcp" and rest:
+        address = _tcp_printer(rest)
+    if address is None:
+        raise ValueError(f"printer {text!r} is not one of {PRINTER_FORMATS}")
+    return address
+
+
+def _serial_printer(rest: str) -> PrinterAddress | None:
+    port, _, query = rest.partition("?")
+    options = dict(part.partition("=")[::2] for part in query.split("&") if part)
+    baud = options.get("baud", "9600")
+    if not port or set(options) - {"baud"} or not baud.isdigit():
+        return None
+    if int(baud) not in BAUD_RATES:
+        return None
+    return PrinterAddress("serial", port, baud=int(baud))
+
+
+def _tcp_printer(rest: str) -> PrinterAddress | None:
+    # An IPv6 host is bracketed, as in a URL: tcp:[fd00::5]:9100.
+    if rest.startswith("["):
+        host, bracket, after = rest[1:].partition("]")
+        if not bracket or (after and not after.startswith(":")):
+            return None
+        port_text = after[1:] if after else None
+    else:
+        host, colon, port_text_found = rest.partition(":")
+        port_text = port_text_found if colon else None
+    if not host or any(char.isspace() for char in host) or ":" in (port_text or ""):
+        return None
+    if port_text is None:
+        return PrinterAddress("tcp", host)
+    if not port_text.isdigit() or not 0 < int(port_text) < 65536:
+        return None
+    return PrinterAddress("tcp", host, port=int(port_text))
 
 
 def config_dir() -> Path:

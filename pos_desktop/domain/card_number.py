@@ -13,6 +13,7 @@ from pos_desktop.domain.errors import InvalidCardNumber
 
 CARD_NUMBER_LENGTH = 16
 MASK = "••••"
+NOT_A_NUMBER = "This card number is not valid. Check the digits and try again."
 
 
 def luhn_check_digit(payload: str) -> int:
@@ -26,6 +27,11 @@ def luhn_check_digit(payload: str) -> int:
                 digit -= 9
         total += digit
     return (10 - total % 10) % 10
+
+
+def has_valid_check_digit(digits: str) -> bool:
+    """Whether the last of ``digits`` is the Luhn check digit of the others."""
+    return len(digits) > 1 and luhn_check_digit(digits[:-1]) == int(digits[-1])
 
 
 def generate_card_number() -> str:
@@ -52,8 +58,8 @@ def validate_card_number(text: str) -> str:
         raise InvalidCardNumber(
             f"A card number has {CARD_NUMBER_LENGTH} digits; this one has {len(number)}."
         )
-    if luhn_check_digit(number[:-1]) != int(number[-1]):
-        raise InvalidCardNumber("This card number is not valid. Check the digits and try again.")
+    if not has_valid_check_digit(number):
+        raise InvalidCardNumber(NOT_A_NUMBER)
     return number
 
 

@@ -7,7 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pos_desktop.domain.card_number import luhn_check_digit, normalize_card_number
+from pos_desktop.domain.card_number import (
+    NOT_A_NUMBER,
+    has_valid_check_digit,
+    normalize_card_number,
+)
 from pos_desktop.domain.errors import DomainError
 
 MAX_EMAIL_LENGTH = 254
@@ -18,7 +22,6 @@ MAX_NUMBER_LENGTH = 19
 
 EMPTY_SEARCH = "Enter an e-mail address, a card number or the card's last 4 digits."
 INCOMPLETE_EMAIL = "Enter the full e-mail address, like name@example.com."
-NOT_A_NUMBER = "This card number is not valid. Check the digits and try again."
 
 
 class InvalidSearch(DomainError):
@@ -48,10 +51,6 @@ def normalize_email(text: str) -> str:
     return email
 
 
-def luhn_valid(digits: str) -> bool:
-    return len(digits) > 1 and luhn_check_digit(digits[:-1]) == int(digits[-1])
-
-
 def classify_search(text: str) -> SearchQuery:
     """``@`` -> e-mail; 4 digits -> last 4; 12-19 digits passing Luhn -> card number."""
     shown = text.strip()
@@ -65,7 +64,7 @@ def classify_search(text: str) -> SearchQuery:
     if len(digits) == LAST4_LENGTH:
         return SearchQuery(SearchKind.LAST4, digits)
     if MIN_NUMBER_LENGTH <= len(digits) <= MAX_NUMBER_LENGTH:
-        if not luhn_valid(digits):
+        if not has_valid_check_digit(digits):
             raise InvalidSearch(NOT_A_NUMBER)
         return SearchQuery(SearchKind.NUMBER, digits)
     raise InvalidSearch(

@@ -193,18 +193,22 @@ class CardSlip:
     short_id: str  # the activity's, for the barcode
 
 
+def _when_row(when: datetime, locale: str) -> ReceiptRow:
+    """The date and time a receipt or slip was made, in the store's time zone and locale."""
+    return ReceiptRow(
+        RowStyle.PLAIN,
+        format_date(when, "medium", locale=locale),
+        format_time(when, "short", tzinfo=when.tzinfo, locale=locale),
+    )
+
+
 def slip_rows(slip: CardSlip) -> tuple[ReceiptRow, ...]:
     locale = slip.locale
-    when = slip.when
     return (
         ReceiptRow(RowStyle.TITLE, slip.store_name),
         ReceiptRow(RowStyle.CENTER, "Gift card: funds deducted"),
         ReceiptRow(RowStyle.RULE),
-        ReceiptRow(
-            RowStyle.PLAIN,
-            format_date(when, "medium", locale=locale),
-            format_time(when, "short", tzinfo=when.tzinfo, locale=locale),
-        ),
+        _when_row(slip.when, locale),
         ReceiptRow(RowStyle.PLAIN, f"Cashier: {slip.employee_name}"),
         ReceiptRow(RowStyle.RULE),
         ReceiptRow(RowStyle.PLAIN, f"Gift Card {slip.masked_card}"),
@@ -220,18 +224,13 @@ def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
     def money(amount: Money) -> str:
         return amount.format(locale)
 
-    when = receipt.completed_at
     ticket = f"Ticket #{receipt.ticket_number}" if receipt.ticket_number is not None else "Ticket"
     rows = [
         ReceiptRow(RowStyle.TITLE, receipt.store_name),
         ReceiptRow(RowStyle.CENTER, receipt.register_name),
         ReceiptRow(RowStyle.RULE),
         ReceiptRow(RowStyle.PLAIN, ticket, receipt.short_id),
-        ReceiptRow(
-            RowStyle.PLAIN,
-            format_date(when, "medium", locale=locale),
-            format_time(when, "short", tzinfo=when.tzinfo, locale=locale),
-        ),
+        _when_row(receipt.completed_at, locale),
         ReceiptRow(RowStyle.PLAIN, f"Cashier: {receipt.employee_name}"),
         ReceiptRow(RowStyle.RULE),
     ]

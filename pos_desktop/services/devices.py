@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime
 
 import serial.tools.list_ports
@@ -22,18 +22,27 @@ from sqlalchemy import select
 from hardware.printer import ReceiptPrinter, describe
 from hardware.scan_lines import parse_affix
 from hardware.scanner import ScannerSettings
-from pos_desktop.config import PrinterAddress, Settings, parse_printer_address
+from pos_desktop.config import (
+    BAUD_RATES,
+    PRINTER_FORMATS,
+    PrinterAddress,
+    Settings,
+    parse_printer_address,
+)
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import DeviceSettingsRow
-from pos_desktop.receipts.escpos import render_escpos, render_slip_escpos, render_test_page
+from pos_desktop.receipts.escpos import (
+    DEFAULT_PROFILE,
+    render_escpos,
+    render_slip_escpos,
+    render_test_page,
+)
 from pos_desktop.services.printing import RETRY_SECONDS, PrintService
 
 log = logging.getLogger(__name__)
 
-BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 TERMINATORS = ("cr", "lf", "crlf")
 PAPER_WIDTHS = (58, 80)
-DEFAULT_PROFILE = "TM-T88V"
 MAX_PORT_LENGTH = 300
 MAX_AFFIX_LENGTH = 40
 
@@ -83,22 +92,23 @@ class DeviceSettings:
             paper_mm=settings.paper_mm,
         )
 
-    def scanner(self, retry_seconds: float | None = None) -> ScannerSettings | None:
+    def scanner(self) -> ScannerSettings | None:
         """The serial scanner to read, or None for none (ValueError if invalid)."""
         if not self.scanner_port:
             return None
-        options = {} if retry_seconds is None else {"retry_seconds": retry_seconds}
         return ScannerSettings.parse(
             self.scanner_port,
             baudrate=self.scanner_baud,
             terminator=self.scanner_terminator,
             prefix=self.scanner_prefix,
             suffix=self.scanner_suffix,
-            **options,
         )
 
     def printer_address(self) -> PrinterAddress | None:
         return parse_printer_address(self.printer)
+
+
+_FIELDS = tuple(field.name for field in fields(DeviceSettings))
 
 
 def validate(settings: DeviceSettings) -> DeviceSettings:
@@ -137,8 +147,7 @@ def validate(settings: DeviceSettings) -> DeviceSettings:
     except ValueError:
         raise InvalidDeviceSettings(
             "printer",
-            f"The printer connection {printer!r} is not valid. Write it like "
-            "tcp:192.168.1.50:9100, serial:/dev/ttyUSB0?baud=19200 or file:/dev/usb/lp0.",
+            f"The printer connection {printer!r} is not valid. Write it like {PRINTER_FORMATS}.",
         ) from None
     if settings.printer_profile not in printer_profiles():
         raise InvalidDeviceSettings(
@@ -222,16 +231,8 @@ class DeviceService:
             row = db.get(DeviceSettingsRow, 1)
             if row is None:
                 return self._defaults
-            return DeviceSettings(
-                scanner_port=row.scanner_port,
-                scanner_baud=row.scanner_baud,
-                scanner_terminator=row.scanner_terminator,
-                scanner_prefix=row.scanner_prefix,
-                scanner_suffix=row.scanner_suffix,
-                printer=row.printer,
-                printer_profile=row.printer_profile,
-                paper_mm=row.paper_mm,
-            )
+            # The row has one column per field of DeviceSettings (and its id and updated_at).
+            return DeviceSettings(**{name: getattr(row, name) for name in _FIELDS})
 
     def is_stored(self) -> bool:
         with self._database.session() as db:
@@ -246,14 +247,8 @@ class DeviceService:
             if row is None:
                 row = DeviceSettingsRow(id=1)
                 db.add(row)
-            row.scanner_port = settings.scanner_port
-            row.scanner_baud = settings.scanner_baud
-            row.scanner_terminator = settings.scanner_terminator
-            row.scanner_prefix = settings.scanner_prefix
-            row.scanner_suffix = settings.scanner_suffix
-            row.printer = settings.printer
-            row.printer_profile = settings.printer_profile
-            row.paper_mm = settings.paper_mm
+            for name, value in asdict(settings).items():
+                setattr(row, name, value)
             row.updated_at = self._clock()
         self.apply_printer(settings)
         return settings

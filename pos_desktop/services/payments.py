@@ -21,10 +21,15 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.db import sales
 from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.domain.errors import DomainError, InsufficientBalance, InvalidAmount
+from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.giftcard import ensure_redeemable
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.redemption import PartialRedeemNeeded, plan_redemption
+from pos_desktop.domain.redemption import (
+    PartialRedeemNeeded,
+    RedemptionPlan,
+    plan_redemption,
+    require_full_plan,
+)
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.tender import (
     TENDER_LABELS,
@@ -47,6 +52,10 @@ GIFT_CARD_NEEDS_SERVER = (
     "Take another tender, or try again when the connection is back."
 )
 MAX_REFERENCE_LENGTH = 120
+CODE_ANSWERED = (
+    "This code was answered already and did not pay the ticket; nothing more was deducted. "
+    "Ask for a new code."
+)
 
 
 class PaymentUnsettled(DomainError):
@@ -157,7 +166,7 @@ class PaymentService:
     ) -> Sale:
         with self._database.session() as db:
             sale = sales.load(db, sale_id)
-            self.ensure_payable(sale)
+            self._ensure_payable(sale)
             split = split_tender(entered, sale.dues, gives_change=gives_change)
             payment = Payment(
                 id=uuid.uuid4(),
@@ -188,10 +197,7 @@ class PaymentService:
     ) -> GiftCardOutcome:
         """Seed 004: balance >= the amount pays it (and what is left covers the tip); balance 0
         fails with the seed's message; an amount above the balance asks for a partial redeem."""
-        sale = self.load(sale_id)
-        self.ensure_payable(sale)
-        ask = gift_card_ask(entered, sale.dues)
-        plan = plan_redemption(card.balance, ask.amount, ask.tip)
+        sale, plan = self._plan(sale_id, card, entered)
         if isinstance(plan, PartialRedeemNeeded):
             return PartialRedeem(sale, card, plan.requested, plan.max_amount)
         return self._redeem(sale, card, plan.redeemed, plan.tip_covered)
@@ -200,13 +206,24 @@ class PaymentService:
         """The Partial Redeem screen's Confirm: an amount no more than the card's balance."""
         if amount > card.balance:
             raise InvalidAmount(f"Enter at most the current balance of {card.balance.format()}.")
-        sale = self.load(sale_id)
-        self.ensure_payable(sale)
-        ask = gift_card_ask(amount, sale.dues)
-        plan = plan_redemption(card.balance, ask.amount, ask.tip)
-        if isinstance(plan, PartialRedeemNeeded):  # the due shrank meanwhile; cannot happen
-            raise InsufficientBalance()
+        sale, plan = self.plan_gift_card(sale_id, card, amount)
         return self._redeem(sale, card, plan.redeemed, plan.tip_covered)
+
+    def plan_gift_card(
+        self, sale_id: uuid.UUID, card: CardSummary, amount: Money
+    ) -> tuple[Sale, RedemptionPlan]:
+        """What ``card`` pays of ``amount`` (at most its balance) on this ticket: the due
+        first, then the tip from what the card holds beyond it (seed 004)."""
+        sale, plan = self._plan(sale_id, card, amount)
+        return sale, require_full_plan(plan)
+
+    def _plan(
+        self, sale_id: uuid.UUID, card: CardSummary, entered: Money
+    ) -> tuple[Sale, RedemptionPlan | PartialRedeemNeeded]:
+        sale = self.load(sale_id)
+        self._ensure_payable(sale)
+        ask = gift_card_ask(entered, sale.dues)
+        return sale, plan_redemption(card.balance, ask.amount, ask.tip)
 
     # -- a gift card paid by an e-mailed code (the customer has only the e-mail) -------------
 
@@ -221,9 +238,19 @@ class PaymentService:
         key = verify.idempotency_key
         with self._database.session() as db:
             existing = sales.payment_id_with_key(db, key)
-        if existing is None:
+        if existing is not None:
             sale = self.load(sale_id)
-            self.ensure_payable(sale)
+            payment = self._payment_of(sale, existing)
+            if payment.state is not PaymentState.PENDING:
+                # Answered already (e.g. settled while the cashier looked away, then Try again):
+                # its code is spent and not kept, and asking again would send the verify's key
+                # to the server with another body, which it refuses; recording that refusal
+                # would mark a tender the card paid for as failed.
+                if payment.state is PaymentState.APPROVED:
+                    return GiftCardPaid(sale, payment)
+                raise TenderRefused(CODE_ANSWERED)
+        else:
+            self._ensure_payable(self.load(sale_id))
             tip = sent.request.tip or Money(0, sent.amount.currency)
             payment = self._gift_card_payment(sent.card, sent.amount, tip)
             with self._database.session() as db:
@@ -236,8 +263,6 @@ class PaymentService:
                     by_code=sales.CodeVerify(sent.challenge_id, verify.code),
                 )
                 db.commit()
-        else:
-            payment = self._payment_of(self.load(sale_id), existing)
         settled = self._ask_redeem(sale_id, payment, key)
         return GiftCardPaid(settled, self._payment_of(settled, payment.id))
 
@@ -407,7 +432,7 @@ class PaymentService:
     # -- checks ------------------------------------------------------------------------------
 
     @staticmethod
-    def ensure_payable(sale: Sale) -> None:
+    def _ensure_payable(sale: Sale) -> None:
         sale.ensure_open()
         if not sale.lines:
             raise TenderRefused("Add an item to the ticket first.")

@@ -81,10 +81,6 @@ class PrintService:
         self._status_lock = threading.Lock()
         self._last_status: PrintStatus | None = None
 
-    @property
-    def printer(self) -> Printer:
-        return self._printer
-
     def set_printer(
         self,
         printer: Printer,

@@ -15,10 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pos_desktop.domain.deduction import check_deduct_amount, ensure_deductible
-from pos_desktop.domain.errors import InsufficientBalance
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.redemption import PartialRedeemNeeded, plan_redemption
-from pos_desktop.domain.tender import gift_card_ask
 from pos_desktop.services.card_lookup import CardSummary
 from pos_desktop.services.deductions import (
     CodeSent,
@@ -57,12 +54,7 @@ class TicketDeductions:
         """The entered amount, split into what pays the ticket and what pays its tip."""
         ensure_deductible(card.status)
         entered = check_deduct_amount(amount, card.balance, locale)
-        sale = self._payments.load(self._sale_id)
-        self._payments.ensure_payable(sale)
-        ask = gift_card_ask(entered, sale.dues)
-        plan = plan_redemption(card.balance, ask.amount, ask.tip)
-        if isinstance(plan, PartialRedeemNeeded):  # the amount was capped at the balance
-            raise InsufficientBalance()
+        _, plan = self._payments.plan_gift_card(self._sale_id, card, entered)
         return DeductionRequest(card, plan.redeemed, tip=plan.tip_covered, ticket_id=self._sale_id)
 
     def request_code(self, request: DeductionRequest) -> CodeSent:

@@ -24,17 +24,23 @@ from pos_desktop.domain.card_number import luhn_check_digit
 from pos_desktop.domain.card_search import SearchKind
 from pos_desktop.domain.deduction import AmountOverBalance, CardNotSent, InvalidCode
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.tender import PaymentState, TenderRefused
 from pos_desktop.services.card_lookup import CardLookupService, CardSummary
 from pos_desktop.services.deductions import (
     CodeCancelled,
     CodeExpired,
     CodeRateLimited,
+    CodeSent,
+    DeductionRequest,
     DeductionService,
     DeductionUnanswered,
+    VerifyRequest,
     WrongCode,
 )
+from pos_desktop.services.payments import PaymentService, PaymentUnsettled
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
+from tests.fixtures.checkout import CheckoutWorld, utc_now
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 NUMBER = "400000000000000" + str(luhn_check_digit("400000000000000"))
@@ -113,6 +119,9 @@ class ScriptedClient:
 
     def verify_deduction_code(self, challenge_id: uuid.UUID, code: str, key: str) -> RedemptionOut:
         return cast(RedemptionOut, self._next("verify", challenge_id, code, key))
+
+    def redeem(self, card_id: uuid.UUID, *args: object) -> RedemptionOut:
+        return cast(RedemptionOut, self._next("redeem", card_id, *args))
 
     def search_cards(self, email: str) -> CardList:
         return cast(CardList, self._next("recipient", email))
@@ -213,7 +222,11 @@ def test_deduction_verify_request_refuses_a_short_code(
             CodeCancelled,
             lambda e: not e.too_many_wrong,
         ),
-        (ServerError(410, "code_expired", "expired"), CodeExpired, lambda e: True),
+        (
+            ServerError(410, "code_expired", "expired"),
+            CodeExpired,
+            lambda e: e.message == "expired",
+        ),
         (
             ServerError(429, "rate_limited", "wait", retry_after=42),
             CodeRateLimited,
@@ -262,3 +275,61 @@ def test_card_search_last4_and_number(client: ScriptedClient) -> None:
     assert query.kind is SearchKind.NUMBER
     assert lookup.search(query).cards == ()
     assert [name for name, _ in client.calls] == ["last4", "number"]
+
+
+def _code_payment(w: CheckoutWorld, client: ScriptedClient) -> tuple[PaymentService, VerifyRequest]:
+    """A ticket, and the verify of a $2.00 code deduction paying part of it."""
+    payments = PaymentService(w.database, cast(ServerClient, client), utc_now)
+    sale = w.checkout.add_product(w.cashier, w.product("Cappuccino").id)
+    request = DeductionRequest(_summary(), Money(2_00, "USD"), ticket_id=sale.id)
+    challenge = _challenge()
+    sent = CodeSent(
+        request=request,
+        challenge_id=challenge.challenge_id,
+        sent_to=challenge.sent_to,
+        expires_at=challenge.expires_at,
+        resend_after=challenge.resend_after,
+        attempts_left=challenge.attempts_left,
+    )
+    return payments, VerifyRequest(sent, "123456")
+
+
+def test_pay_by_code_settled_then_tried_again_is_not_asked_again(
+    checkout_world: CheckoutWorld, client: ScriptedClient
+) -> None:
+    """A lost answer is settled with the stored key and code; Try again with the same verify
+    then returns that payment and asks the server nothing more."""
+    payments, verify = _code_payment(checkout_world, client)
+    sale_id = verify.sent.request.ticket_id
+    assert sale_id is not None
+    client.outcomes = [ServerUnreachable(), _redemption(2_00, 48_00)]
+    with pytest.raises(PaymentUnsettled):
+        payments.pay_by_code(sale_id, verify)
+    settled = payments.settle(sale_id)
+    assert [p.state for p in settled.payments] == [PaymentState.APPROVED]
+
+    again = payments.pay_by_code(sale_id, verify)
+
+    assert again.payment.id == settled.payments[0].id
+    assert again.payment.state is PaymentState.APPROVED
+    sent = (verify.sent.challenge_id, "123456", verify.idempotency_key)
+    assert client.calls == [("verify", sent), ("verify", sent)]
+
+
+def test_pay_by_code_refused_then_tried_again_is_refused_without_a_call(
+    checkout_world: CheckoutWorld, client: ScriptedClient
+) -> None:
+    """A code the server refused stays refused: the same verify again pays nothing and asks
+    nothing (the code is not kept)."""
+    payments, verify = _code_payment(checkout_world, client)
+    sale_id = verify.sent.request.ticket_id
+    assert sale_id is not None
+    client.outcomes = [ServerError(422, "wrong_code", "no", details={"attempts_left": 2})]
+    with pytest.raises(ServerError):
+        payments.pay_by_code(sale_id, verify)
+
+    with pytest.raises(TenderRefused):
+        payments.pay_by_code(sale_id, verify)
+
+    assert [name for name, _ in client.calls] == ["verify"]
+    assert [p.state for p in payments.load(sale_id).payments] == [PaymentState.FAILED]

@@ -3,8 +3,7 @@ defaults, and the print queue follows a saved printer at once (a real TCP printe
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,23 +23,14 @@ from pos_desktop.services.devices import (
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import utc_now
 from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.register import wait_until
 
 DEFAULTS = DeviceSettings(scanner_port="/dev/ttyENV", printer="", paper_mm=80)
 
 
-def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out")
-        time.sleep(0.02)
-
-
 @pytest.fixture
-def database(tmp_path: Path) -> Iterator[RegisterDatabase]:
-    database = RegisterDatabase.in_folder(tmp_path)
-    yield database
-    database.close()
+def database(register_db: RegisterDatabase) -> RegisterDatabase:
+    return register_db
 
 
 @pytest.fixture
