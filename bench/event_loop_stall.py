@@ -39,49 +39,38 @@ import sys
 import tempfile
 import threading
 import time
-import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import httpx
-from PySide6.QtCore import (
-    QEvent,
-    QEventLoop,
-    QMessageLogContext,
-    QObject,
-    Qt,
-    QTimer,
-    QtMsgType,
-    qInstallMessageHandler,
+from _register import (
+    TAP,
+    BenchError,
+    button,
+    log_in,
+    register_window,
+    start_app,
+    tap,
+    wait_until,
 )
+from PySide6.QtCore import QEvent, QEventLoop, QObject, Qt, QTimer
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
+from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS
 from pos_desktop.server.embedded import EmbeddedServer
-from pos_desktop.services.register_services import RegisterServices
-from pos_desktop.sync.catalog_sync import CatalogSync
-from pos_desktop.sync.client import ServerClient, api_root
+from tests.fixtures.checkout import issue_active_card
 from ui.main_window import MainWindow
 from ui.widgets.banner import Banner
 
 AIM_STALL_MS = 50.0
-TAP = Qt.MouseButton.LeftButton
 PRODUCT = "Espresso"  # the cheapest: the demo card pays for many runs
 CARD = next(card for card in DEMO_CARDS if card.state == "active")
 # A redemption's request line; the card id is a UUID.
 REDEEM_REQUEST = re.compile(rb"^POST /api/v1/giftcards/[0-9a-fA-F-]+/redeem[ ?]")
 # Generous: a run that takes this long is broken, not slow.
 RUN_TIMEOUT_MS = 20_000
-WAIT_TIMEOUT_S = 20.0
 IDLE_BASELINE_MS = 1_000
 SETTLE_MS = 300
-
-
-class BenchError(RuntimeError):
-    """The run could not go on; the message says what was on screen."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -189,95 +178,19 @@ class Register:
 
 @contextlib.contextmanager
 def register_behind_proxy(folder: Path, delay_s: float) -> Iterator[Register]:
-    """The demo server, the delaying proxy in front of it, a register enrolled on the server
-    whose client talks to the proxy, and its window shown; all closed again in the reverse
-    order (the window first, so no request outlives the client)."""
-    with contextlib.ExitStack() as stack:
-        server = EmbeddedServer(f"sqlite:///{folder / 'server.sqlite3'}")
-        server.start()
-        stack.callback(server.stop)
-        port = int(server.base_url.rsplit(":", 1)[1])
-        proxy = DelayingProxy(port, delay_s)
+    """The demo register (bench/_register.py) whose client talks to the server through the
+    delaying proxy; the proxy closes after the register's client, before the server."""
+    proxies: list[DelayingProxy] = []
+
+    def through_proxy(server: EmbeddedServer, stack: contextlib.ExitStack) -> str:
+        proxy = DelayingProxy(int(server.base_url.rsplit(":", 1)[1]), delay_s)
         proxy.start()
         stack.callback(proxy.stop)
-        enrolled = server.enroll_local_register("Bench")
-        client = stack.enter_context(
-            ServerClient(f"http://127.0.0.1:{proxy.port}", enrolled.token, timeout=5)
-        )
-        data_dir = folder / "register"
-        database = RegisterDatabase.in_folder(data_dir)
-        stack.callback(database.close)
-        CatalogSync(database, client).pull_once()
-        services = RegisterServices.over(client, database, data_dir)
-        services.receipts.prepare()  # as start_register does
-        window = MainWindow(services, demo=True)
-        stack.callback(window.close)
-        window.show()
-        yield Register(window, server, proxy, enrolled.token)
+        proxies.append(proxy)
+        return f"http://127.0.0.1:{proxy.port}"
 
-
-def issue_card(server: EmbeddedServer, register_token: str, amount: int) -> str:
-    """A fresh delivered card holding ``amount`` minor units, sold by the demo manager straight
-    to the server (not through the proxy); for runs past what the demo card holds."""
-    with httpx.Client(base_url=api_root(server.base_url), timeout=10) as http:
-        session = http.post(
-            "/sessions", json={"pin": MANAGER_PIN}, headers={"X-Register-Token": register_token}
-        )
-        session.raise_for_status()
-        headers = {
-            "X-Register-Token": register_token,
-            "Authorization": f"Bearer {session.json()['token']}",
-        }
-        body = {
-            "amount": {"amount": amount},
-            "buyer_email": "bench@example.com",
-            "recipient_email": "bench@example.com",
-            "recipient_name": "Bench",
-        }
-        issued = http.post(
-            "/giftcards", json=body, headers={**headers, "Idempotency-Key": str(uuid.uuid4())}
-        )
-        issued.raise_for_status()
-        card = issued.json()
-        sent = http.post(
-            f"/giftcards/{card['id']}/send",
-            headers={**headers, "Idempotency-Key": str(uuid.uuid4())},
-        )
-        sent.raise_for_status()
-        return str(card["number"])
-
-
-def wait_until(done: Callable[[], bool], what: str, timeout_s: float = WAIT_TIMEOUT_S) -> None:
-    """Run the event loop until ``done()``; only for the untimed steps around a redemption."""
-    deadline = time.monotonic() + timeout_s
-    while not done():
-        if time.monotonic() > deadline:
-            raise BenchError(f"timed out after {timeout_s:.0f} s waiting for {what}")
-        QTest.qWait(5)  # waits in an event loop: no busy loop taking the GIL from the workers
-
-
-def button(parent: QWidget, name: str, accessible_name: str | None = None) -> QPushButton:
-    for found in parent.findChildren(QPushButton, name):
-        if accessible_name is None or found.accessibleName() == accessible_name:
-            return found
-    raise BenchError(f"no button {name!r} {accessible_name or ''} in {parent.objectName()}")
-
-
-def tap(parent: QWidget, name: str, accessible_name: str | None = None) -> None:
-    found = button(parent, name, accessible_name)
-    wait_until(lambda: found.isVisible() and found.isEnabled(), f"{name} to take a tap")
-    QTest.mouseClick(found, TAP)
-
-
-def log_in(window: MainWindow, pin: str) -> None:
-    wait_until(lambda: window.is_ready, "the PIN pad")
-    for digit in pin:
-        tap(window.login_view.pin_pad, f"keypadKey{digit}")
-    tap(window.login_view.pin_pad, "keypadEnter")
-    wait_until(lambda: window.logged_in, "the log-in")
-    view = window.tab_frame.checkout_view
-    wait_until(lambda: bool(view.findChildren(QPushButton, "productButton")), "the catalog")
-    wait_until(lambda: not window.sale.busy, "the open ticket")
+    with register_window(folder, through_proxy) as bench:
+        yield Register(bench.window, bench.server, proxies[0], bench.register_token)
 
 
 def ring_up_and_open_gift_card(window: MainWindow) -> int:
@@ -464,7 +377,8 @@ def run_all(register: Register, args: argparse.Namespace) -> list[Run]:
         due = ring_up_and_open_gift_card(window)
         if balance < due:
             # The card must cover the due: a Partial Redeem is a different flow.
-            number, balance = issue_card(register.server, register.register_token, 50_00), 50_00
+            card = issue_active_card(register.server, register.register_token, 50_00)
+            number, balance = card.number, 50_00
         type_card_number(window, number)
         run = redeem_once(register, heartbeat)
         balance -= due
@@ -481,17 +395,6 @@ def run_all(register: Register, args: argparse.Namespace) -> list[Run]:
 
 
 # --------------------------------------------------------------------------------------------
-
-
-def drop_offscreen_noise() -> None:
-    """The offscreen platform warns on every dialog that it cannot size windows to their hints;
-    that says nothing about the register, and would bury the figures."""
-
-    def handler(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
-        if "does not support propagateSizeHints" not in message:
-            print(message, file=sys.stderr)
-
-    qInstallMessageHandler(handler)
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -511,10 +414,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication(sys.argv[:1])
-    drop_offscreen_noise()
+    app = start_app()
     print(
         f"Gift-card redemption, server answering after {args.delay_ms} ms; heartbeat every "
         f"{args.interval_ms} ms (platform {app.platformName()}, CPUs {os.cpu_count()})",

@@ -22,10 +22,10 @@ from pathlib import Path
 from types import FrameType
 from typing import TextIO
 
+from hardware.scan_lines import Terminator
 from hardware.simulate.escpos_decode import EscposDecoder, Job
 from hardware.simulate.paper_png import default_columns, save_job
 
-TERMINATORS = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n"}
 READ_SIZE = 4096
 
 
@@ -168,7 +168,8 @@ def parser() -> argparse.ArgumentParser:
     devices = cli.add_subparsers(dest="device", required=True)
 
     scanner = devices.add_parser("scanner", help="a serial barcode scanner on a virtual port")
-    scanner.add_argument("--terminator", choices=sorted(TERMINATORS), default="cr")
+    terminators = [terminator.name.lower() for terminator in Terminator]
+    scanner.add_argument("--terminator", choices=terminators, default="cr")
     scanner.add_argument("--link", type=Path, help="a symlink to the port, a stable path")
 
     printer = devices.add_parser("printer", help="an ESC/POS receipt printer")
@@ -194,7 +195,9 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _stop)  # a clean exit removes the --link symlink
     try:
         if args.device == "scanner":
-            return run_scanner(TERMINATORS[args.terminator], args.link, sys.stdin, sys.stdout)
+            return run_scanner(
+                Terminator.named(args.terminator).value, args.link, sys.stdin, sys.stdout
+            )
         return run_printer(args, sys.stdout)
     except KeyboardInterrupt:
         return 0

@@ -196,10 +196,7 @@ class Job:
         """The job as plain text, one string a paper line, events in brackets."""
         out: list[str] = []
         for line in self.lines:
-            if isinstance(line, TextLine):
-                out.append(_aligned_plain(line))
-            else:
-                out.append(line.text)
+            out.append(line.text.rstrip() if isinstance(line, TextLine) else line.text)
         out.extend(f"[drawer kick pin {pin}]" for pin in self.drawer_kicks)
         if self.cut:
             out.append(f"[{self.cut} cut]")
@@ -208,10 +205,6 @@ class Job:
     @property
     def is_empty(self) -> bool:
         return not self.lines and not self.drawer_kicks and self.cut is None
-
-
-def _aligned_plain(line: TextLine) -> str:
-    return line.text.rstrip()
 
 
 class _Unfinished(Exception):

@@ -57,7 +57,8 @@ def paper_width(paper_mm: int) -> int:
 
 def default_columns(paper_mm: int) -> int:
     """Font A characters a line: 32 on 58 mm, 42 on 80 mm (as the register prints)."""
-    return COLUMNS[paper_mm] if paper_mm in COLUMNS else paper_width(paper_mm) // CELL_A[0]
+    paper_width(paper_mm)  # refuses a paper other than 58 or 80 mm, with the reason
+    return COLUMNS[paper_mm]
 
 
 def render_job(job: Job, paper_mm: int = 80, columns: int | None = None) -> Image.Image:

@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import os
-import socket
-import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from escpos.printer import Dummy
 
-from hardware.printer import PrinterOffline, ReceiptPrinter, drawer_kick, printer_from_settings
+from hardware.printer import PrinterOffline, ReceiptPrinter, describe, drawer_kick
 from pos_desktop.config import PrinterAddress, Settings, parse_printer_address
-
-
-class PrinterServer:
-    """A TCP "printer" on loopback that keeps what each connection sent."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.received: list[bytes] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
-        self.thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            with conn:
-                data = b""
-                while chunk := conn.recv(65536):
-                    data += chunk
-                self.received.append(data)
-
-    def close(self) -> None:
-        self.sock.close()
+from tests.fixtures.printer import PrinterServer, free_port
 
 
 @pytest.fixture
@@ -52,15 +26,9 @@ def tcp(port: int) -> ReceiptPrinter:
     return ReceiptPrinter(PrinterAddress("tcp", "127.0.0.1", port=port), timeout=2)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def test_printer_sends_bytes_to_a_network_printer(server: PrinterServer) -> None:
     tcp(server.port).send(b"\x1b@receipt\n")
-    server.thread.join(0.2)
+    assert server.wait_for(1) == [b"\x1b@receipt\n"]
     assert server.received == [b"\x1b@receipt\n"]
 
 
@@ -96,12 +64,36 @@ def test_printer_writes_to_a_serial_port_through_a_pty() -> None:
         os.close(slave)
 
 
-def test_printer_kicks_the_drawer_with_escpos_cashdraw(server: PrinterServer) -> None:
+def test_drawer_kick_is_escpos_cashdraw_and_reaches_the_printer(server: PrinterServer) -> None:
+    """The kick pulse is python-escpos's cashdraw on pin 2, sent like any job."""
     dummy = Dummy()
     dummy.cashdraw(2)
-    tcp(server.port).kick_drawer()
-    server.thread.join(0.2)
-    assert server.received == [dummy.output] == [drawer_kick()]
+    tcp(server.port).send(drawer_kick())
+    assert server.wait_for(1) == [dummy.output] == [drawer_kick()]
+
+
+def test_printer_offline_when_a_pipe_has_no_reader(tmp_path: Path) -> None:
+    """A ``file:`` pipe nobody reads fails at once instead of blocking the print worker."""
+    pipe = tmp_path / "lp0"
+    os.mkfifo(pipe)
+    with pytest.raises(PrinterOffline, match="No such device"):
+        ReceiptPrinter(PrinterAddress("file", str(pipe)), timeout=5).send(b"abc")
+
+
+def test_printer_offline_when_a_device_file_stops_taking_data(tmp_path: Path) -> None:
+    """A ``file:`` device that takes no more bytes (a USB printer out of paper; here a pipe
+    whose reader never reads) is offline after the timeout, not a print worker hung for ever."""
+    pipe = tmp_path / "lp0"
+    os.mkfifo(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        printer = ReceiptPrinter(PrinterAddress("file", str(pipe)), timeout=0.3)
+        started = time.monotonic()
+        with pytest.raises(PrinterOffline, match=r"took no data for 0\.3 s"):
+            printer.send(b"x" * 1_000_000)  # far more than a pipe holds
+        assert time.monotonic() - started < 5  # a guard against a hang, not a measure
+    finally:
+        os.close(reader)
 
 
 @pytest.mark.parametrize(
@@ -111,6 +103,8 @@ def test_printer_kicks_the_drawer_with_escpos_cashdraw(server: PrinterServer) ->
         ("serial:COM3", PrinterAddress("serial", "COM3", baud=9600)),
         ("tcp:192.168.1.50:9100", PrinterAddress("tcp", "192.168.1.50", port=9100)),
         ("tcp:printer.local", PrinterAddress("tcp", "printer.local", port=9100)),
+        ("tcp:[fd00::5]:9101", PrinterAddress("tcp", "fd00::5", port=9101)),
+        ("tcp:[::1]", PrinterAddress("tcp", "::1", port=9100)),
         ("file:/dev/usb/lp0", PrinterAddress("file", "/dev/usb/lp0")),
         ("  ", None),
     ],
@@ -120,7 +114,21 @@ def test_parse_printer_address_reads_each_form(text: str, address: PrinterAddres
 
 
 @pytest.mark.parametrize(
-    "text", ["usb:1", "tcp:", "tcp:host:0", "tcp:host:x", "serial:/dev/x?speed=1", "lp0"]
+    "text",
+    [
+        "usb:1",
+        "tcp:",
+        "tcp:host:0",
+        "tcp:host:x",
+        "tcp:host:",
+        "tcp:a b",
+        "tcp:::1:9100",
+        "tcp:[::1",
+        "serial:/dev/x?speed=1",
+        "serial:/dev/ttyUSB0?baud=0",
+        "serial:/dev/ttyUSB0?baud=12345",
+        "lp0",
+    ],
 )
 def test_parse_printer_address_refuses_malformed_ones(text: str) -> None:
     with pytest.raises(ValueError, match="is not one of"):
@@ -133,13 +141,26 @@ def test_settings_refuse_a_malformed_printer(monkeypatch: pytest.MonkeyPatch) ->
         Settings(_env_file=None)  # type: ignore[call-arg]
 
 
-def test_printer_from_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("tcp:10.0.0.9", "tcp:10.0.0.9:9100"),
+        ("serial:COM3", "serial:COM3?baud=9600"),
+        ("file:/dev/usb/lp0", "file:/dev/usb/lp0"),
+    ],
+)
+def test_describe_names_a_printer_in_the_form_it_is_set(text: str, name: str) -> None:
+    address = parse_printer_address(text)
+    assert address is not None
+    assert describe(address) == ReceiptPrinter(address).name == name
+
+
+def test_settings_read_the_printer_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """POS_PRINTER and POS_PAPER_MM name the printer; an empty POS_PRINTER names none."""
     monkeypatch.setenv("POS_PRINTER", "tcp:10.0.0.9")
     monkeypatch.setenv("POS_PAPER_MM", "58")
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
-    printer = printer_from_settings(settings)
-    assert printer is not None
-    assert printer.name == "tcp:10.0.0.9:9100"
+    assert settings.printer_address() == PrinterAddress("tcp", "10.0.0.9", port=9100)
     assert settings.paper_mm == 58
     monkeypatch.setenv("POS_PRINTER", "")
-    assert printer_from_settings(Settings(_env_file=None)) is None  # type: ignore[call-arg]
+    assert Settings(_env_file=None).printer_address() is None  # type: ignore[call-arg]

@@ -87,13 +87,17 @@ class Recorder:
         return f"scans={self.scans} unreadable={self.unreadable} statuses={self.statuses}"
 
 
+# ``start(**options)``: a running reader on ``link`` with ``ScannerSettings.parse`` options.
+Start = Callable[..., tuple[Recorder, SerialScanner]]
+
+
 @pytest.fixture
 def link(tmp_path: Path) -> Path:
     return tmp_path / "ttyScanner"
 
 
 @pytest.fixture
-def start(link: Path) -> Iterator[Callable[..., tuple[Recorder, SerialScanner]]]:
+def start(link: Path) -> Iterator[Start]:
     scanners: list[SerialScanner] = []
 
     def do(**options: object) -> tuple[Recorder, SerialScanner]:
@@ -117,7 +121,7 @@ def start(link: Path) -> Iterator[Callable[..., tuple[Recorder, SerialScanner]]]
 
 @pytest.mark.parametrize("terminator", list(Terminator))
 def test_scanner_reads_lines_with_each_terminator(
-    start: Callable[..., tuple[Recorder, SerialScanner]], link: Path, terminator: Terminator
+    start: Start, link: Path, terminator: Terminator
 ) -> None:
     """Codes ended by CR, LF or CR LF, as set, arrive as scans in order."""
     pty = Pty(link)
@@ -131,9 +135,7 @@ def test_scanner_reads_lines_with_each_terminator(
     pty.vanish()
 
 
-def test_scanner_strips_prefix_and_suffix(
-    start: Callable[..., tuple[Recorder, SerialScanner]], link: Path
-) -> None:
+def test_scanner_strips_prefix_and_suffix(start: Start, link: Path) -> None:
     """STX ... ETX framing set as \\x02 and \\x03 is taken off the code."""
     pty = Pty(link)
     recorder, _ = start(prefix=r"\x02", suffix=r"\x03")
@@ -144,9 +146,7 @@ def test_scanner_strips_prefix_and_suffix(
     pty.vanish()
 
 
-def test_scanner_reports_noise_as_unreadable_and_reads_on(
-    start: Callable[..., tuple[Recorder, SerialScanner]], link: Path
-) -> None:
+def test_scanner_reports_noise_as_unreadable_and_reads_on(start: Start, link: Path) -> None:
     """Binary noise, garbage and an over-long line are unreadable, never scans; a good code
     after them reads."""
     pty = Pty(link)
@@ -168,9 +168,7 @@ def test_scanner_reports_noise_as_unreadable_and_reads_on(
     pty.vanish()
 
 
-def test_scanner_half_line_cut_by_a_disconnect_is_unreadable(
-    start: Callable[..., tuple[Recorder, SerialScanner]], link: Path
-) -> None:
+def test_scanner_half_line_cut_by_a_disconnect_is_unreadable(start: Start, link: Path) -> None:
     """A code the disconnect cut in half is reported unreadable, not scanned."""
     pty = Pty(link)
     recorder, _ = start()
@@ -185,7 +183,7 @@ def test_scanner_half_line_cut_by_a_disconnect_is_unreadable(
 
 
 def test_scanner_port_vanishes_and_comes_back_and_scanning_resumes(
-    start: Callable[..., tuple[Recorder, SerialScanner]], link: Path
+    start: Start, link: Path
 ) -> None:
     """Unplugged: disconnected is reported and the reader keeps trying; plugged back in (a new
     device behind the same path), it reconnects and reads without a restart."""
@@ -211,7 +209,7 @@ def test_scanner_port_vanishes_and_comes_back_and_scanning_resumes(
 
 
 def test_scanner_without_a_device_at_start_connects_when_it_appears(
-    start: Callable[..., tuple[Recorder, SerialScanner]], link: Path
+    start: Start, link: Path
 ) -> None:
     """A register started before its scanner is plugged in picks it up when it is."""
     recorder, _ = start()
@@ -224,9 +222,7 @@ def test_scanner_without_a_device_at_start_connects_when_it_appears(
     pty.vanish()
 
 
-def test_scanner_stop_joins_its_thread(
-    start: Callable[..., tuple[Recorder, SerialScanner]], link: Path
-) -> None:
+def test_scanner_stop_joins_its_thread(start: Start, link: Path) -> None:
     """stop() closes the port and returns with no thread left reading."""
     pty = Pty(link)
     recorder, scanner = start()
