@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,19 +26,9 @@ from ui.presenters.deduction import DeductionPresenter, Step, attempts_text
 from ui.widgets.amount_field import AmountField
 from ui.widgets.banner import Banner
 from ui.widgets.keypad import Keypad
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import make_touchable, name_widget, touch_button
 
 NO_CARD_TEXT = "Find a card and tap it to deduct funds from it."
-
-
-def _button(
-    text: str, object_name: str, accessible: str, role: str, parent: QWidget, scale: float = 1.15
-) -> QPushButton:
-    button = QPushButton(text, parent)
-    name_widget(button, object_name, accessible)
-    button.setProperty("role", role)
-    make_touchable(button, scale)
-    return button
 
 
 def _label(parent: QWidget, object_name: str, *, hint: bool = False) -> QLabel:
@@ -118,12 +107,22 @@ class DeductFundsPanel(QFrame):
         self.amount_keypad.digit_pressed.connect(self._amount_digit)
         self.amount_keypad.backspace_pressed.connect(self.amount_input.press_backspace)
         self.amount_keypad.clear_pressed.connect(self.amount_input.press_clear)
-        self.deduct_button = _button(
-            "Deduct Funds", "deductFundsButton", "Deduct Funds: e-mail a code", "primary", page
+        self.deduct_button = touch_button(
+            "Deduct Funds",
+            "deductFundsButton",
+            "Deduct Funds: e-mail a code",
+            page,
+            role="primary",
+            scale=1.15,
         )
         self.deduct_button.clicked.connect(self._request_code)
-        self.cancel_request_button = _button(
-            "Cancel", "cancelRequestButton", "Cancel the request for a code", "secondary", page
+        self.cancel_request_button = touch_button(
+            "Cancel",
+            "cancelRequestButton",
+            "Cancel the request for a code",
+            page,
+            role="secondary",
+            scale=1.15,
         )
         self.cancel_request_button.clicked.connect(self._start_over)
         layout = QVBoxLayout(page)
@@ -163,24 +162,42 @@ class DeductFundsPanel(QFrame):
         self.code_keypad.digit_pressed.connect(self.code_input.insert)
         self.code_keypad.backspace_pressed.connect(self.code_input.backspace)
         self.code_keypad.clear_pressed.connect(self.code_input.clear)
-        self.verify_button = _button(
-            "Verify code", "verifyCodeButton", "Verify the code and deduct", "primary", page, 1.0
+        self.verify_button = touch_button(
+            "Verify code",
+            "verifyCodeButton",
+            "Verify the code and deduct",
+            page,
+            role="primary",
         )
         self.verify_button.clicked.connect(self._verify)
-        self.resend_button = _button(
-            "Resend code", "resendCodeButton", "Resend code", "secondary", page, 1.0
+        self.resend_button = touch_button(
+            "Resend code", "resendCodeButton", "Resend code", page, role="secondary"
         )
         self.resend_button.clicked.connect(self._resend)
-        self.cancel_button = _button(
-            "Cancel", "cancelDeductionButton", "Cancel the deduction", "secondary", page, 1.0
+        self.cancel_button = touch_button(
+            "Cancel",
+            "cancelDeductionButton",
+            "Cancel the deduction",
+            page,
+            role="secondary",
         )
         self.cancel_button.clicked.connect(self._presenter.cancel)
-        self.try_again_button = _button(
-            "Try again", "tryAgainButton", "Send the same request again", "primary", page
+        self.try_again_button = touch_button(
+            "Try again",
+            "tryAgainButton",
+            "Send the same request again",
+            page,
+            role="primary",
+            scale=1.15,
         )
         self.try_again_button.clicked.connect(self._try_again)
-        self.start_over_button = _button(
-            "Start over", "startOverButton", "Start the deduction over", "primary", page
+        self.start_over_button = touch_button(
+            "Start over",
+            "startOverButton",
+            "Start the deduction over",
+            page,
+            role="primary",
+            scale=1.15,
         )
         self.start_over_button.clicked.connect(self._start_over)
 
@@ -215,7 +232,9 @@ class DeductFundsPanel(QFrame):
         self.done_note.setText(
             "The buyer gets an e-mail with the amount deducted and the remaining balance."
         )
-        self.done_button = _button("Done", "deductDoneButton", "Done", "primary", page)
+        self.done_button = touch_button(
+            "Done", "deductDoneButton", "Done", page, role="primary", scale=1.15
+        )
         self.done_button.clicked.connect(self._start_over)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)

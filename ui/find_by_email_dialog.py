@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -33,7 +32,7 @@ from ui.presenters.card_lookup import CardSearchPresenter, no_match_message
 from ui.presenters.deduction import DeductionPresenter
 from ui.widgets.banner import Banner
 from ui.widgets.layouts import clear_layout
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import make_touchable, name_widget, touch_button
 
 SEARCH_HINT = "Type the e-mail the gift card was sent to (or bought with), then Search."
 ONLY_EMAIL = "Type the customer's e-mail address here."
@@ -73,16 +72,14 @@ class FindByEmailDialog(QDialog):
         self.pages.addWidget(self.search_page)
         self.pages.addWidget(self.panel)
 
-        self.back_button = QPushButton("Other card", self)
-        name_widget(self.back_button, "findByEmailBack", "Choose another card")
-        self.back_button.setProperty("role", "secondary")
+        self.back_button = touch_button(
+            "Other card", "findByEmailBack", "Choose another card", self, role="secondary"
+        )
         self.back_button.clicked.connect(self._back_to_search)
-        self.close_button = QPushButton("Close", self)
-        name_widget(self.close_button, "findByEmailCancel", "Cancel paying by e-mail")
-        self.close_button.setProperty("role", "secondary")
+        self.close_button = touch_button(
+            "Close", "findByEmailCancel", "Cancel paying by e-mail", self, role="secondary"
+        )
         self.close_button.clicked.connect(self.reject)
-        for button in (self.back_button, self.close_button):
-            make_touchable(button)
         actions = QHBoxLayout()
         actions.addWidget(self.back_button)
         actions.addStretch(1)
@@ -117,10 +114,9 @@ class FindByEmailDialog(QDialog):
         self.email_input.setPlaceholderText("name@example.com")
         make_touchable(self.email_input, 1.25)
         self.email_input.returnPressed.connect(self._run_search)
-        self.search_button = QPushButton("Search", page)
-        name_widget(self.search_button, "payEmailSearch", "Search cards by e-mail")
-        self.search_button.setProperty("role", "primary")
-        make_touchable(self.search_button, 1.25)
+        self.search_button = touch_button(
+            "Search", "payEmailSearch", "Search cards by e-mail", page, role="primary", scale=1.25
+        )
         self.search_button.clicked.connect(self._run_search)
         row = QHBoxLayout()
         row.addWidget(self.email_input, 1)
@@ -159,9 +155,13 @@ class FindByEmailDialog(QDialog):
                 f"{card.number_masked}  ·  {status_label(card.status)}  ·  "
                 f"{card.balance.format(locale)}\n{reason or recipient}"
             )
-            button = QPushButton(text, self.search_page)
-            name_widget(button, "payEmailCard", f"Pay with card {card.number_masked}")
-            make_touchable(button, 1.6)
+            button = touch_button(
+                text,
+                "payEmailCard",
+                f"Pay with card {card.number_masked}",
+                self.search_page,
+                scale=1.6,
+            )
             button.setEnabled(not reason)
             button.clicked.connect(lambda _=False, chosen=card: self._choose(chosen))
             self.results.addWidget(button)
@@ -204,6 +204,13 @@ class FindByEmailDialog(QDialog):
             return  # the money may have moved: only the server's answer may end this
         self._deduction.reset()
         super().reject()
+
+    def abandon(self) -> None:
+        """The register locks: close even while a verify's answer is unknown. Nothing is lost:
+        the ticket's payment was stored with the verify's key and code before it was sent, and
+        the ticket settles it (asks the server again) when it is opened next."""
+        self._deduction.reset()
+        self.done(QDialog.DialogCode.Rejected)
 
 
 def _why_not(card: CardSummary) -> str:

@@ -20,14 +20,11 @@ from ui.widgets.amount_field import AmountField
 from ui.widgets.banner import Banner
 from ui.widgets.card_number_input import card_number_input
 from ui.widgets.keypad import Keypad
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import name_widget, touch_button
 
 
 def _button(text: str, object_name: str, role: str, parent: QWidget) -> QPushButton:
-    button = QPushButton(text, parent)
-    name_widget(button, object_name, text)
-    button.setProperty("role", role)
-    make_touchable(button, 1.25)
+    button = touch_button(text, object_name, text, parent, role=role, scale=1.25)
     button.setMinimumWidth(180)
     return button
 

@@ -66,8 +66,6 @@ class MainWindow(QMainWindow):
 
     # Emitted from the sync thread when the catalog or settings changed; Qt queues it here.
     catalog_changed = Signal()
-    # The services are attached: the PIN pad takes a PIN.
-    ready = Signal()
 
     session: SessionPresenter
     store: StoreProfilePresenter
@@ -205,7 +203,6 @@ class MainWindow(QMainWindow):
         self.store.refresh()
         self.login_view.bind(self.session, demo=demo)
         self._attached = True
-        self.ready.emit()
 
     @property
     def logged_in(self) -> bool:
@@ -259,7 +256,7 @@ class MainWindow(QMainWindow):
         already reading is stopped first (settings changed)."""
         from ui.serial_scans import SerialScans
 
-        self.stop_serial_scanner()
+        previous = self.serial_scans
         scans = SerialScans(settings, self.tab_frame.status_area, self)
         self.serial_scans = scans
         scans.scanned.connect(self._scanned)
@@ -269,9 +266,15 @@ class MainWindow(QMainWindow):
             scans.raw.connect(settings_view.show_raw_scan)
             scans.scanned.connect(settings_view.new_scan)
             scans.unreadable.connect(settings_view.new_scan)
-        scans.start()
+        if previous is None:
+            scans.start()
+        else:
+            # The port may be the same one: the new reader opens it once the old let it go.
+            previous.stopped.connect(scans.start)
+            previous.dispose()
 
     def stop_serial_scanner(self) -> None:
+        """Stop reading the serial scanner; its port closes off the GUI thread."""
         if self.serial_scans is not None:
             self.serial_scans.dispose()
             self.serial_scans = None

@@ -2,7 +2,8 @@
 
 The reader runs on its own threads and calls back there; this object re-emits each callback as
 a signal, which Qt queues to the GUI thread where this object lives. The GUI thread never
-touches the port: ``stop()`` only asks the reader to close it and joins its thread.
+touches the port: ``dispose()`` (settings changed) closes it on a thread of its own, and
+``stop()`` (the window closing) asks the reader to close it and joins its thread.
 
 ``scanned(code)`` goes to the same routing as a keyboard-wedge scan (``MainWindow._scanned``);
 ``unreadable()`` asks the window to say "Unreadable scan. Scan again." where the cashier looks;
@@ -12,6 +13,7 @@ the scanner's state is a label in the window's status bar, shown while the port 
 from __future__ import annotations
 
 import logging
+import threading
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
@@ -37,6 +39,8 @@ class SerialScans(QObject):
     raw = Signal(bytes)  # every chunk as read, before framing (the Settings tab's Test scan)
     # Connected, and why not; emitted from the reader's thread, delivered queued.
     status_changed = Signal(bool, str)
+    # After ``dispose()``: the port is closed and the reader's threads have ended.
+    stopped = Signal()
 
     def __init__(
         self,
@@ -47,6 +51,7 @@ class SerialScans(QObject):
         super().__init__(parent)
         self.settings = settings
         self.connected = False
+        self._disposed = False
         self.status_label: QLabel | None = None
         if status_area is not None:
             self.status_label = QLabel(status_area)
@@ -54,37 +59,57 @@ class SerialScans(QObject):
         self.status_changed.connect(self._show_status)
         self._reader = SerialScanner(
             settings,
-            on_scan=self.scanned.emit,
+            on_scan=self._scanned,
             on_unreadable=self._unreadable,
             on_status=self._status,
-            on_raw=self.raw.emit,
+            on_raw=self._raw,
         )
 
     def start(self) -> None:
-        self._reader.start()
+        if not self._disposed:
+            self._reader.start()
 
     def stop(self) -> None:
+        """Close the port and join the reader (up to seconds): only when the window closes."""
         self._reader.stop()
 
     def dispose(self) -> None:
-        """Stop reading and take this scanner's line out of the header (replaced)."""
-        self.stop()
+        """Stop reading and take this scanner's line out of the header (replaced). Joining the
+        reader can take seconds, so it happens on a thread; ``stopped`` says when the port is
+        free, and this object goes then. Scans read meanwhile are dropped."""
+        self._disposed = True
         if self.status_label is not None:
             self.status_label.hide()
             self.status_label.deleteLater()
             self.status_label = None
-        self.deleteLater()
+        self.stopped.connect(self.deleteLater)
+        threading.Thread(
+            target=self._stop_then_say, name=f"stop scanner {self.settings.port}", daemon=True
+        ).start()
+
+    def _stop_then_say(self) -> None:
+        self._reader.stop()
+        self.stopped.emit()
 
     # On the reader's thread: only signals, nothing of the screen.
+    def _scanned(self, code: str) -> None:
+        if not self._disposed:
+            self.scanned.emit(code)
+
+    def _raw(self, data: bytes) -> None:
+        if not self._disposed:
+            self.raw.emit(data)
+
     def _unreadable(self, unreadable: Unreadable) -> None:
-        self.unreadable.emit(unreadable.reason.value)
+        if not self._disposed:
+            self.unreadable.emit(unreadable.reason.value)
 
     def _status(self, status: ScannerStatus) -> None:
         self.status_changed.emit(status.connected, status.reason)
 
     # On the GUI thread.
     def _show_status(self, connected: bool, _reason: str) -> None:
-        self.connected = connected
+        self.connected = connected and not self._disposed
         label = self.status_label
         if label is None:
             return

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,7 +24,7 @@ from pos_desktop.config import PRINTER_FORMATS
 from pos_desktop.services.devices import DeviceSettings, SerialPort
 from ui.presenters.devices import NO_SCAN_YET, DevicesPresenter, show_raw
 from ui.widgets.banner import Banner
-from ui.widgets.touch import make_touchable, name_widget, touch_target_px
+from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_target_px
 
 TERMINATOR_CHOICES = (("CR", "cr"), ("LF", "lf"), ("CR LF", "crlf"))
 MAX_RAW_SHOWN = 200  # characters of the last scan shown
@@ -68,9 +67,9 @@ class SettingsView(QWidget):
         line_edit = self.port_input.lineEdit()
         if line_edit is not None:
             line_edit.setPlaceholderText("None (keyboard scanner only)")
-        self.refresh_ports_button = QPushButton("Refresh ports", scanner)
-        name_widget(self.refresh_ports_button, "refreshPortsButton", "List serial ports again")
-        make_touchable(self.refresh_ports_button)
+        self.refresh_ports_button = touch_button(
+            "Refresh ports", "refreshPortsButton", "List serial ports again", scanner
+        )
         self.refresh_ports_button.clicked.connect(presenter.load)
         port_row = QHBoxLayout()
         port_row.addWidget(self.port_input, 1)
@@ -142,9 +141,9 @@ class SettingsView(QWidget):
         printer_form.addRow("", printer_hint)
         printer_form.addRow("Profile", self.profile_input)
         printer_form.addRow("Paper", self.paper_input)
-        self.test_print_button = QPushButton("Test print", printer)
-        name_widget(self.test_print_button, "testPrintButton", "Print a test page")
-        make_touchable(self.test_print_button)
+        self.test_print_button = touch_button(
+            "Test print", "testPrintButton", "Print a test page", printer
+        )
         self.test_print_button.clicked.connect(presenter.test_print)
         printer_layout = QVBoxLayout(printer)
         printer_layout.addWidget(printer_title)
@@ -152,10 +151,9 @@ class SettingsView(QWidget):
         printer_layout.addWidget(self.test_print_button)
         printer_layout.addStretch(1)
 
-        self.save_button = QPushButton("Save", self)
-        name_widget(self.save_button, "saveSettingsButton", "Save device settings")
-        self.save_button.setProperty("role", "primary")
-        make_touchable(self.save_button, 1.25)
+        self.save_button = touch_button(
+            "Save", "saveSettingsButton", "Save device settings", self, role="primary", scale=1.25
+        )
         self.save_button.setMinimumWidth(200)
         self.save_button.clicked.connect(self._save)
 

@@ -33,7 +33,7 @@ from ui.widgets.banner import Banner
 from ui.widgets.confirm import ask
 from ui.widgets.keypad import Keypad
 from ui.widgets.layouts import clear_layout
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import make_touchable, name_widget, touch_button
 
 if TYPE_CHECKING:
     from ui.find_by_email_dialog import FindByEmailDialog
@@ -46,10 +46,8 @@ QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer
 
 
 def _button(text: str, object_name: str, accessible: str, parent: QWidget) -> QPushButton:
-    button = QPushButton(text, parent)
-    name_widget(button, object_name, accessible)
-    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    make_touchable(button)
+    button = touch_button(text, object_name, accessible, parent)
+    button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the caret stays in the amount
     return button
 
 
@@ -455,13 +453,10 @@ class TenderView(QWidget):
         )
 
     def reset(self) -> None:
-        for dialog in (
-            self.gift_card_dialog,
-            self.partial_dialog,
-            self.card_dialog,
-            self.email_dialog,
-        ):
+        for dialog in (self.gift_card_dialog, self.partial_dialog, self.card_dialog):
             if dialog is not None and dialog.isVisible():
                 dialog.reject()
+        if self.email_dialog is not None:
+            self.email_dialog.abandon()  # refuses no lock, even with a verify unanswered
         self.banner.clear()
         self.show_sale(None)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTreeWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from tests.ui.support import button
@@ -31,22 +31,21 @@ def tap_keys(qtbot: QtBot, keypad: QWidget, digits: str) -> None:
         qtbot.mouseClick(button(keypad, f"keypadKey{digit}"), TAP)
 
 
-def rows(view: GiftCardsView) -> list[list[str]]:
+def _texts(tree: QTreeWidget) -> list[list[str]]:
     found = []
-    for index in range(view.results.topLevelItemCount()):
-        item = view.results.topLevelItem(index)
+    for index in range(tree.topLevelItemCount()):
+        item = tree.topLevelItem(index)
         assert item is not None
-        found.append([item.text(column) for column in range(view.results.columnCount())])
+        found.append([item.text(column) for column in range(tree.columnCount())])
     return found
+
+
+def rows(view: GiftCardsView) -> list[list[str]]:
+    return _texts(view.results)
 
 
 def history_rows(view: GiftCardsView) -> list[list[str]]:
-    found = []
-    for index in range(view.history.topLevelItemCount()):
-        item = view.history.topLevelItem(index)
-        assert item is not None
-        found.append([item.text(column) for column in range(view.history.columnCount())])
-    return found
+    return _texts(view.history)
 
 
 def open_card(qtbot: QtBot, view: GiftCardsView, text: str) -> None:

@@ -19,7 +19,6 @@ from pos_desktop.services.card_lookup import (
     CardHistory,
     CardLookupService,
     CardSummary,
-    SearchFound,
 )
 from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message, ends_session
@@ -174,7 +173,9 @@ class CardSearchPresenter(_CardPresenter):
             return
         self._worker.forget_pending()
         self._history.forget_pending()
-        self._worker.submit(lambda: self._service.search(query), self._on_results, self._on_failed)
+        self._worker.submit(
+            lambda: self._service.search(query), self.results_ready.emit, self._on_failed
+        )
 
     def open_card(self, card_id: uuid.UUID) -> None:
         """Load the card's details and history (again, after a deduction)."""
@@ -182,6 +183,3 @@ class CardSearchPresenter(_CardPresenter):
         self._history.submit(
             lambda: self._service.history(card_id), self.card_loaded.emit, self._on_failed
         )
-
-    def _on_results(self, found: SearchFound) -> None:
-        self.results_ready.emit(found)

@@ -13,6 +13,7 @@ import dataclasses
 import math
 from collections.abc import Callable
 from enum import StrEnum
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -35,14 +36,14 @@ from pos_desktop.services.deductions import (
     DeductionSteps,
     DeductionUnanswered,
     NoCodeAddress,
-    ResendRequest,
-    VerifyRequest,
     WrongCode,
 )
 from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message, ends_session
 
 TICK_MS = 250
+
+T = TypeVar("T")
 
 NOTHING_DEDUCTED = "Nothing was deducted."
 EXPIRED_MESSAGE = f"The code expired, so the transaction is cancelled. {NOTHING_DEDUCTED}"
@@ -141,20 +142,31 @@ class DeductionPresenter(BackgroundPresenter):
     def request_code(self, card: CardSummary, amount: Money | None, locale: str) -> None:
         if self.busy or self._step is not Step.AMOUNT:
             return
-        try:
-            request = self._service.prepare(card, amount, locale)
-        except DomainError as exc:
-            self.refused.emit(exc.message)
-            return
-        self._send_request(request)
+        # Prepared on the worker too: at checkout, preparing reads the ticket from the
+        # register's database. Prepared once: Try again sends the very same request (its key).
+        prepared: list[DeductionRequest] = []
 
-    def _send_request(self, request: DeductionRequest) -> None:
-        self._retry = None
-        self._worker.submit(
-            lambda: self._service.request_code(request),
-            self._on_code_sent,
-            lambda error: self._on_request_failed(error, lambda: self._send_request(request)),
-        )
+        def prepare_and_send() -> CodeSent:
+            if not prepared:
+                prepared.append(self._service.prepare(card, amount, locale))
+            return self._service.request_code(prepared[0])
+
+        self._send(prepare_and_send, self._on_code_sent, self._on_request_failed)
+
+    def _send(
+        self,
+        call: Callable[[], T],
+        on_success: Callable[[T], None],
+        on_failure: Callable[[Exception, Callable[[], None]], None],
+    ) -> None:
+        """Run ``call`` on the worker; a failure is handed ``again``, which sends the very
+        same request (same idempotency key) when the cashier taps Try again."""
+
+        def send() -> None:
+            self._retry = None
+            self._worker.submit(call, on_success, lambda error: on_failure(error, send))
+
+        send()
 
     def _on_code_sent(self, sent: CodeSent) -> None:
         self._sent = sent
@@ -192,15 +204,8 @@ class DeductionPresenter(BackgroundPresenter):
         if wait > 0:
             self.refused.emit(f"The code can be sent again in {wait_text(wait)}.")
             return
-        self._send_resend(self._service.resend_request(sent))
-
-    def _send_resend(self, resend: ResendRequest) -> None:
-        self._retry = None
-        self._worker.submit(
-            lambda: self._service.resend(resend),
-            self._on_code_sent,
-            lambda error: self._on_resend_failed(error, lambda: self._send_resend(resend)),
-        )
+        resend = self._service.resend_request(sent)
+        self._send(lambda: self._service.resend(resend), self._on_code_sent, self._on_resend_failed)
 
     def _on_resend_failed(self, error: Exception, again: Callable[[], None]) -> None:
         if isinstance(error, CodeRateLimited):
@@ -226,15 +231,7 @@ class DeductionPresenter(BackgroundPresenter):
         except DomainError as exc:
             self.refused.emit(exc.message)
             return
-        self._send_verify(verify)
-
-    def _send_verify(self, verify: VerifyRequest) -> None:
-        self._retry = None
-        self._worker.submit(
-            lambda: self._service.verify(verify),
-            self._on_deducted,
-            lambda error: self._on_verify_failed(error, lambda: self._send_verify(verify)),
-        )
+        self._send(lambda: self._service.verify(verify), self._on_deducted, self._on_verify_failed)
 
     def _on_deducted(self, done: Deducted) -> None:
         self._verify_unsettled = False

@@ -28,8 +28,7 @@ class PrintingPresenter(BackgroundPresenter):
         pool: QThreadPool | None = None,
     ) -> None:
         super().__init__(parent, pool)
-        self._printing = printing
-        self.service = printing
+        self.service = printing  # the window compares it with the register's current one
         # From the print worker's thread: a signal of this GUI-thread object is queued.
         printing.set_status_listener(self._heard)
 
@@ -40,7 +39,7 @@ class PrintingPresenter(BackgroundPresenter):
         if self.busy:
             return
         self._worker.submit(
-            self._printing.reprint_last_receipt,
+            self.service.reprint_last_receipt,
             lambda queued: self.said.emit(REPRINT_QUEUED if queued else NOTHING_TO_REPRINT),
             lambda error: self.said.emit(cashier_message(error)),
         )
@@ -50,10 +49,10 @@ class PrintingPresenter(BackgroundPresenter):
         if slip is None:
             return
         self._worker.submit(
-            lambda: self._printing.queue_slip(slip),
+            lambda: self.service.queue_slip(slip),
             lambda _job: None,
             lambda error: self.said.emit(cashier_message(error)),
         )
 
     def stop_listening(self) -> None:
-        self._printing.set_status_listener(None)
+        self.service.set_status_listener(None)

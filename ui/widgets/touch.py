@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPushButton, QWidget
 
 MIN_TOUCH_PX = 48
 MIN_TOUCH_MM = 9.0
@@ -34,3 +34,22 @@ def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> None
     """Every interactive widget gets both: tests and QSS find it, screen readers announce it."""
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
+
+
+def touch_button(
+    text: str,
+    object_name: str,
+    accessible_name: str,
+    parent: QWidget,
+    *,
+    role: str | None = None,
+    scale: float = 1.0,
+) -> QPushButton:
+    """A named, touch-sized push button; ``role`` (primary, secondary, danger…) picks its
+    theme colours."""
+    button = QPushButton(text, parent)
+    name_widget(button, object_name, accessible_name)
+    if role is not None:
+        button.setProperty("role", role)
+    make_touchable(button, scale)
+    return button
