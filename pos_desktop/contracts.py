@@ -50,6 +50,15 @@ class MoneyBody(Wire):
     amount: Annotated[StrictInt, Field(ge=-MAX_MINOR_UNITS, le=MAX_MINOR_UNITS)]
     currency: CurrencyCode | None = None
 
+    @classmethod
+    def of(cls, money: Money) -> MoneyBody:
+        return cls(amount=money.minor, currency=money.currency)
+
+    @classmethod
+    def tip(cls, money: Money | None) -> MoneyBody | None:
+        """A tip as requests carry it: left out when there is none."""
+        return cls.of(money) if money is not None and money.is_positive() else None
+
 
 class MoneyOut(Answer):
     amount: int

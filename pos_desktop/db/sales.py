@@ -302,17 +302,13 @@ def finish(db: Session, sale_id: uuid.UUID, status: SaleStatus, now: datetime) -
 # -- the wire form of a finished ticket ------------------------------------------------------
 
 
-def _body(money: Money) -> c.MoneyBody:
-    return c.MoneyBody(amount=money.minor, currency=money.currency)
-
-
 def _wire_payments(payments: Iterable[Payment]) -> list[c.TicketPayment]:
     return [
         c.TicketPayment(
             id=p.id,
             tender=p.kind.value if p.kind is not TenderKind.OTHER else p.label[:40],
-            amount=_body(p.amount),
-            tip=_body(p.tip),
+            amount=c.MoneyBody.of(p.amount),
+            tip=c.MoneyBody.of(p.tip),
             reference=p.reference,
             activity_id=p.activity_id,
         )
@@ -332,9 +328,9 @@ def to_wire(sale: Sale) -> c.Ticket:
                 product_id=line.product_id,
                 name=line.name[:200],
                 quantity=line.quantity,
-                unit_price=_body(line.unit_price),
-                tax=_body(amounts.tax),
-                total=_body(amounts.gross),
+                unit_price=c.MoneyBody.of(line.unit_price),
+                tax=c.MoneyBody.of(amounts.tax),
+                total=c.MoneyBody.of(amounts.gross),
             )
         )
     return c.Ticket(
@@ -345,8 +341,8 @@ def to_wire(sale: Sale) -> c.Ticket:
         status="voided" if sale.status is SaleStatus.VOIDED else "completed",
         lines=lines,
         payments=_wire_payments(sale.visible_payments),
-        subtotal=_body(totals.subtotal),
-        tax=_body(totals.tax),
-        tip=_body(sale.tip_amount),
-        total=_body(sale.grand_total),
+        subtotal=c.MoneyBody.of(totals.subtotal),
+        tax=c.MoneyBody.of(totals.tax),
+        tip=c.MoneyBody.of(sale.tip_amount),
+        total=c.MoneyBody.of(sale.grand_total),
     )

@@ -203,10 +203,6 @@ class DeductionSteps(Protocol):
     def verify(self, verify: VerifyRequest) -> Deducted: ...
 
 
-def _body(money: Money) -> c.MoneyBody:
-    return c.MoneyBody(amount=money.minor, currency=money.currency)
-
-
 class DeductionService:
     def __init__(self, client: ServerClient, clock: Callable[[], datetime] = _utc_now) -> None:
         self._client = client
@@ -240,9 +236,9 @@ class DeductionService:
         try:
             challenge = self._client.request_deduction_code(
                 request.card.id,
-                _body(request.amount),
+                c.MoneyBody.of(request.amount),
                 request.idempotency_key,
-                tip=_body(request.tip) if request.tip and request.tip.is_positive() else None,
+                tip=c.MoneyBody.tip(request.tip),
                 ticket_id=request.ticket_id,
             )
         except (ServerError, ServerUnreachable) as exc:

@@ -87,10 +87,6 @@ class PartialRedeem:
 GiftCardOutcome = GiftCardPaid | PartialRedeem
 
 
-def _body(money: Money) -> c.MoneyBody:
-    return c.MoneyBody(amount=money.minor, currency=money.currency)
-
-
 T = TypeVar("T")
 
 
@@ -300,8 +296,8 @@ class PaymentService:
             else:
                 answer = self._client.redeem(
                     _required(payment.card_id, "card of a gift-card payment"),
-                    _body(payment.amount),
-                    _body(payment.tip) if payment.tip.is_positive() else None,
+                    c.MoneyBody.of(payment.amount),
+                    c.MoneyBody.tip(payment.tip),
                     sale_id,
                     key,
                 )
