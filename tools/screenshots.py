@@ -189,6 +189,21 @@ def take(out_dir: Path) -> list[Path]:
         save("receipt.png", receipt)
         receipt.accept()
 
+        # A customer with only the e-mail: the Gift Card tender's "No card? Find by e-mail".
+        _wait_for(lambda: checkout.isVisible() and checkout.sale is None, "a new sale")
+        tap_product("Mug")
+        checkout.pay_button.click()
+        tender.gift_card_button.click()
+        _wait_for(lambda: tender.gift_card_dialog is not None, "gift card dialog")
+        _shown(tender.gift_card_dialog).email_button.click()
+        _wait_for(lambda: tender.email_dialog is not None, "find by e-mail")
+        by_email = _shown(tender.email_dialog)
+        by_email.email_input.setText(RECIPIENT_EMAIL)
+        by_email.search_button.click()
+        _wait_for(lambda: len(by_email.findChildren(QPushButton, "payEmailCard")) >= 3, "cards")
+        save("find-by-email.png", by_email)
+        by_email.reject()
+
         # The Settings tab is a manager's: lock, and log in with the manager's PIN.
         window.session.lock()
         _wait_for(lambda: not window.logged_in, "lock")
