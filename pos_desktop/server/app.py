@@ -11,6 +11,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Engine
 
 from pos_desktop.contracts import ErrorBody
+from pos_desktop.server.body_limit import BodyLimitMiddleware
 from pos_desktop.server.clock import Clock, SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_session_factory
@@ -65,6 +66,7 @@ def create_app(
     app.state.sealer = sealer or Sealer.for_this_run()
     install_caller_caches(app, config.auth_cache_seconds)
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware)
     # Every route may answer with the contract's error shape; say so in the OpenAPI document
     # (this also replaces FastAPI's own {"detail": ...} schema for 422).
     errors: dict[int | str, dict[str, Any]] = {
