@@ -64,10 +64,10 @@ AIM_P99_MS = 50.0
 WRK_LUA = string.Template(
     r"""
 local cards = { $cards }
+local numbers = { $numbers }
 local register_token = "$register_token"
 local session_token = "$session_token"
 local run_id = "$run_id"
-local body = '{"amount":{"amount":$amount},"tip":{"amount":0}}'
 
 local threads = {}
 local next_id = 1
@@ -75,6 +75,7 @@ local next_id = 1
 function setup(thread)
   thread:set("tid", next_id)
   thread:set("card", cards[((next_id - 1) % #cards) + 1])
+  thread:set("number", numbers[((next_id - 1) % #numbers) + 1])
   table.insert(threads, thread)
   next_id = next_id + 1
 end
@@ -83,6 +84,8 @@ function init(args)
   sent, ok, c3xx, c4xx, c5xx, other = 0, 0, 0, 0, 0, 0
   sample = ""
   path = "/api/v1/giftcards/" .. card .. "/redeem"
+  -- The card's number in the body: the server's proof that the card is at the counter.
+  body = '{"number":"' .. number .. '","amount":{"amount":$amount},"tip":{"amount":0}}'
   headers = {
     ["Content-Type"] = "application/json",
     ["X-Register-Token"] = register_token,
@@ -198,6 +201,7 @@ class Context:
     admin_url: str
     workdir: Path
     cleanups: list[Any] = field(default_factory=list)
+    numbers: dict[str, str] = field(default_factory=dict)  # card id -> number
 
 
 def log(message: str) -> None:
@@ -371,21 +375,24 @@ def provision(database_url: str, base_url: str, pin: str) -> Credentials:
         return Credentials(register_token, opened.json()["token"])
 
 
-def issue_cards(database_url: str, count: int, amount: int) -> list[str]:
+def issue_cards(database_url: str, count: int, amount: int) -> dict[str, str]:
+    """``count`` sent cards: card id -> number, as the CLI prints them."""
     out = server_cli(database_url, "issue-cards", "--count", str(count), "--amount", str(amount))
-    ids = [line.strip() for line in out.splitlines() if line.strip()]
-    for card_id in ids:
+    numbers: dict[str, str] = {}
+    for line in out.splitlines():
+        card_id, number = line.split()
         uuid.UUID(card_id)  # fails loudly if the CLI printed something else
-    if len(ids) != count:
-        raise RuntimeError(f"issue-cards printed {len(ids)} ids, expected {count}:\n{out}")
-    return ids
+        numbers[card_id] = number
+    if len(numbers) != count:
+        raise RuntimeError(f"issue-cards printed {len(numbers)} cards, expected {count}:\n{out}")
+    return numbers
 
 
-def probe_redeem(base_url: str, creds: Credentials, card_id: str, amount: int) -> None:
+def probe_redeem(base_url: str, creds: Credentials, card_id: str, number: str, amount: int) -> None:
     """One redemption through httpx, so a wrong request shape fails before the load starts."""
     response = httpx.post(
         f"{base_url}/api/v1/giftcards/{card_id}/redeem",
-        json={"amount": {"amount": amount}, "tip": {"amount": 0}},
+        json={"number": number, "amount": {"amount": amount}, "tip": {"amount": 0}},
         headers={
             "X-Register-Token": creds.register_token,
             "Authorization": f"Bearer {creds.session_token}",
@@ -410,6 +417,7 @@ def run_scenario(
     script.write_text(
         WRK_LUA.substitute(
             cards=", ".join(f'"{card}"' for card in scenario.cards),
+            numbers=", ".join(f'"{ctx.numbers[card]}"' for card in scenario.cards),
             register_token=creds.register_token,
             session_token=creds.session_token,
             run_id=run_id,
@@ -703,9 +711,9 @@ def run(ctx: Context, bench_conninfo: str, database_url: str) -> int:
 
     with running_server(database_url, args.server_workers, server_log) as base_url:
         creds = provision(database_url, base_url, pin="4711")
-        cards = issue_cards(database_url, count=32 + 1 + 8 + 1, amount=args.card_balance)
-        probe_card, cards = cards[0], cards[1:]
-        probe_redeem(base_url, creds, probe_card, args.amount)
+        ctx.numbers = issue_cards(database_url, count=32 + 1 + 8 + 1, amount=args.card_balance)
+        probe_card, *cards = ctx.numbers
+        probe_redeem(base_url, creds, probe_card, ctx.numbers[probe_card], args.amount)
         scenarios = [
             Scenario("32 conns, distinct cards", 32, cards[0:32]),
             Scenario("32 conns, one card", 32, cards[32:33]),

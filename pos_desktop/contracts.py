@@ -10,6 +10,7 @@ import uuid
 from typing import Annotated, Literal
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -42,6 +43,18 @@ class Answer(Wire):
 
     model_config = ConfigDict(extra="ignore")
 
+
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+# Why a manager creates or moves value without a paid ticket; recorded on the activity.
+Reason = Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_not_blank)]
+# A full card number, only ever in a request body (never in a URL, which logs keep).
+CardNumberText = Annotated[str, Field(min_length=1, max_length=64)]
 
 CurrencyCode = Annotated[str, Field(pattern="^[A-Z]{3}$", description="ISO 4217, e.g. USD")]
 
@@ -153,6 +166,7 @@ class ActivityOut(Answer):
     register_ref: RegisterRef | None = Field(alias="register")
     ticket_id: uuid.UUID | None
     created_at: AwareDatetime
+    reason: str | None = None
 
 
 class CardDetail(CardOut):
@@ -170,12 +184,31 @@ class IssueCardRequest(Wire):
     recipient_name: str | None = Field(default=None, max_length=120)
     message: str | None = Field(default=None, max_length=1000)
     deliver_at: AwareDatetime | None = None
+    reason: Reason
+
+
+class SendCardRequest(Wire):
+    reason: Reason
+
+
+class LookupRequest(Wire):
+    number: CardNumberText
 
 
 class RedeemRequest(Wire):
+    """``number``: the card's full number, read off the card at the counter: the proof that
+    it is there. Without the card, value moves only through a verified deduction code."""
+
+    number: CardNumberText
     amount: MoneyBody
     tip: MoneyBody | None = None
     ticket_id: uuid.UUID | None = None
+
+
+class ReverseRequest(Wire):
+    """The ticket the redemption paid, which must still be open on this register."""
+
+    ticket_id: uuid.UUID
 
 
 class RedemptionOut(Answer):

@@ -149,6 +149,9 @@ class Payment(Base):
     reference: Mapped[str | None] = mapped_column(String(120))
     card_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     card_last4: Mapped[str | None] = mapped_column(String(4))
+    # The full number, the server's proof that the card is here: kept only until the
+    # redemption's answer is in, so a lost answer is asked again with the same body.
+    card_number: Mapped[str | None] = mapped_column(String(16))
     redeem_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # A gift card paid by an e-mailed code (no card at hand): the server's challenge, and the
     # code the customer read out, kept only until the verify's answer is in, so a lost answer

@@ -36,10 +36,12 @@ def enqueue(db: Session, ticket: WireTicket, now: datetime) -> None:
     )
 
 
-def waiting(db: Session, limit: int) -> list[OutboxItem]:
-    rows = db.execute(
-        select(Outbox).where(Outbox.sent_at.is_(None)).order_by(Outbox.id).limit(limit)
-    ).scalars()
+def waiting(db: Session, limit: int, ticket_id: uuid.UUID | None = None) -> list[OutboxItem]:
+    """Tickets not yet confirmed by the server, oldest first; or only ``ticket_id``'s."""
+    query = select(Outbox).where(Outbox.sent_at.is_(None))
+    if ticket_id is not None:
+        query = query.where(Outbox.ticket_id == ticket_id)
+    rows = db.execute(query.order_by(Outbox.id).limit(limit)).scalars()
     return [OutboxItem(r.id, r.ticket_id, r.body, r.attempts) for r in rows]
 
 

@@ -107,6 +107,12 @@ def redeem_key_of(db: Session, payment_id: uuid.UUID) -> str | None:
     return row.redeem_key if row is not None else None
 
 
+def card_number_of(db: Session, payment_id: uuid.UUID) -> str | None:
+    """The number of the card of a redemption whose answer is not in yet."""
+    row = db.get(PaymentRow, payment_id)
+    return row.card_number if row is not None else None
+
+
 @dataclass(frozen=True, slots=True)
 class CodeVerify:
     challenge_id: uuid.UUID
@@ -200,8 +206,10 @@ def add_payment(
     now: datetime,
     redeem_key: str | None = None,
     by_code: CodeVerify | None = None,
+    card_number: str | None = None,
 ) -> None:
-    """``by_code``: the payment is a Deduct Funds verify, not a card redemption."""
+    """``by_code``: the payment is a Deduct Funds verify; ``card_number``: a redemption of
+    the card at the counter. Either is kept only until the server's answer is in."""
     row = _row(db, sale_id)
     row.payments.append(
         PaymentRow(
@@ -216,6 +224,7 @@ def add_payment(
             reference=payment.reference,
             card_id=payment.card_id,
             card_last4=payment.card_last4,
+            card_number=card_number,
             redeem_key=redeem_key,
             challenge_id=by_code.challenge_id if by_code else None,
             code=by_code.code if by_code else None,
@@ -252,14 +261,20 @@ def approve_payment(
     row.activity_id = activity_id
     row.balance_after = balance_after.minor
     row.error = None
-    row.code = None  # answered: the code is spent, and not kept
+    _forget_proof(row)
+
+
+def _forget_proof(row: PaymentRow) -> None:
+    """Answered: the code is spent and the number has served; neither is kept."""
+    row.code = None
+    row.card_number = None
 
 
 def fail_payment(db: Session, payment_id: uuid.UUID, error: str) -> None:
     row = _payment_row(db, payment_id)
     row.state = PaymentState.FAILED
     row.error = error
-    row.code = None
+    _forget_proof(row)
 
 
 def start_reversal(db: Session, payment_id: uuid.UUID, reverse_key: str) -> None:

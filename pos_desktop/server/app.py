@@ -17,7 +17,7 @@ from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.deps import install_caller_caches
 from pos_desktop.server.errors import install_error_handlers
-from pos_desktop.server.mail.seal import Sealer
+from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.routes import (
     activities,
     deductions,
@@ -37,11 +37,12 @@ def create_app(
     *,
     clock: Clock | None = None,
     config: ServerConfig | None = None,
-    sealer: Sealer | None = None,
+    keys: ServerKeys | None = None,
 ) -> FastAPI:
     """Build the app over a migrated database; the caller owns the engine's lifetime.
 
-    ``sealer`` seals outbox mail that holds a code; without one, a key of this run's own.
+    ``keys``: the server key (card numbers, sealed mail, code hashes); without one, a key of
+    this run's own, which suits only a database that lives no longer than the process.
     """
     config = config or ServerConfig()
 
@@ -63,7 +64,7 @@ def create_app(
     app.state.session_factory = make_session_factory(engine)
     app.state.clock = clock or SystemClock()
     app.state.config = config
-    app.state.sealer = sealer or Sealer.for_this_run()
+    app.state.keys = keys or ServerKeys.for_this_run()
     install_caller_caches(app, config.auth_cache_seconds)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)

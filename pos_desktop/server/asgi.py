@@ -15,8 +15,8 @@ from pos_desktop.server.app import create_app
 from pos_desktop.server.clock import SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_engine
-from pos_desktop.server.mail.seal import Sealer
-from pos_desktop.server.mail.sender import MailSender, mail_key_file, sender_for
+from pos_desktop.server.keys import ServerKeys
+from pos_desktop.server.mail.sender import MailSender, sender_for
 
 
 def create_from_environment() -> FastAPI:
@@ -27,11 +27,12 @@ def create_from_environment() -> FastAPI:
     config = ServerConfig.from_settings(settings)
     clock = SystemClock()
     # Every worker and every server of the store reads the same key file, so any of them can
-    # send what another queued.
-    sealer = Sealer.from_key_file(mail_key_file(settings.data_dir))
-    app = create_app(engine, clock=clock, config=config, sealer=sealer)
+    # read the card numbers and send the mail another wrote.
+    keys = ServerKeys.in_folder(settings.data_dir)
+    app = create_app(engine, clock=clock, config=config, keys=keys)
     run_beside(
-        app, sender_for(engine, settings.data_dir, clock=clock, sealer=sealer, config=config.mail)
+        app,
+        sender_for(engine, settings.data_dir, clock=clock, sealer=keys.mail, config=config.mail),
     )
     # A server process keeps what it built at start-up for its whole life: keep it out of the
     # collector's full passes, which otherwise show up as latency spikes under load. Here and

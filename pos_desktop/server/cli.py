@@ -31,6 +31,7 @@ from pos_desktop.server.demo import (
 )
 from pos_desktop.server.deps import store_info
 from pos_desktop.server.errors import ApiError
+from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.provisioning import create_employee, create_enroll_code, default_store
 
 log = logging.getLogger("pos_desktop.server")
@@ -43,9 +44,14 @@ def _database_url(args: argparse.Namespace) -> str:
     return normalize_url(url)
 
 
+def _keys() -> ServerKeys:
+    """The server key in POS_DATA_DIR: card numbers are sealed and found with it."""
+    return ServerKeys.in_folder(Settings().data_dir)
+
+
 def _engine(args: argparse.Namespace) -> Engine:
     engine = make_engine(_database_url(args))
-    migrate(engine)
+    migrate(engine, _keys())
     return engine
 
 
@@ -91,7 +97,7 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
         if has_demo_data(db):
             print("demo data is already there")
             return
-        seed_demo_data(db, clock.now())
+        seed_demo_data(db, _keys(), clock.now())
         db.commit()
     print(f"demo store created: cashier PIN {CASHIER_PIN}, manager PIN {MANAGER_PIN}")
     for card in DEMO_CARDS:
@@ -99,18 +105,19 @@ def cmd_demo_data(args: argparse.Namespace) -> None:
 
 
 def cmd_issue_cards(args: argparse.Namespace) -> None:
-    """Sold and sent cards for load tests and imports; prints one card id per line."""
+    """Sold and sent cards for load tests and imports; prints each card's id and number on a
+    line: the operator's only copy of the numbers."""
     clock = SystemClock()
+    numbers = _keys().numbers
     with make_session_factory(_engine(args))() as db:
         store = store_info(default_store(db, clock.now()))
         for _ in range(args.count):
             now = clock.now()
-            card = ledger.issue_card(
-                db, None, store, ledger.NewCard(amount=Money(args.amount, store.currency)), now
-            )
-            card.sent_at = now
-            ledger.append(db, card, ledger.Entry(ActivityKind.ACTIVATE), None, now)
-            print(card.id)
+            new = ledger.NewCard(amount=Money(args.amount, store.currency))
+            issued = ledger.issue_card(db, None, store, new, now, numbers, reason=args.reason)
+            issued.card.sent_at = now
+            ledger.append(db, issued.card, ledger.Entry(ActivityKind.ACTIVATE), None, now)
+            print(issued.card.id, issued.number)
         db.commit()
 
 
@@ -189,6 +196,11 @@ def parser() -> argparse.ArgumentParser:
     # Not capped at the store's maximum on purpose: load tests need cards that never run dry.
     cards.add_argument(
         "--amount", type=_positive, required=True, help="minor units, e.g. 5000 = 50.00"
+    )
+    cards.add_argument(
+        "--reason",
+        default="issued with the issue-cards command",
+        help="recorded on each card's issue activity",
     )
     return root
 

@@ -9,11 +9,23 @@ from pos_desktop.server.mail.config import MailConfig
 
 
 @dataclass(frozen=True, slots=True)
+class Limit:
+    """At most ``count`` in any ``window_seconds``."""
+
+    count: int
+    window_seconds: int
+
+
+@dataclass(frozen=True, slots=True)
 class ServerConfig:
     session_ttl_seconds: int = 12 * 3600
     enroll_code_ttl_seconds: int = 24 * 3600
     wrong_pin_limit: int = 5
     unknown_card_limit: int = 10
+    # Searches by e-mail or last 4 digits, per register and per employee: enough for a busy
+    # counter (the Gift Cards window makes two per e-mail: recipient and buyer), far too few
+    # to list a store's cards 4 digits at a time.
+    card_search_limit: int = 30
     rate_window_seconds: int = 300
     # How long a verified register token or PIN session is trusted without asking the database.
     auth_cache_seconds: float = 5.0
@@ -22,6 +34,14 @@ class ServerConfig:
     # Deduct Funds codes: each send is a fresh 3 guesses, so this caps guesses per card too.
     codes_per_card_per_hour: int = 5
     resend_cooldown_seconds: int = 30
+
+    @property
+    def unknown_cards(self) -> Limit:
+        return Limit(self.unknown_card_limit, self.rate_window_seconds)
+
+    @property
+    def card_searches(self) -> Limit:
+        return Limit(self.card_search_limit, self.rate_window_seconds)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> ServerConfig:

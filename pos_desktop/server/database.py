@@ -14,6 +14,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.models import Base
 from pos_desktop.sqlite import configure_sqlite
 
@@ -51,13 +52,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def alembic_config(engine: Engine) -> Config:
+def alembic_config(engine: Engine, keys: ServerKeys | None = None) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
+    config.attributes["keys"] = keys
     return config
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; safe to call at every start."""
-    command.upgrade(alembic_config(engine), "head")
+def migrate(engine: Engine, keys: ServerKeys | None = None) -> None:
+    """Bring the schema to the newest revision; safe to call at every start. ``keys``: the
+    server key, which a migration that rewrites secrets held in rows needs."""
+    command.upgrade(alembic_config(engine, keys), "head")

@@ -13,7 +13,6 @@ an attempt is never counted from a stale read and a code never deducts twice.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import math
 import secrets
@@ -35,6 +34,7 @@ from pos_desktop.server import ledger
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.errors import ApiError, CommittedRefusal, as_api_error
+from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.mail.message import Mail, queue_mail
 from pos_desktop.server.mail.seal import Sealer
 from pos_desktop.server.models import (
@@ -84,15 +84,8 @@ def new_code() -> str:
     return f"{secrets.randbelow(10**CODE_LENGTH):0{CODE_LENGTH}d}"
 
 
-def code_hash(pepper: str, challenge_id: uuid.UUID, code: str) -> str:
-    """The code keyed with the store's server-side pepper and bound to its challenge, so a
-    hash copied onto another challenge (or another store) matches nothing."""
-    message = b"deduction-code\x00" + challenge_id.bytes + code.encode()
-    return hmac.new(bytes.fromhex(pepper), message, hashlib.sha256).hexdigest()
-
-
-def _code_matches(pepper: str, challenge: DeductionChallenge, code: str) -> bool:
-    return hmac.compare_digest(challenge.code_hash, code_hash(pepper, challenge.id, code))
+def _code_matches(keys: ServerKeys, challenge: DeductionChallenge, code: str) -> bool:
+    return hmac.compare_digest(challenge.code_hash, keys.code_hash(challenge.id, code))
 
 
 # --- refusals ---------------------------------------------------------------------------
@@ -243,7 +236,7 @@ def _send_code(
     addresses: list[str],
     code: str,
     now: datetime,
-    sealer: Sealer,
+    keys: ServerKeys,
 ) -> None:
     db.add(DeductionCodeSend(card_id=card.id, challenge_id=challenge.id, created_at=now))
     amount = Money(challenge.amount, card.currency).format(store.locale)
@@ -262,7 +255,7 @@ def _send_code(
     )
     # The subject is stored in the clear beside the sealed message: no code in it.
     subject = f"Your {store.name} gift card code"
-    _queue_each(db, "deduction_code", subject, paragraphs, store, card, addresses, now, sealer)
+    _queue_each(db, "deduction_code", subject, paragraphs, store, card, addresses, now, keys.mail)
 
 
 def _send_confirmation(
@@ -324,7 +317,7 @@ def request_code(
     now: datetime,
     *,
     limits: SendLimits,
-    sealer: Sealer,
+    keys: ServerKeys,
 ) -> DeductionChallenge:
     """Open a challenge for ``request`` on the card and e-mail its code (sealed in the outbox)."""
     card = ledger.lock_card(db, card_id, caller.store.id)
@@ -357,7 +350,7 @@ def request_code(
         ticket_id=request.ticket_id,
         employee_id=caller.employee_id,
         register_id=caller.register.register_id,
-        code_hash=code_hash(store.pin_pepper, challenge_id, code),
+        code_hash=keys.code_hash(challenge_id, code),
         sent_to=mask_emails(addresses),
         state=ChallengeState.OPEN.value,
         wrong_attempts=0,
@@ -367,7 +360,7 @@ def request_code(
     )
     db.add(challenge)
     db.flush()
-    _send_code(db, store, card, challenge, addresses, code, now, sealer)
+    _send_code(db, store, card, challenge, addresses, code, now, keys)
     return challenge
 
 
@@ -413,7 +406,7 @@ def resend_code(
     now: datetime,
     *,
     limits: SendLimits,
-    sealer: Sealer,
+    keys: ServerKeys,
 ) -> DeductionChallenge:
     """A new code for the same deduction: the old code dies, 3 fresh tries, a fresh validity.
 
@@ -426,12 +419,12 @@ def resend_code(
     store = _store(db, caller)
     addresses = _code_addresses(card, store.deduction_code_to)
     code = new_code()
-    challenge.code_hash = code_hash(store.pin_pepper, challenge.id, code)
+    challenge.code_hash = keys.code_hash(challenge.id, code)
     challenge.wrong_attempts = 0
     challenge.sent_to = mask_emails(addresses)
     challenge.last_sent_at = now
     challenge.expires_at = now + timedelta(minutes=store.deduction_code_minutes)
-    _send_code(db, store, card, challenge, addresses, code, now, sealer)
+    _send_code(db, store, card, challenge, addresses, code, now, keys)
     return challenge
 
 
@@ -442,6 +435,7 @@ def verify_code(
     code: str,
     idempotency_key: str,
     now: datetime,
+    keys: ServerKeys,
 ) -> ledger.Redeemed:
     """Deduct what the challenge was asked for when ``code`` is its code.
 
@@ -453,7 +447,7 @@ def verify_code(
     challenge, card = _locked_challenge(db, caller, challenge_id)
     _ensure_open(challenge, now)
     store = _store(db, caller)
-    if not _code_matches(store.pin_pepper, challenge, code):
+    if not _code_matches(keys, challenge, code):
         challenge.wrong_attempts += 1
         left = attempts_left(challenge)
         if left == 0:

@@ -16,6 +16,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.server import ledger
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.deps import store_info
+from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.models import Product, Register, Store
 from pos_desktop.server.provisioning import create_employee, create_store, next_sync_version
 from pos_desktop.server.security import digest, new_token
@@ -66,7 +67,7 @@ def has_demo_data(db: Session) -> bool:
     return db.execute(select(Store.id).where(Store.name == DEMO_STORE_NAME)).first() is not None
 
 
-def seed_demo_data(db: Session, now: datetime) -> StoreInfo:
+def seed_demo_data(db: Session, keys: ServerKeys, now: datetime) -> StoreInfo:
     """Create the demo store and everything in it; the caller commits."""
     store = create_store(db, DEMO_STORE_NAME, now, tenders=("Voucher", "Store credit"))
     create_employee(db, store, "Morgan Manager", "manager", MANAGER_PIN, now)
@@ -114,14 +115,16 @@ def seed_demo_data(db: Session, now: datetime) -> StoreInfo:
                 number=card.number,
             ),
             bought,
-        )
+            keys.numbers,
+            reason="demo card",
+        ).card
         if card.sent:
-            ledger.send_card(db, caller, info, issued.id, bought + timedelta(hours=1))
+            ledger.send_card(db, caller, info, issued.id, bought + timedelta(hours=1), keys)
         if card.spent:
             ledger.redeem(
                 db,
                 caller,
-                issued.id,
+                ledger.Presented(issued.id, card.number, keys.numbers),
                 Money(card.spent, info.currency),
                 Money(0, info.currency),
                 uuid.uuid4(),

@@ -26,7 +26,7 @@ from pos_desktop.server.clock import Clock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.errors import forbidden, unauthorized
-from pos_desktop.server.mail.seal import Sealer
+from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.models import Employee, EmployeeSession, Register, Store
 from pos_desktop.server.security import digest
 from pos_desktop.server.ttl_cache import TtlCache
@@ -47,13 +47,13 @@ async def get_config(request: Request) -> ServerConfig:
     return config
 
 
-async def get_sealer(request: Request) -> Sealer:
-    sealer: Sealer = request.app.state.sealer
-    return sealer
+async def get_keys(request: Request) -> ServerKeys:
+    keys: ServerKeys = request.app.state.keys
+    return keys
 
 
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
-SealerDep = Annotated[Sealer, Depends(get_sealer)]
+KeysDep = Annotated[ServerKeys, Depends(get_keys)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 ConfigDep = Annotated[ServerConfig, Depends(get_config)]
 RegisterToken = Annotated[str | None, Header(alias="X-Register-Token", max_length=256)]

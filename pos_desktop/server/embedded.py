@@ -22,8 +22,8 @@ from pos_desktop.server.clock import Clock, SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
 from pos_desktop.server.demo import seed_demo_data
-from pos_desktop.server.mail.seal import Sealer
-from pos_desktop.server.mail.sender import MailSender, mail_key_file, sender_for
+from pos_desktop.server.keys import ServerKeys
+from pos_desktop.server.mail.sender import MailSender, sender_for
 from pos_desktop.server.models import Store
 from pos_desktop.server.provisioning import create_enroll_code, default_store, enroll_register
 
@@ -33,13 +33,13 @@ _START_TIMEOUT_SECONDS = 20.0
 _MAIL_STOP_SECONDS = 5.0
 
 
-def prepare_database(engine: Engine, clock: Clock) -> None:
+def prepare_database(engine: Engine, clock: Clock, keys: ServerKeys) -> None:
     """Migrate, and seed the demo store when the database has no store yet."""
-    migrate(engine)
+    migrate(engine, keys)
     with make_session_factory(engine)() as db:
         if db.execute(select(Store.id).limit(1)).first() is not None:
             return
-        seed_demo_data(db, clock.now())
+        seed_demo_data(db, keys, clock.now())
         db.commit()
     log.info("demo data created")
 
@@ -53,9 +53,8 @@ class EmbeddedServer:
         config: ServerConfig | None = None,
         data_dir: Path | None = None,
     ) -> None:
-        """``data_dir`` holds the mail key and, with no SMTP server set, the outbox of .eml
-        files; without it (tests, benches) mail is sealed with a key of this run and stays
-        queued."""
+        """``data_dir`` holds the server key and, with no SMTP server set, the outbox of .eml
+        files; without it (tests, benches) the key is this run's own and mail stays queued."""
         self.database_url = database_url
         self.clock = clock or SystemClock()
         self.config = config or ServerConfig()
@@ -74,13 +73,13 @@ class EmbeddedServer:
 
     def start(self) -> None:
         self._engine = make_engine(self.database_url)
-        prepare_database(self._engine, self.clock)
-        sealer = (
-            Sealer.from_key_file(mail_key_file(self.data_dir))
+        keys = (
+            ServerKeys.in_folder(self.data_dir)
             if self.data_dir is not None
-            else Sealer.for_this_run()
+            else ServerKeys.for_this_run()
         )
-        app = create_app(self._engine, clock=self.clock, config=self.config, sealer=sealer)
+        prepare_database(self._engine, self.clock, keys)
+        app = create_app(self._engine, clock=self.clock, config=self.config, keys=keys)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind(("127.0.0.1", 0))
@@ -104,7 +103,7 @@ class EmbeddedServer:
                 self._engine,
                 self.data_dir,
                 clock=self.clock,
-                sealer=sealer,
+                sealer=keys.mail,
                 config=self.config.mail,
             )
             self._mail_sender.start()

@@ -64,8 +64,13 @@ def forbidden(message: str = "Only a manager can do this.") -> ApiError:
     return ApiError(403, "forbidden", message)
 
 
-def card_not_found() -> ApiError:
-    return ApiError(404, "card_not_found", "No gift card has this number.")
+class CardNotFound(ApiError):
+    """No card of this store has this number, or this id and number together: the same
+    answer either way, so an id alone tells nothing and moves nothing."""
+
+
+def card_not_found() -> CardNotFound:
+    return CardNotFound(404, "card_not_found", "No gift card has this number.")
 
 
 def _validation_error(exc: RequestValidationError) -> ApiError:

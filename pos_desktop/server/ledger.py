@@ -32,6 +32,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
 from pos_desktop.server.errors import ApiError, card_not_found
+from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.mail.egift_pdf import EgiftCard, egift_pdf
 from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
 from pos_desktop.server.models import Base, CardActivity, GiftCard, SyncedTicket
@@ -96,6 +97,7 @@ class Entry:
     ticket_id: uuid.UUID | None = None
     idempotency_key: str | None = None
     reverses_id: uuid.UUID | None = None
+    reason: str | None = None
 
 
 _CARDS = Base.metadata.tables[GiftCard.__tablename__]
@@ -131,6 +133,7 @@ def append(
         ticket_id=entry.ticket_id,
         idempotency_key=entry.idempotency_key,
         reverses_id=entry.reverses_id,
+        reason=entry.reason,
         created_at=now,
     )
     row = {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
@@ -149,13 +152,33 @@ class NewCard:
     number: str | None = None  # set only for fixed demo cards; sales always get a fresh one
 
 
-def _unused_number(db: Session) -> str:
+@dataclass(frozen=True, slots=True)
+class IssuedCard:
+    """A new card and its number, which the answer to the sale shows once."""
+
+    card: GiftCard
+    number: str
+
+
+def _unused_number(db: Session, numbers: CardNumbers) -> str:
     # 10^15 numbers: a collision is rare enough that a few tries always find a free one.
     for _ in range(10):
         number = generate_card_number()
-        if db.execute(select(GiftCard.id).where(GiftCard.number == number)).first() is None:
+        taken = GiftCard.number_hash == numbers.lookup_hash(number)
+        if db.execute(select(GiftCard.id).where(taken)).first() is None:
             return number
     raise RuntimeError("could not find an unused card number")
+
+
+def find_by_number(
+    db: Session, numbers: CardNumbers, store_id: uuid.UUID, number: str
+) -> GiftCard | None:
+    """The store's card with this (validated) number; another store's is as unknown."""
+    return db.execute(
+        select(GiftCard).where(
+            GiftCard.store_id == store_id, GiftCard.number_hash == numbers.lookup_hash(number)
+        )
+    ).scalar()
 
 
 def issue_card(
@@ -164,13 +187,17 @@ def issue_card(
     store: StoreInfo,
     new: NewCard,
     now: datetime,
+    numbers: CardNumbers,
+    *,
     idempotency_key: str | None = None,
-) -> GiftCard:
-    number = new.number or _unused_number(db)
+    reason: str | None = None,
+) -> IssuedCard:
+    number = new.number or _unused_number(db, numbers)
     card = GiftCard(
         id=uuid.uuid4(),
         store_id=store.id,
-        number=number,
+        number_hash=numbers.lookup_hash(number),
+        number_sealed=numbers.seal(number),
         last4=number[-4:],
         currency=new.amount.currency,
         initial_amount=new.amount.minor,
@@ -188,20 +215,30 @@ def issue_card(
     db.add(card)
     db.flush()
     amount = new.amount.minor
-    append(
-        db,
-        card,
-        Entry(ActivityKind.ISSUE, amount=amount, delta=amount, idempotency_key=idempotency_key),
-        caller,
-        now,
+    entry = Entry(
+        ActivityKind.ISSUE,
+        amount=amount,
+        delta=amount,
+        idempotency_key=idempotency_key,
+        reason=reason,
     )
-    return card
+    append(db, card, entry, caller, now)
+    return IssuedCard(card, number)
 
 
 def send_card(
-    db: Session, caller: EmployeeCaller | None, store: StoreInfo, card_id: uuid.UUID, now: datetime
+    db: Session,
+    caller: EmployeeCaller | None,
+    store: StoreInfo,
+    card_id: uuid.UUID,
+    now: datetime,
+    keys: ServerKeys,
+    *,
+    reason: str | None = None,
 ) -> GiftCard:
-    """Deliver the card: queue the recipient's e-gift mail and activate it, in one transaction."""
+    """Deliver the card: queue the recipient's e-gift mail and activate it, in one transaction.
+
+    The mail carries the full number, so it is sealed in the outbox and emptied once sent."""
     card = lock_card(db, card_id, store.id)
     if card.voided:
         raise ApiError(409, "card_not_sendable", "This card is voided and cannot be sent.")
@@ -212,18 +249,19 @@ def send_card(
             422, "no_recipient_email", "This card has no recipient e-mail to send it to."
         )
     card.sent_at = now
-    append(db, card, Entry(ActivityKind.ACTIVATE), caller, now)
+    append(db, card, Entry(ActivityKind.ACTIVATE, reason=reason), caller, now)
+    number = keys.numbers.open(card.number_sealed)
     balance = store.money(card.balance).format()
     greeting = f"Hello {card.recipient_name}," if card.recipient_name else "Hello,"
     paragraphs = [
         greeting,
         f"You have received a {store.name} gift card worth {balance}.",
-        f"Card number: {card.number}",
+        f"Card number: {number}",
     ]
     if card.message:
         paragraphs.append(f"Message from the sender:\n{card.message}")
     paragraphs.append("The attached card can be printed, or shown at the till from a phone.")
-    pdf = egift_pdf(EgiftCard(store.name, balance, card.number, card.recipient_name, card.message))
+    pdf = egift_pdf(EgiftCard(store.name, balance, number, card.recipient_name, card.message))
     queue_mail(
         db,
         Mail(
@@ -236,6 +274,7 @@ def send_card(
         ),
         now,
         card_id=card.id,
+        sealer=keys.mail,
     )
     return card
 
@@ -283,17 +322,34 @@ def debit(
     return Redeemed(append(db, card, entry, caller, now), plan)
 
 
+@dataclass(frozen=True, slots=True)
+class Presented:
+    """A card named by id, with the full number read off it at the counter: the proof that
+    the card is there, which every move of value off a card needs (or a verified code)."""
+
+    card_id: uuid.UUID
+    number: str  # validated
+    numbers: CardNumbers
+
+    def lock(self, db: Session, store_id: uuid.UUID) -> GiftCard:
+        """The card, row-locked; a wrong number is as unknown as a wrong id (``CardNotFound``)."""
+        card = lock_card(db, self.card_id, store_id)
+        if not self.numbers.matches(card.number_hash, self.number):
+            raise card_not_found()
+        return card
+
+
 def redeem(
     db: Session,
     caller: EmployeeCaller,
-    card_id: uuid.UUID,
+    presented: Presented,
     amount: Money,
     tip: Money,
     ticket_id: uuid.UUID | None,
     idempotency_key: str,
     now: datetime,
 ) -> Redeemed:
-    card = lock_card(db, card_id, caller.store.id)
+    card = presented.lock(db, caller.store.id)
     plan = plan_payment(card, amount, tip)
     return debit(
         db,
@@ -307,18 +363,42 @@ def redeem(
     )
 
 
+def activity_not_found() -> ApiError:
+    return ApiError(404, "activity_not_found", "No card activity has this id.")
+
+
 def reverse(
     db: Session,
     caller: EmployeeCaller,
     activity_id: uuid.UUID,
+    ticket_id: uuid.UUID,
     idempotency_key: str,
     now: datetime,
 ) -> tuple[CardActivity, GiftCard]:
-    """Give back a redemption whose ticket was not completed."""
+    """Give back a redemption of a ticket that is still open, on the register that made it.
+
+    Only that register can say its ticket is not finished: another register (or another
+    store's, which finds no such activity) is refused, and so is every reversal once the
+    ticket was reported completed, since the goods have left with the customer.
+    """
     original = db.get(CardActivity, activity_id)
     if original is None:
-        raise ApiError(404, "activity_not_found", "No card activity has this id.")
+        raise activity_not_found()
     card = lock_card(db, original.card_id, caller.store.id)
+    if original.register_id != caller.register.register_id:
+        raise ApiError(
+            403,
+            "not_your_redemption",
+            "This redemption was made on another register; only that register can give it back.",
+        )
+    if original.ticket_id is None:
+        raise ApiError(
+            409,
+            "not_reversible",
+            "This deduction was not made on a ticket, so there is no sale to undo.",
+        )
+    if original.ticket_id != ticket_id:
+        raise ApiError(409, "other_ticket", "This redemption paid another ticket.")
     if card.voided:
         # Voiding took what was left off the ledger for good; nothing goes back on the card.
         raise ApiError(409, "card_voided", "This card is voided; nothing can be given back to it.")
@@ -329,18 +409,19 @@ def reverse(
     ).first()
     if already is not None:
         raise ApiError(409, "already_reversed", "This redemption was already reversed.")
-    if original.ticket_id is not None:
-        completed = db.execute(
-            select(SyncedTicket.id).where(
-                SyncedTicket.id == original.ticket_id, SyncedTicket.status == "completed"
-            )
-        ).first()
-        if completed is not None:
-            raise ApiError(
-                409,
-                "ticket_completed",
-                "The ticket of this redemption is completed; it cannot be reversed.",
-            )
+    completed = db.execute(
+        select(SyncedTicket.id).where(
+            SyncedTicket.register_id == original.register_id,
+            SyncedTicket.id == original.ticket_id,
+            SyncedTicket.status == "completed",
+        )
+    ).first()
+    if completed is not None:
+        raise ApiError(
+            409,
+            "ticket_completed",
+            "The ticket of this redemption is completed; it cannot be reversed.",
+        )
     given_back = original.amount + original.tip
     entry = Entry(
         ActivityKind.REVERSE,

@@ -66,6 +66,9 @@ class Store(Base):
     # Keys the PIN lookup hash. A 4-digit PIN falls to brute force whatever we do once the
     # database leaks; argon2 stays the verifier, this only makes "which employee?" one query.
     pin_pepper: Mapped[str] = mapped_column(String(64))
+    # The fewest digits an employee's PIN may have here: 4, or 6 for a store that wants PINs
+    # that survive longer against offline guessing of the verifiers registers keep.
+    pin_digits: Mapped[int] = mapped_column(Integer, default=4)
     sync_version: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -133,7 +136,10 @@ class GiftCard(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
-    number: Mapped[str] = mapped_column(String(16), unique=True)
+    # The full number is never stored readable: a keyed hash finds the card, the sealed copy
+    # (keys.ServerKeys, whose key is not in the database) lets an e-gift mail be sent again.
+    number_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    number_sealed: Mapped[bytes] = mapped_column(LargeBinary)
     last4: Mapped[str] = mapped_column(String(4), index=True)
     currency: Mapped[str] = mapped_column(String(3))
     initial_amount: Mapped[int] = mapped_column(BigInteger)
@@ -178,6 +184,8 @@ class CardActivity(Base):
     reverses_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("card_activities.id"), nullable=True, unique=True
     )
+    # Why a manager created or moved value without a paid ticket (issue, send, ...).
+    reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
@@ -191,17 +199,24 @@ class IdempotencyRecord(Base):
     request_hash: Mapped[str] = mapped_column(String(64))
     status_code: Mapped[int] = mapped_column(Integer)
     response_body: Mapped[bytes] = mapped_column(LargeBinary)
+    # The answer holds a card number (an issued card): kept sealed with the server key.
+    sealed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class FailedAttempt(Base):
-    """Wrong PINs and unknown card numbers, per register, for rate limiting across processes."""
+    """Wrong PINs, unknown card numbers and card searches, per register (and per employee
+    where one is logged in), for rate limiting across processes."""
 
     __tablename__ = "failed_attempts"
-    __table_args__ = (Index("ix_failed_attempts_lookup", "register_id", "kind", "created_at"),)
+    __table_args__ = (
+        Index("ix_failed_attempts_lookup", "register_id", "kind", "created_at"),
+        Index("ix_failed_attempts_employee", "employee_id", "kind", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"))
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
@@ -324,10 +339,14 @@ class SyncCounter(Base):
 
 
 class SyncedTicket(Base):
+    """A finished ticket as its register pushed it. A ticket id is the register's own: the
+    same id from another register (of this store or another) is another ticket."""
+
     __tablename__ = "tickets"
 
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"), index=True)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
     employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     total: Mapped[int] = mapped_column(BigInteger)

@@ -1,32 +1,66 @@
-"""Per-register limits on wrong PINs and unknown card numbers.
+"""Limits on guessing: wrong PINs and unknown card numbers per register, card searches per
+register and per employee.
 
-Failures are rows in the database, not counters in memory, so the limit holds across every
-server process behind a load balancer.
+Each counted event is a row in the database, not a counter in memory, so a limit holds across
+every server process behind a load balancer.
 """
 
 from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from pos_desktop.server.errors import ApiError
+from pos_desktop.server.config import Limit
+from pos_desktop.server.context import EmployeeCaller
+from pos_desktop.server.errors import ApiError, CardNotFound, CommittedRefusal
 from pos_desktop.server.models import FailedAttempt
 
 
 class Attempt(StrEnum):
     WRONG_PIN = "wrong_pin"
     UNKNOWN_CARD = "unknown_card"
+    # Every search by e-mail or last 4 digits counts, found or not: what is limited is
+    # listing the store's cards, not failing.
+    CARD_SEARCH = "card_search"
 
 
 _WHAT = {
     Attempt.WRONG_PIN: "Too many wrong PINs on this register.",
     Attempt.UNKNOWN_CARD: "Too many unknown card numbers on this register.",
+    Attempt.CARD_SEARCH: "Too many card searches on this register.",
 }
+_WHAT_EMPLOYEE = {
+    Attempt.CARD_SEARCH: "You have searched for too many cards.",
+}
+
+
+def _refuse_if_over(
+    db: Session,
+    who: ColumnElement[bool],
+    kind: Attempt,
+    limit: Limit,
+    now: datetime,
+    what: str,
+) -> None:
+    since = now - timedelta(seconds=limit.window_seconds)
+    count, oldest = db.execute(
+        select(func.count(), func.min(FailedAttempt.created_at)).where(
+            who, FailedAttempt.kind == kind.value, FailedAttempt.created_at > since
+        )
+    ).one()
+    if count < limit.count or oldest is None:
+        return
+    retry_after = max(1, math.ceil((oldest - since).total_seconds()))
+    minutes = math.ceil(retry_after / 60)
+    wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
+    raise rate_limited(retry_after, f"{what} Try again in {wait}.")
 
 
 def ensure_allowed(
@@ -39,20 +73,24 @@ def ensure_allowed(
     window_seconds: int,
 ) -> None:
     """Raise 429 ``rate_limited`` with Retry-After while the register is over its limit."""
-    since = now - timedelta(seconds=window_seconds)
-    count, oldest = db.execute(
-        select(func.count(), func.min(FailedAttempt.created_at)).where(
-            FailedAttempt.register_id == register_id,
-            FailedAttempt.kind == kind.value,
-            FailedAttempt.created_at > since,
-        )
-    ).one()
-    if count < limit or oldest is None:
-        return
-    retry_after = max(1, math.ceil((oldest - since).total_seconds()))
-    minutes = math.ceil(retry_after / 60)
-    wait = f"{minutes} minute{'s' if minutes != 1 else ''}"
-    raise rate_limited(retry_after, f"{_WHAT[kind]} Try again in {wait}.")
+    who = FailedAttempt.register_id == register_id
+    _refuse_if_over(db, who, kind, Limit(limit, window_seconds), now, _WHAT[kind])
+
+
+def ensure_employee_allowed(
+    db: Session, caller: EmployeeCaller, kind: Attempt, *, now: datetime, limit: Limit
+) -> None:
+    """The register's limit, then the employee's: moving to another register does not help."""
+    ensure_allowed(
+        db,
+        caller.register.register_id,
+        kind,
+        now=now,
+        limit=limit.count,
+        window_seconds=limit.window_seconds,
+    )
+    who = FailedAttempt.employee_id == caller.employee_id
+    _refuse_if_over(db, who, kind, limit, now, _WHAT_EMPLOYEE.get(kind, _WHAT[kind]))
 
 
 def rate_limited(retry_after: float, message: str) -> ApiError:
@@ -68,12 +106,48 @@ def rate_limited(retry_after: float, message: str) -> ApiError:
     )
 
 
-def record_failure(db: Session, register_id: uuid.UUID, kind: Attempt, *, now: datetime) -> None:
-    """Count one failure and forget those older than a day; committed by the caller."""
-    db.add(FailedAttempt(register_id=register_id, kind=kind.value, created_at=now))
+def record_failure(
+    db: Session,
+    register_id: uuid.UUID,
+    kind: Attempt,
+    *,
+    now: datetime,
+    employee_id: uuid.UUID | None = None,
+) -> None:
+    """Count one attempt and forget those older than a day; committed by the caller."""
+    db.add(
+        FailedAttempt(
+            register_id=register_id, employee_id=employee_id, kind=kind.value, created_at=now
+        )
+    )
     db.execute(
         delete(FailedAttempt).where(
             FailedAttempt.register_id == register_id,
             FailedAttempt.created_at < now - timedelta(days=1),
         )
     )
+
+
+@contextmanager
+def unknown_cards_counted(
+    db: Session, caller: EmployeeCaller, *, now: datetime, limit: Limit
+) -> Iterator[None]:
+    """Around anything that names a card by number (or by id plus its number, as proof the
+    card is present): refused while the register is over its limit, and a card that is not
+    found (or whose number is wrong) counts, for good: a ``CommittedRefusal``."""
+    register_id = caller.register.register_id
+    ensure_allowed(
+        db,
+        register_id,
+        Attempt.UNKNOWN_CARD,
+        now=now,
+        limit=limit.count,
+        window_seconds=limit.window_seconds,
+    )
+    try:
+        yield
+    except CardNotFound as exc:
+        record_failure(
+            db, register_id, Attempt.UNKNOWN_CARD, now=now, employee_id=caller.employee_id
+        )
+        raise CommittedRefusal(exc.status, exc.code, exc.message) from exc

@@ -13,7 +13,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import mask_card_number
 from pos_desktop.domain.giftcard import ActivityKind, derive_status
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.ledger import Redeemed, record_of
+from pos_desktop.server.ledger import IssuedCard, Redeemed, record_of
 from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register
 
 
@@ -77,9 +77,9 @@ def card_list(db: Session, cards: Sequence[GiftCard]) -> c.CardList:
     return c.CardList(items=items)
 
 
-def issued_card(card: GiftCard) -> c.IssuedCard:
-    fields = _card_fields(card, [ActivityKind.ISSUE])
-    return c.IssuedCard.model_validate({**fields, "number": card.number})
+def issued_card(issued: IssuedCard) -> c.IssuedCard:
+    fields = _card_fields(issued.card, [ActivityKind.ISSUE])
+    return c.IssuedCard.model_validate({**fields, "number": issued.number})
 
 
 def activity_out(
@@ -98,6 +98,7 @@ def activity_out(
         register_ref=register,
         ticket_id=activity.ticket_id,
         created_at=activity.created_at,
+        reason=activity.reason,
     )
 
 

@@ -44,6 +44,7 @@ from pos_desktop.services.card_lookup import CardLookupService, CardSummary
 from pos_desktop.services.deductions import VerifyRequest
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
+from pos_desktop.sync.relay import OutboxRelay
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +76,26 @@ class GiftCardPaid:
 
 
 @dataclass(frozen=True, slots=True)
+class PresentedCard:
+    """A card at the counter: what the server says of it, and the number read off it, which
+    the server asks for as proof the card is here. The number is never shown."""
+
+    summary: CardSummary
+    number: str  # validated
+
+
+@dataclass(frozen=True, slots=True)
 class PartialRedeem:
     """The amount is more than the card holds: the Partial Redeem screen asks for one that fits."""
 
     sale: Sale
-    card: CardSummary
+    presented: PresentedCard
     requested: Money
     max_amount: Money
+
+    @property
+    def card(self) -> CardSummary:
+        return self.presented.summary
 
 
 GiftCardOutcome = GiftCardPaid | PartialRedeem
@@ -125,6 +139,7 @@ class PaymentService:
         self._client = client
         self._clock = clock
         self._on_finished = on_finished
+        self._relay = OutboxRelay(database, client, clock)
 
     def load(self, sale_id: uuid.UUID) -> Sale:
         with self._database.session() as db:
@@ -178,31 +193,34 @@ class PaymentService:
 
     # -- gift cards --------------------------------------------------------------------------
 
-    def find_gift_card(self, number_text: str) -> CardSummary:
+    def find_gift_card(self, number_text: str) -> PresentedCard:
         """The card behind a scanned or typed number, if it may pay; the Luhn check runs
         before any request."""
+        lookup = CardLookupService(self._client)
+        number = lookup.check_number(number_text)
         try:
-            card = CardLookupService(self._client).check_balance(number_text)
+            card = lookup.check_balance(number)
         except ServerUnreachable as exc:
             raise NeedsServer(GIFT_CARD_NEEDS_SERVER) from exc
         ensure_redeemable(card.status)
-        return card
+        return PresentedCard(card, number)
 
     def pay_with_gift_card(
-        self, sale_id: uuid.UUID, card: CardSummary, entered: Money
+        self, sale_id: uuid.UUID, card: PresentedCard, entered: Money
     ) -> GiftCardOutcome:
         """Seed 004: balance >= the amount pays it (and what is left covers the tip); balance 0
         fails with the seed's message; an amount above the balance asks for a partial redeem."""
-        sale, plan = self._plan(sale_id, card, entered)
+        sale, plan = self._plan(sale_id, card.summary, entered)
         if isinstance(plan, PartialRedeemNeeded):
             return PartialRedeem(sale, card, plan.requested, plan.max_amount)
         return self._redeem(sale, card, plan.redeemed, plan.tip_covered)
 
-    def pay_partial(self, sale_id: uuid.UUID, card: CardSummary, amount: Money) -> GiftCardPaid:
+    def pay_partial(self, sale_id: uuid.UUID, card: PresentedCard, amount: Money) -> GiftCardPaid:
         """The Partial Redeem screen's Confirm: an amount no more than the card's balance."""
-        if amount > card.balance:
-            raise InvalidAmount(f"Enter at most the current balance of {card.balance.format()}.")
-        sale, plan = self.plan_gift_card(sale_id, card, amount)
+        balance = card.summary.balance
+        if amount > balance:
+            raise InvalidAmount(f"Enter at most the current balance of {balance.format()}.")
+        sale, plan = self.plan_gift_card(sale_id, card.summary, amount)
         return self._redeem(sale, card, plan.redeemed, plan.tip_covered)
 
     def plan_gift_card(
@@ -262,11 +280,13 @@ class PaymentService:
         settled = self._ask_redeem(sale_id, payment, key)
         return GiftCardPaid(settled, self._payment_of(settled, payment.id))
 
-    def _redeem(self, sale: Sale, card: CardSummary, amount: Money, tip: Money) -> GiftCardPaid:
-        payment = self._gift_card_payment(card, amount, tip)
+    def _redeem(self, sale: Sale, card: PresentedCard, amount: Money, tip: Money) -> GiftCardPaid:
+        payment = self._gift_card_payment(card.summary, amount, tip)
         key = f"redeem-{payment.id}"
         with self._database.session() as db:
-            sales.add_payment(db, sale.id, payment, self._clock(), redeem_key=key)
+            sales.add_payment(
+                db, sale.id, payment, self._clock(), redeem_key=key, card_number=card.number
+            )
             db.commit()
         settled = self._ask_redeem(sale.id, payment, key)
         return GiftCardPaid(settled, self._payment_of(settled, payment.id))
@@ -290,12 +310,14 @@ class PaymentService:
         and record the answer."""
         with self._database.session() as db:
             by_code = sales.code_verify_of(db, payment.id)
+            number = sales.card_number_of(db, payment.id)
         try:
             if by_code is not None:
                 answer = self._client.verify_deduction_code(by_code.challenge_id, by_code.code, key)
             else:
                 answer = self._client.redeem(
                     _required(payment.card_id, "card of a gift-card payment"),
+                    _required(number, "card number of an unanswered redemption"),
                     c.MoneyBody.of(payment.amount),
                     c.MoneyBody.tip(payment.tip),
                     sale_id,
@@ -351,7 +373,7 @@ class PaymentService:
         payment = self._payment_of(sale, payment_id)
         activity_id = _required(payment.activity_id, "activity of an approved payment")
         try:
-            self._client.reverse(activity_id, _required(key, "reversal key"))
+            self._client.reverse(activity_id, sale_id, _required(key, "reversal key"))
         except ServerUnreachable as exc:
             raise _unsettled_reversal() from exc
         except ServerError as exc:
@@ -418,8 +440,16 @@ class PaymentService:
             sale = sales.finish(db, sale_id, SaleStatus.COMPLETED, self._clock())
         db.commit()
         if completed:
+            self._report_completed(sale)
             self._finished()
         return sale
+
+    def _report_completed(self, sale: Sale) -> None:
+        """A ticket a gift card paid goes to the server at once: from then on the server
+        refuses to give the card its money back, since the goods have left. When the server
+        cannot be reached the outbox pushes it later, as every ticket."""
+        if any(p.kind is TenderKind.GIFT_CARD for p in sale.visible_payments):
+            self._relay.push_once(ticket_id=sale.id)
 
     def _finished(self) -> None:
         if self._on_finished is not None:

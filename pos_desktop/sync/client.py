@@ -31,12 +31,14 @@ from pos_desktop.contracts import (
     EnrollResponse,
     ErrorBody,
     Health,
+    LookupRequest,
     MoneyBody,
     PullResponse,
     PushRequest,
     PushResponse,
     RedeemRequest,
     RedemptionOut,
+    ReverseRequest,
     SessionRequest,
     SessionResponse,
     Ticket,
@@ -179,7 +181,8 @@ class ServerClient:
         return session
 
     def lookup_card(self, number: str) -> CardOut:
-        return self._call("GET", "/giftcards/lookup", CardOut, params={"number": number})
+        """The card with this full number; the number goes in the body, never in a URL."""
+        return self._call("POST", "/giftcards/lookup", CardOut, json=LookupRequest(number=number))
 
     def search_cards(self, recipient_email: str) -> CardList:
         return self._call(
@@ -210,12 +213,15 @@ class ServerClient:
     def redeem(
         self,
         card_id: uuid.UUID,
+        number: str,
         amount: MoneyBody,
         tip: MoneyBody | None,
         ticket_id: uuid.UUID | None,
         idempotency_key: str,
     ) -> RedemptionOut:
-        body = RedeemRequest(amount=amount, tip=tip, ticket_id=ticket_id)
+        """``number``: the card's full number, read off it now: the server's proof that the
+        card is at the counter."""
+        body = RedeemRequest(number=number, amount=amount, tip=tip, ticket_id=ticket_id)
         return self._call(
             "POST",
             f"/giftcards/{card_id}/redeem",
@@ -224,13 +230,15 @@ class ServerClient:
             idempotency_key=idempotency_key,
         )
 
-    def reverse(self, activity_id: uuid.UUID, idempotency_key: str) -> ActivityOut:
-        """Give back a redemption whose ticket was not completed."""
+    def reverse(
+        self, activity_id: uuid.UUID, ticket_id: uuid.UUID, idempotency_key: str
+    ) -> ActivityOut:
+        """Give back a redemption of ``ticket_id``, still open on this register."""
         return self._call(
             "POST",
             f"/activities/{activity_id}/reverse",
             ActivityOut,
-            json=_EMPTY,
+            json=ReverseRequest(ticket_id=ticket_id),
             idempotency_key=idempotency_key,
         )
 

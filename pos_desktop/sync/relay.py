@@ -7,6 +7,7 @@ the server lists the tickets it already had as duplicates, and those count as se
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from datetime import datetime
 
@@ -32,10 +33,11 @@ class OutboxRelay:
         self._client = client
         self._clock = clock
 
-    def push_once(self, batch: int = 100) -> int:
-        """Push up to ``batch`` waiting tickets; returns how many the server confirmed."""
+    def push_once(self, batch: int = 100, *, ticket_id: uuid.UUID | None = None) -> int:
+        """Push up to ``batch`` waiting tickets (or only ``ticket_id``'s); returns how many
+        the server confirmed."""
         with self._database.session() as db:
-            items = outbox.waiting(db, batch)
+            items = outbox.waiting(db, batch, ticket_id)
         if not items:
             return 0
         tickets: list[Ticket] = []

@@ -30,13 +30,21 @@ CARD_POOL_SIZE = 4
 SERVER_KEY = pytest.StashKey["LiveServer"]()
 
 
+@dataclass(frozen=True)
+class Card:
+    """A card as the CLI issued it: its id, and the number printed on it."""
+
+    id: str
+    number: str
+
+
 @dataclass
 class Provisioned:
     """What the CLI set up in one database, and the register once it enrolled."""
 
     database_url: str
     enroll_code: str
-    unused_cards: list[str]
+    unused_cards: list[Card]
     register_token: str | None = None
     session_token: str | None = None
 
@@ -119,9 +127,9 @@ def provisioned(server_database_url: str) -> Provisioned:
             *("--count", str(CARD_POOL_SIZE), "--amount", str(CARD_AMOUNT)),
         )
         code = code_run.result().stdout.strip().splitlines()[-1]
-        card_ids = cards_run.result().stdout.split()
-    assert len(card_ids) == CARD_POOL_SIZE, card_ids
-    return Provisioned(server_database_url, code, card_ids)
+        cards = [Card(*line.split()) for line in cards_run.result().stdout.splitlines()]
+    assert len(cards) == CARD_POOL_SIZE, cards
+    return Provisioned(server_database_url, code, cards)
 
 
 @pytest.fixture
@@ -145,8 +153,8 @@ def store(
 
 
 @pytest.fixture
-def fresh_card(provisioned: Provisioned) -> str:
-    """The id of a sent card holding 50.00 that no other test touches."""
+def fresh_card(provisioned: Provisioned) -> Card:
+    """A sent card holding 50.00 that no other test touches."""
     if not provisioned.unused_cards:
         pytest.fail("the module's card pool is used up: raise CARD_POOL_SIZE")
     return provisioned.unused_cards.pop()

@@ -39,7 +39,7 @@ def hang_after_answer(redeem: Callable[..., Any]) -> Callable[..., Any]:
 
     def redeem_then_hang(*args: Any, **kwargs: Any) -> Any:
         answer = redeem(*args, **kwargs)
-        say(f"{ANSWER_LOST} {args[3]}")
+        say(f"{ANSWER_LOST} {args[4]}")
         threading.Event().wait()
         return answer
 
@@ -58,7 +58,7 @@ def run(low_card: str, full_card: str) -> None:
         sale = services.checkout.add_product(cashier, candle.id)
 
     low = services.payments.find_gift_card(low_card)
-    paid = services.payments.pay_with_gift_card(sale.id, low, low.balance)
+    paid = services.payments.pay_with_gift_card(sale.id, low, low.summary.balance)
     assert isinstance(paid, GiftCardPaid), paid
     say(f"PAID {paid.payment.amount.minor}")
 

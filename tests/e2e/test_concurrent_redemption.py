@@ -16,13 +16,19 @@ import pytest
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
 from pos_desktop.server.database import make_engine
-from tests.e2e.conftest import CARD_AMOUNT, Store
+from tests.e2e.conftest import CARD_AMOUNT, Card, Store
 from tests.fixtures.databases import assert_ledger_invariant
 
 pytestmark = pytest.mark.e2e
 
 ONE_DOLLAR = {"amount": {"amount": 1_00}, "tip": {"amount": 0}}
 TWO_DOLLARS = {"amount": {"amount": 2_00}, "tip": {"amount": 0}}
+
+
+def paying(card: Card, amount: dict[str, Any]) -> dict[str, Any]:
+    """A redemption body with the card at hand: its number is the proof."""
+    return {"number": card.number, **amount}
+
 
 # A server that works answers these bursts in a few seconds; one that wedges fails in this time.
 REQUEST_TIMEOUT_SECONDS = 40
@@ -75,12 +81,14 @@ def redemptions(store: Store, card_id: str) -> int:
 
 
 def test_redeem_concurrent_over_balance_pays_exactly_the_balance(
-    store: Store, fresh_card: str
+    store: Store, fresh_card: Card
 ) -> None:
     """200 simultaneous 1.00 redemptions on 50.00: 50 pay, 150 get the seed refusal, no 5xx."""
     keys = [uuid.uuid4().hex for _ in range(200)]
 
-    answers = post_all_at_once(store, f"/giftcards/{fresh_card}/redeem", ONE_DOLLAR, keys)
+    answers = post_all_at_once(
+        store, f"/giftcards/{fresh_card.id}/redeem", paying(fresh_card, ONE_DOLLAR), keys
+    )
 
     responses = answered(answers)
     assert not [r for r in responses if r.status_code >= 500], describe(answers)
@@ -90,7 +98,7 @@ def test_redeem_concurrent_over_balance_pays_exactly_the_balance(
     assert all(body["error"] == expected for body in refusals), refusals[:3]
     paid = sorted(r.json()["balance_after"]["amount"] for r in responses if r.status_code == 200)
     assert paid == list(range(0, CARD_AMOUNT, 1_00)), "each payment saw the one before it"
-    assert store.card(fresh_card)["balance"]["amount"] == 0
+    assert store.card(fresh_card.id)["balance"]["amount"] == 0
     engine = make_engine(store.database_url)
     try:
         assert_ledger_invariant(engine)
@@ -98,29 +106,35 @@ def test_redeem_concurrent_over_balance_pays_exactly_the_balance(
         engine.dispose()
 
 
-def test_redeem_parallel_retries_of_one_key_redeem_once(store: Store, fresh_card: str) -> None:
+def test_redeem_parallel_retries_of_one_key_redeem_once(store: Store, fresh_card: Card) -> None:
     """50 copies of one request (same key, same body) at once: one redemption, one answer."""
     key = uuid.uuid4().hex
 
-    answers = post_all_at_once(store, f"/giftcards/{fresh_card}/redeem", ONE_DOLLAR, [key] * 50)
+    answers = post_all_at_once(
+        store, f"/giftcards/{fresh_card.id}/redeem", paying(fresh_card, ONE_DOLLAR), [key] * 50
+    )
 
     responses = answered(answers)
     assert {r.status_code for r in responses} == {200}, describe(answers)
     assert len({r.content for r in responses}) == 1, "every copy gets the first answer verbatim"
-    assert store.card(fresh_card)["balance"]["amount"] == CARD_AMOUNT - 1_00
-    assert redemptions(store, fresh_card) == 1
+    assert store.card(fresh_card.id)["balance"]["amount"] == CARD_AMOUNT - 1_00
+    assert redemptions(store, fresh_card.id) == 1
 
 
-def test_redeem_parallel_replays_with_other_body_are_refused(store: Store, fresh_card: str) -> None:
+def test_redeem_parallel_replays_with_other_body_are_refused(
+    store: Store, fresh_card: Card
+) -> None:
     """Once a key has redeemed, parallel reuses with another body get 409 and move nothing."""
     key = uuid.uuid4().hex
-    first = store.post(f"/giftcards/{fresh_card}/redeem", ONE_DOLLAR, key)
+    first = store.post(f"/giftcards/{fresh_card.id}/redeem", paying(fresh_card, ONE_DOLLAR), key)
     assert first.status_code == 200, first.text
 
-    answers = post_all_at_once(store, f"/giftcards/{fresh_card}/redeem", TWO_DOLLARS, [key] * 20)
+    answers = post_all_at_once(
+        store, f"/giftcards/{fresh_card.id}/redeem", paying(fresh_card, TWO_DOLLARS), [key] * 20
+    )
 
     responses = answered(answers)
     assert {r.status_code for r in responses} == {409}, describe(answers)
     assert {r.json()["error"]["code"] for r in responses} == {"idempotency_key_reused"}
-    assert store.card(fresh_card)["balance"]["amount"] == CARD_AMOUNT - 1_00
-    assert redemptions(store, fresh_card) == 1
+    assert store.card(fresh_card.id)["balance"]["amount"] == CARD_AMOUNT - 1_00
+    assert redemptions(store, fresh_card.id) == 1

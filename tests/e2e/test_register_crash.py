@@ -51,10 +51,10 @@ class ChainServer:
     enroll_code: str
 
     def ledger_of(self, ticket_id: uuid.UUID) -> list[tuple[str, str, int]]:
-        """What the ledger holds for one ticket: (card number, kind, amount), oldest first."""
+        """What the ledger holds for one ticket: (last 4 digits, kind, amount), oldest first."""
         with self.database.connect() as db:
             rows = db.execute(
-                select(GiftCard.number, CardActivity.kind, CardActivity.amount)
+                select(GiftCard.last4, CardActivity.kind, CardActivity.amount)
                 .join(CardActivity, CardActivity.card_id == GiftCard.id)
                 .where(CardActivity.ticket_id == ticket_id)
                 .order_by(CardActivity.created_at)
@@ -63,7 +63,7 @@ class ChainServer:
 
     def balance(self, card: DemoCard) -> int | None:
         with self.database.connect() as db:
-            return db.scalar(select(GiftCard.balance).where(GiftCard.number == card.number))
+            return db.scalar(select(GiftCard.balance).where(GiftCard.last4 == card.number[-4:]))
 
     def tickets(self) -> list[tuple[uuid.UUID, int]]:
         with self.database.connect() as db:
@@ -139,8 +139,8 @@ def test_register_killed_mid_ticket_finishes_it_after_restart_without_losing_or_
     data_dir = tmp_path / "register"
     ticket_id = run_until_answer_lost(chain, data_dir)
     both_redeemed = [
-        (LOW_CARD.number, ActivityKind.REDEEM, LOW_BALANCE),
-        (FULL_CARD.number, ActivityKind.REDEEM, SECOND_CARD_AMOUNT),
+        (LOW_CARD.number[-4:], ActivityKind.REDEEM, LOW_BALANCE),
+        (FULL_CARD.number[-4:], ActivityKind.REDEEM, SECOND_CARD_AMOUNT),
     ]
     # The server applied both cards; the register only ever heard about the first one.
     assert chain.ledger_of(ticket_id) == both_redeemed

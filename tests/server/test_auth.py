@@ -72,14 +72,29 @@ def test_auth_wrong_pin_is_401_wrong_pin(world: World) -> None:
     assert response.json()["error"] == {"code": "wrong_pin", "message": "Wrong PIN. Try again."}
 
 
+# What each manager-only action is sent with, so only the caller's role is wrong.
+MANAGER_ACTION_BODIES: dict[str, dict[str, object]] = {
+    "/employees": {"name": "X", "role": "cashier", "pin": "4444"},
+    "/giftcards": {"amount": {"amount": 10_00}, "reason": "test"},
+    "/giftcards/{card}/send": {"reason": "test"},
+}
+
+
 @pytest.mark.parametrize(
     "path",
-    ["/registers/enroll-codes", "/giftcards/{card}/block", "/giftcards/{card}/void", "/employees"],
+    [
+        "/registers/enroll-codes",
+        "/giftcards/{card}/block",
+        "/giftcards/{card}/void",
+        "/employees",
+        "/giftcards",
+        "/giftcards/{card}/send",
+    ],
 )
 def test_auth_cashier_on_manager_action_is_403(world: World, path: str) -> None:
     """Manager-only actions are refused to cashiers by the server, not only on screen."""
     card = world.issue_card(10_00)
-    body = {"name": "X", "role": "cashier", "pin": "4444"} if path == "/employees" else None
+    body = MANAGER_ACTION_BODIES.get(path)
 
     response = world.post(path.format(card=card["id"]), body, who="cashier")
 
@@ -110,7 +125,7 @@ def test_auth_repeated_unknown_card_numbers_are_rate_limited(world: World) -> No
     from pos_desktop.domain.card_number import generate_card_number
 
     statuses = [
-        world.get("/giftcards/lookup", number=generate_card_number()).status_code
+        world.lookup(generate_card_number()).status_code
         for _ in range(ServerConfig().unknown_card_limit + 1)
     ]
 

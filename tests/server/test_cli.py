@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,10 +13,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, inspect, select
 
+from pos_desktop.domain.card_number import is_valid_card_number
 from pos_desktop.server.app import create_app
 from pos_desktop.server.database import make_engine
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
+from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.models import Base, Employee, GiftCard, Product, Store
+from tests.fixtures.at_rest import columns_holding
 from tests.fixtures.server_process import cli, cli_environment, serve
 
 MISSING_URL = "error: give --database-url or set POS_DATABASE_URL"
@@ -208,6 +212,33 @@ def test_cli_issue_cards_refuses_an_amount_that_is_no_positive_whole_number(
     result = cli("issue-cards", "--database-url", url, "--count", "1", "--amount", amount)
     assert result.returncode == 2
     assert "--amount" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_cli_issue_cards_prints_each_card_id_and_number(url: str, tmp_path: Path) -> None:
+    """issue-cards prints "<card id> <number>" a line; the database keeps no number readable."""
+    data_dir = tmp_path / "data"
+    env = cli_environment(POS_DATA_DIR=str(data_dir))
+
+    result = cli("issue-cards", "--database-url", url, "--count", "3", "--amount", "5000", env=env)
+
+    assert result.returncode == 0, result.stderr
+    printed = dict(line.split(" ") for line in result.stdout.strip().splitlines())
+    assert len(printed) == 3
+    assert all(is_valid_card_number(number) for number in printed.values())
+    numbers = ServerKeys.in_folder(data_dir).numbers
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(select(GiftCard.id, GiftCard.number_hash, GiftCard.balance))
+            stored = {str(card_id): (hashed, balance) for card_id, hashed, balance in rows}
+        assert stored == {
+            str(uuid.UUID(card_id)): (numbers.lookup_hash(number), 5000)
+            for card_id, number in printed.items()
+        }
+        for number in printed.values():
+            assert columns_holding(engine, number) == []
+    finally:
+        engine.dispose()
 
 
 def test_cli_deduction_codes_sets_who_gets_the_code_and_for_how_long(url: str) -> None:

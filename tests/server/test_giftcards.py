@@ -32,14 +32,19 @@ def test_giftcards_send_activates_and_queues_recipient_mail(world: World) -> Non
     """Sending makes the card active and queues the e-gift mail in the same transaction."""
     card = world.issue_card(25_00, send=False, recipient="Pat@Example.com")
 
-    sent = world.post(f"/giftcards/{card['id']}/send").json()
+    sent = world.post(
+        f"/giftcards/{card['id']}/send", {"reason": "customer asked"}, who="manager"
+    ).json()
 
     assert sent["status"] == "active"
     assert sent["sent_at"] is not None
     with make_session_factory(world.engine)() as db:
         mail = db.execute(select(MailOutbox)).scalar_one()
     assert mail.to_address == "pat@example.com"
-    text = message_from_bytes(mail.message, policy=default).get_body(("plain",))
+    # It carries the full number, so it waits in the outbox sealed.
+    assert mail.sealed
+    message = world.sealer.open(mail.message)
+    text = message_from_bytes(message, policy=default).get_body(("plain",))
     assert text is not None
     assert card["number"] in text.get_content()
     assert "$25.00" in text.get_content()
@@ -48,11 +53,15 @@ def test_giftcards_send_activates_and_queues_recipient_mail(world: World) -> Non
 def test_giftcards_status_becomes_used_after_redeem_and_active_after_reverse(world: World) -> None:
     """Used means a deduction stands; reversing it makes the card active again."""
     card = world.issue_card(25_00)
-    redemption = world.redeem(card["id"], 5_00).json()
+    ticket = str(uuid.uuid4())
+    redemption = world.redeem(card["id"], 5_00, ticket_id=ticket).json()
     used = world.get(f"/giftcards/{card['id']}").json()["status"]
 
-    world.post(f"/activities/{redemption['activity']['id']}/reverse")
+    reversal = world.post(
+        f"/activities/{redemption['activity']['id']}/reverse", {"ticket_id": ticket}
+    )
 
+    assert reversal.status_code == 200, reversal.text
     assert used == "used"
     assert world.get(f"/giftcards/{card['id']}").json()["status"] == "active"
 
@@ -79,7 +88,7 @@ def test_giftcards_lookup_by_number(world: World) -> None:
     card = world.issue_card(10_00)
     spaced = " ".join(card["number"][i : i + 4] for i in range(0, 16, 4))
 
-    found = world.get("/giftcards/lookup", number=spaced)
+    found = world.lookup(spaced)
 
     assert found.status_code == 200
     assert found.json()["id"] == card["id"]
@@ -90,7 +99,7 @@ def test_giftcards_lookup_mistyped_digit_is_422_not_404(world: World) -> None:
     card = world.issue_card(10_00)
     wrong = card["number"][:-1] + str((int(card["number"][-1]) + 1) % 10)
 
-    response = world.get("/giftcards/lookup", number=wrong)
+    response = world.lookup(wrong)
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_card_number"
@@ -98,7 +107,7 @@ def test_giftcards_lookup_mistyped_digit_is_422_not_404(world: World) -> None:
 
 def test_giftcards_lookup_unknown_number_is_404(world: World) -> None:
     """A valid-looking number the server never issued is card_not_found."""
-    response = world.get("/giftcards/lookup", number="6035718492055184")
+    response = world.lookup("6035718492055184")
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "card_not_found"
@@ -135,7 +144,9 @@ def test_giftcards_history_is_newest_first_with_employee_and_register(world: Wor
 def test_giftcards_issue_bad_email_is_422(world: World) -> None:
     """A malformed e-mail is refused with a message naming the field."""
     response = world.post(
-        "/giftcards", {"amount": {"amount": 10_00}, "recipient_email": "not-an-email"}
+        "/giftcards",
+        {"amount": {"amount": 10_00}, "recipient_email": "not-an-email", "reason": "test"},
+        who="manager",
     )
 
     assert response.status_code == 422
@@ -144,9 +155,11 @@ def test_giftcards_issue_bad_email_is_422(world: World) -> None:
 
 def test_giftcards_send_without_recipient_is_refused(world: World) -> None:
     """A card with nowhere to go cannot be sent, and stays pending."""
-    card = world.post("/giftcards", {"amount": {"amount": 10_00}}).json()
+    card = world.post(
+        "/giftcards", {"amount": {"amount": 10_00}, "reason": "test"}, who="manager"
+    ).json()
 
-    response = world.post(f"/giftcards/{card['id']}/send")
+    response = world.post(f"/giftcards/{card['id']}/send", {"reason": "test"}, who="manager")
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "no_recipient_email"
@@ -154,11 +167,12 @@ def test_giftcards_send_without_recipient_is_refused(world: World) -> None:
 
 
 def test_giftcards_numbers_are_stored_unique_and_valid(world: World) -> None:
-    """Every card sold gets its own Luhn-valid number."""
-    for _ in range(20):
-        world.issue_card(1_00, send=False)
+    """Every card sold gets its own Luhn-valid number, stored as its keyed hash and sealed."""
+    numbers = [world.issue_card(1_00, send=False)["number"] for _ in range(20)]
 
     with make_session_factory(world.engine)() as db:
-        numbers = db.execute(select(GiftCard.number)).scalars().all()
+        stored = db.execute(select(GiftCard.number_hash, GiftCard.number_sealed)).all()
     assert len(set(numbers)) == 20
     assert all(is_valid_card_number(number) for number in numbers)
+    assert {hashed for hashed, _ in stored} == {world.keys.numbers.lookup_hash(n) for n in numbers}
+    assert {world.keys.numbers.open(sealed) for _, sealed in stored} == set(numbers)

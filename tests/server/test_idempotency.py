@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from sqlalchemy import func, select
 
+from pos_desktop.domain.card_number import generate_card_number
+from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.models import CardActivity
 from tests.fixtures.server_world import World
@@ -30,9 +34,12 @@ def test_idempotency_replay_returns_first_response_byte_for_byte(world: World) -
 def test_idempotency_replays_a_refusal_too(world: World) -> None:
     """A refused request replays its refusal, even once the balance would now allow it."""
     card = world.issue_card(30_00)
-    first = world.redeem(card["id"], 20_00, key="k-first")
+    ticket = str(uuid.uuid4())
+    first = world.redeem(card["id"], 20_00, key="k-first", ticket_id=ticket)
     refused = world.redeem(card["id"], 20_00, key="k-refused")
-    reversed_ = world.post(f"/activities/{first.json()['activity']['id']}/reverse")
+    reversed_ = world.post(
+        f"/activities/{first.json()['activity']['id']}/reverse", {"ticket_id": ticket}
+    )
     assert reversed_.status_code == 200, reversed_.text
     assert world.balance(card["id"]) == 30_00
 
@@ -68,13 +75,14 @@ def test_idempotency_key_reuse_on_other_card_is_409(world: World) -> None:
 
 def test_idempotency_issue_replay_creates_one_card(world: World) -> None:
     """Selling a card twice with one key makes one card with one number."""
-    body = {"amount": {"amount": 25_00}, "recipient_email": "a@example.com"}
+    body = {"amount": {"amount": 25_00}, "recipient_email": "a@example.com", "reason": "sale"}
 
-    first = world.post("/giftcards", body, key="sale-1")
-    again = world.post("/giftcards", body, key="sale-1")
+    first = world.post("/giftcards", body, who="manager", key="sale-1")
+    again = world.post("/giftcards", body, who="manager", key="sale-1")
 
     assert first.status_code == again.status_code == 201
     assert first.json()["number"] == again.json()["number"]
+    assert first.content == again.content
     assert _activities(world, "issue") == 1
 
 
@@ -85,3 +93,19 @@ def test_idempotency_key_too_long_is_refused(world: World) -> None:
     response = world.redeem(card["id"], 1_00, key="k" * 129)
 
     assert response.status_code == 422
+
+
+def test_idempotency_a_rate_limit_refusal_is_not_kept_under_the_key(world: World) -> None:
+    """A 429 is not replayed: the same key goes through once its Retry-After is over."""
+    card = world.issue_card(50_00)
+    for _ in range(ServerConfig().unknown_card_limit):
+        assert world.redeem(card["id"], 1_00, number=generate_card_number()).status_code == 404
+
+    limited = world.redeem(card["id"], 5_00, key="ticket-9-payment-1")
+    world.clock.advance(seconds=int(limited.headers["Retry-After"]))
+    later = world.redeem(card["id"], 5_00, key="ticket-9-payment-1")
+
+    assert limited.status_code == 429
+    assert later.status_code == 200, later.text
+    assert world.balance(card["id"]) == 45_00
+    assert _activities(world, "redeem") == 1

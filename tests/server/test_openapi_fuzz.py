@@ -4,7 +4,8 @@ Schemathesis generates requests for every operation of ``/api/v1/openapi.json`` 
 and ones that break the schema) and sends them to the ASGI app over each server database.
 Every request carries a valid register token, a manager's session and a fresh
 Idempotency-Key, so the fuzzer gets past authentication into the handlers, and path and
-query parameters often name real cards and activities, so it gets past "not found" too.
+query parameters and body fields often name real cards, numbers, activities and tickets, so
+it gets past "not found" too.
 
 The 5xx the fuzz pass has found are kept below as fixed requests (``FINDINGS``), so they stay
 fixed whatever cases the fuzzer happens to draw.
@@ -50,7 +51,9 @@ FUZZ_SETTINGS = hypothesis.settings(
 @pytest.fixture
 def server_config() -> ServerConfig:
     """Limits out of the fuzzer's reach, so it keeps reaching the handlers behind them."""
-    return ServerConfig(wrong_pin_limit=1_000_000, unknown_card_limit=1_000_000)
+    return ServerConfig(
+        wrong_pin_limit=1_000_000, unknown_card_limit=1_000_000, card_search_limit=1_000_000
+    )
 
 
 @pytest.fixture
@@ -61,22 +64,26 @@ def api_schema(world: World) -> BaseSchema:
 
 @pytest.fixture
 def known(world: World) -> dict[str, list[str]]:
-    """Real ids, numbers and e-mails in the store, for the fuzzer to mix into parameters."""
+    """Real ids, numbers, tickets and e-mails in the store, for the fuzzer to mix into
+    parameters and bodies."""
     pending = world.issue_card(25_00, send=False, recipient="fuzz.pending@example.com")
     active = world.issue_card(80_00, recipient="fuzz.active@example.com")
-    redemption = world.redeem(active["id"], 5_00)
+    ticket = str(uuid.uuid4())
+    redemption = world.redeem(active["id"], 5_00, ticket_id=ticket)
     assert redemption.status_code == 200, redemption.text
     return {
         "card_id": [pending["id"], active["id"]],
         "activity_id": [redemption.json()["activity"]["id"]],
         "number": [pending["number"], active["number"]],
+        "ticket_id": [ticket],
         "recipient_email": ["fuzz.active@example.com", "FUZZ.Pending@example.com"],
     }
 
 
 def mix_in(case: schemathesis.Case, known: dict[str, list[str]], data: st.DataObject) -> None:
-    """Now and then put a real id, number or e-mail where the case has a generated one."""
-    for parameters in (case.path_parameters, case.query):
+    """Now and then put a real id, number, ticket or e-mail where the case has a generated
+    one (a card's number and a reversal's ticket travel in the body)."""
+    for parameters in (case.path_parameters, case.query, case.body):
         if not isinstance(parameters, dict):
             continue
         for name in sorted(parameters.keys() & known.keys()):
@@ -182,10 +189,12 @@ FINDINGS = {
         "POST", "/employees", {"name": "Ann\x00", "role": "cashier", "pin": "4321"}
     ),
     "nul-in-recipient-name": Finding(
-        "POST", "/giftcards", {"amount": {"amount": 10_00}, "recipient_name": "P\x00t"}
+        "POST",
+        "/giftcards",
+        {"amount": {"amount": 10_00}, "recipient_name": "P\x00t", "reason": "fuzz"},
     ),
     "nul-in-card-message": Finding(
-        "POST", "/giftcards", {"amount": {"amount": 10_00}, "message": "Hi\x00"}
+        "POST", "/giftcards", {"amount": {"amount": 10_00}, "message": "Hi\x00", "reason": "fuzz"}
     ),
     "nul-in-recipient-email-search": Finding(
         "GET", "/giftcards", params={"recipient_email": "pat\x00@example.com"}

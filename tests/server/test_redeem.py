@@ -127,7 +127,9 @@ def test_redeem_bad_amount_is_422_invalid_amount(world: World, amount: dict[str,
     """Each malformed amount is refused with invalid_amount and a readable message."""
     card = world.issue_card(50_00)
 
-    response = world.post(f"/giftcards/{card['id']}/redeem", {"amount": amount})
+    body = {"number": card["number"], "amount": amount}
+
+    response = world.post(f"/giftcards/{card['id']}/redeem", body)
 
     assert response.status_code == 422, response.text
     assert response.json()["error"]["code"] == "invalid_amount"
@@ -139,27 +141,32 @@ def test_redeem_negative_tip_is_422(world: World) -> None:
     """A tip cannot take money back."""
     card = world.issue_card(50_00)
 
-    response = world.post(
-        f"/giftcards/{card['id']}/redeem", {"amount": {"amount": 100}, "tip": {"amount": -1}}
-    )
+    body = {"number": card["number"], "amount": {"amount": 100}, "tip": {"amount": -1}}
+
+    response = world.post(f"/giftcards/{card['id']}/redeem", body)
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_amount"
 
 
 def test_redeem_unknown_card_is_404(world: World) -> None:
-    """A card id the server never issued is card_not_found."""
-    response = world.redeem("00000000-0000-4000-8000-000000000000", 1_00)
+    """A card id the server never issued is card_not_found, even with a real card's number."""
+    card = world.issue_card(50_00)
+
+    response = world.redeem("00000000-0000-4000-8000-000000000000", 1_00, number=card["number"])
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "card_not_found"
+    assert world.balance(card["id"]) == 50_00
 
 
 def test_redeem_without_idempotency_key_is_refused(world: World) -> None:
     """Money never moves without a key the register can replay."""
     card = world.issue_card(50_00)
 
-    response = world.post(f"/giftcards/{card['id']}/redeem", {"amount": {"amount": 100}}, key=None)
+    body = {"number": card["number"], "amount": {"amount": 100}}
+
+    response = world.post(f"/giftcards/{card['id']}/redeem", body, key=None)
 
     assert response.status_code == 422
     assert "Idempotency-Key" in response.json()["error"]["message"]
@@ -171,9 +178,9 @@ def test_redeem_malformed_currency_says_it_is_the_currency(world: World, currenc
     """A currency that is no ISO code is named as the problem, not the amount's cents."""
     card = world.issue_card(50_00)
 
-    response = world.post(
-        f"/giftcards/{card['id']}/redeem", {"amount": {"amount": 100, "currency": currency}}
-    )
+    body = {"number": card["number"], "amount": {"amount": 100, "currency": currency}}
+
+    response = world.post(f"/giftcards/{card['id']}/redeem", body)
 
     assert response.status_code == 422, response.text
     error = response.json()["error"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 from tests.fixtures.server_world import World
 
 
@@ -10,7 +12,7 @@ def test_store_isolation_lookup_and_search_do_not_cross_stores(
 ) -> None:
     """Another store's card is unknown by number, by id and by recipient e-mail."""
     card = world.issue_card(20_00, recipient="pat@example.com")
-    looked_up = other_store.get("/giftcards/lookup", number=card["number"])
+    looked_up = other_store.lookup(card["number"])
     assert looked_up.status_code == 404
     assert looked_up.json()["error"]["code"] == "card_not_found"
     assert other_store.get(f"/giftcards/{card['id']}").status_code == 404
@@ -21,24 +23,27 @@ def test_store_isolation_lookup_and_search_do_not_cross_stores(
 def test_store_isolation_no_store_moves_another_stores_money(
     world: World, other_store: World
 ) -> None:
-    """Redeem, send, block and void of another store's card are refused; its balance stays."""
+    """Redeem, send, block and void of another store's card are refused, even with its
+    number and by a manager; its balance stays."""
     card = world.issue_card(20_00, send=False)
-    assert other_store.redeem(card["id"], 5_00).status_code == 404
-    assert other_store.post(f"/giftcards/{card['id']}/send").status_code == 404
+    assert other_store.redeem(card["id"], 5_00, number=card["number"]).status_code == 404
+    sent = other_store.post(f"/giftcards/{card['id']}/send", {"reason": "test"}, who="manager")
+    assert sent.status_code == 404
     for action in ("block", "void"):
         refused = other_store.post(f"/giftcards/{card['id']}/{action}", who="manager")
         assert refused.status_code == 404, action
-    assert world.post(f"/giftcards/{card['id']}/send").status_code == 200
+    world.send_card(card["id"])
     assert world.balance(card["id"]) == 20_00
 
 
 def test_store_isolation_no_store_reverses_another_stores_redemption(
     world: World, other_store: World
 ) -> None:
-    """A redemption is given back only by its own store."""
+    """A redemption is given back only by its own store, even naming its ticket."""
     card = world.issue_card(20_00)
-    redeemed = world.redeem(card["id"], 5_00)
+    ticket = str(uuid.uuid4())
+    redeemed = world.redeem(card["id"], 5_00, ticket_id=ticket)
     assert redeemed.status_code == 200, redeemed.text
     activity = redeemed.json()["activity"]["id"]
-    assert other_store.post(f"/activities/{activity}/reverse").status_code == 404
+    assert other_store.reverse(activity, ticket).status_code == 404
     assert world.balance(card["id"]) == 15_00

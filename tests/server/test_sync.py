@@ -72,7 +72,7 @@ def test_sync_pull_sees_a_new_employee_after_cursor(world: World) -> None:
 def test_sync_pull_products_belong_to_the_register_store(world: World) -> None:
     """A register sees its own store's products, not another store's."""
     with make_session_factory(world.engine)() as db:
-        seed_demo_data(db, world.clock.now())
+        seed_demo_data(db, world.keys, world.clock.now())
         own = db.execute(select(Store).where(Store.name == "Test Store")).scalar_one()
         db.add(
             Product(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from pos_desktop.db.models import Payment as PaymentRow
 from pos_desktop.domain.errors import (
     INSUFFICIENT_BALANCE_MESSAGE,
     InsufficientBalance,
@@ -20,6 +22,7 @@ from pos_desktop.services.payments import (
     PaymentUnsettled,
 )
 from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.errors import ServerError
 from tests.fixtures.checkout import CheckoutWorld, utc_now
 
 
@@ -69,7 +72,7 @@ def test_payments_zero_balance_card_fails_with_the_seed_message(
     sale = ring_up(w, "Espresso", "Espresso")  # $6.50
     w.payments.pay_partial(sale.id, w.payments.find_gift_card(card.number), usd(500))
     empty = w.payments.find_gift_card(card.number)
-    assert empty.balance == usd(0)
+    assert empty.summary.balance == usd(0)
     with pytest.raises(InsufficientBalance) as refused:
         w.payments.pay_with_gift_card(sale.id, empty, usd(150))
     assert refused.value.message == INSUFFICIENT_BALANCE_MESSAGE
@@ -136,7 +139,7 @@ def test_payments_two_gift_cards_and_cash_pay_one_ticket(checkout_world: Checkou
             sale.id, summary, w.payments.load(sale.id).amount_due
         )
         assert isinstance(outcome, PartialRedeem)
-        w.payments.pay_partial(sale.id, summary, summary.balance)
+        w.payments.pay_partial(sale.id, summary, summary.summary.balance)
     done = w.payments.take_cash(sale.id, usd(649))
     assert done.status is SaleStatus.COMPLETED
     kinds = [(p.kind, p.amount) for p in done.visible_payments]
@@ -238,3 +241,60 @@ def test_payments_gateway_error_after_the_server_acted_is_settled_not_lost(
     settled = w.payments.settle(sale.id)
     assert [(p.state, p.amount) for p in settled.payments] == [(PaymentState.APPROVED, usd(500))]
     assert w.balance(card.id) == 4500
+
+
+def _stored_card_numbers(w: CheckoutWorld) -> list[str | None]:
+    with w.database.session() as db:
+        return list(db.execute(select(PaymentRow.card_number)).scalars())
+
+
+def test_payments_card_number_is_kept_only_until_the_server_answers(
+    checkout_world: CheckoutWorld, silent_server_url: str
+) -> None:
+    """An unanswered redemption keeps the number it must be asked again with; the answer
+    erases it, so the register's database holds no number of a settled payment."""
+    w = checkout_world
+    card = w.issue_card(5000)
+    sale = ring_up(w, "Mug")
+    presented = w.payments.find_gift_card(card.number)
+    with (
+        ServerClient(silent_server_url, w.client.register_token, timeout=0.5) as silent,
+        pytest.raises(PaymentUnsettled),
+    ):
+        PaymentService(w.database, silent, utc_now).pay_with_gift_card(sale.id, presented, usd(500))
+    assert _stored_card_numbers(w) == [card.number]
+
+    w.payments.settle(sale.id)
+
+    assert _stored_card_numbers(w) == [None]
+    assert w.balance(card.id) == 4500
+
+
+def test_payments_ticket_paid_by_gift_card_reaches_the_server_at_once(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Completing a ticket a gift card paid tells the server before the sale is shown done
+    (no relay runs here), so its redemption can no longer be given back."""
+    w = checkout_world
+    card = w.issue_card(5000)
+    sale = ring_up(w, "Scented candle")
+    paid = w.payments.pay_with_gift_card(
+        sale.id, w.payments.find_gift_card(card.number), sale.amount_due
+    )
+    assert isinstance(paid, GiftCardPaid) and paid.sale.status is SaleStatus.COMPLETED
+    assert w.ticket_on_server(sale.id)
+
+    activity_id = paid.payment.activity_id
+    assert activity_id is not None
+    with pytest.raises(ServerError) as refused:
+        w.client.reverse(activity_id, sale.id, "late-reverse")
+    assert refused.value.code == "ticket_completed"
+    assert w.balance(card.id) == 5000 - sale.amount_due.minor
+
+
+def test_payments_cash_ticket_waits_for_the_outbox(checkout_world: CheckoutWorld) -> None:
+    """A ticket no gift card paid is not pushed at once: the outbox relay takes it."""
+    w = checkout_world
+    sale = ring_up(w, "Cappuccino")
+    w.payments.take_cash(sale.id, usd(2000))
+    assert not w.ticket_on_server(sale.id)

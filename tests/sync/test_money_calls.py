@@ -20,6 +20,7 @@ from pos_desktop.sync.errors import ServerError
 from tests.fixtures.clock import FakeClock
 
 ACTIVE_CARD = next(card for card in DEMO_CARDS if card.state == "active")
+NUMBER = ACTIVE_CARD.number
 
 
 def _activity(kind: str) -> dict[str, Any]:
@@ -54,8 +55,8 @@ def test_money_calls_redeem_replayed_with_same_key_moves_the_balance_once(
     card = _card(register_client)
     key, ticket_id = str(uuid.uuid4()), uuid.uuid4()
 
-    first = register_client.redeem(card.id, _usd(1_25), None, ticket_id, key)
-    replay = register_client.redeem(card.id, _usd(1_25), None, ticket_id, key)
+    first = register_client.redeem(card.id, NUMBER, _usd(1_25), None, ticket_id, key)
+    replay = register_client.redeem(card.id, NUMBER, _usd(1_25), None, ticket_id, key)
 
     after = _card(register_client)
     assert replay == first
@@ -72,10 +73,10 @@ def test_money_calls_redeem_same_key_other_amount_is_refused(
     register_client.open_session(CASHIER_PIN)
     card = _card(register_client)
     key = str(uuid.uuid4())
-    register_client.redeem(card.id, _usd(50), None, None, key)
+    register_client.redeem(card.id, NUMBER, _usd(50), None, None, key)
 
     with pytest.raises(ServerError) as refused:
-        register_client.redeem(card.id, _usd(60), None, None, key)
+        register_client.redeem(card.id, NUMBER, _usd(60), None, None, key)
 
     assert refused.value.code == "idempotency_key_reused"
     assert _card(register_client).balance.amount == card.balance.amount - 50
@@ -86,13 +87,14 @@ def test_money_calls_reverse_gives_the_money_back(register_client: ServerClient)
     """Reversing a redemption (amount and tip) restores the balance; a replay changes nothing."""
     register_client.open_session(CASHIER_PIN)
     card = _card(register_client)
+    ticket_id = uuid.uuid4()
     redemption = register_client.redeem(
-        card.id, _usd(2_00), _usd(25), uuid.uuid4(), str(uuid.uuid4())
+        card.id, NUMBER, _usd(2_00), _usd(25), ticket_id, str(uuid.uuid4())
     )
     key = str(uuid.uuid4())
 
-    reversal = register_client.reverse(redemption.activity.id, key)
-    replay = register_client.reverse(redemption.activity.id, key)
+    reversal = register_client.reverse(redemption.activity.id, ticket_id, key)
+    replay = register_client.reverse(redemption.activity.id, ticket_id, key)
 
     assert reversal.kind == "reverse"
     assert replay == reversal
@@ -140,26 +142,31 @@ def test_money_calls_same_key_and_body_send_identical_requests() -> None:
     card_id, ticket_id = uuid.uuid4(), uuid.uuid4()
     with ServerClient("http://pos.test", "token", transport=httpx.MockTransport(handler)) as client:
         for _ in range(2):
-            client.redeem(card_id, MoneyBody(amount=100), None, ticket_id, "key-1")
+            client.redeem(card_id, NUMBER, MoneyBody(amount=100), None, ticket_id, "key-1")
 
     first, retry = sent
     assert first.content == retry.content
     assert first.url.path == f"/api/v1/giftcards/{card_id}/redeem"
-    assert json.loads(first.content) == {"amount": {"amount": 100}, "ticket_id": str(ticket_id)}
+    assert json.loads(first.content) == {
+        "number": NUMBER,
+        "amount": {"amount": 100},
+        "ticket_id": str(ticket_id),
+    }
     assert first.headers["Idempotency-Key"] == retry.headers["Idempotency-Key"] == "key-1"
 
 
-def test_money_calls_reverse_sends_an_empty_body_with_the_key() -> None:
-    """Reverse posts ``{}`` to the activity's reverse path with the key."""
+def test_money_calls_reverse_names_the_ticket_with_the_key() -> None:
+    """Reverse posts the ticket the redemption paid to the activity's reverse path, with the
+    key."""
     sent: list[httpx.Request] = []
-    activity_id = uuid.uuid4()
+    activity_id, ticket_id = uuid.uuid4(), uuid.uuid4()
 
     def handler(request: httpx.Request) -> httpx.Response:
         sent.append(request)
         return httpx.Response(200, json=_activity("reverse"))
 
     with ServerClient("http://pos.test", "token", transport=httpx.MockTransport(handler)) as client:
-        reversal = client.reverse(activity_id, "undo-1")
+        reversal = client.reverse(activity_id, ticket_id, "undo-1")
 
     (request,) = sent
     assert reversal.kind == "reverse"
@@ -167,4 +174,5 @@ def test_money_calls_reverse_sends_an_empty_body_with_the_key() -> None:
         "POST",
         f"/api/v1/activities/{activity_id}/reverse",
     )
-    assert (request.content, request.headers["Idempotency-Key"]) == (b"{}", "undo-1")
+    assert json.loads(request.content) == {"ticket_id": str(ticket_id)}
+    assert request.headers["Idempotency-Key"] == "undo-1"

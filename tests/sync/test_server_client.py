@@ -94,7 +94,18 @@ def test_client_keeps_session_token_after_login(client: ServerClient, script: Sc
     assert session.employee.name == "Casey Cashier"
     assert json.loads(script.requests[0].content) == {"pin": "1111"}
     assert script.requests[1].headers["Authorization"] == "Bearer session-token"
-    assert script.requests[1].url.params["number"] == "4000000000000002"
+
+
+def test_client_looks_a_card_up_with_the_number_in_the_body(
+    client: ServerClient, script: Script
+) -> None:
+    """A card number never travels in a URL: look-up is a POST with the number in its body."""
+    script.then(answer(200, CARD))
+    client.lookup_card("4000000000000002")
+    (request,) = script.requests
+    assert (request.method, request.url.path) == ("POST", "/api/v1/giftcards/lookup")
+    assert "4000000000000002" not in str(request.url)
+    assert json.loads(request.content) == {"number": "4000000000000002"}
 
 
 def test_client_forget_session_stops_sending_bearer(client: ServerClient, script: Script) -> None:

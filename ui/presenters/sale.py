@@ -161,7 +161,7 @@ class SalePresenter(BackgroundPresenter):
     def confirm_partial(self, partial: PartialRedeem, amount_text: str) -> None:
         def job(sale_id: uuid.UUID) -> GiftCardPaid:
             amount = Money.parse(amount_text, partial.card.balance.currency)
-            return self._payments.pay_partial(sale_id, partial.card, amount)
+            return self._payments.pay_partial(sale_id, partial.presented, amount)
 
         self._on_sale_job(job, self._gift_card_answered)
 

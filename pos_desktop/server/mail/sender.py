@@ -180,7 +180,7 @@ class MailSender:
         except SealBroken:
             return _Outcome(
                 False,
-                "the message was sealed with another key (the server's mail.key was replaced "
+                "the message was sealed with another key (the server's server.key was replaced "
                 "or lost since it was queued) and cannot be opened",
                 final=True,
             )
@@ -251,11 +251,6 @@ class MailSender:
     def _back_off(self, attempts: int) -> timedelta:
         seconds = self.config.first_retry_seconds * 2 ** min(attempts - 1, 32)
         return timedelta(seconds=min(seconds, self.config.longest_retry_seconds))
-
-
-def mail_key_file(data_dir: Path) -> Path:
-    """Beside the database, never in it: a copy of the database alone opens no sealed mail."""
-    return data_dir / "mail.key"
 
 
 def outbox_folder(data_dir: Path) -> Path:

@@ -3,42 +3,29 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.server import ledger, views
-from pos_desktop.server.deps import ClockDep, EmployeeDep, SessionsDep
-from pos_desktop.server.idempotency import IdempotencyKey, run_once
+from pos_desktop.server.deps import EmployeeDep
+from pos_desktop.server.idempotency import OnceDep
+from pos_desktop.server.value_log import log_value
 
 router = APIRouter(prefix="/activities", tags=["activities"])
 
 
-@router.post(
-    "/{activity_id}/reverse",
-    response_model=c.ActivityOut,
-)
+@router.post("/{activity_id}/reverse", response_model=c.ActivityOut)
 def reverse(
-    activity_id: uuid.UUID,
-    request: Request,
-    employee: EmployeeDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
+    activity_id: uuid.UUID, body: c.ReverseRequest, employee: EmployeeDep, once: OnceDep
 ) -> Response:
-    """Undo a redemption of a ticket that was not completed; the card gets its money back."""
+    """Undo a redemption of a ticket still open on this register: the card gets its money
+    back. Refused on another register, and once the ticket was reported completed."""
 
     def operation(db: Session, now: datetime) -> c.ActivityOut:
-        activity, card = ledger.reverse(db, employee, activity_id, idempotency_key, now)
+        activity, card = ledger.reverse(db, employee, activity_id, body.ticket_id, once.key, now)
+        log_value("reverse", employee, card.id, activity.delta)
         return views.activity_by(activity, card.currency, employee)
 
-    return run_once(
-        sessions,
-        clock,
-        register_id=employee.register.register_id,
-        key=idempotency_key,
-        request=request,
-        body=None,
-        operation=operation,
-    )
+    return once(body, operation)

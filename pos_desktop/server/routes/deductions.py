@@ -7,27 +7,25 @@ verify replays its first answer, so it neither deducts twice nor counts a wrong 
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.contracts import ErrorBody
 from pos_desktop.server import deductions, ledger, views
-from pos_desktop.server.clock import Clock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.deps import ClockDep, ConfigDep, EmployeeDep, SealerDep, SessionsDep
-from pos_desktop.server.idempotency import IdempotencyKey, run_once
-from pos_desktop.server.mail.seal import Sealer
+from pos_desktop.server.deps import ConfigDep, EmployeeDep
+from pos_desktop.server.idempotency import Once, OnceDep
 from pos_desktop.server.models import DeductionChallenge
+from pos_desktop.server.value_log import log_value
 
 router = APIRouter(prefix="/deduction-codes", tags=["deduct funds"])
 
@@ -48,23 +46,10 @@ def challenge_out(
     )
 
 
-def with_retry_after(response: Response) -> Response:
-    """A 429 answered through ``run_once`` (stored, or replayed) gets its Retry-After header
-    back from the body, where the refusal keeps it."""
-    if response.status_code == 429:
-        error = json.loads(bytes(response.body)).get("error", {})
-        if isinstance(error.get("retry_after"), int):
-            response.headers["Retry-After"] = str(error["retry_after"])
-    return response
-
-
 def _send_once(
-    request: Request,
     employee: EmployeeCaller,
-    sessions: sessionmaker[Session],
-    clock: Clock,
     config: ServerConfig,
-    idempotency_key: str,
+    once: Once,
     body: BaseModel | None,
     send: Callable[[Session, datetime, deductions.SendLimits], DeductionChallenge],
     *,
@@ -74,45 +59,31 @@ def _send_once(
     """Run a code send (a first code or a resend) under its key, after the read-only limits
     check (``gate_send``), and answer with the challenge."""
     limits = deductions.SendLimits.from_config(config)
-    with sessions() as db:
-        deductions.gate_send(db, employee, idempotency_key, clock.now(), limits, **target)
-    return with_retry_after(
-        run_once(
-            sessions,
-            clock,
-            register_id=employee.register.register_id,
-            key=idempotency_key,
-            request=request,
-            body=body,
-            operation=lambda db, now: challenge_out(send(db, now, limits), limits),
-            status_code=status_code,
-        )
+    with once.sessions() as db:
+        deductions.gate_send(db, employee, once.key, once.clock.now(), limits, **target)
+    return once(
+        body,
+        lambda db, now: challenge_out(send(db, now, limits), limits),
+        status_code=status_code,
     )
 
 
 def request_code(
     card_id: uuid.UUID,
     body: c.DeductionCodeRequest,
-    request: Request,
     employee: EmployeeCaller,
-    sessions: sessionmaker[Session],
-    clock: Clock,
     config: ServerConfig,
-    sealer: Sealer,
-    idempotency_key: str,
+    once: Once,
 ) -> Response:
     amount, tip = ledger.to_amount_and_tip(body.amount, body.tip, employee.store)
     code_request = deductions.CodeRequest(amount=amount, tip=tip, ticket_id=body.ticket_id)
     return _send_once(
-        request,
         employee,
-        sessions,
-        clock,
         config,
-        idempotency_key,
+        once,
         body,
         lambda db, now, limits: deductions.request_code(
-            db, employee, card_id, code_request, now, limits=limits, sealer=sealer
+            db, employee, card_id, code_request, now, limits=limits, keys=once.keys
         ),
         status_code=201,
         card_id=card_id,
@@ -121,26 +92,16 @@ def request_code(
 
 @router.post("/{challenge_id}/resend", response_model=c.DeductionChallengeOut, responses=GONE)
 def resend(
-    challenge_id: uuid.UUID,
-    request: Request,
-    employee: EmployeeDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    config: ConfigDep,
-    sealer: SealerDep,
-    idempotency_key: IdempotencyKey,
+    challenge_id: uuid.UUID, employee: EmployeeDep, config: ConfigDep, once: OnceDep
 ) -> Response:
     """A new code for the same deduction; the old code stops working."""
     return _send_once(
-        request,
         employee,
-        sessions,
-        clock,
         config,
-        idempotency_key,
+        once,
         None,
         lambda db, now, limits: deductions.resend_code(
-            db, employee, challenge_id, now, limits=limits, sealer=sealer
+            db, employee, challenge_id, now, limits=limits, keys=once.keys
         ),
         challenge_id=challenge_id,
     )
@@ -148,26 +109,15 @@ def resend(
 
 @router.post("/{challenge_id}/verify", response_model=c.RedemptionOut, responses=GONE)
 def verify(
-    challenge_id: uuid.UUID,
-    body: c.VerifyCodeRequest,
-    request: Request,
-    employee: EmployeeDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
+    challenge_id: uuid.UUID, body: c.VerifyCodeRequest, employee: EmployeeDep, once: OnceDep
 ) -> Response:
     """The code the buyer read out: right, the amount is deducted at once."""
 
     def operation(db: Session, now: datetime) -> c.RedemptionOut:
-        done = deductions.verify_code(db, employee, challenge_id, body.code, idempotency_key, now)
+        done = deductions.verify_code(
+            db, employee, challenge_id, body.code, once.key, now, once.keys
+        )
+        log_value("deduct_by_code", employee, done.activity.card_id, done.plan.total_debit.minor)
         return views.redemption_out(done, employee.store.currency, employee)
 
-    return run_once(
-        sessions,
-        clock,
-        register_id=employee.register.register_id,
-        key=idempotency_key,
-        request=request,
-        body=body,
-        operation=operation,
-    )
+    return once(body, operation)

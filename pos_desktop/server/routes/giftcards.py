@@ -1,3 +1,10 @@
+"""Gift cards: find, read, issue, send, redeem, block, unblock, void.
+
+Value leaves a card only with proof that the card is at the counter (its full number in the
+body) or a verified e-mailed code (``deductions``); value is created only by a manager with
+a reason, until a paid ticket can create it. A card number never travels in a URL.
+"""
+
 from __future__ import annotations
 
 import uuid
@@ -5,34 +12,44 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import validate_card_number
+from pos_desktop.domain.card_search import normalize_email
 from pos_desktop.server import ledger, views
-from pos_desktop.server.clock import Clock
-from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.deps import (
     ClockDep,
     ConfigDep,
     EmployeeDep,
+    KeysDep,
     ManagerDep,
-    SealerDep,
     SessionsDep,
 )
-from pos_desktop.server.errors import ApiError, card_not_found
-from pos_desktop.server.idempotency import IdempotencyKey, run_once
+from pos_desktop.server.errors import ApiError, CommittedRefusal, card_not_found
+from pos_desktop.server.idempotency import OnceDep
 from pos_desktop.server.models import GiftCard
-from pos_desktop.server.ratelimit import Attempt, ensure_allowed, record_failure
+from pos_desktop.server.ratelimit import (
+    Attempt,
+    ensure_employee_allowed,
+    record_failure,
+    unknown_cards_counted,
+)
 from pos_desktop.server.routes import deductions as deduction_routes
+from pos_desktop.server.value_log import log_value
 
 router = APIRouter(prefix="/giftcards", tags=["gift cards"])
 
 
 EmailQuery = Annotated[str | None, Query(min_length=1, max_length=254, pattern=r"^[^\x00]+$")]
+
+
+def _exact_email(text: str) -> str:
+    """A whole address (``InvalidSearch`` otherwise), compared case-insensitively."""
+    return normalize_email(text).lower()
 
 
 def _search_filter(
@@ -46,26 +63,40 @@ def _search_filter(
             "Search by exactly one of recipient_email, buyer_email or last4.",
         )
     if recipient_email is not None:
-        return GiftCard.recipient_email == recipient_email.strip().lower()
+        return GiftCard.recipient_email == _exact_email(recipient_email)
     if buyer_email is not None:
-        return GiftCard.buyer_email == buyer_email.strip().lower()
+        return GiftCard.buyer_email == _exact_email(buyer_email)
     digits = (last4 or "").strip()
     if len(digits) != 4 or not digits.isascii() or not digits.isdigit():
         raise ApiError(422, "invalid_search", "last4 is the last 4 digits of a card number.")
     return GiftCard.last4 == digits
 
 
-@router.get("", response_model=c.CardList)
+@router.get("", response_model=c.CardList, responses={429: {"model": c.ErrorBody}})
 def search(
     employee: EmployeeDep,
     sessions: SessionsDep,
+    clock: ClockDep,
+    config: ConfigDep,
     recipient_email: EmailQuery = None,
     buyer_email: EmailQuery = None,
     last4: Annotated[str | None, Query(max_length=64)] = None,
 ) -> c.CardList:
-    """Cards of this store by recipient e-mail, buyer e-mail or the number's last 4 digits."""
+    """Cards of this store by exact recipient e-mail, exact buyer e-mail or the number's last
+    4 digits, masked. Every search counts against the register's and the employee's limit."""
     matches = _search_filter(recipient_email, buyer_email, last4)
     with sessions() as db:
+        now = clock.now()
+        ensure_employee_allowed(
+            db, employee, Attempt.CARD_SEARCH, now=now, limit=config.card_searches
+        )
+        record_failure(
+            db,
+            employee.register.register_id,
+            Attempt.CARD_SEARCH,
+            now=now,
+            employee_id=employee.employee_id,
+        )
         cards = (
             db.execute(
                 select(GiftCard)
@@ -76,39 +107,42 @@ def search(
             .scalars()
             .all()
         )
-        return views.card_list(db, cards)
+        found = views.card_list(db, cards)
+        db.commit()
+        return found
 
 
-@router.get("/lookup", response_model=c.CardOut)
+@router.post("/lookup", response_model=c.CardOut)
 def lookup_by_number(
+    body: c.LookupRequest,
     employee: EmployeeDep,
     sessions: SessionsDep,
     clock: ClockDep,
     config: ConfigDep,
-    number: Annotated[str, Query(min_length=1, max_length=64)],
+    keys: KeysDep,
 ) -> c.CardOut:
+    """The card with this full number (in the body: a URL would put it in access logs)."""
+    number = validate_card_number(body.number)
     with sessions() as db:
-        register_id = employee.register.register_id
-        now = clock.now()
-        ensure_allowed(
-            db,
-            register_id,
-            Attempt.UNKNOWN_CARD,
-            now=now,
-            limit=config.unknown_card_limit,
-            window_seconds=config.rate_window_seconds,
-        )
-        card = db.execute(
-            select(GiftCard).where(
-                GiftCard.store_id == employee.store.id,
-                GiftCard.number == validate_card_number(number),
-            )
-        ).scalar()
-        if card is None:
-            record_failure(db, register_id, Attempt.UNKNOWN_CARD, now=now)
+        try:
+            with unknown_cards_counted(db, employee, now=clock.now(), limit=config.unknown_cards):
+                card = ledger.find_by_number(db, keys.numbers, employee.store.id, number)
+                if card is None:
+                    raise card_not_found()
+        except CommittedRefusal:
             db.commit()
-            raise card_not_found()
+            raise
         return views.card_out(db, card)
+
+
+@router.get("/lookup", include_in_schema=False)
+def lookup_retired() -> None:
+    """The old form put the number in the URL; it answers nothing but where to go."""
+    raise ApiError(
+        410,
+        "endpoint_retired",
+        "Look a card up with POST /api/v1/giftcards/lookup and the number in the body.",
+    )
 
 
 @router.get("/{card_id}", response_model=c.CardDetail)
@@ -121,120 +155,84 @@ def card_detail(card_id: uuid.UUID, employee: EmployeeDep, sessions: SessionsDep
 
 
 @router.post("", response_model=c.IssuedCard, status_code=201)
-def issue(
-    body: c.IssueCardRequest,
-    request: Request,
-    employee: EmployeeDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
-) -> Response:
+def issue(body: c.IssueCardRequest, manager: ManagerDep, keys: KeysDep, once: OnceDep) -> Response:
+    """A manager issues a card, with a reason, until a paid ticket can issue one; the answer
+    is the only one with the full number, and is stored sealed for a replay."""
     new = ledger.NewCard(
-        amount=ledger.to_money(body.amount.amount, body.amount.currency, employee.store),
+        amount=ledger.to_money(body.amount.amount, body.amount.currency, manager.store),
         buyer_email=body.buyer_email,
         recipient_email=body.recipient_email,
         recipient_name=body.recipient_name,
         message=body.message,
         deliver_at=body.deliver_at,
     )
-    return run_once(
-        sessions,
-        clock,
-        register_id=employee.register.register_id,
-        key=idempotency_key,
-        request=request,
-        body=body,
-        operation=lambda db, now: views.issued_card(
-            ledger.issue_card(db, employee, employee.store, new, now, idempotency_key)
-        ),
-        status_code=201,
-    )
 
+    def operation(db: Session, now: datetime) -> c.IssuedCard:
+        issued = ledger.issue_card(
+            db,
+            manager,
+            manager.store,
+            new,
+            now,
+            keys.numbers,
+            idempotency_key=once.key,
+            reason=body.reason,
+        )
+        log_value("issue", manager, issued.card.id, new.amount.minor)
+        return views.issued_card(issued)
 
-def _card_action(
-    request: Request,
-    employee: EmployeeCaller,
-    sessions: sessionmaker[Session],
-    clock: Clock,
-    key: str,
-    action: ledger.CardAction,
-) -> Response:
-    """Run a state change of one card under its idempotency key and answer with the card."""
-    return run_once(
-        sessions,
-        clock,
-        register_id=employee.register.register_id,
-        key=key,
-        request=request,
-        body=None,
-        operation=lambda db, now: views.card_out(db, action(db, employee, now)),
-    )
+    return once(body, operation, status_code=201, seal=True)
 
 
 @router.post("/{card_id}/send", response_model=c.CardOut)
 def send(
-    card_id: uuid.UUID,
-    request: Request,
-    employee: EmployeeDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
+    card_id: uuid.UUID, body: c.SendCardRequest, manager: ManagerDep, keys: KeysDep, once: OnceDep
 ) -> Response:
-    return _card_action(
-        request,
-        employee,
-        sessions,
-        clock,
-        idempotency_key,
-        lambda s, e, now: ledger.send_card(s, e, e.store, card_id, now),
-    )
+    """A manager sends the card to its recipient now, which activates it; with a reason."""
+
+    def operation(db: Session, now: datetime) -> c.CardOut:
+        card = ledger.send_card(db, manager, manager.store, card_id, now, keys, reason=body.reason)
+        log_value("send", manager, card.id, card.balance)
+        return views.card_out(db, card)
+
+    return once(body, operation)
 
 
 @router.post("/{card_id}/redeem", response_model=c.RedemptionOut)
 def redeem(
     card_id: uuid.UUID,
     body: c.RedeemRequest,
-    request: Request,
     employee: EmployeeDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
+    config: ConfigDep,
+    keys: KeysDep,
+    once: OnceDep,
 ) -> Response:
+    """Pay with the card at the counter: its full number proves it is there. A wrong number
+    is answered as an unknown card, and counted as one."""
     amount, tip = ledger.to_amount_and_tip(body.amount, body.tip, employee.store)
+    presented = ledger.Presented(card_id, validate_card_number(body.number), keys.numbers)
 
     def operation(db: Session, now: datetime) -> c.RedemptionOut:
-        done = ledger.redeem(
-            db, employee, card_id, amount, tip, body.ticket_id, idempotency_key, now
-        )
+        with unknown_cards_counted(db, employee, now=now, limit=config.unknown_cards):
+            done = ledger.redeem(
+                db, employee, presented, amount, tip, body.ticket_id, once.key, now
+            )
+        log_value("redeem", employee, card_id, done.plan.total_debit.minor)
         return views.redemption_out(done, employee.store.currency, employee)
 
-    return run_once(
-        sessions,
-        clock,
-        register_id=employee.register.register_id,
-        key=idempotency_key,
-        request=request,
-        body=body,
-        operation=operation,
-    )
+    return once(body, operation)
 
 
 @router.post("/{card_id}/deduction-codes", response_model=c.DeductionChallengeOut, status_code=201)
 def request_deduction_code(
     card_id: uuid.UUID,
     body: c.DeductionCodeRequest,
-    request: Request,
     employee: EmployeeDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
     config: ConfigDep,
-    sealer: SealerDep,
-    idempotency_key: IdempotencyKey,
+    once: OnceDep,
 ) -> Response:
     """Deduct Funds (seed 000): e-mail a code the buyer reads out; nothing is deducted yet."""
-    return deduction_routes.request_code(
-        card_id, body, request, employee, sessions, clock, config, sealer, idempotency_key
-    )
+    return deduction_routes.request_code(card_id, body, employee, config, once)
 
 
 class ManagerAction(StrEnum):
@@ -247,19 +245,19 @@ class ManagerAction(StrEnum):
 # /deduction-codes.
 @router.post("/{card_id}/{action}", response_model=c.CardOut)
 def manage(
-    card_id: uuid.UUID,
-    action: ManagerAction,
-    request: Request,
-    manager: ManagerDep,
-    sessions: SessionsDep,
-    clock: ClockDep,
-    idempotency_key: IdempotencyKey,
+    card_id: uuid.UUID, action: ManagerAction, manager: ManagerDep, once: OnceDep
 ) -> Response:
     """Block (reversible), unblock, or void (final, empties the card); managers only."""
-    change: ledger.CardAction
-    if action is ManagerAction.VOID:
-        change = lambda s, e, now: ledger.void_card(s, e, card_id, now)  # noqa: E731
-    else:
-        blocked = action is ManagerAction.BLOCK
-        change = lambda s, e, now: ledger.set_blocked(s, e, card_id, blocked, now)  # noqa: E731
-    return _card_action(request, manager, sessions, clock, idempotency_key, change)
+
+    def operation(db: Session, now: datetime) -> c.CardOut:
+        if action is ManagerAction.VOID:
+            left = ledger.lock_card(db, card_id, manager.store.id).balance
+            card = ledger.void_card(db, manager, card_id, now)
+            # What the void took off the card, not the nothing it leaves on it.
+            log_value(action.value, manager, card_id, left - card.balance)
+        else:
+            card = ledger.set_blocked(db, manager, card_id, action is ManagerAction.BLOCK, now)
+            log_value(action.value, manager, card_id, card.balance)
+        return views.card_out(db, card)
+
+    return once(None, operation)

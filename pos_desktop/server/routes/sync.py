@@ -22,7 +22,8 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 def push(
     body: c.PushRequest, register: RegisterDep, sessions: SessionsDep, clock: ClockDep
 ) -> c.PushResponse:
-    """Keep each ticket once, whatever the number of times a register pushes it."""
+    """Keep each ticket once, whatever the number of times its register pushes it. A ticket is
+    the register's: the same id from another register is another ticket, never a duplicate."""
     with sessions() as db:
         now = clock.now()
         accepted: list[uuid.UUID] = []
@@ -33,6 +34,7 @@ def push(
                 .values(
                     id=ticket.id,
                     register_id=register.register_id,
+                    store_id=register.store.id,
                     employee_id=ticket.employee_id,
                     status=ticket.status,
                     total=ticket.total.amount,

@@ -22,7 +22,7 @@ from pos_desktop.server.mail.transport import EmlFolderTransport, SmtpTransport,
 from pos_desktop.server.models import MailOutbox
 from tests.fixtures.checkout import issue_active_card
 from tests.fixtures.clock import FakeClock
-from tests.fixtures.server_process import cli_environment, run_cli, serve
+from tests.fixtures.server_process import cli, cli_environment, serve
 from tests.server.mail.conftest import MakeSender, queue
 
 
@@ -108,15 +108,16 @@ def test_embedded_server_with_a_data_folder_sends_mail_beside_the_app(tmp_path: 
     finally:
         server.stop()
 
-    assert (tmp_path / "mail.key").exists()
+    assert (tmp_path / "server.key").exists()
 
 
 def test_standalone_server_sends_queued_mail_while_it_serves(tmp_path: Path) -> None:
     """``serve`` runs a sender beside the app: the demo cards' queued mail goes to the outbox
-    of POS_DATA_DIR, sealed with its mail.key."""
+    of POS_DATA_DIR, sealed with its server.key."""
     url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    run_cli(url, "demo-data")
     env = cli_environment(POS_DATA_DIR=str(tmp_path / "data"), POS_DATABASE_URL=url)
+    # The e-gift mail is sealed with the key of the data folder the CLI runs with.
+    assert cli("demo-data", env=env).returncode == 0
     outbox = tmp_path / "data" / "outbox"
 
     with serve((), tmp_path / "serve.log", env=env) as server:
@@ -125,4 +126,4 @@ def test_standalone_server_sends_queued_mail_while_it_serves(tmp_path: Path) -> 
             assert time.monotonic() < deadline, f"no mail in {outbox}:\n{server.log()}"
             time.sleep(0.1)
 
-    assert (tmp_path / "data" / "mail.key").exists()
+    assert (tmp_path / "data" / "server.key").exists()
