@@ -3,6 +3,10 @@
 PostgreSQL tests need ``POS_TEST_POSTGRES_URL`` (default: the local trust-auth server). When it
 cannot be reached they are skipped with the reason shown, except in CI (``CI=true``), where
 an unreachable PostgreSQL fails the run instead of hiding the tests.
+
+PIN hashes use the cheap ``fast`` argon2 profile (``POS_PIN_HASH_PROFILE``, see
+pos_desktop/server/security.py): hundreds of tests create employees and log in, and the strong
+profile costs ~250 ms a hash. Servers and CLI runs started by tests inherit it.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ pytest_plugins = [
 ]
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Before any test imports pos_desktop.server.security, which reads it once at import.
+os.environ.setdefault("POS_PIN_HASH_PROFILE", "fast")
 
 
 def pytest_report_header() -> str:

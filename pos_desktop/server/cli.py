@@ -19,6 +19,7 @@ from pos_desktop.config import Settings
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.pin import PIN_MIN_LENGTH
 from pos_desktop.server import ledger
 from pos_desktop.server.clock import SystemClock
 from pos_desktop.server.database import make_engine, make_session_factory, migrate, normalize_url
@@ -140,6 +141,26 @@ def cmd_deduction_codes(args: argparse.Namespace) -> None:
         )
 
 
+PIN_DIGITS_CHOICES = (4, 6)
+
+
+def cmd_pin_policy(args: argparse.Namespace) -> None:
+    """The fewest digits a new employee's PIN may have in the default store; prints it."""
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        store = default_store(db, clock.now())
+        if args.digits is not None:
+            store.pin_digits = args.digits
+        db.commit()
+        print(f"{store.name}: new PINs have at least {store.pin_digits} digits")
+        if store.pin_digits > PIN_MIN_LENGTH:
+            # Only create_employee checks the length: a PIN is not re-checked at log-in.
+            print(
+                f"PINs shorter than {store.pin_digits} digits made before the change keep "
+                "working until they are changed (no screen changes a PIN yet)"
+            )
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -190,6 +211,11 @@ def parser() -> argparse.ArgumentParser:
         "--send-to", choices=tuple(CODE_RECIPIENTS), help="whose e-mail gets the code"
     )
     codes.add_argument("--minutes", type=_minutes, help="how long a code works (1 to 60)")
+
+    pins = command("pin-policy", cmd_pin_policy, "show or set how many digits new PINs need")
+    pins.add_argument(
+        "--digits", type=int, choices=PIN_DIGITS_CHOICES, help="the fewest digits a PIN may have"
+    )
 
     cards = command("issue-cards", cmd_issue_cards, "issue sent cards (load tests, imports)")
     cards.add_argument("--count", type=_positive, required=True)

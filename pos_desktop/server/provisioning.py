@@ -9,6 +9,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from pos_desktop.domain.errors import InvalidPin
 from pos_desktop.domain.pin import validate_pin
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, EnrollCode, Register, Store, SyncCounter
@@ -80,6 +81,8 @@ def create_employee(
     db: Session, store: Store, name: str, role: str, pin: str, now: datetime
 ) -> Employee:
     validate_pin(pin)
+    if len(pin) < store.pin_digits:
+        raise InvalidPin(f"This store's PINs have at least {store.pin_digits} digits.")
     if role not in ("cashier", "manager"):
         raise ApiError(422, "invalid_role", "A role is cashier or manager.")
     lookup = pin_lookup(store.pin_pepper, pin)

@@ -10,8 +10,16 @@ from pos_desktop import contracts as c
 from pos_desktop.server.deps import ClockDep, ConfigDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, EmployeeSession, Store
+from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.server.ratelimit import Attempt, ensure_allowed, record_failure
-from pos_desktop.server.security import digest, new_token, pin_lookup, verify_pin
+from pos_desktop.server.security import (
+    digest,
+    hash_pin,
+    new_token,
+    pin_lookup,
+    pin_needs_rehash,
+    verify_pin,
+)
 from pos_desktop.server.views import role_of
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
@@ -49,6 +57,11 @@ def open_session(
             record_failure(db, register.register_id, Attempt.WRONG_PIN, now=now)
             db.commit()
             raise ApiError(401, "wrong_pin", "Wrong PIN. Try again.")
+        if pin_needs_rehash(employee.pin_hash):
+            # Only now is the PIN at hand: store a verifier in today's profile, and a new
+            # version so registers pull it in place of the old, cheaper one.
+            employee.pin_hash = hash_pin(body.pin)
+            employee.sync_version = next_sync_version(db)
         token = new_token()
         expires_at = now + timedelta(seconds=config.session_ttl_seconds)
         db.add(
