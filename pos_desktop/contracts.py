@@ -83,6 +83,7 @@ class MoneyOut(Answer):
 
 class ErrorDetail(BaseModel):
     model_config = ConfigDict(extra="allow")
+    # One of ``domain.errors.ErrorCode``; kept as text, since a newer server may add codes.
     code: str
     message: str
 

@@ -12,7 +12,7 @@ from pos_desktop.domain.card_number import (
     has_valid_check_digit,
     normalize_card_number,
 )
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, ErrorCode
 
 MAX_EMAIL_LENGTH = 254
 LAST4_LENGTH = 4
@@ -25,7 +25,7 @@ INCOMPLETE_EMAIL = "Enter the full e-mail address, like name@example.com."
 
 
 class InvalidSearch(DomainError):
-    code = "invalid_search"
+    code = ErrorCode.INVALID_SEARCH
 
 
 class SearchKind(StrEnum):

@@ -11,6 +11,7 @@ from datetime import datetime
 from pos_desktop.domain.errors import (
     CardNotRedeemable,
     DomainError,
+    ErrorCode,
     InsufficientBalance,
     InvalidAmount,
 )
@@ -28,7 +29,7 @@ CARD_NOT_SENT_MESSAGE = (
 class CardNotSent(CardNotRedeemable):
     """A pending card: bought, not yet sent to its recipient."""
 
-    code = "card_not_sent"
+    code = ErrorCode.CARD_NOT_SENT
 
     def __init__(self, message: str = CARD_NOT_SENT_MESSAGE) -> None:
         super().__init__(message)
@@ -45,7 +46,7 @@ class AmountOverBalance(InsufficientBalance):
 class InvalidCode(DomainError):
     """Not six digits: refused before the server counts it as a wrong attempt."""
 
-    code = "invalid_code"
+    code = ErrorCode.INVALID_CODE
 
 
 def ensure_deductible(status: CardStatus) -> None:

@@ -6,13 +6,81 @@ Only presenters and the server's error handler turn these into text for a person
 
 from __future__ import annotations
 
+from enum import StrEnum
+
+
+class ErrorCode(StrEnum):
+    """Every error code, one name each: what the server answers in ``error.code`` (shared/API.md,
+    docs/api-extensions.md) and what the register's own rules refuse with. The server and the
+    register compare these, never loose strings. A newer server may answer a code this enum
+    does not know yet: a register keeps it as text and shows the server's message."""
+
+    # The contract's
+    INSUFFICIENT_BALANCE = "insufficient_balance"
+    CARD_NOT_FOUND = "card_not_found"
+    CARD_NOT_REDEEMABLE = "card_not_redeemable"
+    INVALID_AMOUNT = "invalid_amount"
+    RATE_LIMITED = "rate_limited"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    UNAUTHORIZED = "unauthorized"
+    FORBIDDEN = "forbidden"
+    # Requests the server refuses
+    INVALID_REQUEST = "invalid_request"
+    INVALID_HEADER = "invalid_header"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    NOT_FOUND = "not_found"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    HTTP_ERROR = "http_error"
+    ENDPOINT_RETIRED = "endpoint_retired"
+    # Registers, employees, sync
+    INVALID_ENROLL_CODE = "invalid_enroll_code"
+    WRONG_PIN = "wrong_pin"
+    INVALID_PIN = "invalid_pin"
+    PIN_TAKEN = "pin_taken"
+    INVALID_ROLE = "invalid_role"
+    INVALID_CURSOR = "invalid_cursor"
+    # Gift cards
+    INVALID_CARD_NUMBER = "invalid_card_number"
+    INVALID_SEARCH = "invalid_search"
+    CARD_NOT_SENT = "card_not_sent"
+    CARD_NOT_SENDABLE = "card_not_sendable"
+    CARD_VOIDED = "card_voided"
+    NO_RECIPIENT_EMAIL = "no_recipient_email"
+    ACTIVITY_NOT_FOUND = "activity_not_found"
+    NOT_REVERSIBLE = "not_reversible"
+    ALREADY_REVERSED = "already_reversed"
+    NOT_YOUR_REDEMPTION = "not_your_redemption"
+    OTHER_TICKET = "other_ticket"
+    TICKET_COMPLETED = "ticket_completed"
+    # Deduct Funds by e-mailed code
+    CHALLENGE_NOT_FOUND = "challenge_not_found"
+    NO_CODE_ADDRESS = "no_code_address"
+    INVALID_CODE = "invalid_code"
+    WRONG_CODE = "wrong_code"
+    CODE_CANCELLED = "code_cancelled"
+    CODE_EXPIRED = "code_expired"
+    CODE_USED = "code_used"
+    CODE_NOT_YOURS = "code_not_yours"
+    # The register's own: never on the wire
+    DOMAIN_ERROR = "domain_error"
+    UNEXPECTED_ANSWER = "unexpected_answer"
+    CATALOG_NOT_READY = "catalog_not_ready"
+    UNKNOWN_BARCODE = "unknown_barcode"
+    TICKET_REFUSED = "ticket_refused"
+    TENDER_REFUSED = "tender_refused"
+    PAYMENT_UNSETTLED = "payment_unsettled"
+    NEEDS_SERVER = "needs_server"
+    DEDUCTION_REFUSED = "deduction_refused"
+    DEDUCTION_UNANSWERED = "deduction_unanswered"
+
+
 INSUFFICIENT_BALANCE_MESSAGE = "Fail: The value to redeem exceeds the balance of the card!"
 
 
 class DomainError(Exception):
     """A rule refused the request; ``code`` is the API error code it maps to."""
 
-    code = "domain_error"
+    code: ErrorCode = ErrorCode.DOMAIN_ERROR
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -20,7 +88,7 @@ class DomainError(Exception):
 
 
 class InvalidAmount(DomainError):
-    code = "invalid_amount"
+    code = ErrorCode.INVALID_AMOUNT
 
 
 class CurrencyMismatch(InvalidAmount):
@@ -28,19 +96,19 @@ class CurrencyMismatch(InvalidAmount):
 
 
 class InvalidCardNumber(DomainError):
-    code = "invalid_card_number"
+    code = ErrorCode.INVALID_CARD_NUMBER
 
 
 class InsufficientBalance(DomainError):
-    code = "insufficient_balance"
+    code = ErrorCode.INSUFFICIENT_BALANCE
 
     def __init__(self, message: str = INSUFFICIENT_BALANCE_MESSAGE) -> None:
         super().__init__(message)
 
 
 class CardNotRedeemable(DomainError):
-    code = "card_not_redeemable"
+    code = ErrorCode.CARD_NOT_REDEEMABLE
 
 
 class InvalidPin(DomainError):
-    code = "invalid_pin"
+    code = ErrorCode.INVALID_PIN

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pos_desktop.domain.errors import DomainError, InvalidAmount
+from pos_desktop.domain.errors import DomainError, ErrorCode, InvalidAmount
 from pos_desktop.domain.money import Money
 
 
@@ -46,7 +46,7 @@ UNSETTLED_STATES = frozenset({PaymentState.PENDING, PaymentState.REVERSING})
 
 
 class TenderRefused(DomainError):
-    code = "tender_refused"
+    code = ErrorCode.TENDER_REFUSED
 
 
 @dataclass(frozen=True, slots=True)

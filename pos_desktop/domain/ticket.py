@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.money import MAX_MINOR_UNITS, Money
 
 BASIS_POINTS = 10_000
@@ -21,7 +21,7 @@ MAX_LINES = 200
 class TicketRefused(DomainError):
     """A change the ticket cannot take (too many lines, quantity out of range, ...)."""
 
-    code = "ticket_refused"
+    code = ErrorCode.TICKET_REFUSED
 
 
 def _divide_half_up(numerator: int, denominator: int) -> int:

@@ -14,6 +14,7 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server.errors import ApiError
 
 KIB: Final = 1024
@@ -41,7 +42,7 @@ def limit_for(method: str, path: str) -> int:
 def _too_large(limit: int) -> ApiError:
     return ApiError(
         413,
-        "payload_too_large",
+        ErrorCode.PAYLOAD_TOO_LARGE,
         f"The request body is too large: this address accepts at most {limit // KIB} KiB.",
         headers={"Connection": "close"},
     )
@@ -50,7 +51,7 @@ def _too_large(limit: int) -> ApiError:
 def _malformed_length() -> ApiError:
     return ApiError(
         400,
-        "invalid_request",
+        ErrorCode.INVALID_REQUEST,
         "The Content-Length header is not a number of bytes.",
         headers={"Connection": "close"},
     )

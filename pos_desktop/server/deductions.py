@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop.domain.deduction import CODE_LENGTH, MAX_WRONG_CODES, ensure_deductible
 from pos_desktop.domain.email_mask import mask_emails
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan
@@ -100,20 +100,20 @@ def _wait_text(seconds: int) -> str:
 
 _CLOSED = {
     ChallengeState.CANCELLED: (
-        "code_cancelled",
+        ErrorCode.CODE_CANCELLED,
         "This code was cancelled; nothing was deducted. Ask for a new code.",
     ),
     ChallengeState.REPLACED: (
-        "code_cancelled",
+        ErrorCode.CODE_CANCELLED,
         "A newer code was sent for this card, so this one no longer works; nothing was "
         "deducted with it.",
     ),
     ChallengeState.EXPIRED: (
-        "code_expired",
+        ErrorCode.CODE_EXPIRED,
         "This code has expired; nothing was deducted. Ask for a new code.",
     ),
     ChallengeState.DEDUCTED: (
-        "code_used",
+        ErrorCode.CODE_USED,
         "This code was already used: the amount has been deducted.",
     ),
 }
@@ -125,7 +125,9 @@ def _closed(challenge: DeductionChallenge) -> ApiError:
 
 
 def challenge_not_found() -> ApiError:
-    return ApiError(404, "challenge_not_found", "No Deduct Funds code was asked for with this id.")
+    return ApiError(
+        404, ErrorCode.CHALLENGE_NOT_FOUND, "No Deduct Funds code was asked for with this id."
+    )
 
 
 # --- the card ---------------------------------------------------------------------------
@@ -144,7 +146,9 @@ def _code_addresses(card: GiftCard, deliver_to: str) -> list[str]:
     if not addresses:
         who = _WHO.get(deliver_to, "buyer")
         raise ApiError(
-            422, "no_code_address", f"This card has no {who} e-mail address to send a code to."
+            422,
+            ErrorCode.NO_CODE_ADDRESS,
+            f"This card has no {who} e-mail address to send a code to.",
         )
     return addresses
 
@@ -383,7 +387,7 @@ def _locked_challenge(
     ):
         raise ApiError(
             403,
-            "code_not_yours",
+            ErrorCode.CODE_NOT_YOURS,
             "This code was asked for on another register or by another employee. "
             "Ask for a new code here.",
         )
@@ -454,7 +458,7 @@ def verify_code(
             _close(challenge, ChallengeState.CANCELLED, now)
             raise CommittedRefusal(
                 410,
-                "code_cancelled",
+                ErrorCode.CODE_CANCELLED,
                 "Wrong code for the third time: the deduction is cancelled and nothing was "
                 "deducted. Ask for a new code.",
                 attempts_left=0,
@@ -462,7 +466,7 @@ def verify_code(
         tries = f"{left} tr{'ies' if left != 1 else 'y'}"
         raise CommittedRefusal(
             422,
-            "wrong_code",
+            ErrorCode.WRONG_CODE,
             f"That is not the code that was sent. {tries} left.",
             attempts_left=left,
         )

@@ -9,15 +9,15 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, ErrorCode
 
 _DOMAIN_STATUS = {
-    "insufficient_balance": 409,
-    "card_not_redeemable": 409,
-    "card_not_sent": 409,
-    "invalid_amount": 422,
-    "invalid_card_number": 422,
-    "invalid_pin": 422,
+    ErrorCode.INSUFFICIENT_BALANCE: 409,
+    ErrorCode.CARD_NOT_REDEEMABLE: 409,
+    ErrorCode.CARD_NOT_SENT: 409,
+    ErrorCode.INVALID_AMOUNT: 422,
+    ErrorCode.INVALID_CARD_NUMBER: 422,
+    ErrorCode.INVALID_PIN: 422,
 }
 
 # Request fields whose validation failures are amount errors in the contract's terms.
@@ -28,7 +28,7 @@ class ApiError(Exception):
     def __init__(
         self,
         status: int,
-        code: str,
+        code: ErrorCode,
         message: str,
         headers: dict[str, str] | None = None,
         **extra: Any,
@@ -57,11 +57,11 @@ class CommittedRefusal(ApiError):
 
 
 def unauthorized(message: str = "This register is not enrolled or its token is wrong.") -> ApiError:
-    return ApiError(401, "unauthorized", message)
+    return ApiError(401, ErrorCode.UNAUTHORIZED, message)
 
 
 def forbidden(message: str = "Only a manager can do this.") -> ApiError:
-    return ApiError(403, "forbidden", message)
+    return ApiError(403, ErrorCode.FORBIDDEN, message)
 
 
 class CardNotFound(ApiError):
@@ -70,7 +70,7 @@ class CardNotFound(ApiError):
 
 
 def card_not_found() -> CardNotFound:
-    return CardNotFound(404, "card_not_found", "No gift card has this number.")
+    return CardNotFound(404, ErrorCode.CARD_NOT_FOUND, "No gift card has this number.")
 
 
 def _validation_error(exc: RequestValidationError) -> ApiError:
@@ -81,25 +81,32 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
     if location and location[-1] == "currency":
         return ApiError(
             422,
-            "invalid_amount",
+            ErrorCode.INVALID_AMOUNT,
             "A currency is a three-letter code in capitals, such as USD.",
             field=field,
         )
     if _AMOUNT_FIELDS.intersection(location):
         return ApiError(
             422,
-            "invalid_amount",
+            ErrorCode.INVALID_AMOUNT,
             "An amount is a whole number of cents, more than zero.",
             field=field,
         )
     if location == ["body", "code"] and first.get("type") == "string_pattern_mismatch":
         # Only a Deduct Funds code has a pattern: six digits, as the mail shows them.
         return ApiError(
-            422, "invalid_code", "Enter the 6-digit code the customer received.", field="code"
+            422,
+            ErrorCode.INVALID_CODE,
+            "Enter the 6-digit code the customer received.",
+            field="code",
         )
     if location and location[0] == "header":
-        return ApiError(422, "invalid_header", f"Header {location[-1]}: {first.get('msg')}.")
-    return ApiError(422, "invalid_request", f"{field}: {first.get('msg', 'invalid')}.", field=field)
+        return ApiError(
+            422, ErrorCode.INVALID_HEADER, f"Header {location[-1]}: {first.get('msg')}."
+        )
+    return ApiError(
+        422, ErrorCode.INVALID_REQUEST, f"{field}: {first.get('msg', 'invalid')}.", field=field
+    )
 
 
 def as_api_error(exc: Exception) -> ApiError:
@@ -111,7 +118,9 @@ def as_api_error(exc: Exception) -> ApiError:
     if isinstance(exc, RequestValidationError):
         return _validation_error(exc)
     if isinstance(exc, StarletteHTTPException):
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}.get(
+            exc.status_code, ErrorCode.HTTP_ERROR
+        )
         return ApiError(exc.status_code, code, str(exc.detail))
     raise TypeError(f"no API error for {type(exc).__name__}") from exc
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.server.clock import Clock
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, EmployeeDep, KeysDep, SessionsDep
@@ -164,7 +164,7 @@ class _Run:
         if record.request_hash != self.request_hash:
             raise ApiError(
                 409,
-                "idempotency_key_reused",
+                ErrorCode.IDEMPOTENCY_KEY_REUSED,
                 "This Idempotency-Key was already used for a different request.",
             )
         body = record.response_body

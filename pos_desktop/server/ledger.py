@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pos_desktop.domain.card_number import generate_card_number
-from pos_desktop.domain.errors import InvalidAmount
+from pos_desktop.domain.errors import ErrorCode, InvalidAmount
 from pos_desktop.domain.giftcard import (
     DEDUCTION_KINDS,
     ActivityKind,
@@ -241,12 +241,12 @@ def send_card(
     The mail carries the full number, so it is sealed in the outbox and emptied once sent."""
     card = lock_card(db, card_id, store.id)
     if card.voided:
-        raise ApiError(409, "card_not_sendable", "This card is voided and cannot be sent.")
+        raise ApiError(409, ErrorCode.CARD_NOT_SENDABLE, "This card is voided and cannot be sent.")
     if card.sent_at is not None:
         return card
     if not card.recipient_email:
         raise ApiError(
-            422, "no_recipient_email", "This card has no recipient e-mail to send it to."
+            422, ErrorCode.NO_RECIPIENT_EMAIL, "This card has no recipient e-mail to send it to."
         )
     card.sent_at = now
     append(db, card, Entry(ActivityKind.ACTIVATE, reason=reason), caller, now)
@@ -364,7 +364,7 @@ def redeem(
 
 
 def activity_not_found() -> ApiError:
-    return ApiError(404, "activity_not_found", "No card activity has this id.")
+    return ApiError(404, ErrorCode.ACTIVITY_NOT_FOUND, "No card activity has this id.")
 
 
 def reverse(
@@ -388,27 +388,31 @@ def reverse(
     if original.register_id != caller.register.register_id:
         raise ApiError(
             403,
-            "not_your_redemption",
+            ErrorCode.NOT_YOUR_REDEMPTION,
             "This redemption was made on another register; only that register can give it back.",
         )
     if original.ticket_id is None:
         raise ApiError(
             409,
-            "not_reversible",
+            ErrorCode.NOT_REVERSIBLE,
             "This deduction was not made on a ticket, so there is no sale to undo.",
         )
     if original.ticket_id != ticket_id:
-        raise ApiError(409, "other_ticket", "This redemption paid another ticket.")
+        raise ApiError(409, ErrorCode.OTHER_TICKET, "This redemption paid another ticket.")
     if card.voided:
         # Voiding took what was left off the ledger for good; nothing goes back on the card.
-        raise ApiError(409, "card_voided", "This card is voided; nothing can be given back to it.")
+        raise ApiError(
+            409, ErrorCode.CARD_VOIDED, "This card is voided; nothing can be given back to it."
+        )
     if ActivityKind(original.kind) not in DEDUCTION_KINDS:
-        raise ApiError(409, "not_reversible", "Only a redemption or a deduction can be reversed.")
+        raise ApiError(
+            409, ErrorCode.NOT_REVERSIBLE, "Only a redemption or a deduction can be reversed."
+        )
     already = db.execute(
         select(CardActivity.id).where(CardActivity.reverses_id == original.id)
     ).first()
     if already is not None:
-        raise ApiError(409, "already_reversed", "This redemption was already reversed.")
+        raise ApiError(409, ErrorCode.ALREADY_REVERSED, "This redemption was already reversed.")
     completed = db.execute(
         select(SyncedTicket.id).where(
             SyncedTicket.register_id == original.register_id,
@@ -419,7 +423,7 @@ def reverse(
     if completed is not None:
         raise ApiError(
             409,
-            "ticket_completed",
+            ErrorCode.TICKET_COMPLETED,
             "The ticket of this redemption is completed; it cannot be reversed.",
         )
     given_back = original.amount + original.tip
@@ -441,7 +445,7 @@ def set_blocked(
     card = lock_card(db, card_id, caller.store.id)
     if card.voided:
         raise ApiError(
-            409, "card_voided", "This card is voided; it cannot be blocked or unblocked."
+            409, ErrorCode.CARD_VOIDED, "This card is voided; it cannot be blocked or unblocked."
         )
     if card.blocked != blocked:
         card.blocked = blocked

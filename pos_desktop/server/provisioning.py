@@ -9,7 +9,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from pos_desktop.domain.errors import InvalidPin
+from pos_desktop.domain.errors import ErrorCode, InvalidPin
 from pos_desktop.domain.pin import validate_pin
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, EnrollCode, Register, Store, SyncCounter
@@ -84,13 +84,13 @@ def create_employee(
     if len(pin) < store.pin_digits:
         raise InvalidPin(f"This store's PINs have at least {store.pin_digits} digits.")
     if role not in ("cashier", "manager"):
-        raise ApiError(422, "invalid_role", "A role is cashier or manager.")
+        raise ApiError(422, ErrorCode.INVALID_ROLE, "A role is cashier or manager.")
     lookup = pin_lookup(store.pin_pepper, pin)
     taken = db.execute(
         select(Employee.id).where(Employee.store_id == store.id, Employee.pin_lookup == lookup)
     ).first()
     if taken is not None:
-        raise ApiError(409, "pin_taken", "Another employee of this store has this PIN.")
+        raise ApiError(409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN.")
     employee = Employee(
         id=uuid.uuid4(),
         store_id=store.id,
@@ -107,7 +107,9 @@ def create_employee(
         with db.begin_nested():
             db.flush()
     except IntegrityError as exc:  # two managers adding the same PIN at the same moment
-        raise ApiError(409, "pin_taken", "Another employee of this store has this PIN.") from exc
+        raise ApiError(
+            409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN."
+        ) from exc
     return employee
 
 

@@ -17,6 +17,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server.config import Limit
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.errors import ApiError, CardNotFound, CommittedRefusal
@@ -99,7 +100,7 @@ def rate_limited(retry_after: float, message: str) -> ApiError:
     seconds = max(1, math.ceil(retry_after))
     return ApiError(
         429,
-        "rate_limited",
+        ErrorCode.RATE_LIMITED,
         message,
         headers={"Retry-After": str(seconds)},
         retry_after=seconds,

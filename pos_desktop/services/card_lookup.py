@@ -22,6 +22,7 @@ from pos_desktop.domain.card_search import (
     classify_search,
 )
 from pos_desktop.domain.card_search import normalize_email as _normalize_email
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.domain.giftcard import ActivityKind, CardStatus
 from pos_desktop.domain.money import Money
 from pos_desktop.sync.client import ServerClient
@@ -169,7 +170,7 @@ class CardLookupService:
             try:
                 cards = [self._client.lookup_card(number)]
             except ServerError as exc:
-                if exc.code != "card_not_found":
+                if exc.code != ErrorCode.CARD_NOT_FOUND:
                     raise
                 cards = []
         seen: set[uuid.UUID] = set()

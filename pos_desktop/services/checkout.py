@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from pos_desktop.db import catalog, sales
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.domain.catalog import Product, StoreRules
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import tip_from_percent
@@ -32,7 +32,7 @@ MAX_BARCODE_LENGTH = 64
 
 
 class CatalogNotReady(DomainError):
-    code = "catalog_not_ready"
+    code = ErrorCode.CATALOG_NOT_READY
 
     def __init__(self) -> None:
         super().__init__(
@@ -41,7 +41,7 @@ class CatalogNotReady(DomainError):
 
 
 class UnknownBarcode(DomainError):
-    code = "unknown_barcode"
+    code = ErrorCode.UNKNOWN_BARCODE
 
 
 @dataclass(frozen=True, slots=True)

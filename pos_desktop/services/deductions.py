@@ -30,7 +30,7 @@ from pos_desktop.domain.deduction import (
     ensure_deductible,
     normalize_code,
 )
-from pos_desktop.domain.errors import CardNotRedeemable, DomainError, InsufficientBalance
+from pos_desktop.domain.errors import CardNotRedeemable, DomainError, ErrorCode, InsufficientBalance
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.receipt import CardSlip, local_time
 from pos_desktop.services.card_lookup import CardActivity, CardSummary
@@ -48,11 +48,11 @@ def _utc_now() -> datetime:
 
 
 class DeductionRefused(DomainError):
-    code = "deduction_refused"
+    code = ErrorCode.DEDUCTION_REFUSED
 
 
 class WrongCode(DeductionRefused):
-    code = "wrong_code"
+    code = ErrorCode.WRONG_CODE
 
     def __init__(self, message: str, attempts_left: int) -> None:
         super().__init__(message)
@@ -62,7 +62,7 @@ class WrongCode(DeductionRefused):
 class CodeCancelled(DeductionRefused):
     """Nothing was deducted: the third wrong code, or a newer code for the card, ended it."""
 
-    code = "code_cancelled"
+    code = ErrorCode.CODE_CANCELLED
 
     def __init__(self, message: str, too_many_wrong: bool) -> None:
         super().__init__(message)
@@ -72,23 +72,23 @@ class CodeCancelled(DeductionRefused):
 class CodeExpired(DeductionRefused):
     """Nothing was deducted: the code's time ran out."""
 
-    code = "code_expired"
+    code = ErrorCode.CODE_EXPIRED
 
 
 class CodeAlreadyUsed(DeductionRefused):
     """The code deducted already (e.g. its answer was lost and a new request came later)."""
 
-    code = "code_used"
+    code = ErrorCode.CODE_USED
 
 
 class NoCodeAddress(DeductionRefused):
-    code = "no_code_address"
+    code = ErrorCode.NO_CODE_ADDRESS
 
 
 class CodeRateLimited(DeductionRefused):
     """A resend before its time, or too many codes for the card this hour."""
 
-    code = "rate_limited"
+    code = ErrorCode.RATE_LIMITED
 
     def __init__(self, message: str, retry_after: int | None) -> None:
         super().__init__(message)
@@ -98,7 +98,7 @@ class CodeRateLimited(DeductionRefused):
 class DeductionUnanswered(DeductionRefused):
     """No answer arrived: whether the server acted is unknown. Send the same request again."""
 
-    code = "deduction_unanswered"
+    code = ErrorCode.DEDUCTION_UNANSWERED
 
 
 # -- typed steps -------------------------------------------------------------------------------
@@ -290,10 +290,10 @@ class DeductionService:
             log.warning("deduction request unanswered; it may be asked again: %s", exc)
             return DeductionUnanswered(exc.message)
         details = exc.details
-        if exc.code == "wrong_code":
+        if exc.code == ErrorCode.WRONG_CODE:
             left = details.get("attempts_left")
             return WrongCode(exc.message, left if isinstance(left, int) else 0)
-        if exc.code == "code_cancelled":
+        if exc.code == ErrorCode.CODE_CANCELLED:
             # The third wrong code says attempts_left 0; a code replaced by a newer one does not.
             left = details.get("attempts_left")
             if isinstance(left, int):
@@ -301,19 +301,19 @@ class DeductionService:
             else:
                 too_many = sent is not None and sent.attempts_left <= 1 and "wrong" in exc.message
             return CodeCancelled(exc.message, too_many)
-        if exc.code == "code_used":
+        if exc.code == ErrorCode.CODE_USED:
             return CodeAlreadyUsed(exc.message)
-        if exc.code == "code_expired":
+        if exc.code == ErrorCode.CODE_EXPIRED:
             return CodeExpired(exc.message)
-        if exc.code == "card_not_sent":
+        if exc.code == ErrorCode.CARD_NOT_SENT:
             return CardNotSent()
-        if exc.code == "card_not_redeemable":
+        if exc.code == ErrorCode.CARD_NOT_REDEEMABLE:
             return CardNotRedeemable(exc.message)
-        if exc.code == "no_code_address":
+        if exc.code == ErrorCode.NO_CODE_ADDRESS:
             return NoCodeAddress(exc.message)
-        if exc.code == "rate_limited":
+        if exc.code == ErrorCode.RATE_LIMITED:
             return CodeRateLimited(exc.message, exc.retry_after)
-        if exc.code == "insufficient_balance":
+        if exc.code == ErrorCode.INSUFFICIENT_BALANCE:
             if sent is not None:
                 return AmountOverBalance(sent.card.balance, exc.message)
             return InsufficientBalance(exc.message)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.db import sales
 from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.domain.errors import DomainError, InvalidAmount
+from pos_desktop.domain.errors import DomainError, ErrorCode, InvalidAmount
 from pos_desktop.domain.giftcard import ensure_redeemable
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import (
@@ -62,11 +62,11 @@ CODE_ANSWERED = (
 class PaymentUnsettled(DomainError):
     """The server's answer did not arrive; the payment is kept and will be asked about again."""
 
-    code = "payment_unsettled"
+    code = ErrorCode.PAYMENT_UNSETTLED
 
 
 class NeedsServer(DomainError):
-    code = "needs_server"
+    code = ErrorCode.NEEDS_SERVER
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,12 +382,12 @@ class PaymentService:
             if exc.is_unauthorized:
                 raise
             with self._database.session() as db:
-                if exc.code == "already_reversed":
+                if exc.code == ErrorCode.ALREADY_REVERSED:
                     sales.finish_reversal(db, payment_id)
                 else:
                     sales.cancel_reversal(db, payment_id, exc.message)
                 db.commit()
-            if exc.code != "already_reversed":
+            if exc.code != ErrorCode.ALREADY_REVERSED:
                 raise
         else:
             with self._database.session() as db:

@@ -44,6 +44,7 @@ from pos_desktop.contracts import (
     Ticket,
     VerifyCodeRequest,
 )
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.sync.errors import (
     UNREADABLE_ANSWER_MESSAGE,
     ServerError,
@@ -105,7 +106,7 @@ def error_from_response(response: httpx.Response) -> ServerError:
             message = "The server had a problem. Try again; if it keeps happening, call a manager."
         else:
             message = f"The server refused the request (error {response.status_code})."
-        return ServerError(response.status_code, f"http_{response.status_code}", message)
+        return ServerError(response.status_code, ErrorCode.HTTP_ERROR, message)
     details = {k: v for k, v in (body.error.model_extra or {}).items()}
     return ServerError(
         status=response.status_code,
@@ -330,5 +331,5 @@ class ServerClient:
         except ValidationError as exc:
             log.error("%s %s: answer does not match %s: %s", method, path, answer.__name__, exc)
             raise UnexpectedAnswer(
-                response.status_code, "unexpected_answer", UNREADABLE_ANSWER_MESSAGE
+                response.status_code, ErrorCode.UNEXPECTED_ANSWER, UNREADABLE_ANSWER_MESSAGE
             ) from exc

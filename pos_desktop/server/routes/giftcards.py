@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.domain.card_search import normalize_email
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server import ledger, views
 from pos_desktop.server.deps import (
     ClockDep,
@@ -59,7 +60,7 @@ def _search_filter(
     if len(given) != 1:
         raise ApiError(
             422,
-            "invalid_search",
+            ErrorCode.INVALID_SEARCH,
             "Search by exactly one of recipient_email, buyer_email or last4.",
         )
     if recipient_email is not None:
@@ -68,7 +69,9 @@ def _search_filter(
         return GiftCard.buyer_email == _exact_email(buyer_email)
     digits = (last4 or "").strip()
     if len(digits) != 4 or not digits.isascii() or not digits.isdigit():
-        raise ApiError(422, "invalid_search", "last4 is the last 4 digits of a card number.")
+        raise ApiError(
+            422, ErrorCode.INVALID_SEARCH, "last4 is the last 4 digits of a card number."
+        )
     return GiftCard.last4 == digits
 
 
@@ -140,7 +143,7 @@ def lookup_retired() -> None:
     """The old form put the number in the URL; it answers nothing but where to go."""
     raise ApiError(
         410,
-        "endpoint_retired",
+        ErrorCode.ENDPOINT_RETIRED,
         "Look a card up with POST /api/v1/giftcards/lookup and the number in the body.",
     )
 

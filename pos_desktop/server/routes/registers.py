@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from pos_desktop import contracts as c
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server.deps import ClockDep, ConfigDep, ManagerDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import EnrollCode
@@ -26,7 +27,9 @@ def enroll(body: c.EnrollRequest, sessions: SessionsDep, clock: ClockDep) -> c.E
         ).scalar()
         if code is None or code.used_at is not None or code.expires_at <= now:
             raise ApiError(
-                401, "invalid_enroll_code", "This enrollment code is not valid, used or expired."
+                401,
+                ErrorCode.INVALID_ENROLL_CODE,
+                "This enrollment code is not valid, used or expired.",
             )
         register_id, token = enroll_register(db, code, body.name, now)
         db.commit()

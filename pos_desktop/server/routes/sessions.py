@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from sqlalchemy import select
 
 from pos_desktop import contracts as c
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server.deps import ClockDep, ConfigDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, EmployeeSession, Store
@@ -56,7 +57,7 @@ def open_session(
         if employee is None or not verify_pin(employee.pin_hash, body.pin):
             record_failure(db, register.register_id, Attempt.WRONG_PIN, now=now)
             db.commit()
-            raise ApiError(401, "wrong_pin", "Wrong PIN. Try again.")
+            raise ApiError(401, ErrorCode.WRONG_PIN, "Wrong PIN. Try again.")
         if pin_needs_rehash(employee.pin_hash):
             # Only now is the PIN at hand: store a verifier in today's profile, and a new
             # version so registers pull it in place of the old, cheaper one.

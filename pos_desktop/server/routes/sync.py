@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
@@ -55,7 +56,9 @@ def _parse_cursor(cursor: str | None) -> int:
         return 0
     # isascii: str.isdigit() also accepts digits such as "²" that int() refuses.
     if not (cursor.isascii() and cursor.isdigit()) or len(cursor) > 18:
-        raise ApiError(422, "invalid_cursor", "This sync cursor was not made by this server.")
+        raise ApiError(
+            422, ErrorCode.INVALID_CURSOR, "This sync cursor was not made by this server."
+        )
     return int(cursor)
 
 
