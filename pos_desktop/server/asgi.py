@@ -16,10 +16,12 @@ from pos_desktop.server.clock import SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_engine
 from pos_desktop.server.keys import ServerKeys
+from pos_desktop.server.logs import configure_logging
 from pos_desktop.server.mail.sender import MailSender, sender_for
 
 
 def create_from_environment() -> FastAPI:
+    configure_logging()
     settings = Settings()
     if not settings.database_url:
         raise SystemExit("error: set POS_DATABASE_URL to the server's database")

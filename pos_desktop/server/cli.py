@@ -33,6 +33,7 @@ from pos_desktop.server.demo import (
 from pos_desktop.server.deps import store_info
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.keys import ServerKeys
+from pos_desktop.server.logs import configure_logging
 from pos_desktop.server.provisioning import create_employee, create_enroll_code, default_store
 
 log = logging.getLogger("pos_desktop.server")
@@ -232,9 +233,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging()
     args = parser().parse_args(argv)
     try:
         args.handler(args)

@@ -7,6 +7,7 @@ Each test is one way in that probing the API found (issue 11), and the refusal t
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Chain:
     database_url: str
     codes: dict[str, str]
     registers: dict[str, Register] = field(default_factory=dict)
+    server: LiveServer | None = None
 
 
 def _provision(database_url: str) -> Chain:
@@ -87,11 +89,14 @@ def _provision(database_url: str) -> Chain:
 
 @pytest.fixture(scope="module")
 def a_server(server_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Chain]:
-    """One ``serve`` process over the chain's database for the module (each test uses its own
-    cards and registers' counters); every register enrolled, its three employees logged in."""
+    """One ``serve --workers 2`` over the chain's database for the module (each test uses its
+    own cards and registers' counters); every register enrolled, its three employees logged in.
+    Limits are counted in the database, so they hold whichever worker answers."""
     chain = _provision(server_database_url)
     log = tmp_path_factory.mktemp("insider") / "server.log"
-    with serve(("--database-url", chain.database_url), log) as server:
+    args = ("--database-url", chain.database_url, "--workers", "2")
+    with serve(args, log) as server:
+        chain.server = server
         for name, code in chain.codes.items():
             chain.registers[name] = _enroll(server, name, code)
         yield chain
@@ -322,3 +327,20 @@ def test_attack_pin_verifiers_go_only_to_the_employees_store(a_server: Chain) ->
     b_ids = {e["id"] for e in b1.get("/sync/pull", who=None).json()["employees"]}
     assert len(a_ids) == len(b_ids) == 3
     assert a_ids.isdisjoint(b_ids)
+
+
+def test_attack_leaves_a_trail_without_numbers(a_server: Chain) -> None:
+    """Every move of value is in the server's log (whichever worker made it) with employee,
+    register and amount, and no card number is anywhere in the log."""
+    a1 = a_server.registers["A1"]
+    card = issue_and_send(a1, "pat@example.com")
+    redeem_on_a_ticket(a1, card, 3_00)
+    assert a_server.server is not None
+    deadline = time.monotonic() + 10
+    while f"redeem card={card['id']} amount=300 USD" not in a_server.server.log():
+        assert time.monotonic() < deadline, a_server.server.log()[-3000:]
+        time.sleep(0.1)
+
+    log = a_server.server.log()
+    assert f"issue card={card['id']} amount={CARD_AMOUNT} USD employee=" in log
+    assert card["number"] not in log

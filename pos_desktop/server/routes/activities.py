@@ -11,7 +11,7 @@ from pos_desktop import contracts as c
 from pos_desktop.server import ledger, views
 from pos_desktop.server.deps import EmployeeDep
 from pos_desktop.server.idempotency import OnceDep
-from pos_desktop.server.value_log import log_value
+from pos_desktop.server.logs import log_value
 
 router = APIRouter(prefix="/activities", tags=["activities"])
 

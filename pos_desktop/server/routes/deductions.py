@@ -24,8 +24,8 @@ from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.deps import ConfigDep, EmployeeDep
 from pos_desktop.server.idempotency import Once, OnceDep
+from pos_desktop.server.logs import log_value
 from pos_desktop.server.models import DeductionChallenge
-from pos_desktop.server.value_log import log_value
 
 router = APIRouter(prefix="/deduction-codes", tags=["deduct funds"])
 

@@ -32,6 +32,7 @@ from pos_desktop.server.deps import (
 )
 from pos_desktop.server.errors import ApiError, CommittedRefusal, card_not_found
 from pos_desktop.server.idempotency import OnceDep
+from pos_desktop.server.logs import log_value
 from pos_desktop.server.models import GiftCard
 from pos_desktop.server.ratelimit import (
     Attempt,
@@ -40,7 +41,6 @@ from pos_desktop.server.ratelimit import (
     unknown_cards_counted,
 )
 from pos_desktop.server.routes import deductions as deduction_routes
-from pos_desktop.server.value_log import log_value
 
 router = APIRouter(prefix="/giftcards", tags=["gift cards"])
 

@@ -1,4 +1,5 @@
-"""One INFO line for every move of value, so an operator can follow who did what where.
+"""The server's logs: INFO and up to stderr in every process, and one INFO line for every move
+of value, so an operator can follow who did what where.
 
 Never a card number or a code: the card is named by its id.
 """
@@ -10,7 +11,16 @@ import uuid
 
 from pos_desktop.server.context import EmployeeCaller
 
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
 log = logging.getLogger("pos_desktop.server.value")
+
+
+def configure_logging() -> None:
+    """INFO and up to stderr, unless this process has configured logging already. Each of
+    ``serve --workers N``'s processes calls it: a worker inherits no configuration."""
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.INFO, format=FORMAT)
 
 
 def log_value(what: str, caller: EmployeeCaller, card_id: uuid.UUID, minor: int) -> None:
