@@ -168,6 +168,9 @@ class ActivityOut(Answer):
     ticket_id: uuid.UUID | None
     created_at: AwareDatetime
     reason: str | None = None
+    # The receipt's number of the ticket, once its register pushed it (the register's own
+    # numbering: shown with the register's name).
+    ticket_number: int | None = None
 
 
 class CardDetail(CardOut):
@@ -266,6 +269,9 @@ class TicketPayment(Wire):
 
 class Ticket(Wire):
     id: uuid.UUID
+    # The number the register printed on the receipt (per register, from 1); older registers
+    # leave it out.
+    number: Annotated[StrictInt, Field(ge=1, le=2**53)] | None = None
     employee_id: uuid.UUID | None = None
     opened_at: AwareDatetime
     completed_at: AwareDatetime

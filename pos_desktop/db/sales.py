@@ -350,6 +350,7 @@ def to_wire(sale: Sale) -> c.Ticket:
         )
     return c.Ticket(
         id=sale.id,
+        number=sale.number,
         employee_id=sale.employee_id,
         opened_at=sale.opened_at,
         completed_at=sale.completed_at,

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import luhn_check_digit
 from pos_desktop.domain.money import Money
 from pos_desktop.server import ledger
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.deps import store_info
 from pos_desktop.server.keys import ServerKeys
-from pos_desktop.server.models import Product, Register, Store
+from pos_desktop.server.models import Product, Register, Store, SyncedTicket
 from pos_desktop.server.provisioning import create_employee, create_store, next_sync_version
 from pos_desktop.server.security import digest, new_token
 
@@ -101,6 +102,7 @@ def seed_demo_data(db: Session, keys: ServerKeys, now: datetime) -> StoreInfo:
         RegisterCaller(counter.id, counter.name, info), cashier.id, cashier.name, "cashier"
     )
     bought = now - timedelta(days=14)
+    ticket_numbers = iter(range(1041, 1041 + len(DEMO_CARDS)))
     for card in DEMO_CARDS:
         issued = ledger.issue_card(
             db,
@@ -121,14 +123,60 @@ def seed_demo_data(db: Session, keys: ServerKeys, now: datetime) -> StoreInfo:
         if card.sent:
             ledger.send_card(db, caller, info, issued.id, bought + timedelta(hours=1), keys)
         if card.spent:
+            spent = Money(card.spent, info.currency)
+            ticket = _demo_ticket(next(ticket_numbers), spent, bought + timedelta(days=3))
             ledger.redeem(
                 db,
                 caller,
                 ledger.Presented(issued.id, card.number, keys.numbers),
-                Money(card.spent, info.currency),
+                spent,
                 Money(0, info.currency),
-                uuid.uuid4(),
+                ticket.id,
                 f"demo-{card.state}",
-                bought + timedelta(days=3),
+                ticket.completed_at,
             )
+            _push(db, counter, ticket, ticket.completed_at)
     return info
+
+
+def _demo_ticket(number: int, paid: Money, at: datetime) -> c.Ticket:
+    """The ticket a demo card paid, as the front counter would have pushed it."""
+    total = c.MoneyBody.of(paid)
+    return c.Ticket(
+        id=uuid.uuid4(),
+        number=number,
+        opened_at=at,
+        completed_at=at,
+        lines=[
+            c.TicketLine(
+                name="Scented candle",
+                quantity=1,
+                unit_price=total,
+                tax=c.MoneyBody.of(Money(0, paid.currency)),
+                total=total,
+            )
+        ],
+        payments=[c.TicketPayment(id=uuid.uuid4(), tender="gift_card", amount=total)],
+        subtotal=total,
+        tax=c.MoneyBody.of(Money(0, paid.currency)),
+        tip=c.MoneyBody.of(Money(0, paid.currency)),
+        total=total,
+    )
+
+
+def _push(db: Session, register: Register, ticket: c.Ticket, now: datetime) -> None:
+    db.add(
+        SyncedTicket(
+            register_id=register.id,
+            id=ticket.id,
+            store_id=register.store_id,
+            number=ticket.number,
+            employee_id=None,
+            status=ticket.status,
+            total=ticket.total.amount,
+            currency=ticket.total.currency,
+            completed_at=ticket.completed_at,
+            body=ticket.model_dump_json(),
+            received_at=now,
+        )
+    )

@@ -347,6 +347,8 @@ class SyncedTicket(Base):
     register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"), primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    # The number on the receipt, per register; None from registers that did not send it.
+    number: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     total: Mapped[int] = mapped_column(BigInteger)

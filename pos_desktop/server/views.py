@@ -14,7 +14,7 @@ from pos_desktop.domain.card_number import mask_card_number
 from pos_desktop.domain.giftcard import ActivityKind, derive_status
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.ledger import IssuedCard, Redeemed, record_of
-from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register
+from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register, SyncedTicket
 
 
 def role_of(value: str) -> c.Role:
@@ -87,6 +87,7 @@ def activity_out(
     currency: str,
     employee: c.EmployeeRef | None,
     register: c.RegisterRef | None,
+    ticket_number: int | None = None,
 ) -> c.ActivityOut:
     return c.ActivityOut(
         id=activity.id,
@@ -99,6 +100,7 @@ def activity_out(
         ticket_id=activity.ticket_id,
         created_at=activity.created_at,
         reason=activity.reason,
+        ticket_number=ticket_number,
     )
 
 
@@ -121,9 +123,15 @@ def redemption_out(done: Redeemed, currency: str, caller: EmployeeCaller) -> c.R
 
 def card_detail(db: Session, card: GiftCard) -> c.CardDetail:
     rows = db.execute(
-        select(CardActivity, Employee, Register)
+        select(CardActivity, Employee, Register, SyncedTicket.number)
         .outerjoin(Employee, Employee.id == CardActivity.employee_id)
         .outerjoin(Register, Register.id == CardActivity.register_id)
+        # A ticket is its register's: the same id from another register is another ticket.
+        .outerjoin(
+            SyncedTicket,
+            (SyncedTicket.register_id == CardActivity.register_id)
+            & (SyncedTicket.id == CardActivity.ticket_id),
+        )
         .where(CardActivity.card_id == card.id)
         .order_by(CardActivity.seq.desc())
     ).all()
@@ -133,8 +141,9 @@ def card_detail(db: Session, card: GiftCard) -> c.CardDetail:
             card.currency,
             c.EmployeeRef(id=e.id, name=e.name) if e else None,
             c.RegisterRef(id=r.id, name=r.name) if r else None,
+            number,
         )
-        for a, e, r in rows
+        for a, e, r, number in rows
     ]
-    kinds = [ActivityKind(a.kind) for a, _, _ in reversed(rows)]
+    kinds = [ActivityKind(a.kind) for a, _, _, _ in reversed(rows)]
     return c.CardDetail.model_validate({**_card_fields(card, kinds), "activities": activities})

@@ -82,6 +82,7 @@ class CardActivity:
     employee_name: str | None
     register_name: str | None
     ticket_id: uuid.UUID | None
+    ticket_number: int | None  # the receipt's, once the ticket reached the server
     created_at: datetime  # aware UTC; shown in the store's time zone
 
     @classmethod
@@ -95,6 +96,7 @@ class CardActivity:
             employee_name=activity.employee.name if activity.employee else None,
             register_name=activity.register_ref.name if activity.register_ref else None,
             ticket_id=activity.ticket_id,
+            ticket_number=activity.ticket_number,
             created_at=activity.created_at,
         )
 

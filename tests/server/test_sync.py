@@ -13,7 +13,7 @@ from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import seed_demo_data
 from pos_desktop.server.models import Product, Store, SyncedTicket
 from pos_desktop.server.provisioning import next_sync_version
-from tests.fixtures.server_world import World
+from tests.fixtures.server_world import World, another_register
 
 
 def _ticket(ticket_id: str | None = None) -> dict[str, Any]:
@@ -116,3 +116,19 @@ def test_sync_push_keeps_the_instant_of_an_offset_time(world: World) -> None:
         ).scalar_one()
     assert stored == datetime(2026, 11, 22, 8, 0, tzinfo=UTC)
     assert stored.utcoffset() == timedelta(0)
+
+
+def test_sync_pushed_ticket_number_names_the_ticket_in_the_card_history(world: World) -> None:
+    """A card's history names a ticket by the number its receipt printed once its register
+    pushed it; the same id pushed by another register lends it no number."""
+    card = world.issue_card(20_00)
+    ticket, other_ticket = str(uuid.uuid4()), str(uuid.uuid4())
+    assert world.redeem(card["id"], 5_00, ticket_id=ticket).status_code == 200
+    assert world.redeem(card["id"], 2_00, ticket_id=other_ticket).status_code == 200
+    assert world.push_completed_ticket(ticket, number=42).json()["accepted"] == [ticket]
+    assert another_register(world).push_completed_ticket(other_ticket, number=7).status_code == 200
+
+    activities = world.get(f"/giftcards/{card['id']}").json()["activities"]
+
+    numbers = {a["ticket_id"]: a["ticket_number"] for a in activities if a["ticket_id"]}
+    assert numbers == {ticket: 42, other_ticket: None}

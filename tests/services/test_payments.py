@@ -283,6 +283,7 @@ def test_payments_ticket_paid_by_gift_card_reaches_the_server_at_once(
     )
     assert isinstance(paid, GiftCardPaid) and paid.sale.status is SaleStatus.COMPLETED
     assert w.ticket_on_server(sale.id)
+    assert w.activities(card.id)[0]["ticket_number"] == sale.number
 
     activity_id = paid.payment.activity_id
     assert activity_id is not None

@@ -27,7 +27,9 @@ from ui.gift_cards_view import (
     EMPLOYEE_COLUMN,
     KIND_COLUMN,
     RECIPIENT_COLUMN,
+    REGISTER_COLUMN,
     STATUS_COLUMN,
+    TICKET_COLUMN,
     TIME_COLUMN,
     GiftCardsView,
 )
@@ -149,6 +151,17 @@ def test_gift_cards_tapped_card_shows_history_with_time_and_employee(
     assert all(LOCAL_TIME.match(row[TIME_COLUMN]) for row in history), history
     assert cards_view.card_balance.text() == "$3.75"
     assert "America/New_York" in cards_view.history_label.text()
+
+
+def test_gift_cards_history_names_the_ticket_by_its_receipt_number(
+    qtbot: QtBot, cards_view: GiftCardsView
+) -> None:
+    """The redemption's row names its ticket as the receipt printed it, beside the register,
+    not by a fragment of its id."""
+    open_card(qtbot, cards_view, BY_STATE["used_low"].number[-4:])
+    (redeemed,) = [row for row in history_rows(cards_view) if row[KIND_COLUMN] == "Redeemed"]
+    assert redeemed[TICKET_COLUMN] == "#1041"
+    assert redeemed[REGISTER_COLUMN] == "Front counter"
 
 
 def test_gift_cards_pending_card_cannot_be_deducted(

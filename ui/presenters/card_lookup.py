@@ -83,8 +83,20 @@ def history_row(activity: CardActivity, rules: StoreRules) -> HistoryRow:
         tip=activity.tip.format(locale) if not activity.tip.is_zero() else "",
         balance_after=activity.balance_after.format(locale),
         register=activity.register_name or "",
-        ticket=f"#{activity.ticket_id.hex[:6].upper()}" if activity.ticket_id else "",
+        ticket=ticket_label(activity),
     )
+
+
+# A ticket the server has not heard of yet: open at its register, or waiting to sync.
+TICKET_NOT_SYNCED = "Not synced yet"
+
+
+def ticket_label(activity: CardActivity) -> str:
+    """The ticket as its receipt numbers it ("#4", beside the register's name); nothing for
+    an activity without a ticket."""
+    if activity.ticket_number is not None:
+        return f"#{activity.ticket_number}"
+    return TICKET_NOT_SYNCED if activity.ticket_id is not None else ""
 
 
 def history_rows(history: CardHistory, rules: StoreRules) -> tuple[HistoryRow, ...]:

@@ -36,6 +36,7 @@ def push(
                     id=ticket.id,
                     register_id=register.register_id,
                     store_id=register.store.id,
+                    number=ticket.number,
                     employee_id=ticket.employee_id,
                     status=ticket.status,
                     total=ticket.total.amount,
