@@ -321,6 +321,8 @@ class StoreSettings(Answer):
     idle_lock_seconds: int
     max_card_amount: MoneyOut
     tenders: list[str]
+    # What tip percentages are taken on; servers from before the setting mean the subtotal.
+    tip_base: Literal["subtotal", "total"] = "subtotal"
 
 
 class PullResponse(Answer):

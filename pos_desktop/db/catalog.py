@@ -20,6 +20,7 @@ from pos_desktop.db.models import Product as ProductRow
 from pos_desktop.db.models import Setting
 from pos_desktop.domain.catalog import Product, StoreRules
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.tender import TipBase
 
 CURSOR_KEY = "sync_cursor"
 SETTINGS_KEY = "store_settings"
@@ -65,6 +66,7 @@ def store_rules(db: Session) -> StoreRules | None:
         prices_include_tax=settings.prices_include_tax,
         idle_lock_seconds=settings.idle_lock_seconds,
         tenders=tuple(settings.tenders),
+        tip_base=TipBase(settings.tip_base),
     )
 
 

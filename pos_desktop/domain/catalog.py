@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.tender import TipBase
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,3 +30,4 @@ class StoreRules:
     prices_include_tax: bool
     idle_lock_seconds: int
     tenders: tuple[str, ...]  # extra tenders the store configures, by name
+    tip_base: TipBase = TipBase.SUBTOTAL

@@ -15,6 +15,7 @@ from enum import StrEnum
 
 from pos_desktop.domain.errors import DomainError, ErrorCode, InvalidAmount
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.ticket import Totals
 
 
 class TenderKind(StrEnum):
@@ -158,8 +159,21 @@ def can_complete(total: Money, tip: Money, payments: Iterable[Payment]) -> bool:
     return dues(total, tip, held).is_paid and all(p.is_settled for p in held)
 
 
+class TipBase(StrEnum):
+    """What a tip percentage is taken on: the goods before tax (the usual way, and the
+    default), or the total with tax, as a store may choose."""
+
+    SUBTOTAL = "subtotal"
+    TOTAL = "total"
+
+
+def tip_base(totals: Totals, base: TipBase) -> Money:
+    return totals.subtotal if base is TipBase.SUBTOTAL else totals.total
+
+
 def tip_from_percent(total: Money, percent: int) -> Money:
-    """A preset tip: ``percent`` of the ticket total, rounded half up to a minor unit."""
+    """A preset tip: ``percent`` of ``total`` (see ``tip_base``), rounded half up to a minor
+    unit."""
     if not 0 <= percent <= 100:
         raise InvalidAmount("A tip is between 0 and 100 percent.")
     minor, remainder = divmod(total.minor * percent, 100)

@@ -34,7 +34,12 @@ from pos_desktop.server.deps import store_info
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.logs import configure_logging
-from pos_desktop.server.provisioning import create_employee, create_enroll_code, default_store
+from pos_desktop.server.provisioning import (
+    create_employee,
+    create_enroll_code,
+    default_store,
+    next_sync_version,
+)
 
 log = logging.getLogger("pos_desktop.server")
 
@@ -126,6 +131,27 @@ def cmd_issue_cards(args: argparse.Namespace) -> None:
 CODE_RECIPIENTS = {"buyer": "the buyer", "recipient": "the recipient", "both": "both"}
 
 
+def _count(number: int, unit: str) -> str:
+    """``1 minute``, ``10 minutes``: a number with its unit, singular for one."""
+    return f"{number} {unit}" if number == 1 else f"{number} {unit}s"
+
+
+TIP_BASES = {"subtotal": "the subtotal before tax", "total": "the total with tax"}
+
+
+def cmd_tip_base(args: argparse.Namespace) -> None:
+    """What the register's tip percentages are taken on; prints the store's setting."""
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        store = default_store(db, clock.now())
+        if args.on is not None and args.on != store.tip_base:
+            store.tip_base = args.on
+            # A new version: every register pulls the setting at its next sync.
+            store.sync_version = next_sync_version(db)
+        db.commit()
+        print(f"{store.name}: tip percentages are taken on {TIP_BASES[store.tip_base]}")
+
+
 def cmd_deduction_codes(args: argparse.Namespace) -> None:
     """Who gets a Deduct Funds code, and for how long it works; prints the store's setting."""
     clock = SystemClock()
@@ -138,7 +164,7 @@ def cmd_deduction_codes(args: argparse.Namespace) -> None:
         db.commit()
         print(
             f"{store.name}: Deduct Funds codes go to {CODE_RECIPIENTS[store.deduction_code_to]} "
-            f"and work for {store.deduction_code_minutes} minutes"
+            f"and work for {_count(store.deduction_code_minutes, 'minute')}"
         )
 
 
@@ -212,6 +238,9 @@ def parser() -> argparse.ArgumentParser:
         "--send-to", choices=tuple(CODE_RECIPIENTS), help="whose e-mail gets the code"
     )
     codes.add_argument("--minutes", type=_minutes, help="how long a code works (1 to 60)")
+
+    tips = command("tip-base", cmd_tip_base, "show or set what tip percentages are taken on")
+    tips.add_argument("--on", choices=tuple(TIP_BASES), help="subtotal (before tax) or total")
 
     pins = command("pin-policy", cmd_pin_policy, "show or set how many digits new PINs need")
     pins.add_argument(

@@ -60,6 +60,8 @@ class Store(Base):
     idle_lock_seconds: Mapped[int] = mapped_column(Integer, default=300)
     max_card_amount: Mapped[int] = mapped_column(BigInteger)
     tenders: Mapped[str] = mapped_column(Text, default="")  # extra tender names, one per line
+    # What tip percentages are taken on: "subtotal" (before tax) or "total".
+    tip_base: Mapped[str] = mapped_column(String(16), default="subtotal")
     # Who gets a Deduct Funds code: "buyer", "recipient" or "both"; and for how long it works.
     deduction_code_to: Mapped[str] = mapped_column(String(16), default="buyer")
     deduction_code_minutes: Mapped[int] = mapped_column(Integer, default=10)

@@ -58,6 +58,7 @@ def create_store(
         idle_lock_seconds=300,
         max_card_amount=max_card_amount,
         tenders="\n".join(tenders),
+        tip_base="subtotal",
         pin_pepper=new_pepper(),
         sync_version=next_sync_version(db),
         created_at=now,

@@ -20,7 +20,7 @@ from pos_desktop.domain.catalog import Product, StoreRules
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
-from pos_desktop.domain.tender import tip_from_percent
+from pos_desktop.domain.tender import TipBase, tip_base, tip_from_percent
 from pos_desktop.domain.ticket import (
     check_quantity,
     check_room_for_line,
@@ -159,7 +159,9 @@ class CheckoutService:
     def set_tip_percent(self, sale_id: uuid.UUID, percent: int) -> Sale:
         with self._database.session() as db:
             sale = sales.load(db, sale_id)
-            tip = sale.check_tip(tip_from_percent(sale.totals.total, percent))
+            rules = catalog.store_rules(db)
+            base = tip_base(sale.totals, rules.tip_base if rules else TipBase.SUBTOTAL)
+            tip = sale.check_tip(tip_from_percent(base, percent))
             return self._set_tip(db, sale_id, tip)
 
     def set_tip_amount(self, sale_id: uuid.UUID, text: str) -> Sale:

@@ -17,12 +17,15 @@ from pos_desktop.domain.tender import (
     PaymentState,
     TenderKind,
     TenderRefused,
+    TipBase,
     can_complete,
     dues,
     gift_card_ask,
     split_tender,
+    tip_base,
     tip_from_percent,
 )
+from pos_desktop.domain.ticket import Totals
 
 amounts = st.integers(min_value=0, max_value=10_000_000)
 
@@ -116,3 +119,10 @@ def test_can_complete_waits_for_unanswered_payments() -> None:
 def test_tip_from_percent_rounds_half_up(percent: int, expected: int) -> None:
     """Preset tips of a $12.50 ticket, to the cent."""
     assert tip_from_percent(usd(1250), percent) == usd(expected)
+
+
+def test_tip_base_is_the_subtotal_before_tax_or_the_total() -> None:
+    """Percentages are taken on the goods before tax by default, on the total when chosen."""
+    totals = Totals(subtotal=usd(18_00), tax=usd(1_49), total=usd(19_49))
+    assert tip_base(totals, TipBase.SUBTOTAL) == usd(18_00)
+    assert tip_base(totals, TipBase.TOTAL) == usd(19_49)

@@ -256,3 +256,30 @@ def test_cli_deduction_codes_sets_who_gets_the_code_and_for_how_long(url: str) -
     refused = cli("deduction-codes", "--database-url", url, "--minutes", "0")
     assert refused.returncode == 2
     assert "must be at least 1" in refused.stderr
+
+
+def test_cli_deduction_codes_says_1_minute_in_the_singular(url: str) -> None:
+    """A code that works for one minute is said to work for "1 minute", not "1 minutes"."""
+    shown = cli("deduction-codes", "--database-url", url, "--minutes", "1")
+
+    assert shown.returncode == 0, shown.stderr
+    assert last_line(shown.stdout).endswith("codes go to the buyer and work for 1 minute")
+
+
+def test_cli_tip_base_moves_tips_to_the_total_and_registers_pull_it(url: str) -> None:
+    """tip-base shows the subtotal by default; set to the total, it is a change registers pull."""
+    shown = cli("tip-base", "--database-url", url)
+    assert shown.returncode == 0, shown.stderr
+    assert last_line(shown.stdout).endswith("taken on the subtotal before tax")
+    engine = create_engine(url)
+    with engine.connect() as db:
+        before = db.execute(select(Store.sync_version)).scalar_one()
+
+    moved = cli("tip-base", "--database-url", url, "--on", "total")
+
+    with engine.connect() as db:
+        store = db.execute(select(Store.tip_base, Store.sync_version)).one()
+    engine.dispose()
+    assert moved.returncode == 0, moved.stderr
+    assert last_line(moved.stdout).endswith("taken on the total with tax")
+    assert store.tip_base == "total" and store.sync_version > before

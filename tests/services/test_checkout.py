@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from pos_desktop.domain.errors import InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.ticket import MAX_QUANTITY, TicketRefused
+from pos_desktop.server.database import make_session_factory
+from pos_desktop.server.models import Store
+from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.services.checkout import CheckoutService, UnknownBarcode
 from pos_desktop.services.session import Employee
+from pos_desktop.sync.catalog_sync import CatalogSync
 from tests.fixtures.checkout import CheckoutWorld, utc_now
 
 
@@ -52,11 +57,12 @@ def test_checkout_quantity_and_removal(checkout_world: CheckoutWorld) -> None:
 
 
 def test_checkout_tip_presets_and_custom_amounts(checkout_world: CheckoutWorld) -> None:
-    """15 % of a $18.00 + tax candle, a custom tip, and a tip above the total refused."""
+    """15 % of a $18.00 candle is taken before its tax; a custom tip; a tip above the total
+    refused."""
     w = checkout_world
     sale = w.checkout.add_product(w.cashier, w.product("Scented candle").id)
     assert sale.totals.total == usd(1949)
-    assert w.checkout.set_tip_percent(sale.id, 15).tip == usd(292)
+    assert w.checkout.set_tip_percent(sale.id, 15).tip == usd(270)
     assert w.checkout.set_tip_amount(sale.id, "2.50").tip == usd(250)
     with pytest.raises(InvalidAmount, match="at most the ticket total"):
         w.checkout.set_tip_amount(sale.id, "500")
@@ -93,3 +99,20 @@ def test_checkout_scans_stop_at_the_line_maximum(checkout_world: CheckoutWorld) 
         w.checkout.scan(w.cashier, w.barcode("Espresso"))
     kept = w.checkout.open_sale(w.cashier)
     assert kept is not None and kept.lines[0].quantity == MAX_QUANTITY
+
+
+def test_checkout_tip_percent_on_the_total_when_the_store_says_so(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """A store that takes tips on the total with tax gets 15 % of $19.49 once the register
+    pulled the setting."""
+    w = checkout_world
+    with make_session_factory(w.server.engine)() as db:
+        store = db.execute(select(Store)).scalar_one()
+        store.tip_base = "total"
+        store.sync_version = next_sync_version(db)
+        db.commit()
+    CatalogSync(w.database, w.client).pull_once()
+    sale = w.checkout.add_product(w.cashier, w.product("Scented candle").id)
+
+    assert w.checkout.set_tip_percent(sale.id, 15).tip == usd(292)

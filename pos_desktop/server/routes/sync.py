@@ -113,6 +113,7 @@ def pull(
                 idle_lock_seconds=store.idle_lock_seconds,
                 max_card_amount=money(store.max_card_amount, store.currency),
                 tenders=[name for name in store.tenders.splitlines() if name],
+                tip_base="total" if store.tip_base == "total" else "subtotal",
             )
         return c.PullResponse(
             products=[
