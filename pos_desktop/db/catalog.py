@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_desktop.contracts import ProductOut, PullResponse, StoreSettings, SyncEmployee
+from pos_desktop.contracts import ProductOut, PullResponse, Role, StoreSettings, SyncEmployee
 from pos_desktop.db.models import Employee as EmployeeRow
 from pos_desktop.db.models import Product as ProductRow
 from pos_desktop.db.models import Setting
@@ -143,6 +143,29 @@ def _product_values(p: ProductOut) -> dict[str, Any]:
         "barcode": p.barcode,
         "active": p.active,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class PinVerifier:
+    """An active employee and the argon2id verifier of their PIN, as the server sent it."""
+
+    employee_id: uuid.UUID
+    name: str
+    role: Role
+    pin_hash: str
+
+
+def pin_verifiers(db: Session) -> list[PinVerifier]:
+    """Every active employee's verifier, for logging in while the server is away."""
+    rows = db.execute(
+        select(EmployeeRow).where(EmployeeRow.active.is_(True)).order_by(EmployeeRow.name)
+    ).scalars()
+    return [
+        PinVerifier(
+            row.id, row.name, "manager" if row.role == "manager" else "cashier", row.pin_hash
+        )
+        for row in rows
+    ]
 
 
 def _employee_values(e: SyncEmployee) -> dict[str, Any]:

@@ -61,7 +61,7 @@ class RegisterServices:
             receipts.printing = service
 
         return cls(
-            session=SessionService(client),
+            session=SessionService(client, database, clock),
             cards=CardLookupService(client),
             store=StoreProfileService(database),
             checkout=checkout,

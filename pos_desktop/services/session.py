@@ -1,17 +1,44 @@
-"""Who is at the register: log in by PIN, the current employee and role, lock."""
+"""Who is at the register: log in by PIN (at the server, or on the register itself while the
+server is away), the current employee and role, lock."""
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from pos_desktop.contracts import Role, SessionResponse
+from pos_desktop.db import catalog
+from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.pin import validate_pin
 from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.errors import ServerUnreachable
 
 ROLE_LABELS: dict[Role, str] = {"cashier": "Cashier", "manager": "Manager"}
+
+# While the server is away the register itself is what a guesser at the PIN pad talks to:
+# it keeps the server's limit (5 wrong PINs in 5 minutes) on its own.
+OFFLINE_WRONG_PIN_LIMIT = 5
+OFFLINE_WRONG_PIN_WINDOW_SECONDS = 300.0
+OFFLINE_SESSION = timedelta(hours=12)
+
+NO_VERIFIERS = (
+    "The server cannot be reached, and this register has not received its employees yet. "
+    "Log in when the connection is back."
+)
+
+
+class OfflineLogInRefused(DomainError):
+    """A PIN checked on the register (the server is away) was wrong, or cannot be checked."""
+
+    code = ErrorCode.WRONG_PIN
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +60,29 @@ class Employee:
 class ActiveSession:
     employee: Employee
     expires_at: datetime
+    # Logged in against the register's own copy of the PIN verifiers: the server has not seen
+    # this session, so anything that needs the server asks for a log-in once it is back.
+    offline: bool = False
 
 
 class SessionService:
-    def __init__(self, client: ServerClient) -> None:
+    def __init__(
+        self,
+        client: ServerClient,
+        database: RegisterDatabase | None = None,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """``database``: the register's copy of the employees, for logging in offline; without
+        one, a log-in needs the server."""
         self._client = client
+        self._database = database
+        self._clock = clock
+        self._monotonic = monotonic
         # log_in runs on a worker while lock() runs on the GUI thread.
         self._lock = threading.Lock()
         self._session: ActiveSession | None = None
+        self._offline_misses: list[float] = []
 
     @property
     def current(self) -> ActiveSession | None:
@@ -57,10 +99,16 @@ class SessionService:
 
     def log_in(self, pin: str) -> ActiveSession:
         """Open the session of the employee with this PIN, or raise ``InvalidPin``/a server error.
+        With the server away, the PIN is checked against the verifiers this register holds.
 
-        Blocking: presenters call it on a worker."""
-        response = self._client.open_session(self.check_pin(pin))
-        session = _session_from(response)
+        Blocking (network, argon2): presenters call it on a worker."""
+        pin = self.check_pin(pin)
+        try:
+            session = _session_from(self._client.open_session(pin))
+        except ServerUnreachable:
+            if self._database is None:
+                raise
+            session = self._log_in_offline(self._database, pin)
         with self._lock:
             self._session = session
         return session
@@ -70,6 +118,37 @@ class SessionService:
         with self._lock:
             self._session = None
             self._client.forget_session()
+
+    def _log_in_offline(self, database: RegisterDatabase, pin: str) -> ActiveSession:
+        self._refuse_while_over_limit()
+        with database.session() as db:
+            verifiers = catalog.pin_verifiers(db)
+        if not verifiers:
+            raise OfflineLogInRefused(NO_VERIFIERS)
+        # No look-up key comes to registers (it would make guessing fast), so each verifier
+        # is tried: about 250 ms each at the server's argon2 profile.
+        hasher = PasswordHasher()
+        for verifier in verifiers:
+            try:
+                hasher.verify(verifier.pin_hash, pin)
+            except (VerificationError, InvalidHashError):
+                continue
+            employee = Employee(verifier.employee_id, verifier.name, verifier.role)
+            return ActiveSession(employee, self._clock() + OFFLINE_SESSION, offline=True)
+        self._offline_misses.append(self._monotonic())
+        raise OfflineLogInRefused("Wrong PIN. Try again.")
+
+    def _refuse_while_over_limit(self) -> None:
+        now = self._monotonic()
+        since = now - OFFLINE_WRONG_PIN_WINDOW_SECONDS
+        self._offline_misses = [at for at in self._offline_misses if at > since]
+        if len(self._offline_misses) >= OFFLINE_WRONG_PIN_LIMIT:
+            wait = OFFLINE_WRONG_PIN_WINDOW_SECONDS - (now - self._offline_misses[0])
+            minutes = max(1, round(wait / 60))
+            raise OfflineLogInRefused(
+                f"Too many wrong PINs on this register. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}."
+            )
 
 
 def _session_from(response: SessionResponse) -> ActiveSession:
