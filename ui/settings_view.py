@@ -3,7 +3,8 @@
 The scanner's port is picked from the ports the system lists, or typed (a path such as a pty
 link); baud, terminator, prefix and suffix beside it. The printer is a connection typed as
 text, a python-escpos profile and the paper width. Save stores them and puts them to work at
-once; "Test scan" shows the raw bytes of the last scan, "Test print" prints a test page.
+once; "Test scan" shows the raw bytes of the last scan (a card number masked), "Test print"
+prints a test page.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.config import PRINTER_FORMATS
 from pos_desktop.services.devices import DeviceSettings, SerialPort
-from ui.presenters.devices import NO_SCAN_YET, DevicesPresenter, show_raw
+from ui.presenters.devices import NO_SCAN_YET, DevicesPresenter, last_bytes, show_raw
 from ui.widgets.banner import Banner
 from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_target_px
 
@@ -226,8 +227,9 @@ class SettingsView(QWidget):
             target.setFocus()
 
     def show_raw_scan(self, data: bytes) -> None:
-        """What the serial scanner sent last (a chunk as read; one scan may come in pieces)."""
-        self._raw = (self._raw + data)[-MAX_RAW_SHOWN:]
+        """What the serial scanner sent last (a chunk as read; one scan may come in pieces),
+        a card number in it masked."""
+        self._raw = last_bytes(self._raw + data, MAX_RAW_SHOWN)
         self.raw_scan.setText(show_raw(self._raw))
 
     def new_scan(self) -> None:

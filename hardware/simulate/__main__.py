@@ -4,7 +4,8 @@ scanner  makes a virtual serial port (a pty), prints its path, and sends each li
          stdin as one scan with the chosen terminator.
 printer  listens on a TCP port (as a network printer on 9100 does) or on a pty, decodes the
          ESC/POS it receives, and for each job (a cut, or the connection closing) prints the
-         text and writes a PNG of the paper into --out.
+         text and writes a PNG of the paper into --out, numbered on after the PNGs already
+         there (job-0001.png, ...).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import re
 import select
 import signal
 import socket
@@ -74,24 +76,39 @@ def run_scanner(terminator: bytes, link: Path | None, lines: TextIO, out: TextIO
 # -- printer -----------------------------------------------------------------------------------
 
 
+JOB_PNG = re.compile(r"job-(\d+)\.png")
+
+
+def last_job_number(folder: Path) -> int:
+    """The highest N of the ``job-N.png`` files in ``folder`` (0 when there are none)."""
+    numbers = (JOB_PNG.fullmatch(path.name) for path in folder.iterdir())
+    return max((int(match[1]) for match in numbers if match), default=0)
+
+
 class PaperOut:
-    """Prints each finished job and writes its PNG; numbers jobs from 1."""
+    """Prints each finished job and writes its PNG; numbers jobs on from the last PNG already in
+    the folder, so a restarted simulator never overwrites the paper of an earlier run."""
 
     def __init__(self, folder: Path, paper_mm: int, columns: int, out: TextIO) -> None:
         self.folder = folder
         self.paper_mm = paper_mm
         self.columns = columns
         self.out = out
-        self.count = 0
+        self.count = last_job_number(folder)
+
+    def _png(self, number: int) -> Path:
+        return self.folder / f"job-{number:04d}.png"
 
     def job(self, job: Job) -> None:
         self.count += 1
+        while self._png(self.count).exists():  # another simulator prints into the same folder
+            self.count += 1
         rule = "-" * self.columns
         print(f"--- job {self.count} {rule}"[: self.columns + 4], file=self.out)
         for text in job.text_lines():
             print(text, file=self.out)
         if job.lines:
-            path = self.folder / f"job-{self.count:04d}.png"
+            path = self._png(self.count)
             save_job(job, path, self.paper_mm, self.columns)
             print(f"--- paper: {path}", file=self.out)
         self.out.flush()

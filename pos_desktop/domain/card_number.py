@@ -7,11 +7,14 @@ number seen on one card says nothing about the next one sold.
 
 from __future__ import annotations
 
+import re
 import secrets
 
 from pos_desktop.domain.errors import InvalidCardNumber
 
 CARD_NUMBER_LENGTH = 16
+# Payment card numbers (ISO/IEC 7812) have 13 to 19 digits; masking in free text covers them all.
+ANY_CARD_NUMBER_LENGTHS = range(13, 20)
 MASK = "••••"
 NOT_A_NUMBER = "This card number is not valid. Check the digits and try again."
 
@@ -74,3 +77,30 @@ def is_valid_card_number(text: str) -> bool:
 def mask_card_number(number_or_last4: str) -> str:
     """``•••• 4321``: the only form a card number takes on screens, paper and e-mail."""
     return f"{MASK} {number_or_last4[-4:]}"
+
+
+_DIGIT_RUN = re.compile(r"[0-9]{13,}")  # runs long enough to hold a card number
+
+
+def holds_card_number(digits: str) -> bool:
+    """Whether 13 to 19 consecutive of ``digits`` end in their Luhn check digit."""
+    return any(
+        has_valid_check_digit(digits[start : start + length])
+        for length in ANY_CARD_NUMBER_LENGTHS
+        for start in range(len(digits) - length + 1)
+    )
+
+
+def mask_card_numbers_in(text: str) -> str:
+    r"""``text`` with every card number in it masked, all else as it was (``\x02``, ``\r``).
+
+    A card number is 13 to 19 ASCII digits that pass the Luhn check. The whole run of digits
+    holding one becomes ``•••• 1234`` (its last four), so a number glued to other digits, as
+    from a scanner that sends no terminator, is masked too; other runs stay as they are.
+    """
+
+    def mask(run: re.Match[str]) -> str:
+        digits = run[0]
+        return mask_card_number(digits) if holds_card_number(digits) else digits
+
+    return _DIGIT_RUN.sub(mask, text)

@@ -13,6 +13,7 @@ from pos_desktop.domain.card_number import (
     is_valid_card_number,
     luhn_check_digit,
     mask_card_number,
+    mask_card_numbers_in,
     normalize_card_number,
     validate_card_number,
 )
@@ -248,3 +249,64 @@ def test_mask_card_number_never_reveals_more_than_four_digits(number: str) -> No
     # then it is bullets plus the last four digits, and nothing more
     assert masked == "•••• " + number[-4:]
     assert sum(ch.isdigit() for ch in masked) == 4
+
+
+# --- mask in free text ------------------------------------------------------------------------
+
+
+def test_mask_card_numbers_in_masks_a_number_between_framing_bytes() -> None:
+    """A card number scanned between STX and CR is masked; the framing bytes stay."""
+    # given a scan as a serial scanner frames it
+    # when the card numbers in it are masked
+    # then the number shows as its last four, between the same framing bytes
+    assert mask_card_numbers_in("\x026035718492055184\r") == "\x02•••• 5184\r"
+
+
+@pytest.mark.parametrize("payload", ["401288888888", "401288888888188812"])
+def test_mask_card_numbers_in_masks_13_and_19_digit_numbers(payload: str) -> None:
+    """The shortest and the longest card numbers (13 and 19 digits) passing Luhn are masked."""
+    # given a 13- or 19-digit number that passes the Luhn check
+    number = complete_with_check_digit(payload)
+    # when the card numbers in it are masked
+    # then only its last four digits show
+    assert mask_card_numbers_in(f"[{number}]") == f"[•••• {number[-4:]}]"
+
+
+def test_mask_card_numbers_in_leaves_a_number_failing_luhn() -> None:
+    """A product barcode of 13 digits that fails the Luhn check is shown as it is."""
+    # given an EAN-13 whose digits fail the Luhn check
+    # when the card numbers in it are masked
+    # then it is unchanged
+    assert mask_card_numbers_in("0012345000024\r") == "0012345000024\r"
+
+
+def test_mask_card_numbers_in_leaves_runs_shorter_than_13_digits() -> None:
+    """Twelve digits that pass the Luhn check are no card number and stay as they are."""
+    # given 12 digits passing the Luhn check
+    short = complete_with_check_digit("40128888888")
+    # when the card numbers in it are masked
+    # then it is unchanged
+    assert mask_card_numbers_in(short) == short
+
+
+def test_mask_card_numbers_in_masks_a_number_glued_to_other_digits() -> None:
+    """A card number run together with other digits (no terminator between scans) is masked
+    with the run it is in."""
+    # given a card number with a barcode's digits straight after it
+    glued = "6035718492055184" + "0012345000024"
+    # when the card numbers in it are masked
+    masked = mask_card_numbers_in(glued + "\n")
+    # then no digit of the card number but the run's last four is left
+    assert masked == "•••• 0024\n"
+
+
+@given(number=valid_numbers, before=st.text(), after=st.text())
+def test_mask_card_numbers_in_never_shows_a_whole_card_number(
+    number: str, before: str, after: str
+) -> None:
+    """Whatever surrounds a valid card number, the masked text does not contain it."""
+    # given any text with a valid card number in it
+    # when the card numbers in it are masked
+    masked = mask_card_numbers_in(before + number + after)
+    # then the number is not in the result
+    assert number not in masked

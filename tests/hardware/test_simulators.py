@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import queue
 import socket
 import subprocess
@@ -14,6 +15,9 @@ import pytest
 import serial
 from escpos.printer import Dummy
 from PIL import Image
+
+from hardware.simulate.__main__ import PaperOut
+from hardware.simulate.escpos_decode import decode
 
 REPO = Path(__file__).resolve().parents[2]
 PATIENCE = 30.0  # seconds before a silent simulator counts as hung (a guard, not a measure)
@@ -105,6 +109,50 @@ def test_printer_simulator_prints_a_job_sent_over_tcp(
     assert printed[1:3] == ["Café Été", "Gift Card €20.00"]
     assert "[CODE128 3f9c21ab]" in printed
     assert printed[-1] == "[full cut]"
+
+
+def one_line_job(text: str) -> bytes:
+    """ESC/POS for a job of one printed line, cut."""
+    job = Dummy()
+    job.hw("INIT")
+    job.textln(text)
+    job.cut()
+    return bytes(job.output)
+
+
+def test_printer_simulator_restarted_numbers_on_after_the_last_png(tmp_path: Path) -> None:
+    """A simulator started on a folder holding job-0007.png saves its first job as
+    job-0008.png and leaves the earlier paper as it was."""
+    earlier = tmp_path / "job-0007.png"
+    earlier.write_bytes(b"paper of an earlier run")
+    (tmp_path / "job-0003.png").write_bytes(b"older still")
+    sim = Simulator("printer", "--tcp", "0", "--out", str(tmp_path), "--width", "58")
+    try:
+        port = int(sim.read_line().rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as connection:
+            connection.sendall(one_line_job("After the restart"))
+
+        while not (line := sim.read_line()).startswith("--- paper: "):
+            pass
+    finally:
+        sim.stop()
+
+    assert Path(line.removeprefix("--- paper: ")) == tmp_path / "job-0008.png"
+    assert earlier.read_bytes() == b"paper of an earlier run"
+
+
+def test_paper_out_skips_a_png_another_simulator_wrote_meanwhile(tmp_path: Path) -> None:
+    """A job whose number another simulator took in the same folder after this one started
+    is saved under the next free number."""
+    paper = PaperOut(tmp_path, 58, 32, io.StringIO())
+    theirs = tmp_path / "job-0001.png"
+    theirs.write_bytes(b"the other simulator's paper")
+
+    (job,) = decode(one_line_job("Ours"))
+    paper.job(job)
+
+    assert theirs.read_bytes() == b"the other simulator's paper"
+    assert (tmp_path / "job-0002.png").is_file()
 
 
 def test_printer_simulator_answers_is_online(

@@ -11,18 +11,19 @@ import pytest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
-from pos_desktop.server.demo import CASHIER_PIN, MANAGER_PIN
+from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.printer import PrinterServer, free_port
 from tests.ui.support import TAP, MakeWindow, button
 from tests.ui.test_serial_scanner import Pty, barcode, quantity
 from ui.main_window import MainWindow
 from ui.presenters.devices import SAVED, TEST_PAGE_QUEUED
-from ui.settings_view import SettingsView
+from ui.settings_view import MAX_RAW_SHOWN, SettingsView
 from ui.tab_frame import CHECKOUT_TAB, SETTINGS_TAB
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
 WAIT_MS = 10_000
+ACTIVE_CARD = next(card for card in DEMO_CARDS if card.state == "active")
 
 
 @pytest.fixture
@@ -113,6 +114,43 @@ def test_settings_saved_scanner_port_scans_without_restart(
     window.tab_frame.tabs.setCurrentIndex(CHECKOUT_TAB)
     pty.scan(code)
     qtbot.waitUntil(lambda: quantity(window, "Cappuccino") == 1, timeout=WAIT_MS)
+
+
+def test_settings_test_scan_masks_a_card_number_keeping_the_framing(
+    qtbot: QtBot, manager_window: MainWindow, pty: Pty
+) -> None:
+    """A gift card scanned between STX and CR shows in Test scan as \\x02•••• 5184\\r: the
+    framing bytes as received, the number masked as everywhere else."""
+    window = manager_window
+    view = open_settings(qtbot, window)
+    view.port_input.setEditText(str(pty.link))
+    view.terminator_input.setCurrentIndex(view.terminator_input.findData("cr"))
+    save(qtbot, view)
+    qtbot.waitUntil(lambda: view.banner.text() == SAVED, timeout=WAIT_MS)
+    scans = window.serial_scans
+    assert scans is not None
+    qtbot.waitUntil(lambda: scans.connected, timeout=WAIT_MS)
+    number = ACTIVE_CARD.number
+
+    pty.scan("\x02" + number)
+
+    masked = f"\\x02•••• {number[-4:]}\\r"
+    qtbot.waitUntil(lambda: view.raw_scan.text() == masked, timeout=WAIT_MS)
+
+
+def test_settings_test_scan_drops_the_cut_off_tail_of_a_card_number(
+    qtbot: QtBot, manager_window: MainWindow
+) -> None:
+    """When the shown bytes are cut to the last MAX_RAW_SHOWN, the digits left of a card
+    number whose head was cut away are not shown (they could no longer be told a card's)."""
+    view = open_settings(qtbot, manager_window)
+    number = ACTIVE_CARD.number
+    filler = b"\n" + b"x" * (MAX_RAW_SHOWN - 13)  # the cut falls after the number's 4th digit
+
+    view.show_raw_scan(number.encode("ascii"))
+    view.show_raw_scan(filler)
+
+    assert view.raw_scan.text() == "\\n" + "x" * (MAX_RAW_SHOWN - 13)
 
 
 def test_settings_saved_tcp_printer_prints_a_test_page(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from pos_desktop.domain.card_number import mask_card_numbers_in
 from pos_desktop.services.devices import (
     BAUD_RATES,
     PAPER_WIDTHS,
@@ -29,20 +30,36 @@ NO_SCAN_YET = "Nothing scanned yet. Scan a barcode to see what the scanner sends
 
 def show_raw(data: bytes) -> str:
     r"""Bytes as a manager can read them: printable ASCII as is, others as ``\xNN``
-    (CR and LF as ``\r`` and ``\n``), so a terminator or prefix set wrong is visible."""
+    (CR and LF as ``\r`` and ``\n``), so a terminator or prefix set wrong is visible; a card
+    number masked, as everywhere else (``\x02•••• 5184\r``)."""
+    # latin-1 maps each byte to the character of the same number; only the mask's bullets
+    # are beyond it.
+    text = mask_card_numbers_in(data.decode("latin-1"))
     parts: list[str] = []
-    for byte in data:
-        if byte == 0x0D:
+    for char in text:
+        code = ord(char)
+        if char == "\r":
             parts.append("\\r")
-        elif byte == 0x0A:
+        elif char == "\n":
             parts.append("\\n")
-        elif byte == 0x5C:
+        elif char == "\\":
             parts.append("\\\\")
-        elif 0x20 <= byte < 0x7F:
-            parts.append(chr(byte))
+        elif 0x20 <= code < 0x7F or code > 0xFF:
+            parts.append(char)
         else:
-            parts.append(f"\\x{byte:02x}")
+            parts.append(f"\\x{code:02x}")
     return "".join(parts)
+
+
+def last_bytes(data: bytes, size: int) -> bytes:
+    """The last ``size`` bytes of ``data``, less the digits of a run the cut went through: the
+    tail of a card number, cut off from its head, would no longer be masked."""
+    if len(data) <= size:
+        return data
+    kept = data[-size:]
+    if data[-size - 1 : -size].isdigit():
+        kept = kept.lstrip(b"0123456789")
+    return kept
 
 
 class DevicesPresenter(BackgroundPresenter):
