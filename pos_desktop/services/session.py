@@ -30,8 +30,8 @@ OFFLINE_WRONG_PIN_WINDOW_SECONDS = 300.0
 OFFLINE_SESSION = timedelta(hours=12)
 
 NO_VERIFIERS = (
-    "The server cannot be reached, and this register has not received its employees yet. "
-    "Log in when the connection is back."
+    "No connection to the server. This register has not received its employees yet, so it "
+    "cannot check a PIN on its own; log in when the connection is back."
 )
 
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, QTimer
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.config import ServerConfig
+from pos_desktop.services.session import NO_VERIFIERS
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.register import start_server
 from tests.ui.support import MakeWindow
@@ -107,20 +108,22 @@ def test_login_demo_hint_hidden_outside_demo_mode(
 def test_login_server_refusing_connections_says_no_connection(
     qtbot: QtBot, make_window: MakeWindow, unused_port_url: str, tap_pin: Callable[..., None]
 ) -> None:
-    """With nothing listening at the server's address, the banner says there is no connection."""
+    """With nothing listening at the server's address, and no employees on the register yet to
+    check the PIN against, the banner says there is no connection."""
     with ServerClient(unused_port_url, "token", timeout=2) as client:
         window = make_window(client)
         tap_pin(window, "1111")
         banner = window.login_view.banner
         qtbot.waitUntil(banner.isVisible, timeout=10_000)
-        assert banner.text() == "No connection to the server."
+        assert banner.text() == NO_VERIFIERS
         window.close()
 
 
 def test_login_silent_server_keeps_window_responsive_then_says_no_connection(
     qtbot: QtBot, make_window: MakeWindow, silent_server_url: str, tap_pin: Callable[..., None]
 ) -> None:
-    """While the server does not answer, the GUI thread keeps running; then the banner says so."""
+    """While the server does not answer, the GUI thread keeps running; then the banner says so
+    (this register has no employees of its own yet to check the PIN against)."""
     with ServerClient(silent_server_url, "token", timeout=1.5) as client:
         window = make_window(client)
         ticks: list[int] = []
@@ -135,7 +138,7 @@ def test_login_silent_server_keeps_window_responsive_then_says_no_connection(
         assert window.session.busy  # the event loop ran while the request was still waiting
         banner = window.login_view.banner
         qtbot.waitUntil(banner.isVisible, timeout=10_000)
-        assert banner.text() == "No connection to the server."
+        assert banner.text() == NO_VERIFIERS
         assert window.login_view.pin_pad.isEnabled()
         heartbeat.stop()
         window.close()
