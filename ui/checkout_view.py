@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -96,8 +96,23 @@ class CheckoutView(QWidget):
         self._category = ALL_CATEGORIES
         self._locale = "en_US"
         self.sale: Sale | None = None
+        columns = QHBoxLayout(self)
+        columns.setContentsMargins(20, 16, 20, 16)
+        columns.setSpacing(24)
+        columns.addLayout(self._build_products(), 11)
+        columns.addWidget(self._build_ticket(), 9)
+        self._build_banner()
 
-        # -- left: search, categories, products --
+        presenter.catalog_loaded.connect(self.show_catalog)
+        presenter.sale_changed.connect(self.show_sale)
+        presenter.search_results.connect(self._show_results)
+        presenter.failed.connect(self._show_error)
+        presenter.scan_failed.connect(self._show_error)
+        presenter.cashier_acted.connect(self.banner.clear)
+        self.show_sale(None)
+
+    def _build_products(self) -> QVBoxLayout:
+        """Left: search, categories, product buttons."""
         self.search = QLineEdit(self)
         name_widget(self.search, "productSearch", "Search items")
         self.search.setPlaceholderText("Search items")
@@ -129,20 +144,24 @@ class CheckoutView(QWidget):
         left.addLayout(self.category_bar)
         left.addWidget(self.empty_products)
         left.addWidget(product_scroll, 1)
+        return left
 
-        # -- right: the ticket --
-        self.banner = Banner("errorBanner", "Checkout message", self)
-        self.ticket_title = QLabel("New ticket", self)
+    def _build_ticket(self) -> QWidget:
+        """Right: the ticket's title, lines, totals, Void and Pay."""
+        panel = QWidget(self)
+        panel.setObjectName("ticketPanel")
+        self.ticket_panel = panel
+        self.ticket_title = QLabel("New ticket", panel)
         self.ticket_title.setObjectName("ticketTitle")
         self.ticket_title.setProperty("heading", True)
-        self.lines_box = QWidget(self)
+        self.lines_box = QWidget(panel)
         self.lines_box.setObjectName("ticketLines")
         self.lines_layout = QVBoxLayout(self.lines_box)
         self.lines_layout.setContentsMargins(0, 0, 0, 0)
         self.lines_layout.setSpacing(4)
         self.lines_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.line_rows: list[LineRow] = []
-        self.lines_scroll = QScrollArea(self)
+        self.lines_scroll = QScrollArea(panel)
         self.lines_scroll.setObjectName("ticketScroll")
         self.lines_scroll.setWidgetResizable(True)
         self.lines_scroll.setWidget(self.lines_box)
@@ -150,64 +169,80 @@ class CheckoutView(QWidget):
         self.lines_scroll.verticalScrollBar().rangeChanged.connect(
             lambda _low, _high: self._scroll_to_followed()
         )
-        self.empty_ticket = QLabel("Scan an item or tap a product to start a ticket.", self)
+        self.empty_ticket = QLabel("Scan an item or tap a product to start a ticket.", panel)
         self.empty_ticket.setObjectName("emptyTicketHint")
         self.empty_ticket.setProperty("hint", True)
         self.empty_ticket.setWordWrap(True)
 
-        self.subtotal = QLabel(self)
+        right = QVBoxLayout(panel)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.setSpacing(10)
+        right.addWidget(self.ticket_title)
+        right.addWidget(self.empty_ticket)
+        right.addWidget(self.lines_scroll, 1)
+        right.addLayout(self._build_totals(panel))
+        right.addLayout(self._build_actions(panel))
+        return panel
+
+    def _build_totals(self, panel: QWidget) -> QGridLayout:
+        self.subtotal = QLabel(panel)
         self.subtotal.setObjectName("ticketSubtotal")
-        self.tax = QLabel(self)
+        self.tax = QLabel(panel)
         self.tax.setObjectName("ticketTax")
-        self.total = QLabel(self)
+        self.total = QLabel(panel)
         self.total.setObjectName("ticketTotal")
         self.total.setAccessibleName("Ticket total")
         totals = QGridLayout()
         for row, (caption, value) in enumerate(
             (("Subtotal", self.subtotal), ("Tax", self.tax), ("Total", self.total))
         ):
-            label = QLabel(caption, self)
+            label = QLabel(caption, panel)
             if value is self.total:
                 label.setProperty("totalCaption", True)
             totals.addWidget(label, row, 0)
             value.setAlignment(Qt.AlignmentFlag.AlignRight)
             totals.addWidget(value, row, 1)
+        return totals
 
-        self.void_button = QPushButton("Void ticket", self)
+    def _build_actions(self, panel: QWidget) -> QHBoxLayout:
+        self.void_button = QPushButton("Void ticket", panel)
         name_widget(self.void_button, "voidTicketButton", "Void ticket")
         self.void_button.setProperty("role", "danger")
-        self.pay_button = QPushButton("Pay", self)
+        self.pay_button = QPushButton("Pay", panel)
         name_widget(self.pay_button, "payButton", "Pay")
         self.pay_button.setProperty("role", "primary")
         for button in (self.void_button, self.pay_button):
             make_touchable(button, 1.5)
         self.void_button.clicked.connect(self._confirm_void)
-        self.pay_button.clicked.connect(self.pay_requested)
+        self.pay_button.clicked.connect(self._pay)
         actions = QHBoxLayout()
         actions.addWidget(self.void_button, 1)
         actions.addWidget(self.pay_button, 2)
+        return actions
 
-        right = QVBoxLayout()
-        right.setSpacing(10)
-        right.addWidget(self.banner)
-        right.addWidget(self.ticket_title)
-        right.addWidget(self.empty_ticket)
-        right.addWidget(self.lines_scroll, 1)
-        right.addLayout(totals)
-        right.addLayout(actions)
+    def _build_banner(self) -> None:
+        """A refusal lies over the top of the ticket, outside its layout: nothing under a
+        finger moves when it comes or goes. It stays until the cashier acts or taps ✕."""
+        self.banner = Banner("errorBanner", "Checkout message", self.ticket_panel, dismissible=True)
+        self.ticket_panel.installEventFilter(self)
 
-        columns = QHBoxLayout(self)
-        columns.setContentsMargins(20, 16, 20, 16)
-        columns.setSpacing(24)
-        columns.addLayout(left, 11)
-        columns.addLayout(right, 9)
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.ticket_panel and event.type() == QEvent.Type.Resize:
+            self._place_banner()
+        return super().eventFilter(watched, event)
 
-        presenter.catalog_loaded.connect(self.show_catalog)
-        presenter.sale_changed.connect(self.show_sale)
-        presenter.search_results.connect(self._show_results)
-        presenter.failed.connect(self._show_error)
-        presenter.scan_failed.connect(self._show_error)
-        self.show_sale(None)
+    def _place_banner(self) -> None:
+        width = self.ticket_panel.width()
+        height = self.banner.heightForWidth(width)
+        if height < 0:
+            height = self.banner.sizeHint().height()
+        self.banner.setGeometry(0, 0, width, height)
+        self.banner.raise_()
+
+    def show_message(self, message: str) -> None:
+        """Say something over the ticket until the cashier's next change (or ✕)."""
+        self.banner.show_message(message)
+        self._place_banner()
 
     # -- catalog -----------------------------------------------------------------------------
 
@@ -266,8 +301,8 @@ class CheckoutView(QWidget):
     # -- the ticket --------------------------------------------------------------------------
 
     def show_sale(self, sale: Sale | None) -> None:
+        """Draw the ticket; a message on screen stays (it goes when the cashier acts)."""
         self.sale = sale
-        self.banner.clear()
         if sale is None or not sale.lines:
             self._show_lines(())
             self.ticket_title.setText("New ticket")
@@ -354,9 +389,13 @@ class CheckoutView(QWidget):
             question += " and every gift card on it gets its money back"
         self.void_dialog = ask(self, question + ".", "Void ticket", self._presenter.void)
 
+    def _pay(self) -> None:
+        self.banner.clear()
+        self.pay_requested.emit()
+
     def _show_error(self, message: str) -> None:
         if self.isVisible():
-            self.banner.show_message(message)
+            self.show_message(message)
 
     def reset(self) -> None:
         self.search.clear()

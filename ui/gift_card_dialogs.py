@@ -54,6 +54,8 @@ class GiftCardDialog(QDialog):
         title.setObjectName("giftCardAmount")
         hint = QLabel("Scan the gift card or type its number.", self)
         hint.setProperty("hint", True)
+        hint.setWordWrap(True)
+        self.hint = hint
         self.number_input = card_number_input(self, "cardNumberInput")
         self.number_input.returnPressed.connect(self._submit)
         self.banner = Banner("errorBanner", "Gift card message", self)
@@ -99,6 +101,11 @@ class GiftCardDialog(QDialog):
         self.ok_button.setEnabled(not busy)
         self.email_button.setEnabled(not busy)
         self.number_input.setReadOnly(busy)
+
+    def prefill(self, code: str) -> None:
+        """A card scanned before the tender opened: shown for the cashier to confirm."""
+        self.number_input.setText(code)
+        self.hint.setText("Card scanned. Tap OK to take this amount from it.")
 
     def fill_scanned(self, code: str) -> None:
         self.number_input.setText(code)

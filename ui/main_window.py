@@ -237,6 +237,9 @@ class MainWindow(QMainWindow):
             return
         # The detector swallows the scan's keys before the idle lock sees them.
         self.idle_lock.touch()
+        paid = self.receipt_dialog
+        if paid is not None and paid.isVisible() and self.tab_frame.on_checkout:
+            paid.accept()  # the first scan of the next sale puts the paid ticket away
         if self.tab_frame.tender_view.accept_scan(code):
             return
         if self.tab_frame.tabs.currentWidget() is self.tab_frame.balance_view:
@@ -333,7 +336,7 @@ class MainWindow(QMainWindow):
         self.idle_lock.touch()
         checkout = self.tab_frame.checkout_view
         if checkout.isVisible() and QApplication.activeModalWidget() is None:
-            checkout.banner.show_message(UNREADABLE_SCAN)
+            checkout.show_message(UNREADABLE_SCAN)
         else:
             self.tab_frame.status_area.show_message(UNREADABLE_SCAN, 5000)
 

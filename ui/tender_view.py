@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFrame,
     QHBoxLayout,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
 FindByEmail = Callable[[Money, QWidget], "FindByEmailDialog | None"]
 
 TIP_PRESETS = (0, 10, 15, 20)
+WAIT_FOR_TENDER = "Wait for the payment being recorded, then scan the gift card again."
 QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer holds
 
 
@@ -229,7 +231,7 @@ class TenderView(QWidget):
             self.tender_row.addWidget(button)
         self.cash_button.clicked.connect(self._take_cash)
         self.card_button.clicked.connect(self._take_card)
-        self.gift_card_button.clicked.connect(self._take_gift_card)
+        self.gift_card_button.clicked.connect(lambda: self._take_gift_card())
         self.other_row = QHBoxLayout()
         self.other_row.setSpacing(10)
 
@@ -361,7 +363,9 @@ class TenderView(QWidget):
         self.card_dialog = dialog
         dialog.open()
 
-    def _take_gift_card(self) -> None:
+    def _take_gift_card(self, number: str = "") -> None:
+        """Open the Gift Card tender for the amount; ``number``: a card scanned on Pay before
+        Gift Card was tapped, filled in for the cashier to confirm with OK."""
         self.banner.clear()
         amount = self.amount_input.amount()
         if amount is None or not amount.is_positive():
@@ -380,6 +384,8 @@ class TenderView(QWidget):
         self.gift_card_dialog = dialog
         dialog.open()
         dialog.number_input.setFocus()
+        if number:
+            dialog.prefill(number)
 
     def _open_find_by_email(self, amount: Money) -> None:
         make = self._find_by_email
@@ -400,12 +406,22 @@ class TenderView(QWidget):
         self._presenter.pay_with_gift_card(number, amount_text)
 
     def accept_scan(self, code: str) -> bool:
-        """A scan while the Gift Card tender waits for a card fills it in; else not ours."""
+        """A scan while the Gift Card tender waits for a card fills it in. A gift card scanned
+        on Pay before Gift Card was tapped opens the tender with the number in, for OK (or
+        says why it cannot); anything else (an item) is not ours."""
         dialog = self.gift_card_dialog
         if dialog is not None and dialog.isVisible():
             dialog.fill_scanned(code)
             return True
-        return False
+        if not self.isVisible() or not self._presenter.is_card_number(code):
+            return False
+        if QApplication.activeModalWidget() is not None:
+            return True  # another step (card, partial redeem, e-mail) is open: finish it first
+        if not self.gift_card_button.isEnabled():
+            self.banner.show_message(WAIT_FOR_TENDER)
+            return True
+        self._take_gift_card(code)
+        return True
 
     def _gift_card_paid(self, paid: GiftCardPaid) -> None:
         partial = self.partial_dialog

@@ -84,3 +84,15 @@ def receipt(qtbot: QtBot, window: MainWindow) -> ReceiptDialog:
     qtbot.waitUntil(lambda: window.receipt_dialog is not None, timeout=10_000)
     assert window.receipt_dialog is not None
     return window.receipt_dialog
+
+
+def barcode(name: str) -> str:
+    """A demo product's barcode (``pos_desktop.server.demo``)."""
+    from pos_desktop.server.demo import DEMO_PRODUCTS
+
+    return next(code for n, _, _, _, code in DEMO_PRODUCTS if n == name)
+
+
+def scan(window: MainWindow, code: str) -> None:
+    """A scan, as the window's keyboard-wedge detector reports one once it saw the burst."""
+    window.scanner.scanned.emit(code)

@@ -15,10 +15,12 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
+from pos_desktop.domain.card_number import is_valid_card_number
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.paid import PaidSummary, paid_summary
 from pos_desktop.domain.sale import Sale, SaleStatus
-from pos_desktop.services.checkout import CheckoutService
+from pos_desktop.services.checkout import Catalog, CheckoutService
 from pos_desktop.services.payments import (
     GiftCardPaid,
     PartialRedeem,
@@ -38,10 +40,11 @@ SETTLE_RETRY_MS = 5_000
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """A completed ticket and its receipt."""
+    """A completed ticket, its receipt, and what to say at the counter (change, tenders)."""
 
     sale: Sale
     receipt: ProducedReceipt
+    paid: PaidSummary
 
 
 class SalePresenter(BackgroundPresenter):
@@ -55,6 +58,9 @@ class SalePresenter(BackgroundPresenter):
     completed = Signal(object)  # Finished
     voided = Signal(object)  # Sale
     session_ended = Signal(str)
+    # The cashier asked for a change (a scan, a tap on the ticket, a tender): what was said
+    # about the last one is answered, so its message may go. Redraws never emit it.
+    cashier_acted = Signal()
 
     def __init__(
         self,
@@ -72,6 +78,7 @@ class SalePresenter(BackgroundPresenter):
         self._payments = payments
         self._receipts = receipts
         self._employee: Employee | None = None
+        self._locale = "en_US"  # the store's, once its catalog has loaded
         self.sale: Sale | None = None
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
@@ -87,7 +94,7 @@ class SalePresenter(BackgroundPresenter):
     def start(self, employee: Employee) -> None:
         """Show this employee's open ticket (if any) and the catalog; settle what is unsettled."""
         self._employee = employee
-        self._run(self._checkout.catalog, self.catalog_loaded.emit)
+        self._run(self._checkout.catalog, self._catalog_loaded)
         self._run(lambda: self._checkout.open_sale(employee), self._show_sale)
 
     def stop(self) -> None:
@@ -100,7 +107,11 @@ class SalePresenter(BackgroundPresenter):
 
     def reload_catalog(self) -> None:
         if self._employee is not None:
-            self._run(self._checkout.catalog, self.catalog_loaded.emit)
+            self._run(self._checkout.catalog, self._catalog_loaded)
+
+    def _catalog_loaded(self, catalog: Catalog) -> None:
+        self._locale = catalog.rules.locale
+        self.catalog_loaded.emit(catalog)
 
     # -- ringing up --------------------------------------------------------------------------
 
@@ -108,6 +119,7 @@ class SalePresenter(BackgroundPresenter):
         employee = self._employee
         if employee is None:
             return
+        self.cashier_acted.emit()
         self._run(
             lambda: self._checkout.scan(employee, code),
             self._show_sale,
@@ -117,7 +129,13 @@ class SalePresenter(BackgroundPresenter):
     def add_product(self, product_id: uuid.UUID) -> None:
         employee = self._employee
         if employee is not None:
+            self.cashier_acted.emit()
             self._run(lambda: self._checkout.add_product(employee, product_id), self._show_sale)
+
+    @staticmethod
+    def is_card_number(code: str) -> bool:
+        """Whether a scan is a gift card's number (checked here, no network)."""
+        return is_valid_card_number(code)
 
     def search(self, text: str) -> None:
         self._run(
@@ -126,27 +144,27 @@ class SalePresenter(BackgroundPresenter):
         )
 
     def change_quantity(self, line_id: uuid.UUID, delta: int) -> None:
-        self._on_sale(lambda s: self._checkout.change_quantity(s, line_id, delta))
+        self._acted(lambda s: self._checkout.change_quantity(s, line_id, delta))
 
     def remove_line(self, line_id: uuid.UUID) -> None:
-        self._on_sale(lambda s: self._checkout.remove_line(s, line_id))
+        self._acted(lambda s: self._checkout.remove_line(s, line_id))
 
     def set_tip_percent(self, percent: int) -> None:
-        self._on_sale(lambda s: self._checkout.set_tip_percent(s, percent))
+        self._acted(lambda s: self._checkout.set_tip_percent(s, percent))
 
     def set_tip_amount(self, text: str) -> None:
-        self._on_sale(lambda s: self._checkout.set_tip_amount(s, text))
+        self._acted(lambda s: self._checkout.set_tip_amount(s, text))
 
     # -- tenders -----------------------------------------------------------------------------
 
     def take_cash(self, amount_text: str) -> None:
-        self._on_sale(lambda s: self._payments.take_cash(s, self._parse(amount_text)))
+        self._acted(lambda s: self._payments.take_cash(s, self._parse(amount_text)))
 
     def take_card(self, amount_text: str, reference: str) -> None:
-        self._on_sale(lambda s: self._payments.take_card(s, self._parse(amount_text), reference))
+        self._acted(lambda s: self._payments.take_card(s, self._parse(amount_text), reference))
 
     def take_other(self, label: str, amount_text: str) -> None:
-        self._on_sale(lambda s: self._payments.take_other(s, label, self._parse(amount_text)))
+        self._acted(lambda s: self._payments.take_other(s, label, self._parse(amount_text)))
 
     def pay_with_gift_card(self, number_text: str, amount_text: str) -> None:
         """Seed 004: look the card up (Luhn first), then redeem, or ask for a partial redeem."""
@@ -156,6 +174,7 @@ class SalePresenter(BackgroundPresenter):
             card = self._payments.find_gift_card(number_text)
             return self._payments.pay_with_gift_card(sale_id, card, amount)
 
+        self.cashier_acted.emit()
         self._on_sale_job(job, self._gift_card_answered)
 
     def confirm_partial(self, partial: PartialRedeem, amount_text: str) -> None:
@@ -171,9 +190,10 @@ class SalePresenter(BackgroundPresenter):
         self._gift_card_answered(paid)
 
     def remove_payment(self, payment_id: uuid.UUID) -> None:
-        self._on_sale(lambda s: self._payments.remove_payment(s, payment_id))
+        self._acted(lambda s: self._payments.remove_payment(s, payment_id))
 
     def void(self) -> None:
+        self.cashier_acted.emit()
         self._on_sale_job(self._payments.void, self._voided)
 
     def settle(self) -> None:
@@ -190,6 +210,11 @@ class SalePresenter(BackgroundPresenter):
 
     def _on_sale(self, job: Callable[[uuid.UUID], Sale]) -> None:
         self._on_sale_job(job, self._show_sale)
+
+    def _acted(self, job: Callable[[uuid.UUID], Sale]) -> None:
+        """A change the cashier asked for (not a retry or a reload)."""
+        self.cashier_acted.emit()
+        self._on_sale(job)
 
     def _on_sale_job(
         self, job: Callable[[uuid.UUID], Any], on_success: Callable[[Any], None]
@@ -225,8 +250,11 @@ class SalePresenter(BackgroundPresenter):
     def _show_sale(self, sale: Sale | None) -> None:
         if sale is not None and sale.status is SaleStatus.COMPLETED:
             self._settle_timer.stop()
-            done = sale
-            self._run(lambda: Finished(done, self._receipts.produce(done)), self._finished)
+            done, locale = sale, self._locale
+            self._run(
+                lambda: Finished(done, self._receipts.produce(done), paid_summary(done, locale)),
+                self._finished,
+            )
             return
         if sale is not None and sale.status is SaleStatus.VOIDED:
             sale = None

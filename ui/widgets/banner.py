@@ -1,4 +1,7 @@
-"""A message strip above a form: errors in red, notices in blue; hidden when empty."""
+"""A message strip above a form: errors in red, notices in blue; hidden when empty.
+
+A dismissible banner has a ✕ the cashier taps to put the message away.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,19 @@ from typing import Literal
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
-from ui.widgets.touch import name_widget
+from ui.widgets.touch import name_widget, touch_button
 
 BannerKind = Literal["error", "info"]
 
 
 class Banner(QFrame):
     def __init__(
-        self, object_name: str, accessible_name: str, parent: QWidget | None = None
+        self,
+        object_name: str,
+        accessible_name: str,
+        parent: QWidget | None = None,
+        *,
+        dismissible: bool = False,
     ) -> None:
         super().__init__(parent)
         name_widget(self, object_name, accessible_name)
@@ -25,7 +33,14 @@ class Banner(QFrame):
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(18, 12, 18, 12)
-        layout.addWidget(self._label)
+        layout.addWidget(self._label, 1)
+        if dismissible:
+            close = touch_button("✕", f"{object_name}Dismiss", "Dismiss message", self)
+            close.setProperty("role", "secondary")
+            close.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            close.clicked.connect(self.clear)
+            layout.setContentsMargins(18, 6, 6, 6)
+            layout.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
 
     def text(self) -> str:
