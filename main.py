@@ -56,7 +56,9 @@ class RegisterStartup(QObject):
             settings = Settings()
             logging.getLogger().setLevel(settings.log_level.upper())
             self._register = start_register(
-                settings, on_catalog_changed=lambda _change: self._window.catalog_changed.emit()
+                settings,
+                on_catalog_changed=lambda _change: self._window.catalog_changed.emit(),
+                on_waiting=self._window.sync_waiting.emit,
             )
         except SetupError as exc:
             log.error("%s", exc)

@@ -179,19 +179,24 @@ def _scanner(devices: DeviceSettings) -> ScannerSettings | None:
 
 
 def start_register(
-    settings: Settings, on_catalog_changed: Callable[[CatalogChange], None]
+    settings: Settings,
+    on_catalog_changed: Callable[[CatalogChange], None],
+    on_waiting: Callable[[int], None] | None = None,
 ) -> Register:
     """Connect, open the database, start the sync loop. ``on_catalog_changed`` runs on the
-    sync thread after a pull changed the catalog or the store's settings."""
+    sync thread after a pull changed the catalog or the store's settings; ``on_waiting`` there
+    too, after every push, with the number of tickets still waiting to reach the server."""
     backend = connect_backend(settings)
     try:
         database = RegisterDatabase.in_folder(settings.data_dir)
         backend.on_close(database.close)
+        relay = OutboxRelay(database, backend.client, utc_now)
         sync = SyncLoop(
-            OutboxRelay(database, backend.client, utc_now),
+            relay,
             CatalogSync(database, backend.client),
             interval_seconds=settings.sync_interval_seconds,
             on_catalog_changed=on_catalog_changed,
+            after_push=(lambda: on_waiting(relay.waiting())) if on_waiting else None,
         )
         services = RegisterServices.over(
             backend.client,

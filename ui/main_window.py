@@ -57,6 +57,13 @@ def idle_lock_message(seconds: float) -> str:
     return f"Locked after {span} without use. Enter your PIN to continue."
 
 
+def waiting_to_sync(count: int) -> str:
+    """The header's word on tickets the server has not confirmed; empty when none waits."""
+    if count <= 0:
+        return ""
+    return f"{count} ticket{'s' if count != 1 else ''} waiting to sync"
+
+
 class MainWindow(QMainWindow):
     """The login screen at once; the register's screens once ``attach`` hands it services.
 
@@ -66,6 +73,8 @@ class MainWindow(QMainWindow):
 
     # Emitted from the sync thread when the catalog or settings changed; Qt queues it here.
     catalog_changed = Signal()
+    # How many finished tickets wait for the server (from the sync thread, after each push).
+    sync_waiting = Signal(int)
 
     session: SessionPresenter
     store: StoreProfilePresenter
@@ -194,6 +203,10 @@ class MainWindow(QMainWindow):
         self.tab_frame.status_area.add_status(
             self._printer_status, "printerStatus", "Receipt printer"
         )
+        self._sync_status = QLabel(self.tab_frame.status_area)
+        self.tab_frame.status_area.add_status(self._sync_status, "syncStatus", "Tickets to sync")
+        self._sync_status.setVisible(False)
+        self.sync_waiting.connect(self._show_sync_waiting)
         self.tab_frame.reprint_button.clicked.connect(self._reprint)
         self.deduction.deducted.connect(self._print_slip)
         self._follow_printing()
@@ -209,8 +222,9 @@ class MainWindow(QMainWindow):
         return self.stack.currentWidget() is self.tab_frame
 
     def _on_logged_in(self, employee: Employee) -> None:
-        log.info("%s (%s) logged in", employee.name, employee.role)
-        self.tab_frame.show_employee(employee)
+        offline = self.session.offline
+        log.info("%s (%s) logged in%s", employee.name, employee.role, " offline" if offline else "")
+        self.tab_frame.show_employee(employee, offline=offline)
         self.stack.setCurrentWidget(self.tab_frame)
         self.sale.start(employee)
         self.scanner.set_enabled(True)
@@ -375,6 +389,11 @@ class MainWindow(QMainWindow):
 
         if self.printing is not None:
             self.printing.print_slip(card_slip(done, self._rules or DEFAULT_STORE_RULES))
+
+    def _show_sync_waiting(self, count: int) -> None:
+        text = waiting_to_sync(count)
+        self._sync_status.setText(text)
+        self._sync_status.setVisible(bool(text))
 
     def _show_printer_status(self, text: str) -> None:
         """ "Printer offline: 2 receipts waiting…" while jobs wait; hidden once they print."""

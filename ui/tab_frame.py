@@ -29,6 +29,8 @@ CHECKOUT_TAB = 0
 GIFT_CARDS_TAB = 1
 BALANCE_TAB = 2
 SETTINGS_TAB = 3  # managers only
+# Beside the employee in the header while the session was opened without the server.
+OFFLINE = "Offline"
 
 
 class TouchTabBar(QTabBar):
@@ -131,9 +133,14 @@ class TabFrame(QWidget):
     def show_checkout(self) -> None:
         self.checkout_stack.setCurrentWidget(self.checkout_view)
 
-    def show_employee(self, employee: Employee) -> None:
-        self.employee_label.setText(f"{employee.name} · {employee.role_label}")
-        self.employee_label.setAccessibleName(f"Logged in: {employee.name}, {employee.role_label}")
+    def show_employee(self, employee: Employee, *, offline: bool = False) -> None:
+        """Who is logged in; ``offline``: the register checked the PIN itself, the server
+        being away, so gift cards wait for the connection."""
+        where = f" · {OFFLINE}" if offline else ""
+        self.employee_label.setText(f"{employee.name} · {employee.role_label}{where}")
+        self.employee_label.setAccessibleName(
+            f"Logged in: {employee.name}, {employee.role_label}{', offline' if offline else ''}"
+        )
         if self.settings_view is not None:
             self.tabs.setTabVisible(SETTINGS_TAB, employee.is_manager)
 

@@ -32,11 +32,15 @@ class SyncLoop:
         catalog: Puller,
         interval_seconds: float = 30.0,
         on_catalog_changed: Callable[[CatalogChange], None] | None = None,
+        after_push: Callable[[], None] | None = None,
     ) -> None:
+        """``after_push`` runs on the sync thread after every push, whether it got through
+        (e.g. to tell the screen how many tickets still wait)."""
         self._relay = relay
         self._catalog = catalog
         self._interval = interval_seconds
         self._on_catalog_changed = on_catalog_changed
+        self._after_push = after_push
         self._condition = threading.Condition()
         self._woken = False
         self._stopping = False
@@ -80,6 +84,11 @@ class SyncLoop:
             self._relay.push_once()
         except Exception:
             log.exception("sync: pushing the outbox failed")
+        if self._after_push is not None:
+            try:
+                self._after_push()
+            except Exception:
+                log.exception("sync: the after-push callback failed")
         try:
             change = self._catalog.pull_once()
         except ServerUnreachable:

@@ -33,6 +33,11 @@ class OutboxRelay:
         self._client = client
         self._clock = clock
 
+    def waiting(self) -> int:
+        """How many finished tickets the server has not confirmed yet."""
+        with self._database.session() as db:
+            return outbox.waiting_count(db)
+
     def push_once(self, batch: int = 100, *, ticket_id: uuid.UUID | None = None) -> int:
         """Push up to ``batch`` waiting tickets (or only ``ticket_id``'s); returns how many
         the server confirmed."""

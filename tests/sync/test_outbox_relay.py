@@ -142,3 +142,19 @@ def test_outbox_relay_empty_outbox_sends_nothing(register_db: RegisterDatabase) 
 
     assert confirmed == 0
     assert requests == []
+
+
+def test_outbox_relay_counts_the_tickets_still_waiting(
+    register_db: RegisterDatabase, unused_port_url: str, register_client: ServerClient
+) -> None:
+    """waiting() is what the header shows: tickets the server has not confirmed yet."""
+    clock = FakeClock()
+    for _ in range(2):
+        enqueue(register_db, make_ticket(), clock)
+    with ServerClient(unused_port_url, "token", timeout=2) as away:
+        OutboxRelay(register_db, away, clock.now).push_once()
+        waiting_while_away = OutboxRelay(register_db, away, clock.now).waiting()
+    relay = OutboxRelay(register_db, register_client, clock.now)
+    relay.push_once()
+
+    assert (waiting_while_away, relay.waiting()) == (2, 0)

@@ -190,3 +190,17 @@ def _ticket() -> Ticket:
         tip=zero,
         total=total,
     )
+
+
+def test_sync_loop_reports_after_each_push_before_pulling() -> None:
+    """after_push runs once a push has been tried, before the pull (the screen's count)."""
+    log: list[str] = []
+    relay, catalog = FakeRelay(log), FakeCatalog(log)
+    loop = SyncLoop(
+        relay, catalog, interval_seconds=AN_HOUR, after_push=lambda: log.append("after")
+    )
+
+    with running(loop):
+        assert catalog.pull_once.wait_for(1)
+
+    assert log[:3] == ["push", "after", "pull"]

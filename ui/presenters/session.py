@@ -29,6 +29,12 @@ class SessionPresenter(BackgroundPresenter):
     def employee(self) -> Employee | None:
         return self._service.employee
 
+    @property
+    def offline(self) -> bool:
+        """The session was opened on the register, the server being away."""
+        current = self._service.current
+        return current is not None and current.offline
+
     def log_in(self, pin: str) -> None:
         if self._worker.busy:
             return
