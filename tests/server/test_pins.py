@@ -10,6 +10,7 @@ import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -155,17 +156,24 @@ def test_pin_hash_profile_in_the_test_suite_is_fast() -> None:
 # --- Rehash on log-in -------------------------------------------------------------------------
 
 
+def _log_in_over(world: World, profile: PinHashProfile) -> tuple[httpx.Response, Any]:
+    """The cashier's PIN stored in ``profile``, then a log-in: its answer, and what registers
+    pull afterwards."""
+    cashier_id, _ = cashier_of(world)
+    stored = profile.hasher().hash(CASHIER_PIN)
+    with make_session_factory(world.engine)() as db:
+        db.execute(update(Employee).where(Employee.id == cashier_id).values(pin_hash=stored))
+        db.commit()
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+    login = world.login(CASHIER_PIN)
+    return login, world.get("/sync/pull", who=None, cursor=cursor).json()
+
+
 def test_session_login_rehashes_an_old_profile_pin_for_the_registers(world: World) -> None:
     """A log-in over a cheaper old hash stores one in today's profile, which registers pull."""
     cashier_id, _ = cashier_of(world)
-    old_hash = CHEAPER.hasher().hash(CASHIER_PIN)
-    with make_session_factory(world.engine)() as db:
-        db.execute(update(Employee).where(Employee.id == cashier_id).values(pin_hash=old_hash))
-        db.commit()
-    cursor = world.get("/sync/pull", who=None).json()["cursor"]
 
-    login = world.login(CASHIER_PIN)
-    changes = world.get("/sync/pull", who=None, cursor=cursor).json()
+    login, changes = _log_in_over(world, CHEAPER)
 
     assert login.status_code == 200, login.text
     assert [e["id"] for e in changes["employees"]] == [str(cashier_id)]
@@ -176,17 +184,10 @@ def test_session_login_rehashes_an_old_profile_pin_for_the_registers(world: Worl
 
 def test_session_login_never_lowers_a_dearer_hash(world: World) -> None:
     """A hash dearer than the server's profile (made by a stronger server) is kept as it is."""
-    cashier_id, _ = cashier_of(world)
     profile = security.PIN_HASH_PROFILE
     dearer = PinHashProfile("dearer", profile.time_cost + 1, profile.memory_kib)
-    dear_hash = dearer.hasher().hash(CASHIER_PIN)
-    with make_session_factory(world.engine)() as db:
-        db.execute(update(Employee).where(Employee.id == cashier_id).values(pin_hash=dear_hash))
-        db.commit()
-    cursor = world.get("/sync/pull", who=None).json()["cursor"]
 
-    login = world.login(CASHIER_PIN)
-    changes = world.get("/sync/pull", who=None, cursor=cursor).json()
+    login, changes = _log_in_over(world, dearer)
 
     assert login.status_code == 200, login.text
     assert changes["employees"] == []
