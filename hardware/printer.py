@@ -3,7 +3,7 @@
 A ``ReceiptPrinter`` opens its connection for each job and closes it after, so a printer that
 was switched off, unplugged or rebooted is simply reached again by the next attempt; any
 failure to reach it or write to it is a ``PrinterOffline`` with the reason. The cash drawer
-opens through the printer's kick pulse (``drawer_kick``, sent ahead of a receipt). Every call
+opens through the printer's kick pulse (``drawer_kick``, a print job of its own). Every call
 blocks up to its timeout, a ``file:`` device included: call it from a worker thread
 (pos_desktop.services.printing), never from the GUI thread.
 """

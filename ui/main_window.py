@@ -372,11 +372,16 @@ class MainWindow(QMainWindow):
         )
         if printing is not None:
             dialog.reprint_requested.connect(self._reprint)
+            dialog.show_printer_note(printing.follow_ticket(finished.sale.id))
+            printing.paid_note_changed.connect(dialog.show_printer_note)
         self._last_confirmation = ""
 
         def closed() -> None:
             if self.receipt_dialog is dialog:
                 self.receipt_dialog = None
+            if printing is not None and printing is self.printing:
+                printing.paid_note_changed.disconnect(dialog.show_printer_note)
+                printing.follow_ticket(None)
             dialog.deleteLater()
 
         dialog.finished.connect(closed)

@@ -1,6 +1,7 @@
-"""A completed ticket: the change to hand back, large, with what each tender paid; then the
-receipt as the printer prints it. It stays until the next sale starts ("New sale", or the
-first scan of the next ticket, see ``MainWindow._scanned``)."""
+"""A completed ticket: the change to hand back, large, with what each tender paid; whether the
+drawer opened and the receipt printed when the printer is away; then the receipt as the
+printer prints it. It stays until the next sale starts ("New sale", or the first scan of the
+next ticket, see ``MainWindow._scanned``)."""
 
 from __future__ import annotations
 
@@ -18,7 +19,9 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.paid import PaidSummary
+from ui.presenters.printing import PrinterNote
 from ui.presenters.sale import Finished
+from ui.widgets.banner import Banner
 from ui.widgets.touch import make_touchable, name_widget
 
 PDF_NOT_SAVED = "The receipt PDF could not be saved."
@@ -82,15 +85,26 @@ class ReceiptDialog(QDialog):
         self.confirmation.setObjectName("paymentConfirmation")
         self.confirmation.setWordWrap(True)
         self.confirmation.setVisible(bool(confirmation))
+        # Below the change, above the preview: appearing, it shrinks the preview, and the
+        # buttons at the bottom stay where the finger is.
+        self.printer_note = Banner("printerNote", "Receipt printer", self)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(12)
         layout.addWidget(title)
         layout.addWidget(self.change_panel)
         layout.addWidget(self.confirmation)
+        layout.addWidget(self.printer_note)
         layout.addWidget(self._build_preview(finished), 1)
         self._build_actions(layout, printer)
         self.resize(560, 720)
+
+    def show_printer_note(self, note: PrinterNote) -> None:
+        """The drawer did not open, the receipt waits for the printer; hidden when empty."""
+        if note.text:
+            self.printer_note.show_message(note.text, note.kind)
+        else:
+            self.printer_note.clear()
 
     def _build_preview(self, finished: Finished) -> QScrollArea:
         """The receipt as printed; where its PDF went is the register's business, not the

@@ -179,11 +179,13 @@ class Outbox(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
-PRINT_JOB_KINDS = ("receipt", "slip", "test")
+# "drawer": the kick that opens the cash drawer, a job of its own (never part of a receipt).
+PRINT_JOB_KINDS = ("receipt", "slip", "test", "drawer")
 
 
 class PrintJob(Base):
-    """Bytes for the receipt printer, stored before the first attempt; printed_at once out."""
+    """Bytes for the receipt printer, stored before the first attempt; printed_at once out,
+    given_up_at when it will never print (a drawer the printer could not open at the sale)."""
 
     __tablename__ = "print_jobs"
     __table_args__ = (
@@ -196,12 +198,14 @@ class PrintJob(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     kind: Mapped[str] = mapped_column(String(10))
     data: Mapped[bytes] = mapped_column(LargeBinary)
-    open_drawer: Mapped[bool] = mapped_column(Boolean)  # kick the cash drawer with it
+    # A receipt's own words (pos_desktop.receipts.stored), to print it again marked COPY.
+    receipt: Mapped[str | None] = mapped_column(Text)
     ticket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
     printed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
+    given_up_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class DeviceSettingsRow(Base):

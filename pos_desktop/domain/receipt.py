@@ -26,6 +26,7 @@ from pos_desktop.domain.tender import Payment, TenderKind
 from pos_desktop.domain.ticket import LineAmounts
 
 FALLBACK_LOCALE = "en_US"
+COPY_MARK = "COPY"  # printed first on a reprint, so nobody takes it for a second sale
 PRICES_INCLUDE_TAX = "Prices include tax"
 MIN_WIDTH = 20
 _MIN_LEFT = 8  # below this a name beside its amount is unreadable; the amount moves down
@@ -69,6 +70,7 @@ class Receipt:
     change: Money
     prices_include_tax: bool
     note: str | None
+    copy: bool = False  # a reprint: marked COPY
 
 
 def receipt_for(sale: Sale, store: StoreRules, register_name: str) -> Receipt:
@@ -225,7 +227,8 @@ def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
         return amount.format(locale)
 
     ticket = f"Ticket #{receipt.ticket_number}" if receipt.ticket_number is not None else "Ticket"
-    rows = [
+    rows = [ReceiptRow(RowStyle.TITLE, COPY_MARK)] if receipt.copy else []
+    rows += [
         ReceiptRow(RowStyle.TITLE, receipt.store_name),
         ReceiptRow(RowStyle.CENTER, receipt.register_name),
         ReceiptRow(RowStyle.RULE),

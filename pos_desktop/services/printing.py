@@ -6,6 +6,13 @@ of paper, lid open: the write times out), the job keeps waiting and is tried aga
 ``retry_seconds``, and the jobs behind it wait their turn. A job is marked printed right after
 the printer took it, so in one running register each job prints once; a crash between the two
 would print that one job again at the next start, never lose it.
+
+The cash drawer opens by a job of its own ("drawer", queued with a cash sale's receipt), taken
+before any other waiting job. It is tried once: when the printer cannot take it (offline), or
+it was not tried within ``DRAWER_SECONDS`` (a register restarted, a printer stalled on the job
+before), it is given up and the status names its ticket, so the paid screen tells the cashier
+to open the drawer with the key. A drawer never opens unattended, and no receipt carries the
+kick. A reprint renders the stored receipt again, marked COPY.
 """
 
 from __future__ import annotations
@@ -14,21 +21,24 @@ import logging
 import threading
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, case, func, select, update
 
 from hardware.printer import PrinterOffline, drawer_kick
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import PrintJob
 from pos_desktop.domain.receipt import CardSlip, Receipt
+from pos_desktop.receipts.stored import dump_receipt, load_receipt
 
 log = logging.getLogger(__name__)
 
-JobKind = Literal["receipt", "slip", "test"]
+JobKind = Literal["receipt", "slip", "test", "drawer"]
 RETRY_SECONDS = 5.0
+# A drawer job still untried this long after the sale is given up: the cashier has moved on.
+DRAWER_SECONDS = 30.0
 MAX_ERROR_LENGTH = 500
 
 
@@ -41,8 +51,10 @@ class Printer(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class PrintStatus:
-    waiting: int  # jobs not printed yet
+    waiting: int  # jobs not printed yet (drawer jobs aside: they never wait)
     offline: str | None  # why the last attempt failed; None once the printer took a job
+    # The ticket whose drawer did not open (its job given up); None once a drawer opened.
+    drawer_missed: uuid.UUID | None = None
 
     @property
     def message(self) -> str:
@@ -52,6 +64,15 @@ class PrintStatus:
         jobs = "1 receipt" if self.waiting == 1 else f"{self.waiting} receipts"
         verb = "it prints" if self.waiting == 1 else "they print"
         return f"Printer offline: {jobs} waiting; {verb} when it is back"
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    id: int
+    kind: str
+    data: bytes
+    ticket_id: uuid.UUID | None
+    created_at: datetime
 
 
 class PrintService:
@@ -78,6 +99,7 @@ class PrintService:
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
         self._offline: str | None = None
+        self._drawer_missed: uuid.UUID | None = None
         self._status_lock = threading.Lock()
         self._last_status: PrintStatus | None = None
 
@@ -104,29 +126,38 @@ class PrintService:
         data: bytes,
         kind: JobKind,
         *,
-        open_drawer: bool = False,
         ticket_id: uuid.UUID | None = None,
+        receipt: Receipt | None = None,
     ) -> int:
-        """Store a job (committed before this returns) and wake the worker; its id."""
+        """Store a job (committed before this returns) and wake the worker; its id.
+
+        ``receipt``: the words ``data`` prints, kept so a reprint can render them again."""
         with self._database.session() as db, db.begin():
-            job = PrintJob(
-                kind=kind,
-                data=data,
-                open_drawer=open_drawer,
-                ticket_id=ticket_id,
-                created_at=self._clock(),
-                attempts=0,
-            )
+            job = self._job(kind, data, ticket_id, receipt)
             db.add(job)
             db.flush()
             job_id = job.id
         self._wake.set()
         return job_id
 
+    def _job(
+        self, kind: JobKind, data: bytes, ticket_id: uuid.UUID | None, receipt: Receipt | None
+    ) -> PrintJob:
+        return PrintJob(
+            kind=kind,
+            data=data,
+            receipt=dump_receipt(receipt) if receipt is not None else None,
+            ticket_id=ticket_id,
+            created_at=self._clock(),
+            attempts=0,
+        )
+
     def queue_receipt(
         self, receipt: Receipt, ticket_id: uuid.UUID, *, open_drawer: bool = False
     ) -> int | None:
-        """The receipt of a completed ticket, once per ticket (None when it was queued)."""
+        """The receipt of a completed ticket, once per ticket (None when it was queued); its
+        job's id. ``open_drawer`` (a cash sale): a drawer job is stored with it, a job of its
+        own that goes first and opens the drawer now or never."""
         with self._database.session() as db:
             queued = db.execute(
                 select(PrintJob.id).where(
@@ -135,9 +166,16 @@ class PrintService:
             ).first()
         if queued is not None:
             return None
-        return self.queue(
-            self._render(receipt), "receipt", open_drawer=open_drawer, ticket_id=ticket_id
-        )
+        data = self._render(receipt)
+        with self._database.session() as db, db.begin():
+            if open_drawer:
+                db.add(self._job("drawer", drawer_kick(), ticket_id, None))
+            job = self._job("receipt", data, ticket_id, receipt)
+            db.add(job)
+            db.flush()
+            job_id = job.id
+        self._wake.set()
+        return job_id
 
     def queue_slip(self, slip: CardSlip) -> int | None:
         """A gift card slip (after a Deduct Funds); None when this printer prints no slips."""
@@ -146,25 +184,29 @@ class PrintService:
         return self.queue(self._render_slip(slip), "slip")
 
     def reprint_last_receipt(self) -> bool:
-        """Queue the last receipt again (without opening the drawer); False if there is none."""
+        """Queue the last receipt again, rendered for today's printer and marked COPY (the
+        drawer stays shut); False if there is none (or only ones stored before copies)."""
         with self._database.session() as db:
-            data = db.execute(
-                select(PrintJob.data)
-                .where(PrintJob.kind == "receipt")
+            row = db.execute(
+                select(PrintJob.receipt, PrintJob.ticket_id)
+                .where(PrintJob.kind == "receipt", PrintJob.receipt.is_not(None))
                 .order_by(PrintJob.id.desc())
                 .limit(1)
-            ).scalar_one_or_none()
-        if data is None:
+            ).first()
+        if row is None or row.receipt is None:
             return False
-        self.queue(data, "receipt")
+        copy = replace(load_receipt(row.receipt), copy=True)
+        self.queue(self._render(copy), "receipt", ticket_id=row.ticket_id, receipt=copy)
         return True
 
     def status(self) -> PrintStatus:
         with self._database.session() as db:
             waiting = db.execute(
-                select(func.count()).select_from(PrintJob).where(PrintJob.printed_at.is_(None))
+                select(func.count())
+                .select_from(PrintJob)
+                .where(_waiting(), PrintJob.kind != "drawer")
             ).scalar_one()
-        return PrintStatus(int(waiting), self._offline)
+        return PrintStatus(int(waiting), self._offline, self._drawer_missed)
 
     # -- the worker --------------------------------------------------------------------------
 
@@ -191,18 +233,24 @@ class PrintService:
             job = self._next()
             if job is None:
                 return True
-            job_id, data, open_drawer = job
+            drawer = job.kind == "drawer"
+            if drawer and self._clock() - job.created_at > timedelta(seconds=DRAWER_SECONDS):
+                self._give_up(job, "not tried in time")
+                continue
             try:
-                # The drawer opens first, while the receipt prints, in one connection.
-                self._printer.send(drawer_kick() + data if open_drawer else data)
+                self._printer.send(job.data)
             except PrinterOffline as exc:
-                self._failed(job_id, exc.reason)
-                return False
+                reason = exc.reason
             except Exception as exc:  # a printer driver's surprise must not kill the worker
-                log.exception("printing job %s failed", job_id)
-                self._failed(job_id, f"{type(exc).__name__}: {exc}")
-                return False
-            self._printed(job_id)
+                log.exception("printing job %s failed", job.id)
+                reason = f"{type(exc).__name__}: {exc}"
+            else:
+                self._printed(job)
+                continue
+            if drawer:
+                self._give_up(job, reason)  # now or never: it must not open unattended later
+            self._failed(job.id, reason)
+            return False
         return True
 
     def _run(self) -> None:
@@ -218,25 +266,46 @@ class PrintService:
                 return
             self._wake.wait(None if done else self._retry_seconds)
 
-    def _next(self) -> tuple[int, bytes, bool] | None:
+    def _next(self) -> _Job | None:
+        """The oldest waiting drawer job, else the oldest waiting job."""
         with self._database.session() as db:
             row = db.execute(
-                select(PrintJob.id, PrintJob.data, PrintJob.open_drawer)
-                .where(PrintJob.printed_at.is_(None))
-                .order_by(PrintJob.id)
+                select(
+                    PrintJob.id,
+                    PrintJob.kind,
+                    PrintJob.data,
+                    PrintJob.ticket_id,
+                    PrintJob.created_at,
+                )
+                .where(_waiting())
+                .order_by(case((PrintJob.kind == "drawer", 0), else_=1), PrintJob.id)
                 .limit(1)
             ).first()
-        return (row.id, row.data, row.open_drawer) if row is not None else None
+        if row is None:
+            return None
+        return _Job(row.id, row.kind, row.data, row.ticket_id, row.created_at)
 
-    def _printed(self, job_id: int) -> None:
+    def _printed(self, job: _Job) -> None:
         with self._database.session() as db, db.begin():
             db.execute(
                 update(PrintJob)
-                .where(PrintJob.id == job_id)
+                .where(PrintJob.id == job.id)
                 .values(printed_at=self._clock(), attempts=PrintJob.attempts + 1)
             )
         self._offline = None
+        if job.kind == "drawer":
+            self._drawer_missed = None
         self._publish()
+
+    def _give_up(self, job: _Job, reason: str) -> None:
+        log.warning("the drawer of ticket %s did not open: %s", job.ticket_id, reason)
+        with self._database.session() as db, db.begin():
+            db.execute(
+                update(PrintJob)
+                .where(PrintJob.id == job.id)
+                .values(given_up_at=self._clock(), last_error=reason[:MAX_ERROR_LENGTH])
+            )
+        self._drawer_missed = job.ticket_id
 
     def _failed(self, job_id: int, reason: str) -> None:
         log.warning("print job %s waits: %s", job_id, reason)
@@ -268,3 +337,7 @@ class PrintService:
             self._last_status = None
         if listener is not None:
             self._publish()
+
+
+def _waiting() -> ColumnElement[bool]:
+    return PrintJob.printed_at.is_(None) & PrintJob.given_up_at.is_(None)

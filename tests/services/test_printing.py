@@ -1,13 +1,15 @@
 """Print jobs against a real TCP printer on loopback that is closed, then opened.
 
 The sale runs against the real demo server (``checkout_world``); the receipt's job is stored
-in the register database and printed by the worker thread once the printer answers.
+in the register database and printed by the worker thread once the printer answers. A cash
+sale's drawer is a job of its own: first in line, and given up when the printer is away.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,9 +22,10 @@ from pos_desktop.db.models import PrintJob
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.receipts.escpos import render_escpos
-from pos_desktop.services.printing import PrintService, PrintStatus
+from pos_desktop.services.printing import DRAWER_SECONDS, PrintService, PrintStatus
 from pos_desktop.services.receipts import ReceiptService
 from tests.fixtures.checkout import CheckoutWorld, utc_now
+from tests.fixtures.clock import FakeClock
 from tests.fixtures.printer import PrinterServer, free_port
 from tests.fixtures.register import wait_until
 
@@ -70,7 +73,11 @@ def jobs(w: CheckoutWorld) -> list[PrintJob]:
         return list(db.execute(select(PrintJob).order_by(PrintJob.id)).scalars())
 
 
-def cash_sale(w: CheckoutWorld, receipts: ReceiptService) -> None:
+def receipt_jobs(w: CheckoutWorld) -> list[PrintJob]:
+    return [job for job in jobs(w) if job.kind == "receipt"]
+
+
+def cash_sale(w: CheckoutWorld, receipts: ReceiptService) -> uuid.UUID:
     sale = w.checkout.add_product(w.cashier, w.product("Cappuccino").id)
     done = w.payments.take_cash(sale.id, Money(2000, "USD"))
     assert done.status is SaleStatus.COMPLETED
@@ -78,6 +85,7 @@ def cash_sale(w: CheckoutWorld, receipts: ReceiptService) -> None:
     # Stored before produce returns (test_printing_produce_never_waits_on_the_printer shows
     # it does not wait for the printer either).
     assert done.id in [job.ticket_id for job in jobs(w)]
+    return done.id
 
 
 def test_printing_offline_printer_prints_the_sale_once_it_is_back(
@@ -89,9 +97,9 @@ def test_printing_offline_printer_prints_the_sale_once_it_is_back(
 ) -> None:
     """The sale completes while the printer is off; its receipt prints when it is back, once."""
     w = checkout_world
-    cash_sale(w, receipts)
-    wait_until(lambda: jobs(w)[0].attempts >= 2)  # tried, and tried again
-    (job,) = jobs(w)
+    ticket = cash_sale(w, receipts)
+    wait_until(lambda: receipt_jobs(w)[0].attempts >= 2)  # tried, and tried again
+    (job,) = receipt_jobs(w)
     assert job.printed_at is None
     assert job.last_error is not None
     assert "refused" in job.last_error.lower()
@@ -102,17 +110,16 @@ def test_printing_offline_printer_prints_the_sale_once_it_is_back(
 
     server = PrinterServer(port)
     try:
-        wait_until(lambda: jobs(w)[0].printed_at is not None)
+        wait_until(lambda: receipt_jobs(w)[0].printed_at is not None)
         time.sleep(5 * RETRY)  # retries would have printed it again by now
         assert len(server.received) == 1
     finally:
         server.close()
     data = server.received[0]
-    # A cash tender: the drawer opens, then the receipt prints from a reset printer.
-    assert data.startswith(drawer_kick() + INIT)
+    assert data.startswith(INIT)  # from a reset printer
     assert b"CHANGE" in data
-    assert printing.status() == PrintStatus(0, None)
-    wait_until(lambda: statuses[-1] == PrintStatus(0, None))
+    assert printing.status() == PrintStatus(0, None, drawer_missed=ticket)
+    wait_until(lambda: statuses[-1] == PrintStatus(0, None, drawer_missed=ticket))
     assert statuses[-1].message == ""
 
 
@@ -141,8 +148,10 @@ def test_printing_a_ticket_receipt_is_queued_once(
     done = w.payments.take_cash(sale.id, Money(2000, "USD"))
     receipts.produce(done)
     receipts.produce(done)
-    assert [job.ticket_id for job in jobs(w)] == [done.id]
-    assert jobs(w)[0].open_drawer
+    assert [(job.kind, job.ticket_id) for job in jobs(w)] == [
+        ("drawer", done.id),
+        ("receipt", done.id),
+    ]
 
 
 def test_printing_reprint_last_receipt_prints_it_again_without_the_drawer(
@@ -156,15 +165,117 @@ def test_printing_reprint_last_receipt_prints_it_again_without_the_drawer(
     server = PrinterServer(port)
     try:
         cash_sale(w, receipts)
-        wait_until(lambda: len(server.received) == 1)
-        assert printing.reprint_last_receipt()
         wait_until(lambda: len(server.received) == 2)
+        assert printing.reprint_last_receipt()
+        wait_until(lambda: len(server.received) == 3)
     finally:
         server.close()
-    first, again = server.received
-    assert first == drawer_kick() + again
+    kick, first, again = server.received
+    assert kick == drawer_kick()
+    assert b"Cappuccino" in first
     assert again.startswith(INIT)
-    assert [job.open_drawer for job in jobs(w)] == [True, False]
+    assert drawer_kick() not in again
+    assert [job.kind for job in jobs(w)] == ["drawer", "receipt", "receipt"]
+
+
+def test_printing_reprint_is_marked_copy(
+    checkout_world: CheckoutWorld,
+    printing: PrintService,
+    receipts: ReceiptService,
+    port: int,
+) -> None:
+    """A reprint prints the receipt again with COPY on the paper; the original has none."""
+    w = checkout_world
+    server = PrinterServer(port)
+    try:
+        cash_sale(w, receipts)
+        wait_until(lambda: len(server.received) == 2)
+        assert printing.reprint_last_receipt()
+        _kick, first, again = server.wait_for(3)
+    finally:
+        server.close()
+    assert b"COPY" in again
+    assert b"COPY" not in first
+    assert b"Cappuccino" in again
+
+
+def test_printing_drawer_goes_before_a_receipt_queued_earlier(
+    checkout_world: CheckoutWorld, tmp_path: Path, port: int
+) -> None:
+    """A cash sale's drawer opens before the receipts already waiting print."""
+    w = checkout_world
+    printer = ReceiptPrinter(PrinterAddress("tcp", "127.0.0.1", port=port), timeout=1)
+    service = PrintService(w.database, printer, render_escpos, utc_now, retry_seconds=RETRY)
+    service.queue(b"earlier receipt\n", "receipt")
+    cash_sale(w, ReceiptService(tmp_path, w.checkout.rules, "Register 1", service))
+    server = PrinterServer(port)
+    service.start()
+    try:
+        received = server.wait_for(3)
+    finally:
+        assert service.stop()
+        server.close()
+    assert received[0] == drawer_kick()
+    assert received[1] == b"earlier receipt\n"
+    assert b"Cappuccino" in received[2]
+
+
+def test_printing_offline_drawer_is_given_up_at_the_sale(
+    checkout_world: CheckoutWorld, printing: PrintService, receipts: ReceiptService
+) -> None:
+    """Printer offline at a cash sale: the drawer job is given up at once and the status
+    names the ticket whose drawer did not open."""
+    w = checkout_world
+    ticket = cash_sale(w, receipts)
+    wait_until(lambda: printing.status().drawer_missed == ticket)
+    drawer = next(job for job in jobs(w) if job.kind == "drawer")
+    assert drawer.given_up_at is not None
+    assert drawer.printed_at is None
+    assert drawer.attempts == 1
+
+
+def test_printing_receipt_printed_later_never_opens_the_drawer(
+    checkout_world: CheckoutWorld,
+    printing: PrintService,
+    receipts: ReceiptService,
+    port: int,
+) -> None:
+    """Printer offline at a cash sale, back later: the receipt prints and no byte sent kicks
+    the drawer (it must not open with nobody at the till)."""
+    w = checkout_world
+    ticket = cash_sale(w, receipts)
+    wait_until(lambda: printing.status().drawer_missed == ticket)
+    server = PrinterServer(port)
+    try:
+        wait_until(lambda: receipt_jobs(w)[0].printed_at is not None)
+        time.sleep(5 * RETRY)  # a drawer job still waiting would have been sent by now
+    finally:
+        server.close()
+    (data,) = server.received
+    assert b"Cappuccino" in data
+    assert drawer_kick() not in data
+    assert all(job.printed_at is None for job in jobs(w) if job.kind == "drawer")
+
+
+def test_printing_drawer_not_tried_in_time_is_given_up(
+    checkout_world: CheckoutWorld, tmp_path: Path, port: int
+) -> None:
+    """A drawer job older than DRAWER_SECONDS when its turn comes (a register restarted after
+    the sale) is given up unsent; the receipt still prints."""
+    w = checkout_world
+    clock = FakeClock(utc_now())
+    printer = ReceiptPrinter(PrinterAddress("tcp", "127.0.0.1", port=port), timeout=1)
+    service = PrintService(w.database, printer, render_escpos, clock.now, retry_seconds=RETRY)
+    cash_sale(w, ReceiptService(tmp_path, w.checkout.rules, "Register 1", service))
+    clock.advance(seconds=DRAWER_SECONDS + 1)
+    server = PrinterServer(port)
+    try:
+        assert service.print_waiting()
+    finally:
+        server.close()
+    (data,) = server.received
+    assert drawer_kick() not in data
+    assert b"Cappuccino" in data
 
 
 class StalledPrinter:
@@ -199,9 +310,9 @@ def test_printing_produce_never_waits_on_the_printer(
         cash_sale(w, receipts)
         assert printer.sent == []  # produce came back while the printer still hung
         printer.release.set()
-        wait_until(lambda: len(printer.sent) == 2)
+        wait_until(lambda: len(printer.sent) == 3)
     finally:
         printer.release.set()
         assert service.stop()
-    assert printer.sent[0] == b"first\n"
+    assert printer.sent[:2] == [b"first\n", drawer_kick()]
     assert all(job.printed_at is not None for job in jobs(w))

@@ -1,5 +1,6 @@
 """The receipt printer from the cashier's side: a sale completes while it is offline, the
-status bar says receipts wait, they print once it is back, and Reprint prints again."""
+status bar and the paid screen say the receipt waits and the drawer did not open, it prints
+once it is back, and Reprint prints again."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ from tests.fixtures.printer import PrinterServer, free_port
 from tests.ui.support import TAP, MakeWindow, button, child, go_pay, receipt, take_cash
 from tests.ui.test_gift_card_tender import ring_up
 from ui.main_window import MainWindow
+from ui.presenters.printing import DRAWER_NOT_OPENED, RECEIPT_WAITING
+from ui.receipt_dialog import ReceiptDialog
 
 WAIT_MS = 10_000
 
@@ -82,3 +85,38 @@ def test_receipt_printer_offline_then_back_prints_once_and_reprints(
         assert b"Cappuccino" in printer.received[1]
     finally:
         printer.close()
+
+
+def paid_in_cash(qtbot: QtBot, till: MainWindow) -> ReceiptDialog:
+    ring_up(qtbot, till, "Cappuccino")
+    go_pay(qtbot, till)
+    take_cash(qtbot, till)
+    shown = receipt(qtbot, till)
+    qtbot.waitExposed(shown)
+    return shown
+
+
+def test_receipt_printer_paid_screen_says_the_receipt_waits_until_printed(
+    qtbot: QtBot, till: MainWindow, port: int
+) -> None:
+    """Printer offline: the paid screen says the receipt waits for it; printed: that goes."""
+    note = paid_in_cash(qtbot, till).printer_note
+    qtbot.waitUntil(lambda: RECEIPT_WAITING in note.text(), timeout=WAIT_MS)
+    assert note.isVisible()
+
+    printer = PrinterServer(port)
+    try:
+        printer.wait_for(1)
+        qtbot.waitUntil(lambda: RECEIPT_WAITING not in note.text(), timeout=WAIT_MS)
+    finally:
+        printer.close()
+
+
+def test_receipt_printer_paid_screen_says_the_drawer_did_not_open(
+    qtbot: QtBot, till: MainWindow
+) -> None:
+    """Printer offline at a cash sale: the paid screen says to open the drawer with the key."""
+    note = paid_in_cash(qtbot, till).printer_note
+    qtbot.waitUntil(lambda: DRAWER_NOT_OPENED in note.text(), timeout=WAIT_MS)
+    assert note.isVisible()
+    assert note.kind() == "error"

@@ -1,10 +1,16 @@
-"""The receipt printer as the cashier sees it: whether receipts are waiting, and Reprint.
+"""The receipt printer as the cashier sees it: whether receipts are waiting, whether the
+drawer of the sale on the paid screen opened, and Reprint.
 
-The print worker reports from its own thread; a signal carries that to the GUI thread.
-Reprinting only stores a job (SQLite), on the worker: the screen never waits on paper.
+The print worker reports from its own thread; a signal carries that to the GUI thread, where
+the last status is kept for the next paid screen. Reprinting only stores a job (SQLite), on
+the worker: the screen never waits on paper.
 """
 
 from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Literal
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
@@ -15,11 +21,33 @@ from ui.presenters.error_text import cashier_message
 
 NOTHING_TO_REPRINT = "No receipt has been printed yet."
 REPRINT_QUEUED = "The last receipt is printing again."
+RECEIPT_WAITING = "Receipt waiting for the printer: it prints when the printer is back."
+DRAWER_NOT_OPENED = "The drawer did not open: printer offline. Open it with the key."
+
+
+@dataclass(frozen=True, slots=True)
+class PrinterNote:
+    """What the paid screen says of its ticket's drawer and receipt; empty text: nothing."""
+
+    text: str = ""
+    kind: Literal["error", "info"] = "info"  # a banner's kinds
+
+
+def paid_note(status: PrintStatus | None, ticket_id: uuid.UUID | None) -> PrinterNote:
+    """The note for the paid screen of ``ticket_id`` under ``status``."""
+    if status is None or ticket_id is None:
+        return PrinterNote()
+    drawer = status.drawer_missed == ticket_id
+    waiting = status.waiting > 0 and status.offline is not None
+    lines = ([DRAWER_NOT_OPENED] if drawer else []) + ([RECEIPT_WAITING] if waiting else [])
+    return PrinterNote("\n".join(lines), "error" if drawer else "info")
 
 
 class PrintingPresenter(BackgroundPresenter):
     status_changed = Signal(str)  # the banner's text; empty: nothing to say
+    paid_note_changed = Signal(object)  # a PrinterNote for the ticket ``follow_ticket`` named
     said = Signal(str)  # a short answer to Reprint
+    _heard_status = Signal(object)  # a PrintStatus, from the print worker's thread
 
     def __init__(
         self,
@@ -29,11 +57,25 @@ class PrintingPresenter(BackgroundPresenter):
     ) -> None:
         super().__init__(parent, pool)
         self.service = printing  # the window compares it with the register's current one
+        self.status: PrintStatus | None = None  # the last heard, on the GUI thread
+        self._ticket: uuid.UUID | None = None
         # From the print worker's thread: a signal of this GUI-thread object is queued.
-        printing.set_status_listener(self._heard)
+        self._heard_status.connect(self._heard)
+        printing.set_status_listener(self._heard_status.emit)
 
     def _heard(self, status: PrintStatus) -> None:
+        self.status = status
         self.status_changed.emit(status.message)
+        self.paid_note_changed.emit(self.paid_note())
+
+    def follow_ticket(self, ticket_id: uuid.UUID | None) -> PrinterNote:
+        """The paid screen shows ``ticket_id`` (None: it closed); its note now, and
+        ``paid_note_changed`` with each change."""
+        self._ticket = ticket_id
+        return self.paid_note()
+
+    def paid_note(self) -> PrinterNote:
+        return paid_note(self.status, self._ticket)
 
     def reprint_last(self) -> None:
         if self.busy:
