@@ -57,6 +57,9 @@ HISTORY_COLUMNS = ("Time", "Employee", "Activity", "Amount", "Balance", "Registe
 ) = range(len(HISTORY_COLUMNS))
 _MONEY_COLUMNS = (AMOUNT_COLUMN, BALANCE_AFTER_COLUMN)
 RESULT_ROWS_SHOWN = 3
+# The keypad, Cancel and "Resend in 30 s" side by side, no wider: the card's history gets the rest,
+# so its Register column is not cut at 1280 px.
+DEDUCT_PANEL_WIDTH = 360
 FINISH_DEDUCTION_FIRST = "Finish or cancel the deduction on the right first."
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -140,7 +143,7 @@ class GiftCardsView(QWidget):
         self.history.hide()
 
         self.deduct_panel = DeductFundsPanel(deduction, self)
-        self.deduct_panel.setFixedWidth(380)
+        self.deduct_panel.setFixedWidth(DEDUCT_PANEL_WIDTH)
         self.deduct_panel.deducted.connect(self._deducted)
         self.deduct_panel.busy_changed.connect(lambda _busy: self._lock_search())
         deduction.step_changed.connect(lambda _step: self._lock_search())
