@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.catalog import StoreRules
-from pos_desktop.domain.deduction import CODE_LENGTH, ensure_deductible, over_balance_message
+from pos_desktop.domain.deduction import CODE_LENGTH, ensure_deductible
 from pos_desktop.domain.errors import CardNotRedeemable
 from pos_desktop.domain.money import Money
 from pos_desktop.services.card_lookup import CardSummary
@@ -100,7 +100,6 @@ class DeductFundsPanel(QFrame):
         self.amount_input = AmountField("deductAmountInput", "Amount to deduct", page)
         self.amount_input.setPlaceholderText("0.00")
         self.amount_input.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.amount_input.refused.connect(self._show_refused)
         self.amount_input.returnPressed.connect(self._request_code)
         self.amount_keypad = Keypad(page, key_scale=1.1, with_enter=False)
         self.amount_keypad.setObjectName("deductAmountKeypad")
@@ -129,7 +128,7 @@ class DeductFundsPanel(QFrame):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addWidget(self.amount_hint)
-        layout.addWidget(self.amount_input)
+        layout.addLayout(self.amount_input.with_message())  # a capped digit says so here
         layout.addWidget(self.amount_keypad, 1)
         layout.addWidget(self.deduct_button)
         layout.addWidget(self.cancel_request_button)
@@ -269,7 +268,7 @@ class DeductFundsPanel(QFrame):
         self._presenter.reset()
         self.banner.clear()
         self.title.setText("Deduct Funds")
-        self.amount_input.press_clear()
+        self.amount_input.set_amount(None)
         self._describe(card)
 
     def suggest_amount(self, amount: Money) -> None:
@@ -279,15 +278,13 @@ class DeductFundsPanel(QFrame):
 
     def refresh_card(self, card: CardSummary) -> None:
         """The same card, fresher (its history arrived, or a deduction changed it): what the
-        cashier is doing stays; the amount's cap follows the new balance."""
+        cashier is doing stays; the amount's cap follows the new balance (an amount typed above
+        a balance that fell comes down to it, and the field says so)."""
         if self._card is None or self._card.id != card.id:
             return
         self._card = card
         if self._presenter.step is not Step.AMOUNT or self.in_flow:
             return
-        typed = self.amount_input.amount()
-        if typed is not None and typed > card.balance:
-            self.amount_input.press_clear()
         self.banner.clear()
         self._describe(card)
 
@@ -299,7 +296,7 @@ class DeductFundsPanel(QFrame):
             locale = self._profile.locale
             balance = card.balance
             self.amount_input.set_currency(balance.currency)
-            self.amount_input.set_cap(balance, over_balance_message(balance.format(locale)))
+            self.amount_input.set_cap(balance, f"Capped at the balance, {balance.format(locale)}.")
             self.amount_hint.setText(
                 f"Card {card.number_masked}, balance {balance.format(locale)}. "
                 "Tap the amount to deduct."

@@ -157,10 +157,9 @@ class PartialRedeemDialog(QDialog):
         )
         self.amount_input.set_cap(
             balance,
-            f"The redeem amount cannot be more than the current balance, {balance.format(locale)}.",
+            f"Capped at the balance, {balance.format(locale)}.",
         )
         self.amount_input.set_amount(balance)
-        self.amount_input.refused.connect(self._refused)
         self.amount_input.returnPressed.connect(self._confirm)
         self.new_balance = QLabel(self)
         name_widget(self.new_balance, "newBalance", "New Balance")
@@ -178,11 +177,12 @@ class PartialRedeemDialog(QDialog):
         for row, (caption, widget) in enumerate(rows):
             form.addWidget(QLabel(caption, self), row, 0)
             form.addWidget(widget, row, 1)
+        form.addWidget(self.amount_input.message, 3, 1)  # a capped digit says so here
         self.result_captions = (QLabel("New Balance", self), QLabel("Remaining Due", self))
-        form.addWidget(self.result_captions[0], 3, 0)
-        form.addWidget(self.new_balance, 3, 1)
-        form.addWidget(self.result_captions[1], 4, 0)
-        form.addWidget(self.remaining_due, 4, 1)
+        form.addWidget(self.result_captions[0], 4, 0)
+        form.addWidget(self.new_balance, 4, 1)
+        form.addWidget(self.result_captions[1], 5, 0)
+        form.addWidget(self.remaining_due, 5, 1)
 
         self.banner = Banner("errorBanner", "Partial redeem message", self)
         self.busy = QLabel("Redeeming…", self)
@@ -223,9 +223,6 @@ class PartialRedeemDialog(QDialog):
     def _show_result(self, shown: bool) -> None:
         for widget in (self.new_balance, self.remaining_due, *self.result_captions):
             widget.setVisible(shown)
-
-    def _refused(self, message: str) -> None:
-        self.banner.show_message(message)
 
     def _confirm(self) -> None:
         if self.busy.isVisible() or self.continue_button.isVisible():

@@ -1,7 +1,8 @@
 """Pay: total, tip, amount due, the tenders taken (each removable), and the tenders to take.
 
 The amount field starts at the amount due; the keypad types into whichever of the amount
-and the custom tip was touched last.
+and the custom tip shows focus (the amount, when neither does). A redraw refills the amount
+with the due only while the cashier has not typed into it.
 """
 
 from __future__ import annotations
@@ -9,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -156,13 +158,12 @@ class TenderView(QWidget):
         for percent in TIP_PRESETS:
             text = "No tip" if percent == 0 else f"{percent}%"
             button = _button(text, f"tip{percent}", f"Tip {text}", self)
-            button.clicked.connect(lambda _=False, p=percent: presenter.set_tip_percent(p))
+            button.clicked.connect(lambda _=False, p=percent: self._set_tip_percent(p))
             tip_row.addWidget(button)
             self.tip_buttons.append(button)
         self.tip_input = AmountField("tipInput", "Custom tip amount", self)
         self.tip_input.setPlaceholderText("Custom tip")
         self.tip_input.returnPressed.connect(self._apply_tip)
-        self.tip_input.installEventFilter(self)
         self.tip_apply = _button("Set tip", "tipApply", "Set custom tip", self)
         self.tip_apply.clicked.connect(self._apply_tip)
         custom_tip = QHBoxLayout()
@@ -185,7 +186,7 @@ class TenderView(QWidget):
         left.setSpacing(10)
         left.addWidget(self.total)
         left.addLayout(tip_row)
-        left.addLayout(custom_tip)
+        left.addLayout(self.tip_input.with_message(custom_tip))
         left.addWidget(self.tip_label)
         due_caption = QLabel("Amount due", self)
         due_caption.setProperty("totalCaption", True)
@@ -202,13 +203,11 @@ class TenderView(QWidget):
         # -- right: taking a tender --
         self.banner = Banner("errorBanner", "Payment message", self)
         self.amount_input = AmountField("tenderAmountInput", "Amount to take", self)
-        self.amount_input.installEventFilter(self)
-        self._keypad_target: AmountField = self.amount_input
         # No Enter key: the tender buttons below are the actions.
         self.keypad = Keypad(self, key_scale=1.2, with_enter=False)
-        self.keypad.digit_pressed.connect(lambda d: self._keypad_target.press_digit(d))
-        self.keypad.backspace_pressed.connect(lambda: self._keypad_target.press_backspace())
-        self.keypad.clear_pressed.connect(lambda: self._keypad_target.press_clear())
+        self.keypad.digit_pressed.connect(lambda d: self._keypad_field().press_digit(d))
+        self.keypad.backspace_pressed.connect(lambda: self._keypad_field().press_backspace())
+        self.keypad.clear_pressed.connect(lambda: self._keypad_field().press_clear())
         quick = QHBoxLayout()
         quick.setSpacing(8)
         self.quick_exact = _button("Exact", "quickExact", "Exact amount", self)
@@ -239,7 +238,7 @@ class TenderView(QWidget):
         right.setSpacing(12)
         right.addWidget(self.banner)
         right.addWidget(QLabel("Amount", self))
-        right.addWidget(self.amount_input)
+        right.addLayout(self.amount_input.with_message())
         right.addLayout(quick)
         right.addWidget(self.keypad, 1)
         right.addLayout(self.tender_row)
@@ -273,6 +272,7 @@ class TenderView(QWidget):
             self.other_row.addWidget(button)
 
     def show_sale(self, sale: Sale | None) -> None:
+        same_sale = self.sale is not None and sale is not None and self.sale.id == sale.id
         self.sale = sale
         clear_layout(self.tenders_box)
         self.tender_rows = []
@@ -290,7 +290,9 @@ class TenderView(QWidget):
         due = sale.amount_due
         self.amount_due.setText(due.format(locale))
         self.amount_due.setAccessibleDescription(f"Amount due {due.format(locale)}")
-        self.amount_input.set_amount(due if due.is_positive() else None)
+        if not (same_sale and self.amount_input.typed):
+            # A redraw (a reload after a refusal, a settle) never refills what is being typed.
+            self.amount_input.set_amount(due if due.is_positive() else None)
         change = sale.change
         self.change_due.setVisible(change.is_positive())
         self.change_due.setText(f"Change due: {change.format(locale)}")
@@ -322,16 +324,36 @@ class TenderView(QWidget):
 
     # -- input -------------------------------------------------------------------------------
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.FocusIn and isinstance(watched, AmountField):
-            self._keypad_target = watched
-        return super().eventFilter(watched, event)
+    def showEvent(self, event: QShowEvent) -> None:
+        """Pay opens with the ring on Amount, where the keypad types."""
+        super().showEvent(event)
+        self.amount_input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _keypad_field(self) -> AmountField:
+        """The field showing focus; with none, the amount, which then shows it."""
+        if self.tip_input.hasFocus() and self.tip_input.isEnabled():
+            return self.tip_input
+        if not self.amount_input.hasFocus():
+            self.amount_input.setFocus(Qt.FocusReason.OtherFocusReason)
+        return self.amount_input
+
+    def _set_tip_percent(self, percent: int) -> None:
+        self.amount_input.release()  # the amount follows the new due
+        self._presenter.set_tip_percent(percent)
 
     def _apply_tip(self) -> None:
         self.banner.clear()
         self._presenter.set_tip_amount(self.tip_input.text())
         self.tip_input.set_amount(None)
-        self._keypad_target = self.amount_input
+        self.amount_input.release()  # the amount follows the new due
+        # The ring goes where the keypad types next.
+        self.amount_input.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _tender_text(self) -> str:
+        """The amount to take; handed over, it is the app's again (see AmountField.release)."""
+        text = self.amount_input.text()
+        self.amount_input.release()
+        return text
 
     def _fill_due(self) -> None:
         if self.sale is not None:
@@ -346,15 +368,15 @@ class TenderView(QWidget):
 
     def _take_cash(self) -> None:
         self.banner.clear()
-        self._presenter.take_cash(self.amount_input.text())
+        self._presenter.take_cash(self._tender_text())
 
     def _take_other(self, name: str) -> None:
         self.banner.clear()
-        self._presenter.take_other(name, self.amount_input.text())
+        self._presenter.take_other(name, self._tender_text())
 
     def _take_card(self) -> None:
         self.banner.clear()
-        amount_text = self.amount_input.text()
+        amount_text = self._tender_text()
         dialog = CardReferenceDialog(amount_text, self)
         dialog.accepted.connect(
             lambda: self._presenter.take_card(amount_text, dialog.reference.text())
@@ -373,7 +395,7 @@ class TenderView(QWidget):
             return
         dialog = GiftCardDialog(
             amount,
-            self.amount_input.text(),
+            self._tender_text(),
             self._locale,
             self,
             offer_email=self._find_by_email is not None,

@@ -156,7 +156,7 @@ def test_partial_redeem_screen_caps_the_amount_and_shows_new_balance_and_due(
     balance: Callable[..., int],
 ) -> None:
     """Rule 4: amount > balance opens Partial Redeem (masked number, current balance, amount,
-    keypad); a digit that would pass the balance is refused with the reason; Confirm shows the
+    keypad); a digit that would pass the balance leaves it and says so; Confirm shows the
     New Balance and the Remaining Due, and other tenders finish the ticket."""
     card = issue(1000)
     ring_up(qtbot, till, "Scented candle")  # $19.49
@@ -172,10 +172,11 @@ def test_partial_redeem_screen_caps_the_amount_and_shows_new_balance_and_due(
     for digit in "1000":
         qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
     assert amount.text() == "10.00"
-    qtbot.mouseClick(button(dialog, "keypadKey1"), TAP)  # would be $100.01
+    qtbot.mouseClick(button(dialog, "keypadKey1"), TAP)  # would be $100.01: stays at the cap
     assert amount.text() == "10.00"
-    banner = child(dialog, Banner, "errorBanner")
-    assert banner.isVisible() and "cannot be more than the current balance" in banner.text()
+    message = child(dialog, QLabel, "redeemAmountInputMessage")
+    assert message.isVisible() and message.text() == "Capped at the balance, $10.00."
+    assert not child(dialog, Banner, "errorBanner").isVisible()  # the keypad does not move
 
     qtbot.mouseClick(button(dialog, "keypadBackspace"), TAP)
     qtbot.mouseClick(button(dialog, "keypadBackspace"), TAP)  # $0.10

@@ -1,23 +1,45 @@
-"""An amount input a keypad without a decimal key can fill: digits shift in from the right,
-as on a cash register (1, 9, 4, 9 -> 19.49). A keyboard may type "19.49" directly.
+"""An amount input filled by a keypad or a keyboard; ``pos_desktop.domain.amount_entry`` holds
+the rule (first key replaces a prefill, digits shift in from the right, the cap, no letters),
+and this field only applies it.
 
-An optional cap refuses a digit that would take the amount above it, and says why.
+A refused or capped key is said in the field's own message line, one line tall whether or not
+it has words, so nothing below it moves.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLineEdit, QWidget
+from collections.abc import Callable
 
-from pos_desktop.domain.errors import InvalidAmount
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QKeyEvent, QShowEvent, QValidator
+from PySide6.QtWidgets import QLabel, QLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
+
+from pos_desktop.domain.amount_entry import (
+    BACKSPACE,
+    CLEAR,
+    MAX_TEXT_LENGTH,
+    AmountEntry,
+    Cap,
+    Refusal,
+    Step,
+)
 from pos_desktop.domain.money import Money
 from ui.widgets.touch import make_touchable, name_widget
 
-MAX_LENGTH = 16
+
+class _EntryValidator(QValidator):
+    """Refuses a keyboard edit the entry rule refuses, before the text changes at all."""
+
+    def __init__(self, allows: Callable[[str], bool], parent: QObject) -> None:
+        super().__init__(parent)
+        self._allows = allows
+
+    def validate(self, text: str, pos: int) -> QValidator.State:
+        return QValidator.State.Acceptable if self._allows(text) else QValidator.State.Invalid
 
 
 class AmountField(QLineEdit):
-    refused = Signal(str)  # a digit or a typed amount was refused; the text says why
+    """``message``: the field's message line, for the screen to place right under the field."""
 
     def __init__(
         self,
@@ -28,63 +50,111 @@ class AmountField(QLineEdit):
     ) -> None:
         super().__init__(parent)
         name_widget(self, object_name, accessible_name)
-        self.setMaxLength(MAX_LENGTH)
+        self.setMaxLength(MAX_TEXT_LENGTH)
+        self.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
         make_touchable(self, 1.25)
-        self._currency = currency
-        self._cap: Money | None = None
-        self._cap_message = ""
-        self._last_good = ""
-        self.textEdited.connect(self._check_typed)
+        self._entry = AmountEntry(currency)
+        self.message = QLabel(parent)
+        name_widget(self.message, f"{object_name}Message", f"{accessible_name} message")
+        self.message.setProperty("fieldMessage", True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setValidator(_EntryValidator(self._allows, self))
+        self.textEdited.connect(self._typed)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # The message line's room is reserved once the theme has set its font.
+        self.message.ensurePolished()
+        self.message.setFixedHeight(self.message.fontMetrics().lineSpacing() + 2)
+        super().showEvent(event)
+
+    # -- the app -----------------------------------------------------------------------------
 
     def set_currency(self, currency: str) -> None:
-        self._currency = currency
+        if currency != self._entry.currency:
+            self._entry = AmountEntry(currency)  # a cap in the old currency no longer applies
+            self._apply(Step(self._entry))
 
     def set_cap(self, cap: Money | None, message: str = "") -> None:
-        self._cap = cap
-        self._cap_message = message
+        """The most the field takes; an amount already above it comes down to it."""
+        self._apply(self._entry.capped_at(None if cap is None else Cap(cap, message)))
 
     def set_amount(self, amount: Money | None) -> None:
-        self._currency = amount.currency if amount is not None else self._currency
-        text = "" if amount is None else format(amount.to_decimal(), "f")
-        self.setText(text)
-        self._last_good = text
+        """The app fills the field: the cashier's first key then starts a new amount."""
+        self._apply(Step(self._entry.filled(amount)))
+
+    def release(self) -> None:
+        """The amount shown was used (a tender took it, a tip changed the due): it is the app's
+        again, so a redraw may replace it and the next key starts a new amount."""
+        self.set_amount(self.amount())
 
     def amount(self) -> Money | None:
-        """The amount shown, or None when the text is not one (the caller parses and reports)."""
-        try:
-            return Money.parse(self.text(), self._currency)
-        except InvalidAmount:
-            return None
+        """The amount shown, or None when the field is empty."""
+        return self._entry.amount()
+
+    @property
+    def typed(self) -> bool:
+        """The cashier has pressed a key here since the app last filled the field."""
+        return self._entry.typed
+
+    def message_text(self) -> str:
+        return self.message.text()
+
+    def with_message(self, field: QWidget | QLayout | None = None) -> QVBoxLayout:
+        """``field`` (the field itself, or a row holding it) with the message line right under
+        it, for a screen to place as one block."""
+        block = QVBoxLayout()
+        block.setContentsMargins(0, 0, 0, 0)
+        block.setSpacing(2)
+        if isinstance(field, QLayout):
+            block.addLayout(field)
+        else:
+            block.addWidget(field or self)
+        block.addWidget(self.message)
+        return block
 
     # -- keypad ------------------------------------------------------------------------------
 
     def press_digit(self, digit: str) -> None:
-        current = self.amount()
-        minor = current.minor if current is not None else 0
-        candidate = Money(minor * 10 + int(digit), self._currency)
-        if len(str(candidate.minor)) > MAX_LENGTH - 2:
-            return
-        if self._over_cap(candidate):
-            self.refused.emit(self._cap_message)
-            return
-        self.set_amount(candidate)
+        self._apply(self._entry.press(digit))
 
     def press_backspace(self) -> None:
-        current = self.amount()
-        self.set_amount(Money((current.minor if current else 0) // 10, self._currency))
+        self._apply(self._entry.press(BACKSPACE))
 
     def press_clear(self) -> None:
-        self.set_amount(None)
+        self._apply(self._entry.press(CLEAR))
 
-    # -- typing ------------------------------------------------------------------------------
+    # -- keyboard ----------------------------------------------------------------------------
 
-    def _over_cap(self, amount: Money) -> bool:
-        return self._cap is not None and amount > self._cap
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        typing = event.text().isprintable() and event.text() != ""
+        plain = not event.modifiers() & (
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
+        )
+        if self._entry.replaces_next and typing and plain:
+            self.selectAll()  # the first key replaces the app's amount
+        super().keyPressEvent(event)
 
-    def _check_typed(self, text: str) -> None:
-        typed = self.amount()
-        if typed is not None and self._over_cap(typed):
-            self.setText(self._last_good)
-            self.refused.emit(self._cap_message)
-            return
-        self._last_good = text
+    def _allows(self, text: str) -> bool:
+        """A letter, a minus sign, a third decimal never reach the text; the field says why."""
+        step = self._entry.typed_text(text)
+        if step.refusal is None or step.refusal is Refusal.CAPPED:
+            return True
+        self._apply(step)
+        return False
+
+    def _typed(self, text: str) -> None:
+        self._apply(self._entry.typed_text(text))
+
+    # -- applying a step ---------------------------------------------------------------------
+
+    def _apply(self, step: Step) -> None:
+        self._entry = step.entry
+        if self.text() != step.entry.text:
+            self.setText(step.entry.text)
+        self.message.setText(step.message)
+        self.message.setToolTip(step.message)
+        self.message.setAccessibleDescription(step.message)
+        self.setProperty("refused", bool(step.message))
+        self.style().unpolish(self)
+        self.style().polish(self)
