@@ -26,7 +26,9 @@ from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
 from tests.ui.support import MakeWindow, button
 from tests.ui.support import tap_pin as tap_pin_on
+from ui.gift_cards_view import GiftCardsView
 from ui.main_window import MainWindow
+from ui.tab_frame import GIFT_CARDS_TAB
 
 
 @pytest.fixture
@@ -109,6 +111,14 @@ def log_in(qtbot: QtBot, tap_pin: Callable[..., None]) -> Callable[..., None]:
         qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
 
     return do
+
+
+@pytest.fixture
+def cards_view(window: MainWindow, log_in: Callable[..., None]) -> GiftCardsView:
+    """The Gift Cards tab of a register a cashier is logged in on."""
+    log_in(window)
+    window.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
+    return window.tab_frame.gift_cards_view
 
 
 @pytest.fixture

@@ -4,9 +4,7 @@ history, against the demo store (read only: these tests deduct nothing)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QStyle
 from pytestqt.qtbot import QtBot
@@ -34,19 +32,11 @@ from ui.gift_cards_view import (
     GiftCardsView,
 )
 from ui.main_window import MainWindow
-from ui.tab_frame import GIFT_CARDS_TAB
 
 BY_STATE = {card.state: card for card in DEMO_CARDS}
 HISTORY_CELL_PADDING_PX = 6  # theme.qss: QTreeWidget#historyTable::item { padding: 5px 6px }
 # "11/6/26 10:00 AM": the store's local date and time (babel, en_US).
 LOCAL_TIME = re.compile(r"^\d{1,2}/\d{1,2}/\d{2} \d{1,2}:\d{2}\s[AP]M$")
-
-
-@pytest.fixture
-def cards_view(window: MainWindow, log_in: Callable[..., None]) -> GiftCardsView:
-    log_in(window)
-    window.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
-    return window.tab_frame.gift_cards_view
 
 
 def test_gift_cards_search_finds_demo_cards_case_insensitively(

@@ -6,9 +6,7 @@ signs as typed, and a reload after a refusal never refills what the cashier is t
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
-import pytest
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
@@ -18,7 +16,6 @@ from tests.ui.gift_cards_support import open_card, tap_keys
 from tests.ui.support import TAP, button, due_text, go_pay, tap_named
 from ui.gift_cards_view import GiftCardsView
 from ui.main_window import MainWindow
-from ui.tab_frame import GIFT_CARDS_TAB
 from ui.tender_view import TenderView
 
 LOW_CARD = next(card for card in DEMO_CARDS if card.state == "used_low")  # holds $3.75
@@ -61,13 +58,6 @@ def type_on_keyboard(qtbot: QtBot, field: QLineEdit, keys: str) -> None:
     qtbot.waitUntil(lambda: presses.count == len(keys))
     qtbot.wait(1)  # the last key's own handling has returned
     field.removeEventFilter(presses)
-
-
-@pytest.fixture
-def cards_view(window: MainWindow, log_in: Callable[..., None]) -> GiftCardsView:
-    log_in(window)
-    window.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
-    return window.tab_frame.gift_cards_view
 
 
 def test_pay_keypad_first_key_on_the_prefilled_due_starts_a_new_amount(
