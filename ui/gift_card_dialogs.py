@@ -22,6 +22,9 @@ from ui.widgets.card_number_input import card_number_input
 from ui.widgets.keypad import Keypad
 from ui.widgets.touch import name_widget, touch_button
 
+# A two-line banner (the seed's zero-balance message wraps once at this width) and its border.
+MESSAGE_SLOT_PX = 80
+
 
 def _button(text: str, object_name: str, role: str, parent: QWidget) -> QPushButton:
     button = touch_button(text, object_name, text, parent, role=role, scale=1.25)
@@ -70,6 +73,8 @@ class GiftCardDialog(QDialog):
         self.keypad = keypad
         self.ok_button = keypad.enter_key
         self.cancel_button = _button("Cancel", "giftCardCancel", "secondary", self)
+        # Its own width, so "No card? Find by e-mail" beside it is read whole.
+        self.cancel_button.setMinimumWidth(self.cancel_button.sizeHint().width())
         self.cancel_button.clicked.connect(self.reject)
         # Seed 000 at checkout: a customer who has only the e-mail the card was sent to.
         self.email_button = _button(
@@ -81,14 +86,29 @@ class GiftCardDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(28, 24, 28, 24)
         layout.setSpacing(14)
-        for widget in (title, hint, self.number_input, self.banner, self.busy, keypad):
+        for widget in (title, hint, self.number_input, self._message_slot(), keypad):
             layout.addWidget(widget)
         actions = QHBoxLayout()
         actions.addWidget(self.cancel_button)
-        actions.addStretch(1)
-        actions.addWidget(self.email_button)
+        actions.addWidget(self.email_button, 1)
         layout.addLayout(actions)
-        self.setMinimumWidth(480)
+        # Wide enough for the seed's zero-balance message in the slot's two lines.
+        self.setMinimumWidth(540)
+
+    def _message_slot(self) -> QWidget:
+        """The refusal (or "Checking…") in room kept for two lines: a message never pushes
+        the keypad under the cashier's finger, nor squeezes OK out of the dialog."""
+        slot = QWidget(self)
+        slot.setObjectName("giftCardMessageSlot")
+        slot.setFixedHeight(MESSAGE_SLOT_PX)
+        column = QVBoxLayout(slot)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.banner.setParent(slot)
+        self.busy.setParent(slot)
+        column.addWidget(self.banner)
+        column.addWidget(self.busy)
+        column.addStretch(1)
+        return slot
 
     def _submit(self) -> None:
         if self.busy.isVisible():

@@ -149,6 +149,32 @@ def test_gift_card_tender_zero_balance_shows_the_seed_message(
     receipt(qtbot, till)
 
 
+def test_gift_card_tender_zero_balance_message_moves_nothing_and_clips_nothing(
+    qtbot: QtBot, till: MainWindow
+) -> None:
+    """The seed's zero-balance message shows whole in room kept for it: the keypad stays where
+    the finger is, and OK and "No card? Find by e-mail" stay whole inside the dialog."""
+    zero = next(card.number for card in DEMO_CARDS if card.state == "used_zero")
+    ring_up(qtbot, till, "Mug")
+    go_pay(qtbot, till)
+    dialog = open_gift_card(qtbot, till)
+    keypad_at = dialog.keypad.mapTo(dialog, dialog.keypad.rect().topLeft())
+
+    enter_card(qtbot, dialog, zero)
+    banner = child(dialog, Banner, "errorBanner")
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+
+    text = child(banner, QLabel, "errorBannerText")
+    assert text.text() == INSUFFICIENT_BALANCE_MESSAGE
+    assert text.heightForWidth(text.width()) <= text.height()
+    assert dialog.keypad.mapTo(dialog, dialog.keypad.rect().topLeft()) == keypad_at
+    for name in ("keypadEnter", "findByEmailButton"):
+        shown = button(dialog, name)
+        corner = shown.mapTo(dialog, shown.rect().bottomRight())
+        assert dialog.rect().contains(corner), name
+        assert shown.fontMetrics().horizontalAdvance(shown.text()) <= shown.contentsRect().width()
+
+
 def test_partial_redeem_screen_caps_the_amount_and_shows_new_balance_and_due(
     qtbot: QtBot,
     till: MainWindow,
