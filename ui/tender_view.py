@@ -45,6 +45,7 @@ if TYPE_CHECKING:
 FindByEmail = Callable[[Money, QWidget], "FindByEmailDialog | None"]
 
 TIP_PRESETS = (0, 10, 15, 20)
+TIP_LOCKED = "The tip is fixed once a tender is taken. Remove the tenders to change it."
 WAIT_FOR_TENDER = "Wait for the payment being recorded, then scan the gift card again."
 QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer holds
 
@@ -151,24 +152,7 @@ class TenderView(QWidget):
         self.total = QLabel(self)
         self.total.setObjectName("payTotal")
         self.total.setProperty("heading", True)
-        tip_row = QHBoxLayout()
-        tip_row.setSpacing(8)
-        tip_row.addWidget(QLabel("Tip", self))
-        self.tip_buttons: list[QPushButton] = []
-        for percent in TIP_PRESETS:
-            text = "No tip" if percent == 0 else f"{percent}%"
-            button = _button(text, f"tip{percent}", f"Tip {text}", self)
-            button.clicked.connect(lambda _=False, p=percent: self._set_tip_percent(p))
-            tip_row.addWidget(button)
-            self.tip_buttons.append(button)
-        self.tip_input = AmountField("tipInput", "Custom tip amount", self)
-        self.tip_input.setPlaceholderText("Custom tip")
-        self.tip_input.returnPressed.connect(self._apply_tip)
-        self.tip_apply = _button("Set tip", "tipApply", "Set custom tip", self)
-        self.tip_apply.clicked.connect(self._apply_tip)
-        custom_tip = QHBoxLayout()
-        custom_tip.addWidget(self.tip_input, 1)
-        custom_tip.addWidget(self.tip_apply)
+        tip_block = self._build_tip()
         self.tip_label = QLabel(self)
         self.tip_label.setObjectName("tipAmount")
         self.amount_due = QLabel(self)
@@ -185,8 +169,7 @@ class TenderView(QWidget):
         left = QVBoxLayout()
         left.setSpacing(10)
         left.addWidget(self.total)
-        left.addLayout(tip_row)
-        left.addLayout(self.tip_input.with_message(custom_tip))
+        left.addLayout(tip_block)
         left.addWidget(self.tip_label)
         due_caption = QLabel("Amount due", self)
         due_caption.setProperty("totalCaption", True)
@@ -257,6 +240,46 @@ class TenderView(QWidget):
         presenter.partial_redeem_needed.connect(self._open_partial)
         presenter.busy_changed.connect(self._set_busy)
 
+    def _build_tip(self) -> QVBoxLayout:
+        """The tip presets, the custom tip, and the line saying why they are locked."""
+        tip_row = QHBoxLayout()
+        tip_row.setSpacing(8)
+        tip_row.addWidget(QLabel("Tip", self))
+        self.tip_buttons: dict[int, QPushButton] = {}
+        for percent in TIP_PRESETS:
+            text = "No tip" if percent == 0 else f"{percent}%"
+            button = _button(text, f"tip{percent}", f"Tip {text}", self)
+            button.setCheckable(True)  # checked: the sale's tip came from this preset
+            button.setProperty("tipPreset", True)
+            button.clicked.connect(lambda _=False, p=percent: self._set_tip_percent(p))
+            tip_row.addWidget(button)
+            self.tip_buttons[percent] = button
+        self.tip_input = AmountField("tipInput", "Custom tip amount", self)
+        self.tip_input.setPlaceholderText("Custom tip")
+        self.tip_input.returnPressed.connect(self._apply_tip)
+        self.tip_apply = _button("Set tip", "tipApply", "Set custom tip", self)
+        self.tip_apply.clicked.connect(self._apply_tip)
+        custom_tip = QHBoxLayout()
+        custom_tip.addWidget(self.tip_input, 1)
+        custom_tip.addWidget(self.tip_apply)
+        self.tip_locked = QLabel(TIP_LOCKED, self)
+        name_widget(self.tip_locked, "tipLocked", "Why the tip cannot change")
+        self.tip_locked.setProperty("hint", True)
+        self.tip_locked.setWordWrap(True)
+        # Its room is kept while hidden: the line appearing moves nothing a finger is on.
+        policy = self.tip_locked.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)
+        self.tip_locked.setSizePolicy(policy)
+        self.tip_locked.ensurePolished()  # room measured in the theme's font, not the default
+        self.tip_locked.hide()
+        block = QVBoxLayout()
+        block.setContentsMargins(0, 0, 0, 0)
+        block.setSpacing(10)  # as the rest of the column
+        block.addLayout(tip_row)
+        block.addLayout(self.tip_input.with_message(custom_tip))
+        block.addWidget(self.tip_locked)
+        return block
+
     # -- showing -----------------------------------------------------------------------------
 
     def show_catalog(self, catalog: Catalog) -> None:
@@ -280,6 +303,7 @@ class TenderView(QWidget):
             for label in (self.total, self.amount_due, self.tip_label):
                 label.clear()
             self.amount_input.set_amount(None)
+            self._show_tip(None)
             return
         locale = self._locale
         self.amount_input.set_currency(sale.currency)
@@ -301,14 +325,23 @@ class TenderView(QWidget):
             row.remove.clicked.connect(lambda _=False, p=payment: self._confirm_remove(p))
             self.tenders_box.addWidget(row)
             self.tender_rows.append(row)
-        editable = not sale.has_payments
-        for button in (*self.tip_buttons, self.tip_apply):
-            button.setEnabled(editable)
-        self.tip_input.setEnabled(editable)
+        self._show_tip(sale)
         for minor, button in zip(QUICK_CASH, self.quick_buttons, strict=True):
             amount = Money(minor, sale.currency)
             button.setText(amount.format(locale).replace(".00", ""))
             button.setAccessibleName(f"Cash {amount.format(locale)}")
+
+    def _show_tip(self, sale: Sale | None) -> None:
+        """The preset the sale's tip came from shows checked (none for a custom tip); after
+        the first tender the tip is fixed, and the line under it says so."""
+        preset = sale.tip_preset if sale is not None else None
+        for percent, button in self.tip_buttons.items():
+            button.setChecked(percent == preset)
+        editable = sale is None or not sale.has_payments
+        for button in (*self.tip_buttons.values(), self.tip_apply):
+            button.setEnabled(editable)
+        self.tip_input.setEnabled(editable)
+        self.tip_locked.setVisible(not editable)
 
     def _set_busy(self, busy: bool) -> None:
         for button in (self.cash_button, self.card_button, self.gift_card_button):
@@ -338,6 +371,8 @@ class TenderView(QWidget):
         return self.amount_input
 
     def _set_tip_percent(self, percent: int) -> None:
+        # The tap toggled the button; the sale, when it comes back, says which is selected.
+        self._show_tip(self.sale)
         self.amount_input.release()  # the amount follows the new due
         self._presenter.set_tip_percent(percent)
 

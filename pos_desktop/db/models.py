@@ -84,6 +84,10 @@ class Ticket(Base):
     __table_args__ = (
         CheckConstraint(_one_of("status", SaleStatus), name="status"),
         CheckConstraint("tip IS NULL OR tip >= 0", name="tip_not_negative"),
+        CheckConstraint(
+            "tip_percent IS NULL OR (tip_percent >= 0 AND tip_percent <= 100)",
+            name="tip_percent_in_range",
+        ),
         # Each employee has at most one open ticket: it waits for them while others sell.
         Index(
             "uq_tickets_open_per_employee",
@@ -101,6 +105,8 @@ class Ticket(Base):
     currency: Mapped[str] = mapped_column(String(3))
     prices_include_tax: Mapped[bool] = mapped_column(Boolean)
     tip: Mapped[int | None] = mapped_column(BigInteger)
+    # The preset the tip was set from; NULL for a custom tip or once the lines change.
+    tip_percent: Mapped[int | None] = mapped_column(Integer)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 

@@ -67,6 +67,7 @@ def _sale(row: TicketRow) -> Sale:
         completed_at=row.completed_at,
         status=SaleStatus(row.status),
         tip=_money(row.tip, currency),
+        tip_percent=row.tip_percent,
         lines=tuple(
             TicketLine(
                 id=line.id,
@@ -195,8 +196,16 @@ def remove_line(db: Session, sale_id: uuid.UUID, line_id: uuid.UUID) -> None:
     db.expire_all()
 
 
-def set_tip(db: Session, sale_id: uuid.UUID, tip: Money | None) -> None:
-    _row(db, sale_id).tip = tip.minor if tip is not None else None
+def set_tip(db: Session, sale_id: uuid.UUID, tip: Money | None, percent: int | None = None) -> None:
+    """``percent``: the preset the tip was taken from; None for a custom amount."""
+    row = _row(db, sale_id)
+    row.tip = tip.minor if tip is not None else None
+    row.tip_percent = percent
+
+
+def forget_tip_percent(db: Session, sale_id: uuid.UUID) -> None:
+    """The lines changed: the tip keeps its cents but is no longer that percent of them."""
+    _row(db, sale_id).tip_percent = None
 
 
 def add_payment(

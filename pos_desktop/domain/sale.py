@@ -29,6 +29,8 @@ class Sale:
     opened_at: datetime
     status: SaleStatus = SaleStatus.OPEN
     tip: Money | None = None
+    # The preset percent the tip was set from: None for a custom tip, and once the lines change.
+    tip_percent: int | None = None
     lines: tuple[TicketLine, ...] = ()
     payments: tuple[Payment, ...] = ()
     completed_at: datetime | None = None
@@ -37,6 +39,18 @@ class Sale:
     @property
     def tip_amount(self) -> Money:
         return self.tip if self.tip is not None else Money.zero(self.currency)
+
+    @property
+    def tip_preset(self) -> int | None:
+        """The tip preset Pay shows selected: the percent the tip was set from, 0 ("No tip")
+        when there is no tip, None for a custom tip.
+
+        The percent is stored with the sale rather than found by comparing the tip with each
+        preset's amount: on a small ticket two presets give the same cents (10% and 15% of
+        $0.05 are both $0.01), and a custom tip can equal a preset's amount by chance."""
+        if self.tip_percent is not None:
+            return self.tip_percent
+        return 0 if self.tip_amount.is_zero() else None
 
     @property
     def totals(self) -> Totals:

@@ -137,6 +137,7 @@ class CheckoutService:
             sales.add_line(db, sale.id, product)
         else:
             sales.set_quantity(db, sale.id, same.id, check_quantity(same.quantity + 1))
+        sales.forget_tip_percent(db, sale.id)
         return self._commit_checked(db, sale.id)
 
     def change_quantity(self, sale_id: uuid.UUID, line_id: uuid.UUID, delta: int) -> Sale:
@@ -147,12 +148,14 @@ class CheckoutService:
             if line is None:
                 return sale
             sales.set_quantity(db, sale_id, line_id, check_quantity(line.quantity + delta))
+            sales.forget_tip_percent(db, sale_id)
             return self._commit_checked(db, sale_id)
 
     def remove_line(self, sale_id: uuid.UUID, line_id: uuid.UUID) -> Sale:
         with self._database.session() as db:
             sales.load(db, sale_id).ensure_lines_editable()
             sales.remove_line(db, sale_id, line_id)
+            sales.forget_tip_percent(db, sale_id)
             db.commit()
             return sales.load(db, sale_id)
 
@@ -162,7 +165,7 @@ class CheckoutService:
             rules = catalog.store_rules(db)
             base = tip_base(sale.totals, rules.tip_base if rules else TipBase.SUBTOTAL)
             tip = sale.check_tip(tip_from_percent(base, percent))
-            return self._set_tip(db, sale_id, tip)
+            return self._set_tip(db, sale_id, tip, percent)
 
     def set_tip_amount(self, sale_id: uuid.UUID, text: str) -> Sale:
         with self._database.session() as db:
@@ -172,8 +175,10 @@ class CheckoutService:
             )
             return self._set_tip(db, sale_id, sale.check_tip(tip))
 
-    def _set_tip(self, db: Session, sale_id: uuid.UUID, tip: Money) -> Sale:
-        sales.set_tip(db, sale_id, tip)
+    def _set_tip(
+        self, db: Session, sale_id: uuid.UUID, tip: Money, percent: int | None = None
+    ) -> Sale:
+        sales.set_tip(db, sale_id, tip, percent)
         db.commit()
         return sales.load(db, sale_id)
 

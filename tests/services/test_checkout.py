@@ -68,6 +68,31 @@ def test_checkout_tip_presets_and_custom_amounts(checkout_world: CheckoutWorld) 
         w.checkout.set_tip_amount(sale.id, "500")
 
 
+def test_checkout_tip_preset_is_kept_and_a_custom_tip_of_the_same_cents_is_not_it(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """The ticket remembers 15 % (read back from disk); a custom $2.70, the same cents, is
+    custom."""
+    w = checkout_world
+    sale = w.checkout.add_product(w.cashier, w.product("Scented candle").id)
+    w.checkout.set_tip_percent(sale.id, 15)
+    again = CheckoutService(w.database, utc_now).open_sale(w.cashier)
+    assert again is not None and again.tip_preset == 15
+    assert w.checkout.set_tip_amount(sale.id, "2.70").tip_preset is None
+
+
+def test_checkout_changed_lines_keep_the_tip_but_forget_its_preset(
+    checkout_world: CheckoutWorld,
+) -> None:
+    """Another item after 15 %: the tip keeps its cents, no longer 15 % of the ticket."""
+    w = checkout_world
+    sale = w.checkout.add_product(w.cashier, w.product("Scented candle").id)
+    w.checkout.set_tip_percent(sale.id, 15)
+    sale = w.checkout.add_product(w.cashier, w.product("Croissant").id)
+    assert sale.tip == usd(270)
+    assert sale.tip_preset is None
+
+
 def test_checkout_open_ticket_survives_a_new_service(checkout_world: CheckoutWorld) -> None:
     """What the cashier rang up comes back from the database, as after a restart."""
     w = checkout_world
