@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from ui.main_window import MainWindow
 from ui.receipt_dialog import ReceiptDialog
+from ui.tender_view import TenderView
 
 MakeWindow = Callable[..., MainWindow]
 W = TypeVar("W", bound=QWidget)
@@ -96,3 +97,15 @@ def barcode(name: str) -> str:
 def scan(window: MainWindow, code: str) -> None:
     """A scan, as the window's keyboard-wedge detector reports one once it saw the burst."""
     window.scanner.scanned.emit(code)
+
+
+def pay_for(qtbot: QtBot, window: MainWindow, product: str, due: str) -> TenderView:
+    """One ``product`` rung up by a tap and the Pay screen open, its amount prefilled with
+    ``due`` (the ticket's total as the field shows it)."""
+    view = window.tab_frame.checkout_view
+    tap_named(qtbot, view, "productButton", f"Add {product}")
+    qtbot.waitUntil(lambda: view.sale is not None and len(view.sale.lines) == 1)
+    go_pay(qtbot, window)
+    tender = window.tab_frame.tender_view
+    qtbot.waitUntil(lambda: tender.amount_input.text() == due)
+    return tender

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.demo import DEMO_CARDS
 from tests.ui.gift_cards_support import open_card, tap_keys
-from tests.ui.support import TAP, button, due_text, go_pay, tap_named
+from tests.ui.support import TAP, button, due_text, pay_for
 from ui.gift_cards_view import GiftCardsView
 from ui.main_window import MainWindow
 from ui.tender_view import TenderView
@@ -24,13 +24,7 @@ AN_AMOUNT = re.compile(r"\d*(\.\d*)?")
 
 def pay_for_a_croissant(qtbot: QtBot, window: MainWindow) -> TenderView:
     """A $3.75 ticket (no tax) on the Pay screen, its amount prefilled with the due."""
-    view = window.tab_frame.checkout_view
-    tap_named(qtbot, view, "productButton", "Add Croissant")
-    qtbot.waitUntil(lambda: view.sale is not None and len(view.sale.lines) == 1)
-    go_pay(qtbot, window)
-    tender = window.tab_frame.tender_view
-    qtbot.waitUntil(lambda: tender.amount_input.text() == "3.75")
-    return tender
+    return pay_for(qtbot, window, "Croissant", "3.75")
 
 
 def touch_amount(qtbot: QtBot, tender: TenderView) -> None:

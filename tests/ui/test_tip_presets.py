@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.domain.money import Money
 from tests.ui.gift_cards_support import tap_keys
-from tests.ui.support import TAP, button, child, go_pay, tap_named
+from tests.ui.support import TAP, button, child, go_pay, pay_for
 from ui.main_window import MainWindow
 from ui.tender_view import TIP_PRESETS, TenderView
 
@@ -18,13 +18,7 @@ FIFTEEN_PERCENT = Money(68, "USD")
 
 
 def pay_for_a_cappuccino(qtbot: QtBot, window: MainWindow) -> TenderView:
-    view = window.tab_frame.checkout_view
-    tap_named(qtbot, view, "productButton", "Add Cappuccino")
-    qtbot.waitUntil(lambda: view.sale is not None and len(view.sale.lines) == 1)
-    go_pay(qtbot, window)
-    tender = window.tab_frame.tender_view
-    qtbot.waitUntil(lambda: tender.amount_input.text() == "4.87")
-    return tender
+    return pay_for(qtbot, window, "Cappuccino", "4.87")
 
 
 def tap_tip(qtbot: QtBot, tender: TenderView, name: str, tip: Money) -> None:
