@@ -448,8 +448,16 @@ class PaymentService:
         """A ticket a gift card paid goes to the server at once: from then on the server
         refuses to give the card its money back, since the goods have left. When the server
         cannot be reached the outbox pushes it later, as every ticket."""
-        if any(p.kind is TenderKind.GIFT_CARD for p in sale.visible_payments):
+        if not any(p.kind is TenderKind.GIFT_CARD for p in sale.visible_payments):
+            return
+        try:
             self._relay.push_once(ticket_id=sale.id)
+        except Exception:
+            # The sale is committed and queued: whatever went wrong here, the outbox still
+            # pushes it, and the cashier must not see a paid ticket reported as failed.
+            log.exception(
+                "ticket %s: reporting its completion failed; the outbox takes it", sale.id
+            )
 
     def _finished(self) -> None:
         if self._on_finished is not None:

@@ -6,6 +6,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from pos_desktop.db import outbox
 from pos_desktop.db.models import Payment as PaymentRow
 from pos_desktop.domain.errors import (
     INSUFFICIENT_BALANCE_MESSAGE,
@@ -23,6 +24,7 @@ from pos_desktop.services.payments import (
 )
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError
+from pos_desktop.sync.relay import OutboxRelay
 from tests.fixtures.checkout import CheckoutWorld, utc_now
 
 
@@ -299,3 +301,26 @@ def test_payments_cash_ticket_waits_for_the_outbox(checkout_world: CheckoutWorld
     sale = ring_up(w, "Cappuccino")
     w.payments.take_cash(sale.id, usd(2000))
     assert not w.ticket_on_server(sale.id)
+
+
+def test_payments_ticket_completes_even_if_reporting_it_fails(
+    checkout_world: CheckoutWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while telling the server at once (a bug, a damaged answer) does not turn a
+    paid ticket into an error: it is completed and waits in the outbox."""
+    w = checkout_world
+    card = w.issue_card(5000)
+    sale = ring_up(w, "Scented candle")
+
+    def broken(*_args: object, **_kwargs: object) -> int:
+        raise RuntimeError("the relay broke")
+
+    monkeypatch.setattr(OutboxRelay, "push_once", broken)
+    paid = w.payments.pay_with_gift_card(
+        sale.id, w.payments.find_gift_card(card.number), sale.amount_due
+    )
+
+    assert isinstance(paid, GiftCardPaid) and paid.sale.status is SaleStatus.COMPLETED
+    assert not w.ticket_on_server(sale.id)
+    with w.database.session() as db:
+        assert outbox.waiting_count(db) == 1
