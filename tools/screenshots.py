@@ -164,7 +164,7 @@ def take(out_dir: Path) -> list[Path]:
 
         checkout.pay_button.click()
         tender = frame.tender_view
-        tender.tip_buttons[2].click()  # 15 %
+        tender.tip_buttons[15].click()
         _wait_for(lambda: tender.sale is not None and tender.sale.tip is not None, "tip")
         save("pay.png")
 
