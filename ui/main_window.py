@@ -180,7 +180,7 @@ class MainWindow(QMainWindow):
         self.tab_frame.lock_requested.connect(lambda: self.session.lock())
         self.idle_lock.timed_out.connect(self._on_idle)
         for presenter in (self.balance, self.search, self.deduction, self.sale):
-            presenter.session_ended.connect(self.session.lock)
+            presenter.session_ended.connect(self.session.refused)
         self.sale.catalog_loaded.connect(self._apply_store_rules)
         self.sale.completed.connect(self._show_receipt)
         self.sale.gift_card_paid.connect(
@@ -430,7 +430,7 @@ class MainWindow(QMainWindow):
         dialog = FindByEmailDialog(search, deduction, due, rules, parent)
         for presenter in (search, deduction):
             presenter.setParent(dialog)
-            presenter.session_ended.connect(self.session.lock)
+            presenter.session_ended.connect(self.session.refused)
         return dialog
 
     def closeEvent(self, event: QCloseEvent) -> None:

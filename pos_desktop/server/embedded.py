@@ -71,7 +71,8 @@ class EmbeddedServer:
             raise RuntimeError("the embedded server is not started")
         return self._engine
 
-    def start(self) -> None:
+    def start(self, port: int = 0) -> None:
+        """Serve on ``port`` of loopback (0: any free one)."""
         self._engine = make_engine(self.database_url)
         keys = (
             ServerKeys.in_folder(self.data_dir)
@@ -82,8 +83,7 @@ class EmbeddedServer:
         app = create_app(self._engine, clock=self.clock, config=self.config, keys=keys)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
+        sock.bind(("127.0.0.1", port))
         server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
         self._server = server
         self._thread = threading.Thread(
@@ -95,7 +95,7 @@ class EmbeddedServer:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("the embedded server did not start")
             time.sleep(0.01)
-        self.base_url = f"http://127.0.0.1:{port}"
+        self.base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
         log.info("embedded server on %s (%s)", self.base_url, self.database_url)
         if self.data_dir is not None:
             # Its own thread: the register's start-up never waits on a mail server.

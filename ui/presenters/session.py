@@ -9,6 +9,10 @@ from pos_desktop.services.session import ActiveSession, Employee, SessionService
 from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message
 
+# A session opened on the register while the server was away is unknown to the server: once it
+# answers again, gift cards need a log-in it has seen.
+SERVER_BACK = "The server is back. Enter your PIN again to use gift cards."
+
 
 class SessionPresenter(BackgroundPresenter):
     logged_in = Signal(object)  # Employee
@@ -49,6 +53,10 @@ class SessionPresenter(BackgroundPresenter):
         self._worker.forget_pending()
         self._service.lock()
         self.locked.emit(reason)
+
+    def refused(self, server_says: str) -> None:
+        """The server refused the employee's session (401): lock, saying why."""
+        self.lock(SERVER_BACK if self.offline else server_says)
 
     def _on_logged_in(self, session: ActiveSession) -> None:
         self.logged_in.emit(session.employee)
