@@ -216,7 +216,7 @@ class OnscreenKeyboard(QFrame):
 
 @dataclass(frozen=True, slots=True)
 class _Grown:
-    """A window made taller to hold the keys below its contents, and how it was before."""
+    """A window grown to hold the keys beside its contents, and how it was before."""
 
     window: QWidget
     margins: QMargins
@@ -259,9 +259,9 @@ class KeyboardController(QObject):
             self._app.removeEventFilter(self)
             self._app = None
 
-    def set_mode(self, mode: KeyboardMode) -> None:
-        self._mode = mode
-        if mode is KeyboardMode.NEVER:
+    def set_mode(self, mode: KeyboardMode | str) -> None:
+        self._mode = KeyboardMode(mode)
+        if self._mode is KeyboardMode.NEVER:
             self.hide()
 
     # -- showing and hiding --------------------------------------------------------------------
@@ -356,6 +356,7 @@ class KeyboardController(QObject):
             kind == QEvent.Type.Resize
             and self._grown is None
             and self._target is not None
+            and shiboken6.isValid(self._target)
             and watched is self._target.window()
         ):
             self._place()  # the window changed size under the keys
