@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from email.utils import parseaddr
+from enum import StrEnum
 from pathlib import Path
 from typing import Literal
 
@@ -37,6 +38,21 @@ class PrinterAddress:
 
 # The speeds serial receipt printers and scanners are set to; anything else is a typing slip.
 BAUD_RATES = (1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
+
+
+class KeyboardMode(StrEnum):
+    """When a tapped text field brings up the on-screen keyboard.
+
+    AUTO: when the tap came from a touchscreen, not a mouse. Qt cannot tell whether a physical
+    keyboard is plugged in (X11 always lists its virtual core keyboard, and a power button is a
+    "keyboard" too), but it does know which device a tap came from. Many counter touchscreens
+    present themselves as a mouse, though, so ALWAYS is the default: a register is a touch
+    register, and a manager whose register has a keyboard picks NEVER.
+    """
+
+    AUTO = "auto"
+    ALWAYS = "always"
+    NEVER = "never"
 
 
 def parse_printer_address(text: str) -> PrinterAddress | None:
@@ -133,6 +149,8 @@ class Settings(BaseSettings):
     printer: str = ""
     printer_profile: str = "TM-T88V"  # a python-escpos printer profile
     paper_mm: int = 80  # 58 or 80
+    # auto, always or never (KeyboardMode): when a tapped text field shows the on-screen keys.
+    onscreen_keyboard: KeyboardMode = KeyboardMode.ALWAYS
 
     @field_validator("printer")
     @classmethod
@@ -150,7 +168,7 @@ class Settings(BaseSettings):
     def printer_address(self) -> PrinterAddress | None:
         return parse_printer_address(self.printer)
 
-    @field_validator("smtp_security", "scanner_terminator", mode="before")
+    @field_validator("smtp_security", "scanner_terminator", "onscreen_keyboard", mode="before")
     @classmethod
     def _security_in_any_case(cls, value: object) -> object:
         return value.strip().lower() if isinstance(value, str) else value

@@ -29,7 +29,7 @@ from ui.presenters.sale import SalePresenter
 from ui.widgets.banner import Banner
 from ui.widgets.confirm import ask
 from ui.widgets.layouts import clear_layout
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget
 
 ALL_CATEGORIES = "All"
 PRODUCT_COLUMNS = 3
@@ -134,6 +134,7 @@ class CheckoutView(QWidget):
         product_scroll.setWidgetResizable(True)
         product_scroll.setFrameShape(QFrame.Shape.NoFrame)
         product_scroll.setWidget(self.products)
+        enable_finger_scroll(product_scroll)
         self.empty_products = QLabel("Loading the catalog…", self)
         self.empty_products.setObjectName("productsHint")
         self.empty_products.setProperty("hint", True)
@@ -165,6 +166,7 @@ class CheckoutView(QWidget):
         self.lines_scroll.setObjectName("ticketScroll")
         self.lines_scroll.setWidgetResizable(True)
         self.lines_scroll.setWidget(self.lines_box)
+        enable_finger_scroll(self.lines_scroll)
         self._followed: LineRow | None = None  # the row the last change added or counted
         self.lines_scroll.verticalScrollBar().rangeChanged.connect(
             lambda _low, _high: self._scroll_to_followed()

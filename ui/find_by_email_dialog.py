@@ -8,12 +8,14 @@ ticket with the Gift Cards window's Deduct Funds flow (seed 000), the code going
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -32,7 +34,7 @@ from ui.presenters.card_lookup import CardSearchPresenter, no_match_message
 from ui.presenters.deduction import DeductionPresenter
 from ui.widgets.banner import Banner
 from ui.widgets.layouts import clear_layout
-from ui.widgets.touch import make_touchable, name_widget, touch_button
+from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_button
 
 SEARCH_HINT = "Type the e-mail the gift card was sent to (or bought with), then Search."
 ONLY_EMAIL = "Type the customer's e-mail address here."
@@ -121,15 +123,27 @@ class FindByEmailDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.email_input, 1)
         row.addWidget(self.search_button)
-        self.results = QVBoxLayout()
+        # Many cards found scroll by finger under the search, which stays put.
+        found = QWidget(page)
+        self.results = QVBoxLayout(found)
+        self.results.setContentsMargins(0, 0, 0, 0)
         self.results.setSpacing(8)
+        self.results.setAlignment(Qt.AlignmentFlag.AlignTop)
+        scroll = QScrollArea(page)
+        scroll.setObjectName("payEmailResults")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(found)
+        # The page's own background shows through, as before the results scrolled.
+        scroll.viewport().setAutoFillBackground(False)
+        found.setAutoFillBackground(False)
+        enable_finger_scroll(scroll)
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(10)
         layout.addWidget(hint)
         layout.addLayout(row)
-        layout.addLayout(self.results)
-        layout.addStretch(1)
+        layout.addWidget(scroll, 1)
         return page
 
     # -- step 1: find the card -----------------------------------------------------------------

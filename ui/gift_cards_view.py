@@ -39,7 +39,7 @@ from ui.deduct_funds_panel import DeductFundsPanel
 from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_match_message
 from ui.presenters.deduction import DeductionPresenter
 from ui.widgets.banner import Banner
-from ui.widgets.touch import make_touchable, name_widget, touch_target_px
+from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
 
 COLUMNS = ("Status", "Card", "Recipient", "Balance")
 STATUS_COLUMN, CARD_COLUMN, RECIPIENT_COLUMN, BALANCE_COLUMN = range(len(COLUMNS))
@@ -203,6 +203,7 @@ class GiftCardsView(QWidget):
         results.headerItem().setTextAlignment(BALANCE_COLUMN, _RIGHT)
         results.itemClicked.connect(lambda item, _column: self._open(item))
         results.itemActivated.connect(lambda item, _column: self._open(item))
+        enable_finger_scroll(results)
         return results
 
     def _build_card_info(self) -> QFrame:
@@ -262,6 +263,7 @@ class GiftCardsView(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column in _MONEY_COLUMNS:
             history.headerItem().setTextAlignment(column, _RIGHT)
+        enable_finger_scroll(history)
         return history
 
     # -- state ---------------------------------------------------------------------------------

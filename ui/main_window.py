@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from ui.scan_detector import WedgeScanDetector
     from ui.serial_scans import SerialScans
     from ui.tab_frame import TabFrame
+    from ui.widgets.onscreen_keyboard import KeyboardController
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ class MainWindow(QMainWindow):
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
+    keyboard: KeyboardController
 
     def __init__(
         self,
@@ -153,6 +155,7 @@ class MainWindow(QMainWindow):
         from ui.settings_view import SettingsView
         from ui.tab_frame import TabFrame
         from ui.tender_view import TenderView
+        from ui.widgets.onscreen_keyboard import KeyboardController
 
         # The window's own pool: closing it waits for exactly this window's requests.
         self._pool = QThreadPool(self)
@@ -199,6 +202,12 @@ class MainWindow(QMainWindow):
         if isinstance(app, QApplication):
             self.scanner.install(app)
         self.scanner.scanned.connect(self._scanned)
+        # One on-screen keyboard for every text field, in this window and its dialogs.
+        self.keyboard = KeyboardController(self)
+        if isinstance(app, QApplication):
+            self.keyboard.install(app)
+        self.devices.keyboard_mode.connect(self.keyboard.set_mode)
+        self.devices.load_keyboard_mode()
         self._printer_status = QLabel(self.tab_frame.status_area)
         self.tab_frame.status_area.add_status(
             self._printer_status, "printerStatus", "Receipt printer"
@@ -437,6 +446,7 @@ class MainWindow(QMainWindow):
         if self._attached:
             self.idle_lock.stop()
             self.scanner.uninstall()
+            self.keyboard.uninstall()
             if self.serial_scans is not None:
                 self.serial_scans.stop()
             if self.printing is not None:

@@ -22,7 +22,7 @@ from pos_desktop.domain.paid import PaidSummary
 from ui.presenters.printing import PrinterNote
 from ui.presenters.sale import Finished
 from ui.widgets.banner import Banner
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget
 
 PDF_NOT_SAVED = "The receipt PDF could not be saved."
 
@@ -117,6 +117,7 @@ class ReceiptDialog(QDialog):
         scroll.setObjectName("receiptPreview")
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.text)
+        enable_finger_scroll(scroll)
         self.pdf_label = QLabel(PDF_NOT_SAVED, self)
         self.pdf_label.setObjectName("receiptPdf")
         self.pdf_label.setWordWrap(True)

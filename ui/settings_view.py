@@ -1,4 +1,5 @@
-"""The Settings tab (managers only): the serial scanner and the receipt printer.
+"""The Settings tab (managers only): the serial scanner, the receipt printer, and when the
+on-screen keyboard comes up.
 
 The scanner's port is picked from the ports the system lists, or typed (a path such as a pty
 link); baud, terminator, prefix and suffix beside it. The printer is a connection typed as
@@ -21,9 +22,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_desktop.config import PRINTER_FORMATS
+from pos_desktop.config import PRINTER_FORMATS, KeyboardMode
 from pos_desktop.services.devices import DeviceSettings, SerialPort
-from ui.presenters.devices import NO_SCAN_YET, DevicesPresenter, last_bytes, show_raw
+from ui.presenters.devices import KEYBOARD_HINT, NO_SCAN_YET, DevicesPresenter, last_bytes, show_raw
 from ui.widgets.banner import Banner
 from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_target_px
 
@@ -162,6 +163,7 @@ class SettingsView(QWidget):
         panels.setHorizontalSpacing(24)
         panels.addWidget(scanner, 0, 0)
         panels.addWidget(printer, 0, 1)
+        panels.addWidget(self._build_keyboard(), 1, 0, 1, 2)
         # Save sits beside the heading: the tab must fit a register's 800 px with its banner.
         heading = QHBoxLayout()
         heading.addWidget(title)
@@ -179,6 +181,23 @@ class SettingsView(QWidget):
         presenter.said.connect(lambda text: self.banner.show_message(text, "info"))
         presenter.refused.connect(self._refused)
         presenter.busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
+
+    def _build_keyboard(self) -> QFrame:
+        panel = QFrame(self)
+        panel.setProperty("card", True)
+        self.keyboard_input = QComboBox(panel)
+        name_widget(self.keyboard_input, "onscreenKeyboardInput", "On-screen keyboard")
+        _touch_combo(self.keyboard_input)
+        for label, mode in self._presenter.keyboard_choices:
+            self.keyboard_input.addItem(label, mode.value)
+        hint = QLabel(KEYBOARD_HINT, panel)
+        hint.setProperty("hint", True)
+        hint.setWordWrap(True)
+        row = QHBoxLayout(panel)
+        row.addWidget(QLabel("On-screen keyboard", panel))
+        row.addWidget(self.keyboard_input)
+        row.addWidget(hint, 1)
+        return panel
 
     # -- from the presenter ---------------------------------------------------------------------
 
@@ -200,6 +219,7 @@ class SettingsView(QWidget):
         if index >= 0:
             self.profile_input.setCurrentIndex(index)
         self._select(self.paper_input, settings.paper_mm)
+        self._select(self.keyboard_input, settings.onscreen_keyboard.value)
 
     def _set_port(self, port: str) -> None:
         index = self.port_input.findData(port)
@@ -256,6 +276,7 @@ class SettingsView(QWidget):
             printer=self.printer_input.text().strip(),
             printer_profile=self.profile_input.currentText(),
             paper_mm=int(self.paper_input.currentData()),
+            onscreen_keyboard=KeyboardMode(self.keyboard_input.currentData()),
         )
 
     def _save(self) -> None:

@@ -48,6 +48,9 @@ TIP_PRESETS = (0, 10, 15, 20)
 TIP_LOCKED = "The tip is fixed once a tender is taken. Remove the tenders to change it."
 WAIT_FOR_TENDER = "Wait for the payment being recorded, then scan the gift card again."
 QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer holds
+NO_REFERENCE = "Enter the approval reference from the card terminal."
+# A two-line banner at the dialog's width, and its border.
+REFERENCE_MESSAGE_PX = 80
 
 
 def _button(text: str, object_name: str, accessible: str, parent: QWidget) -> QPushButton:
@@ -57,7 +60,8 @@ def _button(text: str, object_name: str, accessible: str, parent: QWidget) -> QP
 
 
 class CardReferenceDialog(QDialog):
-    """The external terminal approved the card: the cashier types its reference."""
+    """The external terminal approved the card: the cashier types its reference. Without one
+    the dialog says so and stays; the message has room kept for it, so nothing moves."""
 
     def __init__(self, amount_text: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -72,7 +76,10 @@ class CardReferenceDialog(QDialog):
         name_widget(self.reference, "cardReferenceInput", "Approval reference")
         self.reference.setMaxLength(120)
         make_touchable(self.reference, 1.25)
-        self.reference.returnPressed.connect(self.accept)
+        self.reference.returnPressed.connect(self._record)
+        self.banner = Banner("cardReferenceBanner", "Card payment message", self)
+        # A refusal goes once the cashier types: it no longer applies.
+        self.reference.textEdited.connect(lambda _text: self.banner.clear())
         ok = QPushButton("Record card payment", self)
         name_widget(ok, "cardTenderOk", "Record card payment")
         ok.setProperty("role", "primary")
@@ -80,7 +87,7 @@ class CardReferenceDialog(QDialog):
         name_widget(cancel, "cardTenderCancel", "Cancel")
         for button in (ok, cancel):
             make_touchable(button, 1.25)
-        ok.clicked.connect(self.accept)
+        ok.clicked.connect(self._record)
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(cancel)
@@ -92,8 +99,28 @@ class CardReferenceDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(self.reference)
+        layout.addWidget(self._message_slot())
         layout.addLayout(buttons)
         self.setMinimumWidth(480)
+
+    def _message_slot(self) -> QWidget:
+        """The refusal in room kept for two lines: the buttons stay under the finger."""
+        slot = QWidget(self)
+        slot.setObjectName("cardReferenceMessageSlot")
+        slot.setFixedHeight(REFERENCE_MESSAGE_PX)
+        column = QVBoxLayout(slot)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.banner.setParent(slot)
+        column.addWidget(self.banner)
+        column.addStretch(1)
+        return slot
+
+    def _record(self) -> None:
+        if not self.reference.text().strip():
+            self.banner.show_message(NO_REFERENCE)
+            self.reference.setFocus()
+            return
+        self.accept()
 
 
 class TenderRow(QFrame):

@@ -215,13 +215,19 @@ class PrintJob(Base):
 
 
 class DeviceSettingsRow(Base):
-    """The register's scanner and printer as a manager set them (Settings tab): one row.
+    """The register's scanner, printer and on-screen keyboard as a manager set them (Settings
+    tab): one row.
 
     A table of its own: the ``settings`` table is the store's, overwritten by each catalog pull.
     """
 
     __tablename__ = "device_settings"
-    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+    __table_args__ = (
+        CheckConstraint("id = 1", name="one_row"),
+        CheckConstraint(
+            "onscreen_keyboard IN ('auto', 'always', 'never')", name="onscreen_keyboard_mode"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     scanner_port: Mapped[str] = mapped_column(String(300))
@@ -232,4 +238,5 @@ class DeviceSettingsRow(Base):
     printer: Mapped[str] = mapped_column(String(300))
     printer_profile: Mapped[str] = mapped_column(String(40))
     paper_mm: Mapped[int] = mapped_column(Integer)
+    onscreen_keyboard: Mapped[str] = mapped_column(String(6))  # config.KeyboardMode
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -1,10 +1,12 @@
-"""The register's devices as a manager sets them: serial scanner and receipt printer.
+"""The register's devices as a manager sets them: serial scanner, receipt printer, and when
+the on-screen keyboard comes up.
 
 ``DeviceSettings`` is what the Settings tab edits. Stored settings (table ``device_settings``)
 win over the environment; the environment (``POS_SCANNER_*``, ``POS_PRINTER*``,
-``POS_PAPER_MM``) is the default while nothing is stored. ``DeviceService.save`` validates,
-stores, and swaps the printer of the print queue at once (creating the queue when the register
-had no printer); the window restarts its scanner reader with ``DeviceSettings.scanner()``.
+``POS_PAPER_MM``, ``POS_ONSCREEN_KEYBOARD``) is the default while nothing is stored.
+``DeviceService.save`` validates, stores, and swaps the printer of the print queue at once
+(creating the queue when the register had no printer); the window restarts its scanner reader
+with ``DeviceSettings.scanner()``.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from hardware.scanner import ScannerSettings
 from pos_desktop.config import (
     BAUD_RATES,
     PRINTER_FORMATS,
+    KeyboardMode,
     PrinterAddress,
     Settings,
     parse_printer_address,
@@ -77,6 +80,7 @@ class DeviceSettings:
     printer: str = ""  # serial:/dev/ttyUSB0?baud=19200, tcp:host:9100, file:/dev/usb/lp0
     printer_profile: str = DEFAULT_PROFILE
     paper_mm: int = 80
+    onscreen_keyboard: KeyboardMode = KeyboardMode.ALWAYS
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DeviceSettings:
@@ -90,6 +94,7 @@ class DeviceSettings:
             printer=settings.printer.strip(),
             printer_profile=settings.printer_profile,
             paper_mm=settings.paper_mm,
+            onscreen_keyboard=settings.onscreen_keyboard,
         )
 
     def scanner(self) -> ScannerSettings | None:
@@ -155,7 +160,17 @@ def validate(settings: DeviceSettings) -> DeviceSettings:
         )
     if settings.paper_mm not in PAPER_WIDTHS:
         raise InvalidDeviceSettings("paper_mm", "Receipt paper is 58 or 80 mm wide.")
-    return replace(settings, scanner_port=port, scanner_terminator=terminator, printer=printer)
+    if settings.onscreen_keyboard not in tuple(KeyboardMode):
+        raise InvalidDeviceSettings(
+            "onscreen_keyboard", "The on-screen keyboard is Automatic, Always or Never."
+        )
+    return replace(
+        settings,
+        scanner_port=port,
+        scanner_terminator=terminator,
+        printer=printer,
+        onscreen_keyboard=KeyboardMode(settings.onscreen_keyboard),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +247,8 @@ class DeviceService:
             if row is None:
                 return self._defaults
             # The row has one column per field of DeviceSettings (and its id and updated_at).
-            return DeviceSettings(**{name: getattr(row, name) for name in _FIELDS})
+            stored = DeviceSettings(**{name: getattr(row, name) for name in _FIELDS})
+            return replace(stored, onscreen_keyboard=KeyboardMode(stored.onscreen_keyboard))
 
     def is_stored(self) -> bool:
         with self._database.session() as db:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pos_desktop.config import Settings
+from pos_desktop.config import KeyboardMode, Settings
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.devices import (
     DeviceService,
@@ -59,6 +59,7 @@ def devices(
         ({"scanner_prefix": "€"}, "scanner_prefix"),
         ({"paper_mm": 60}, "paper_mm"),
         ({"printer_profile": "No Such Printer"}, "printer_profile"),
+        ({"onscreen_keyboard": "sometimes"}, "onscreen_keyboard"),
     ],
 )
 def test_validate_refuses_a_bad_setting_by_name(change: dict[str, object], field: str) -> None:
@@ -100,17 +101,24 @@ def test_device_service_defaults_to_the_environment(devices: DeviceService) -> N
 
 
 def test_device_settings_from_settings_reads_pos_variables(tmp_path: Path) -> None:
-    """POS_SCANNER_* and POS_PRINTER* make the defaults."""
+    """POS_SCANNER_*, POS_PRINTER* and POS_ONSCREEN_KEYBOARD make the defaults."""
     settings = Settings(
         data_dir=tmp_path,
         scanner_port="/dev/ttyS1",
         scanner_baud=19200,
         printer="tcp:10.0.0.9:9100",
         paper_mm=58,
+        onscreen_keyboard="Auto",  # type: ignore[arg-type]  # as written in pos.env
     )
     defaults = DeviceSettings.from_settings(settings)
     assert (defaults.scanner_port, defaults.scanner_baud) == ("/dev/ttyS1", 19200)
     assert (defaults.printer, defaults.paper_mm) == ("tcp:10.0.0.9:9100", 58)
+    assert defaults.onscreen_keyboard is KeyboardMode.AUTO
+
+
+def test_device_settings_keyboard_defaults_to_always() -> None:
+    """A register is a touch register: the on-screen keyboard comes up for every tap."""
+    assert DeviceSettings().onscreen_keyboard is KeyboardMode.ALWAYS
 
 
 def test_device_service_saved_settings_win_and_persist(
@@ -125,6 +133,7 @@ def test_device_service_saved_settings_win_and_persist(
         printer="file:/dev/null",
         printer_profile="TM-T20II",
         paper_mm=58,
+        onscreen_keyboard=KeyboardMode.NEVER,
     )
     devices.save(wanted)
     again = DeviceService(database, DEFAULTS, utc_now)

@@ -1,4 +1,5 @@
-"""The Settings tab's presenter: device settings loaded, saved and tested on a worker.
+"""The Settings tab's presenter: device settings loaded, saved and tested on a worker; and the
+window's word on when the on-screen keyboard comes up, at start and after every save.
 
 Loading reads the register database and lists the system's serial ports; saving validates,
 stores and swaps the printer; a test page is stored as a print job. All of it runs on the
@@ -7,8 +8,11 @@ window's pool, and the answers come back as signals: the screen never waits.
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from pos_desktop.config import KeyboardMode
 from pos_desktop.domain.card_number import mask_card_numbers_in
 from pos_desktop.services.devices import (
     BAUD_RATES,
@@ -23,9 +27,20 @@ from pos_desktop.services.devices import (
 from ui.presenters.background import BackgroundPresenter
 from ui.presenters.error_text import cashier_message
 
+log = logging.getLogger(__name__)
+
 SAVED = "Settings saved. The scanner and printer use them now."
 TEST_PAGE_QUEUED = "Test page sent to the printer."
 NO_SCAN_YET = "Nothing scanned yet. Scan a barcode to see what the scanner sends."
+KEYBOARD_CHOICES = (
+    ("Automatic", KeyboardMode.AUTO),
+    ("Always", KeyboardMode.ALWAYS),
+    ("Never", KeyboardMode.NEVER),
+)
+KEYBOARD_HINT = (
+    "Comes up when a text field is tapped. Automatic: for a finger on a touchscreen, not a "
+    "mouse; a touchscreen that works as a mouse needs Always."
+)
 
 
 def show_raw(data: bytes) -> str:
@@ -68,9 +83,11 @@ class DevicesPresenter(BackgroundPresenter):
     saved = Signal(object)  # DeviceSettings, as stored and now in use
     said = Signal(str)  # a short answer: saved, test page sent
     refused = Signal(str, str)  # the field that is wrong (may be ""), and why
+    keyboard_mode = Signal(object)  # KeyboardMode, as stored
 
     baud_rates = BAUD_RATES
     paper_widths = PAPER_WIDTHS
+    keyboard_choices = KEYBOARD_CHOICES
 
     def __init__(
         self,
@@ -90,6 +107,15 @@ class DevicesPresenter(BackgroundPresenter):
             lambda error: self.refused.emit("", cashier_message(error)),
         )
 
+    def load_keyboard_mode(self) -> None:
+        """The stored on-screen keyboard setting, for the window at start; a failed read
+        leaves the keyboard as it is (the Settings tab says why when opened)."""
+        self._worker.submit(
+            self._devices.load,
+            lambda settings: self.keyboard_mode.emit(settings.onscreen_keyboard),
+            lambda error: log.warning("on-screen keyboard setting not read: %s", error),
+        )
+
     def _loaded(self, result: tuple[DeviceSettings, list[SerialPort]]) -> None:
         settings, ports = result
         self.ports_listed.emit(ports)
@@ -103,6 +129,7 @@ class DevicesPresenter(BackgroundPresenter):
     def _saved(self, settings: DeviceSettings) -> None:
         self.saved.emit(settings)
         self.loaded.emit(settings)
+        self.keyboard_mode.emit(settings.onscreen_keyboard)
         self.said.emit(SAVED)
 
     def test_print(self) -> None:

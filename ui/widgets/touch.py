@@ -1,4 +1,5 @@
-"""Touch target sizes: at least 48 px and at least 9 mm on the actual screen.
+"""Touch target sizes: at least 48 px and at least 9 mm on the actual screen; and lists a
+finger drags.
 
 48 px alone is too small on a dense panel (48 px is 6 mm at 200 dpi), and 9 mm alone is too
 small on a coarse one, so a target gets whichever is larger.
@@ -9,7 +10,15 @@ from __future__ import annotations
 import math
 
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QLineEdit,
+    QPushButton,
+    QScroller,
+    QScrollerProperties,
+    QWidget,
+)
 
 MIN_TOUCH_PX = 48
 MIN_TOUCH_MM = 9.0
@@ -53,3 +62,25 @@ def touch_button(
         button.setProperty("role", role)
     make_touchable(button, scale)
     return button
+
+
+def enable_finger_scroll(area: QAbstractScrollArea) -> None:
+    """A finger dragging anywhere on ``area`` scrolls it (and flicks it on), not only the
+    thin scrollbar; a tap on a row or a button inside is still that tap.
+
+    The left-mouse-button gesture serves a finger too: Qt turns the touches of a widget that
+    takes no touch events into mouse events, and many counter touchscreens are a mouse to the
+    system anyway. (Qt's touch gesture would only see true touch events, and a viewport only
+    gets one gesture.) An item view needs ``ScrollPerPixel`` to follow the finger smoothly.
+    """
+    viewport = area.viewport()
+    QScroller.grabGesture(viewport, QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(viewport)
+    properties = scroller.scrollerProperties()
+    # The list stops at its ends rather than stretching past them: nothing there to show.
+    for metric in (
+        QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy,
+        QScrollerProperties.ScrollMetric.VerticalOvershootPolicy,
+    ):
+        properties.setScrollMetric(metric, QScrollerProperties.OvershootPolicy.OvershootAlwaysOff)
+    scroller.setScrollerProperties(properties)
