@@ -21,6 +21,7 @@ from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.register import start_server
 from tests.ui.support import MakeWindow, barcode, button, child, go_pay, receipt, scan
+from tests.ui.test_touch_only import letters, shown_keyboard, type_on
 from ui.main_window import MainWindow, waiting_to_sync
 from ui.presenters.session import SERVER_BACK
 from ui.widgets.banner import Banner
@@ -116,8 +117,10 @@ def test_offline_login_sells_by_card(
     qtbot.waitUntil(lambda: tender.card_dialog is not None)
     dialog = tender.card_dialog
     assert dialog is not None
-    dialog.reference.setText("AUTH42")
-    qtbot.mouseClick(button(dialog, "cardTenderOk"), TAP)
+    qtbot.mouseClick(dialog.reference, TAP)
+    keyboard = shown_keyboard(window)
+    type_on(qtbot, keyboard, "keyboardShift", "keyboardShift", *letters("auth"))
+    type_on(qtbot, keyboard, "keyboardKey4", "keyboardKey2", "keyboardDone")
 
     assert "AUTH42" in child(receipt(qtbot, window), QLabel, "receiptText").text()
 
