@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
+from pos_desktop.domain.money import Money
 from pos_desktop.server.demo import DEMO_CARDS
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
@@ -32,6 +33,7 @@ from tests.ui.support import (
 )
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.main_window import MainWindow
+from ui.presenters.sale import ENTER_AN_AMOUNT
 from ui.widgets.banner import Banner
 
 TAP = Qt.MouseButton.LeftButton
@@ -218,6 +220,47 @@ def test_partial_redeem_screen_caps_the_amount_and_shows_new_balance_and_due(
     assert due_text(till) == "$9.49"
     take_cash(qtbot, till)
     receipt(qtbot, till)
+
+
+def test_partial_redeem_confirms_the_money_its_field_holds(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Confirm hands on the amount the field holds as Money, not text to read again: $5.00
+    keyed on a $10.00 card redeems $5.00."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")  # $19.49
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "keypadClear"), TAP)
+    for digit in "500":
+        qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
+    with qtbot.waitSignal(dialog.confirmed) as confirmed:
+        qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    assert confirmed.args[1] == Money(500, "USD")
+    qtbot.waitUntil(child(dialog, QLabel, "newBalance").isVisible, timeout=10_000)
+    assert child(dialog, QLabel, "newBalance").text() == "$5.00"
+    assert balance(card) == 500
+
+
+def test_partial_redeem_with_the_amount_cleared_asks_for_one(
+    qtbot: QtBot, till: MainWindow, issue: Callable[[int], IssuedCard]
+) -> None:
+    """Confirm on an emptied amount redeems nothing and says to enter an amount."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "keypadClear"), TAP)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    banner = child(dialog, Banner, "errorBanner")
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    assert banner.text() == ENTER_AN_AMOUNT
+    assert button(dialog, "confirmButton").isEnabled()
 
 
 def test_gift_card_tender_covers_the_tip_from_what_is_left(

@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from pos_desktop.domain.card_number import is_valid_card_number
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.paid import PaidSummary, paid_summary
 from pos_desktop.domain.sale import Sale, SaleStatus
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 # How often a payment whose answer never came is asked about again.
 SETTLE_RETRY_MS = 5_000
+ENTER_AN_AMOUNT = "Enter an amount."
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,9 +178,12 @@ class SalePresenter(BackgroundPresenter):
         self.cashier_acted.emit()
         self._on_sale_job(job, self._gift_card_answered)
 
-    def confirm_partial(self, partial: PartialRedeem, amount_text: str) -> None:
+    def confirm_partial(self, partial: PartialRedeem, amount: Money | None) -> None:
+        """``amount``: what the Partial Redeem field holds; None while it is empty."""
+
         def job(sale_id: uuid.UUID) -> GiftCardPaid:
-            amount = Money.parse(amount_text, partial.card.balance.currency)
+            if amount is None:
+                raise InvalidAmount(ENTER_AN_AMOUNT)
             return self._payments.pay_partial(sale_id, partial.presented, amount)
 
         self._on_sale_job(job, self._gift_card_answered)
