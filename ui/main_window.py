@@ -111,7 +111,6 @@ class MainWindow(QMainWindow):
         self._on_close = on_close
         self._attached = False
         self.receipt_dialog: ReceiptDialog | None = None
-        self._last_confirmation = ""
         self._rules: StoreRules | None = None  # the store's, once its profile has loaded
         self.serial_scans: SerialScans | None = None  # a serial scanner, when one is set
         self.printing: PrintingPresenter | None = None  # a receipt printer, when one is set
@@ -183,11 +182,6 @@ class MainWindow(QMainWindow):
             presenter.session_ended.connect(self.session.lock)
         self.sale.catalog_loaded.connect(self._apply_store_rules)
         self.sale.completed.connect(self._show_receipt)
-        self.sale.gift_card_paid.connect(
-            lambda paid: setattr(
-                self, "_last_confirmation", self.tab_frame.tender_view.confirmation(paid)
-            )
-        )
         self.sale.sale_changed.connect(self._follow_sale)
         self.catalog_changed.connect(self.sale.reload_catalog)
         self.catalog_changed.connect(self.store.refresh)
@@ -367,14 +361,11 @@ class MainWindow(QMainWindow):
         from ui.receipt_dialog import ReceiptDialog  # loaded with the screens (see attach)
 
         printing = self.printing
-        dialog = ReceiptDialog(
-            finished, self._last_confirmation, self, printer=printing is not None
-        )
+        dialog = ReceiptDialog(finished, self, printer=printing is not None)
         if printing is not None:
             dialog.reprint_requested.connect(self._reprint)
             dialog.show_printer_note(printing.follow_ticket(finished.sale.id))
             printing.paid_note_changed.connect(dialog.show_printer_note)
-        self._last_confirmation = ""
 
         def closed() -> None:
             if self.receipt_dialog is dialog:

@@ -311,6 +311,52 @@ def test_removing_a_gift_card_tender_restores_the_balance(
     assert balance(card) == 1000
 
 
+def test_paid_screen_says_what_the_gift_card_paid_after_cash_finished_the_ticket(
+    qtbot: QtBot, till: MainWindow, issue: Callable[[int], IssuedCard]
+) -> None:
+    """A gift card paid part and cash the rest: the paid screen still says what the card paid
+    and what it holds now."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+    take_cash(qtbot, till)
+    shown = receipt(qtbot, till)
+    assert shown.confirmation.text() == (
+        f"Gift card •••• {card.number[-4:]} paid $10.00. New balance: $0.00."
+    )
+
+
+def test_paid_screen_says_nothing_of_a_gift_card_removed_from_the_ticket(
+    qtbot: QtBot, till: MainWindow, issue: Callable[[int], IssuedCard]
+) -> None:
+    """A gift card taken and then removed gave its money back: the paid screen of the cash
+    sale does not say it paid."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+    tender = till.tab_frame.tender_view
+    qtbot.waitUntil(lambda: len(tender.tender_rows) == 1)
+    qtbot.mouseClick(button(tender.tender_rows[0], "removeTender"), TAP)
+    confirm = QApplication.activeModalWidget()
+    assert confirm is not None
+    qtbot.mouseClick(button(confirm, "confirmYes"), TAP)
+    qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
+    take_cash(qtbot, till)
+    shown = receipt(qtbot, till)
+    assert shown.confirmation.text() == ""
+    assert not shown.confirmation.isVisibleTo(shown)
+
+
 def test_two_gift_cards_and_cash_pay_one_ticket(
     qtbot: QtBot,
     till: MainWindow,

@@ -20,6 +20,7 @@ from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.paid import PaidSummary, paid_summary
 from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.tender import Payment, TenderKind
 from pos_desktop.services.checkout import Catalog, CheckoutService
 from pos_desktop.services.payments import (
     GiftCardPaid,
@@ -41,11 +42,27 @@ ENTER_AN_AMOUNT = "Enter an amount."
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """A completed ticket, its receipt, and what to say at the counter (change, tenders)."""
+    """A completed ticket, its receipt, and what to say at the counter (change, tenders, and
+    what the last gift card paid and left on the card: empty when none paid)."""
 
     sale: Sale
     receipt: ProducedReceipt
     paid: PaidSummary
+    confirmation: str
+
+
+def gift_card_confirmation(payment: Payment, locale: str) -> str:
+    """ "Gift card •••• 4321 paid $19.49. New balance: $30.51." """
+    text = f"Gift card {payment.reference} paid {payment.covered.format(locale)}."
+    if payment.balance_after is not None:
+        text += f" New balance: {payment.balance_after.format(locale)}."
+    return text
+
+
+def paid_confirmation(sale: Sale, locale: str) -> str:
+    """What the last gift card still on a paid ticket paid; empty when no gift card paid."""
+    cards = [p for p in sale.visible_payments if p.kind is TenderKind.GIFT_CARD]
+    return gift_card_confirmation(cards[-1], locale) if cards else ""
 
 
 class SalePresenter(BackgroundPresenter):
@@ -54,7 +71,7 @@ class SalePresenter(BackgroundPresenter):
     search_results = Signal(str, object)  # the text searched, tuple[Product, ...]
     failed = Signal(str)
     scan_failed = Signal(str)
-    gift_card_paid = Signal(object)  # GiftCardPaid
+    gift_card_paid = Signal(object, str)  # GiftCardPaid, what to say of it
     partial_redeem_needed = Signal(object)  # PartialRedeem
     completed = Signal(object)  # Finished
     voided = Signal(object)  # Sale
@@ -244,7 +261,7 @@ class SalePresenter(BackgroundPresenter):
         if isinstance(outcome, PartialRedeem):
             self.partial_redeem_needed.emit(outcome)
             return
-        self.gift_card_paid.emit(outcome)
+        self.gift_card_paid.emit(outcome, gift_card_confirmation(outcome.payment, self._locale))
         self._show_sale(outcome.sale)
 
     def _voided(self, sale: Sale) -> None:
@@ -256,7 +273,12 @@ class SalePresenter(BackgroundPresenter):
             self._settle_timer.stop()
             done, locale = sale, self._locale
             self._run(
-                lambda: Finished(done, self._receipts.produce(done), paid_summary(done, locale)),
+                lambda: Finished(
+                    done,
+                    self._receipts.produce(done),
+                    paid_summary(done, locale),
+                    paid_confirmation(done, locale),
+                ),
                 self._finished,
             )
             return
