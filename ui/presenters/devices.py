@@ -21,7 +21,6 @@ from pos_desktop.services.devices import (
     printer_profiles,
 )
 from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message
 
 SAVED = "Settings saved. The scanner and printer use them now."
 TEST_PAGE_QUEUED = "Test page sent to the printer."
@@ -87,7 +86,7 @@ class DevicesPresenter(BackgroundPresenter):
         self._worker.submit(
             lambda: (self._devices.load(), self._devices.ports()),
             self._loaded,
-            lambda error: self.refused.emit("", cashier_message(error)),
+            self._failed,
         )
 
     def _loaded(self, result: tuple[DeviceSettings, list[SerialPort]]) -> None:
@@ -116,4 +115,4 @@ class DevicesPresenter(BackgroundPresenter):
         elif isinstance(error, NoPrinter):
             self.refused.emit("printer", error.message)
         else:
-            self.refused.emit("", cashier_message(error))
+            self._on_failed(error, lambda message: self.refused.emit("", message))

@@ -30,8 +30,8 @@ from pos_desktop.services.payments import (
 )
 from pos_desktop.services.receipts import ProducedReceipt, ReceiptService
 from pos_desktop.services.session import Employee
-from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message, ends_session
+from ui.presenters.background import EmployeePresenter
+from ui.presenters.error_text import ends_session
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def paid_confirmation(sale: Sale, locale: str) -> str:
     return gift_card_confirmation(cards[-1], locale) if cards else ""
 
 
-class SalePresenter(BackgroundPresenter):
+class SalePresenter(EmployeePresenter):
     sale_changed = Signal(object)  # Sale | None
     catalog_loaded = Signal(object)  # Catalog
     search_results = Signal(str, object)  # the text searched, tuple[Product, ...]
@@ -75,7 +75,6 @@ class SalePresenter(BackgroundPresenter):
     partial_redeem_needed = Signal(object)  # PartialRedeem
     completed = Signal(object)  # Finished
     voided = Signal(object)  # Sale
-    session_ended = Signal(str)
     # The cashier asked for a change (a scan, a tap on the ticket, a tender): what was said
     # about the last one is answered, so its message may go. Redraws never emit it.
     cashier_acted = Signal()
@@ -294,12 +293,10 @@ class SalePresenter(BackgroundPresenter):
         self.sale_changed.emit(None)
         self.completed.emit(finished)
 
-    def _on_failed(self, error: Exception, report: Callable[[str], None]) -> None:
-        message = cashier_message(error)
+    def _on_failed(self, error: Exception, say: Callable[[str], None]) -> None:
+        super()._on_failed(error, say)
         if ends_session(error):
-            self.session_ended.emit(message)
-            return
-        report(message)
+            return  # the window locks; the ticket waits in the database for its owner
         if isinstance(error, PaymentUnsettled):
             self._settle_timer.start()
         # The ticket on screen may be stale after a refusal (a payment marked refused, a

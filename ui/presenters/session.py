@@ -7,7 +7,6 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from pos_desktop.domain.errors import InvalidPin
 from pos_desktop.services.session import ActiveSession, Employee, SessionService
 from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message
 
 
 class SessionPresenter(BackgroundPresenter):
@@ -43,7 +42,11 @@ class SessionPresenter(BackgroundPresenter):
         except InvalidPin as exc:
             self.failed.emit(exc.message)
             return
-        self._worker.submit(lambda: self._service.log_in(pin), self._on_logged_in, self._on_failed)
+        self._worker.submit(
+            lambda: self._service.log_in(pin),
+            self._on_logged_in,
+            lambda error: self._on_failed(error, self.failed.emit),
+        )
 
     def lock(self, reason: str = "") -> None:
         self._worker.forget_pending()
@@ -52,6 +55,3 @@ class SessionPresenter(BackgroundPresenter):
 
     def _on_logged_in(self, session: ActiveSession) -> None:
         self.logged_in.emit(session.employee)
-
-    def _on_failed(self, error: Exception) -> None:
-        self.failed.emit(cashier_message(error))
