@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.money import Money
-from pos_desktop.services.payments import GiftCardPaid, PartialRedeem
+from pos_desktop.services.results import GiftCardPaid, PartialRedeem
 from ui.widgets.amount_field import AmountField
 from ui.widgets.banner import Banner
 from ui.widgets.card_number_input import card_number_input

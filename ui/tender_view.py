@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import Payment, PaymentState, TenderKind
-from pos_desktop.services.checkout import Catalog
-from pos_desktop.services.payments import GiftCardPaid, PartialRedeem
+from pos_desktop.services.results import Catalog, GiftCardPaid, PartialRedeem
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.presenters.sale import SalePresenter
 from ui.widgets.amount_field import AmountField

@@ -11,8 +11,8 @@ from PySide6.QtCore import QObject, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary
 from pos_desktop.services.deductions import DeductionService
+from pos_desktop.services.results import CardSummary
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 from tests.fixtures.clock import FakeClock

@@ -16,7 +16,7 @@ from pytestqt.qtbot import QtBot
 from pos_desktop.domain.errors import InvalidAmount
 from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary
+from pos_desktop.services.results import CardSummary
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 from ui.presenters.card_lookup import BalanceCheckPresenter
 from ui.presenters.deduction import DeductionPresenter, Step

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date, format_time
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -14,14 +15,12 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.receipt import local_time
-from pos_desktop.services.card_lookup import (
-    CardActivity,
-    CardHistory,
-    CardLookupService,
-    CardSummary,
-)
+from pos_desktop.services.results import CardActivity, CardHistory, CardSummary
 from ui.presenters.background import EmployeePresenter
 from ui.workers import Worker
+
+if TYPE_CHECKING:
+    from pos_desktop.services.card_lookup import CardLookupService
 
 KIND_LABELS: dict[ActivityKind, str] = {
     ActivityKind.ISSUE: "Issued",

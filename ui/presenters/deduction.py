@@ -13,7 +13,7 @@ import dataclasses
 import math
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -24,8 +24,8 @@ from pos_desktop.domain.deduction import (
 )
 from pos_desktop.domain.errors import CardNotRedeemable, DomainError, InsufficientBalance
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary
-from pos_desktop.services.deductions import (
+from pos_desktop.services.results import (
+    CardSummary,
     CodeAlreadyUsed,
     CodeCancelled,
     CodeExpired,
@@ -33,13 +33,15 @@ from pos_desktop.services.deductions import (
     CodeSent,
     Deducted,
     DeductionRequest,
-    DeductionSteps,
     DeductionUnanswered,
     NoCodeAddress,
     WrongCode,
 )
 from ui.presenters.background import EmployeePresenter
 from ui.presenters.error_text import ends_session
+
+if TYPE_CHECKING:
+    from pos_desktop.services.deductions import DeductionSteps
 
 TICK_MS = 250
 

@@ -7,20 +7,23 @@ window's pool, and the answers come back as signals: the screen never waits.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from pos_desktop.config import BAUD_RATES
 from pos_desktop.domain.card_number import mask_card_numbers_in
-from pos_desktop.services.devices import (
-    BAUD_RATES,
+from pos_desktop.services.results import (
     PAPER_WIDTHS,
-    DeviceService,
     DeviceSettings,
     InvalidDeviceSettings,
     NoPrinter,
     SerialPort,
-    printer_profiles,
 )
 from ui.presenters.background import BackgroundPresenter
+
+if TYPE_CHECKING:
+    from pos_desktop.services.devices import DeviceService
 
 SAVED = "Settings saved. The scanner and printer use them now."
 TEST_PAGE_QUEUED = "Test page sent to the printer."
@@ -79,7 +82,7 @@ class DevicesPresenter(BackgroundPresenter):
     ) -> None:
         super().__init__(parent, pool)
         self._devices = devices
-        self.profiles = printer_profiles()
+        self.profiles = devices.profiles()
 
     def load(self) -> None:
         """The stored settings and the system's serial ports."""

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.receipt import CardSlip
-from pos_desktop.services.printing import PrintService, PrintStatus
+from pos_desktop.services.results import PrintStatus
 from ui.presenters.background import BackgroundPresenter
+
+if TYPE_CHECKING:
+    from pos_desktop.services.printing import PrintService
 
 NOTHING_TO_REPRINT = "No receipt has been printed yet."
 REPRINT_QUEUED = "The last receipt is printing again."

@@ -11,7 +11,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -21,17 +21,21 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.paid import PaidSummary, paid_summary
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.tender import Payment, TenderKind
-from pos_desktop.services.checkout import Catalog, CheckoutService
-from pos_desktop.services.payments import (
+from pos_desktop.services.results import (
+    Catalog,
+    Employee,
     GiftCardPaid,
     PartialRedeem,
-    PaymentService,
     PaymentUnsettled,
+    ProducedReceipt,
 )
-from pos_desktop.services.receipts import ProducedReceipt, ReceiptService
-from pos_desktop.services.session import Employee
 from ui.presenters.background import EmployeePresenter
 from ui.presenters.error_text import ends_session
+
+if TYPE_CHECKING:
+    from pos_desktop.services.checkout import CheckoutService
+    from pos_desktop.services.payments import PaymentService
+    from pos_desktop.services.receipts import ReceiptService
 
 log = logging.getLogger(__name__)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.errors import InvalidPin
-from pos_desktop.services.session import ActiveSession, Employee, SessionService
+from pos_desktop.services.results import ActiveSession, Employee
 from ui.presenters.background import BackgroundPresenter
+
+if TYPE_CHECKING:
+    from pos_desktop.services.session import SessionService
 
 
 class SessionPresenter(BackgroundPresenter):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from pos_desktop.services.store_profile import StoreProfileService
 from ui.presenters.background import BackgroundPresenter
+
+if TYPE_CHECKING:
+    from pos_desktop.services.store_profile import StoreProfileService
 
 log = logging.getLogger(__name__)
 
