@@ -21,68 +21,14 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import serial
 import serial.threaded
 
-from hardware.scan_lines import (
-    DEFAULT_MAX_LENGTH,
-    LineSplitter,
-    ScanFormat,
-    ScanResult,
-    Terminator,
-    Unreadable,
-    parse_affix,
-)
+from hardware.scan_lines import LineSplitter, ScanFormat, ScanResult, Unreadable
+from hardware.scanner_settings import ScannerSettings, ScannerStatus
 
 log = logging.getLogger(__name__)
-
-DEFAULT_RETRY_SECONDS = 3.0
-
-
-@dataclass(frozen=True)
-class ScannerSettings:
-    port: str
-    baudrate: int = 9600
-    terminator: Terminator = Terminator.CR
-    prefix: bytes = b""
-    suffix: bytes = b""
-    max_length: int = DEFAULT_MAX_LENGTH
-    retry_seconds: float = DEFAULT_RETRY_SECONDS
-
-    @classmethod
-    def parse(
-        cls,
-        port: str,
-        *,
-        baudrate: int = 9600,
-        terminator: str = "cr",
-        prefix: str = "",
-        suffix: str = "",
-        retry_seconds: float = DEFAULT_RETRY_SECONDS,
-    ) -> ScannerSettings:
-        """From settings as typed: terminator by name, prefix and suffix with ``\\xNN``."""
-        return cls(
-            port=port,
-            baudrate=baudrate,
-            terminator=Terminator.named(terminator),
-            prefix=parse_affix(prefix),
-            suffix=parse_affix(suffix),
-            retry_seconds=retry_seconds,
-        )
-
-    @property
-    def format(self) -> ScanFormat:
-        return ScanFormat(self.terminator, self.prefix, self.suffix, self.max_length)
-
-
-@dataclass(frozen=True)
-class ScannerStatus:
-    port: str
-    connected: bool
-    reason: str = ""  # why not connected, for the log
-
 
 ScanCallback = Callable[[str], None]
 RawCallback = Callable[[bytes], None]

@@ -17,8 +17,8 @@ from pos_desktop.config import Settings
 from pos_desktop.contracts import EnrollResponse
 from pos_desktop.db.catalog import CatalogChange
 from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.services.devices import DeviceSettings
 from pos_desktop.services.register_services import RegisterServices, utc_now
+from pos_desktop.services.results import DeviceSettings
 from pos_desktop.sync.background import SyncLoop
 from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
@@ -32,7 +32,7 @@ from pos_desktop.sync.errors import ServerError, ServerUnreachable
 from pos_desktop.sync.relay import OutboxRelay
 
 if TYPE_CHECKING:
-    from hardware.scanner import ScannerSettings
+    from hardware.scanner_settings import ScannerSettings
     from pos_desktop.server.embedded import EmbeddedServer
 
 log = logging.getLogger("pos_desktop.startup")

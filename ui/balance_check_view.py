@@ -18,8 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.catalog import StoreRules
-from pos_desktop.services.card_lookup import CardSummary
-from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
+from pos_desktop.services.results import DEFAULT_STORE_RULES, CardSummary
 from ui.card_display import STATUS_HINTS, status_label
 from ui.presenters.card_lookup import BalanceCheckPresenter
 from ui.widgets.banner import Banner

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.catalog import Product
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.ticket import TicketLine
-from pos_desktop.services.checkout import Catalog
+from pos_desktop.services.results import Catalog
 from ui.presenters.sale import SalePresenter
 from ui.widgets.banner import Banner
 from ui.widgets.confirm import ask

@@ -19,9 +19,7 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.deduction import CODE_LENGTH, ensure_deductible
 from pos_desktop.domain.errors import CardNotRedeemable
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary
-from pos_desktop.services.deductions import CodeSent, Deducted
-from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
+from pos_desktop.services.results import DEFAULT_STORE_RULES, CardSummary, CodeSent, Deducted
 from ui.presenters.deduction import DeductionPresenter, Step, attempts_text
 from ui.widgets.amount_field import AmountField
 from ui.widgets.banner import Banner

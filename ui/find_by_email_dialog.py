@@ -25,9 +25,7 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.deduction import ensure_deductible
 from pos_desktop.domain.errors import CardNotRedeemable
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary, SearchFound
-from pos_desktop.services.deductions import Deducted
-from pos_desktop.services.ticket_deductions import TicketDeducted
+from pos_desktop.services.results import CardSummary, Deducted, SearchFound, TicketDeducted
 from ui.card_display import status_label
 from ui.deduct_funds_panel import DeductFundsPanel
 from ui.presenters.card_lookup import CardSearchPresenter, no_match_message

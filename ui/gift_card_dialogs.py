@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.money import Money
-from pos_desktop.services.payments import GiftCardPaid, PartialRedeem
+from pos_desktop.services.results import GiftCardPaid, PartialRedeem
 from ui.widgets.amount_field import AmountField
 from ui.widgets.banner import Banner
 from ui.widgets.card_number_input import card_number_input
@@ -141,7 +141,7 @@ class GiftCardDialog(QDialog):
 class PartialRedeemDialog(QDialog):
     """Seed 004 2.3: Card Number, Current Balance, Redeem Amount (capped), keypad, Confirm."""
 
-    confirmed = Signal(object, str)  # PartialRedeem, the amount text
+    confirmed = Signal(object, object)  # PartialRedeem, the Money its field holds (None: empty)
 
     def __init__(self, partial: PartialRedeem, locale: str, parent: QWidget) -> None:
         super().__init__(parent)
@@ -250,7 +250,7 @@ class PartialRedeemDialog(QDialog):
         self.banner.clear()
         self.busy.show()
         self.confirm_button.setEnabled(False)
-        self.confirmed.emit(self.partial, self.amount_input.text())
+        self.confirmed.emit(self.partial, self.amount_input.amount())
 
     def show_paid(self, paid: GiftCardPaid) -> None:
         """Confirmed: the New Balance and the Remaining Due; Continue goes on to other tenders."""

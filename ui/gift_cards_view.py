@@ -31,9 +31,13 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.giftcard import CardStatus
-from pos_desktop.services.card_lookup import CardHistory, CardSummary, SearchFound
-from pos_desktop.services.deductions import Deducted
-from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
+from pos_desktop.services.results import (
+    DEFAULT_STORE_RULES,
+    CardHistory,
+    CardSummary,
+    Deducted,
+    SearchFound,
+)
 from ui.card_display import STATUS_HINTS, status_label
 from ui.deduct_funds_panel import DeductFundsPanel
 from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_match_message

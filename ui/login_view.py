@@ -14,7 +14,7 @@ from ui.widgets.pin_pad import PinPad
 if TYPE_CHECKING:
     # Types only: the login screen is drawn before the services' modules are loaded.
     from pos_desktop.domain.catalog import StoreRules
-    from pos_desktop.services.session import Employee
+    from pos_desktop.services.results import Employee
     from ui.presenters.session import SessionPresenter
 
 DEMO_HINT = "Demo: cashier PIN 1111, manager PIN 9999"

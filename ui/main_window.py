@@ -14,14 +14,11 @@ from ui.login_view import LoginView
 from ui.theme import theme_stylesheet
 
 if TYPE_CHECKING:
-    from hardware.scanner import ScannerSettings
+    from hardware.scanner_settings import ScannerSettings
     from pos_desktop.domain.catalog import StoreRules
     from pos_desktop.domain.money import Money
-    from pos_desktop.services.checkout import Catalog
-    from pos_desktop.services.deductions import Deducted
-    from pos_desktop.services.devices import DeviceSettings
     from pos_desktop.services.register_services import RegisterServices
-    from pos_desktop.services.session import Employee
+    from pos_desktop.services.results import Catalog, Deducted, DeviceSettings, Employee
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
@@ -113,7 +110,6 @@ class MainWindow(QMainWindow):
         self._on_close = on_close
         self._attached = False
         self.receipt_dialog: ReceiptDialog | None = None
-        self._last_confirmation = ""
         self._rules: StoreRules | None = None  # the store's, once its profile has loaded
         self.serial_scans: SerialScans | None = None  # a serial scanner, when one is set
         self.printing: PrintingPresenter | None = None  # a receipt printer, when one is set
@@ -139,8 +135,8 @@ class MainWindow(QMainWindow):
 
     def attach(self, services: RegisterServices, *, demo: bool = False) -> None:
         """Build the screens over ``services`` and let the cashier log in."""
-        # Imported here, after the login screen is drawn: these load the services' libraries
-        # (SQLAlchemy, httpx, reportlab), which take seconds on a register's CPU.
+        # Imported here, after the login screen is drawn: the screens and the settings types
+        # they show (pydantic) take most of a second to load on a register's CPU.
         from ui.balance_check_view import BalanceCheckView
         from ui.checkout_view import CheckoutView
         from ui.gift_cards_view import GiftCardsView
@@ -186,11 +182,6 @@ class MainWindow(QMainWindow):
             presenter.session_ended.connect(self.session.refused)
         self.sale.catalog_loaded.connect(self._apply_store_rules)
         self.sale.completed.connect(self._show_receipt)
-        self.sale.gift_card_paid.connect(
-            lambda paid: setattr(
-                self, "_last_confirmation", self.tab_frame.tender_view.confirmation(paid)
-            )
-        )
         self.sale.sale_changed.connect(self._follow_sale)
         self.catalog_changed.connect(self.sale.reload_catalog)
         self.catalog_changed.connect(self.store.refresh)
@@ -283,7 +274,9 @@ class MainWindow(QMainWindow):
         from ui.serial_scans import SerialScans
 
         previous = self.serial_scans
-        scans = SerialScans(settings, self.tab_frame.status_area, self)
+        scans = SerialScans(
+            settings, self._services.devices.scanner_reader, self.tab_frame.status_area, self
+        )
         self.serial_scans = scans
         scans.scanned.connect(self._scanned)
         scans.unreadable.connect(self._unreadable_scan)
@@ -376,14 +369,11 @@ class MainWindow(QMainWindow):
         from ui.receipt_dialog import ReceiptDialog  # loaded with the screens (see attach)
 
         printing = self.printing
-        dialog = ReceiptDialog(
-            finished, self._last_confirmation, self, printer=printing is not None
-        )
+        dialog = ReceiptDialog(finished, self, printer=printing is not None)
         if printing is not None:
             dialog.reprint_requested.connect(self._reprint)
             dialog.show_printer_note(printing.follow_ticket(finished.sale.id))
             printing.paid_note_changed.connect(dialog.show_printer_note)
-        self._last_confirmation = ""
 
         def closed() -> None:
             if self.receipt_dialog is dialog:
@@ -398,8 +388,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def _print_slip(self, done: Deducted) -> None:
-        from pos_desktop.services.deductions import card_slip
-        from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
+        from pos_desktop.services.results import DEFAULT_STORE_RULES, card_slip
 
         if self.printing is not None:
             self.printing.print_slip(card_slip(done, self._rules or DEFAULT_STORE_RULES))
@@ -421,8 +410,7 @@ class MainWindow(QMainWindow):
 
     def _find_by_email(self, due: Money, parent: QWidget) -> FindByEmailDialog | None:
         """The Gift Card tender's "No card? Find by e-mail" for the open ticket."""
-        from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
-        from pos_desktop.services.ticket_deductions import TicketDeductions
+        from pos_desktop.services.results import DEFAULT_STORE_RULES
         from ui.find_by_email_dialog import FindByEmailDialog
         from ui.presenters.card_lookup import CardSearchPresenter
         from ui.presenters.deduction import DeductionPresenter
@@ -431,10 +419,9 @@ class MainWindow(QMainWindow):
         if sale is None:
             return None
         services = self._services
-        steps = TicketDeductions(services.deductions, services.payments, sale.id)
         search = CardSearchPresenter(services.cards, None, self._pool)
         # The ticket's pool: its payments are written one at a time, in the order asked.
-        deduction = DeductionPresenter(steps, None, self.sale.pool)
+        deduction = DeductionPresenter(services.ticket_deductions(sale.id), None, self.sale.pool)
         rules = self._rules or DEFAULT_STORE_RULES
         dialog = FindByEmailDialog(search, deduction, due, rules, parent)
         for presenter in (search, deduction):

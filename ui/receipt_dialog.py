@@ -67,7 +67,6 @@ class ReceiptDialog(QDialog):
     def __init__(
         self,
         finished: Finished,
-        confirmation: str,
         parent: QWidget,
         *,
         printer: bool = False,
@@ -81,10 +80,10 @@ class ReceiptDialog(QDialog):
         title = QLabel(f"Ticket #{finished.sale.number} paid", self)
         title.setProperty("heading", True)
         self.change_panel = ChangePanel(finished.paid, self)
-        self.confirmation = QLabel(confirmation, self)
+        self.confirmation = QLabel(finished.confirmation, self)
         self.confirmation.setObjectName("paymentConfirmation")
         self.confirmation.setWordWrap(True)
-        self.confirmation.setVisible(bool(confirmation))
+        self.confirmation.setVisible(bool(finished.confirmation))
         # Below the change, above the preview: appearing, it shrinks the preview, and the
         # buttons at the bottom stay where the finger is.
         self.printer_note = Banner("printerNote", "Receipt printer", self)

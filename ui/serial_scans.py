@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QLabel
 
 from hardware.scan_lines import Unreadable
-from hardware.scanner import ScannerSettings, ScannerStatus, SerialScanner
 from ui.widgets.status_area import StatusArea
+
+if TYPE_CHECKING:
+    from hardware.scanner import SerialScanner
+    from hardware.scanner_settings import ScannerSettings, ScannerStatus
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +37,10 @@ def not_connected_message(port: str) -> str:
 
 
 class SerialScans(QObject):
-    """Owns a ``SerialScanner``; its callbacks arrive here as signals on the GUI thread."""
+    """Owns a ``SerialScanner``; its callbacks arrive here as signals on the GUI thread.
+
+    ``open_reader`` makes the reader (``DeviceService.scanner_reader``): pyserial stays on the
+    services' side of the window."""
 
     scanned = Signal(str)
     unreadable = Signal(str)  # the reason, for the log; the cashier sees UNREADABLE_SCAN
@@ -45,6 +53,7 @@ class SerialScans(QObject):
     def __init__(
         self,
         settings: ScannerSettings,
+        open_reader: Callable[..., SerialScanner],
         status_area: StatusArea | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -57,7 +66,7 @@ class SerialScans(QObject):
             self.status_label = QLabel(status_area)
             status_area.add_status(self.status_label, "scannerStatus", "Scanner status")
         self.status_changed.connect(self._show_status)
-        self._reader = SerialScanner(
+        self._reader = open_reader(
             settings,
             on_scan=self._scanned,
             on_unreadable=self._unreadable,

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.config import PRINTER_FORMATS, KeyboardMode
-from pos_desktop.services.devices import DeviceSettings, SerialPort
+from pos_desktop.services.results import DeviceSettings, SerialPort
 from ui.presenters.devices import KEYBOARD_HINT, NO_SCAN_YET, DevicesPresenter, last_bytes, show_raw
 from ui.widgets.banner import Banner
 from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_target_px

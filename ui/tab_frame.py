@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.catalog import StoreRules
-from pos_desktop.services.session import Employee
+from pos_desktop.services.results import Employee
 from ui.balance_check_view import BalanceCheckView
 from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView

@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import Payment, PaymentState, TenderKind
-from pos_desktop.services.checkout import Catalog
-from pos_desktop.services.payments import GiftCardPaid, PartialRedeem
+from pos_desktop.services.results import Catalog, GiftCardPaid, PartialRedeem
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.presenters.sale import SalePresenter
 from ui.widgets.amount_field import AmountField
@@ -507,21 +506,13 @@ class TenderView(QWidget):
         self._take_gift_card(code)
         return True
 
-    def _gift_card_paid(self, paid: GiftCardPaid) -> None:
+    def _gift_card_paid(self, paid: GiftCardPaid, confirmation: str) -> None:
         partial = self.partial_dialog
         if partial is not None and partial.isVisible():
             partial.show_paid(paid)
         if self.gift_card_dialog is not None and self.gift_card_dialog.isVisible():
             self.gift_card_dialog.accept()
-        self.banner.show_message(self.confirmation(paid), "info")
-
-    def confirmation(self, paid: GiftCardPaid) -> str:
-        locale = self._locale
-        payment = paid.payment
-        text = f"Gift card {payment.reference} paid {payment.covered.format(locale)}."
-        if payment.balance_after is not None:
-            text += f" New balance: {payment.balance_after.format(locale)}."
-        return text
+        self.banner.show_message(confirmation, "info")
 
     def _open_partial(self, partial: PartialRedeem) -> None:
         if self.gift_card_dialog is not None:

@@ -9,10 +9,7 @@ rate limit.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
-from datetime import datetime
 
-from pos_desktop.contracts import ActivityOut, CardDetail, CardOut
 from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.domain.card_search import (
     MAX_EMAIL_LENGTH,
@@ -23,107 +20,11 @@ from pos_desktop.domain.card_search import (
 )
 from pos_desktop.domain.card_search import normalize_email as _normalize_email
 from pos_desktop.domain.errors import ErrorCode
-from pos_desktop.domain.giftcard import ActivityKind, CardStatus
-from pos_desktop.domain.money import Money
+from pos_desktop.services.results import CardHistory, CardSummary, SearchFound
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError
 
-__all__ = [
-    "MAX_EMAIL_LENGTH",
-    "CardActivity",
-    "CardHistory",
-    "CardLookupService",
-    "CardSummary",
-    "InvalidSearch",
-    "SearchFound",
-]
-
-
-@dataclass(frozen=True, slots=True)
-class CardSummary:
-    id: uuid.UUID
-    number_masked: str
-    last4: str
-    status: CardStatus
-    balance: Money
-    initial_amount: Money
-    buyer_email: str | None
-    recipient_email: str | None
-    recipient_name: str | None
-    created_at: datetime
-    sent_at: datetime | None
-
-    @classmethod
-    def from_wire(cls, card: CardOut) -> CardSummary:
-        return cls(
-            id=card.id,
-            number_masked=card.number_masked,
-            last4=card.last4,
-            status=CardStatus(card.status),
-            balance=card.balance.to_money(),
-            initial_amount=card.initial_amount.to_money(),
-            buyer_email=card.buyer_email,
-            recipient_email=card.recipient_email,
-            recipient_name=card.recipient_name,
-            created_at=card.created_at,
-            sent_at=card.sent_at,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CardActivity:
-    """One line of a card's history: who did what, when, where."""
-
-    id: uuid.UUID
-    kind: ActivityKind
-    amount: Money
-    tip: Money
-    balance_after: Money
-    employee_name: str | None
-    register_name: str | None
-    ticket_id: uuid.UUID | None
-    ticket_number: int | None  # the receipt's, once the ticket reached the server
-    created_at: datetime  # aware UTC; shown in the store's time zone
-
-    @classmethod
-    def from_wire(cls, activity: ActivityOut) -> CardActivity:
-        return cls(
-            id=activity.id,
-            kind=ActivityKind(activity.kind),
-            amount=activity.amount.to_money(),
-            tip=activity.tip.to_money(),
-            balance_after=activity.balance_after.to_money(),
-            employee_name=activity.employee.name if activity.employee else None,
-            register_name=activity.register_ref.name if activity.register_ref else None,
-            ticket_id=activity.ticket_id,
-            ticket_number=activity.ticket_number,
-            created_at=activity.created_at,
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class CardHistory:
-    """A card and every activity on it, newest first."""
-
-    card: CardSummary
-    activities: tuple[CardActivity, ...]
-
-    @classmethod
-    def from_wire(cls, detail: CardDetail) -> CardHistory:
-        activities = sorted(
-            (CardActivity.from_wire(a) for a in detail.activities),
-            key=lambda a: a.created_at,
-            reverse=True,
-        )
-        return cls(CardSummary.from_wire(detail), tuple(activities))
-
-
-@dataclass(frozen=True, slots=True)
-class SearchFound:
-    """What a search asked for and the cards it found (none is an answer too)."""
-
-    query: SearchQuery
-    cards: tuple[CardSummary, ...]
+__all__ = ["MAX_EMAIL_LENGTH", "CardLookupService", "InvalidSearch"]
 
 
 class CardLookupService:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
@@ -26,7 +25,7 @@ from pos_desktop.domain.ticket import (
     check_room_for_line,
     check_total_in_range,
 )
-from pos_desktop.services.session import Employee
+from pos_desktop.services.results import Catalog, Employee
 
 MAX_BARCODE_LENGTH = 64
 
@@ -42,13 +41,6 @@ class CatalogNotReady(DomainError):
 
 class UnknownBarcode(DomainError):
     code = ErrorCode.UNKNOWN_BARCODE
-
-
-@dataclass(frozen=True, slots=True)
-class Catalog:
-    rules: StoreRules
-    categories: tuple[str, ...]
-    products: tuple[Product, ...]
 
 
 class CheckoutService:

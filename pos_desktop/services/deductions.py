@@ -13,16 +13,12 @@ Blocking (network): presenters call it on their worker.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
 from pos_desktop import contracts as c
-from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.deduction import (
     AmountOverBalance,
     CardNotSent,
@@ -30,10 +26,24 @@ from pos_desktop.domain.deduction import (
     ensure_deductible,
     normalize_code,
 )
-from pos_desktop.domain.errors import CardNotRedeemable, DomainError, ErrorCode, InsufficientBalance
+from pos_desktop.domain.errors import CardNotRedeemable, ErrorCode, InsufficientBalance
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.receipt import CardSlip, local_time
-from pos_desktop.services.card_lookup import CardActivity, CardSummary
+from pos_desktop.services.results import (
+    CardActivity,
+    CardSummary,
+    CodeAlreadyUsed,
+    CodeCancelled,
+    CodeExpired,
+    CodeRateLimited,
+    CodeSent,
+    Deducted,
+    DeductionRequest,
+    DeductionUnanswered,
+    NoCodeAddress,
+    ResendRequest,
+    VerifyRequest,
+    WrongCode,
+)
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 
@@ -42,144 +52,6 @@ log = logging.getLogger(__name__)
 
 def _utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-# -- what can refuse a deduction: specific classes; presenters word them for the cashier ------
-
-
-class DeductionRefused(DomainError):
-    code = ErrorCode.DEDUCTION_REFUSED
-
-
-class WrongCode(DeductionRefused):
-    code = ErrorCode.WRONG_CODE
-
-    def __init__(self, message: str, attempts_left: int) -> None:
-        super().__init__(message)
-        self.attempts_left = attempts_left
-
-
-class CodeCancelled(DeductionRefused):
-    """Nothing was deducted: the third wrong code, or a newer code for the card, ended it."""
-
-    code = ErrorCode.CODE_CANCELLED
-
-    def __init__(self, message: str, too_many_wrong: bool) -> None:
-        super().__init__(message)
-        self.too_many_wrong = too_many_wrong
-
-
-class CodeExpired(DeductionRefused):
-    """Nothing was deducted: the code's time ran out."""
-
-    code = ErrorCode.CODE_EXPIRED
-
-
-class CodeAlreadyUsed(DeductionRefused):
-    """The code deducted already (e.g. its answer was lost and a new request came later)."""
-
-    code = ErrorCode.CODE_USED
-
-
-class NoCodeAddress(DeductionRefused):
-    code = ErrorCode.NO_CODE_ADDRESS
-
-
-class CodeRateLimited(DeductionRefused):
-    """A resend before its time, or too many codes for the card this hour."""
-
-    code = ErrorCode.RATE_LIMITED
-
-    def __init__(self, message: str, retry_after: int | None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class DeductionUnanswered(DeductionRefused):
-    """No answer arrived: whether the server acted is unknown. Send the same request again."""
-
-    code = ErrorCode.DEDUCTION_UNANSWERED
-
-
-# -- typed steps -------------------------------------------------------------------------------
-
-
-def _new_key() -> str:
-    return uuid.uuid4().hex
-
-
-@dataclass(frozen=True, slots=True)
-class DeductionRequest:
-    """Step 1 done: this card, this amount; the key of the request for a code."""
-
-    card: CardSummary
-    amount: Money
-    idempotency_key: str = dataclasses.field(default_factory=_new_key)
-    # When the deduction pays a ticket: its tip (paid from what the card holds beyond the
-    # amount, seed 004) and the ticket it pays.
-    tip: Money | None = None
-    ticket_id: uuid.UUID | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CodeSent:
-    """Step 2 done: a code is on its way to ``sent_to`` (masked)."""
-
-    request: DeductionRequest
-    challenge_id: uuid.UUID
-    sent_to: str
-    expires_at: datetime
-    resend_after: datetime
-    attempts_left: int
-
-    @property
-    def card(self) -> CardSummary:
-        return self.request.card
-
-    @property
-    def amount(self) -> Money:
-        return self.request.amount
-
-
-@dataclass(frozen=True, slots=True)
-class ResendRequest:
-    sent: CodeSent
-    idempotency_key: str = dataclasses.field(default_factory=_new_key)
-
-
-@dataclass(frozen=True, slots=True)
-class VerifyRequest:
-    sent: CodeSent
-    code: str
-    idempotency_key: str = dataclasses.field(default_factory=_new_key)
-
-
-@dataclass(frozen=True, slots=True)
-class Deducted:
-    """Step 4 done: the money left the card."""
-
-    card: CardSummary  # as it was before
-    amount: Money
-    balance_after: Money
-    activity: CardActivity | None  # None when it paid a ticket: the ticket's payment tells it
-
-
-def card_slip(done: Deducted, rules: StoreRules) -> CardSlip | None:
-    """The slip a Deduct Funds prints; None without the server's activity (at checkout the
-    ticket's receipt says it)."""
-    activity = done.activity
-    if activity is None:
-        return None
-    return CardSlip(
-        store_name=rules.name,
-        locale=rules.locale,
-        masked_card=done.card.number_masked,
-        amount=done.amount,
-        balance_after=done.balance_after,
-        employee_name=activity.employee_name or "",
-        when=local_time(activity.created_at, rules.timezone),
-        short_id=activity.id.hex[:8],
-    )
 
 
 class DeductionSteps(Protocol):

@@ -1,12 +1,13 @@
 """The register's devices as a manager sets them: serial scanner, receipt printer, and when
 the on-screen keyboard comes up.
 
-``DeviceSettings`` is what the Settings tab edits. Stored settings (table ``device_settings``)
-win over the environment; the environment (``POS_SCANNER_*``, ``POS_PRINTER*``,
-``POS_PAPER_MM``, ``POS_ONSCREEN_KEYBOARD``) is the default while nothing is stored.
+``DeviceSettings`` (``results``) is what the Settings tab edits. Stored settings (table
+``device_settings``) win over the environment; the environment (``POS_SCANNER_*``,
+``POS_PRINTER*``, ``POS_PAPER_MM``, ``POS_ONSCREEN_KEYBOARD``) is the default while nothing
+is stored.
 ``DeviceService.save`` validates, stores, and swaps the printer of the print queue at once
-(creating the queue when the register had no printer); the window restarts its scanner reader
-with ``DeviceSettings.scanner()``.
+(creating the queue when the register had no printer); the window restarts its scanner with
+``DeviceSettings.scanner()`` and a reader from ``DeviceService.scanner_reader``.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, fields, replace
 from datetime import datetime
 
 import serial.tools.list_ports
@@ -23,29 +24,34 @@ from sqlalchemy import select
 
 from hardware.printer import ReceiptPrinter, describe
 from hardware.scan_lines import parse_affix
-from hardware.scanner import ScannerSettings
-from pos_desktop.config import (
-    BAUD_RATES,
-    PRINTER_FORMATS,
-    KeyboardMode,
-    PrinterAddress,
-    Settings,
-    parse_printer_address,
+from hardware.scanner import (
+    RawCallback,
+    ScanCallback,
+    SerialScanner,
+    StatusCallback,
+    UnreadableCallback,
 )
+from hardware.scanner_settings import ScannerSettings
+from pos_desktop.config import BAUD_RATES, PRINTER_FORMATS, KeyboardMode, parse_printer_address
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import DeviceSettingsRow
 from pos_desktop.receipts.escpos import (
-    DEFAULT_PROFILE,
     render_escpos,
     render_slip_escpos,
     render_test_page,
 )
 from pos_desktop.services.printing import RETRY_SECONDS, PrintService
+from pos_desktop.services.results import (
+    PAPER_WIDTHS,
+    DeviceSettings,
+    InvalidDeviceSettings,
+    NoPrinter,
+    SerialPort,
+)
 
 log = logging.getLogger(__name__)
 
 TERMINATORS = ("cr", "lf", "crlf")
-PAPER_WIDTHS = (58, 80)
 MAX_PORT_LENGTH = 300
 MAX_AFFIX_LENGTH = 40
 
@@ -53,64 +59,6 @@ MAX_AFFIX_LENGTH = 40
 def printer_profiles() -> tuple[str, ...]:
     """python-escpos's printer profiles, by name."""
     return tuple(sorted(CAPABILITIES["profiles"], key=str.lower))
-
-
-class InvalidDeviceSettings(ValueError):
-    """A setting the manager typed cannot be used; ``message`` says which and how to fix it."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-        self.message = message
-
-
-class NoPrinter(Exception):
-    """A test page was asked for while no receipt printer is set."""
-
-    message = "No receipt printer is set. Enter its connection and tap Save first."
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceSettings:
-    scanner_port: str = ""  # empty: no serial scanner
-    scanner_baud: int = 9600
-    scanner_terminator: str = "cr"
-    scanner_prefix: str = ""  # \xNN for a control byte
-    scanner_suffix: str = ""
-    printer: str = ""  # serial:/dev/ttyUSB0?baud=19200, tcp:host:9100, file:/dev/usb/lp0
-    printer_profile: str = DEFAULT_PROFILE
-    paper_mm: int = 80
-    onscreen_keyboard: KeyboardMode = KeyboardMode.ALWAYS
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> DeviceSettings:
-        """The environment's devices: the defaults while nothing is stored."""
-        return cls(
-            scanner_port=settings.scanner_port.strip(),
-            scanner_baud=settings.scanner_baud,
-            scanner_terminator=settings.scanner_terminator,
-            scanner_prefix=settings.scanner_prefix,
-            scanner_suffix=settings.scanner_suffix,
-            printer=settings.printer.strip(),
-            printer_profile=settings.printer_profile,
-            paper_mm=settings.paper_mm,
-            onscreen_keyboard=settings.onscreen_keyboard,
-        )
-
-    def scanner(self) -> ScannerSettings | None:
-        """The serial scanner to read, or None for none (ValueError if invalid)."""
-        if not self.scanner_port:
-            return None
-        return ScannerSettings.parse(
-            self.scanner_port,
-            baudrate=self.scanner_baud,
-            terminator=self.scanner_terminator,
-            prefix=self.scanner_prefix,
-            suffix=self.scanner_suffix,
-        )
-
-    def printer_address(self) -> PrinterAddress | None:
-        return parse_printer_address(self.printer)
 
 
 _FIELDS = tuple(field.name for field in fields(DeviceSettings))
@@ -171,18 +119,6 @@ def validate(settings: DeviceSettings) -> DeviceSettings:
         printer=printer,
         onscreen_keyboard=KeyboardMode(settings.onscreen_keyboard),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class SerialPort:
-    device: str  # what the scanner setting takes: /dev/ttyUSB0, COM3
-    description: str  # what the system calls it, for the picker
-
-    @property
-    def label(self) -> str:
-        if self.description and self.description not in ("n/a", self.device):
-            return f"{self.device} — {self.description}"
-        return self.device
 
 
 def serial_ports() -> list[SerialPort]:
@@ -316,6 +252,30 @@ class DeviceService:
 
     def ports(self) -> list[SerialPort]:
         return serial_ports()
+
+    @staticmethod
+    def profiles() -> tuple[str, ...]:
+        """The printer profiles the Settings tab offers (python-escpos's)."""
+        return printer_profiles()
+
+    @staticmethod
+    def scanner_reader(
+        settings: ScannerSettings,
+        *,
+        on_scan: ScanCallback,
+        on_unreadable: UnreadableCallback,
+        on_status: StatusCallback,
+        on_raw: RawCallback | None = None,
+    ) -> SerialScanner:
+        """A reader of the serial scanner ``settings`` name, not started: the window gets its
+        reader here, so the screens never load pyserial."""
+        return SerialScanner(
+            settings,
+            on_scan=on_scan,
+            on_unreadable=on_unreadable,
+            on_status=on_status,
+            on_raw=on_raw,
+        )
 
     def close(self) -> None:
         """Stop the print queue this service started (the one from start-up is not its own)."""

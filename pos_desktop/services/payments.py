@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
@@ -40,8 +39,16 @@ from pos_desktop.domain.tender import (
     gift_card_ask,
     split_tender,
 )
-from pos_desktop.services.card_lookup import CardLookupService, CardSummary
-from pos_desktop.services.deductions import VerifyRequest
+from pos_desktop.services.card_lookup import CardLookupService
+from pos_desktop.services.results import (
+    CardSummary,
+    GiftCardOutcome,
+    GiftCardPaid,
+    PartialRedeem,
+    PaymentUnsettled,
+    PresentedCard,
+    VerifyRequest,
+)
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 from pos_desktop.sync.relay import OutboxRelay
@@ -59,46 +66,8 @@ CODE_ANSWERED = (
 )
 
 
-class PaymentUnsettled(DomainError):
-    """The server's answer did not arrive; the payment is kept and will be asked about again."""
-
-    code = ErrorCode.PAYMENT_UNSETTLED
-
-
 class NeedsServer(DomainError):
     code = ErrorCode.NEEDS_SERVER
-
-
-@dataclass(frozen=True, slots=True)
-class GiftCardPaid:
-    sale: Sale
-    payment: Payment
-
-
-@dataclass(frozen=True, slots=True)
-class PresentedCard:
-    """A card at the counter: what the server says of it, and the number read off it, which
-    the server asks for as proof the card is here. The number is never shown."""
-
-    summary: CardSummary
-    number: str  # validated
-
-
-@dataclass(frozen=True, slots=True)
-class PartialRedeem:
-    """The amount is more than the card holds: the Partial Redeem screen asks for one that fits."""
-
-    sale: Sale
-    presented: PresentedCard
-    requested: Money
-    max_amount: Money
-
-    @property
-    def card(self) -> CardSummary:
-        return self.presented.summary
-
-
-GiftCardOutcome = GiftCardPaid | PartialRedeem
 
 
 T = TypeVar("T")

@@ -32,6 +32,7 @@ from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import PrintJob
 from pos_desktop.domain.receipt import CardSlip, Receipt
 from pos_desktop.receipts.stored import dump_receipt, load_receipt
+from pos_desktop.services.results import PrintStatus
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +48,6 @@ class Printer(Protocol):
 
     def send(self, data: bytes) -> None:
         """Write ``data`` to the printer or raise ``PrinterOffline``."""
-
-
-@dataclass(frozen=True, slots=True)
-class PrintStatus:
-    waiting: int  # jobs not printed yet (drawer jobs aside: they never wait)
-    offline: str | None  # why the last attempt failed; None once the printer took a job
-    # The ticket whose drawer did not open (its job given up); None once a drawer opened.
-    drawer_missed: uuid.UUID | None = None
-
-    @property
-    def message(self) -> str:
-        """The banner's text; empty when there is nothing to say."""
-        if not self.waiting or self.offline is None:
-            return ""
-        jobs = "1 receipt" if self.waiting == 1 else f"{self.waiting} receipts"
-        verb = "it prints" if self.waiting == 1 else "they print"
-        return f"Printer offline: {jobs} waiting; {verb} when it is back"
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from pos_desktop.domain.catalog import StoreRules
@@ -13,14 +12,9 @@ from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import TenderKind
 from pos_desktop.receipts.pdf import load_fonts, render_pdf
 from pos_desktop.services.printing import PrintService
+from pos_desktop.services.results import ProducedReceipt
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class ProducedReceipt:
-    lines: tuple[str, ...]  # as a 42-column printer prints it
-    pdf: Path | None  # None when the PDF could not be written; the sale is complete anyway
 
 
 class ReceiptService:

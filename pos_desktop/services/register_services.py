@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -11,12 +12,14 @@ from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
-from pos_desktop.services.devices import DeviceService, DeviceSettings
+from pos_desktop.services.devices import DeviceService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
+from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
+from pos_desktop.services.ticket_deductions import TicketDeductions
 from pos_desktop.sync.client import ServerClient
 
 RECEIPTS_FOLDER = "receipts"
@@ -76,3 +79,7 @@ class RegisterServices:
                 on_printing_changed=follow_printing,
             ),
         )
+
+    def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:
+        """Deduct Funds paying the open ticket ``sale_id``: Pay's "No card? Find by e-mail"."""
+        return TicketDeductions(self.deductions, self.payments, sale_id)

@@ -5,23 +5,20 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from pos_desktop.contracts import Role, SessionResponse
+from pos_desktop.contracts import SessionResponse
 from pos_desktop.db import catalog
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.pin import validate_pin
+from pos_desktop.services.results import ActiveSession, Employee
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
-
-ROLE_LABELS: dict[Role, str] = {"cashier": "Cashier", "manager": "Manager"}
 
 # While the server is away the register itself is what a guesser at the PIN pad talks to:
 # it keeps the server's limit (5 wrong PINs in 5 minutes) on its own.
@@ -39,30 +36,6 @@ class OfflineLogInRefused(DomainError):
     """A PIN checked on the register (the server is away) was wrong, or cannot be checked."""
 
     code = ErrorCode.WRONG_PIN
-
-
-@dataclass(frozen=True, slots=True)
-class Employee:
-    id: uuid.UUID
-    name: str
-    role: Role
-
-    @property
-    def is_manager(self) -> bool:
-        return self.role == "manager"
-
-    @property
-    def role_label(self) -> str:
-        return ROLE_LABELS[self.role]
-
-
-@dataclass(frozen=True, slots=True)
-class ActiveSession:
-    employee: Employee
-    expires_at: datetime
-    # Logged in against the register's own copy of the PIN verifiers: the server has not seen
-    # this session, so anything that needs the server asks for a log-in once it is back.
-    offline: bool = False
 
 
 class SessionService:

@@ -5,18 +5,7 @@ from __future__ import annotations
 from pos_desktop.db import catalog
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.domain.catalog import StoreRules
-
-# Shown until the first pull has brought the store's settings; amounts carry their own
-# currency, so only the locale's number format can be off in the meantime.
-DEFAULT_STORE_RULES = StoreRules(
-    name="POS Desktop",
-    currency="USD",
-    locale="en_US",
-    timezone="UTC",
-    prices_include_tax=False,
-    idle_lock_seconds=300,
-    tenders=(),
-)
+from pos_desktop.services.results import DEFAULT_STORE_RULES
 
 
 class StoreProfileService:

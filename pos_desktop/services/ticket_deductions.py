@@ -11,30 +11,24 @@ Blocking (network and SQLite): presenters call it on their worker.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 
 from pos_desktop.domain.deduction import check_deduct_amount, ensure_deductible
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary
-from pos_desktop.services.deductions import (
+from pos_desktop.services.deductions import DeductionService
+from pos_desktop.services.payments import PaymentService
+from pos_desktop.services.results import (
+    CardSummary,
     CodeSent,
     Deducted,
     DeductionRequest,
-    DeductionService,
     DeductionUnanswered,
+    PaymentUnsettled,
     ResendRequest,
+    TicketDeducted,
     VerifyRequest,
 )
-from pos_desktop.services.payments import GiftCardPaid, PaymentService, PaymentUnsettled
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
-
-
-@dataclass(frozen=True, slots=True)
-class TicketDeducted(Deducted):
-    """The deduction paid the ticket: ``paid`` is the ticket with its new tender."""
-
-    paid: GiftCardPaid | None = None
 
 
 class TicketDeductions:

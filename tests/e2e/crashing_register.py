@@ -19,8 +19,8 @@ from pos_desktop.config import Settings
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.domain.money import Money
 from pos_desktop.server.demo import CASHIER_PIN
-from pos_desktop.services.payments import GiftCardPaid
 from pos_desktop.services.register_services import RegisterServices
+from pos_desktop.services.results import GiftCardPaid
 from pos_desktop.startup import connect_backend
 from pos_desktop.sync.catalog_sync import CatalogSync
 

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from hardware.scan_lines import Terminator, Unreadable, UnreadableReason
-from hardware.scanner import ScannerSettings, ScannerStatus, SerialScanner
+from hardware.scanner import SerialScanner
+from hardware.scanner_settings import ScannerSettings, ScannerStatus
 
 # A reader thread that dies of an exception instead of reporting the port lost is a failure.
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")

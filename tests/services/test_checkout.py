@@ -12,7 +12,7 @@ from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.models import Store
 from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.services.checkout import CheckoutService, UnknownBarcode
-from pos_desktop.services.session import Employee
+from pos_desktop.services.results import Employee
 from pos_desktop.sync.catalog_sync import CatalogSync
 from tests.fixtures.checkout import CheckoutWorld, utc_now
 

@@ -25,19 +25,21 @@ from pos_desktop.domain.card_search import SearchKind
 from pos_desktop.domain.deduction import AmountOverBalance, CardNotSent, InvalidCode
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import PaymentState, TenderRefused
-from pos_desktop.services.card_lookup import CardLookupService, CardSummary
-from pos_desktop.services.deductions import (
+from pos_desktop.services.card_lookup import CardLookupService
+from pos_desktop.services.deductions import DeductionService
+from pos_desktop.services.payments import PaymentService
+from pos_desktop.services.results import (
+    CardSummary,
     CodeCancelled,
     CodeExpired,
     CodeRateLimited,
     CodeSent,
     DeductionRequest,
-    DeductionService,
     DeductionUnanswered,
+    PaymentUnsettled,
     VerifyRequest,
     WrongCode,
 )
-from pos_desktop.services.payments import PaymentService, PaymentUnsettled
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 from tests.fixtures.checkout import CheckoutWorld, utc_now

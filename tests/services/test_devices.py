@@ -11,17 +11,11 @@ import pytest
 
 from pos_desktop.config import KeyboardMode, Settings
 from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.services.devices import (
-    DeviceService,
-    DeviceSettings,
-    InvalidDeviceSettings,
-    NoPrinter,
-    printer_profiles,
-    serial_ports,
-    validate,
-)
+from pos_desktop.receipts.escpos import DEFAULT_PROFILE
+from pos_desktop.services.devices import DeviceService, printer_profiles, serial_ports, validate
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import utc_now
+from pos_desktop.services.results import DeviceSettings, InvalidDeviceSettings, NoPrinter
 from tests.fixtures.printer import PrinterServer, free_port
 from tests.fixtures.register import wait_until
 
@@ -87,6 +81,13 @@ def test_validate_tidies_what_was_typed() -> None:
 def test_printer_profiles_are_python_escpos_profiles() -> None:
     """The profile picker offers python-escpos's profiles, the default among them."""
     assert "TM-T88V" in printer_profiles()
+
+
+def test_device_settings_default_profile_is_the_renderers_and_the_environments() -> None:
+    """The Settings tab's default printer profile (named without loading python-escpos) is the
+    one receipts are rendered for and ``POS_PRINTER_PROFILE`` defaults to."""
+    assert DeviceSettings().printer_profile == DEFAULT_PROFILE
+    assert Settings.model_fields["printer_profile"].default == DEFAULT_PROFILE
 
 
 def test_serial_ports_lists_what_the_system_lists() -> None:

@@ -16,12 +16,8 @@ from pos_desktop.domain.errors import (
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.tender import PaymentState, TenderKind, TenderRefused
-from pos_desktop.services.payments import (
-    GiftCardPaid,
-    PartialRedeem,
-    PaymentService,
-    PaymentUnsettled,
-)
+from pos_desktop.services.payments import PaymentService
+from pos_desktop.services.results import GiftCardPaid, PartialRedeem, PaymentUnsettled
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError
 from pos_desktop.sync.relay import OutboxRelay

@@ -22,8 +22,9 @@ from pos_desktop.db.models import PrintJob
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.receipts.escpos import render_escpos
-from pos_desktop.services.printing import DRAWER_SECONDS, PrintService, PrintStatus
+from pos_desktop.services.printing import DRAWER_SECONDS, PrintService
 from pos_desktop.services.receipts import ReceiptService
+from pos_desktop.services.results import PrintStatus
 from tests.fixtures.checkout import CheckoutWorld, utc_now
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.printer import PrinterServer, free_port

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardActivity
+from pos_desktop.services.results import CardActivity
 from ui.presenters.card_lookup import TICKET_NOT_SYNCED, ticket_label
 
 

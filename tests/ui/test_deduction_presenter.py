@@ -7,12 +7,12 @@ from collections.abc import Iterator
 from typing import cast
 
 import pytest
-from PySide6.QtCore import QThreadPool
+from PySide6.QtCore import QObject, QThreadPool
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary
 from pos_desktop.services.deductions import DeductionService
+from pos_desktop.services.results import CardSummary
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 from tests.fixtures.clock import FakeClock
@@ -38,9 +38,11 @@ def client() -> ScriptedClient:
 
 @pytest.fixture
 def presenter(client: ScriptedClient, clock: FakeClock) -> Iterator[DeductionPresenter]:
-    pool = QThreadPool()
-    made = DeductionPresenter(DeductionService(cast(ServerClient, client), clock.now), pool=pool)
-    yield made
+    # Parented, as in the window: a job's closure may drop the last Python reference to the
+    # presenter on the pool's thread, which must not destroy it (and its timer) there.
+    owner = QObject()
+    pool = QThreadPool(owner)
+    yield DeductionPresenter(DeductionService(cast(ServerClient, client), clock.now), owner, pool)
     pool.waitForDone(5_000)
 
 

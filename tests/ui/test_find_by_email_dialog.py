@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.deductions import DeductionService
-from pos_desktop.services.store_profile import DEFAULT_STORE_RULES
+from pos_desktop.services.results import DEFAULT_STORE_RULES
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
 from tests.fixtures.clock import FakeClock

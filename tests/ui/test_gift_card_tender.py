@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
+from pos_desktop.domain.money import Money
 from pos_desktop.server.demo import DEMO_CARDS
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
@@ -32,6 +33,7 @@ from tests.ui.support import (
 )
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.main_window import MainWindow
+from ui.presenters.sale import ENTER_AN_AMOUNT
 from ui.widgets.banner import Banner
 
 TAP = Qt.MouseButton.LeftButton
@@ -220,6 +222,47 @@ def test_partial_redeem_screen_caps_the_amount_and_shows_new_balance_and_due(
     receipt(qtbot, till)
 
 
+def test_partial_redeem_confirms_the_money_its_field_holds(
+    qtbot: QtBot,
+    till: MainWindow,
+    issue: Callable[[int], IssuedCard],
+    balance: Callable[..., int],
+) -> None:
+    """Confirm hands on the amount the field holds as Money, not text to read again: $5.00
+    keyed on a $10.00 card redeems $5.00."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")  # $19.49
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "keypadClear"), TAP)
+    for digit in "500":
+        qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
+    with qtbot.waitSignal(dialog.confirmed) as confirmed:
+        qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    assert confirmed.args[1] == Money(500, "USD")
+    qtbot.waitUntil(child(dialog, QLabel, "newBalance").isVisible, timeout=10_000)
+    assert child(dialog, QLabel, "newBalance").text() == "$5.00"
+    assert balance(card) == 500
+
+
+def test_partial_redeem_with_the_amount_cleared_asks_for_one(
+    qtbot: QtBot, till: MainWindow, issue: Callable[[int], IssuedCard]
+) -> None:
+    """Confirm on an emptied amount redeems nothing and says to enter an amount."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "keypadClear"), TAP)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    banner = child(dialog, Banner, "errorBanner")
+    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    assert banner.text() == ENTER_AN_AMOUNT
+    assert button(dialog, "confirmButton").isEnabled()
+
+
 def test_gift_card_tender_covers_the_tip_from_what_is_left(
     qtbot: QtBot,
     till: MainWindow,
@@ -266,6 +309,52 @@ def test_removing_a_gift_card_tender_restores_the_balance(
     qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
     assert due_text(till) == "$19.49"
     assert balance(card) == 1000
+
+
+def test_paid_screen_says_what_the_gift_card_paid_after_cash_finished_the_ticket(
+    qtbot: QtBot, till: MainWindow, issue: Callable[[int], IssuedCard]
+) -> None:
+    """A gift card paid part and cash the rest: the paid screen still says what the card paid
+    and what it holds now."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+    take_cash(qtbot, till)
+    shown = receipt(qtbot, till)
+    assert shown.confirmation.text() == (
+        f"Gift card •••• {card.number[-4:]} paid $10.00. New balance: $0.00."
+    )
+
+
+def test_paid_screen_says_nothing_of_a_gift_card_removed_from_the_ticket(
+    qtbot: QtBot, till: MainWindow, issue: Callable[[int], IssuedCard]
+) -> None:
+    """A gift card taken and then removed gave its money back: the paid screen of the cash
+    sale does not say it paid."""
+    card = issue(1000)
+    ring_up(qtbot, till, "Scented candle")
+    go_pay(qtbot, till)
+    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
+    dialog = partial(qtbot, till)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+    tender = till.tab_frame.tender_view
+    qtbot.waitUntil(lambda: len(tender.tender_rows) == 1)
+    qtbot.mouseClick(button(tender.tender_rows[0], "removeTender"), TAP)
+    confirm = QApplication.activeModalWidget()
+    assert confirm is not None
+    qtbot.mouseClick(button(confirm, "confirmYes"), TAP)
+    qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
+    take_cash(qtbot, till)
+    shown = receipt(qtbot, till)
+    assert shown.confirmation.text() == ""
+    assert not shown.confirmation.isVisibleTo(shown)
 
 
 def test_two_gift_cards_and_cash_pay_one_ticket(

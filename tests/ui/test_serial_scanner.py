@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from hardware.scanner import ScannerSettings
+from hardware.scanner_settings import ScannerSettings
 from pos_desktop.domain.card_number import normalize_card_number
 from pos_desktop.server.demo import DEMO_CARDS, DEMO_PRODUCTS
 from tests.ui.test_gift_card_tender import go_pay, open_gift_card, ring_up

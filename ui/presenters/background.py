@@ -1,9 +1,13 @@
-"""The base of presenters whose service calls run on a worker and answer by signal."""
+"""The base of presenters whose service calls run on a worker and answer by signal, and the one
+road every failed call takes to the screen."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from ui.presenters.error_text import cashier_message, ends_session
 from ui.workers import Worker
 
 
@@ -18,3 +22,23 @@ class BackgroundPresenter(QObject):
     @property
     def busy(self) -> bool:
         return self._worker.busy
+
+    def _on_failed(self, error: Exception, say: Callable[[str], None]) -> None:
+        """A failed call, in the cashier's words (``cashier_message``), said through ``say``:
+        the signal of the screen's place for it. A presenter words the refusals it knows
+        better itself (a wrong code, a field to fix) and hands the rest here."""
+        say(cashier_message(error))
+
+
+class EmployeePresenter(BackgroundPresenter):
+    """A presenter whose calls the server answers for the logged-in employee: when it no longer
+    accepts the session, the session ends (the window locks and says why) instead of the
+    failure being said where the call was made."""
+
+    session_ended = Signal(str)
+
+    def _on_failed(self, error: Exception, say: Callable[[str], None]) -> None:
+        if ends_session(error):
+            self.session_ended.emit(cashier_message(error))
+        else:
+            super()._on_failed(error, say)

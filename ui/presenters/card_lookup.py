@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from babel.dates import format_date, format_time
 from PySide6.QtCore import QObject, QThreadPool, Signal
@@ -14,15 +15,12 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.receipt import local_time
-from pos_desktop.services.card_lookup import (
-    CardActivity,
-    CardHistory,
-    CardLookupService,
-    CardSummary,
-)
-from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message, ends_session
+from pos_desktop.services.results import CardActivity, CardHistory, CardSummary
+from ui.presenters.background import EmployeePresenter
 from ui.workers import Worker
+
+if TYPE_CHECKING:
+    from pos_desktop.services.card_lookup import CardLookupService
 
 KIND_LABELS: dict[ActivityKind, str] = {
     ActivityKind.ISSUE: "Issued",
@@ -103,10 +101,8 @@ def history_rows(history: CardHistory, rules: StoreRules) -> tuple[HistoryRow, .
     return tuple(history_row(activity, rules) for activity in history.activities)
 
 
-class _CardPresenter(BackgroundPresenter):
+class _CardPresenter(EmployeePresenter):
     failed = Signal(str)
-    # The server no longer accepts this session: the window locks and shows the message.
-    session_ended = Signal(str)
 
     def __init__(
         self,
@@ -121,12 +117,8 @@ class _CardPresenter(BackgroundPresenter):
         """Forget answers still on their way (the register is being locked)."""
         self._worker.forget_pending()
 
-    def _on_failed(self, error: Exception) -> None:
-        message = cashier_message(error)
-        if ends_session(error):
-            self.session_ended.emit(message)
-        else:
-            self.failed.emit(message)
+    def _lookup_failed(self, error: Exception) -> None:
+        self._on_failed(error, self.failed.emit)
 
 
 class BalanceCheckPresenter(_CardPresenter):
@@ -140,7 +132,7 @@ class BalanceCheckPresenter(_CardPresenter):
             return
         self._worker.forget_pending()  # only the last card asked for may answer
         self._worker.submit(
-            lambda: self._service.check_balance(number), self._on_found, self._on_failed
+            lambda: self._service.check_balance(number), self._on_found, self._lookup_failed
         )
 
     def _on_found(self, card: CardSummary) -> None:
@@ -186,12 +178,12 @@ class CardSearchPresenter(_CardPresenter):
         self._worker.forget_pending()
         self._history.forget_pending()
         self._worker.submit(
-            lambda: self._service.search(query), self.results_ready.emit, self._on_failed
+            lambda: self._service.search(query), self.results_ready.emit, self._lookup_failed
         )
 
     def open_card(self, card_id: uuid.UUID) -> None:
         """Load the card's details and history (again, after a deduction)."""
         self._history.forget_pending()
         self._history.submit(
-            lambda: self._service.history(card_id), self.card_loaded.emit, self._on_failed
+            lambda: self._service.history(card_id), self.card_loaded.emit, self._lookup_failed
         )

@@ -13,7 +13,7 @@ import dataclasses
 import math
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
@@ -24,8 +24,8 @@ from pos_desktop.domain.deduction import (
 )
 from pos_desktop.domain.errors import CardNotRedeemable, DomainError, InsufficientBalance
 from pos_desktop.domain.money import Money
-from pos_desktop.services.card_lookup import CardSummary
-from pos_desktop.services.deductions import (
+from pos_desktop.services.results import (
+    CardSummary,
     CodeAlreadyUsed,
     CodeCancelled,
     CodeExpired,
@@ -33,13 +33,15 @@ from pos_desktop.services.deductions import (
     CodeSent,
     Deducted,
     DeductionRequest,
-    DeductionSteps,
     DeductionUnanswered,
     NoCodeAddress,
     WrongCode,
 )
-from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message, ends_session
+from ui.presenters.background import EmployeePresenter
+from ui.presenters.error_text import ends_session
+
+if TYPE_CHECKING:
+    from pos_desktop.services.deductions import DeductionSteps
 
 TICK_MS = 250
 
@@ -84,7 +86,7 @@ class Step(StrEnum):
     ENDED = "ended"  # cancelled or expired: nothing deducted; start over
 
 
-class DeductionPresenter(BackgroundPresenter):
+class DeductionPresenter(EmployeePresenter):
     step_changed = Signal(str)  # Step
     code_sent = Signal(object)  # CodeSent (first code or a resent one)
     deducted = Signal(object)  # Deducted
@@ -94,7 +96,6 @@ class DeductionPresenter(BackgroundPresenter):
     unanswered = Signal(str)  # no answer: offer Try again (same request)
     countdown_changed = Signal(str, bool, int)  # "mm:ss", expired, seconds until Resend
     card_changed = Signal()  # the card's balance may have changed: load it again
-    session_ended = Signal(str)
 
     def __init__(
         self,
@@ -192,7 +193,7 @@ class DeductionPresenter(BackgroundPresenter):
         elif isinstance(error, CardNotSent | CardNotRedeemable | InsufficientBalance):
             self.refused.emit(error.message)
         else:
-            self._fail(error)
+            self._on_failed(error, self.refused.emit)
 
     # -- step 2: resend ------------------------------------------------------------------------
 
@@ -257,7 +258,7 @@ class DeductionPresenter(BackgroundPresenter):
         ):
             self._end(error)
         else:
-            self._fail(error)
+            self._on_failed(error, self.refused.emit)
 
     # -- retry, cancel, countdown ----------------------------------------------------------------
 
@@ -300,7 +301,7 @@ class DeductionPresenter(BackgroundPresenter):
             self._timer.stop()
             self._end(CodeExpired(EXPIRED_MESSAGE))
 
-    def _end(self, error: Exception) -> None:
+    def _end(self, error: DomainError) -> None:
         self._sent = None
         self._retry = None
         if isinstance(error, CodeExpired):
@@ -309,19 +310,14 @@ class DeductionPresenter(BackgroundPresenter):
             message = TOO_MANY_WRONG_MESSAGE if error.too_many_wrong else REPLACED_MESSAGE
         elif isinstance(error, CodeAlreadyUsed):
             message = error.message  # the money did move: the history shows it
-        elif isinstance(error, DomainError):
-            message = f"{error.message} {NOTHING_DEDUCTED}"
         else:
-            message = cashier_message(error)
+            message = f"{error.message} {NOTHING_DEDUCTED}"
         self._go(Step.ENDED)
         self.ended.emit(message)
         # The card may have changed meanwhile (that is often why it ended): show it afresh.
         self.card_changed.emit()
 
-    def _fail(self, error: Exception) -> None:
-        message = cashier_message(error)
+    def _on_failed(self, error: Exception, say: Callable[[str], None]) -> None:
         if ends_session(error):
-            self.reset()
-            self.session_ended.emit(message)
-        else:
-            self.refused.emit(message)
+            self.reset()  # nothing of this deduction outlives the session
+        super()._on_failed(error, say)

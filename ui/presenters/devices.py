@@ -9,23 +9,23 @@ window's pool, and the answers come back as signals: the screen never waits.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from pos_desktop.config import KeyboardMode
+from pos_desktop.config import BAUD_RATES, KeyboardMode
 from pos_desktop.domain.card_number import mask_card_numbers_in
-from pos_desktop.services.devices import (
-    BAUD_RATES,
+from pos_desktop.services.results import (
     PAPER_WIDTHS,
-    DeviceService,
     DeviceSettings,
     InvalidDeviceSettings,
     NoPrinter,
     SerialPort,
-    printer_profiles,
 )
 from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message
+
+if TYPE_CHECKING:
+    from pos_desktop.services.devices import DeviceService
 
 log = logging.getLogger(__name__)
 
@@ -97,14 +97,14 @@ class DevicesPresenter(BackgroundPresenter):
     ) -> None:
         super().__init__(parent, pool)
         self._devices = devices
-        self.profiles = printer_profiles()
+        self.profiles = devices.profiles()
 
     def load(self) -> None:
         """The stored settings and the system's serial ports."""
         self._worker.submit(
             lambda: (self._devices.load(), self._devices.ports()),
             self._loaded,
-            lambda error: self.refused.emit("", cashier_message(error)),
+            self._failed,
         )
 
     def load_keyboard_mode(self) -> None:
@@ -143,4 +143,4 @@ class DevicesPresenter(BackgroundPresenter):
         elif isinstance(error, NoPrinter):
             self.refused.emit("printer", error.message)
         else:
-            self.refused.emit("", cashier_message(error))
+            self._on_failed(error, lambda message: self.refused.emit("", message))

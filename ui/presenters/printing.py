@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.receipt import CardSlip
-from pos_desktop.services.printing import PrintService, PrintStatus
+from pos_desktop.services.results import PrintStatus
 from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message
+
+if TYPE_CHECKING:
+    from pos_desktop.services.printing import PrintService
 
 NOTHING_TO_REPRINT = "No receipt has been printed yet."
 REPRINT_QUEUED = "The last receipt is printing again."
@@ -83,7 +85,7 @@ class PrintingPresenter(BackgroundPresenter):
         self._worker.submit(
             self.service.reprint_last_receipt,
             lambda queued: self.said.emit(REPRINT_QUEUED if queued else NOTHING_TO_REPRINT),
-            lambda error: self.said.emit(cashier_message(error)),
+            lambda error: self._on_failed(error, self.said.emit),
         )
 
     def print_slip(self, slip: CardSlip | None) -> None:
@@ -93,7 +95,7 @@ class PrintingPresenter(BackgroundPresenter):
         self._worker.submit(
             lambda: self.service.queue_slip(slip),
             lambda _job: None,
-            lambda error: self.said.emit(cashier_message(error)),
+            lambda error: self._on_failed(error, self.said.emit),
         )
 
     def stop_listening(self) -> None:

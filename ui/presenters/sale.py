@@ -11,53 +11,74 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from pos_desktop.domain.card_number import is_valid_card_number
-from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.paid import PaidSummary, paid_summary
 from pos_desktop.domain.sale import Sale, SaleStatus
-from pos_desktop.services.checkout import Catalog, CheckoutService
-from pos_desktop.services.payments import (
+from pos_desktop.domain.tender import Payment, TenderKind
+from pos_desktop.services.results import (
+    Catalog,
+    Employee,
     GiftCardPaid,
     PartialRedeem,
-    PaymentService,
     PaymentUnsettled,
+    ProducedReceipt,
 )
-from pos_desktop.services.receipts import ProducedReceipt, ReceiptService
-from pos_desktop.services.session import Employee
-from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message, ends_session
+from ui.presenters.background import EmployeePresenter
+from ui.presenters.error_text import ends_session
+
+if TYPE_CHECKING:
+    from pos_desktop.services.checkout import CheckoutService
+    from pos_desktop.services.payments import PaymentService
+    from pos_desktop.services.receipts import ReceiptService
 
 log = logging.getLogger(__name__)
 
 # How often a payment whose answer never came is asked about again.
 SETTLE_RETRY_MS = 5_000
+ENTER_AN_AMOUNT = "Enter an amount."
 
 
 @dataclass(frozen=True, slots=True)
 class Finished:
-    """A completed ticket, its receipt, and what to say at the counter (change, tenders)."""
+    """A completed ticket, its receipt, and what to say at the counter (change, tenders, and
+    what the last gift card paid and left on the card: empty when none paid)."""
 
     sale: Sale
     receipt: ProducedReceipt
     paid: PaidSummary
+    confirmation: str
 
 
-class SalePresenter(BackgroundPresenter):
+def gift_card_confirmation(payment: Payment, locale: str) -> str:
+    """ "Gift card •••• 4321 paid $19.49. New balance: $30.51." """
+    text = f"Gift card {payment.reference} paid {payment.covered.format(locale)}."
+    if payment.balance_after is not None:
+        text += f" New balance: {payment.balance_after.format(locale)}."
+    return text
+
+
+def paid_confirmation(sale: Sale, locale: str) -> str:
+    """What the last gift card still on a paid ticket paid; empty when no gift card paid."""
+    cards = [p for p in sale.visible_payments if p.kind is TenderKind.GIFT_CARD]
+    return gift_card_confirmation(cards[-1], locale) if cards else ""
+
+
+class SalePresenter(EmployeePresenter):
     sale_changed = Signal(object)  # Sale | None
     catalog_loaded = Signal(object)  # Catalog
     search_results = Signal(str, object)  # the text searched, tuple[Product, ...]
     failed = Signal(str)
     scan_failed = Signal(str)
-    gift_card_paid = Signal(object)  # GiftCardPaid
+    gift_card_paid = Signal(object, str)  # GiftCardPaid, what to say of it
     partial_redeem_needed = Signal(object)  # PartialRedeem
     completed = Signal(object)  # Finished
     voided = Signal(object)  # Sale
-    session_ended = Signal(str)
     # The cashier asked for a change (a scan, a tap on the ticket, a tender): what was said
     # about the last one is answered, so its message may go. Redraws never emit it.
     cashier_acted = Signal()
@@ -177,9 +198,12 @@ class SalePresenter(BackgroundPresenter):
         self.cashier_acted.emit()
         self._on_sale_job(job, self._gift_card_answered)
 
-    def confirm_partial(self, partial: PartialRedeem, amount_text: str) -> None:
+    def confirm_partial(self, partial: PartialRedeem, amount: Money | None) -> None:
+        """``amount``: what the Partial Redeem field holds; None while it is empty."""
+
         def job(sale_id: uuid.UUID) -> GiftCardPaid:
-            amount = Money.parse(amount_text, partial.card.balance.currency)
+            if amount is None:
+                raise InvalidAmount(ENTER_AN_AMOUNT)
             return self._payments.pay_partial(sale_id, partial.presented, amount)
 
         self._on_sale_job(job, self._gift_card_answered)
@@ -240,7 +264,7 @@ class SalePresenter(BackgroundPresenter):
         if isinstance(outcome, PartialRedeem):
             self.partial_redeem_needed.emit(outcome)
             return
-        self.gift_card_paid.emit(outcome)
+        self.gift_card_paid.emit(outcome, gift_card_confirmation(outcome.payment, self._locale))
         self._show_sale(outcome.sale)
 
     def _voided(self, sale: Sale) -> None:
@@ -252,7 +276,12 @@ class SalePresenter(BackgroundPresenter):
             self._settle_timer.stop()
             done, locale = sale, self._locale
             self._run(
-                lambda: Finished(done, self._receipts.produce(done), paid_summary(done, locale)),
+                lambda: Finished(
+                    done,
+                    self._receipts.produce(done),
+                    paid_summary(done, locale),
+                    paid_confirmation(done, locale),
+                ),
                 self._finished,
             )
             return
@@ -268,12 +297,10 @@ class SalePresenter(BackgroundPresenter):
         self.sale_changed.emit(None)
         self.completed.emit(finished)
 
-    def _on_failed(self, error: Exception, report: Callable[[str], None]) -> None:
-        message = cashier_message(error)
+    def _on_failed(self, error: Exception, say: Callable[[str], None]) -> None:
+        super()._on_failed(error, say)
         if ends_session(error):
-            self.session_ended.emit(message)
-            return
-        report(message)
+            return  # the window locks; the ticket waits in the database for its owner
         if isinstance(error, PaymentUnsettled):
             self._settle_timer.start()
         # The ticket on screen may be stale after a refusal (a payment marked refused, a

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.errors import InvalidPin
-from pos_desktop.services.session import ActiveSession, Employee, SessionService
+from pos_desktop.services.results import ActiveSession, Employee
 from ui.presenters.background import BackgroundPresenter
-from ui.presenters.error_text import cashier_message
+
+if TYPE_CHECKING:
+    from pos_desktop.services.session import SessionService
 
 # A session opened on the register while the server was away is unknown to the server: once it
 # answers again, gift cards need a log-in it has seen.
@@ -47,7 +51,11 @@ class SessionPresenter(BackgroundPresenter):
         except InvalidPin as exc:
             self.failed.emit(exc.message)
             return
-        self._worker.submit(lambda: self._service.log_in(pin), self._on_logged_in, self._on_failed)
+        self._worker.submit(
+            lambda: self._service.log_in(pin),
+            self._on_logged_in,
+            lambda error: self._on_failed(error, self.failed.emit),
+        )
 
     def lock(self, reason: str = "") -> None:
         self._worker.forget_pending()
@@ -60,6 +68,3 @@ class SessionPresenter(BackgroundPresenter):
 
     def _on_logged_in(self, session: ActiveSession) -> None:
         self.logged_in.emit(session.employee)
-
-    def _on_failed(self, error: Exception) -> None:
-        self.failed.emit(cashier_message(error))

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from pos_desktop.services.store_profile import StoreProfileService
 from ui.presenters.background import BackgroundPresenter
+
+if TYPE_CHECKING:
+    from pos_desktop.services.store_profile import StoreProfileService
 
 log = logging.getLogger(__name__)
 
@@ -25,8 +28,8 @@ class StoreProfilePresenter(BackgroundPresenter):
         self._service = service
 
     def refresh(self) -> None:
-        self._worker.submit(self._service.current, self.profile_changed.emit, self._on_failed)
+        self._worker.submit(self._service.current, self.profile_changed.emit, self._not_read)
 
-    def _on_failed(self, error: Exception) -> None:
+    def _not_read(self, error: Exception) -> None:
         # Not worth a banner: the defaults only change the header's name and number format.
         log.error("store settings not read from the register database", exc_info=error)

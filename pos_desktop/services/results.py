@@ -1,0 +1,465 @@
+"""What the register's services answer and refuse with: plain dataclasses and exception classes,
+no I/O.
+
+The screens and their presenters take their types from here, never from a service module, so
+showing a result never loads SQLAlchemy, httpx or pyserial (the "ui never imports" contract
+checks indirect imports too); the services make and raise these. Wire models appear only in
+annotations: a result is made from one in the service, on its worker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from hardware.scanner_settings import ScannerSettings
+from pos_desktop.config import KeyboardMode, PrinterAddress, parse_printer_address
+from pos_desktop.domain.card_search import SearchQuery
+from pos_desktop.domain.catalog import Product, StoreRules
+from pos_desktop.domain.errors import DomainError, ErrorCode
+from pos_desktop.domain.giftcard import ActivityKind, CardStatus
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.receipt import CardSlip, local_time
+from pos_desktop.domain.sale import Sale
+from pos_desktop.domain.tender import Payment
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from pos_desktop.config import Settings
+    from pos_desktop.contracts import ActivityOut, CardDetail, CardOut, Role
+
+
+# -- who is at the register --------------------------------------------------------------------
+
+ROLE_LABELS: dict[Role, str] = {"cashier": "Cashier", "manager": "Manager"}
+
+
+@dataclass(frozen=True, slots=True)
+class Employee:
+    id: uuid.UUID
+    name: str
+    role: Role
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == "manager"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveSession:
+    employee: Employee
+    expires_at: datetime
+    # Logged in against the register's own copy of the PIN verifiers: the server has not seen
+    # this session, so anything that needs the server asks for a log-in once it is back.
+    offline: bool = False
+
+
+# -- the store -----------------------------------------------------------------------------------
+
+# Shown until the first pull has brought the store's settings; amounts carry their own
+# currency, so only the locale's number format can be off in the meantime.
+DEFAULT_STORE_RULES = StoreRules(
+    name="POS Desktop",
+    currency="USD",
+    locale="en_US",
+    timezone="UTC",
+    prices_include_tax=False,
+    idle_lock_seconds=300,
+    tenders=(),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    rules: StoreRules
+    categories: tuple[str, ...]
+    products: tuple[Product, ...]
+
+
+# -- gift cards ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CardSummary:
+    id: uuid.UUID
+    number_masked: str
+    last4: str
+    status: CardStatus
+    balance: Money
+    initial_amount: Money
+    buyer_email: str | None
+    recipient_email: str | None
+    recipient_name: str | None
+    created_at: datetime
+    sent_at: datetime | None
+
+    @classmethod
+    def from_wire(cls, card: CardOut) -> CardSummary:
+        return cls(
+            id=card.id,
+            number_masked=card.number_masked,
+            last4=card.last4,
+            status=CardStatus(card.status),
+            balance=card.balance.to_money(),
+            initial_amount=card.initial_amount.to_money(),
+            buyer_email=card.buyer_email,
+            recipient_email=card.recipient_email,
+            recipient_name=card.recipient_name,
+            created_at=card.created_at,
+            sent_at=card.sent_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CardActivity:
+    """One line of a card's history: who did what, when, where."""
+
+    id: uuid.UUID
+    kind: ActivityKind
+    amount: Money
+    tip: Money
+    balance_after: Money
+    employee_name: str | None
+    register_name: str | None
+    ticket_id: uuid.UUID | None
+    ticket_number: int | None  # the receipt's, once the ticket reached the server
+    created_at: datetime  # aware UTC; shown in the store's time zone
+
+    @classmethod
+    def from_wire(cls, activity: ActivityOut) -> CardActivity:
+        return cls(
+            id=activity.id,
+            kind=ActivityKind(activity.kind),
+            amount=activity.amount.to_money(),
+            tip=activity.tip.to_money(),
+            balance_after=activity.balance_after.to_money(),
+            employee_name=activity.employee.name if activity.employee else None,
+            register_name=activity.register_ref.name if activity.register_ref else None,
+            ticket_id=activity.ticket_id,
+            ticket_number=activity.ticket_number,
+            created_at=activity.created_at,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CardHistory:
+    """A card and every activity on it, newest first."""
+
+    card: CardSummary
+    activities: tuple[CardActivity, ...]
+
+    @classmethod
+    def from_wire(cls, detail: CardDetail) -> CardHistory:
+        activities = sorted(
+            (CardActivity.from_wire(a) for a in detail.activities),
+            key=lambda a: a.created_at,
+            reverse=True,
+        )
+        return cls(CardSummary.from_wire(detail), tuple(activities))
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFound:
+    """What a search asked for and the cards it found (none is an answer too)."""
+
+    query: SearchQuery
+    cards: tuple[CardSummary, ...]
+
+
+# -- tenders -------------------------------------------------------------------------------------
+
+
+class PaymentUnsettled(DomainError):
+    """The server's answer did not arrive; the payment is kept and will be asked about again."""
+
+    code = ErrorCode.PAYMENT_UNSETTLED
+
+
+@dataclass(frozen=True, slots=True)
+class GiftCardPaid:
+    sale: Sale
+    payment: Payment
+
+
+@dataclass(frozen=True, slots=True)
+class PresentedCard:
+    """A card at the counter: what the server says of it, and the number read off it, which
+    the server asks for as proof the card is here. The number is never shown."""
+
+    summary: CardSummary
+    number: str  # validated
+
+
+@dataclass(frozen=True, slots=True)
+class PartialRedeem:
+    """The amount is more than the card holds: the Partial Redeem screen asks for one that fits."""
+
+    sale: Sale
+    presented: PresentedCard
+    requested: Money
+    max_amount: Money
+
+    @property
+    def card(self) -> CardSummary:
+        return self.presented.summary
+
+
+GiftCardOutcome = GiftCardPaid | PartialRedeem
+
+
+@dataclass(frozen=True, slots=True)
+class ProducedReceipt:
+    lines: tuple[str, ...]  # as a 42-column printer prints it
+    pdf: Path | None  # None when the PDF could not be written; the sale is complete anyway
+
+
+# -- Deduct Funds by e-mailed code: what can refuse it (presenters word these for the cashier) --
+
+
+class DeductionRefused(DomainError):
+    code = ErrorCode.DEDUCTION_REFUSED
+
+
+class WrongCode(DeductionRefused):
+    code = ErrorCode.WRONG_CODE
+
+    def __init__(self, message: str, attempts_left: int) -> None:
+        super().__init__(message)
+        self.attempts_left = attempts_left
+
+
+class CodeCancelled(DeductionRefused):
+    """Nothing was deducted: the third wrong code, or a newer code for the card, ended it."""
+
+    code = ErrorCode.CODE_CANCELLED
+
+    def __init__(self, message: str, too_many_wrong: bool) -> None:
+        super().__init__(message)
+        self.too_many_wrong = too_many_wrong
+
+
+class CodeExpired(DeductionRefused):
+    """Nothing was deducted: the code's time ran out."""
+
+    code = ErrorCode.CODE_EXPIRED
+
+
+class CodeAlreadyUsed(DeductionRefused):
+    """The code deducted already (e.g. its answer was lost and a new request came later)."""
+
+    code = ErrorCode.CODE_USED
+
+
+class NoCodeAddress(DeductionRefused):
+    code = ErrorCode.NO_CODE_ADDRESS
+
+
+class CodeRateLimited(DeductionRefused):
+    """A resend before its time, or too many codes for the card this hour."""
+
+    code = ErrorCode.RATE_LIMITED
+
+    def __init__(self, message: str, retry_after: int | None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class DeductionUnanswered(DeductionRefused):
+    """No answer arrived: whether the server acted is unknown. Send the same request again."""
+
+    code = ErrorCode.DEDUCTION_UNANSWERED
+
+
+# -- Deduct Funds, step by step ------------------------------------------------------------------
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass(frozen=True, slots=True)
+class DeductionRequest:
+    """Step 1 done: this card, this amount; the key of the request for a code."""
+
+    card: CardSummary
+    amount: Money
+    idempotency_key: str = dataclasses.field(default_factory=_new_key)
+    # When the deduction pays a ticket: its tip (paid from what the card holds beyond the
+    # amount, seed 004) and the ticket it pays.
+    tip: Money | None = None
+    ticket_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeSent:
+    """Step 2 done: a code is on its way to ``sent_to`` (masked)."""
+
+    request: DeductionRequest
+    challenge_id: uuid.UUID
+    sent_to: str
+    expires_at: datetime
+    resend_after: datetime
+    attempts_left: int
+
+    @property
+    def card(self) -> CardSummary:
+        return self.request.card
+
+    @property
+    def amount(self) -> Money:
+        return self.request.amount
+
+
+@dataclass(frozen=True, slots=True)
+class ResendRequest:
+    sent: CodeSent
+    idempotency_key: str = dataclasses.field(default_factory=_new_key)
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyRequest:
+    sent: CodeSent
+    code: str
+    idempotency_key: str = dataclasses.field(default_factory=_new_key)
+
+
+@dataclass(frozen=True, slots=True)
+class Deducted:
+    """Step 4 done: the money left the card."""
+
+    card: CardSummary  # as it was before
+    amount: Money
+    balance_after: Money
+    activity: CardActivity | None  # None when it paid a ticket: the ticket's payment tells it
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDeducted(Deducted):
+    """The deduction paid the ticket: ``paid`` is the ticket with its new tender."""
+
+    paid: GiftCardPaid | None = None
+
+
+def card_slip(done: Deducted, rules: StoreRules) -> CardSlip | None:
+    """The slip a Deduct Funds prints; None without the server's activity (at checkout the
+    ticket's receipt says it)."""
+    activity = done.activity
+    if activity is None:
+        return None
+    return CardSlip(
+        store_name=rules.name,
+        locale=rules.locale,
+        masked_card=done.card.number_masked,
+        amount=done.amount,
+        balance_after=done.balance_after,
+        employee_name=activity.employee_name or "",
+        when=local_time(activity.created_at, rules.timezone),
+        short_id=activity.id.hex[:8],
+    )
+
+
+# -- the receipt printer -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PrintStatus:
+    waiting: int  # jobs not printed yet (drawer jobs aside: they never wait)
+    offline: str | None  # why the last attempt failed; None once the printer took a job
+    # The ticket whose drawer did not open (its job given up); None once a drawer opened.
+    drawer_missed: uuid.UUID | None = None
+
+    @property
+    def message(self) -> str:
+        """The banner's text; empty when there is nothing to say."""
+        if not self.waiting or self.offline is None:
+            return ""
+        jobs = "1 receipt" if self.waiting == 1 else f"{self.waiting} receipts"
+        verb = "it prints" if self.waiting == 1 else "they print"
+        return f"Printer offline: {jobs} waiting; {verb} when it is back"
+
+
+# -- the register's devices, as the Settings tab edits them --------------------------------------
+
+PAPER_WIDTHS = (58, 80)
+# python-escpos's profile for the printer most stores have (``POS_PRINTER_PROFILE``'s default,
+# and ``pos_desktop.receipts.escpos``'s): named here so that a settings screen need not load
+# python-escpos.
+DEFAULT_PRINTER_PROFILE = "TM-T88V"
+
+
+class InvalidDeviceSettings(ValueError):
+    """A setting the manager typed cannot be used; ``message`` says which and how to fix it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class NoPrinter(Exception):
+    """A test page was asked for while no receipt printer is set."""
+
+    message = "No receipt printer is set. Enter its connection and tap Save first."
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceSettings:
+    scanner_port: str = ""  # empty: no serial scanner
+    scanner_baud: int = 9600
+    scanner_terminator: str = "cr"
+    scanner_prefix: str = ""  # \xNN for a control byte
+    scanner_suffix: str = ""
+    printer: str = ""  # serial:/dev/ttyUSB0?baud=19200, tcp:host:9100, file:/dev/usb/lp0
+    printer_profile: str = DEFAULT_PRINTER_PROFILE
+    paper_mm: int = 80
+    onscreen_keyboard: KeyboardMode = KeyboardMode.ALWAYS
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> DeviceSettings:
+        """The environment's devices: the defaults while nothing is stored."""
+        return cls(
+            scanner_port=settings.scanner_port.strip(),
+            scanner_baud=settings.scanner_baud,
+            scanner_terminator=settings.scanner_terminator,
+            scanner_prefix=settings.scanner_prefix,
+            scanner_suffix=settings.scanner_suffix,
+            printer=settings.printer.strip(),
+            printer_profile=settings.printer_profile,
+            paper_mm=settings.paper_mm,
+            onscreen_keyboard=settings.onscreen_keyboard,
+        )
+
+    def scanner(self) -> ScannerSettings | None:
+        """The serial scanner to read, or None for none (ValueError if invalid)."""
+        if not self.scanner_port:
+            return None
+        return ScannerSettings.parse(
+            self.scanner_port,
+            baudrate=self.scanner_baud,
+            terminator=self.scanner_terminator,
+            prefix=self.scanner_prefix,
+            suffix=self.scanner_suffix,
+        )
+
+    def printer_address(self) -> PrinterAddress | None:
+        return parse_printer_address(self.printer)
+
+
+@dataclass(frozen=True, slots=True)
+class SerialPort:
+    device: str  # what the scanner setting takes: /dev/ttyUSB0, COM3
+    description: str  # what the system calls it, for the picker
+
+    @property
+    def label(self) -> str:
+        if self.description and self.description not in ("n/a", self.device):
+            return f"{self.device} — {self.description}"
+        return self.device
