@@ -1,6 +1,8 @@
-"""Screenshots of the real app for docs/: built in-process, offscreen, on a fresh demo store.
+"""Screenshots of the real app for docs/: built in-process, offscreen, on a fresh demo store,
+at 1024x768, the smallest screen the register fully supports (tests/ui/test_screen_sizes.py
+checks every screen at it and larger ones).
 
-Run from the repository root: ``.venv/bin/python tools/screenshots.py``.
+Run from the repository root: ``./dev python tools/screenshots.py``.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
-WINDOW_SIZE = (1280, 800)
+WINDOW_SIZE = (1024, 768)
 _WAIT_SECONDS = 20.0
 
 log = logging.getLogger("screenshots")
@@ -84,6 +86,10 @@ def take(out_dir: Path) -> list[Path]:
 
         def save(name: str, widget: QWidget | None = None) -> None:
             path = out_dir / name
+            if widget is None:
+                # At the screen's size again: a window is never shrunk by Qt on its own.
+                window.resize(*WINDOW_SIZE)
+                _wait_for(lambda: window.size().toTuple() == WINDOW_SIZE, "the window's size")
             if not (widget or window).grab().save(str(path)):
                 raise OSError(f"could not write {path}")
             saved.append(path)
@@ -172,6 +178,8 @@ def take(out_dir: Path) -> list[Path]:
         tender.gift_card_button.click()
         _wait_for(lambda: tender.gift_card_dialog is not None, "gift card dialog")
         dialog = _shown(tender.gift_card_dialog)
+        _wait_for(dialog.isVisible, "gift card dialog shown")
+        save("gift-card.png", dialog)
         dialog.number_input.setText(used.number)
         dialog.keypad.enter_key.click()
         _wait_for(lambda: tender.partial_dialog is not None, "partial redeem")

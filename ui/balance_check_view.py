@@ -35,10 +35,23 @@ class BalanceCheckView(QWidget):
         self._profile = DEFAULT_STORE_RULES
         self._card: CardSummary | None = None
 
+        row = QHBoxLayout(self)
+        row.setContentsMargins(32, 28, 32, 28)
+        row.setSpacing(40)
+        row.addLayout(self._build_lookup(), 3)
+        row.addWidget(self._build_keypad(), 2, Qt.AlignmentFlag.AlignTop)
+
+        presenter.card_found.connect(self._show_card)
+        presenter.failed.connect(self._show_error)
+        presenter.busy_changed.connect(self._set_busy)
+
+    def _build_lookup(self) -> QVBoxLayout:
+        """Left: the number, Check, and the card found."""
         title = QLabel("Gift card balance", self)
         title.setProperty("heading", True)
         hint = QLabel("Scan the card or type its 16-digit number.", self)
         hint.setProperty("hint", True)
+        hint.setWordWrap(True)
 
         self.number_input = card_number_input(self, "balanceCardNumberInput")
         self.number_input.returnPressed.connect(self._check)
@@ -58,17 +71,6 @@ class BalanceCheckView(QWidget):
         self.result = self._build_result_panel()
         self.result.hide()
 
-        keypad = Keypad(
-            self, enter_label="Check", enter_accessible_name="Check balance", key_scale=1.3
-        )
-        keypad.setObjectName("cardKeypad")
-        keypad.setMaximumWidth(360)
-        keypad.digit_pressed.connect(self.number_input.insert)
-        keypad.backspace_pressed.connect(self.number_input.backspace)
-        keypad.clear_pressed.connect(self.number_input.clear)
-        keypad.enter_pressed.connect(self._check)
-        self.keypad = keypad
-
         entry = QHBoxLayout()
         entry.setSpacing(12)
         entry.addWidget(self.number_input, 1)
@@ -83,16 +85,20 @@ class BalanceCheckView(QWidget):
         left.addWidget(self.busy_label)
         left.addWidget(self.result)
         left.addStretch(1)
+        return left
 
-        row = QHBoxLayout(self)
-        row.setContentsMargins(32, 28, 32, 28)
-        row.setSpacing(40)
-        row.addLayout(left, 3)
-        row.addWidget(keypad, 2, Qt.AlignmentFlag.AlignTop)
-
-        presenter.card_found.connect(self._show_card)
-        presenter.failed.connect(self._show_error)
-        presenter.busy_changed.connect(self._set_busy)
+    def _build_keypad(self) -> Keypad:
+        keypad = Keypad(
+            self, enter_label="Check", enter_accessible_name="Check balance", key_scale=1.3
+        )
+        keypad.setObjectName("cardKeypad")
+        keypad.setMaximumWidth(360)
+        keypad.digit_pressed.connect(self.number_input.insert)
+        keypad.backspace_pressed.connect(self.number_input.backspace)
+        keypad.clear_pressed.connect(self.number_input.clear)
+        keypad.enter_pressed.connect(self._check)
+        self.keypad = keypad
+        return keypad
 
     def _build_result_panel(self) -> QFrame:
         panel = QFrame(self)

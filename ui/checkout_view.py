@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -29,14 +28,21 @@ from ui.presenters.sale import SalePresenter
 from ui.widgets.banner import Banner
 from ui.widgets.confirm import ask
 from ui.widgets.layouts import clear_layout
-from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget
+from ui.widgets.tile_layout import TileLayout
+from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
 
 ALL_CATEGORIES = "All"
-PRODUCT_COLUMNS = 3
+LINE_QUANTITY_PX = 40
+LINE_TOTAL_PX = 96  # "$1,234.56" in the theme's 19 px
+TICKET_MIN_PX = 480
 
 
 class LineRow(QFrame):
-    """One ticket line: name and unit price, - quantity +, line total, remove."""
+    """One ticket line: name and unit price, - quantity +, line total, remove.
+
+    The name wraps (a long one takes a second line) rather than pushing the row wider than
+    the ticket; the buttons are square touch targets, the glyphs need no more.
+    """
 
     def __init__(self, line_id: uuid.UUID, parent: QWidget) -> None:
         super().__init__(parent)
@@ -44,24 +50,27 @@ class LineRow(QFrame):
         self.line_id = line_id
         self.name = QLabel(self)
         self.name.setObjectName("lineName")
+        self.name.setWordWrap(True)
         self.minus = QPushButton("−", self)  # noqa: RUF001 - a true minus sign, as printed
         self.quantity = QLabel(self)
         self.quantity.setObjectName("lineQuantity")
         self.quantity.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.quantity.setMinimumWidth(44)
+        self.quantity.setMinimumWidth(LINE_QUANTITY_PX)
         self.plus = QPushButton("+", self)
         self.total = QLabel(self)
         self.total.setObjectName("lineTotal")
         self.total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.total.setMinimumWidth(110)
+        self.total.setMinimumWidth(LINE_TOTAL_PX)
         self.remove = QPushButton("✕", self)
         self.remove.setProperty("role", "secondary")
         for button in (self.minus, self.plus, self.remove):
+            button.setProperty("glyph", True)
             make_touchable(button)
+            button.setFixedWidth(touch_target_px(button))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)
-        row.setSpacing(8)
+        row.setSpacing(6)
         row.addWidget(self.name, 1)
         row.addWidget(self.minus)
         row.addWidget(self.quantity)
@@ -99,8 +108,8 @@ class CheckoutView(QWidget):
         columns = QHBoxLayout(self)
         columns.setContentsMargins(20, 16, 20, 16)
         columns.setSpacing(24)
-        columns.addLayout(self._build_products(), 11)
-        columns.addWidget(self._build_ticket(), 9)
+        columns.addLayout(self._build_products(), 4)
+        columns.addWidget(self._build_ticket(), 3)
         self._build_banner()
 
         presenter.catalog_loaded.connect(self.show_catalog)
@@ -119,25 +128,25 @@ class CheckoutView(QWidget):
         make_touchable(self.search, 1.25)
         self.search.textChanged.connect(self._search_changed)
 
-        self.category_bar = QHBoxLayout()
-        self.category_bar.setSpacing(8)
+        # Categories and products in tiles: as many columns as the width takes.
+        self.category_bar = TileLayout(spacing=8)
         self._category_group = QButtonGroup(self)
         self._category_group.setExclusive(True)
 
         self.products = QWidget(self)
         self.products.setObjectName("productGrid")
-        self.product_grid = QGridLayout(self.products)
-        self.product_grid.setSpacing(10)
-        self.product_grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self.product_grid = TileLayout(self.products)
         product_scroll = QScrollArea(self)
         product_scroll.setObjectName("productScroll")
         product_scroll.setWidgetResizable(True)
         product_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        product_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         product_scroll.setWidget(self.products)
         enable_finger_scroll(product_scroll)
         self.empty_products = QLabel("Loading the catalog…", self)
         self.empty_products.setObjectName("productsHint")
         self.empty_products.setProperty("hint", True)
+        self.empty_products.setWordWrap(True)
 
         left = QVBoxLayout()
         left.setSpacing(12)
@@ -151,6 +160,9 @@ class CheckoutView(QWidget):
         """Right: the ticket's title, lines, totals, Void and Pay."""
         panel = QWidget(self)
         panel.setObjectName("ticketPanel")
+        # As wide as a line with a long word in its name needs, whatever the ticket holds:
+        # the first scan must not narrow the products under the cashier's finger.
+        panel.setMinimumWidth(TICKET_MIN_PX)
         self.ticket_panel = panel
         self.ticket_title = QLabel("New ticket", panel)
         self.ticket_title.setObjectName("ticketTitle")
@@ -160,11 +172,13 @@ class CheckoutView(QWidget):
         self.lines_layout = QVBoxLayout(self.lines_box)
         self.lines_layout.setContentsMargins(0, 0, 0, 0)
         self.lines_layout.setSpacing(4)
-        self.lines_layout.setAlignment(Qt.AlignmentFlag.AlignTop)
+        # Rows from the top, each as tall as its wrapped name needs; the stretch takes the rest.
+        self.lines_layout.addStretch(1)
         self.line_rows: list[LineRow] = []
         self.lines_scroll = QScrollArea(panel)
         self.lines_scroll.setObjectName("ticketScroll")
         self.lines_scroll.setWidgetResizable(True)
+        self.lines_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.lines_scroll.setWidget(self.lines_box)
         enable_finger_scroll(self.lines_scroll)
         self._followed: LineRow | None = None  # the row the last change added or counted
@@ -262,7 +276,6 @@ class CheckoutView(QWidget):
             button.clicked.connect(lambda _=False, n=name: self._pick_category(n))
             self._category_group.addButton(button)
             self.category_bar.addWidget(button)
-        self.category_bar.addStretch(1)
         self._show_products(self._filtered(catalog.products))
 
     def _filtered(self, products: tuple[Product, ...]) -> tuple[Product, ...]:
@@ -288,15 +301,14 @@ class CheckoutView(QWidget):
 
     def _show_products(self, products: tuple[Product, ...], empty: str = "No items here.") -> None:
         clear_layout(self.product_grid)
-        for index, product in enumerate(products):
+        for product in products:
             button = QPushButton(f"{product.name}\n{product.price.format(self._locale)}", self)
             name_widget(button, "productButton", f"Add {product.name}")
             button.setProperty("product", True)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-            button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             make_touchable(button, 2.0)
             button.clicked.connect(lambda _=False, pid=product.id: self._presenter.add_product(pid))
-            self.product_grid.addWidget(button, index // PRODUCT_COLUMNS, index % PRODUCT_COLUMNS)
+            self.product_grid.addWidget(button)
         self.empty_products.setText(empty)
         self.empty_products.setVisible(not products)
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -22,7 +23,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.services.results import DEFAULT_STORE_RULES, CardSummary, CodeSent, Deducted
 from ui.presenters.deduction import DeductionPresenter, Step, attempts_text
 from ui.widgets.amount_field import AmountField
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, lay_over_top
 from ui.widgets.keypad import Keypad
 from ui.widgets.touch import make_touchable, name_widget, touch_button
 
@@ -57,7 +58,10 @@ class DeductFundsPanel(QFrame):
         self.title = QLabel("Deduct Funds", self)
         self.title.setProperty("heading", True)
         self.title.setObjectName("deductTitle")
-        self.banner = Banner("deductBanner", "Deduct Funds message", self)
+        # Over the title and the step's first lines, not in the layout: a refusal or a wrong
+        # code moves no key of the keypad under the cashier's finger.
+        self.banner = Banner("deductBanner", "Deduct Funds message", self, dismissible=True)
+        lay_over_top(self.banner, self)
         self.busy_label = QLabel(self)
         self.busy_label.setObjectName("deductBusy")
         self.busy_label.hide()
@@ -74,7 +78,6 @@ class DeductFundsPanel(QFrame):
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(6)
         layout.addWidget(self.title)
-        layout.addWidget(self.banner)
         layout.addWidget(self.busy_label)
         layout.addWidget(self.pages, 1)
 
@@ -136,6 +139,20 @@ class DeductFundsPanel(QFrame):
         page = QWidget(self)
         page.setObjectName("deductCodePage")
         self.sent_to_label = _label(page, "codeSentTo", hint=True)
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addWidget(self.sent_to_label)
+        layout.addLayout(self._build_code_status(page))
+        layout.addWidget(self._build_code_entry(page))
+        layout.addWidget(self.code_keypad, 1)
+        for button in self._build_code_steps(page):
+            layout.addWidget(button)
+        layout.addLayout(self._build_code_actions(page))
+        return page
+
+    def _build_code_status(self, page: QWidget) -> QHBoxLayout:
+        """How long the code holds, and how many attempts are left."""
         self.countdown_label = QLabel(page)
         name_widget(self.countdown_label, "codeCountdown", "Time left for the code")
         self.countdown_label.setProperty("caption", True)
@@ -145,9 +162,18 @@ class DeductFundsPanel(QFrame):
         self.attempts_label.setAlignment(
             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         )
+        # Both wrap rather than be cut in the narrow panel; the countdown keeps the more room.
+        status = QHBoxLayout()
+        for label, stretch in ((self.countdown_label, 3), (self.attempts_label, 2)):
+            label.setWordWrap(True)
+            status.addWidget(label, stretch)
+        return status
+
+    def _build_code_entry(self, page: QWidget) -> QLineEdit:
+        """The code the customer reads out, tapped on its keypad."""
         self.code_input = QLineEdit(page)
         name_widget(self.code_input, "codeInput", "6-digit code")
-        self.code_input.setPlaceholderText("Code the customer reads out")
+        self.code_input.setPlaceholderText("6-digit code")
         self.code_input.setMaxLength(CODE_LENGTH)
         self.code_input.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.code_input.setValidator(QRegularExpressionValidator(r"[0-9]{0,6}", self.code_input))
@@ -159,6 +185,10 @@ class DeductFundsPanel(QFrame):
         self.code_keypad.digit_pressed.connect(self.code_input.insert)
         self.code_keypad.backspace_pressed.connect(self.code_input.backspace)
         self.code_keypad.clear_pressed.connect(self.code_input.clear)
+        return self.code_input
+
+    def _build_code_steps(self, page: QWidget) -> tuple[QPushButton, ...]:
+        """Verify; or, when the server did not answer, Try again; or, once ended, Start over."""
         self.verify_button = touch_button(
             "Verify code",
             "verifyCodeButton",
@@ -167,18 +197,6 @@ class DeductFundsPanel(QFrame):
             role="primary",
         )
         self.verify_button.clicked.connect(self._verify)
-        self.resend_button = touch_button(
-            "Resend code", "resendCodeButton", "Resend code", page, role="secondary"
-        )
-        self.resend_button.clicked.connect(self._resend)
-        self.cancel_button = touch_button(
-            "Cancel",
-            "cancelDeductionButton",
-            "Cancel the deduction",
-            page,
-            role="secondary",
-        )
-        self.cancel_button.clicked.connect(self._presenter.cancel)
         self.try_again_button = touch_button(
             "Try again",
             "tryAgainButton",
@@ -197,27 +215,27 @@ class DeductFundsPanel(QFrame):
             scale=1.15,
         )
         self.start_over_button.clicked.connect(self._start_over)
+        return (self.verify_button, self.try_again_button, self.start_over_button)
 
-        status = QHBoxLayout()
-        status.addWidget(self.countdown_label)
-        status.addStretch(1)
-        status.addWidget(self.attempts_label)
+    def _build_code_actions(self, page: QWidget) -> QHBoxLayout:
+        self.resend_button = touch_button(
+            "Resend code", "resendCodeButton", "Resend code", page, role="secondary"
+        )
+        self.resend_button.clicked.connect(self._resend)
+        self.cancel_button = touch_button(
+            "Cancel",
+            "cancelDeductionButton",
+            "Cancel the deduction",
+            page,
+            role="secondary",
+        )
+        self.cancel_button.clicked.connect(self._presenter.cancel)
         actions = QHBoxLayout()
         actions.setSpacing(10)
-        actions.addWidget(self.cancel_button)
-        actions.addWidget(self.resend_button)
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(self.sent_to_label)
-        layout.addLayout(status)
-        layout.addWidget(self.code_input)
-        layout.addWidget(self.code_keypad, 1)
-        layout.addWidget(self.verify_button)
-        layout.addWidget(self.try_again_button)
-        layout.addWidget(self.start_over_button)
-        layout.addLayout(actions)
-        return page
+        for button in (self.cancel_button, self.resend_button):
+            button.setProperty("compact", True)  # "Resend in 30 s" whole in a narrow panel
+            actions.addWidget(button)
+        return actions
 
     def _build_done_page(self) -> QWidget:
         page = QWidget(self)
@@ -225,6 +243,7 @@ class DeductFundsPanel(QFrame):
         self.done_label = _label(page, "deductedSummary")
         self.new_balance_label = QLabel(page)
         name_widget(self.new_balance_label, "deductNewBalance", "New balance")
+        self.new_balance_label.setWordWrap(True)  # large type in a narrow panel
         self.done_note = _label(page, "deductDoneNote", hint=True)
         self.done_note.setText(
             "The buyer gets an e-mail with the amount deducted and the remaining balance."

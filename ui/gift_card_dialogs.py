@@ -20,15 +20,19 @@ from ui.widgets.amount_field import AmountField
 from ui.widgets.banner import Banner
 from ui.widgets.card_number_input import card_number_input
 from ui.widgets.keypad import Keypad
+from ui.widgets.layouts import fit_wrapped_text
 from ui.widgets.touch import name_widget, touch_button
 
 # A two-line banner (the seed's zero-balance message wraps once at this width) and its border.
 MESSAGE_SLOT_PX = 80
+MESSAGE_SLOT_WIDTH_PX = 484
+BUTTON_MIN_PX = 180
 
 
 def _button(text: str, object_name: str, role: str, parent: QWidget) -> QPushButton:
+    """A wide button, never narrower than its text (its hint is measured in the theme's font)."""
     button = touch_button(text, object_name, text, parent, role=role, scale=1.25)
-    button.setMinimumWidth(180)
+    button.setMinimumWidth(max(BUTTON_MIN_PX, button.sizeHint().width()))
     return button
 
 
@@ -65,6 +69,14 @@ class GiftCardDialog(QDialog):
         self.busy = QLabel("Checking the card with the server…", self)
         self.busy.setObjectName("giftCardBusy")
         self.busy.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        for widget in (title, hint, self.number_input, self._message_slot(), self._build_keypad()):
+            layout.addWidget(widget)
+        layout.addLayout(self._build_actions(offer_email))
+
+    def _build_keypad(self) -> Keypad:
         keypad = Keypad(self, enter_label="OK", enter_accessible_name="Redeem", key_scale=1.2)
         keypad.digit_pressed.connect(self.number_input.insert)
         keypad.backspace_pressed.connect(self.number_input.backspace)
@@ -72,28 +84,23 @@ class GiftCardDialog(QDialog):
         keypad.enter_pressed.connect(self._submit)
         self.keypad = keypad
         self.ok_button = keypad.enter_key
+        return keypad
+
+    def _build_actions(self, offer_email: bool) -> QHBoxLayout:
+        """Cancel, and "No card? Find by e-mail" (seed 000 at checkout: a customer who has
+        only the e-mail the card was sent to), each read whole."""
         self.cancel_button = _button("Cancel", "giftCardCancel", "secondary", self)
-        # Its own width, so "No card? Find by e-mail" beside it is read whole.
-        self.cancel_button.setMinimumWidth(self.cancel_button.sizeHint().width())
         self.cancel_button.clicked.connect(self.reject)
-        # Seed 000 at checkout: a customer who has only the e-mail the card was sent to.
         self.email_button = _button(
             "No card? Find by e-mail", "findByEmailButton", "secondary", self
         )
         self.email_button.setAccessibleName("No card? Find the gift card by e-mail")
         self.email_button.clicked.connect(self.find_by_email_requested)
         self.email_button.setVisible(offer_email)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        for widget in (title, hint, self.number_input, self._message_slot(), keypad):
-            layout.addWidget(widget)
         actions = QHBoxLayout()
         actions.addWidget(self.cancel_button)
         actions.addWidget(self.email_button, 1)
-        layout.addLayout(actions)
-        # Wide enough for the seed's zero-balance message in the slot's two lines.
-        self.setMinimumWidth(540)
+        return actions
 
     def _message_slot(self) -> QWidget:
         """The refusal (or "Checking…") in room kept for two lines: a message never pushes
@@ -101,6 +108,9 @@ class GiftCardDialog(QDialog):
         slot = QWidget(self)
         slot.setObjectName("giftCardMessageSlot")
         slot.setFixedHeight(MESSAGE_SLOT_PX)
+        # Wide enough for the seed's zero-balance message in the slot's two lines; the
+        # dialog is as wide as this and its buttons need.
+        slot.setMinimumWidth(MESSAGE_SLOT_WIDTH_PX)
         column = QVBoxLayout(slot)
         column.setContentsMargins(0, 0, 0, 0)
         self.banner.setParent(slot)
@@ -150,9 +160,36 @@ class PartialRedeemDialog(QDialog):
         self.setModal(True)
         self.partial = partial
         self._locale = locale
-        balance = partial.card.balance
         title = QLabel("Partial Redeem", self)
         title.setProperty("heading", True)
+        self.banner = Banner("errorBanner", "Partial redeem message", self)
+        self.busy = QLabel("Redeeming…", self)
+        self.busy.setObjectName("partialBusy")
+        self.busy.hide()
+        # The card and the amount beside the keypad: the dialog fits a 768-px screen, and a
+        # message (in room kept for it) moves no key.
+        details = QVBoxLayout()
+        details.setSpacing(12)
+        details.addWidget(self._build_explanation())
+        details.addLayout(self._build_form())
+        details.addWidget(self._message_slot())
+        details.addStretch(1)
+        columns = QHBoxLayout()
+        columns.setSpacing(24)
+        columns.addLayout(details, 1)
+        columns.addWidget(self._build_keypad(), 1)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addLayout(columns, 1)
+        layout.addLayout(self._build_buttons())
+        self._show_result(False)
+        fit_wrapped_text(self)
+
+    def _build_explanation(self) -> QLabel:
+        partial, locale = self.partial, self._locale
         text = (
             f"The card holds less than {partial.requested.format(locale)}. "
             "Redeem up to its balance; the rest stays due."
@@ -167,8 +204,13 @@ class PartialRedeemDialog(QDialog):
         explain.setObjectName("partialRedeemExplain")
         explain.setWordWrap(True)
         explain.setProperty("hint", True)
+        return explain
 
-        self.card_number = QLabel(partial.card.number_masked, self)
+    def _build_form(self) -> QGridLayout:
+        """Seed 004 2.3: Card Number, Current Balance, Redeem Amount; then the result."""
+        balance = self.partial.card.balance
+        locale = self._locale
+        self.card_number = QLabel(self.partial.card.number_masked, self)
         self.card_number.setObjectName("cardNumber")
         self.current_balance = QLabel(balance.format(locale), self)
         name_widget(self.current_balance, "currentBalance", "Current Balance")
@@ -187,8 +229,8 @@ class PartialRedeemDialog(QDialog):
         name_widget(self.remaining_due, "remainingDue", "Remaining Due")
 
         form = QGridLayout()
-        form.setHorizontalSpacing(20)
-        form.setVerticalSpacing(10)
+        form.setHorizontalSpacing(16)
+        form.setVerticalSpacing(8)
         rows: tuple[tuple[str, QWidget], ...] = (
             ("Card Number", self.card_number),
             ("Current Balance", self.current_balance),
@@ -203,16 +245,38 @@ class PartialRedeemDialog(QDialog):
         form.addWidget(self.new_balance, 4, 1)
         form.addWidget(self.result_captions[1], 5, 0)
         form.addWidget(self.remaining_due, 5, 1)
+        form.setColumnStretch(1, 1)
+        # The result's rows keep their room until Confirm shows them: the dialog's size and
+        # its keys stay where they are.
+        for widget in (self.new_balance, self.remaining_due, *self.result_captions):
+            policy = widget.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            widget.setSizePolicy(policy)
+        return form
 
-        self.banner = Banner("errorBanner", "Partial redeem message", self)
-        self.busy = QLabel("Redeeming…", self)
-        self.busy.setObjectName("partialBusy")
-        self.busy.hide()
+    def _message_slot(self) -> QWidget:
+        """A refusal or "Redeeming…" in room kept for it."""
+        slot = QWidget(self)
+        slot.setObjectName("partialMessageSlot")
+        slot.setMinimumHeight(MESSAGE_SLOT_PX)
+        column = QVBoxLayout(slot)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.banner.setParent(slot)
+        self.busy.setParent(slot)
+        column.addWidget(self.banner)
+        column.addWidget(self.busy)
+        column.addStretch(1)
+        return slot
+
+    def _build_keypad(self) -> Keypad:
         # No Enter key: OK/Confirm below is the seed's one action.
-        self.keypad = Keypad(self, key_scale=1.1, with_enter=False)
+        self.keypad = Keypad(self, key_scale=1.2, with_enter=False)
         self.keypad.digit_pressed.connect(self.amount_input.press_digit)
         self.keypad.backspace_pressed.connect(self.amount_input.press_backspace)
         self.keypad.clear_pressed.connect(self.amount_input.press_clear)
+        return self.keypad
+
+    def _build_buttons(self) -> QHBoxLayout:
         self.confirm_button = _button("OK / Confirm", "confirmButton", "primary", self)
         self.confirm_button.clicked.connect(self._confirm)
         self.cancel_button = _button("Cancel", "cancelButton", "secondary", self)
@@ -225,20 +289,7 @@ class PartialRedeemDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.continue_button)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(12)
-        layout.addWidget(title)
-        layout.addWidget(explain)
-        layout.addLayout(form)
-        layout.addWidget(self.banner)
-        layout.addWidget(self.busy)
-        layout.addWidget(self.keypad)
-        layout.addLayout(buttons)
-        self._show_result(False)
-        # Room for the result rows without squeezing the keypad's touch targets.
-        self.setMinimumSize(520, 760)
+        return buttons
 
     def _show_result(self, shown: bool) -> None:
         for widget in (self.new_balance, self.remaining_due, *self.result_captions):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -43,6 +43,7 @@ from ui.deduct_funds_panel import DeductFundsPanel
 from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_match_message
 from ui.presenters.deduction import DeductionPresenter
 from ui.widgets.banner import Banner
+from ui.widgets.columns import WrappingDelegate, fit_columns
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
 
 COLUMNS = ("Status", "Card", "Recipient", "Balance")
@@ -60,10 +61,18 @@ HISTORY_COLUMNS = ("Time", "Employee", "Activity", "Amount", "Balance", "Registe
     TICKET_COLUMN,
 ) = range(len(HISTORY_COLUMNS))
 _MONEY_COLUMNS = (AMOUNT_COLUMN, BALANCE_AFTER_COLUMN)
+_WRAPPING_HISTORY_COLUMNS = (
+    TIME_COLUMN,
+    EMPLOYEE_COLUMN,
+    KIND_COLUMN,
+    AMOUNT_COLUMN,
+    REGISTER_COLUMN,
+)
 RESULT_ROWS_SHOWN = 3
-# The keypad, Cancel and "Resend in 30 s" side by side, no wider: the card's history gets the rest,
-# so its Register column is not cut at 1280 px.
-DEDUCT_PANEL_WIDTH = 360
+# The keypad, and Cancel beside "Resend in 30 s", no wider: beside it on a 1024-px screen, the
+# card's history needs the rest. On a wide screen the panel takes a quarter, up to its maximum.
+DEDUCT_PANEL_WIDTH = 330
+DEDUCT_PANEL_MAX_WIDTH = 440
 FINISH_DEDUCTION_FIRST = "Finish or cancel the deduction on the right first."
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
@@ -111,71 +120,19 @@ class GiftCardsView(QWidget):
         self._cards: tuple[CardSummary, ...] = ()
         self._history: CardHistory | None = None
 
-        # The tab says "Gift Cards"; the room a heading would take goes to the history.
-        hint = QLabel(
-            "Search by recipient or buyer e-mail, card number or its last 4 digits.", self
-        )
-        hint.setProperty("hint", True)
-        hint.setWordWrap(True)
-
-        self.email_input = QLineEdit(self)
-        name_widget(self.email_input, "emailSearchInput", "E-mail, card number or last 4 digits")
-        self.email_input.setPlaceholderText("name@example.com, card number or last 4")
-        self.email_input.setMaxLength(254)
-        make_touchable(self.email_input, 1.15)
-        self.email_input.returnPressed.connect(self._search)
-
-        self.search_button = QPushButton("Search", self)
-        name_widget(self.search_button, "emailSearchButton", "Search gift cards")
-        self.search_button.setProperty("role", "primary")
-        make_touchable(self.search_button, 1.15)
-        self.search_button.setMinimumWidth(150)
-        self.search_button.clicked.connect(self._search)
-
-        self.banner = Banner("searchBanner", "Search message", self)
-        self.busy_label = QLabel("Searching…", self)
-        self.busy_label.setObjectName("searchBusy")
-        self.busy_label.hide()
-
-        self.results = self._build_results()
-        self.results.hide()
-        self.card_info = self._build_card_info()
-        self.card_info.hide()
-        self.history_label = _caption("Transaction history", self)
-        self.history_label.hide()
-        self.history = self._build_history()
-        self.history.hide()
-
         self.deduct_panel = DeductFundsPanel(deduction, self)
-        self.deduct_panel.setFixedWidth(DEDUCT_PANEL_WIDTH)
+        self.deduct_panel.setMinimumWidth(DEDUCT_PANEL_WIDTH)
+        self.deduct_panel.setMaximumWidth(DEDUCT_PANEL_MAX_WIDTH)
         self.deduct_panel.deducted.connect(self._deducted)
         self.deduct_panel.busy_changed.connect(lambda _busy: self._lock_search())
         deduction.step_changed.connect(lambda _step: self._lock_search())
         deduction.card_changed.connect(self._reload_card)
 
-        entry = QHBoxLayout()
-        entry.setSpacing(12)
-        entry.addWidget(self.email_input, 1)
-        entry.addWidget(self.search_button)
-
-        left = QVBoxLayout()
-        left.setSpacing(8)
-        left.addWidget(hint)
-        left.addLayout(entry)
-        left.addWidget(self.banner)
-        left.addWidget(self.busy_label)
-        left.addWidget(self.results)
-        left.addWidget(self.card_info)
-        left.addWidget(self.history_label)
-        left.addWidget(self.history, 1)
-        left.addStretch(0)
-        self._left = left
-
         layout = QHBoxLayout(self)
         layout.setContentsMargins(20, 16, 20, 16)
         layout.setSpacing(16)
-        layout.addLayout(left, 1)
-        layout.addWidget(self.deduct_panel)
+        layout.addLayout(self._build_card_column(), 3)
+        layout.addWidget(self.deduct_panel, 1)  # wider keys where the screen has room
 
         presenter.results_ready.connect(self._show_results)
         presenter.card_loaded.connect(self._show_history)
@@ -184,6 +141,59 @@ class GiftCardsView(QWidget):
         presenter.history_busy_changed.connect(self._set_history_busy)
 
     # -- building ------------------------------------------------------------------------------
+
+    def _build_card_column(self) -> QVBoxLayout:
+        """Left: the search, the cards found, the card open and its history."""
+        # The tab says "Gift Cards"; the room a heading would take goes to the history.
+        hint = QLabel("Search by recipient or buyer e-mail, card number or last 4 digits.", self)
+        hint.setProperty("hint", True)
+        hint.setWordWrap(True)
+        self.banner = Banner("searchBanner", "Search message", self)
+        self.busy_label = QLabel("Searching…", self)
+        self.busy_label.setObjectName("searchBusy")
+        self.busy_label.hide()
+        self.results = self._build_results()
+        self.results.hide()
+        self.card_info = self._build_card_info()
+        self.card_info.hide()
+        self.history_label = _caption("Transaction history", self)
+        self.history_label.setWordWrap(True)
+        self.history_label.hide()
+        self.history = self._build_history()
+        self.history.hide()
+
+        left = QVBoxLayout()
+        left.setSpacing(8)
+        left.addWidget(hint)
+        left.addLayout(self._build_search())
+        left.addWidget(self.banner)
+        left.addWidget(self.busy_label)
+        left.addWidget(self.results)
+        left.addWidget(self.card_info)
+        left.addWidget(self.history_label)
+        left.addWidget(self.history, 1)
+        left.addStretch(0)
+        self._left = left
+        return left
+
+    def _build_search(self) -> QHBoxLayout:
+        self.email_input = QLineEdit(self)
+        name_widget(self.email_input, "emailSearchInput", "E-mail, card number or last 4 digits")
+        self.email_input.setPlaceholderText("E-mail or card number")
+        self.email_input.setMaxLength(254)
+        make_touchable(self.email_input, 1.15)
+        self.email_input.returnPressed.connect(self._search)
+        self.search_button = QPushButton("Search", self)
+        name_widget(self.search_button, "emailSearchButton", "Search gift cards")
+        self.search_button.setProperty("role", "primary")
+        make_touchable(self.search_button, 1.15)
+        self.search_button.setMinimumWidth(150)
+        self.search_button.clicked.connect(self._search)
+        entry = QHBoxLayout()
+        entry.setSpacing(12)
+        entry.addWidget(self.email_input, 1)
+        entry.addWidget(self.search_button)
+        return entry
 
     def _build_results(self) -> QTreeWidget:
         results = QTreeWidget(self)
@@ -196,18 +206,17 @@ class GiftCardsView(QWidget):
         results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self._row_height = touch_target_px(self) + 8
         results.setItemDelegate(_TouchRowDelegate(self._row_height, results))
+        results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = results.header()
         name_widget(header, "searchResultsHeader", "Result columns")
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(STATUS_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(CARD_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(RECIPIENT_COLUMN, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(BALANCE_COLUMN, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # see _fit_columns
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         results.headerItem().setTextAlignment(BALANCE_COLUMN, _RIGHT)
         results.itemClicked.connect(lambda item, _column: self._open(item))
         results.itemActivated.connect(lambda item, _column: self._open(item))
         enable_finger_scroll(results)
+        results.installEventFilter(self)
         return results
 
     def _build_card_info(self) -> QFrame:
@@ -240,8 +249,11 @@ class GiftCardsView(QWidget):
         grid.addWidget(_caption("Balance", panel), 0, 2, _RIGHT)
         grid.addWidget(self.card_balance, 0, 3, _RIGHT)
         grid.addWidget(self.card_status_hint, 1, 0, 1, 4)
-        grid.addWidget(self.card_people, 2, 0, 1, 2)
-        grid.addWidget(self.card_buyer, 2, 2, 1, 2, _RIGHT)
+        # One line each, wrapped: two long e-mail addresses side by side would need a screen
+        # wider than a register's.
+        for row, label in enumerate((self.card_people, self.card_buyer), start=2):
+            label.setWordWrap(True)
+            grid.addWidget(label, row, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         return panel
 
@@ -251,24 +263,42 @@ class GiftCardsView(QWidget):
         history.setColumnCount(len(HISTORY_COLUMNS))
         history.setHeaderLabels(list(HISTORY_COLUMNS))
         history.setRootIsDecorated(False)
-        history.setUniformRowHeights(True)
+        # Beside the Deduct Funds panel on a 1024-px screen the columns cannot all have their
+        # longest line: the wordy ones wrap (see _fit_columns), and the rows grow to fit.
+        history.setWordWrap(True)
+        history.setUniformRowHeights(False)
+        history.setItemDelegate(WrappingDelegate(history))
         history.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         history.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        history.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         history.setMinimumHeight(110)
         header = history.header()
         name_widget(header, "historyHeader", "History columns")
         header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The register's name gives way first (elided) when the window is narrow.
-        header.setSectionResizeMode(REGISTER_COLUMN, QHeaderView.ResizeMode.Stretch)
-        history.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # see _fit_columns
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column in _MONEY_COLUMNS:
             history.headerItem().setTextAlignment(column, _RIGHT)
         enable_finger_scroll(history)
+        history.installEventFilter(self)
         return history
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched in (self.results, self.history):
+            self._fit_columns()
+        return super().eventFilter(watched, event)
+
+    def _fit_columns(self) -> None:
+        """The lists' columns fit their width, nothing cut: a card's recipient reads whole,
+        and the history's wordy columns wrap rather than the register's name being cut."""
+        fit_columns(self.results, wrapping=(), stretch=RECIPIENT_COLUMN)
+        fit_columns(
+            self.history,
+            wrapping=_WRAPPING_HISTORY_COLUMNS,
+            stretch=REGISTER_COLUMN,
+            scroll_bar_room=True,
+        )
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -340,7 +370,8 @@ class GiftCardsView(QWidget):
                 [
                     status_label(card.status),
                     card.number_masked,
-                    self._people_text(card.recipient_name, card.recipient_email),
+                    # The name over the e-mail: the column is narrow beside the panel.
+                    "\n".join(t for t in (card.recipient_name, card.recipient_email) if t),
                     card.balance.format(locale),
                 ]
             )
@@ -354,6 +385,7 @@ class GiftCardsView(QWidget):
         header = self.results.header().sizeHint().height()
         rows = min(max(len(cards), 1), RESULT_ROWS_SHOWN)
         self.results.setFixedHeight(header + rows * self._row_height + 6)
+        self._fit_columns()
 
     @staticmethod
     def _people_text(name: str | None, email: str | None) -> str:
@@ -421,6 +453,7 @@ class GiftCardsView(QWidget):
             for column in _MONEY_COLUMNS:
                 item.setTextAlignment(column, _RIGHT)
             self.history.addTopLevelItem(item)
+        self._fit_columns()
         count = len(history.activities)
         self.history_label.setText(
             f"Transaction history: {count} activit{'ies' if count != 1 else 'y'}, "

@@ -59,8 +59,8 @@ class LoginView(QWidget):
         side.addWidget(self.demo_hint)
 
         row = QHBoxLayout(self)
-        row.setContentsMargins(72, 48, 72, 48)
-        row.setSpacing(72)
+        row.setContentsMargins(48, 32, 48, 32)
+        row.setSpacing(48)
         row.addLayout(side, 1)
         row.addWidget(self.pin_pad, 1, Qt.AlignmentFlag.AlignVCenter)
 

@@ -30,10 +30,12 @@ from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_ta
 
 TERMINATOR_CHOICES = (("CR", "cr"), ("LF", "lf"), ("CR LF", "crlf"))
 MAX_RAW_SHOWN = 200  # characters of the last scan shown
+COMBO_FRAME_PX = 2  # the style's frame around a typed combo's field
 
 
 def _touch_combo(combo: QComboBox) -> None:
-    """A picker a finger hits; its drop-down list named after it (call after naming it)."""
+    """A picker a finger hits; its drop-down list named after it (call after naming it). A
+    typed combo's text field is a target too, inside the combo's frame."""
     target = touch_target_px(combo)
     combo.setMinimumHeight(target)
     view = combo.view()
@@ -42,6 +44,7 @@ def _touch_combo(combo: QComboBox) -> None:
     if line_edit is not None:
         name_widget(line_edit, f"{combo.objectName()}Text", f"{combo.accessibleName()}, typed")
         make_touchable(line_edit)
+        combo.setMinimumHeight(target + 2 * COMBO_FRAME_PX)
 
 
 class SettingsView(QWidget):
@@ -52,11 +55,41 @@ class SettingsView(QWidget):
         self._presenter = presenter
         self._raw = b""
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(32, 20, 32, 20)
+        layout.setSpacing(14)
+        layout.addLayout(self._build_heading())
+        self.banner = Banner("settingsBanner", "Settings message", self)
+        layout.addWidget(self.banner)
+        panels = QGridLayout()
+        panels.setHorizontalSpacing(24)
+        panels.addWidget(self._build_scanner(), 0, 0)
+        panels.addWidget(self._build_printer(), 0, 1)
+        panels.addWidget(self._build_keyboard(), 1, 0, 1, 2)
+        layout.addLayout(panels, 1)
+
+        presenter.ports_listed.connect(self._show_ports)
+        presenter.loaded.connect(self.show_settings)
+        presenter.said.connect(lambda text: self.banner.show_message(text, "info"))
+        presenter.refused.connect(self._refused)
+        presenter.busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
+
+    def _build_heading(self) -> QHBoxLayout:
+        """Save sits beside the heading: the tab must fit a register's 768 px with its banner."""
         title = QLabel("Devices", self)
         title.setProperty("heading", True)
-        self.banner = Banner("settingsBanner", "Settings message", self)
+        self.save_button = touch_button(
+            "Save", "saveSettingsButton", "Save device settings", self, role="primary", scale=1.25
+        )
+        self.save_button.setMinimumWidth(200)
+        self.save_button.clicked.connect(self._save)
+        heading = QHBoxLayout()
+        heading.addWidget(title)
+        heading.addStretch(1)
+        heading.addWidget(self.save_button)
+        return heading
 
-        # -- scanner --------------------------------------------------------------------------
+    def _build_scanner(self) -> QFrame:
         scanner = QFrame(self)
         scanner.setProperty("card", True)
         scanner_title = QLabel("Serial barcode scanner", scanner)
@@ -68,19 +101,15 @@ class SettingsView(QWidget):
         _touch_combo(self.port_input)
         line_edit = self.port_input.lineEdit()
         if line_edit is not None:
-            line_edit.setPlaceholderText("None (keyboard scanner only)")
+            line_edit.setPlaceholderText("None (keyboard scanner)")
         self.refresh_ports_button = touch_button(
             "Refresh ports", "refreshPortsButton", "List serial ports again", scanner
         )
-        self.refresh_ports_button.clicked.connect(presenter.load)
-        port_row = QHBoxLayout()
-        port_row.addWidget(self.port_input, 1)
-        port_row.addWidget(self.refresh_ports_button)
-
+        self.refresh_ports_button.clicked.connect(self._presenter.load)
         self.baud_input = QComboBox(scanner)
         name_widget(self.baud_input, "scannerBaudInput", "Scanner speed (baud)")
         _touch_combo(self.baud_input)
-        for rate in presenter.baud_rates:
+        for rate in self._presenter.baud_rates:
             self.baud_input.addItem(str(rate), rate)
         self.terminator_input = QComboBox(scanner)
         name_widget(self.terminator_input, "scannerTerminatorInput", "Scanner line terminator")
@@ -95,35 +124,51 @@ class SettingsView(QWidget):
         name_widget(self.suffix_input, "scannerSuffixInput", "Scanner suffix to strip")
         self.suffix_input.setPlaceholderText("None")
         make_touchable(self.suffix_input)
+        # The port gets the form's whole width (a path like /dev/ttyUSB0 reads whole); its
+        # Refresh under it.
         scanner_form = QFormLayout()
-        scanner_form.addRow("Port", port_row)
+        scanner_form.addRow("Port", self.port_input)
+        scanner_form.addRow("", self.refresh_ports_button)
         scanner_form.addRow("Baud", self.baud_input)
         scanner_form.addRow("Terminator", self.terminator_input)
         scanner_form.addRow("Prefix", self.prefix_input)
         scanner_form.addRow("Suffix", self.suffix_input)
 
-        test_scan_caption = QLabel("Test scan: the last scan as received", scanner)
-        test_scan_caption.setProperty("hint", True)
-        self.raw_scan = QLineEdit(scanner)
-        name_widget(self.raw_scan, "rawScanOutput", "Last raw scan")
-        self.raw_scan.setReadOnly(True)
-        self.raw_scan.setPlaceholderText(NO_SCAN_YET)
-        make_touchable(self.raw_scan)
         scanner_layout = QVBoxLayout(scanner)
         scanner_layout.addWidget(scanner_title)
         scanner_layout.addLayout(scanner_form)
-        scanner_layout.addWidget(test_scan_caption)
-        scanner_layout.addWidget(self.raw_scan)
+        scanner_layout.addLayout(self._build_test_scan(scanner))
         scanner_layout.addStretch(1)
+        return scanner
 
-        # -- printer --------------------------------------------------------------------------
+    def _build_test_scan(self, scanner: QFrame) -> QVBoxLayout:
+        """The last scan's raw bytes, and until one came, what to do for one."""
+        caption = QLabel("Test scan: the last scan as received", scanner)
+        caption.setProperty("hint", True)
+        caption.setWordWrap(True)
+        self.raw_scan = QLineEdit(scanner)
+        name_widget(self.raw_scan, "rawScanOutput", "Last raw scan")
+        self.raw_scan.setReadOnly(True)
+        make_touchable(self.raw_scan)
+        self.no_scan_yet = QLabel(NO_SCAN_YET, scanner)
+        self.no_scan_yet.setObjectName("noScanYet")
+        self.no_scan_yet.setProperty("caption", True)
+        self.no_scan_yet.setWordWrap(True)
+        self.raw_scan.textChanged.connect(lambda text: self.no_scan_yet.setVisible(not text))
+        column = QVBoxLayout()
+        column.addWidget(caption)
+        column.addWidget(self.raw_scan)
+        column.addWidget(self.no_scan_yet)
+        return column
+
+    def _build_printer(self) -> QFrame:
         printer = QFrame(self)
         printer.setProperty("card", True)
         printer_title = QLabel("Receipt printer", printer)
         printer_title.setProperty("caption", True)
         self.printer_input = QLineEdit(printer)
         name_widget(self.printer_input, "printerAddressInput", "Printer connection")
-        self.printer_input.setPlaceholderText("None, or tcp:192.168.1.50:9100")
+        self.printer_input.setPlaceholderText("None")  # the examples are under it
         self.printer_input.setToolTip(PRINTER_FORMATS)
         make_touchable(self.printer_input)
         printer_hint = QLabel(f"For example {PRINTER_FORMATS}.", printer)
@@ -132,11 +177,11 @@ class SettingsView(QWidget):
         self.profile_input = QComboBox(printer)
         name_widget(self.profile_input, "printerProfileInput", "Printer profile")
         _touch_combo(self.profile_input)
-        self.profile_input.addItems(list(presenter.profiles))
+        self.profile_input.addItems(list(self._presenter.profiles))
         self.paper_input = QComboBox(printer)
         name_widget(self.paper_input, "paperWidthInput", "Paper width")
         _touch_combo(self.paper_input)
-        for width in presenter.paper_widths:
+        for width in self._presenter.paper_widths:
             self.paper_input.addItem(f"{width} mm", width)
         printer_form = QFormLayout()
         printer_form.addRow("Connection", self.printer_input)
@@ -146,41 +191,13 @@ class SettingsView(QWidget):
         self.test_print_button = touch_button(
             "Test print", "testPrintButton", "Print a test page", printer
         )
-        self.test_print_button.clicked.connect(presenter.test_print)
+        self.test_print_button.clicked.connect(self._presenter.test_print)
         printer_layout = QVBoxLayout(printer)
         printer_layout.addWidget(printer_title)
         printer_layout.addLayout(printer_form)
         printer_layout.addWidget(self.test_print_button)
         printer_layout.addStretch(1)
-
-        self.save_button = touch_button(
-            "Save", "saveSettingsButton", "Save device settings", self, role="primary", scale=1.25
-        )
-        self.save_button.setMinimumWidth(200)
-        self.save_button.clicked.connect(self._save)
-
-        panels = QGridLayout()
-        panels.setHorizontalSpacing(24)
-        panels.addWidget(scanner, 0, 0)
-        panels.addWidget(printer, 0, 1)
-        panels.addWidget(self._build_keyboard(), 1, 0, 1, 2)
-        # Save sits beside the heading: the tab must fit a register's 800 px with its banner.
-        heading = QHBoxLayout()
-        heading.addWidget(title)
-        heading.addStretch(1)
-        heading.addWidget(self.save_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
-        layout.setSpacing(14)
-        layout.addLayout(heading)
-        layout.addWidget(self.banner)
-        layout.addLayout(panels, 1)
-
-        presenter.ports_listed.connect(self._show_ports)
-        presenter.loaded.connect(self.show_settings)
-        presenter.said.connect(lambda text: self.banner.show_message(text, "info"))
-        presenter.refused.connect(self._refused)
-        presenter.busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
+        return printer
 
     def _build_keyboard(self) -> QFrame:
         panel = QFrame(self)

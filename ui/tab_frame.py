@@ -22,6 +22,7 @@ from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView
 from ui.settings_view import SettingsView
 from ui.tender_view import TenderView
+from ui.widgets.layouts import size_by_shown_page
 from ui.widgets.status_area import StatusArea
 from ui.widgets.touch import make_touchable, name_widget, touch_target_px
 
@@ -63,6 +64,14 @@ class TabFrame(QWidget):
         self.gift_cards_view = gift_cards_view
         self.settings_view = settings_view
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self._build_header())
+        layout.addWidget(self._build_tabs(), 1)
+
+    def _build_header(self) -> QFrame:
+        """The store, device messages, who is logged in, Reprint and Lock."""
         header = QFrame(self)
         header.setObjectName("header")
         self.store_label = QLabel("POS Desktop", header)
@@ -92,7 +101,10 @@ class TabFrame(QWidget):
         bar.addWidget(self.employee_label)
         bar.addWidget(self.reprint_button)
         bar.addWidget(self.lock_button)
+        return header
 
+    def _build_tabs(self) -> QTabWidget:
+        """Checkout (with its Pay step), Gift Cards, Balance, and a manager's Settings."""
         self.tabs = QTabWidget(self)
         tab_bar = TouchTabBar(self.tabs)
         name_widget(tab_bar, "mainTabBar", "Work area tabs")
@@ -101,27 +113,24 @@ class TabFrame(QWidget):
         self.tabs.setTabBar(tab_bar)
         name_widget(self.tabs, "mainTabs", "Work areas")
         self.tabs.setDocumentMode(True)
-        gift_cards_view.setAccessibleName("Gift Cards")
-        balance_view.setAccessibleName("Gift card balance")
+        self.gift_cards_view.setAccessibleName("Gift Cards")
+        self.balance_view.setAccessibleName("Gift card balance")
         # The checkout and its Pay screen share one tab: Pay is a step of the same sale.
         self.checkout_stack = QStackedWidget(self)
         self.checkout_stack.setObjectName("checkoutStack")
-        self.checkout_stack.addWidget(checkout_view)
-        self.checkout_stack.addWidget(tender_view)
-        checkout_view.pay_requested.connect(self.show_tender)
-        tender_view.back_requested.connect(self.show_checkout)
+        self.checkout_stack.addWidget(self.checkout_view)
+        self.checkout_stack.addWidget(self.tender_view)
+        self.checkout_view.pay_requested.connect(self.show_tender)
+        self.tender_view.back_requested.connect(self.show_checkout)
         self.tabs.addTab(self.checkout_stack, "Checkout")
-        self.tabs.addTab(gift_cards_view, "Gift Cards")
-        self.tabs.addTab(balance_view, "Balance")
-        if settings_view is not None:
-            self.tabs.addTab(settings_view, "Settings")
+        self.tabs.addTab(self.gift_cards_view, "Gift Cards")
+        self.tabs.addTab(self.balance_view, "Balance")
+        if self.settings_view is not None:
+            self.tabs.addTab(self.settings_view, "Settings")
             self.tabs.setTabVisible(SETTINGS_TAB, False)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addWidget(header)
-        layout.addWidget(self.tabs, 1)
+        size_by_shown_page(self.tabs)
+        size_by_shown_page(self.checkout_stack)
+        return self.tabs
 
     @property
     def on_checkout(self) -> bool:

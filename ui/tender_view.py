@@ -20,6 +20,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +53,8 @@ QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer
 NO_REFERENCE = "Enter the approval reference from the card terminal."
 # A two-line banner at the dialog's width, and its border.
 REFERENCE_MESSAGE_PX = 80
+TENDER_BUTTON_MAX_PX = 80
+DEFAULT_CURRENCY = "USD"
 
 
 def _button(text: str, object_name: str, accessible: str, parent: QWidget) -> QPushButton:
@@ -174,90 +179,11 @@ class TenderView(QWidget):
         self.partial_dialog: PartialRedeemDialog | None = None
         self.card_dialog: CardReferenceDialog | None = None
 
-        # -- left: the ticket's money --
-        self.total = QLabel(self)
-        self.total.setObjectName("payTotal")
-        self.total.setProperty("heading", True)
-        tip_block = self._build_tip()
-        self.tip_label = QLabel(self)
-        self.tip_label.setObjectName("tipAmount")
-        self.amount_due = QLabel(self)
-        name_widget(self.amount_due, "amountDue", "Amount due")
-        self.change_due = QLabel(self)
-        self.change_due.setObjectName("changeDue")
-        self.change_due.hide()
-        self.tenders_box = QVBoxLayout()
-        self.tenders_box.setSpacing(4)
-        self.tender_rows: list[TenderRow] = []
-        self.back_button = _button("← Ticket", "backToTicket", "Back to the ticket", self)
-        self.back_button.clicked.connect(self.back_requested)
-
-        left = QVBoxLayout()
-        left.setSpacing(10)
-        left.addWidget(self.total)
-        left.addLayout(tip_block)
-        left.addWidget(self.tip_label)
-        due_caption = QLabel("Amount due", self)
-        due_caption.setProperty("totalCaption", True)
-        left.addWidget(due_caption)
-        left.addWidget(self.amount_due)
-        left.addWidget(self.change_due)
-        tenders_caption = QLabel("Tenders taken", self)
-        tenders_caption.setProperty("hint", True)
-        left.addWidget(tenders_caption)
-        left.addLayout(self.tenders_box)
-        left.addStretch(1)
-        left.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
-
-        # -- right: taking a tender --
-        self.banner = Banner("errorBanner", "Payment message", self)
-        self.amount_input = AmountField("tenderAmountInput", "Amount to take", self)
-        # No Enter key: the tender buttons below are the actions.
-        self.keypad = Keypad(self, key_scale=1.2, with_enter=False)
-        self.keypad.digit_pressed.connect(lambda d: self._keypad_field().press_digit(d))
-        self.keypad.backspace_pressed.connect(lambda: self._keypad_field().press_backspace())
-        self.keypad.clear_pressed.connect(lambda: self._keypad_field().press_clear())
-        quick = QHBoxLayout()
-        quick.setSpacing(8)
-        self.quick_exact = _button("Exact", "quickExact", "Exact amount", self)
-        self.quick_exact.clicked.connect(self._fill_due)
-        quick.addWidget(self.quick_exact)
-        self.quick_buttons: list[QPushButton] = []
-        for minor in QUICK_CASH:
-            button = _button(str(minor // 100), f"quick{minor}", f"Cash {minor // 100}", self)
-            button.clicked.connect(lambda _=False, m=minor: self._quick_cash(m))
-            quick.addWidget(button)
-            self.quick_buttons.append(button)
-        self.tender_row = QHBoxLayout()
-        self.tender_row.setSpacing(10)
-        self.cash_button = _button("Cash", "tenderCash", "Pay with cash", self)
-        self.card_button = _button("Card", "tenderCard", "Pay with a card", self)
-        self.gift_card_button = _button("Gift Card", "tenderGiftCard", "Pay with a gift card", self)
-        for button in (self.cash_button, self.card_button, self.gift_card_button):
-            button.setProperty("role", "primary")
-            make_touchable(button, 1.5)
-            self.tender_row.addWidget(button)
-        self.cash_button.clicked.connect(self._take_cash)
-        self.card_button.clicked.connect(self._take_card)
-        self.gift_card_button.clicked.connect(lambda: self._take_gift_card())
-        self.other_row = QHBoxLayout()
-        self.other_row.setSpacing(10)
-
-        right = QVBoxLayout()
-        right.setSpacing(12)
-        right.addWidget(self.banner)
-        right.addWidget(QLabel("Amount", self))
-        right.addLayout(self.amount_input.with_message())
-        right.addLayout(quick)
-        right.addWidget(self.keypad, 1)
-        right.addLayout(self.tender_row)
-        right.addLayout(self.other_row)
-
         columns = QHBoxLayout(self)
-        columns.setContentsMargins(20, 16, 20, 16)
-        columns.setSpacing(28)
-        columns.addLayout(left, 1)
-        columns.addLayout(right, 1)
+        columns.setContentsMargins(20, 12, 20, 12)
+        columns.setSpacing(24)
+        columns.addLayout(self._build_money(), 1)
+        columns.addLayout(self._build_taking(), 1)
 
         presenter.sale_changed.connect(self.show_sale)
         presenter.catalog_loaded.connect(self.show_catalog)
@@ -266,21 +192,81 @@ class TenderView(QWidget):
         presenter.partial_redeem_needed.connect(self._open_partial)
         presenter.busy_changed.connect(self._set_busy)
 
+    def _build_money(self) -> QVBoxLayout:
+        """Left: the ticket's money, the tenders taken, the last message, back to the ticket."""
+        self.total = QLabel(self)
+        self.total.setObjectName("payTotal")
+        self.total.setProperty("heading", True)
+        self.total.setWordWrap(True)
+        self.tip_label = QLabel(self)
+        self.tip_label.setObjectName("tipAmount")
+        self.amount_due = QLabel(self)
+        name_widget(self.amount_due, "amountDue", "Amount due")
+        self.change_due = QLabel(self)
+        self.change_due.setObjectName("changeDue")
+        self.change_due.hide()
+        due_caption = QLabel("Amount due", self)
+        due_caption.setProperty("totalCaption", True)
+        tenders_caption = QLabel("Tenders taken", self)
+        tenders_caption.setProperty("hint", True)
+        # Below the tenders, above Back: appearing, it shortens the tenders' list, and nothing
+        # a finger is on moves.
+        self.banner = Banner("errorBanner", "Payment message", self)
+        self.back_button = _button("← Ticket", "backToTicket", "Back to the ticket", self)
+        self.back_button.clicked.connect(self.back_requested)
+
+        left = QVBoxLayout()
+        left.setSpacing(6)
+        left.addWidget(self.total)
+        left.addLayout(self._build_tip())
+        left.addWidget(self.tip_label)
+        left.addWidget(due_caption)
+        left.addWidget(self.amount_due)
+        left.addWidget(self.change_due)
+        left.addWidget(tenders_caption)
+        left.addWidget(self._build_tenders_list(), 1)
+        left.addWidget(self.banner)
+        left.addWidget(self.back_button, 0, Qt.AlignmentFlag.AlignLeft)
+        return left
+
+    def _build_tenders_list(self) -> QScrollArea:
+        """The tenders taken, from the top; more than the room scroll."""
+        box = QWidget(self)
+        box.setObjectName("tendersTaken")
+        self.tenders_box = QVBoxLayout()
+        self.tenders_box.setSpacing(4)
+        self.tender_rows: list[TenderRow] = []
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(self.tenders_box)
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("tendersScroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The column's room left over, however little: on a short screen a message may take it.
+        scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+        scroll.setWidget(box)
+        return scroll
+
     def _build_tip(self) -> QVBoxLayout:
-        """The tip presets, the custom tip, and the line saying why they are locked."""
+        """The tip presets, and under them the custom tip or, once a tender is taken, the line
+        saying why the tip is fixed, in the same room: nothing moves when it comes."""
         tip_row = QHBoxLayout()
-        tip_row.setSpacing(8)
+        tip_row.setSpacing(6)
         tip_row.addWidget(QLabel("Tip", self))
         self.tip_buttons: dict[int, QPushButton] = {}
         for percent in TIP_PRESETS:
             text = "No tip" if percent == 0 else f"{percent}%"
             button = _button(text, f"tip{percent}", f"Tip {text}", self)
+            button.setProperty("compact", True)
             button.setCheckable(True)  # checked: the sale's tip came from this preset
             button.setProperty("tipPreset", True)
             button.clicked.connect(lambda _=False, p=percent: self._set_tip_percent(p))
-            tip_row.addWidget(button)
+            tip_row.addWidget(button, 1)
             self.tip_buttons[percent] = button
-        self.tip_input = AmountField("tipInput", "Custom tip amount", self)
+        self.tip_input = AmountField("tipInput", "Custom tip amount", self, scale=1.0)
         self.tip_input.setPlaceholderText("Custom tip")
         self.tip_input.returnPressed.connect(self._apply_tip)
         self.tip_apply = _button("Set tip", "tipApply", "Set custom tip", self)
@@ -288,23 +274,83 @@ class TenderView(QWidget):
         custom_tip = QHBoxLayout()
         custom_tip.addWidget(self.tip_input, 1)
         custom_tip.addWidget(self.tip_apply)
+        custom = QWidget(self)
+        custom.setObjectName("customTip")
+        custom.setLayout(self.tip_input.with_message(custom_tip))
         self.tip_locked = QLabel(TIP_LOCKED, self)
         name_widget(self.tip_locked, "tipLocked", "Why the tip cannot change")
         self.tip_locked.setProperty("hint", True)
         self.tip_locked.setWordWrap(True)
-        # Its room is kept while hidden: the line appearing moves nothing a finger is on.
-        policy = self.tip_locked.sizePolicy()
-        policy.setRetainSizeWhenHidden(True)
-        self.tip_locked.setSizePolicy(policy)
-        self.tip_locked.ensurePolished()  # room measured in the theme's font, not the default
-        self.tip_locked.hide()
+        self.tip_locked.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self._tip_slot = QStackedWidget(self)
+        self._tip_slot.setObjectName("tipSlot")
+        self._tip_slot.addWidget(custom)
+        self._tip_slot.addWidget(self.tip_locked)
         block = QVBoxLayout()
         block.setContentsMargins(0, 0, 0, 0)
-        block.setSpacing(10)  # as the rest of the column
+        block.setSpacing(6)  # as the rest of the column
         block.addLayout(tip_row)
-        block.addLayout(self.tip_input.with_message(custom_tip))
-        block.addWidget(self.tip_locked)
+        block.addWidget(self._tip_slot)
         return block
+
+    def _build_taking(self) -> QVBoxLayout:
+        """Right: the amount, quick cash, the keypad, the tenders."""
+        self.amount_input = AmountField("tenderAmountInput", "Amount to take", self, scale=1.0)
+        self.quick_exact = _button("Exact", "quickExact", "Exact amount", self)
+        self.quick_exact.setProperty("compact", True)
+        self.quick_exact.clicked.connect(self._fill_due)
+        amount_row = QHBoxLayout()
+        amount_row.setSpacing(6)
+        amount_row.addWidget(QLabel("Amount", self))
+        amount_row.addWidget(self.amount_input, 1)
+        amount_row.addWidget(self.quick_exact)
+        # No Enter key: the tender buttons below are the actions.
+        self.keypad = Keypad(self, key_scale=1.0, with_enter=False, spacing=6)
+        self.keypad.digit_pressed.connect(lambda d: self._keypad_field().press_digit(d))
+        self.keypad.backspace_pressed.connect(lambda: self._keypad_field().press_backspace())
+        self.keypad.clear_pressed.connect(lambda: self._keypad_field().press_clear())
+        right = QVBoxLayout()
+        right.setSpacing(6)
+        right.addLayout(self.amount_input.with_message(amount_row))
+        right.addLayout(self._build_quick_cash())
+        right.addWidget(self.keypad, 3)
+        right.addLayout(self._build_tender_buttons(), 1)
+        self.other_row = QHBoxLayout()
+        self.other_row.setSpacing(6)
+        right.addLayout(self.other_row)
+        return right
+
+    def _build_quick_cash(self) -> QHBoxLayout:
+        """The drawer's bills, each read whole ("$10", never "$1")."""
+        quick = QHBoxLayout()
+        quick.setSpacing(6)
+        self.quick_buttons: list[QPushButton] = []
+        for minor in QUICK_CASH:
+            button = _button("", f"quick{minor}", "", self)
+            button.setProperty("compact", True)
+            button.clicked.connect(lambda _=False, m=minor: self._quick_cash(m))
+            quick.addWidget(button, 1)
+            self.quick_buttons.append(button)
+        self._label_quick_cash(DEFAULT_CURRENCY)  # each ticket's currency once it shows
+        return quick
+
+    def _build_tender_buttons(self) -> QHBoxLayout:
+        """Cash, Card, Gift Card: a touch target at least, taller where the screen has room."""
+        self.tender_row = QHBoxLayout()
+        self.tender_row.setSpacing(6)
+        self.cash_button = _button("Cash", "tenderCash", "Pay with cash", self)
+        self.card_button = _button("Card", "tenderCard", "Pay with a card", self)
+        self.gift_card_button = _button("Gift Card", "tenderGiftCard", "Pay with a gift card", self)
+        for button in (self.cash_button, self.card_button, self.gift_card_button):
+            button.setProperty("role", "primary")
+            button.setProperty("compact", True)
+            button.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+            button.setMaximumHeight(TENDER_BUTTON_MAX_PX)
+            self.tender_row.addWidget(button)
+        self.cash_button.clicked.connect(self._take_cash)
+        self.card_button.clicked.connect(self._take_card)
+        self.gift_card_button.clicked.connect(lambda: self._take_gift_card())
+        return self.tender_row
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -316,7 +362,6 @@ class TenderView(QWidget):
         clear_layout(self.other_row)
         for index, name in enumerate(catalog.rules.tenders):
             button = _button(name, f"tenderOther{index}", f"Pay with {name}", self)
-            make_touchable(button, 1.25)
             button.clicked.connect(lambda _=False, n=name: self._take_other(n))
             self.other_row.addWidget(button)
 
@@ -352,10 +397,13 @@ class TenderView(QWidget):
             self.tenders_box.addWidget(row)
             self.tender_rows.append(row)
         self._show_tip(sale)
+        self._label_quick_cash(sale.currency)
+
+    def _label_quick_cash(self, currency: str) -> None:
         for minor, button in zip(QUICK_CASH, self.quick_buttons, strict=True):
-            amount = Money(minor, sale.currency)
-            button.setText(amount.format(locale).replace(".00", ""))
-            button.setAccessibleName(f"Cash {amount.format(locale)}")
+            amount = Money(minor, currency)
+            button.setText(amount.format(self._locale).replace(".00", ""))
+            button.setAccessibleName(f"Cash {amount.format(self._locale)}")
 
     def _show_tip(self, sale: Sale | None) -> None:
         """The preset the sale's tip came from shows checked (none for a custom tip); after
@@ -367,7 +415,7 @@ class TenderView(QWidget):
         for button in (*self.tip_buttons.values(), self.tip_apply):
             button.setEnabled(editable)
         self.tip_input.setEnabled(editable)
-        self.tip_locked.setVisible(not editable)
+        self._tip_slot.setCurrentIndex(0 if editable else 1)
 
     def _set_busy(self, busy: bool) -> None:
         for button in (self.cash_button, self.card_button, self.gift_card_button):

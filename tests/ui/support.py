@@ -109,3 +109,16 @@ def pay_for(qtbot: QtBot, window: MainWindow, product: str, due: str) -> TenderV
     tender = window.tab_frame.tender_view
     qtbot.waitUntil(lambda: tender.amount_input.text() == due)
     return tender
+
+
+def ring_up(qtbot: QtBot, window: MainWindow, *names: str) -> None:
+    """Tap each product's button and wait for its line."""
+    view = window.tab_frame.checkout_view
+    for name in names:
+        count = sum(line.quantity for line in view.sale.lines) if view.sale else 0
+        tap_named(qtbot, view, "productButton", f"Add {name}")
+        qtbot.waitUntil(
+            lambda c=count: (
+                view.sale is not None and sum(line.quantity for line in view.sale.lines) == c + 1
+            )
+        )

@@ -28,8 +28,8 @@ from tests.ui.support import (
     due_text,
     go_pay,
     receipt,
+    ring_up,
     take_cash,
-    tap_named,
 )
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.main_window import MainWindow
@@ -52,19 +52,6 @@ def issue(
 @pytest.fixture
 def balance(demo_server: EmbeddedServer, register_client: ServerClient) -> Callable[..., int]:
     return lambda card: card_balance(demo_server, register_client.register_token or "", card.id)
-
-
-def ring_up(qtbot: QtBot, window: MainWindow, *names: str) -> None:
-    """Tap each product's button and wait for its line."""
-    view = window.tab_frame.checkout_view
-    for name in names:
-        count = sum(line.quantity for line in view.sale.lines) if view.sale else 0
-        tap_named(qtbot, view, "productButton", f"Add {name}")
-        qtbot.waitUntil(
-            lambda c=count: (
-                view.sale is not None and sum(line.quantity for line in view.sale.lines) == c + 1
-            )
-        )
 
 
 def open_gift_card(qtbot: QtBot, window: MainWindow) -> GiftCardDialog:

@@ -34,7 +34,7 @@ from ui.gift_cards_view import (
 from ui.main_window import MainWindow
 
 BY_STATE = {card.state: card for card in DEMO_CARDS}
-HISTORY_CELL_PADDING_PX = 6  # theme.qss: QTreeWidget#historyTable::item { padding: 5px 6px }
+HISTORY_CELL_PADDING_PX = 4  # theme.qss: QTreeWidget#historyTable::item { padding: 5px 4px }
 # "11/6/26 10:00 AM": the store's local date and time (babel, en_US).
 LOCAL_TIME = re.compile(r"^\d{1,2}/\d{1,2}/\d{2} \d{1,2}:\d{2}\s[AP]M$")
 

@@ -47,12 +47,15 @@ class AmountField(QLineEdit):
         accessible_name: str,
         parent: QWidget | None = None,
         currency: str = "USD",
+        *,
+        scale: float = 1.25,
     ) -> None:
+        """``scale``: the field's height in touch targets."""
         super().__init__(parent)
         name_widget(self, object_name, accessible_name)
         self.setMaxLength(MAX_TEXT_LENGTH)
         self.setInputMethodHints(Qt.InputMethodHint.ImhFormattedNumbersOnly)
-        make_touchable(self, 1.25)
+        make_touchable(self, scale)
         self._entry = AmountEntry(currency)
         self.message = QLabel(parent)
         name_widget(self.message, f"{object_name}Message", f"{accessible_name} message")

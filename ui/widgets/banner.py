@@ -1,13 +1,14 @@
 """A message strip above a form: errors in red, notices in blue; hidden when empty.
 
-A dismissible banner has a ✕ the cashier taps to put the message away.
+A dismissible banner has a ✕ the cashier taps to put the message away. ``lay_over_top`` puts
+one over the top of a panel instead of in its layout, so nothing under a finger moves.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
 
 from ui.widgets.touch import name_widget, touch_button
@@ -65,3 +66,36 @@ class Banner(QFrame):
         self._label.clear()
         self.setAccessibleDescription("")
         self.hide()
+
+
+class _OverTop(QObject):
+    def __init__(self, banner: Banner, host: QWidget) -> None:
+        super().__init__(banner)
+        self._banner = banner
+        self._host = host
+        host.installEventFilter(self)
+        banner.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if (watched is self._host and kind == QEvent.Type.Resize) or (
+            watched is self._banner and kind in (QEvent.Type.Show, QEvent.Type.LayoutRequest)
+        ):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        host, banner = self._host, self._banner
+        layout = host.layout()
+        area = host.rect() if layout is None else host.rect() - layout.contentsMargins()
+        height = banner.heightForWidth(area.width())
+        if height < 0:
+            height = banner.sizeHint().height()
+        banner.setGeometry(QRect(area.left(), area.top(), area.width(), height))
+        banner.raise_()
+
+
+def lay_over_top(banner: Banner, host: QWidget) -> None:
+    """``banner`` (a child of ``host``, in no layout) shows over the top of ``host``'s
+    contents, as wide as they are: its coming and going moves nothing under it."""
+    _OverTop(banner, host)

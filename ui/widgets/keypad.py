@@ -7,9 +7,10 @@ acting as a keyboard) in whatever input the keypad serves.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGridLayout, QPushButton, QSizePolicy, QWidget
 
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import make_touchable, name_widget, touch_target_px
 
 _DIGIT_ROWS = ("123", "456", "789")
 BACKSPACE_GLYPH = "⌫"
@@ -29,14 +30,16 @@ class Keypad(QWidget):
         enter_accessible_name: str = "Enter",
         key_scale: float = 1.5,
         with_enter: bool = True,
+        spacing: int = 10,
     ) -> None:
-        """``with_enter=False`` leaves Enter out where the screen has its own action buttons."""
+        """``with_enter=False`` leaves Enter out where the screen has its own action buttons;
+        ``key_scale``: the keys' least height, in touch targets (they grow with the room)."""
         super().__init__(parent)
         name_widget(self, "keypad", "Keypad")
         self._key_scale = key_scale
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(10)
+        grid.setSpacing(spacing)
         for row, digits in enumerate(_DIGIT_ROWS):
             for column, digit in enumerate(digits):
                 grid.addWidget(self._digit_key(digit), row, column)
@@ -58,6 +61,18 @@ class Keypad(QWidget):
         else:
             enter.hide()
         self.enter_key = enter
+        for column in range(3):
+            grid.setColumnStretch(column, 1)
+        self._grid = grid
+
+    def showEvent(self, event: QShowEvent) -> None:
+        # Equal columns however narrow: each as wide as the widest key ("Clear") needs once
+        # the theme has set the keys' fonts, and never under a touch target.
+        keys = [key for key in self.findChildren(QPushButton) if key is not self.enter_key]
+        widest = max(touch_target_px(self), *(key.minimumSizeHint().width() for key in keys))
+        for column in range(3):
+            self._grid.setColumnMinimumWidth(column, widest)
+        super().showEvent(event)
 
     def _digit_key(self, digit: str) -> QPushButton:
         key = self._key(digit, f"keypadKey{digit}", digit)
@@ -71,4 +86,7 @@ class Keypad(QWidget):
         key.setProperty("keypadKey", True)
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         make_touchable(key, self._key_scale)
+        # A digit's own width is under a target; no key gets narrower than its column, which
+        # is as wide as the widest key's text (see showEvent).
+        key.setMinimumWidth(touch_target_px(key))
         return key

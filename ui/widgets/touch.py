@@ -33,10 +33,16 @@ def touch_target_px(widget: QWidget | None = None) -> int:
 
 
 def make_touchable(widget: QAbstractButton | QLineEdit, scale: float = 1.0) -> None:
-    """Give an interactive widget a minimum size a fingertip hits reliably."""
+    """Give an interactive widget a minimum size a fingertip hits reliably.
+
+    A button keeps the width its text needs as its minimum (the theme's padding makes even
+    one glyph wider than a target): a minimum width set here would replace that, and a
+    layout short of room would then cut the text ("$10" read "$1C").
+    """
     size = math.ceil(touch_target_px(widget) * scale)
     widget.setMinimumHeight(size)
-    widget.setMinimumWidth(max(widget.minimumWidth(), size))
+    if not isinstance(widget, QAbstractButton):
+        widget.setMinimumWidth(max(widget.minimumWidth(), size))
 
 
 def name_widget(widget: QWidget, object_name: str, accessible_name: str) -> None:
