@@ -63,9 +63,12 @@ class SettingsView(QWidget):
         layout.addWidget(self.banner)
         panels = QGridLayout()
         panels.setHorizontalSpacing(24)
-        panels.addWidget(self._build_scanner(), 0, 0)
+        panels.setVerticalSpacing(14)
+        # The keyboard's card under the printer's, in room the scanner's taller card leaves:
+        # a row of its own would push the tab past a 768-px screen.
+        panels.addWidget(self._build_scanner(), 0, 0, 2, 1)
         panels.addWidget(self._build_printer(), 0, 1)
-        panels.addWidget(self._build_keyboard(), 1, 0, 1, 2)
+        panels.addWidget(self._build_keyboard(), 1, 1)
         layout.addLayout(panels, 1)
 
         presenter.ports_listed.connect(self._show_ports)
@@ -207,13 +210,16 @@ class SettingsView(QWidget):
         _touch_combo(self.keyboard_input)
         for label, mode in self._presenter.keyboard_choices:
             self.keyboard_input.addItem(label, mode.value)
+        title = QLabel("On-screen keyboard", panel)
+        title.setProperty("caption", True)
         hint = QLabel(KEYBOARD_HINT, panel)
         hint.setProperty("hint", True)
         hint.setWordWrap(True)
-        row = QHBoxLayout(panel)
-        row.addWidget(QLabel("On-screen keyboard", panel))
-        row.addWidget(self.keyboard_input)
-        row.addWidget(hint, 1)
+        column = QVBoxLayout(panel)
+        column.addWidget(title)
+        column.addWidget(self.keyboard_input)
+        column.addWidget(hint)
+        column.addStretch(1)
         return panel
 
     # -- from the presenter ---------------------------------------------------------------------

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.main_window import MainWindow
@@ -51,7 +51,19 @@ def tap_named(qtbot: QtBot, parent: QWidget, object_name: str, accessible_name: 
         return True
 
     qtbot.waitUntil(shown)
-    qtbot.mouseClick(named_button(parent, object_name, accessible_name), Qt.MouseButton.LeftButton)
+    target = named_button(parent, object_name, accessible_name)
+    scrolled_into_view(target)
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
+
+
+def scrolled_into_view(widget: QWidget) -> None:
+    """Scroll the lists holding ``widget`` until it shows, as a cashier scrolls to a product
+    before tapping it (a list that scrolls by finger takes no tap outside its view)."""
+    ancestor = widget.parentWidget()
+    while ancestor is not None:
+        if isinstance(ancestor, QScrollArea):
+            ancestor.ensureWidgetVisible(widget, 0, 0)
+        ancestor = ancestor.parentWidget()
 
 
 def tap_pin(qtbot: QtBot, window: MainWindow, pin: str, *, submit: bool = True) -> None:

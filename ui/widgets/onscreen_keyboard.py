@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.config import KeyboardMode
-from ui.widgets.touch import make_touchable, name_widget
+from ui.widgets.touch import make_touchable, name_widget, touch_target_px
 
 # Input-method hints of a field a keypad types into: a number, not text.
 _NUMBER_HINTS = (
@@ -157,6 +157,8 @@ class OnscreenKeyboard(QFrame):
         key.setProperty("keyboardKey", True)
         key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         make_touchable(key)
+        # A key's glyph is narrower than a fingertip (keys have no padding).
+        key.setMinimumWidth(touch_target_px(key))
         return key
 
     def _typing_key(
