@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -25,7 +25,7 @@ from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.ticket import TicketLine
 from pos_desktop.services.results import Catalog
 from ui.presenters.sale import SalePresenter
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, lay_over_top
 from ui.widgets.confirm import ask
 from ui.widgets.layouts import clear_layout
 from ui.widgets.tile_layout import TileLayout
@@ -240,25 +240,11 @@ class CheckoutView(QWidget):
         """A refusal lies over the top of the ticket, outside its layout: nothing under a
         finger moves when it comes or goes. It stays until the cashier acts or taps ✕."""
         self.banner = Banner("errorBanner", "Checkout message", self.ticket_panel, dismissible=True)
-        self.ticket_panel.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.ticket_panel and event.type() == QEvent.Type.Resize:
-            self._place_banner()
-        return super().eventFilter(watched, event)
-
-    def _place_banner(self) -> None:
-        width = self.ticket_panel.width()
-        height = self.banner.heightForWidth(width)
-        if height < 0:
-            height = self.banner.sizeHint().height()
-        self.banner.setGeometry(0, 0, width, height)
-        self.banner.raise_()
+        lay_over_top(self.banner, self.ticket_panel)
 
     def show_message(self, message: str) -> None:
         """Say something over the ticket until the cashier's next change (or ✕)."""
         self.banner.show_message(message)
-        self._place_banner()
 
     # -- catalog -----------------------------------------------------------------------------
 

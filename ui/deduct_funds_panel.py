@@ -102,6 +102,7 @@ class DeductFundsPanel(QFrame):
         self.amount_input.setPlaceholderText("0.00")
         self.amount_input.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.amount_input.returnPressed.connect(self._request_code)
+        self.amount_input.edited.connect(self.banner.clear)  # what it said is about an old amount
         self.amount_keypad = Keypad(page, key_scale=1.1, with_enter=False)
         self.amount_keypad.setObjectName("deductAmountKeypad")
         self.amount_keypad.digit_pressed.connect(self._amount_digit)

@@ -17,14 +17,13 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.money import Money
 from pos_desktop.services.results import GiftCardPaid, PartialRedeem
 from ui.widgets.amount_field import AmountField
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, message_room
 from ui.widgets.card_number_input import card_number_input
 from ui.widgets.keypad import Keypad
 from ui.widgets.layouts import fit_wrapped_text
 from ui.widgets.touch import name_widget, touch_button
 
-# A two-line banner (the seed's zero-balance message wraps once at this width) and its border.
-MESSAGE_SLOT_PX = 80
+# The seed's zero-balance message wraps once at this width.
 MESSAGE_SLOT_WIDTH_PX = 484
 BUTTON_MIN_PX = 180
 
@@ -105,19 +104,10 @@ class GiftCardDialog(QDialog):
     def _message_slot(self) -> QWidget:
         """The refusal (or "Checking…") in room kept for two lines: a message never pushes
         the keypad under the cashier's finger, nor squeezes OK out of the dialog."""
-        slot = QWidget(self)
-        slot.setObjectName("giftCardMessageSlot")
-        slot.setFixedHeight(MESSAGE_SLOT_PX)
+        slot = message_room(self, "giftCardMessageSlot", self.banner, self.busy)
         # Wide enough for the seed's zero-balance message in the slot's two lines; the
         # dialog is as wide as this and its buttons need.
         slot.setMinimumWidth(MESSAGE_SLOT_WIDTH_PX)
-        column = QVBoxLayout(slot)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.banner.setParent(slot)
-        self.busy.setParent(slot)
-        column.addWidget(self.banner)
-        column.addWidget(self.busy)
-        column.addStretch(1)
         return slot
 
     def _submit(self) -> None:
@@ -172,8 +162,10 @@ class PartialRedeemDialog(QDialog):
         details.setSpacing(12)
         details.addWidget(self._build_explanation())
         details.addLayout(self._build_form())
-        details.addWidget(self._message_slot())
-        details.addStretch(1)
+        # A refusal or "Redeeming…" in room kept for it.
+        details.addWidget(
+            message_room(self, "partialMessageSlot", self.banner, self.busy, grows=True), 1
+        )
         columns = QHBoxLayout()
         columns.setSpacing(24)
         columns.addLayout(details, 1)
@@ -221,6 +213,7 @@ class PartialRedeemDialog(QDialog):
             balance,
             f"Capped at the balance, {balance.format(locale)}.",
         )
+        self.amount_input.edited.connect(self.banner.clear)  # about an amount no longer there
         self.amount_input.set_amount(balance)
         self.amount_input.returnPressed.connect(self._confirm)
         self.new_balance = QLabel(self)
@@ -253,20 +246,6 @@ class PartialRedeemDialog(QDialog):
             policy.setRetainSizeWhenHidden(True)
             widget.setSizePolicy(policy)
         return form
-
-    def _message_slot(self) -> QWidget:
-        """A refusal or "Redeeming…" in room kept for it."""
-        slot = QWidget(self)
-        slot.setObjectName("partialMessageSlot")
-        slot.setMinimumHeight(MESSAGE_SLOT_PX)
-        column = QVBoxLayout(slot)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.banner.setParent(slot)
-        self.busy.setParent(slot)
-        column.addWidget(self.banner)
-        column.addWidget(self.busy)
-        column.addStretch(1)
-        return slot
 
     def _build_keypad(self) -> Keypad:
         # No Enter key: OK/Confirm below is the seed's one action.

@@ -34,7 +34,7 @@ from pos_desktop.services.results import Catalog, GiftCardPaid, PartialRedeem
 from ui.gift_card_dialogs import GiftCardDialog, PartialRedeemDialog
 from ui.presenters.sale import SalePresenter
 from ui.widgets.amount_field import AmountField
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, message_room
 from ui.widgets.confirm import ask
 from ui.widgets.keypad import Keypad
 from ui.widgets.layouts import clear_layout
@@ -51,8 +51,6 @@ TIP_LOCKED = "The tip is fixed once a tender is taken. Remove the tenders to cha
 WAIT_FOR_TENDER = "Wait for the payment being recorded, then scan the gift card again."
 QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer holds
 NO_REFERENCE = "Enter the approval reference from the card terminal."
-# A two-line banner at the dialog's width, and its border.
-REFERENCE_MESSAGE_PX = 80
 TENDER_BUTTON_MAX_PX = 80
 DEFAULT_CURRENCY = "USD"
 
@@ -103,21 +101,10 @@ class CardReferenceDialog(QDialog):
         layout.addWidget(title)
         layout.addWidget(hint)
         layout.addWidget(self.reference)
-        layout.addWidget(self._message_slot())
+        # The refusal in room kept for two lines: the buttons stay under the finger.
+        layout.addWidget(message_room(self, "cardReferenceMessageSlot", self.banner))
         layout.addLayout(buttons)
         self.setMinimumWidth(480)
-
-    def _message_slot(self) -> QWidget:
-        """The refusal in room kept for two lines: the buttons stay under the finger."""
-        slot = QWidget(self)
-        slot.setObjectName("cardReferenceMessageSlot")
-        slot.setFixedHeight(REFERENCE_MESSAGE_PX)
-        column = QVBoxLayout(slot)
-        column.setContentsMargins(0, 0, 0, 0)
-        self.banner.setParent(slot)
-        column.addWidget(self.banner)
-        column.addStretch(1)
-        return slot
 
     def _record(self) -> None:
         if not self.reference.text().strip():
@@ -296,6 +283,7 @@ class TenderView(QWidget):
     def _build_taking(self) -> QVBoxLayout:
         """Right: the amount, quick cash, the keypad, the tenders."""
         self.amount_input = AmountField("tenderAmountInput", "Amount to take", self, scale=1.0)
+        self.amount_input.edited.connect(self.banner.clear)  # about an amount no longer there
         self.quick_exact = _button("Exact", "quickExact", "Exact amount", self)
         self.quick_exact.setProperty("compact", True)
         self.quick_exact.clicked.connect(self._fill_due)

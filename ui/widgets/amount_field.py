@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QShowEvent, QValidator
 from PySide6.QtWidgets import QLabel, QLayout, QLineEdit, QSizePolicy, QVBoxLayout, QWidget
 
@@ -39,7 +39,11 @@ class _EntryValidator(QValidator):
 
 
 class AmountField(QLineEdit):
-    """``message``: the field's message line, for the screen to place right under the field."""
+    """``message``: the field's message line, for the screen to place right under the field.
+    ``edited``: the cashier pressed a key here (keypad or keyboard), so a screen's message about
+    the amount before it is stale."""
+
+    edited = Signal()
 
     def __init__(
         self,
@@ -120,12 +124,15 @@ class AmountField(QLineEdit):
 
     def press_digit(self, digit: str) -> None:
         self._apply(self._entry.press(digit))
+        self.edited.emit()
 
     def press_backspace(self) -> None:
         self._apply(self._entry.press(BACKSPACE))
+        self.edited.emit()
 
     def press_clear(self) -> None:
         self._apply(self._entry.press(CLEAR))
+        self.edited.emit()
 
     # -- keyboard ----------------------------------------------------------------------------
 
@@ -148,6 +155,7 @@ class AmountField(QLineEdit):
 
     def _typed(self, text: str) -> None:
         self._apply(self._entry.typed_text(text))
+        self.edited.emit()
 
     # -- applying a step ---------------------------------------------------------------------
 

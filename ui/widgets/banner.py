@@ -1,7 +1,8 @@
 """A message strip above a form: errors in red, notices in blue; hidden when empty.
 
-A dismissible banner has a ✕ the cashier taps to put the message away. ``lay_over_top`` puts
-one over the top of a panel instead of in its layout, so nothing under a finger moves.
+A dismissible banner has a ✕ the cashier taps to put the message away. Where a message shows,
+nothing under a finger moves: ``lay_over_top`` puts one over the top of a panel instead of in
+its layout, and ``message_room`` keeps room for it in a form whether it is shown or not.
 """
 
 from __future__ import annotations
@@ -9,11 +10,13 @@ from __future__ import annotations
 from typing import Literal
 
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
 
 from ui.widgets.touch import name_widget, touch_button
 
 BannerKind = Literal["error", "info"]
+# Two lines of a banner at a dialog's width, and its border.
+TWO_LINES_PX = 80
 
 
 class Banner(QFrame):
@@ -69,7 +72,7 @@ class Banner(QFrame):
 
 
 class _OverTop(QObject):
-    def __init__(self, banner: Banner, host: QWidget) -> None:
+    def __init__(self, banner: QWidget, host: QWidget) -> None:
         super().__init__(banner)
         self._banner = banner
         self._host = host
@@ -95,7 +98,32 @@ class _OverTop(QObject):
         banner.raise_()
 
 
-def lay_over_top(banner: Banner, host: QWidget) -> None:
+def lay_over_top(banner: QWidget, host: QWidget) -> None:
     """``banner`` (a child of ``host``, in no layout) shows over the top of ``host``'s
     contents, as wide as they are: its coming and going moves nothing under it."""
     _OverTop(banner, host)
+
+
+def message_room(
+    parent: QWidget,
+    object_name: str,
+    *messages: QWidget,
+    height: int = TWO_LINES_PX,
+    grows: bool = False,
+) -> QWidget:
+    """Room ``height`` px tall for ``messages`` (a banner, a "Checking…" line, one at a time)
+    kept whether they show or not; ``grows``: it also takes what room its column has spare.
+
+    The messages lie over the room's top, outside any layout: a long one never makes the form
+    or the dialog taller, so no key moves when it comes."""
+    room = QWidget(parent)
+    room.setObjectName(object_name)
+    if grows:
+        room.setMinimumHeight(height)
+        room.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+    else:
+        room.setFixedHeight(height)
+    for message in messages:
+        message.setParent(room)
+        lay_over_top(message, room)
+    return room
