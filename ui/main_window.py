@@ -135,23 +135,32 @@ class MainWindow(QMainWindow):
 
     def attach(self, services: RegisterServices, *, demo: bool = False) -> None:
         """Build the screens over ``services`` and let the cashier log in."""
-        # Imported here, after the login screen is drawn: the screens and the settings types
-        # they show (pydantic) take most of a second to load on a register's CPU.
-        from ui.balance_check_view import BalanceCheckView
-        from ui.checkout_view import CheckoutView
-        from ui.gift_cards_view import GiftCardsView
-        from ui.idle_lock import IdleLock
+        # The parts below import their modules when called, after the login screen is drawn:
+        # the screens and the settings types they show (pydantic) take most of a second to
+        # load on a register's CPU.
+        self._services = services
+        self._build_presenters(services)
+        self._build_screens()
+        self._connect_session()
+        self._build_input()
+        self._build_status()
+        self.tab_frame.reprint_button.clicked.connect(self._reprint)
+        self.deduction.deducted.connect(self._print_slip)
+        self._follow_printing()
+        self.devices.saved.connect(self._apply_devices)
+        self.tab_frame.tabs.currentChanged.connect(self._tab_changed)
+        self.store.profile_changed.connect(self._show_store)
+        self.store.refresh()
+        self.login_view.bind(self.session, demo=demo)
+        self._attached = True
+
+    def _build_presenters(self, services: RegisterServices) -> None:
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
         from ui.presenters.deduction import DeductionPresenter
         from ui.presenters.devices import DevicesPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
         from ui.presenters.store_profile import StoreProfilePresenter
-        from ui.scan_detector import WedgeScanDetector
-        from ui.settings_view import SettingsView
-        from ui.tab_frame import TabFrame
-        from ui.tender_view import TenderView
-        from ui.widgets.onscreen_keyboard import KeyboardController
 
         # The window's own pool: closing it waits for exactly this window's requests.
         self._pool = QThreadPool(self)
@@ -163,7 +172,14 @@ class MainWindow(QMainWindow):
         self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
         self.devices = DevicesPresenter(services.devices, self, self._pool)
 
-        self._services = services
+    def _build_screens(self) -> None:
+        from ui.balance_check_view import BalanceCheckView
+        from ui.checkout_view import CheckoutView
+        from ui.gift_cards_view import GiftCardsView
+        from ui.settings_view import SettingsView
+        from ui.tab_frame import TabFrame
+        from ui.tender_view import TenderView
+
         self.tab_frame = TabFrame(
             CheckoutView(self.sale),
             TenderView(self.sale, find_by_email=self._find_by_email),
@@ -172,24 +188,33 @@ class MainWindow(QMainWindow):
             SettingsView(self.devices),
         )
         self.stack.addWidget(self.tab_frame)
-        self.idle_lock = IdleLock(self, self._idle_lock_seconds)
-
-        self.session.logged_in.connect(self._on_logged_in)
-        self.session.locked.connect(self._on_locked)
-        self.tab_frame.lock_requested.connect(lambda: self.session.lock())
-        self.idle_lock.timed_out.connect(self._on_idle)
-        for presenter in (self.balance, self.search, self.deduction, self.sale):
-            presenter.session_ended.connect(self.session.refused)
         self.sale.catalog_loaded.connect(self._apply_store_rules)
         self.sale.completed.connect(self._show_receipt)
         self.sale.sale_changed.connect(self._follow_sale)
         self.catalog_changed.connect(self.sale.reload_catalog)
         self.catalog_changed.connect(self.store.refresh)
 
+    def _connect_session(self) -> None:
+        """Log-in, Lock, the idle lock, and a session the server no longer accepts."""
+        from ui.idle_lock import IdleLock
+
+        self.idle_lock = IdleLock(self, self._idle_lock_seconds)
+        self.session.logged_in.connect(self._on_logged_in)
+        self.session.locked.connect(self._on_locked)
+        self.tab_frame.lock_requested.connect(lambda: self.session.lock())
+        self.idle_lock.timed_out.connect(self._on_idle)
+        for presenter in (self.balance, self.search, self.deduction, self.sale):
+            presenter.session_ended.connect(self.session.refused)
+
+    def _build_input(self) -> None:
+        """The keyboard-wedge scanner and the on-screen keyboard, both app-wide."""
+        from ui.scan_detector import WedgeScanDetector
+        from ui.widgets.onscreen_keyboard import KeyboardController
+
+        app = QApplication.instance()
         # A keyboard-wedge scanner types a burst ending in Enter into whatever has focus.
         self.scanner = WedgeScanDetector(self)
         self.scanner.set_enabled(False)
-        app = QApplication.instance()
         if isinstance(app, QApplication):
             self.scanner.install(app)
         self.scanner.scanned.connect(self._scanned)
@@ -199,6 +224,9 @@ class MainWindow(QMainWindow):
             self.keyboard.install(app)
         self.devices.keyboard_mode.connect(self.keyboard.set_mode)
         self.devices.load_keyboard_mode()
+
+    def _build_status(self) -> None:
+        """The header's lines on the printer and on tickets waiting to sync."""
         self._printer_status = QLabel(self.tab_frame.status_area)
         self.tab_frame.status_area.add_status(
             self._printer_status, "printerStatus", "Receipt printer"
@@ -207,15 +235,6 @@ class MainWindow(QMainWindow):
         self.tab_frame.status_area.add_status(self._sync_status, "syncStatus", "Tickets to sync")
         self._sync_status.setVisible(False)
         self.sync_waiting.connect(self._show_sync_waiting)
-        self.tab_frame.reprint_button.clicked.connect(self._reprint)
-        self.deduction.deducted.connect(self._print_slip)
-        self._follow_printing()
-        self.devices.saved.connect(self._apply_devices)
-        self.tab_frame.tabs.currentChanged.connect(self._tab_changed)
-        self.store.profile_changed.connect(self._show_store)
-        self.store.refresh()
-        self.login_view.bind(self.session, demo=demo)
-        self._attached = True
 
     @property
     def logged_in(self) -> bool:
