@@ -79,6 +79,26 @@ def partial(qtbot: QtBot, window: MainWindow) -> PartialRedeemDialog:
     return tender.partial_dialog
 
 
+def redeem_whole_balance(qtbot: QtBot, window: MainWindow, card: IssuedCard) -> None:
+    """``card`` holds less than the due: Partial Redeem takes its balance, and Continue."""
+    enter_card(qtbot, open_gift_card(qtbot, window), card.number)
+    dialog = partial(qtbot, window)
+    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
+    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+
+
+def remove_the_one_tender(qtbot: QtBot, window: MainWindow) -> None:
+    """Remove the ticket's only tender, confirming the question Remove asks."""
+    tender = window.tab_frame.tender_view
+    qtbot.waitUntil(lambda: len(tender.tender_rows) == 1)
+    qtbot.mouseClick(button(tender.tender_rows[0], "removeTender"), TAP)
+    confirm = QApplication.activeModalWidget()
+    assert confirm is not None and confirm.objectName() == "confirmDialog"
+    qtbot.mouseClick(button(confirm, "confirmYes"), TAP)
+    qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
+
+
 def test_gift_card_tender_checks_the_number_before_asking_the_server(
     qtbot: QtBot, till: MainWindow
 ) -> None:
@@ -282,18 +302,8 @@ def test_removing_a_gift_card_tender_restores_the_balance(
     card = issue(1000)
     ring_up(qtbot, till, "Scented candle")
     go_pay(qtbot, till)
-    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
-    dialog = partial(qtbot, till)
-    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
-    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
-    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
-    tender = till.tab_frame.tender_view
-    qtbot.waitUntil(lambda: len(tender.tender_rows) == 1)
-    qtbot.mouseClick(button(tender.tender_rows[0], "removeTender"), TAP)
-    confirm = QApplication.activeModalWidget()
-    assert confirm is not None and confirm.objectName() == "confirmDialog"
-    qtbot.mouseClick(button(confirm, "confirmYes"), TAP)
-    qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
+    redeem_whole_balance(qtbot, till, card)
+    remove_the_one_tender(qtbot, till)
     assert due_text(till) == "$19.49"
     assert balance(card) == 1000
 
@@ -306,11 +316,7 @@ def test_paid_screen_says_what_the_gift_card_paid_after_cash_finished_the_ticket
     card = issue(1000)
     ring_up(qtbot, till, "Scented candle")
     go_pay(qtbot, till)
-    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
-    dialog = partial(qtbot, till)
-    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
-    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
-    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
+    redeem_whole_balance(qtbot, till, card)
     take_cash(qtbot, till)
     shown = receipt(qtbot, till)
     assert shown.confirmation.text() == (
@@ -326,18 +332,8 @@ def test_paid_screen_says_nothing_of_a_gift_card_removed_from_the_ticket(
     card = issue(1000)
     ring_up(qtbot, till, "Scented candle")
     go_pay(qtbot, till)
-    enter_card(qtbot, open_gift_card(qtbot, till), card.number)
-    dialog = partial(qtbot, till)
-    qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
-    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
-    qtbot.mouseClick(button(dialog, "continueButton"), TAP)
-    tender = till.tab_frame.tender_view
-    qtbot.waitUntil(lambda: len(tender.tender_rows) == 1)
-    qtbot.mouseClick(button(tender.tender_rows[0], "removeTender"), TAP)
-    confirm = QApplication.activeModalWidget()
-    assert confirm is not None
-    qtbot.mouseClick(button(confirm, "confirmYes"), TAP)
-    qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
+    redeem_whole_balance(qtbot, till, card)
+    remove_the_one_tender(qtbot, till)
     take_cash(qtbot, till)
     shown = receipt(qtbot, till)
     assert shown.confirmation.text() == ""

@@ -21,6 +21,7 @@ from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.register import start_server
 from tests.ui.support import MakeWindow, barcode, button, child, go_pay, receipt, scan
+from tests.ui.test_gift_card_tender import enter_card, open_gift_card
 from tests.ui.test_touch_only import letters, shown_keyboard, type_on
 from ui.main_window import MainWindow, waiting_to_sync
 from ui.presenters.session import SERVER_BACK
@@ -37,6 +38,14 @@ def _offline_window(
     """A register that synced once (its employees and catalog), now with the server away."""
     make_window(register_client, data_dir=folder).close()
     return make_window(ServerClient(away_url, "token", timeout=2), data_dir=folder)
+
+
+def _pay_for_a_mug_offline(qtbot: QtBot, window: MainWindow, tap_pin: Callable[..., None]) -> None:
+    """The cashier logs in (offline), scans a mug and opens Pay."""
+    tap_pin(window, CASHIER_PIN)
+    qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)
+    scan(window, barcode("Mug"))
+    go_pay(qtbot, window)
 
 
 def test_offline_login_says_offline_in_the_header(
@@ -107,11 +116,7 @@ def test_offline_login_sells_by_card(
     """Logged in offline, a mug is paid by card with the terminal's reference: the ticket
     completes on the register and waits to sync."""
     window = _offline_window(make_window, register_client, unused_port_url, tmp_path / "r")
-    tap_pin(window, CASHIER_PIN)
-    qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)
-
-    scan(window, barcode("Mug"))
-    go_pay(qtbot, window)
+    _pay_for_a_mug_offline(qtbot, window, tap_pin)
     tender = window.tab_frame.tender_view
     qtbot.mouseClick(button(tender, "tenderCard"), TAP)
     qtbot.waitUntil(lambda: tender.card_dialog is not None)
@@ -135,19 +140,10 @@ def test_offline_gift_card_tender_says_a_connection_is_needed(
 ) -> None:
     """Logged in offline, a gift card cannot pay: the tender says it needs the server."""
     window = _offline_window(make_window, register_client, unused_port_url, tmp_path / "r")
-    tap_pin(window, CASHIER_PIN)
-    qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)
-    scan(window, barcode("Mug"))
-    go_pay(qtbot, window)
+    _pay_for_a_mug_offline(qtbot, window, tap_pin)
 
-    tender = window.tab_frame.tender_view
-    qtbot.mouseClick(button(tender, "tenderGiftCard"), TAP)
-    qtbot.waitUntil(lambda: tender.gift_card_dialog is not None)
-    dialog = tender.gift_card_dialog
-    assert dialog is not None
-    for digit in ACTIVE_NUMBER:
-        qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
-    qtbot.mouseClick(button(dialog, "keypadEnter"), TAP)
+    dialog = open_gift_card(qtbot, window)
+    enter_card(qtbot, dialog, ACTIVE_NUMBER)
 
     banner = child(dialog, Banner, "errorBanner")
     qtbot.waitUntil(banner.isVisible, timeout=WAIT_MS)
@@ -205,14 +201,7 @@ def test_offline_session_asks_for_the_pin_once_the_server_is_back(
         try:
             scan(window, barcode("Mug"))
             go_pay(qtbot, window)
-            tender = window.tab_frame.tender_view
-            qtbot.mouseClick(button(tender, "tenderGiftCard"), TAP)
-            qtbot.waitUntil(lambda: tender.gift_card_dialog is not None)
-            dialog = tender.gift_card_dialog
-            assert dialog is not None
-            for digit in ACTIVE_NUMBER:
-                qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)
-            qtbot.mouseClick(button(dialog, "keypadEnter"), TAP)
+            enter_card(qtbot, open_gift_card(qtbot, window), ACTIVE_NUMBER)
 
             qtbot.waitUntil(lambda: not window.logged_in, timeout=WAIT_MS)
             message = child(window.login_view, QLabel, "errorBannerText").text()
