@@ -24,7 +24,10 @@ from PySide6.QtWidgets import QApplication
 from ui.main_window import MainWindow
 
 if TYPE_CHECKING:
+    from pos_desktop.config import Settings
+    from pos_desktop.services.first_start import FirstStartService
     from pos_desktop.startup import Register
+    from ui.first_start_view import FirstStartView
 
 log = logging.getLogger("pos_desktop.main")
 
@@ -32,7 +35,8 @@ CANNOT_START = "The register could not start. Call a manager; the log has the de
 
 
 class RegisterStartup(QObject):
-    """Connects the register on a thread and hands the result to the window."""
+    """Connects the register on a thread and hands the result to the window; a data folder
+    that has not said what it is first asks (``ui.first_start_view``)."""
 
     _done = Signal()
 
@@ -40,26 +44,37 @@ class RegisterStartup(QObject):
         super().__init__(window)
         self._window = window
         self._register: Register | None = None
+        self._settings: Settings | None = None
+        self._asking: FirstStartService | None = None
+        self._first_start: FirstStartView | None = None
+        self._answered_first_start = False
         self._error = ""
         self._closing = False
-        self._thread = threading.Thread(target=self._run, name="register-startup", daemon=True)
+        self._thread: threading.Thread | None = None
         self._done.connect(self._deliver)
 
     def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="register-startup", daemon=True)
         self._thread.start()
 
     def _run(self) -> None:
         try:
             from pos_desktop.config import Settings
+            from pos_desktop.services.first_start import FirstStartService, needs_first_start
             from pos_desktop.startup import SetupError, start_register
 
-            settings = Settings()
-            logging.getLogger().setLevel(settings.log_level.upper())
-            self._register = start_register(
-                settings,
-                on_catalog_changed=lambda _change: self._window.catalog_changed.emit(),
-                on_waiting=self._window.sync_waiting.emit,
-            )
+            if self._settings is None:
+                self._settings = Settings()
+                logging.getLogger().setLevel(self._settings.log_level.upper())
+            settings = self._settings
+            if not self._answered_first_start and needs_first_start(settings):
+                self._asking = FirstStartService(settings)
+            else:
+                self._register = start_register(
+                    settings,
+                    on_catalog_changed=lambda _change: self._window.catalog_changed.emit(),
+                    on_waiting=self._window.sync_waiting.emit,
+                )
         except SetupError as exc:
             log.error("%s", exc)
             self._error = str(exc)
@@ -74,17 +89,40 @@ class RegisterStartup(QObject):
     def _deliver(self) -> None:
         if self._closing:
             return
-        if self._register is not None:
+        if self._asking is not None and self._settings is not None:
+            self._ask(self._asking, self._settings)
+        elif self._register is not None:
             self._window.attach(self._register.services, demo=self._register.demo)
             if self._register.scanner is not None:
                 self._window.use_serial_scanner(self._register.scanner)
         else:
             self._window.show_startup_error(self._error)
 
+    def _ask(self, service: FirstStartService, settings: Settings) -> None:
+        from ui.first_start_view import FirstStartView
+        from ui.presenters.first_start import FirstStartPresenter
+
+        self._asking = None
+        presenter = FirstStartPresenter(service, self)
+        view = FirstStartView(presenter)
+        self._first_start = view
+        presenter.done.connect(self._answered)
+        self._window.show_first_start(view, settings.onscreen_keyboard)
+
+    def _answered(self) -> None:
+        """The folder says what it is now: start the register it describes."""
+        view, self._first_start = self._first_start, None
+        if self._closing or view is None:
+            return
+        self._answered_first_start = True
+        self._window.end_first_start(view)
+        self.start()
+
     def close(self) -> None:
         """Wait for a start still running, then let go of what it started."""
         self._closing = True
-        self._thread.join()
+        if self._thread is not None:
+            self._thread.join()
         if self._register is not None:
             self._register.close()
 

@@ -120,6 +120,10 @@ class Settings(BaseSettings):
     server_url: str | None = None
     enroll_code: str | None = None
     register_name: str = "Register 1"
+    # POS_DEMO=1 (tests, screenshots, tools/): a data folder that has not said what it is opens
+    # the demo store without asking; a folder that has (pos_desktop.services.first_start) keeps
+    # its answer, so a real store never becomes the demo.
+    demo: bool = False
     # How often finished tickets are pushed and the catalog pulled (a finished ticket also
     # wakes the push at once).
     sync_interval_seconds: float = 30.0

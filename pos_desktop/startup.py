@@ -17,6 +17,12 @@ from pos_desktop.config import Settings
 from pos_desktop.contracts import EnrollResponse
 from pos_desktop.db.catalog import CatalogChange
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.first_start import (
+    SERVER_DATABASE_FILE,
+    StoreChoice,
+    StoreKind,
+    load_choice,
+)
 from pos_desktop.services.register_services import RegisterServices, utc_now
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.sync.background import SyncLoop
@@ -63,15 +69,26 @@ class Backend:
                 log.exception("error while shutting down")
 
 
-def _embedded_backend(settings: Settings) -> Backend:
+def _embedded_backend(settings: Settings, *, demo: bool) -> Backend:
+    """The embedded server; ``demo``: with the demo store, else the store the first start
+    created in the data folder."""
     # Imported here: a register pointed at a chain server never loads the server's code.
     from pos_desktop.server.config import ServerConfig
     from pos_desktop.server.embedded import EmbeddedServer
 
+    if not demo and not (settings.data_dir / SERVER_DATABASE_FILE).exists():
+        # Starting anyway would make an empty store that nobody can log in to.
+        raise SetupError(
+            f"The store's database ({SERVER_DATABASE_FILE}) is missing from {settings.data_dir}. "
+            "Put back its backup, or remove store.json there to set the register up again."
+        )
     database_url = settings.embedded_database_url()
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     server = EmbeddedServer(
-        database_url, config=ServerConfig.from_settings(settings), data_dir=settings.data_dir
+        database_url,
+        config=ServerConfig.from_settings(settings),
+        data_dir=settings.data_dir,
+        demo=demo,
     )
     server.start()
     try:
@@ -80,7 +97,7 @@ def _embedded_backend(settings: Settings) -> Backend:
         server.stop()
         raise
     client = ServerClient(server.base_url, token)
-    backend = Backend(client=client, demo=True)
+    backend = Backend(client=client, demo=demo)
     backend.on_close(server.stop)
     backend.on_close(client.close)
     return backend
@@ -152,9 +169,14 @@ def _save(path: Path, server: str, enrolled: EnrollResponse) -> None:
 
 
 def connect_backend(settings: Settings) -> Backend:
+    """POS_SERVER_URL first; else what the first start saved in the data folder; a folder
+    without an answer (POS_DEMO, or one from before the question) runs the demo store."""
     if settings.server_url:
         return _remote_backend(settings, settings.server_url)
-    return _embedded_backend(settings)
+    choice = load_choice(settings.data_dir) or StoreChoice(StoreKind.DEMO)
+    if choice.kind is StoreKind.SERVER and choice.server_url:
+        return _remote_backend(settings, choice.server_url)
+    return _embedded_backend(settings, demo=choice.kind is StoreKind.DEMO)
 
 
 @dataclass

@@ -15,6 +15,7 @@ from ui.theme import theme_stylesheet
 
 if TYPE_CHECKING:
     from hardware.scanner_settings import ScannerSettings
+    from pos_desktop.config import KeyboardMode
     from pos_desktop.domain.catalog import StoreRules
     from pos_desktop.domain.money import Money
     from pos_desktop.services.register_services import RegisterServices
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self._rules: StoreRules | None = None  # the store's, once its profile has loaded
         self.serial_scans: SerialScans | None = None  # a serial scanner, when one is set
         self.printing: PrintingPresenter | None = None  # a receipt printer, when one is set
+        self._keyboard: KeyboardController | None = None
 
         self.login_view = LoginView()
         self.stack = QStackedWidget(self)
@@ -128,6 +130,33 @@ class MainWindow(QMainWindow):
     @property
     def is_ready(self) -> bool:
         return self._attached
+
+    def show_first_start(self, view: QWidget, keyboard_mode: KeyboardMode | str) -> None:
+        """Ask what this register is (``ui.first_start_view``) before it can start; its text
+        fields get the on-screen keyboard like every other screen's, when ``keyboard_mode``
+        (the environment's: nothing is stored yet) says so."""
+        self.stack.addWidget(view)
+        self.stack.setCurrentWidget(view)
+        self._install_keyboard().set_mode(keyboard_mode)
+
+    def end_first_start(self, view: QWidget) -> None:
+        """Answered: back to the login screen, which waits while the register starts."""
+        self.keyboard.hide()
+        self.stack.setCurrentWidget(self.login_view)
+        self.stack.removeWidget(view)
+        view.deleteLater()
+
+    def _install_keyboard(self) -> KeyboardController:
+        """The window's one on-screen keyboard, made at the first screen that needs it."""
+        from ui.widgets.onscreen_keyboard import KeyboardController
+
+        if self._keyboard is None:
+            self._keyboard = KeyboardController(self)
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                self._keyboard.install(app)
+            self.keyboard = self._keyboard
+        return self._keyboard
 
     def show_startup_error(self, message: str) -> None:
         """The register could not start: say why where the cashier looks."""
@@ -209,7 +238,6 @@ class MainWindow(QMainWindow):
     def _build_input(self) -> None:
         """The keyboard-wedge scanner and the on-screen keyboard, both app-wide."""
         from ui.scan_detector import WedgeScanDetector
-        from ui.widgets.onscreen_keyboard import KeyboardController
 
         app = QApplication.instance()
         # A keyboard-wedge scanner types a burst ending in Enter into whatever has focus.
@@ -219,9 +247,7 @@ class MainWindow(QMainWindow):
             self.scanner.install(app)
         self.scanner.scanned.connect(self._scanned)
         # One on-screen keyboard for every text field, in this window and its dialogs.
-        self.keyboard = KeyboardController(self)
-        if isinstance(app, QApplication):
-            self.keyboard.install(app)
+        self._install_keyboard()
         self.devices.keyboard_mode.connect(self.keyboard.set_mode)
         self.devices.load_keyboard_mode()
 
@@ -452,13 +478,14 @@ class MainWindow(QMainWindow):
         if self._attached:
             self.idle_lock.stop()
             self.scanner.uninstall()
-            self.keyboard.uninstall()
             if self.serial_scans is not None:
                 self.serial_scans.stop()
             if self.printing is not None:
                 self.printing.stop_listening()
             self._pool.waitForDone(_CLOSE_WAIT_MS)
             self.sale.pool.waitForDone(_CLOSE_WAIT_MS)
+        if self._keyboard is not None:
+            self._keyboard.uninstall()
         if self._on_close is not None:
             self._on_close()
         super().closeEvent(event)

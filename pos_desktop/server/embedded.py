@@ -1,7 +1,7 @@
 """The server inside the register process: one machine is a whole store.
 
 Used by ``main.py`` when no ``POS_SERVER_URL`` is set, and by end-to-end tests: migrations,
-demo data on first run, uvicorn on 127.0.0.1 in a daemon thread, and the mail sender in another.
+demo data on first run (unless it serves a real store), uvicorn on 127.0.0.1 in a daemon thread, and the mail sender in another.
 """
 
 from __future__ import annotations
@@ -33,9 +33,11 @@ _START_TIMEOUT_SECONDS = 20.0
 _MAIL_STOP_SECONDS = 5.0
 
 
-def prepare_database(engine: Engine, clock: Clock, keys: ServerKeys) -> None:
-    """Migrate, and seed the demo store when the database has no store yet."""
+def prepare_database(engine: Engine, clock: Clock, keys: ServerKeys, *, demo: bool = True) -> None:
+    """Migrate, and with ``demo`` seed the demo store when the database has no store yet."""
     migrate(engine, keys)
+    if not demo:
+        return
     with make_session_factory(engine)() as db:
         if db.execute(select(Store.id).limit(1)).first() is not None:
             return
@@ -52,13 +54,17 @@ class EmbeddedServer:
         clock: Clock | None = None,
         config: ServerConfig | None = None,
         data_dir: Path | None = None,
+        demo: bool = True,
     ) -> None:
         """``data_dir`` holds the server key and, with no SMTP server set, the outbox of .eml
-        files; without it (tests, benches) the key is this run's own and mail stays queued."""
+        files; without it (tests, benches) the key is this run's own and mail stays queued.
+        ``demo``: seed the demo store into an empty database; False for a real store, which
+        the first start created (``pos_desktop.startup.create_new_store``)."""
         self.database_url = database_url
         self.clock = clock or SystemClock()
         self.config = config or ServerConfig()
         self.data_dir = data_dir
+        self.demo = demo
         self.base_url = ""
         self._engine: Engine | None = None
         self._mail_sender: MailSender | None = None
@@ -79,7 +85,7 @@ class EmbeddedServer:
             if self.data_dir is not None
             else ServerKeys.for_this_run()
         )
-        prepare_database(self._engine, self.clock, keys)
+        prepare_database(self._engine, self.clock, keys, demo=self.demo)
         app = create_app(self._engine, clock=self.clock, config=self.config, keys=keys)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -47,6 +47,7 @@ def create_store(
     timezone: str = "America/New_York",
     max_card_amount: int = 500_00,
     tenders: tuple[str, ...] = (),
+    prices_include_tax: bool = False,
 ) -> Store:
     store = Store(
         id=uuid.uuid4(),
@@ -54,7 +55,7 @@ def create_store(
         currency=currency,
         locale=locale,
         timezone=timezone,
-        prices_include_tax=False,
+        prices_include_tax=prices_include_tax,
         idle_lock_seconds=300,
         max_card_amount=max_card_amount,
         tenders="\n".join(tenders),

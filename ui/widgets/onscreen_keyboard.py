@@ -61,6 +61,9 @@ _SYMBOLS = {
     "-": ("keyboardDash", "Dash"),
     "_": ("keyboardUnderscore", "Underscore"),
     ".com": ("keyboardDotCom", "Dot com"),
+    # A store server's address (http://192.168.1.20:8000) and a time zone (Europe/Paris).
+    ":": ("keyboardColon", "Colon"),
+    "/": ("keyboardSlash", "Slash"),
 }
 
 
@@ -124,7 +127,9 @@ class OnscreenKeyboard(QFrame):
         hide.setProperty("role", "secondary")
         hide.clicked.connect(self.dismissed)
         grid.addWidget(hide, 4, 0, 1, 2)
-        grid.addWidget(self._typing_key(" ", "keyboardSpace", "Space", label="space"), 4, 2, 1, 6)
+        grid.addWidget(self._typing_key(" ", "keyboardSpace", "Space", label="space"), 4, 2, 1, 4)
+        grid.addWidget(self._typing_key(":", *_SYMBOLS[":"]), 4, 6)
+        grid.addWidget(self._typing_key("/", *_SYMBOLS["/"]), 4, 7)
         done = self._key("Done", "keyboardDone", "Done: enter what was typed")
         done.setProperty("role", "primary")
         done.clicked.connect(self._done)
