@@ -1,7 +1,8 @@
 """The server inside the register process: one machine is a whole store.
 
 Used by ``main.py`` when no ``POS_SERVER_URL`` is set, and by end-to-end tests: migrations,
-demo data on first run (unless it serves a real store), uvicorn on 127.0.0.1 in a daemon thread, and the mail sender in another.
+demo data on first run (unless it serves a real store), uvicorn on 127.0.0.1 in a daemon
+thread, and the mail sender in another.
 """
 
 from __future__ import annotations
