@@ -237,6 +237,7 @@ def start_register(
             if not sync.stop():
                 log.warning("the sync loop was still running at shutdown")
 
+        services.receipts.demo = backend.demo
         services.receipts.prepare()
         # Stopped before the client closes.
         backend.on_close(stop_sync)

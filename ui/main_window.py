@@ -181,6 +181,7 @@ class MainWindow(QMainWindow):
         self.store.profile_changed.connect(self._show_store)
         self.store.refresh()
         self.login_view.bind(self.session, demo=demo)
+        self.tab_frame.set_demo(demo)
         self._attached = True
 
     def _build_presenters(self, services: RegisterServices) -> None:

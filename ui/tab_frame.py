@@ -32,6 +32,8 @@ BALANCE_TAB = 2
 SETTINGS_TAB = 3  # managers only
 # Beside the employee in the header while the session was opened without the server.
 OFFLINE = "Offline"
+# Beside the store's name in the demo store.
+DEMO_MARK = "DEMO"
 
 
 class TouchTabBar(QTabBar):
@@ -76,6 +78,9 @@ class TabFrame(QWidget):
         header.setObjectName("header")
         self.store_label = QLabel("POS Desktop", header)
         self.store_label.setObjectName("storeNameLabel")
+        self.demo_badge = QLabel(DEMO_MARK, header)
+        name_widget(self.demo_badge, "demoBadge", "Demo store: nothing here is real")
+        self.demo_badge.hide()
         self.employee_label = QLabel(header)
         self.employee_label.setObjectName("employeeLabel")
         self.lock_button = QPushButton("Lock", header)
@@ -96,6 +101,7 @@ class TabFrame(QWidget):
         bar.setSpacing(20)
         self.status_area = StatusArea(header)
         bar.addWidget(self.store_label)
+        bar.addWidget(self.demo_badge)
         bar.addStretch(1)
         bar.addWidget(self.status_area, 2)
         bar.addWidget(self.employee_label)
@@ -157,6 +163,9 @@ class TabFrame(QWidget):
     def settings_shown(self) -> bool:
         """Whether the Settings tab is offered (a manager is logged in)."""
         return self.settings_view is not None and self.tabs.isTabVisible(SETTINGS_TAB)
+
+    def set_demo(self, demo: bool) -> None:
+        self.demo_badge.setVisible(demo)
 
     def show_store(self, profile: StoreRules) -> None:
         self.store_label.setText(profile.name)

@@ -27,6 +27,8 @@ from pos_desktop.domain.ticket import LineAmounts
 
 FALLBACK_LOCALE = "en_US"
 COPY_MARK = "COPY"  # printed first on a reprint, so nobody takes it for a second sale
+# Printed above the demo store's name: a receipt from trying the product is no proof of a sale.
+DEMO_MARK = "DEMO - NOT A REAL SALE"
 PRICES_INCLUDE_TAX = "Prices include tax"
 MIN_WIDTH = 20
 _MIN_LEFT = 8  # below this a name beside its amount is unreadable; the amount moves down
@@ -71,9 +73,12 @@ class Receipt:
     prices_include_tax: bool
     note: str | None
     copy: bool = False  # a reprint: marked COPY
+    demo: bool = False  # the demo store's: marked DEMO
 
 
-def receipt_for(sale: Sale, store: StoreRules, register_name: str) -> Receipt:
+def receipt_for(
+    sale: Sale, store: StoreRules, register_name: str, *, demo: bool = False
+) -> Receipt:
     """The receipt of a completed ``sale``; its money comes from the sale, never recomputed."""
     if sale.completed_at is None:
         raise ValueError("a receipt is made for a completed sale")
@@ -106,6 +111,7 @@ def receipt_for(sale: Sale, store: StoreRules, register_name: str) -> Receipt:
         change=sale.change,
         prices_include_tax=inclusive,
         note=PRICES_INCLUDE_TAX if inclusive else None,
+        demo=demo,
     )
 
 
@@ -228,6 +234,8 @@ def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
 
     ticket = f"Ticket #{receipt.ticket_number}" if receipt.ticket_number is not None else "Ticket"
     rows = [ReceiptRow(RowStyle.TITLE, COPY_MARK)] if receipt.copy else []
+    if receipt.demo:
+        rows.append(ReceiptRow(RowStyle.TITLE, DEMO_MARK))
     rows += [
         ReceiptRow(RowStyle.TITLE, receipt.store_name),
         ReceiptRow(RowStyle.CENTER, receipt.register_name),

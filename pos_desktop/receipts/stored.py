@@ -56,6 +56,7 @@ def dump_receipt(receipt: Receipt) -> str:
             "prices_include_tax": receipt.prices_include_tax,
             "note": receipt.note,
             "copy": receipt.copy,
+            "demo": receipt.demo,
         },
         ensure_ascii=False,
     )
@@ -103,6 +104,8 @@ def load_receipt(text: str) -> Receipt:
             prices_include_tax=bool(data["prices_include_tax"]),
             note=data["note"],
             copy=bool(data["copy"]),
+            # Stored before the demo had a mark: not marked.
+            demo=bool(data.get("demo", False)),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a stored receipt: {exc!r}") from exc

@@ -24,18 +24,22 @@ class ReceiptService:
         rules: Callable[[], StoreRules],
         register_name: str,
         printing: PrintService | None = None,
+        *,
+        demo: bool = False,
     ) -> None:
+        """``demo``: the demo store's register, whose receipts say so."""
         self._folder = folder
         self._rules = rules
         self._register_name = register_name
         self.printing = printing  # None: no receipt printer
+        self.demo = demo
 
     def prepare(self) -> None:
         """Load what the first receipt needs; for start-up, off the screen's thread."""
         load_fonts()
 
     def produce(self, sale: Sale) -> ProducedReceipt:
-        receipt = receipt_for(sale, self._rules(), self._register_name)
+        receipt = receipt_for(sale, self._rules(), self._register_name, demo=self.demo)
         lines = tuple(receipt_text(receipt))
         if self.printing is not None:
             cash = any(p.kind is TenderKind.CASH for p in sale.visible_payments)

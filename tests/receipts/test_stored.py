@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from pos_desktop.domain.receipt import COPY_MARK, receipt_for, receipt_text
+from pos_desktop.domain.receipt import COPY_MARK, DEMO_MARK, receipt_for, receipt_text
 from pos_desktop.receipts.stored import dump_receipt, load_receipt
 from tests.fixtures.sales import split_sale, store
 
@@ -28,3 +28,18 @@ def test_receipt_copy_is_marked_copy_first() -> None:
     receipt = receipt_for(split_sale(), store(), "Register 2")
     assert receipt_text(replace(receipt, copy=True))[0].strip() == COPY_MARK
     assert all(COPY_MARK not in line for line in receipt_text(receipt))
+
+
+def test_demo_receipt_is_marked_demo_first_and_keeps_it_when_stored() -> None:
+    """The demo store's receipt says DEMO above the store's name, and a stored one (a COPY
+    printed later) still does; a real store's says it nowhere."""
+    demo = receipt_for(split_sale(), store(), "Register 2", demo=True)
+    assert receipt_text(demo)[0].strip() == DEMO_MARK
+    stored = load_receipt(dump_receipt(demo))
+    assert stored.demo
+    assert [line.strip() for line in receipt_text(replace(stored, copy=True))[:2]] == [
+        COPY_MARK,
+        DEMO_MARK,
+    ]
+    real = receipt_for(split_sale(), store(), "Register 2")
+    assert all(DEMO_MARK not in line for line in receipt_text(real))
