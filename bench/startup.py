@@ -107,7 +107,8 @@ def main() -> int:
         return 0
 
     with tempfile.TemporaryDirectory(prefix="pos-startup-") as data_dir:
-        env = {**os.environ, "POS_DATA_DIR": data_dir, "POS_LOG_LEVEL": "warning"}
+        # POS_DEMO: the demo store, without the first start's question.
+        env = {**os.environ, "POS_DATA_DIR": data_dir, "POS_LOG_LEVEL": "warning", "POS_DEMO": "1"}
         env.pop("POS_SERVER_URL", None)
         if not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
             env.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -30,6 +30,8 @@ STARTED_MS = 30_000
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("POS_DATA_DIR", str(tmp_path))
+    # The demo store, as before the first start asked (tests/ui/test_first_start.py asks).
+    monkeypatch.setenv("POS_DEMO", "1")
     monkeypatch.delenv("POS_SERVER_URL", raising=False)
     monkeypatch.delenv("POS_ENROLL_CODE", raising=False)
     return tmp_path

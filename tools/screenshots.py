@@ -77,6 +77,7 @@ def take(out_dir: Path) -> list[Path]:
     saved: list[Path] = []
     with tempfile.TemporaryDirectory(prefix="pos-screenshots-") as data_dir:
         os.environ["POS_DATA_DIR"] = data_dir
+        os.environ["POS_DEMO"] = "1"  # the demo store, without the first start's question
         window = main.build()
         if not isinstance(window, MainWindow):
             raise TypeError(f"build() returned {type(window).__name__}, not MainWindow")
