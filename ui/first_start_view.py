@@ -3,6 +3,7 @@ demo store; each answer's form, with its messages next to the fields they are ab
 
 from __future__ import annotations
 
+from pathlib import Path
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt
@@ -35,6 +36,7 @@ PIN_AGAIN = "The same PIN again, then OK."
 PIN_DONE = "PIN entered twice."
 DEFAULT_CURRENCY, DEFAULT_LOCALE, DEFAULT_TIMEZONE = "USD", "en_US", "America/New_York"
 COMBO_FRAME_PX = 2  # the style's frame around a typed combo's field
+ARROW_PATH = Path(__file__).resolve().parent.parent / "resources" / "combo-arrow.svg"
 
 
 def _message_label(name: str, parent: QWidget) -> QLabel:
@@ -56,8 +58,14 @@ def _typed_combo(name: str, accessible: str, items: list[str], parent: QWidget) 
     name_widget(combo, name, accessible)
     target = touch_target_px(combo)
     combo.setMinimumHeight(target + 2 * COMBO_FRAME_PX)
-    # The arrow that opens the list is a target too.
-    combo.setStyleSheet(f"QComboBox::drop-down {{ width: {target}px; }}")
+    # The arrow that opens the list is a target too: Qt sizes it only on a combo it styles
+    # whole, which then needs its own arrow.
+    combo.setStyleSheet(
+        "QComboBox { border: 2px solid #8a94a1; border-radius: 10px; background: #ffffff;"
+        " padding-left: 4px; }"
+        f" QComboBox::drop-down {{ width: {target}px; border-left: 1px solid #8a94a1; }}"
+        f" QComboBox::down-arrow {{ image: url({ARROW_PATH.as_posix()}); }}"
+    )
     view = combo.view()
     name_widget(view, f"{name}List", f"{accessible}: choices")
     enable_finger_scroll(view)
@@ -82,17 +90,17 @@ class PinTwice(QWidget):
         self.pad = PinPad(self)
         self.pad.submitted.connect(self._entered)
         self.message = _message_label("pinMessage", self)
-        self.again_button = touch_button(
-            "Enter the PIN again", "pinAgainButton", "Enter the PIN again", self, role="secondary"
+        self.over_button = touch_button(
+            "Start the PIN over", "pinOverButton", "Start the PIN over", self, role="secondary"
         )
-        self.again_button.clicked.connect(self.start_over)
+        self.over_button.clicked.connect(self.start_over)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(8)
         layout.addWidget(self.prompt)
         layout.addWidget(self.pad, 1)
         layout.addWidget(self.message)
-        layout.addWidget(self.again_button)
+        layout.addWidget(self.over_button)
         self.start_over()
 
     def start_over(self) -> None:
@@ -102,7 +110,7 @@ class PinTwice(QWidget):
         self.pad.keypad.enter_key.setText("Next")
         self.pad.keypad.enter_key.setAccessibleName("Next: enter the PIN again")
         self.prompt.setText(PIN_FIRST)
-        self.again_button.hide()
+        self.over_button.hide()
 
     def show_message(self, text: str) -> None:
         """A PIN refused: say why, and take it again from the start."""
@@ -121,7 +129,7 @@ class PinTwice(QWidget):
         self.pin_again = pin
         self.prompt.setText(PIN_DONE)
         self.pad.setEnabled(False)
-        self.again_button.show()
+        self.over_button.show()
 
 
 class FirstStartView(QWidget):
@@ -284,8 +292,7 @@ class FirstStartView(QWidget):
         title = QLabel("Join a store server", page)
         title.setObjectName("loginPrompt")
         hint = QLabel(
-            "A manager makes a one-time enrollment code for this register on the store's "
-            "server (./dev server enroll-code).",
+            "The store's server gives a manager a one-time enrollment code for this register.",
             page,
         )
         hint.setProperty("hint", True)

@@ -23,7 +23,7 @@ from pos_desktop.server.provisioning import create_enroll_code, default_store
 from pos_desktop.services.first_start import CHOICE_FILE, code_refused, no_answer
 from tests.fixtures.register import start_server
 from tests.ui.support import TAP, button, tap_pin
-from ui.first_start_view import FirstStartView
+from ui.first_start_view import SETTING_UP, FirstStartView
 from ui.main_window import MainWindow
 from ui.tab_frame import DEMO_MARK
 from ui.widgets.onscreen_keyboard import OnscreenKeyboard
@@ -123,6 +123,9 @@ def test_first_start_new_store_opens_its_login_with_no_demo_data(
     view = asked(qtbot, window)
     fill_new_store(qtbot, window, view)
     tap(qtbot, button(view, "createStoreButton"))
+    # Created on a worker: the screen says so and takes no second tap meanwhile.
+    assert view.store_status.text() == SETTING_UP
+    assert not view.pages.isEnabled()
     qtbot.waitUntil(lambda: window.is_ready, timeout=STARTED_MS)
     assert window.stack.currentWidget() is window.login_view
     qtbot.waitUntil(lambda: window.login_view.store_name.text() == "corner shop", timeout=10_000)
