@@ -14,7 +14,14 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
 import main
-from pos_desktop.domain.store_setup import NO_STORE_NAME, PIN_LENGTH, PINS_DIFFER, UNKNOWN_CURRENCY
+from pos_desktop.domain.store_setup import (
+    NO_STORE_NAME,
+    PIN_LENGTH,
+    PINS_DIFFER,
+    UNKNOWN_CURRENCY,
+    JoinServer,
+    NewStore,
+)
 from pos_desktop.server.database import make_engine, make_session_factory
 from pos_desktop.server.demo import DEMO_STORE_NAME, MANAGER_PIN
 from pos_desktop.server.embedded import EmbeddedServer
@@ -25,6 +32,7 @@ from tests.fixtures.register import start_server
 from tests.ui.support import TAP, button, tap_pin
 from ui.first_start_view import SETTING_UP, FirstStartView
 from ui.main_window import MainWindow
+from ui.presenters.first_start import SETUP_FAILED, FirstStartPresenter
 from ui.tab_frame import DEMO_MARK
 from ui.widgets.onscreen_keyboard import OnscreenKeyboard
 
@@ -284,3 +292,31 @@ def test_first_start_pos_demo_skips_the_question(
     qtbot.waitUntil(lambda: window.is_ready, timeout=STARTED_MS)
     assert window.findChild(FirstStartView) is None
     assert window.login_view.demo_hint.isVisible()
+
+
+class _FolderNotWritable:
+    """First start actions on a data folder the register may not write to."""
+
+    def create_store(self, store: NewStore) -> None:
+        raise PermissionError("read-only folder")
+
+    def join(self, join: JoinServer) -> None:
+        raise PermissionError("read-only folder")
+
+    def try_demo(self) -> None:
+        raise PermissionError("read-only folder")
+
+
+def test_first_start_failure_no_field_can_fix_is_said_and_the_screen_stays(
+    qtbot: QtBot,
+) -> None:
+    """A setup that fails for a reason no field can fix (the folder is read-only) says so on
+    the screen, which stays usable for another try."""
+    presenter = FirstStartPresenter(_FolderNotWritable())
+    view = FirstStartView(presenter)
+    qtbot.addWidget(view)
+    view.show()
+    tap(qtbot, button(view, "demoStoreButton"))
+    qtbot.waitUntil(lambda: view.choice_status.text() == SETUP_FAILED, timeout=10_000)
+    assert view.pages.isEnabled()
+    assert not presenter.busy

@@ -1,0 +1,66 @@
+"""The first start's answer in the data folder: when it is asked, what a bad file means, and
+a new store that cannot start without its database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pos_desktop.config import Settings
+from pos_desktop.domain.store_setup import NewStore
+from pos_desktop.services.first_start import (
+    CHOICE_FILE,
+    FirstStartService,
+    StoreChoice,
+    StoreKind,
+    load_choice,
+    needs_first_start,
+    save_choice,
+)
+from pos_desktop.startup import SetupError, connect_backend
+from pos_desktop.sync.credentials import CREDENTIALS_FILE
+
+
+def settings(data_dir: Path, **values: object) -> Settings:
+    """The folder's settings whatever the environment running the tests says."""
+    defaults: dict[str, object] = {"data_dir": data_dir, "server_url": None, "demo": False}
+    return Settings.model_validate(defaults | values)
+
+
+def test_needs_first_start_only_for_a_folder_that_has_not_answered(tmp_path: Path) -> None:
+    """An empty folder asks; POS_DEMO, POS_SERVER_URL, a saved answer or a folder from before
+    the question (credentials, no answer) do not."""
+    assert needs_first_start(settings(tmp_path))
+    assert not needs_first_start(settings(tmp_path, demo=True))
+    assert not needs_first_start(settings(tmp_path, server_url="http://server:8000"))
+    (tmp_path / CREDENTIALS_FILE).write_text("{}")
+    assert not needs_first_start(settings(tmp_path))
+    (tmp_path / CREDENTIALS_FILE).unlink()
+    save_choice(tmp_path, StoreChoice(StoreKind.DEMO))
+    assert not needs_first_start(settings(tmp_path))
+
+
+@pytest.mark.parametrize("text", ["", "not json", '{"kind": "shop"}', '{"kind": "server"}', "[1]"])
+def test_load_choice_that_does_not_read_asks_again(tmp_path: Path, text: str) -> None:
+    """A damaged or incomplete store.json is no answer: the question comes again."""
+    (tmp_path / CHOICE_FILE).write_text(text)
+    assert load_choice(tmp_path) is None
+
+
+def test_save_choice_reads_back(tmp_path: Path) -> None:
+    """The answer saved is the answer read, a server's address with it."""
+    choice = StoreChoice(StoreKind.SERVER, "http://server:8000")
+    save_choice(tmp_path / "new", choice)
+    assert load_choice(tmp_path / "new") == choice
+
+
+def test_new_store_without_its_database_refuses_to_start(tmp_path: Path) -> None:
+    """A new store whose database went missing says so, rather than start an empty store
+    nobody can log in to."""
+    FirstStartService(settings(tmp_path)).create_store(
+        NewStore("Kiosk", "EUR", "fr_FR", "Europe/Paris", True, "Dana", "4821")
+    )
+    (tmp_path / "server.sqlite3").unlink()
+    with pytest.raises(SetupError, match=r"server\.sqlite3"):
+        connect_backend(settings(tmp_path))
