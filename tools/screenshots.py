@@ -232,6 +232,53 @@ def take(out_dir: Path) -> list[Path]:
 
         window.close()
     app.processEvents()
+    saved += _take_first_start(out_dir)
+    return saved
+
+
+def _take_first_start(out_dir: Path) -> list[Path]:
+    """The first start's question and its two forms, on a fresh data folder."""
+    from PySide6.QtWidgets import QPushButton  # noqa: TID251
+
+    import main
+    from ui.first_start_view import FirstStartView
+
+    saved: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="pos-first-start-") as data_dir:
+        os.environ["POS_DATA_DIR"] = data_dir
+        os.environ.pop("POS_DEMO", None)
+        window = main.build()
+        window.resize(*WINDOW_SIZE)
+        window.show()
+        _wait_for(lambda: window.findChild(FirstStartView) is not None, "the first start")
+        view = window.findChild(FirstStartView)
+        assert view is not None
+
+        def save(name: str) -> None:
+            path = out_dir / name
+            if not window.grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+            saved.append(path)
+            log.info("saved %s", path)
+
+        save("first-start.png")
+        new_store = view.findChild(QPushButton, "newStoreButton")
+        assert new_store is not None
+        new_store.click()
+        view.store_name.setText("Corner Shop")
+        view.manager_name.setText("Dana Whitfield")
+        view.tax_included.setChecked(True)
+        for pin in ("4821", "4821"):
+            for digit in pin:
+                view.pin.pad.add_digit(digit)
+            view.pin.pad.submit()
+        _wait_for(lambda: view.pin.pin_again != "", "the PIN twice")
+        save("new-store.png")
+        view.pages.setCurrentWidget(view.join_page)
+        view.server_url.setText("http://192.168.1.20:8000")
+        _wait_for(lambda: view.join_page.isVisible(), "the join form")
+        save("join-store.png")
+        window.close()
     return saved
 
 
