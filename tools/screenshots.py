@@ -252,7 +252,8 @@ def _take_first_start(out_dir: Path) -> list[Path]:
         window.show()
         _wait_for(lambda: window.findChild(FirstStartView) is not None, "the first start")
         view = window.findChild(FirstStartView)
-        assert view is not None
+        if view is None:
+            raise RuntimeError("no first start screen")
 
         def save(name: str) -> None:
             path = out_dir / name
@@ -263,7 +264,8 @@ def _take_first_start(out_dir: Path) -> list[Path]:
 
         save("first-start.png")
         new_store = view.findChild(QPushButton, "newStoreButton")
-        assert new_store is not None
+        if new_store is None:
+            raise RuntimeError("no Set up a new store button")
         new_store.click()
         view.store_name.setText("Corner Shop")
         view.manager_name.setText("Dana Whitfield")
