@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
@@ -29,6 +30,7 @@ from pos_desktop.server.models import GiftCard, Product, Store
 from pos_desktop.server.provisioning import create_enroll_code, default_store
 from pos_desktop.services.first_start import CHOICE_FILE, code_refused, no_answer
 from tests.fixtures.register import start_server
+from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, button, tap_pin
 from ui.first_start_view import SETTING_UP, FirstStartView
 from ui.main_window import MainWindow
@@ -320,3 +322,31 @@ def test_first_start_failure_no_field_can_fix_is_said_and_the_screen_stays(
     qtbot.waitUntil(lambda: view.choice_status.text() == SETUP_FAILED, timeout=10_000)
     assert view.pages.isEnabled()
     assert not presenter.busy
+
+
+@pytest.mark.parametrize("size", [QSize(1024, 768), QSize(1280, 800)], ids=str)
+def test_first_start_every_page_fits_the_screen(qtbot: QtBot, build: Build, size: QSize) -> None:
+    """The question, the new store's form with every message and the keyboard up, and the join
+    form fit the screen, nothing clipped, every target a fingertip's size."""
+    window = build()
+    window.resize(size)
+    view = asked(qtbot, window)
+    problems: dict[str, list[str]] = {}
+
+    def look(step: str) -> None:
+        qtbot.wait(50)  # a layout pass
+        problems[step] = layout_problems(window, size)
+
+    look("question")
+    tap(qtbot, button(view, "newStoreButton"))
+    tap(qtbot, button(view, "createStoreButton"))  # everything empty: every message shows
+    look("new store, messages")
+    tap(qtbot, view.manager_name)
+    look("new store, keyboard")
+    enter_pin_twice(qtbot, view, "4821", "4821")
+    look("new store, PIN entered")
+    tap(qtbot, button(view, "createStoreButtonBack"))
+    tap(qtbot, button(view, "joinServerButton"))
+    tap(qtbot, view.enroll_code)
+    look("join, keyboard")
+    assert {step: found for step, found in problems.items() if found} == {}
