@@ -141,8 +141,8 @@ def _remote_backend(settings: Settings, server_url: str) -> Backend:
             client.close()
             raise SetupError(
                 f"This register is not enrolled with {server_url}. Ask a manager for an enroll "
-                "code (Back Office, or `pos-server enroll-code` on the server) and start the "
-                "register with POS_ENROLL_CODE set to it."
+                "code (`./dev server enroll-code` on the server) and start the register with "
+                "POS_ENROLL_CODE set to it."
             )
         try:
             enrolled = client.enroll(settings.enroll_code, settings.register_name)

@@ -142,7 +142,12 @@ class FirstStartService:
             engine.dispose()
             building.unlink(missing_ok=True)
             raise
+        # The last connection closed checkpoints the journal into the file, which is then
+        # whole. A journal left by an older database of that name (a start cut short before
+        # the question was answered) would be replayed over the new store: it goes first.
         engine.dispose()
+        for leftover in ("-wal", "-shm"):
+            Path(f"{final}{leftover}").unlink(missing_ok=True)
         os.replace(building, final)
         save_choice(self.data_dir, StoreChoice(StoreKind.NEW))
         log.info("store %r created", store.name)

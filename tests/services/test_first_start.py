@@ -6,9 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from pos_desktop.config import Settings
 from pos_desktop.domain.store_setup import NewStore
+from pos_desktop.server.database import make_engine, make_session_factory
+from pos_desktop.server.embedded import EmbeddedServer
+from pos_desktop.server.models import Product, Store
 from pos_desktop.services.first_start import (
     CHOICE_FILE,
     FirstStartService,
@@ -64,3 +68,23 @@ def test_new_store_without_its_database_refuses_to_start(tmp_path: Path) -> None
     (tmp_path / "server.sqlite3").unlink()
     with pytest.raises(SetupError, match=r"server\.sqlite3"):
         connect_backend(settings(tmp_path))
+
+
+def test_create_store_replaces_a_database_left_by_a_start_cut_short(tmp_path: Path) -> None:
+    """A demo database (and its journal) left by a start that never saved its answer is
+    replaced whole by the new store: one store, the new one, with no demo products."""
+    leftover = EmbeddedServer(f"sqlite:///{tmp_path / 'server.sqlite3'}", data_dir=tmp_path)
+    leftover.start()
+    leftover.stop()
+    (tmp_path / "server.sqlite3-wal").write_bytes(b"stale journal")
+    FirstStartService(settings(tmp_path)).create_store(
+        NewStore("Kiosk", "EUR", "fr_FR", "Europe/Paris", True, "Dana", "4821")
+    )
+    engine = make_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    try:
+        with make_session_factory(engine)() as db:
+            assert db.execute(select(Store.name)).scalars().all() == ["Kiosk"]
+            assert db.execute(select(Product.id)).first() is None
+    finally:
+        engine.dispose()
+    assert not any(tmp_path.glob(".server.sqlite3.new*"))
