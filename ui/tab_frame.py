@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Signal
+from PySide6.QtCore import QPoint, QSize, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -32,8 +33,9 @@ BALANCE_TAB = 2
 SETTINGS_TAB = 3  # managers only
 # Beside the employee in the header while the session was opened without the server.
 OFFLINE = "Offline"
-# Beside the store's name in the demo store.
+# At the end of the tabs' row in the demo store.
 DEMO_MARK = "DEMO"
+BADGE_MARGIN_PX = 16
 
 
 class TouchTabBar(QTabBar):
@@ -71,6 +73,11 @@ class TabFrame(QWidget):
         layout.setSpacing(0)
         layout.addWidget(self._build_header())
         layout.addWidget(self._build_tabs(), 1)
+        # Over the free right end of the tabs' row, outside the layout: the header above has
+        # no width to spare on an 800-px screen.
+        self.demo_badge = QLabel(DEMO_MARK, self)
+        name_widget(self.demo_badge, "demoBadge", "Demo store: nothing here is real")
+        self.demo_badge.hide()
 
     def _build_header(self) -> QFrame:
         """The store, device messages, who is logged in, Reprint and Lock."""
@@ -78,9 +85,6 @@ class TabFrame(QWidget):
         header.setObjectName("header")
         self.store_label = QLabel("POS Desktop", header)
         self.store_label.setObjectName("storeNameLabel")
-        self.demo_badge = QLabel(DEMO_MARK, header)
-        name_widget(self.demo_badge, "demoBadge", "Demo store: nothing here is real")
-        self.demo_badge.hide()
         self.employee_label = QLabel(header)
         self.employee_label.setObjectName("employeeLabel")
         self.lock_button = QPushButton("Lock", header)
@@ -101,7 +105,6 @@ class TabFrame(QWidget):
         bar.setSpacing(20)
         self.status_area = StatusArea(header)
         bar.addWidget(self.store_label)
-        bar.addWidget(self.demo_badge)
         bar.addStretch(1)
         bar.addWidget(self.status_area, 2)
         bar.addWidget(self.employee_label)
@@ -166,6 +169,21 @@ class TabFrame(QWidget):
 
     def set_demo(self, demo: bool) -> None:
         self.demo_badge.setVisible(demo)
+        self._place_demo_badge()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_demo_badge()
+
+    def _place_demo_badge(self) -> None:
+        badge, bar = self.demo_badge, self.tabs.tabBar()
+        badge.adjustSize()
+        row_top = self.tabs.mapTo(self, QPoint(0, 0)).y()
+        badge.move(
+            self.width() - badge.width() - BADGE_MARGIN_PX,
+            row_top + max(0, (bar.sizeHint().height() - badge.height()) // 2),
+        )
+        badge.raise_()
 
     def show_store(self, profile: StoreRules) -> None:
         self.store_label.setText(profile.name)
