@@ -11,6 +11,7 @@ from sqlalchemy import select
 from pos_desktop.config import Settings
 from pos_desktop.domain.store_setup import NewStore
 from pos_desktop.server.database import make_engine, make_session_factory
+from pos_desktop.server.demo import DEMO_STORE_NAME
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.server.models import Product, Store
 from pos_desktop.services.first_start import (
@@ -88,3 +89,18 @@ def test_create_store_replaces_a_database_left_by_a_start_cut_short(tmp_path: Pa
     finally:
         engine.dispose()
     assert not any(tmp_path.glob(".server.sqlite3.new*"))
+
+
+def test_embedded_server_for_a_real_store_seeds_no_demo(tmp_path: Path) -> None:
+    """An embedded server told it serves a real store migrates an empty database and seeds
+    nothing in it; the demo default still seeds the demo store."""
+    for demo, stores in ((False, []), (True, [DEMO_STORE_NAME])):
+        path = tmp_path / f"demo-{demo}.sqlite3"
+        server = EmbeddedServer(f"sqlite:///{path}", demo=demo)
+        server.start()
+        try:
+            with make_session_factory(server.engine)() as db:
+                assert db.execute(select(Store.name)).scalars().all() == stores
+                assert (db.execute(select(Product.id)).first() is not None) is demo
+        finally:
+            server.stop()
