@@ -380,7 +380,13 @@ class FirstStartView(QWidget):
 
     def _show_busy(self, busy: bool) -> None:
         self.pages.setEnabled(not busy)
+        label = self._status_label()
         if busy:
-            self._status_label().setText(SETTING_UP)
-        elif self._status_label().text() == SETTING_UP:
-            self._status_label().clear()
+            label.setText(SETTING_UP)
+        elif label.text() == SETTING_UP:
+            label.clear()
+        # Work under way in the theme's calm colour; what went wrong in its warning one.
+        label.setProperty("fieldMessage", not busy)
+        label.setProperty("busy", busy)
+        label.style().unpolish(label)
+        label.style().polish(label)
