@@ -47,14 +47,21 @@ def create_store(
     timezone: str = "America/New_York",
     max_card_amount: int = 500_00,
     tenders: tuple[str, ...] = (),
+    prices_include_tax: bool = False,
+    address: str = "",
+    phone: str = "",
 ) -> Store:
     store = Store(
         id=uuid.uuid4(),
         name=name,
+        address=address,
+        phone=phone,
+        receipt_header="",
+        receipt_footer="",
         currency=currency,
         locale=locale,
         timezone=timezone,
-        prices_include_tax=False,
+        prices_include_tax=prices_include_tax,
         idle_lock_seconds=300,
         max_card_amount=max_card_amount,
         tenders="\n".join(tenders),
@@ -78,20 +85,38 @@ def default_store(db: Session, now: datetime) -> Store:
     return store if store is not None else create_store(db, DEFAULT_STORE_NAME, now)
 
 
-def create_employee(
-    db: Session, store: Store, name: str, role: str, pin: str, now: datetime
-) -> Employee:
+def _pin_taken() -> ApiError:
+    return ApiError(409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN.")
+
+
+def _free_pin_lookup(db: Session, store: Store, pin: str) -> str:
+    """The lookup key of a PIN the store's rules allow and no employee of the store has."""
     validate_pin(pin)
     if len(pin) < store.pin_digits:
         raise InvalidPin(f"This store's PINs have at least {store.pin_digits} digits.")
-    if role not in ("cashier", "manager"):
-        raise ApiError(422, ErrorCode.INVALID_ROLE, "A role is cashier or manager.")
     lookup = pin_lookup(store.pin_pepper, pin)
     taken = db.execute(
         select(Employee.id).where(Employee.store_id == store.id, Employee.pin_lookup == lookup)
     ).first()
     if taken is not None:
-        raise ApiError(409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN.")
+        raise _pin_taken()
+    return lookup
+
+
+def _flush_pin(db: Session) -> None:
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:  # two managers giving the same PIN at the same moment
+        raise _pin_taken() from exc
+
+
+def create_employee(
+    db: Session, store: Store, name: str, role: str, pin: str, now: datetime
+) -> Employee:
+    if role not in ("cashier", "manager"):
+        raise ApiError(422, ErrorCode.INVALID_ROLE, "A role is cashier or manager.")
+    lookup = _free_pin_lookup(db, store, pin)
     employee = Employee(
         id=uuid.uuid4(),
         store_id=store.id,
@@ -104,14 +129,16 @@ def create_employee(
         created_at=now,
     )
     db.add(employee)
-    try:
-        with db.begin_nested():
-            db.flush()
-    except IntegrityError as exc:  # two managers adding the same PIN at the same moment
-        raise ApiError(
-            409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN."
-        ) from exc
+    _flush_pin(db)
     return employee
+
+
+def change_pin(db: Session, store: Store, employee: Employee, pin: str) -> None:
+    """Give ``employee`` a new PIN (the store's rules, unique in the store); the caller takes
+    a new sync version so registers pull the new verifier."""
+    employee.pin_lookup = _free_pin_lookup(db, store, pin)
+    employee.pin_hash = hash_pin(pin)
+    _flush_pin(db)
 
 
 def create_enroll_code(
