@@ -6,6 +6,7 @@ Adding an employee stays ``POST /employees`` (older registers call it); it is au
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -71,7 +72,7 @@ def _record(
     employee: Employee,
     action: audit.AuditAction,
     changes: dict[str, Any],
-    clock: ClockDep,
+    at: datetime,
 ) -> None:
     audit.record(
         db,
@@ -80,7 +81,7 @@ def _record(
         action=action,
         target=(audit.TargetKind.EMPLOYEE, employee.id),
         changes=changes,
-        at=clock.now(),
+        at=at,
     )
 
 
@@ -98,6 +99,7 @@ def update_employee(
         store = db.execute(
             select(Store).where(Store.id == manager.store.id).with_for_update()
         ).scalar_one()
+        now = clock.now()
         employee = db.execute(
             select(Employee).where(Employee.id == employee_id, Employee.store_id == store.id)
         ).scalar()
@@ -115,7 +117,7 @@ def update_employee(
         if details:
             employee.name = wanted.get("name", employee.name)
             employee.role = wanted.get("role", employee.role)
-            _record(db, manager, employee, audit.AuditAction.EMPLOYEE_UPDATED, details, clock)
+            _record(db, manager, employee, audit.AuditAction.EMPLOYEE_UPDATED, details, now)
         if body.pin is not None:
             change_pin(db, store, employee, body.pin)
             _record(
@@ -124,7 +126,7 @@ def update_employee(
                 employee,
                 audit.AuditAction.EMPLOYEE_PIN_CHANGED,
                 {"pin": audit.PIN_CHANGED},
-                clock,
+                now,
             )
         if "active" in changes:
             employee.active = bool(wanted["active"])
@@ -133,7 +135,7 @@ def update_employee(
                 if employee.active
                 else audit.AuditAction.EMPLOYEE_DEACTIVATED
             )
-            _record(db, manager, employee, action, {"active": changes["active"]}, clock)
+            _record(db, manager, employee, action, {"active": changes["active"]}, now)
         if details or body.pin is not None or "active" in changes:
             # Registers pull the change (a deactivated employee's verifier goes with it).
             employee.sync_version = next_sync_version(db)
