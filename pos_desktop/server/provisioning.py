@@ -75,13 +75,18 @@ def create_store(
     return store
 
 
-def default_store(db: Session, now: datetime) -> Store:
-    """The server's first store, made on first use: a single-store install needs no set-up."""
+def first_store(db: Session) -> Store | None:
+    """The server's first store, if any, locked against another first store until commit."""
     if db.get_bind().dialect.name == "postgresql":
         # Two first commands at once must not both find no store and make one each; SQLite
         # needs nothing, its transactions already write one at a time (BEGIN IMMEDIATE).
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEFAULT_STORE_LOCK})
-    store = db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+    return db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+
+
+def default_store(db: Session, now: datetime) -> Store:
+    """The server's first store, made on first use: a single-store install needs no set-up."""
+    store = first_store(db)
     return store if store is not None else create_store(db, DEFAULT_STORE_NAME, now)
 
 
