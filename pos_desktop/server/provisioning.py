@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -94,14 +94,19 @@ def _pin_taken() -> ApiError:
     return ApiError(409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN.")
 
 
-def _free_pin_lookup(db: Session, store: Store, pin: str) -> str:
-    """The lookup key of a PIN the store's rules allow and no employee of the store has."""
+def _free_pin_lookup(db: Session, store: Store, pin: str, holder: uuid.UUID | None = None) -> str:
+    """The lookup key of a PIN the store's rules allow and no employee of the store has but
+    ``holder`` (keeping one's own PIN is no clash)."""
     validate_pin(pin)
     if len(pin) < store.pin_digits:
         raise InvalidPin(f"This store's PINs have at least {store.pin_digits} digits.")
     lookup = pin_lookup(store.pin_pepper, pin)
     taken = db.execute(
-        select(Employee.id).where(Employee.store_id == store.id, Employee.pin_lookup == lookup)
+        select(Employee.id).where(
+            Employee.store_id == store.id,
+            Employee.pin_lookup == lookup,
+            Employee.id != holder if holder is not None else true(),
+        )
     ).first()
     if taken is not None:
         raise _pin_taken()
@@ -141,7 +146,7 @@ def create_employee(
 def change_pin(db: Session, store: Store, employee: Employee, pin: str) -> None:
     """Give ``employee`` a new PIN (the store's rules, unique in the store); the caller takes
     a new sync version so registers pull the new verifier."""
-    employee.pin_lookup = _free_pin_lookup(db, store, pin)
+    employee.pin_lookup = _free_pin_lookup(db, store, pin, employee.id)
     employee.pin_hash = hash_pin(pin)
     _flush_pin(db)
 

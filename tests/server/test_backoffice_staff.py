@@ -86,6 +86,14 @@ def test_backoffice_staff_pin_change_logs_in_with_the_new_pin_only(world: World)
     assert entry["changes"] == {"pin": "PIN changed"}
 
 
+def test_backoffice_staff_keeping_ones_own_pin_is_no_clash(world: World) -> None:
+    """Saving an employee with the PIN they already have is accepted."""
+    response = update(world, "Casey Cashier", {"pin": CASHIER_PIN})
+
+    assert response.status_code == 200, response.text
+    assert world.login(CASHIER_PIN).status_code == 200
+
+
 def test_backoffice_staff_pin_in_use_is_refused(world: World) -> None:
     """A PIN another employee has is refused; the old PIN keeps working."""
     response = update(world, "Casey Cashier", {"pin": MANAGER_PIN})

@@ -133,3 +133,17 @@ def test_backoffice_store_currency_is_locked_once_a_ticket_exists(world: World) 
 
     assert refused.status_code == 409
     assert refused.json()["error"]["code"] == "currency_locked"
+
+
+def test_backoffice_store_audit_pages_back_with_before(world: World) -> None:
+    """Entries older than ``before`` come on the next page; a time without a zone is refused."""
+    patch_store(world, {"phone": "1"})
+    world.clock.advance(seconds=1)
+    patch_store(world, {"phone": "2"})
+    [newest, oldest] = audit_entries(world)
+
+    page = world.get("/backoffice/audit", who="manager", before=newest["at"])
+    naive = world.get("/backoffice/audit", who="manager", before="2026-01-01T00:00:00")
+
+    assert [entry["id"] for entry in page.json()["items"]] == [oldest["id"]]
+    assert naive.status_code == 422

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
+from pydantic import AwareDatetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
@@ -82,7 +82,7 @@ def update_store(
 def list_audit(
     manager: ManagerDep,
     sessions: SessionsDep,
-    before: datetime | None = None,
+    before: AwareDatetime | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> c.AuditList:
     """The store's audit log, newest first; ``before`` pages back from an entry's ``at``."""
