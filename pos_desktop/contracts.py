@@ -244,7 +244,7 @@ class VerifyCodeRequest(Wire):
 
 
 class CreateEmployeeRequest(Wire):
-    name: str = Field(min_length=1, max_length=80)
+    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_not_blank)]
     role: Role
     pin: str = Field(min_length=1, max_length=32)
 

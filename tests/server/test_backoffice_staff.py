@@ -56,6 +56,17 @@ def test_backoffice_staff_add_is_audited_without_the_pin(world: World) -> None:
     assert "2468" not in str(entry)
 
 
+def test_backoffice_staff_blank_names_are_refused(world: World) -> None:
+    """An employee is neither added nor renamed with a name of spaces."""
+    added = world.post("/employees", {"name": "  ", "role": "cashier", "pin": "2468"}, "manager")
+    renamed = update(world, "Casey Cashier", {"name": "   "})
+
+    for response in (added, renamed):
+        assert response.status_code == 422
+        assert response.json()["error"]["field"] == "name"
+    assert audit_entries(world) == []
+
+
 def test_backoffice_staff_rename_and_role_are_audited(world: World) -> None:
     """A rename and a promotion are saved, pulled by registers and audited old -> new."""
     cursor = world.get("/sync/pull", who=None).json()["cursor"]
