@@ -81,6 +81,7 @@ def test_backoffice_registers_revoked_register_is_refused_at_its_next_request(
     other = another_register(world)
     assert other.get("/sync/pull", who=None).status_code == 200
     other_id = registers(world)["Register 2"]["id"]
+    world.clock.advance(seconds=1)  # after the enrollment code's entry
 
     response = world.post(f"/backoffice/registers/{other_id}/revoke", None, "manager", None)
 
