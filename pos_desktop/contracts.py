@@ -7,7 +7,7 @@ request may leave it out and mean the store's currency). Times are aware UTC dat
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
@@ -244,7 +244,7 @@ class VerifyCodeRequest(Wire):
 
 
 class CreateEmployeeRequest(Wire):
-    name: str = Field(min_length=1, max_length=80)
+    name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_not_blank)]
     role: Role
     pin: str = Field(min_length=1, max_length=32)
 
@@ -323,6 +323,11 @@ class StoreSettings(Answer):
     tenders: list[str]
     # What tip percentages are taken on; servers from before the setting mean the subtotal.
     tip_base: Literal["subtotal", "total"] = "subtotal"
+    # For receipts; servers from before the Back Office send none.
+    address: str = ""
+    phone: str = ""
+    receipt_header: str = ""
+    receipt_footer: str = ""
 
 
 class PullResponse(Answer):
@@ -330,3 +335,116 @@ class PullResponse(Answer):
     employees: list[SyncEmployee]
     settings: StoreSettings | None
     cursor: str
+
+
+# --- The Back Office (managers only; docs/api-extensions.md) -------------------------------
+
+TipBase = Literal["subtotal", "total"]
+CodeRecipients = Literal["buyer", "recipient", "both"]
+Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_not_blank)]
+TenderName = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_not_blank)]
+
+
+class BackOfficeStore(Answer):
+    """Every store setting a manager can change, as the Back Office shows them."""
+
+    id: uuid.UUID
+    name: str
+    address: str
+    phone: str
+    receipt_header: str
+    receipt_footer: str
+    currency: str
+    # True once a card or a ticket exists: the currency can no longer change.
+    currency_locked: bool
+    locale: str
+    timezone: str
+    prices_include_tax: bool
+    tenders: list[str]
+    tip_base: TipBase
+    idle_lock_seconds: int
+    deduction_code_to: CodeRecipients
+    deduction_code_minutes: int
+    max_card_amount: MoneyOut
+    pin_digits: int
+
+
+class StoreUpdate(Wire):
+    """The settings to change; a field left out (or null) keeps its value. ``currency``,
+    ``locale`` and ``timezone`` are checked by the server against the codes it knows."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_not_blank)] | None = (
+        None
+    )
+    address: str | None = Field(default=None, max_length=500)
+    phone: str | None = Field(default=None, max_length=40)
+    receipt_header: str | None = Field(default=None, max_length=1000)
+    receipt_footer: str | None = Field(default=None, max_length=1000)
+    currency: str | None = None
+    locale: str | None = None
+    timezone: str | None = None
+    prices_include_tax: bool | None = None
+    tenders: list[TenderName] | None = Field(default=None, max_length=20)
+    tip_base: TipBase | None = None
+    idle_lock_seconds: Annotated[StrictInt, Field(ge=30, le=86_400)] | None = None
+    deduction_code_to: CodeRecipients | None = None
+    deduction_code_minutes: Annotated[StrictInt, Field(ge=1, le=60)] | None = None
+    max_card_amount: Annotated[StrictInt, Field(ge=1, le=MAX_MINOR_UNITS)] | None = None
+    pin_digits: Literal[4, 6] | None = None
+
+
+class StaffMember(Answer):
+    """An employee as the Back Office lists them: never their PIN or its hash."""
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    active: bool
+    created_at: AwareDatetime
+
+
+class StaffList(Answer):
+    items: list[StaffMember]
+
+
+class EmployeeUpdate(Wire):
+    """What to change about an employee; a field left out (or null) keeps its value."""
+
+    name: Name | None = None
+    role: Role | None = None
+    pin: str | None = Field(default=None, min_length=1, max_length=32)
+    active: bool | None = None
+
+
+class RegisterInfo(Answer):
+    id: uuid.UUID
+    name: str
+    enrolled_at: AwareDatetime
+    # Updated at most once a minute; None until the register first calls after enrolling.
+    last_seen_at: AwareDatetime | None
+    app_version: str | None
+    revoked_at: AwareDatetime | None
+
+
+class RegisterList(Answer):
+    items: list[RegisterInfo]
+
+
+class RegisterUpdate(Wire):
+    name: Name
+
+
+class AuditEntryOut(Answer):
+    id: uuid.UUID
+    at: AwareDatetime
+    employee: EmployeeRef | None
+    register_ref: RegisterRef | None = Field(alias="register")
+    action: str
+    target_kind: str
+    target_id: uuid.UUID
+    # {"field": {"old": ..., "new": ...}}; a PIN shows only as "PIN changed".
+    changes: dict[str, Any]
+
+
+class AuditList(Answer):
+    items: list[AuditEntryOut]

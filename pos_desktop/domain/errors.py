@@ -61,6 +61,14 @@ class ErrorCode(StrEnum):
     CODE_EXPIRED = "code_expired"
     CODE_USED = "code_used"
     CODE_NOT_YOURS = "code_not_yours"
+    # The Back Office
+    INVALID_SETTING = "invalid_setting"
+    CURRENCY_LOCKED = "currency_locked"
+    EMPLOYEE_NOT_FOUND = "employee_not_found"
+    EMPLOYEE_INACTIVE = "employee_inactive"
+    LAST_MANAGER = "last_manager"
+    REGISTER_NOT_FOUND = "register_not_found"
+    REGISTER_REVOKED = "register_revoked"
     # The register's own: never on the wire
     DOMAIN_ERROR = "domain_error"
     UNEXPECTED_ANSWER = "unexpected_answer"

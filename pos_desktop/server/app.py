@@ -20,6 +20,9 @@ from pos_desktop.server.errors import install_error_handlers
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.routes import (
     activities,
+    backoffice_registers,
+    backoffice_staff,
+    backoffice_store,
     deductions,
     employees,
     giftcards,
@@ -75,7 +78,19 @@ def create_app(
         for status in (401, 403, 404, 409, 422, 429)
     }
     api = APIRouter(prefix=API_PREFIX, responses=errors)
-    for module in (health, registers, sessions, employees, giftcards, deductions, activities, sync):
+    for module in (
+        health,
+        registers,
+        sessions,
+        employees,
+        giftcards,
+        deductions,
+        activities,
+        sync,
+        backoffice_store,
+        backoffice_staff,
+        backoffice_registers,
+    ):
         api.include_router(module.router)
     app.include_router(api)
     return app

@@ -6,6 +6,7 @@ Every command takes ``--database-url``, or reads ``POS_DATABASE_URL`` when it is
 from __future__ import annotations
 
 import argparse
+import getpass
 import logging
 import os
 import sys
@@ -20,7 +21,7 @@ from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.pin import PIN_MIN_LENGTH
-from pos_desktop.server import ledger
+from pos_desktop.server import audit, ledger
 from pos_desktop.server.clock import SystemClock
 from pos_desktop.server.database import make_engine, make_session_factory, migrate, normalize_url
 from pos_desktop.server.demo import (
@@ -37,9 +38,12 @@ from pos_desktop.server.logs import configure_logging
 from pos_desktop.server.provisioning import (
     create_employee,
     create_enroll_code,
+    create_store,
     default_store,
+    first_store,
     next_sync_version,
 )
+from pos_desktop.server.store_settings import check_settings, settings_of
 
 log = logging.getLogger("pos_desktop.server")
 
@@ -96,6 +100,75 @@ def cmd_enroll_code(args: argparse.Namespace) -> None:
         until = f"{row.expires_at:%Y-%m-%d %H:%M} UTC"
         print(f"one-time enrollment code for {store.name}, valid until {until}:")
         print(code)
+
+
+def _first_manager_pin(pin_file: str | None) -> str:
+    """The PIN from ``--pin-file`` (``-``: standard input), or typed twice at a prompt."""
+    if pin_file == "-":
+        return sys.stdin.readline().strip()
+    if pin_file is not None:
+        with open(pin_file, encoding="utf-8") as source:
+            return source.readline().strip()
+    pin = getpass.getpass("First manager's PIN (4 to 8 digits): ")
+    if getpass.getpass("The same PIN again: ") != pin:
+        raise SystemExit("error: the two PINs differ; nothing was created")
+    return pin
+
+
+def cmd_init_store(args: argparse.Namespace) -> None:
+    """The first store and its first manager, nothing else: no demo product, card or PIN."""
+    name, manager = args.name.strip(), args.manager_name.strip()
+    if not name or not manager:
+        raise SystemExit("error: the store and the manager each need a name")
+    check_settings({"currency": args.currency, "locale": args.locale, "timezone": args.timezone})
+    pin = _first_manager_pin(args.pin_file)
+    clock = SystemClock()
+    with make_session_factory(_engine(args))() as db:
+        existing = first_store(db)
+        if existing is not None:
+            raise SystemExit(
+                f"error: this server already has a store ({existing.name}); init-store "
+                "only sets up a new server and changed nothing"
+            )
+        now = clock.now()
+        store = create_store(
+            db,
+            name,
+            now,
+            currency=args.currency,
+            locale=args.locale,
+            timezone=args.timezone,
+            prices_include_tax=args.prices_include_tax,
+            address=args.address,
+            phone=args.phone,
+        )
+        employee = create_employee(db, store, manager, "manager", pin, now)
+        created = {name: {"old": None, "new": value} for name, value in settings_of(store).items()}
+        audit.record(
+            db,
+            store_id=store.id,
+            by=None,
+            action=audit.AuditAction.STORE_CREATED,
+            target=(audit.TargetKind.STORE, store.id),
+            changes=created,
+            at=now,
+        )
+        audit.record(
+            db,
+            store_id=store.id,
+            by=None,
+            action=audit.AuditAction.EMPLOYEE_CREATED,
+            target=(audit.TargetKind.EMPLOYEE, employee.id),
+            changes={
+                "name": {"old": None, "new": employee.name},
+                "role": {"old": None, "new": "manager"},
+                "pin": audit.PIN_CHANGED,
+            },
+            at=now,
+        )
+        db.commit()
+    print(f"created {store.name} with manager {employee.name}")
+    print("next: enroll a register with `python -m pos_desktop.server enroll-code`")
 
 
 def cmd_demo_data(args: argparse.Namespace) -> None:
@@ -225,6 +298,26 @@ def parser() -> argparse.ArgumentParser:
     employee.add_argument("--name", required=True)
     employee.add_argument("--role", choices=("manager", "cashier"), required=True)
     employee.add_argument("--pin", required=True, help="4 to 8 digits, unique in the store")
+
+    init = command("init-store", cmd_init_store, "set up a new server's store and first manager")
+    init.add_argument("--name", required=True, help="the store's name, as receipts show it")
+    init.add_argument("--address", default="", help="printed on receipts")
+    init.add_argument("--phone", default="", help="printed on receipts")
+    init.add_argument("--currency", required=True, help="ISO 4217 code, e.g. USD or EUR")
+    init.add_argument("--locale", required=True, help="language and country, e.g. en_US")
+    init.add_argument("--timezone", required=True, help="IANA time zone, e.g. Europe/Paris")
+    init.add_argument(
+        "--prices-include-tax",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="whether product prices already include tax (default: no)",
+    )
+    init.add_argument("--manager-name", required=True, help="the first manager's name")
+    init.add_argument(
+        "--pin-file",
+        help="read the manager's PIN from this file's first line (- for standard input); "
+        "without it, the PIN is asked twice",
+    )
 
     code = command("enroll-code", cmd_enroll_code, "print a one-time code to enroll a register")
     code.add_argument("--hours", type=int, default=24, help="how long the code is valid")

@@ -7,18 +7,22 @@ endpoints open theirs with ``with sessions() as db:`` inside their own thread.
 
 Who is calling is remembered for a few seconds (``TtlCache``), so a busy register does not
 pay a thread hop and a query per request to prove the same token again. Expiry is still
-checked on every request; a revoked register or deactivated employee is refused once the
-entry ages out.
+checked on every request. A Back Office change to a register, an employee or the store
+forgets every remembered caller of this process at once (``forget_callers``); other worker
+processes refuse a revoked register or deactivated employee once their entry ages out.
+
+Each look-up also notes when the register was last seen and its app version, written at most
+once a minute per register so a busy store does not write on every request.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
@@ -57,6 +61,7 @@ KeysDep = Annotated[ServerKeys, Depends(get_keys)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 ConfigDep = Annotated[ServerConfig, Depends(get_config)]
 RegisterToken = Annotated[str | None, Header(alias="X-Register-Token", max_length=256)]
+AppVersion = Annotated[str | None, Header(alias="X-POS-Version", max_length=40)]
 Authorization = Annotated[str | None, Header(max_length=512)]
 
 
@@ -79,27 +84,70 @@ def _register_query(token_hash: str) -> Select[Register, Store]:
     return (
         select(Register, Store)
         .join(Store, Store.id == Register.store_id)
-        .where(Register.token_hash == token_hash, Register.revoked_at.is_(None))
+        .where(Register.token_hash == token_hash)
     )
 
 
-def _load_register(sessions: sessionmaker[Session], token_hash: str) -> RegisterCaller:
+REVOKED_MESSAGE = "A manager revoked this register. Enroll it again with a new code."
+SEEN_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """When the request came and the app version its register sent (``X-POS-Version``)."""
+
+    now: datetime
+    app_version: str | None
+
+
+def _note_seen(db: Session, register: Register, seen: _Seen) -> None:
+    """Record the register as seen, unless it was within the last minute with this version."""
+    if (
+        register.last_seen_at is not None
+        and register.last_seen_at > seen.now - SEEN_EVERY
+        and (seen.app_version is None or seen.app_version == register.app_version)
+    ):
+        return
+    values: dict[str, object] = {"last_seen_at": seen.now}
+    due = [Register.last_seen_at.is_(None), Register.last_seen_at <= seen.now - SEEN_EVERY]
+    if seen.app_version is not None:
+        values["app_version"] = seen.app_version
+        due.append(Register.app_version.is_distinct_from(seen.app_version))
+    # Conditional, so two workers noting the same register in the same minute write once.
+    db.execute(update(Register).where(Register.id == register.id, or_(*due)).values(**values))
+    db.commit()
+
+
+def _enrolled(register: Register) -> None:
+    if register.revoked_at is not None:
+        raise unauthorized(REVOKED_MESSAGE)
+
+
+def _load_register(sessions: sessionmaker[Session], token_hash: str, seen: _Seen) -> RegisterCaller:
     with sessions() as db:
         row = db.execute(_register_query(token_hash)).first()
-    if row is None:
-        raise unauthorized()
-    register, store = row
-    return RegisterCaller(register.id, register.name, store_info(store))
+        if row is None:
+            raise unauthorized()
+        register, store = row
+        _enrolled(register)
+        caller = RegisterCaller(register.id, register.name, store_info(store))
+        _note_seen(db, register, seen)
+    return caller
 
 
 async def current_register(
-    request: Request, sessions: SessionsDep, x_register_token: RegisterToken = None
+    request: Request,
+    sessions: SessionsDep,
+    clock: ClockDep,
+    x_register_token: RegisterToken = None,
+    x_pos_version: AppVersion = None,
 ) -> RegisterCaller:
     token_hash = _register_token_hash(x_register_token)
     cache: TtlCache[str, RegisterCaller] = request.app.state.register_cache
     caller = cache.get(token_hash)
     if caller is None:
-        caller = await run_in_threadpool(_load_register, sessions, token_hash)
+        seen = _Seen(clock.now(), x_pos_version)
+        caller = await run_in_threadpool(_load_register, sessions, token_hash, seen)
         cache.put(token_hash, caller)
     return caller
 
@@ -120,8 +168,11 @@ class _SessionFacts:
     expires_at: datetime
 
 
+DEACTIVATED_MESSAGE = "A manager deactivated this employee. Ask a manager."
+
+
 def _load_employee(
-    sessions: sessionmaker[Session], register_hash: str, session_hash: str
+    sessions: sessionmaker[Session], register_hash: str, session_hash: str, seen: _Seen
 ) -> _SessionFacts:
     """The register and the employee logged in on it, found in one query."""
     with sessions() as db:
@@ -135,13 +186,17 @@ def _load_employee(
             )
             .outerjoin(Employee, Employee.id == EmployeeSession.employee_id)
         ).first()
-    if row is None:
-        raise unauthorized()
-    register, store, expires_at, employee = row
-    if employee is None or not employee.active:
-        raise unauthorized("Your session is not valid. Log in with your PIN again.")
-    caller = RegisterCaller(register.id, register.name, store_info(store))
-    employee_caller = EmployeeCaller(caller, employee.id, employee.name, employee.role)
+        if row is None:
+            raise unauthorized()
+        register, store, expires_at, employee = row
+        _enrolled(register)
+        if employee is None:
+            raise unauthorized("Your session is not valid. Log in with your PIN again.")
+        if not employee.active:
+            raise unauthorized(DEACTIVATED_MESSAGE)
+        caller = RegisterCaller(register.id, register.name, store_info(store))
+        employee_caller = EmployeeCaller(caller, employee.id, employee.name, employee.role)
+        _note_seen(db, register, seen)
     return _SessionFacts(employee_caller, expires_at)
 
 
@@ -150,18 +205,27 @@ def install_caller_caches(app: FastAPI, seconds: float) -> None:
     app.state.session_cache = TtlCache[tuple[str, str], _SessionFacts](seconds)
 
 
+def forget_callers(request: Request) -> None:
+    """After a Back Office change to who may call (a register, an employee, the store): this
+    process proves every caller again at their next request."""
+    request.app.state.register_cache.clear()
+    request.app.state.session_cache.clear()
+
+
 async def current_employee(
     request: Request,
     sessions: SessionsDep,
     clock: ClockDep,
     x_register_token: RegisterToken = None,
     authorization: Authorization = None,
+    x_pos_version: AppVersion = None,
 ) -> EmployeeCaller:
     key = (_register_token_hash(x_register_token), digest(_bearer(authorization)))
     cache: TtlCache[tuple[str, str], _SessionFacts] = request.app.state.session_cache
     facts = cache.get(key)
     if facts is None:
-        facts = await run_in_threadpool(_load_employee, sessions, *key)
+        seen = _Seen(clock.now(), x_pos_version)
+        facts = await run_in_threadpool(_load_employee, sessions, *key, seen)
         cache.put(key, facts)
     if facts.expires_at <= clock.now():
         raise unauthorized("Your session has expired. Log in with your PIN again.")

@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -53,6 +54,11 @@ class Store(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     name: Mapped[str] = mapped_column(String(120))
+    # Printed on receipts (screen, PDF, ESC/POS) with the header and footer texts.
+    address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    receipt_header: Mapped[str] = mapped_column(Text, default="")
+    receipt_footer: Mapped[str] = mapped_column(Text, default="")
     currency: Mapped[str] = mapped_column(String(3))
     locale: Mapped[str] = mapped_column(String(20))
     timezone: Mapped[str] = mapped_column(String(64))
@@ -103,6 +109,30 @@ class Register(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Written at most once a minute per register (deps.note_seen), not on every request.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    app_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+
+
+class AuditEntry(Base):
+    """One Back Office change: who made it, on which register, and each field's old and new
+    value (``{"field": {"old": ..., "new": ...}}``). Written in the change's own transaction
+    (pos_desktop.server.audit), so a change is never kept without its entry. No PIN or PIN
+    hash ever appears in ``changes``."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_store_at", "store_id", "at"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # None for changes made outside the API (the init-store command).
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
+    register_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("registers.id"), nullable=True)
+    action: Mapped[str] = mapped_column(String(40))  # an audit.AuditAction
+    target_kind: Mapped[str] = mapped_column(String(20))
+    target_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    changes: Mapped[dict[str, object]] = mapped_column(JSON)
 
 
 class EnrollCode(Base):

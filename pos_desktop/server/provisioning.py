@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, text, update
+from sqlalchemy import select, text, true, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -48,10 +48,16 @@ def create_store(
     max_card_amount: int = 500_00,
     tenders: tuple[str, ...] = (),
     prices_include_tax: bool = False,
+    address: str = "",
+    phone: str = "",
 ) -> Store:
     store = Store(
         id=uuid.uuid4(),
         name=name,
+        address=address,
+        phone=phone,
+        receipt_header="",
+        receipt_footer="",
         currency=currency,
         locale=locale,
         timezone=timezone,
@@ -69,30 +75,58 @@ def create_store(
     return store
 
 
-def default_store(db: Session, now: datetime) -> Store:
-    """The server's first store, made on first use: a single-store install needs no set-up."""
+def first_store(db: Session) -> Store | None:
+    """The server's first store, if any, locked against another first store until commit."""
     if db.get_bind().dialect.name == "postgresql":
         # Two first commands at once must not both find no store and make one each; SQLite
         # needs nothing, its transactions already write one at a time (BEGIN IMMEDIATE).
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEFAULT_STORE_LOCK})
-    store = db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+    return db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+
+
+def default_store(db: Session, now: datetime) -> Store:
+    """The server's first store, made on first use: a single-store install needs no set-up."""
+    store = first_store(db)
     return store if store is not None else create_store(db, DEFAULT_STORE_NAME, now)
+
+
+def _pin_taken() -> ApiError:
+    return ApiError(409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN.")
+
+
+def _free_pin_lookup(db: Session, store: Store, pin: str, holder: uuid.UUID | None = None) -> str:
+    """The lookup key of a PIN the store's rules allow and no employee of the store has but
+    ``holder`` (keeping one's own PIN is no clash)."""
+    validate_pin(pin)
+    if len(pin) < store.pin_digits:
+        raise InvalidPin(f"This store's PINs have at least {store.pin_digits} digits.")
+    lookup = pin_lookup(store.pin_pepper, pin)
+    taken = db.execute(
+        select(Employee.id).where(
+            Employee.store_id == store.id,
+            Employee.pin_lookup == lookup,
+            Employee.id != holder if holder is not None else true(),
+        )
+    ).first()
+    if taken is not None:
+        raise _pin_taken()
+    return lookup
+
+
+def _flush_pin(db: Session) -> None:
+    try:
+        with db.begin_nested():
+            db.flush()
+    except IntegrityError as exc:  # two managers giving the same PIN at the same moment
+        raise _pin_taken() from exc
 
 
 def create_employee(
     db: Session, store: Store, name: str, role: str, pin: str, now: datetime
 ) -> Employee:
-    validate_pin(pin)
-    if len(pin) < store.pin_digits:
-        raise InvalidPin(f"This store's PINs have at least {store.pin_digits} digits.")
     if role not in ("cashier", "manager"):
         raise ApiError(422, ErrorCode.INVALID_ROLE, "A role is cashier or manager.")
-    lookup = pin_lookup(store.pin_pepper, pin)
-    taken = db.execute(
-        select(Employee.id).where(Employee.store_id == store.id, Employee.pin_lookup == lookup)
-    ).first()
-    if taken is not None:
-        raise ApiError(409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN.")
+    lookup = _free_pin_lookup(db, store, pin)
     employee = Employee(
         id=uuid.uuid4(),
         store_id=store.id,
@@ -105,14 +139,16 @@ def create_employee(
         created_at=now,
     )
     db.add(employee)
-    try:
-        with db.begin_nested():
-            db.flush()
-    except IntegrityError as exc:  # two managers adding the same PIN at the same moment
-        raise ApiError(
-            409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN."
-        ) from exc
+    _flush_pin(db)
     return employee
+
+
+def change_pin(db: Session, store: Store, employee: Employee, pin: str) -> None:
+    """Give ``employee`` a new PIN (the store's rules, unique in the store); the caller takes
+    a new sync version so registers pull the new verifier."""
+    employee.pin_lookup = _free_pin_lookup(db, store, pin, employee.id)
+    employee.pin_hash = hash_pin(pin)
+    _flush_pin(db)
 
 
 def create_enroll_code(

@@ -37,3 +37,6 @@ class TtlCache(Generic[K, V]):
             # Flooding with fresh tokens only costs the look-ups the cache saves.
             self._entries.clear()
         self._entries[key] = (self._monotonic(), value)
+
+    def clear(self) -> None:
+        self._entries.clear()

@@ -8,6 +8,7 @@ shared by all workers of a register; httpx's connection pool is thread-safe.
 from __future__ import annotations
 
 import email.utils
+import importlib.metadata
 import logging
 import math
 import uuid
@@ -55,6 +56,8 @@ from pos_desktop.sync.errors import (
 log = logging.getLogger(__name__)
 
 API_PREFIX = "/api/v1"
+# Sent as X-POS-Version: the Back Office lists each register's app version.
+APP_VERSION = importlib.metadata.version("pos-desktop")
 DEFAULT_TIMEOUT_SECONDS = 10.0
 # A register on a LAN either connects at once or not at all; failing fast lets the cashier
 # switch to an offline tender instead of staring at a spinner for the full read timeout.
@@ -135,7 +138,7 @@ class ServerClient:
             base_url=api_root(base_url),
             timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_SECONDS)),
             transport=transport,
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", "X-POS-Version": APP_VERSION},
         )
 
     # -- lifecycle ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pos_desktop.sync.client import ServerClient, api_root
+from pos_desktop.sync.client import APP_VERSION, ServerClient, api_root
 from pos_desktop.sync.errors import (
     NO_CONNECTION_MESSAGE,
     ServerError,
@@ -84,6 +84,13 @@ def test_client_sends_register_token_on_every_call(client: ServerClient, script:
     client.health()
     assert script.requests[0].headers["X-Register-Token"] == "register-token"
     assert "Authorization" not in script.requests[0].headers
+
+
+def test_client_sends_its_app_version(client: ServerClient, script: Script) -> None:
+    """X-POS-Version names the register's app version, for the Back Office's register list."""
+    script.then(answer(200, {"status": "ok", "database": "sqlite"}))
+    client.health()
+    assert script.requests[0].headers["X-POS-Version"] == APP_VERSION
 
 
 def test_client_keeps_session_token_after_login(client: ServerClient, script: Script) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.server import audit
 from pos_desktop.server.deps import ClockDep, ConfigDep, ManagerDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import EnrollCode
@@ -44,5 +45,15 @@ def new_enroll_code(
         now = clock.now()
         ttl = timedelta(seconds=config.enroll_code_ttl_seconds)
         code, row = create_enroll_code(db, manager.store.id, manager.employee_id, now, ttl)
+        audit.record(
+            db,
+            store_id=manager.store.id,
+            by=manager,
+            action=audit.AuditAction.ENROLL_CODE_CREATED,
+            target=(audit.TargetKind.ENROLL_CODE, row.id),
+            # The code itself enrolls a register: only when it stops working is kept.
+            changes={"expires_at": {"old": None, "new": row.expires_at.isoformat()}},
+            at=now,
+        )
         db.commit()
         return c.EnrollCodeResponse(code=code, expires_at=row.expires_at)

@@ -8,7 +8,13 @@ from sqlalchemy import select
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.errors import ErrorCode
-from pos_desktop.server.deps import ClockDep, ConfigDep, RegisterDep, SessionsDep
+from pos_desktop.server.deps import (
+    DEACTIVATED_MESSAGE,
+    ClockDep,
+    ConfigDep,
+    RegisterDep,
+    SessionsDep,
+)
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, EmployeeSession, Store
 from pos_desktop.server.provisioning import next_sync_version
@@ -51,13 +57,14 @@ def open_session(
             select(Employee).where(
                 Employee.store_id == register.store.id,
                 Employee.pin_lookup == pin_lookup(pepper, body.pin),
-                Employee.active.is_(True),
             )
         ).scalar()
         if employee is None or not verify_pin(employee.pin_hash, body.pin):
             record_failure(db, register.register_id, Attempt.WRONG_PIN, now=now)
             db.commit()
             raise ApiError(401, ErrorCode.WRONG_PIN, "Wrong PIN. Try again.")
+        if not employee.active:
+            raise ApiError(403, ErrorCode.EMPLOYEE_INACTIVE, DEACTIVATED_MESSAGE)
         if pin_needs_rehash(employee.pin_hash):
             # Only now is the PIN at hand: store a verifier in today's profile, and a new
             # version so registers pull it in place of the old, cheaper one.

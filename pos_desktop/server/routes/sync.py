@@ -114,6 +114,10 @@ def pull(
                 max_card_amount=money(store.max_card_amount, store.currency),
                 tenders=[name for name in store.tenders.splitlines() if name],
                 tip_base="total" if store.tip_base == "total" else "subtotal",
+                address=store.address,
+                phone=store.phone,
+                receipt_header=store.receipt_header,
+                receipt_footer=store.receipt_footer,
             )
         return c.PullResponse(
             products=[
@@ -130,7 +134,13 @@ def pull(
             ],
             employees=[
                 c.SyncEmployee(
-                    id=e.id, name=e.name, role=role_of(e.role), pin_hash=e.pin_hash, active=e.active
+                    id=e.id,
+                    name=e.name,
+                    role=role_of(e.role),
+                    # No verifier leaves for a deactivated employee: a register holding an
+                    # old one replaces it with nothing, so offline log-in refuses them too.
+                    pin_hash=e.pin_hash if e.active else "",
+                    active=e.active,
                 )
                 for e in employees
             ],

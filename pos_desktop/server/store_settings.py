@@ -1,0 +1,100 @@
+"""Store settings a manager sets: what the server checks beyond a field's type and length."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+from collections.abc import Mapping
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+from babel.numbers import list_currencies
+from sqlalchemy import exists, or_, select
+from sqlalchemy.orm import Session
+
+from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.server.errors import ApiError
+from pos_desktop.server.models import GiftCard, Store, SyncedTicket
+
+
+def _invalid(field: str, message: str) -> ApiError:
+    return ApiError(422, ErrorCode.INVALID_SETTING, message, field=field)
+
+
+def check_currency(code: str) -> None:
+    if code not in list_currencies():
+        raise _invalid("currency", f"currency: {code!r} is not an ISO 4217 code such as USD.")
+
+
+def check_locale(name: str) -> None:
+    try:
+        Locale.parse(name)
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise _invalid(
+            "locale", f"locale: {name!r} is not a language and country such as en_US."
+        ) from None
+
+
+def check_timezone(name: str) -> None:
+    if name not in zoneinfo.available_timezones():
+        raise _invalid(
+            "timezone", f"timezone: {name!r} is not an IANA time zone such as America/New_York."
+        )
+
+
+def check_settings(values: Mapping[str, Any]) -> None:
+    """Refuse the first value the store cannot hold, naming its field."""
+    checks = {"currency": check_currency, "locale": check_locale, "timezone": check_timezone}
+    for field, check in checks.items():
+        if field in values:
+            check(values[field])
+
+
+def currency_locked(db: Session, store_id: uuid.UUID) -> bool:
+    """A card or a ticket is in the store's currency: changing it would change their value."""
+    return bool(
+        db.execute(
+            select(
+                or_(
+                    exists().where(GiftCard.store_id == store_id),
+                    exists().where(SyncedTicket.store_id == store_id),
+                )
+            )
+        ).scalar_one()
+    )
+
+
+def currency_is_locked(currency: str) -> ApiError:
+    return ApiError(
+        409,
+        ErrorCode.CURRENCY_LOCKED,
+        f"currency: cards or tickets exist in {currency}, so the currency can no longer change.",
+        field="currency",
+    )
+
+
+def settings_of(store: Store) -> dict[str, Any]:
+    """The store's settings by ``StoreUpdate`` field name, as the audit log compares them."""
+    return {
+        "name": store.name,
+        "address": store.address,
+        "phone": store.phone,
+        "receipt_header": store.receipt_header,
+        "receipt_footer": store.receipt_footer,
+        "currency": store.currency,
+        "locale": store.locale,
+        "timezone": store.timezone,
+        "prices_include_tax": store.prices_include_tax,
+        "tenders": [name for name in store.tenders.splitlines() if name],
+        "tip_base": store.tip_base,
+        "idle_lock_seconds": store.idle_lock_seconds,
+        "deduction_code_to": store.deduction_code_to,
+        "deduction_code_minutes": store.deduction_code_minutes,
+        "max_card_amount": store.max_card_amount,
+        "pin_digits": store.pin_digits,
+    }
+
+
+def apply_settings(store: Store, changes: Mapping[str, Any]) -> None:
+    for field, value in changes.items():
+        setattr(store, field, "\n".join(value) if field == "tenders" else value)

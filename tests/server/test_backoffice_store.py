@@ -1,0 +1,149 @@
+"""The Back Office's store settings: checked field by field, audited, pulled by registers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.fixtures.server_world import World
+
+
+def patch_store(world: World, body: dict[str, Any], who: str = "manager") -> httpx.Response:
+    return world.client.patch("/api/v1/backoffice/store", json=body, headers=world.headers(who))
+
+
+def audit_entries(world: World) -> list[dict[str, Any]]:
+    response = world.get("/backoffice/audit", who="manager")
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def test_backoffice_store_shows_every_setting(world: World) -> None:
+    """A manager reads the store's settings, the currency still free to change."""
+    response = world.get("/backoffice/store", who="manager")
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["name"] == "Test Store"
+    assert (body["currency"], body["locale"], body["timezone"]) == (
+        "USD",
+        "en_US",
+        "America/New_York",
+    )
+    assert body["currency_locked"] is False
+    assert body["address"] == "" and body["receipt_footer"] == ""
+
+
+def test_backoffice_store_change_is_audited_and_pulled(world: World) -> None:
+    """A change is saved, written to the audit log with old and new values, and reaches a
+    register at its next pull."""
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+
+    response = patch_store(
+        world,
+        {
+            "name": "Corner Café",
+            "address": "1 Main St",
+            "receipt_footer": "Thank you!",
+            "currency": "EUR",
+            "locale": "fr_FR",
+            "timezone": "Europe/Paris",
+            "prices_include_tax": True,
+            "tenders": ["Voucher", "Store credit"],
+        },
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["name"] == "Corner Café"
+    pulled = world.get("/sync/pull", who=None, cursor=cursor).json()["settings"]
+    assert pulled["store_name"] == "Corner Café"
+    assert pulled["currency"] == "EUR" and pulled["timezone"] == "Europe/Paris"
+    assert pulled["receipt_footer"] == "Thank you!"
+    assert pulled["tenders"] == ["Voucher", "Store credit"]
+    [entry] = audit_entries(world)
+    assert entry["action"] == "store.updated"
+    assert entry["employee"]["name"] == "Morgan Manager"
+    assert entry["register"]["name"] == "Register 1"
+    assert entry["changes"]["name"] == {"old": "Test Store", "new": "Corner Café"}
+    assert entry["changes"]["prices_include_tax"] == {"old": False, "new": True}
+    assert "phone" not in entry["changes"]
+
+
+def test_backoffice_store_unchanged_values_write_nothing(world: World) -> None:
+    """Saving the settings as they are neither audits nor makes registers pull again."""
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+
+    response = patch_store(world, {"name": "Test Store", "currency": "USD"})
+
+    assert response.status_code == 200
+    assert audit_entries(world) == []
+    assert world.get("/sync/pull", who=None, cursor=cursor).json()["settings"] is None
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "code"),
+    [
+        ({"currency": "XYZ"}, "currency", "invalid_setting"),
+        ({"currency": "usd"}, "currency", "invalid_setting"),
+        ({"locale": "xx_QQ"}, "locale", "invalid_setting"),
+        ({"timezone": "Mars/Olympus"}, "timezone", "invalid_setting"),
+        ({"name": "   "}, "name", "invalid_request"),
+        ({"idle_lock_seconds": 5}, "idle_lock_seconds", "invalid_request"),
+        ({"deduction_code_minutes": 61}, "deduction_code_minutes", "invalid_request"),
+        ({"max_card_amount": 0}, "max_card_amount", "invalid_request"),
+        ({"tip_base": "grand total"}, "tip_base", "invalid_request"),
+        ({"pin_digits": 5}, "pin_digits", "invalid_request"),
+        ({"tenders": [""]}, "tenders.0", "invalid_request"),
+    ],
+)
+def test_backoffice_store_refuses_a_bad_value_naming_its_field(
+    world: World, body: dict[str, Any], field: str, code: str
+) -> None:
+    """A value the store cannot hold is refused with its field named; nothing changes."""
+    response = patch_store(world, body)
+
+    assert response.status_code == 422, response.text
+    error = response.json()["error"]
+    assert (error["code"], error["field"]) == (code, field)
+    assert field.split(".")[0] in error["message"]
+    assert audit_entries(world) == []
+
+
+def test_backoffice_store_currency_is_locked_once_a_card_exists(world: World) -> None:
+    """Once a card exists, the currency no longer changes; other settings still do."""
+    world.issue_card(10_00)
+
+    refused = patch_store(world, {"currency": "EUR"})
+    allowed = patch_store(world, {"phone": "555-0100"})
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "currency_locked"
+    assert allowed.status_code == 200
+    assert allowed.json()["currency"] == "USD" and allowed.json()["currency_locked"] is True
+
+
+def test_backoffice_store_currency_is_locked_once_a_ticket_exists(world: World) -> None:
+    """A pushed ticket locks the currency too."""
+    assert world.push_completed_ticket("00000000-0000-4000-8000-000000000001").status_code == 200
+
+    refused = patch_store(world, {"currency": "EUR"})
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "currency_locked"
+
+
+def test_backoffice_store_audit_pages_back_with_before(world: World) -> None:
+    """Entries older than ``before`` come on the next page; a time without a zone is refused."""
+    patch_store(world, {"phone": "1"})
+    world.clock.advance(seconds=1)
+    patch_store(world, {"phone": "2"})
+    [newest, oldest] = audit_entries(world)
+
+    page = world.get("/backoffice/audit", who="manager", before=newest["at"])
+    naive = world.get("/backoffice/audit", who="manager", before="2026-01-01T00:00:00")
+
+    assert [entry["id"] for entry in page.json()["items"]] == [oldest["id"]]
+    assert naive.status_code == 422
