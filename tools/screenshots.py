@@ -268,6 +268,8 @@ def _take_first_start(out_dir: Path) -> list[Path]:
             raise RuntimeError("no Set up a new store button")
         new_store.click()
         view.store_name.setText("Corner Shop")
+        view.address.setText("12 Main Street, Springfield")
+        view.phone.setText("(555) 010-0199")
         view.manager_name.setText("Dana Whitfield")
         view.tax_included.setChecked(True)
         for pin in ("4821", "4821"):

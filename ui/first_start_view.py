@@ -214,6 +214,13 @@ class FirstStartView(QWidget):
         self.store_name = QLineEdit(page)
         name_widget(self.store_name, "storeNameInput", "Store name")
         make_touchable(self.store_name)
+        self.address = QLineEdit(page)
+        name_widget(self.address, "storeAddressInput", "Store address")
+        self.address.setPlaceholderText("Printed on receipts")
+        make_touchable(self.address)
+        self.phone = QLineEdit(page)
+        name_widget(self.phone, "storePhoneInput", "Store phone")
+        make_touchable(self.phone)
         self.currency = _typed_combo("currencyInput", "Currency", list(COMMON_CURRENCIES), page)
         self.currency.setCurrentText(DEFAULT_CURRENCY)
         self.locale_input = _typed_combo(
@@ -235,6 +242,8 @@ class FirstStartView(QWidget):
         self.store_messages: dict[str, QLabel] = {}
         rows: tuple[tuple[str, str, QWidget], ...] = (
             ("name", "Store name", self.store_name),
+            ("address", "Address", self.address),
+            ("phone", "Phone", self.phone),
             ("currency", "Currency", self.currency),
             ("locale", "Language", self.locale_input),
             ("timezone", "Time zone", self.timezone),
@@ -276,6 +285,8 @@ class FirstStartView(QWidget):
     def _create_store(self) -> None:
         self._presenter.create_store(
             name=self.store_name.text(),
+            address=self.address.text(),
+            phone=self.phone.text(),
             currency=self.currency.currentText(),
             locale=self.locale_input.currentText(),
             timezone=self.timezone.currentText(),

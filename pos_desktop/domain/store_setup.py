@@ -30,6 +30,9 @@ COMMON_TIMEZONES = (
 )
 
 NAME_MAX_LENGTH = 100
+ADDRESS_MAX_LENGTH = 500
+PHONE_MAX_LENGTH = 40
+PHONE_CHARACTERS = frozenset("0123456789 +-().")
 
 NO_STORE_NAME = "Give the store a name."
 NAME_TOO_LONG = f"A name has at most {NAME_MAX_LENGTH} characters."
@@ -37,6 +40,8 @@ UNKNOWN_CURRENCY = "Not a currency: give its three-letter code, e.g. USD or EUR.
 UNKNOWN_LOCALE = "Not a language and region, e.g. en_US or fr_FR."
 UNKNOWN_TIMEZONE = "Not a time zone, e.g. America/New_York or Europe/Paris."
 NO_MANAGER_NAME = "Give the manager's name."
+ADDRESS_TOO_LONG = f"An address has at most {ADDRESS_MAX_LENGTH} characters."
+NOT_A_PHONE = f"A phone number has digits, spaces and + - ( ) . only, {PHONE_MAX_LENGTH} at most."
 PIN_LENGTH = f"A PIN has {PIN_MIN_LENGTH} to {PIN_MAX_LENGTH} digits."
 PINS_DIFFER = "The two PINs differ; enter the same PIN twice."
 NOT_A_URL = "Give the server's address, starting with http:// or https://."
@@ -48,6 +53,8 @@ class NewStore:
     """A store to create, every field checked."""
 
     name: str
+    address: str  # printed on receipts; may be empty
+    phone: str
     currency: str
     locale: str
     timezone: str
@@ -105,6 +112,8 @@ def known_timezone(name: str) -> bool:
 def new_store(
     *,
     name: str,
+    address: str = "",
+    phone: str = "",
     currency: str,
     locale: str,
     timezone: str,
@@ -115,10 +124,15 @@ def new_store(
 ) -> NewStore:
     """The form as a ``NewStore``; ``SetupInvalid`` names every field that is wrong."""
     name, manager_name = name.strip(), manager_name.strip()
+    address, phone = address.strip(), phone.strip()
     currency, locale, timezone = currency.strip().upper(), locale.strip(), timezone.strip()
     errors: dict[str, str] = {}
     if (problem := _name_error(name, NO_STORE_NAME)) is not None:
         errors["name"] = problem
+    if len(address) > ADDRESS_MAX_LENGTH:
+        errors["address"] = ADDRESS_TOO_LONG
+    if len(phone) > PHONE_MAX_LENGTH or not set(phone) <= PHONE_CHARACTERS:
+        errors["phone"] = NOT_A_PHONE
     if not known_currency(currency):
         errors["currency"] = UNKNOWN_CURRENCY
     if not known_locale(locale):
@@ -136,7 +150,9 @@ def new_store(
             errors["pin_again"] = PINS_DIFFER
     if errors:
         raise SetupInvalid(errors)
-    return NewStore(name, currency, locale, timezone, prices_include_tax, manager_name, pin)
+    return NewStore(
+        name, address, phone, currency, locale, timezone, prices_include_tax, manager_name, pin
+    )
 
 
 def _is_http_url(text: str) -> bool:

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import uuid
-import zoneinfo
 from collections.abc import Mapping
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
-from babel.numbers import list_currencies
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.store_setup import known_currency, known_locale, known_timezone
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import GiftCard, Store, SyncedTicket
 
@@ -22,21 +20,17 @@ def _invalid(field: str, message: str) -> ApiError:
 
 
 def check_currency(code: str) -> None:
-    if code not in list_currencies():
+    if not known_currency(code):
         raise _invalid("currency", f"currency: {code!r} is not an ISO 4217 code such as USD.")
 
 
 def check_locale(name: str) -> None:
-    try:
-        Locale.parse(name)
-    except (UnknownLocaleError, ValueError, TypeError):
-        raise _invalid(
-            "locale", f"locale: {name!r} is not a language and country such as en_US."
-        ) from None
+    if not known_locale(name):
+        raise _invalid("locale", f"locale: {name!r} is not a language and country such as en_US.")
 
 
 def check_timezone(name: str) -> None:
-    if name not in zoneinfo.available_timezones():
+    if not known_timezone(name):
         raise _invalid(
             "timezone", f"timezone: {name!r} is not an IANA time zone such as America/New_York."
         )

@@ -131,6 +131,8 @@ class FirstStartService:
                     db,
                     store.name,
                     now,
+                    address=store.address,
+                    phone=store.phone,
                     currency=store.currency,
                     locale=store.locale,
                     timezone=store.timezone,

@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 
 from pos_desktop.domain.store_setup import (
+    ADDRESS_TOO_LONG,
     NAME_TOO_LONG,
     NO_CODE,
     NO_MANAGER_NAME,
     NO_STORE_NAME,
+    NOT_A_PHONE,
     NOT_A_URL,
     PIN_LENGTH,
     PINS_DIFFER,
@@ -26,6 +28,8 @@ from pos_desktop.domain.store_setup import (
 
 GOOD: dict[str, Any] = {
     "name": " Corner Shop ",
+    "address": " 12 Main St, Springfield ",
+    "phone": "+1 (555) 010-0199",
     "currency": "eur",
     "locale": "fr_FR",
     "timezone": "Europe/Paris",
@@ -45,7 +49,15 @@ def errors_of(**changes: Any) -> dict[str, str]:
 def test_new_store_trims_and_upper_cases_a_good_form() -> None:
     """A good form becomes a NewStore, names trimmed and the currency upper-cased."""
     assert new_store(**GOOD) == NewStore(
-        "Corner Shop", "EUR", "fr_FR", "Europe/Paris", True, "Dana", "4821"
+        "Corner Shop",
+        "12 Main St, Springfield",
+        "+1 (555) 010-0199",
+        "EUR",
+        "fr_FR",
+        "Europe/Paris",
+        True,
+        "Dana",
+        "4821",
     )
 
 
@@ -54,6 +66,9 @@ def test_new_store_trims_and_upper_cases_a_good_form() -> None:
     [
         ({"name": "   "}, "name", NO_STORE_NAME),
         ({"name": "x" * 101}, "name", NAME_TOO_LONG),
+        ({"address": "x" * 501}, "address", ADDRESS_TOO_LONG),
+        ({"phone": "call me"}, "phone", NOT_A_PHONE),
+        ({"phone": "1" * 41}, "phone", NOT_A_PHONE),
         ({"currency": "EURO"}, "currency", UNKNOWN_CURRENCY),
         ({"currency": "XQZ"}, "currency", UNKNOWN_CURRENCY),
         ({"currency": ""}, "currency", UNKNOWN_CURRENCY),

@@ -53,6 +53,19 @@ def test_load_choice_that_does_not_read_asks_again(tmp_path: Path, text: str) ->
     assert load_choice(tmp_path) is None
 
 
+KIOSK = NewStore(
+    "Kiosk",
+    "1 Rue de la Paix, Paris",
+    "+33 1 23 45 67 89",
+    "EUR",
+    "fr_FR",
+    "Europe/Paris",
+    True,
+    "Dana",
+    "4821",
+)
+
+
 def test_save_choice_reads_back(tmp_path: Path) -> None:
     """The answer saved is the answer read, a server's address with it."""
     choice = StoreChoice(StoreKind.SERVER, "http://server:8000")
@@ -63,9 +76,7 @@ def test_save_choice_reads_back(tmp_path: Path) -> None:
 def test_new_store_without_its_database_refuses_to_start(tmp_path: Path) -> None:
     """A new store whose database went missing says so, rather than start an empty store
     nobody can log in to."""
-    FirstStartService(settings(tmp_path)).create_store(
-        NewStore("Kiosk", "EUR", "fr_FR", "Europe/Paris", True, "Dana", "4821")
-    )
+    FirstStartService(settings(tmp_path)).create_store(KIOSK)
     (tmp_path / "server.sqlite3").unlink()
     with pytest.raises(SetupError, match=r"server\.sqlite3"):
         connect_backend(settings(tmp_path))
@@ -78,13 +89,14 @@ def test_create_store_replaces_a_database_left_by_a_start_cut_short(tmp_path: Pa
     leftover.start()
     leftover.stop()
     (tmp_path / "server.sqlite3-wal").write_bytes(b"stale journal")
-    FirstStartService(settings(tmp_path)).create_store(
-        NewStore("Kiosk", "EUR", "fr_FR", "Europe/Paris", True, "Dana", "4821")
-    )
+    FirstStartService(settings(tmp_path)).create_store(KIOSK)
     engine = make_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
     try:
         with make_session_factory(engine)() as db:
-            assert db.execute(select(Store.name)).scalars().all() == ["Kiosk"]
+            stores = db.execute(select(Store.name, Store.address, Store.phone)).all()
+            assert [tuple(row) for row in stores] == [
+                ("Kiosk", "1 Rue de la Paix, Paris", "+33 1 23 45 67 89")
+            ]
             assert db.execute(select(Product.id)).first() is None
     finally:
         engine.dispose()

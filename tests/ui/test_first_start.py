@@ -39,7 +39,13 @@ from ui.tab_frame import DEMO_MARK
 from ui.widgets.onscreen_keyboard import OnscreenKeyboard
 
 STARTED_MS = 30_000
-SYMBOL_KEYS = {".": "keyboardDot", ":": "keyboardColon", "/": "keyboardSlash", " ": "keyboardSpace"}
+SYMBOL_KEYS = {
+    ".": "keyboardDot",
+    ":": "keyboardColon",
+    "/": "keyboardSlash",
+    " ": "keyboardSpace",
+    "-": "keyboardDash",
+}
 
 Build = Callable[[], MainWindow]
 
@@ -119,6 +125,8 @@ def log_in(qtbot: QtBot, window: MainWindow, pin: str) -> None:
 def fill_new_store(qtbot: QtBot, window: MainWindow, view: FirstStartView) -> None:
     tap(qtbot, button(view, "newStoreButton"))
     type_into(qtbot, window, view.store_name, "corner shop")
+    type_into(qtbot, window, view.address, "12 main st")
+    type_into(qtbot, window, view.phone, "555-0199")
     type_into(qtbot, window, view.manager_name, "dana")
     tap(qtbot, view.tax_included)
     enter_pin_twice(qtbot, view, "4821", "4821")
@@ -152,7 +160,9 @@ def test_first_start_new_store_opens_its_login_with_no_demo_data(
     try:
         with make_session_factory(engine)() as db:
             stores = db.execute(select(Store)).scalars().all()
-            assert [(s.name, s.prices_include_tax) for s in stores] == [("corner shop", True)]
+            assert [(s.name, s.address, s.phone, s.prices_include_tax) for s in stores] == [
+                ("corner shop", "12 main st", "555-0199", True)
+            ]
             assert db.scalar(select(func.count()).select_from(Product)) == 0
             assert db.scalar(select(func.count()).select_from(GiftCard)) == 0
     finally:

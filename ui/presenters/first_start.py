@@ -54,6 +54,8 @@ class FirstStartPresenter(BackgroundPresenter):
         self,
         *,
         name: str,
+        address: str,
+        phone: str,
         currency: str,
         locale: str,
         timezone: str,
@@ -65,6 +67,8 @@ class FirstStartPresenter(BackgroundPresenter):
         try:
             store = new_store(
                 name=name,
+                address=address,
+                phone=phone,
                 currency=currency,
                 locale=locale,
                 timezone=timezone,
