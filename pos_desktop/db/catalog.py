@@ -67,6 +67,10 @@ def store_rules(db: Session) -> StoreRules | None:
         idle_lock_seconds=settings.idle_lock_seconds,
         tenders=tuple(settings.tenders),
         tip_base=TipBase(settings.tip_base),
+        address=settings.address,
+        phone=settings.phone,
+        receipt_header=settings.receipt_header,
+        receipt_footer=settings.receipt_footer,
     )
 
 

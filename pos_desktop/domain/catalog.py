@@ -31,3 +31,8 @@ class StoreRules:
     idle_lock_seconds: int
     tenders: tuple[str, ...]  # extra tenders the store configures, by name
     tip_base: TipBase = TipBase.SUBTOTAL
+    # Printed on every receipt: under the store's name, and after the payments.
+    address: str = ""
+    phone: str = ""
+    receipt_header: str = ""
+    receipt_footer: str = ""

@@ -74,6 +74,9 @@ class Receipt:
     note: str | None
     copy: bool = False  # a reprint: marked COPY
     demo: bool = False  # the demo store's: marked DEMO
+    # The store's address, phone and header under its name; its footer at the end.
+    header_lines: tuple[str, ...] = ()
+    footer_lines: tuple[str, ...] = ()
 
 
 def receipt_for(
@@ -112,7 +115,15 @@ def receipt_for(
         prices_include_tax=inclusive,
         note=PRICES_INCLUDE_TAX if inclusive else None,
         demo=demo,
+        header_lines=_text_lines(store.address, store.phone, store.receipt_header),
+        footer_lines=_text_lines(store.receipt_footer),
     )
+
+
+def _text_lines(*texts: str) -> tuple[str, ...]:
+    """The non-empty lines of a manager's texts, each printable."""
+    lines = (_printable(line) for text in texts for line in text.splitlines())
+    return tuple(line for line in lines if line)
 
 
 def local_time(moment: datetime, timezone: str) -> datetime:
@@ -236,8 +247,9 @@ def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
     rows = [ReceiptRow(RowStyle.TITLE, COPY_MARK)] if receipt.copy else []
     if receipt.demo:
         rows.append(ReceiptRow(RowStyle.TITLE, DEMO_MARK))
+    rows.append(ReceiptRow(RowStyle.TITLE, receipt.store_name))
+    rows += [ReceiptRow(RowStyle.CENTER, line) for line in receipt.header_lines]
     rows += [
-        ReceiptRow(RowStyle.TITLE, receipt.store_name),
         ReceiptRow(RowStyle.CENTER, receipt.register_name),
         ReceiptRow(RowStyle.RULE),
         ReceiptRow(RowStyle.PLAIN, ticket, receipt.short_id),
@@ -264,6 +276,9 @@ def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
     if receipt.note:
         rows.append(ReceiptRow(RowStyle.RULE))
         rows.append(ReceiptRow(RowStyle.CENTER, receipt.note))
+    if receipt.footer_lines:
+        rows.append(ReceiptRow(RowStyle.RULE))
+        rows += [ReceiptRow(RowStyle.CENTER, line) for line in receipt.footer_lines]
     return tuple(rows)
 
 

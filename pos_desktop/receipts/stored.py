@@ -57,6 +57,8 @@ def dump_receipt(receipt: Receipt) -> str:
             "note": receipt.note,
             "copy": receipt.copy,
             "demo": receipt.demo,
+            "header_lines": list(receipt.header_lines),
+            "footer_lines": list(receipt.footer_lines),
         },
         ensure_ascii=False,
     )
@@ -106,6 +108,9 @@ def load_receipt(text: str) -> Receipt:
             copy=bool(data["copy"]),
             # Stored before the demo had a mark: not marked.
             demo=bool(data.get("demo", False)),
+            # Stored before stores had a header and footer: none.
+            header_lines=tuple(str(line) for line in data.get("header_lines", ())),
+            footer_lines=tuple(str(line) for line in data.get("footer_lines", ())),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a stored receipt: {exc!r}") from exc

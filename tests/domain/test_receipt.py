@@ -177,6 +177,29 @@ def test_header_names_store_register_ticket_and_cashier() -> None:
     assert "Cashier: Dana Whitfield" in text
 
 
+def test_store_address_phone_and_header_print_under_its_name_and_the_footer_last() -> None:
+    """What a manager sets for receipts prints on them: address, phone and header lines under
+    the store's name, the footer after everything, with no control character reaching the
+    printer and no empty line kept."""
+    shop = replace(
+        store(),
+        address="12 Main St\nSpringfield",
+        phone="(555) 010-0199",
+        receipt_header="Open daily 7-19",
+        receipt_footer="Thank you!\n\nReturns within 30 days\x1b@",
+    )
+    text = [row.strip() for row in receipt_text(receipt_for(coffee_sale(), shop, REGISTER))]
+    assert text[:6] == [
+        "Corner Coffee & Gifts",
+        "12 Main St",
+        "Springfield",
+        "(555) 010-0199",
+        "Open daily 7-19",
+        REGISTER,
+    ]
+    assert text[-2:] == ["Thank you!", "Returns within 30 days @"]
+
+
 def test_time_is_shown_on_the_store_s_clock() -> None:
     receipt = receipt_for(coffee_sale(), store(timezone="America/New_York"), REGISTER)
     assert receipt.completed_at == COMPLETED_AT

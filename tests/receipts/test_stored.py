@@ -13,7 +13,8 @@ from tests.fixtures.sales import split_sale, store
 
 def test_stored_receipt_reads_back_equal() -> None:
     """A split sale's receipt (gift card, tip, accents, store time zone) survives storing."""
-    receipt = receipt_for(split_sale(), store(name="Café Été"), "Register 2")
+    shop = replace(store(name="Café Été"), address="1 Rue Neuve", receipt_footer="Merci !")
+    receipt = receipt_for(split_sale(), shop, "Register 2")
     assert load_receipt(dump_receipt(receipt)) == receipt
 
 

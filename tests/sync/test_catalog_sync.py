@@ -19,6 +19,7 @@ from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import DEMO_PRODUCTS
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.server.models import Product as ServerProduct
+from pos_desktop.server.models import Store
 from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
@@ -176,3 +177,33 @@ def test_catalog_before_first_pull_has_no_cursor_or_rules(register_db: RegisterD
     with register_db.session() as db:
         assert catalog.sync_cursor(db) is None
         assert catalog.store_rules(db) is None
+
+
+def test_catalog_sync_receipt_texts_arrive_with_next_pull(
+    register_db: RegisterDatabase, own_server: EmbeddedServer
+) -> None:
+    """The store's address, phone, receipt header and footer set on the server reach the
+    register's rules (and so its receipts) on the next pull."""
+    enrolled = own_server.enroll_local_register("Receipt register")
+    with ServerClient(own_server.base_url, enrolled.token, timeout=5) as client:
+        sync = CatalogSync(register_db, client)
+        sync.pull_once()
+        with make_session_factory(own_server.engine)() as server_db:
+            shop = server_db.execute(select(Store)).scalars().one()
+            shop.address, shop.phone = "12 Main St", "(555) 010-0199"
+            shop.receipt_header, shop.receipt_footer = "Open daily", "Thank you!"
+            shop.sync_version = next_sync_version(server_db)
+            server_db.commit()
+
+        change = sync.pull_once()
+
+    with register_db.session() as db:
+        rules = catalog.store_rules(db)
+    assert change == CatalogChange(settings=True)
+    assert rules is not None
+    assert (rules.address, rules.phone, rules.receipt_header, rules.receipt_footer) == (
+        "12 Main St",
+        "(555) 010-0199",
+        "Open daily",
+        "Thank you!",
+    )
