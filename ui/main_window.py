@@ -232,6 +232,7 @@ class MainWindow(QMainWindow):
         self.session.logged_in.connect(self._on_logged_in)
         self.session.locked.connect(self._on_locked)
         self.tab_frame.lock_requested.connect(lambda: self.session.lock())
+        self.catalog_changed.connect(self.session.check_still_active)
         self.idle_lock.timed_out.connect(self._on_idle)
         for presenter in (self.balance, self.search, self.deduction, self.sale):
             presenter.session_ended.connect(self.session.refused)

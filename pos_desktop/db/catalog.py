@@ -159,6 +159,12 @@ class PinVerifier:
     pin_hash: str
 
 
+def employee_active(db: Session, employee_id: uuid.UUID) -> bool:
+    """The employee is on this register's copy of the staff and not deactivated."""
+    row = db.get(EmployeeRow, employee_id)
+    return row is not None and row.active
+
+
 def pin_verifiers(db: Session) -> list[PinVerifier]:
     """Every active employee's verifier, for logging in while the server is away."""
     rows = db.execute(

@@ -86,6 +86,16 @@ class SessionService:
             self._session = session
         return session
 
+    def still_active(self) -> bool:
+        """The logged-in employee has not been deactivated, as far as this register's last pull
+        knows (True with nobody logged in, or no register database to ask). Blocking: a
+        database read, for a worker."""
+        session = self._session
+        if session is None or self._database is None:
+            return True
+        with self._database.session() as db:
+            return catalog.employee_active(db, session.employee.id)
+
     def lock(self) -> None:
         """End the employee's session on this register: the next action needs a PIN again."""
         with self._lock:
