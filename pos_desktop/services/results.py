@@ -463,3 +463,46 @@ class SerialPort:
         if self.description and self.description not in ("n/a", self.device):
             return f"{self.device} — {self.description}"
         return self.device
+
+
+# -- the Back Office: store settings -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StoreSettingsValues:
+    """The store's settings as the Back Office shows and edits them. ``currency_locked`` is the
+    server's word (a card or ticket exists) and never sent back."""
+
+    name: str
+    address: str
+    phone: str
+    receipt_header: str
+    receipt_footer: str
+    currency: str
+    locale: str
+    timezone: str
+    prices_include_tax: bool
+    tip_base: str  # "subtotal" or "total"
+    idle_lock_seconds: int
+    deduction_code_to: str  # "buyer", "recipient" or "both"
+    deduction_code_minutes: int
+    max_card_amount: Money
+    tenders: tuple[str, ...]
+    currency_locked: bool = False
+
+    def changes(self, edited: StoreSettingsValues) -> dict[str, object]:
+        """The fields ``edited`` gives another value than these: what a save sends."""
+        return {
+            field.name: getattr(edited, field.name)
+            for field in dataclasses.fields(self)
+            if field.name != "currency_locked"
+            and getattr(edited, field.name) != getattr(self, field.name)
+        }
+
+
+class StoreSettingsRefused(Exception):
+    """Settings that cannot be saved: field name → the reason, to show next to the field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {text}" for field, text in errors.items()))
+        self.errors = errors

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from pos_desktop.contracts import (
     ActivityOut,
+    BackOfficeStore,
     CardDetail,
     CardList,
     CardOut,
@@ -42,6 +43,7 @@ from pos_desktop.contracts import (
     ReverseRequest,
     SessionRequest,
     SessionResponse,
+    StoreUpdate,
     Ticket,
     VerifyCodeRequest,
 )
@@ -336,3 +338,12 @@ class ServerClient:
             raise UnexpectedAnswer(
                 response.status_code, ErrorCode.UNEXPECTED_ANSWER, UNREADABLE_ANSWER_MESSAGE
             ) from exc
+
+    # -- the Back Office (manager session required) ------------------------------------------
+
+    def backoffice_store(self) -> BackOfficeStore:
+        return self._call("GET", "/backoffice/store", BackOfficeStore)
+
+    def update_backoffice_store(self, changes: StoreUpdate) -> BackOfficeStore:
+        """Change the settings given; those left ``None`` keep their value on the server."""
+        return self._call("PATCH", "/backoffice/store", BackOfficeStore, json=changes)

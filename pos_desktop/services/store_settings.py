@@ -1,0 +1,98 @@
+"""The store's settings in the Back Office: read from the server, and saved as only the fields
+the manager changed, after the checks the register can make itself (currency, language and
+region, time zone) so a typo costs no round trip."""
+
+from __future__ import annotations
+
+from pydantic import ValidationError
+
+from pos_desktop.contracts import BackOfficeStore, StoreUpdate
+from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.store_setup import (
+    UNKNOWN_CURRENCY,
+    UNKNOWN_LOCALE,
+    UNKNOWN_TIMEZONE,
+    known_currency,
+    known_locale,
+    known_timezone,
+)
+from pos_desktop.services.results import StoreSettingsRefused, StoreSettingsValues
+from pos_desktop.sync.client import ServerClient
+from pos_desktop.sync.errors import ServerError
+
+# The server's refusals about one setting; its ``field`` says which.
+_FIELD_REFUSALS = frozenset(
+    {ErrorCode.INVALID_SETTING, ErrorCode.INVALID_REQUEST, ErrorCode.CURRENCY_LOCKED}
+)
+NOT_SAVED = "Not a value this setting takes."
+
+
+class StoreSettingsService:
+    def __init__(self, client: ServerClient) -> None:
+        self._client = client
+
+    def load(self) -> StoreSettingsValues:
+        return _values(self._client.backoffice_store())
+
+    def save(self, before: StoreSettingsValues, edited: StoreSettingsValues) -> StoreSettingsValues:
+        """Send what differs from ``before``; the store as the server then holds it.
+        StoreSettingsRefused names each field to fix; nothing is sent if the register can tell."""
+        changes = before.changes(edited)
+        if not changes:
+            return before
+        local = _local_errors(changes)
+        if local:
+            raise StoreSettingsRefused(local)
+        if "max_card_amount" in changes:
+            changes["max_card_amount"] = edited.max_card_amount.minor
+        if "tenders" in changes:
+            changes["tenders"] = list(edited.tenders)
+        try:
+            update = StoreUpdate.model_validate(changes)
+        except ValidationError as exc:
+            raise StoreSettingsRefused(
+                {str(error["loc"][0]): NOT_SAVED for error in exc.errors() if error["loc"]}
+            ) from exc
+        try:
+            return _values(self._client.update_backoffice_store(update))
+        except ServerError as exc:
+            field = exc.details.get("field")
+            if exc.code in _FIELD_REFUSALS and isinstance(field, str):
+                raise StoreSettingsRefused({field.split(".")[0]: exc.message}) from exc
+            if exc.code == ErrorCode.CURRENCY_LOCKED:
+                raise StoreSettingsRefused({"currency": exc.message}) from exc
+            raise
+
+
+def _local_errors(changes: dict[str, object]) -> dict[str, str]:
+    checks = (
+        ("currency", known_currency, UNKNOWN_CURRENCY),
+        ("locale", known_locale, UNKNOWN_LOCALE),
+        ("timezone", known_timezone, UNKNOWN_TIMEZONE),
+    )
+    return {
+        field: message
+        for field, known, message in checks
+        if field in changes and not known(str(changes[field]))
+    }
+
+
+def _values(store: BackOfficeStore) -> StoreSettingsValues:
+    return StoreSettingsValues(
+        name=store.name,
+        address=store.address,
+        phone=store.phone,
+        receipt_header=store.receipt_header,
+        receipt_footer=store.receipt_footer,
+        currency=store.currency,
+        locale=store.locale,
+        timezone=store.timezone,
+        prices_include_tax=store.prices_include_tax,
+        tip_base=store.tip_base,
+        idle_lock_seconds=store.idle_lock_seconds,
+        deduction_code_to=store.deduction_code_to,
+        deduction_code_minutes=store.deduction_code_minutes,
+        max_card_amount=store.max_card_amount.to_money(),
+        tenders=tuple(store.tenders),
+        currency_locked=store.currency_locked,
+    )

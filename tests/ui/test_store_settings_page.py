@@ -1,0 +1,150 @@
+"""The Back Office's store settings page, driven by taps as a manager over the real embedded
+server of the demo store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_desktop.domain.store_setup import UNKNOWN_TIMEZONE
+from pos_desktop.server.embedded import EmbeddedServer
+from pos_desktop.server.models import Store
+from pos_desktop.services.results import StoreSettingsRefused
+from pos_desktop.services.session import SessionService
+from pos_desktop.services.store_settings import StoreSettingsService
+from pos_desktop.sync.client import ServerClient
+from tests.fixtures.register import start_server
+from ui.presenters.store_settings import (
+    CURRENCY_LOCKED,
+    FIX_FIELDS,
+    SAVED,
+    StoreSettingsPresenter,
+)
+from ui.store_settings_page import StoreSettingsPage
+from ui.theme import theme_stylesheet
+
+PAGE_SIZE = (1000, 620)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
+    # Each test its own store: the tests change it.
+    server = start_server(tmp_path / "server.sqlite3")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def manager_client(server: EmbeddedServer) -> Iterator[ServerClient]:
+    enrolled = server.enroll_local_register("Back office")
+    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        SessionService(client).log_in("9999")  # the demo's manager
+        yield client
+
+
+@pytest.fixture
+def page(qtbot: QtBot, manager_client: ServerClient) -> StoreSettingsPage:
+    presenter = StoreSettingsPresenter(StoreSettingsService(manager_client))
+    page = StoreSettingsPage(presenter)
+    page.setStyleSheet(theme_stylesheet())
+    qtbot.addWidget(page)
+    page.resize(*PAGE_SIZE)
+    page.show()
+    qtbot.waitUntil(lambda: presenter.current is not None, timeout=10_000)
+    return page
+
+
+def _stored(server: EmbeddedServer) -> Store:
+    with Session(server.engine) as db:
+        return db.execute(select(Store)).scalar_one()
+
+
+def _tap_save(qtbot: QtBot, page: StoreSettingsPage) -> None:
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+
+
+def test_store_settings_page_shows_the_stores_values(
+    page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """Opened, the page shows the settings the server holds."""
+    store = _stored(server)
+    assert page.name_input.text() == store.name
+    assert page.currency.currentText() == store.currency
+    assert page.timezone.currentText() == store.timezone
+    assert page.idle_lock.currentData() == store.idle_lock_seconds
+    assert page.max_card.amount() is not None
+    assert page.max_card.amount().minor == store.max_card_amount  # type: ignore[union-attr]
+
+
+def test_store_settings_page_saves_address_and_footer(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """A changed address and receipt footer reach the server, and the page says "Saved."."""
+    page.address.clear()
+    qtbot.keyClicks(page.address, "12 Rue de la Paix")
+    qtbot.keyClicks(page.receipt_footer, "Thank you!")
+    _tap_save(qtbot, page)
+    qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
+    store = _stored(server)
+    assert (store.address, store.receipt_footer) == ("12 Rue de la Paix", "Thank you!")
+    assert page.address.text() == "12 Rue de la Paix"
+
+
+def test_store_settings_page_refuses_an_unknown_time_zone_before_sending(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """A time zone no one knows is refused next to its field; the server keeps its own."""
+    before = _stored(server).timezone
+    page.timezone.setCurrentText("")
+    qtbot.keyClicks(page.timezone.lineEdit(), "Mars/Olympus")
+    _tap_save(qtbot, page)
+    qtbot.waitUntil(lambda: page.messages["timezone"].text() == UNKNOWN_TIMEZONE, timeout=5_000)
+    assert page.status.text() == FIX_FIELDS
+    assert page.timezone.currentText() == "Mars/Olympus"
+    assert _stored(server).timezone == before
+
+
+def test_store_settings_page_locks_the_currency_once_cards_exist(page: StoreSettingsPage) -> None:
+    """The demo store has gift cards: its currency cannot be changed, and the page says why."""
+    assert not page.currency.isEnabled()
+    assert page.messages["currency"].text() == CURRENCY_LOCKED
+
+
+def test_store_settings_page_keeps_what_was_typed_when_the_save_fails(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """With the server gone, Save fails with a word on why and nothing typed is lost."""
+    qtbot.keyClicks(page.receipt_header, "Open every day")
+    server.stop()
+    _tap_save(qtbot, page)
+    qtbot.waitUntil(lambda: "connection" in page.status.text(), timeout=10_000)
+    assert page.receipt_header.toPlainText() == "Open every day"
+
+
+def test_store_settings_service_names_the_field_the_server_refuses(
+    manager_client: ServerClient,
+) -> None:
+    """The server's refusal of one setting (a currency once cards exist) names that field."""
+    service = StoreSettingsService(manager_client)
+    before = replace(service.load(), currency_locked=False)
+    with pytest.raises(StoreSettingsRefused) as refused:
+        service.save(before, replace(before, currency="EUR"))
+    assert set(refused.value.errors) == {"currency"}
+
+
+def test_store_settings_page_fits_the_tab_without_sideways_scrolling(
+    page: StoreSettingsPage,
+) -> None:
+    """At 1000 by 620 nothing needs a sideways scroll and every button is a finger's size."""
+    assert (
+        page.scroll_area.widget().minimumSizeHint().width() <= page.scroll_area.viewport().width()
+    )
+    for button in (page.save_button, page.reload_button, page.tax_included):
+        assert button.height() >= 48
