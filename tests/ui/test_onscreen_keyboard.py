@@ -9,7 +9,15 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QIntValidator, QPointingDevice
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.config import KeyboardMode
@@ -267,3 +275,31 @@ def test_onscreen_keyboard_grows_a_small_dialog_and_gives_its_size_back(
     assert dialog.size() == size
     assert (field.geometry(), ok.geometry()) == contents
     assert field.text() == "k"
+
+
+def test_onscreen_keyboard_types_lines_into_a_multi_line_field(
+    qtbot: QtBot, qapp: QApplication
+) -> None:
+    """A tapped multi-line field gets the keys; its Done key reads New line and starts one,
+    backspace deletes before the caret, and Hide puts the keys away."""
+    window = QWidget()
+    window.setStyleSheet(theme_stylesheet())
+    lines = QPlainTextEdit(window)
+    QVBoxLayout(window).addWidget(lines)
+    qtbot.addWidget(window)
+    window.resize(1024, 768)
+    controller = KeyboardController(window)
+    controller.install(qapp)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        tap(qtbot, lines.viewport())
+        keyboard = shown(controller)
+        assert button(keyboard, "keyboardDone").text() == "New line"
+        type_keys(qtbot, keyboard, "keyboardKeyH", "keyboardKeyI", "keyboardDone")
+        type_keys(qtbot, keyboard, "keyboardKeyX", "keyboardBackspace", "keyboardKeyB")
+        assert lines.toPlainText() == "hi\nb"
+        tap(qtbot, button(keyboard, "keyboardHide"))
+        assert controller.keyboard is None
+    finally:
+        controller.uninstall()

@@ -7,7 +7,9 @@ numbers, codes, PINs) says so the way Qt tells any input method, with digits-onl
 hints, and keeps its keypad instead.
 
 The keys type into the field as a keypad does: ``QLineEdit.insert`` and ``backspace`` at the
-cursor, so the field's validator and maximum length apply, and no key takes the focus.
+cursor, so the field's validator and maximum length apply, and no key takes the focus. A
+multi-line field (``QPlainTextEdit``: a receipt's header or footer) takes the same keys, and its
+Done key starts a new line instead; Hide or a tap elsewhere puts the keys away.
 
 Where it shows: a panel inside the field's own window, laid over that window's bottom edge
 (its top edge when the field is down there), never over the field. Not a window of its own:
@@ -35,6 +37,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QWidget,
@@ -49,10 +52,14 @@ _NUMBER_HINTS = (
     | Qt.InputMethodHint.ImhFormattedNumbersOnly
     | Qt.InputMethodHint.ImhDialableCharactersOnly
 )
+# What the keys type into: a line, or several lines.
+TextField = QLineEdit | QPlainTextEdit
 COLUMNS = 11
 MAX_WIDTH_PX = 980  # 11 keys of ~85 px: wider keys only make the finger travel further
 GAP_PX = 8  # between the field and the keys
 BACKSPACE_GLYPH = "⌫"
+DONE_LABEL, DONE_ACCESSIBLE = "Done", "Done: enter what was typed"
+NEW_LINE_LABEL, NEW_LINE_ACCESSIBLE = "New line", "Start a new line"
 
 # (text typed, objectName, accessible name) of the keys that are not letters or digits.
 _SYMBOLS = {
@@ -70,6 +77,8 @@ _SYMBOLS = {
 def takes_keyboard(widget: QWidget) -> bool:
     """A text field the cashier types words into: not read-only, not a masked PIN, and not a
     number field served by a keypad."""
+    if isinstance(widget, QPlainTextEdit):
+        return widget.isEnabled() and not widget.isReadOnly()
     return (
         isinstance(widget, QLineEdit)
         and widget.isEnabled()
@@ -96,7 +105,7 @@ class OnscreenKeyboard(QFrame):
         name_widget(self, "onscreenKeyboard", "On-screen keyboard")
         self.setProperty("onscreenKeyboard", True)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self._target: QLineEdit | None = None
+        self._target: TextField | None = None
         self._shift = _Shift.OFF
         self._letters: dict[str, QPushButton] = {}
         grid = QGridLayout(self)
@@ -130,20 +139,24 @@ class OnscreenKeyboard(QFrame):
         grid.addWidget(self._typing_key(" ", "keyboardSpace", "Space", label="space"), 4, 2, 1, 4)
         grid.addWidget(self._typing_key(":", *_SYMBOLS[":"]), 4, 6)
         grid.addWidget(self._typing_key("/", *_SYMBOLS["/"]), 4, 7)
-        done = self._key("Done", "keyboardDone", "Done: enter what was typed")
+        done = self._key(DONE_LABEL, "keyboardDone", DONE_ACCESSIBLE)
         done.setProperty("role", "primary")
         done.clicked.connect(self._done)
         grid.addWidget(done, 4, 8, 1, 3)
+        self.done_key = done
         for column in range(COLUMNS):
             grid.setColumnStretch(column, 1)
 
     @property
-    def target(self) -> QLineEdit | None:
+    def target(self) -> TextField | None:
         return self._target
 
-    def set_target(self, field: QLineEdit | None) -> None:
+    def set_target(self, field: TextField | None) -> None:
         self._target = field
         self._set_shift(_Shift.OFF)
+        lines = isinstance(field, QPlainTextEdit)
+        self.done_key.setText(NEW_LINE_LABEL if lines else DONE_LABEL)
+        self.done_key.setAccessibleName(NEW_LINE_ACCESSIBLE if lines else DONE_ACCESSIBLE)
 
     # -- the frame keeps its taps: one between two keys is still a tap on the keyboard ---------
 
@@ -181,7 +194,9 @@ class OnscreenKeyboard(QFrame):
 
     def _type(self, text: str) -> None:
         field = self._live_target()
-        if field is not None:
+        if isinstance(field, QPlainTextEdit):
+            field.insertPlainText(text)
+        elif field is not None:
             field.insert(text)
 
     def _type_letter(self, letter: str) -> None:
@@ -191,7 +206,11 @@ class OnscreenKeyboard(QFrame):
 
     def _backspace(self) -> None:
         field = self._live_target()
-        if field is not None:
+        if isinstance(field, QPlainTextEdit):
+            cursor = field.textCursor()
+            cursor.deletePreviousChar()
+            field.setTextCursor(cursor)
+        elif field is not None:
             field.backspace()
 
     def _next_shift(self) -> None:
@@ -210,13 +229,17 @@ class OnscreenKeyboard(QFrame):
 
     def _done(self) -> None:
         """Put the keys away, then Enter, as the field's own Enter key would: the field's
-        window may close on it, or a search run and show what the keys covered."""
+        window may close on it, or a search run and show what the keys covered. In a
+        multi-line field, a new line (Hide puts those keys away)."""
         field = self._live_target()
+        if isinstance(field, QPlainTextEdit):
+            field.insertPlainText("\n")
+            return
         self.dismissed.emit()
         if field is not None and field.hasAcceptableInput():
             field.returnPressed.emit()
 
-    def _live_target(self) -> QLineEdit | None:
+    def _live_target(self) -> TextField | None:
         field = self._target
         return field if field is not None and shiboken6.isValid(field) else None
 
@@ -240,7 +263,7 @@ class KeyboardController(QObject):
         self._mode = KeyboardMode.ALWAYS
         self._app: QApplication | None = None
         self._keyboard: OnscreenKeyboard | None = None
-        self._target: QLineEdit | None = None
+        self._target: TextField | None = None
         self._grown: _Grown | None = None
 
     @property
@@ -273,7 +296,7 @@ class KeyboardController(QObject):
 
     # -- showing and hiding --------------------------------------------------------------------
 
-    def show_for(self, field: QLineEdit) -> None:
+    def show_for(self, field: TextField) -> None:
         window = field.window()
         keyboard = self._keyboard
         if keyboard is None or not shiboken6.isValid(keyboard):
@@ -380,12 +403,15 @@ class KeyboardController(QObject):
         if keyboard is not None and (widget is keyboard or keyboard.isAncestorOf(widget)):
             return
         tapped = widget.rect().contains(event.position().toPoint())
-        if isinstance(widget, QLineEdit) and tapped and self._wanted(widget, event):
+        parent = widget.parentWidget()
+        if isinstance(parent, QPlainTextEdit) and widget is parent.viewport():
+            widget = parent  # a multi-line field gets its taps on its viewport
+        if isinstance(widget, TextField) and tapped and self._wanted(widget, event):
             self.show_for(widget)
         elif widget is not self._target:
             self.hide()
 
-    def _wanted(self, field: QLineEdit, event: QMouseEvent) -> bool:
+    def _wanted(self, field: TextField, event: QMouseEvent) -> bool:
         if self._mode is KeyboardMode.NEVER or not takes_keyboard(field):
             return False
         if self._mode is KeyboardMode.AUTO:
