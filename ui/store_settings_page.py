@@ -46,6 +46,7 @@ from ui.widgets.touch import (
 
 TEXT_LINES = 3  # a receipt header or footer shows this many lines before it scrolls
 TENDER_SEPARATOR = ","
+TAX_INCLUDED, TAX_EXCLUDED = "Prices include tax", "Prices exclude tax"
 
 
 def _minutes_label(seconds: int) -> str:
@@ -170,10 +171,13 @@ class StoreSettingsPage(QWidget):
         zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
         self.timezone = _typed_combo("timezoneInput", "Time zone", zones, page)
         self.tax_included = touch_button(
-            "Prices include tax", "taxIncludedButton", "Prices include tax", page
+            TAX_EXCLUDED, "taxIncludedButton", "Prices include tax", page
         )
         self.tax_included.setCheckable(True)
         self.tax_included.setProperty("tipPreset", True)
+        self.tax_included.toggled.connect(
+            lambda included: self.tax_included.setText(TAX_INCLUDED if included else TAX_EXCLUDED)
+        )
         self.tip_base, tip_row = self._choices("tipBase", "Tips taken on", TIP_BASES, page)
         self._add(form, "currency", "Currency", self.currency, 0)
         self._add(form, "locale", "Language", self.locale_input, 1)

@@ -8,7 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,7 @@ from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_settings import StoreSettingsService
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.register import start_server
+from tests.ui.support import TAP, button
 from ui.presenters.store_settings import (
     CURRENCY_LOCKED,
     FIX_FIELDS,
@@ -29,8 +30,10 @@ from ui.presenters.store_settings import (
 )
 from ui.store_settings_page import StoreSettingsPage
 from ui.theme import theme_stylesheet
+from ui.widgets.onscreen_keyboard import KeyboardController, OnscreenKeyboard
 
 PAGE_SIZE = (1000, 620)
+KEYS = {" ": "keyboardSpace", ".": "keyboardDot", "/": "keyboardSlash"}
 
 
 @pytest.fixture
@@ -50,15 +53,44 @@ def manager_client(server: EmbeddedServer) -> Iterator[ServerClient]:
 
 
 @pytest.fixture
-def page(qtbot: QtBot, manager_client: ServerClient) -> StoreSettingsPage:
+def page(
+    qtbot: QtBot, qapp: QApplication, manager_client: ServerClient
+) -> Iterator[StoreSettingsPage]:
+    """The page at the size of a 1024x768 window's tab, with the on-screen keyboard."""
     presenter = StoreSettingsPresenter(StoreSettingsService(manager_client))
     page = StoreSettingsPage(presenter)
     page.setStyleSheet(theme_stylesheet())
     qtbot.addWidget(page)
     page.resize(*PAGE_SIZE)
+    keyboard = KeyboardController(page)
+    keyboard.install(qapp)
     page.show()
     qtbot.waitUntil(lambda: presenter.current is not None, timeout=10_000)
-    return page
+    yield page
+    keyboard.uninstall()
+
+
+def _type(qtbot: QtBot, page: StoreSettingsPage, field: QWidget, text: str) -> None:
+    """Tap ``field`` (scrolled into view) and type ``text`` on the on-screen keyboard."""
+    page.scroll_area.ensureWidgetVisible(field)
+    target = field.viewport() if isinstance(field, QPlainTextEdit) else field
+    qtbot.mouseClick(target, TAP)
+    keyboard = page.findChild(OnscreenKeyboard)
+    assert keyboard is not None and keyboard.isVisible()
+    for char in text:
+        if char.isupper():
+            qtbot.mouseClick(button(keyboard, "keyboardShift"), TAP)
+        name = KEYS.get(char, f"keyboardKey{char.upper()}")
+        qtbot.mouseClick(button(keyboard, name), TAP)
+
+
+def _erase(qtbot: QtBot, page: StoreSettingsPage, field: QLineEdit) -> None:
+    qtbot.mouseClick(field, TAP)
+    field.end(False)  # the caret where a finger would put it: after the text
+    keyboard = page.findChild(OnscreenKeyboard)
+    assert keyboard is not None
+    for _ in field.text():
+        qtbot.mouseClick(button(keyboard, "keyboardBackspace"), TAP)
 
 
 def _stored(server: EmbeddedServer) -> Store:
@@ -67,7 +99,12 @@ def _stored(server: EmbeddedServer) -> Store:
 
 
 def _tap_save(qtbot: QtBot, page: StoreSettingsPage) -> None:
-    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    """Put the keys away (they lie over the page's bottom edge), then tap Save."""
+    keyboard = page.findChild(OnscreenKeyboard)
+    if keyboard is not None and keyboard.isVisible():
+        qtbot.mouseClick(button(keyboard, "keyboardHide"), TAP)
+    assert page.save_button.isVisible()
+    qtbot.mouseClick(page.save_button, TAP)
 
 
 def test_store_settings_page_shows_the_stores_values(
@@ -87,13 +124,12 @@ def test_store_settings_page_saves_address_and_footer(
     qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
 ) -> None:
     """A changed address and receipt footer reach the server, and the page says "Saved."."""
-    page.address.clear()
-    qtbot.keyClicks(page.address, "12 Rue de la Paix")
-    qtbot.keyClicks(page.receipt_footer, "Thank you!")
+    _type(qtbot, page, page.address, "12 Rue de la Paix")
+    _type(qtbot, page, page.receipt_footer, "Thank you.")
     _tap_save(qtbot, page)
     qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
     store = _stored(server)
-    assert (store.address, store.receipt_footer) == ("12 Rue de la Paix", "Thank you!")
+    assert (store.address, store.receipt_footer) == ("12 Rue de la Paix", "Thank you.")
     assert page.address.text() == "12 Rue de la Paix"
 
 
@@ -102,8 +138,10 @@ def test_store_settings_page_refuses_an_unknown_time_zone_before_sending(
 ) -> None:
     """A time zone no one knows is refused next to its field; the server keeps its own."""
     before = _stored(server).timezone
-    page.timezone.setCurrentText("")
-    qtbot.keyClicks(page.timezone.lineEdit(), "Mars/Olympus")
+    zone = page.timezone.lineEdit()
+    assert zone is not None
+    _erase(qtbot, page, zone)
+    _type(qtbot, page, zone, "Mars/Olympus")
     _tap_save(qtbot, page)
     qtbot.waitUntil(lambda: page.messages["timezone"].text() == UNKNOWN_TIMEZONE, timeout=5_000)
     assert page.status.text() == FIX_FIELDS
@@ -121,7 +159,7 @@ def test_store_settings_page_keeps_what_was_typed_when_the_save_fails(
     qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
 ) -> None:
     """With the server gone, Save fails with a word on why and nothing typed is lost."""
-    qtbot.keyClicks(page.receipt_header, "Open every day")
+    _type(qtbot, page, page.receipt_header, "Open every day")
     server.stop()
     _tap_save(qtbot, page)
     qtbot.waitUntil(lambda: "connection" in page.status.text(), timeout=10_000)
@@ -146,5 +184,5 @@ def test_store_settings_page_fits_the_tab_without_sideways_scrolling(
     assert (
         page.scroll_area.widget().minimumSizeHint().width() <= page.scroll_area.viewport().width()
     )
-    for button in (page.save_button, page.reload_button, page.tax_included):
-        assert button.height() >= 48
+    for target in (page.save_button, page.reload_button, page.tax_included):
+        assert target.height() >= 48
