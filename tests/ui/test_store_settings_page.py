@@ -33,6 +33,7 @@ from ui.theme import theme_stylesheet
 from ui.widgets.onscreen_keyboard import KeyboardController, OnscreenKeyboard
 
 PAGE_SIZE = (1000, 620)
+OFFSCREEN_WIDTH = 800
 KEYS = {" ": "keyboardSpace", ".": "keyboardDot", "/": "keyboardSlash"}
 
 
@@ -186,3 +187,30 @@ def test_store_settings_page_fits_the_tab_without_sideways_scrolling(
     )
     for target in (page.save_button, page.reload_button, page.tax_included):
         assert target.height() >= 48
+
+
+def test_store_settings_page_saves_the_tapped_choices_and_card_amount(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """Tips on the total, codes to both, tax-inclusive prices and a largest card typed on the
+    keypad all reach the server."""
+    # The offscreen screen is 800 px wide, and the finger scroll hands a tap on to the widget
+    # at its place on the screen: the page's right column must lie on it.
+    page.move(OFFSCREEN_WIDTH - PAGE_SIZE[0] - 20, page.y())
+    for name in ("taxIncludedButton", "tipBaseTotal", "codeToBoth"):
+        qtbot.mouseClick(button(page, name), TAP)
+    assert page.tax_included.isChecked()
+    keypad = page.findChild(QWidget, "maxCardKeypad")
+    assert keypad is not None
+    page.scroll_area.ensureWidgetVisible(keypad)
+    for key in ("keypadClear", "keypadKey2", "keypadKey5", "keypadKey0"):
+        qtbot.mouseClick(button(keypad, key), TAP)
+    typed = page.max_card.amount()
+    assert typed is not None
+    _tap_save(qtbot, page)
+    qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
+    store = _stored(server)
+    assert (store.tip_base, store.deduction_code_to) == ("total", "both")
+    assert store.prices_include_tax
+    assert store.max_card_amount == typed.minor
+    assert page.tax_included.text() == "Prices include tax"
