@@ -46,6 +46,9 @@ from ui.widgets.touch import (
 
 TEXT_LINES = 3  # a receipt header or footer shows this many lines before it scrolls
 TENDER_SEPARATOR = ","
+COMBO_CHARACTERS = 8
+MIN_AMOUNT_WIDTH = 110  # "10,000.00" whole
+KEYPAD_WIDTH = 300  # keys a finger's size with "Clear" whole, no wider
 TAX_INCLUDED, TAX_EXCLUDED = "Prices include tax", "Prices exclude tax"
 
 
@@ -91,11 +94,12 @@ class StoreSettingsPage(QWidget):
     def _add(
         self, form: QGridLayout, field: str, caption: str, widget: QWidget | QLayout, column: int
     ) -> None:
-        """A caption and its field, the field's message line under it; two per row."""
+        """A caption and its field, the field's message line under it; two per row, or one
+        across the row for column -1."""
         parent = form.parentWidget() or self
         label = QLabel(caption, parent)
         label.setProperty("caption", True)
-        form.addWidget(label, self._row, 2 * column, Qt.AlignmentFlag.AlignTop)
+        form.addWidget(label, self._row, 2 * max(column, 0), Qt.AlignmentFlag.AlignTop)
         block = QVBoxLayout()
         block.setSpacing(2)
         if isinstance(widget, QLayout):
@@ -105,8 +109,11 @@ class StoreSettingsPage(QWidget):
         message = _message_label(f"{field}Message", parent)
         block.addWidget(message)
         self.messages[field] = message
-        form.addLayout(block, self._row, 2 * column + 1)
-        if column == 1:
+        if column < 0:
+            form.addLayout(block, self._row, 1, 1, 3)
+        else:
+            form.addLayout(block, self._row, 2 * column + 1)
+        if column != 0:
             self._row += 1
 
     def _line(self, name: str, accessible: str, parent: QWidget) -> QLineEdit:
@@ -170,6 +177,12 @@ class StoreSettingsPage(QWidget):
         )
         zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
         self.timezone = _typed_combo("timezoneInput", "Time zone", zones, page)
+        for combo in (self.currency, self.locale_input, self.timezone):
+            # As wide as the column gives, not as the longest zone name: no sideways scroll.
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            combo.setMinimumContentsLength(COMBO_CHARACTERS)
         self.tax_included = touch_button(
             TAX_EXCLUDED, "taxIncludedButton", "Prices include tax", page
         )
@@ -192,20 +205,21 @@ class StoreSettingsPage(QWidget):
             "codeTo", "Deduct Funds code goes to", CODE_RECIPIENTS, page
         )
         self.code_minutes = self._minutes("codeMinutesInput", "Deduct Funds code works for", page)
-        self._add(form, "deduction_code_to", "Code to", code_row, 0)
-        self._add(form, "deduction_code_minutes", "Code works", self.code_minutes, 1)
+        self._add(form, "deduction_code_to", "Code to", code_row, -1)
+        self._add(form, "deduction_code_minutes", "Code works", self.code_minutes, 0)
         self.max_card = AmountField("maxCardInput", "Largest card amount", page, scale=1.0)
         keypad = Keypad(page, key_scale=1.0, with_enter=False, spacing=6)
         keypad.setObjectName("maxCardKeypad")
-        keypad.setMaximumWidth(300)
+        self.max_card.setMinimumWidth(MIN_AMOUNT_WIDTH)
         keypad.digit_pressed.connect(self.max_card.press_digit)
         keypad.backspace_pressed.connect(self.max_card.press_backspace)
         keypad.clear_pressed.connect(self.max_card.press_clear)
-        amount_row = QHBoxLayout()
-        amount_row.addWidget(self.max_card, 1, Qt.AlignmentFlag.AlignTop)
+        keypad.setMaximumWidth(KEYPAD_WIDTH)
+        amount_row = QVBoxLayout()
+        amount_row.addWidget(self.max_card)
         amount_row.addWidget(keypad)
         self.max_card.message.hide()  # the page's own message line serves it
-        self._add(form, "max_card_amount", "Largest card", amount_row, 0)
+        self._add(form, "max_card_amount", "Largest card", amount_row, 1)
 
     def _build_actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
