@@ -3,12 +3,10 @@ demo store; each answer's form, with its messages next to the fields they are ab
 
 from __future__ import annotations
 
-from pathlib import Path
 from zoneinfo import available_timezones
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -21,13 +19,12 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.store_setup import COMMON_CURRENCIES, COMMON_LOCALES, COMMON_TIMEZONES
 from ui.presenters.first_start import FirstStartPresenter
+from ui.widgets.form_fields import message_label, typed_combo
 from ui.widgets.pin_pad import PinPad
 from ui.widgets.touch import (
-    enable_finger_scroll,
     make_touchable,
     name_widget,
     touch_button,
-    touch_target_px,
 )
 
 SETTING_UP = "Setting up…"
@@ -35,45 +32,6 @@ PIN_FIRST = "The manager's PIN: 4 to 8 digits, then Next."
 PIN_AGAIN = "The same PIN again, then OK."
 PIN_DONE = "PIN entered twice."
 DEFAULT_CURRENCY, DEFAULT_LOCALE, DEFAULT_TIMEZONE = "USD", "en_US", "America/New_York"
-COMBO_FRAME_PX = 2  # the style's frame around a typed combo's field
-ARROW_PATH = Path(__file__).resolve().parent.parent / "resources" / "combo-arrow.svg"
-
-
-def _message_label(name: str, parent: QWidget) -> QLabel:
-    """A field's message line, its room kept when empty so the form does not jump."""
-    label = QLabel(parent)
-    label.setObjectName(name)
-    label.setProperty("fieldMessage", True)
-    label.setWordWrap(True)
-    label.setMinimumHeight(label.fontMetrics().height())
-    return label
-
-
-def _typed_combo(name: str, accessible: str, items: list[str], parent: QWidget) -> QComboBox:
-    """A list to pick from that takes another value typed, every part a finger's size."""
-    combo = QComboBox(parent)
-    combo.setEditable(True)
-    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.addItems(items)
-    name_widget(combo, name, accessible)
-    target = touch_target_px(combo)
-    combo.setMinimumHeight(target + 2 * COMBO_FRAME_PX)
-    # The arrow that opens the list is a target too: Qt sizes it only on a combo it styles
-    # whole, which then needs its own arrow.
-    combo.setStyleSheet(
-        "QComboBox { border: 2px solid #8a94a1; border-radius: 10px; background: #ffffff;"
-        " padding-left: 4px; }"
-        f" QComboBox::drop-down {{ width: {target}px; border-left: 1px solid #8a94a1; }}"
-        f" QComboBox::down-arrow {{ image: url({ARROW_PATH.as_posix()}); }}"
-    )
-    view = combo.view()
-    name_widget(view, f"{name}List", f"{accessible}: choices")
-    enable_finger_scroll(view)
-    line_edit = combo.lineEdit()
-    if line_edit is not None:
-        name_widget(line_edit, f"{name}Text", f"{accessible}, typed")
-        make_touchable(line_edit)
-    return combo
 
 
 class PinTwice(QWidget):
@@ -89,7 +47,7 @@ class PinTwice(QWidget):
         self.prompt.setWordWrap(True)
         self.pad = PinPad(self)
         self.pad.submitted.connect(self._entered)
-        self.message = _message_label("pinMessage", self)
+        self.message = message_label("pinMessage", self)
         self.over_button = touch_button(
             "Start the PIN over", "pinOverButton", "Start the PIN over", self, role="secondary"
         )
@@ -197,7 +155,7 @@ class FirstStartView(QWidget):
             column.addWidget(note)
             column.addSpacing(12)
             self.choice_buttons.append(button)
-        self.choice_status = _message_label("choiceMessage", page)
+        self.choice_status = message_label("choiceMessage", page)
         column.addWidget(self.choice_status)
         column.addStretch(1)
         return page
@@ -221,14 +179,14 @@ class FirstStartView(QWidget):
         self.phone = QLineEdit(page)
         name_widget(self.phone, "storePhoneInput", "Store phone")
         make_touchable(self.phone)
-        self.currency = _typed_combo("currencyInput", "Currency", list(COMMON_CURRENCIES), page)
+        self.currency = typed_combo("currencyInput", "Currency", list(COMMON_CURRENCIES), page)
         self.currency.setCurrentText(DEFAULT_CURRENCY)
-        self.locale_input = _typed_combo(
+        self.locale_input = typed_combo(
             "localeInput", "Language and region", list(COMMON_LOCALES), page
         )
         self.locale_input.setCurrentText(DEFAULT_LOCALE)
         zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
-        self.timezone = _typed_combo("timezoneInput", "Time zone", zones, page)
+        self.timezone = typed_combo("timezoneInput", "Time zone", zones, page)
         self.timezone.setCurrentText(DEFAULT_TIMEZONE)
         self.tax_included = touch_button(
             "Prices exclude tax", "taxIncludedButton", "Prices include tax", page
@@ -255,7 +213,7 @@ class FirstStartView(QWidget):
             label.setProperty("caption", True)
             form.addWidget(label, 2 * row, 0)
             form.addWidget(widget, 2 * row, 1)
-            message = _message_label(f"{field}Message", page)
+            message = message_label(f"{field}Message", page)
             form.addWidget(message, 2 * row + 1, 1)
             self.store_messages[field] = message
         form.setColumnStretch(1, 1)
@@ -267,7 +225,7 @@ class FirstStartView(QWidget):
             "Create the store", "createStoreButton", "Create the store", page, role="primary"
         )
         self.create_button.clicked.connect(self._create_store)
-        self.store_status = _message_label("storeStatus", page)
+        self.store_status = message_label("storeStatus", page)
         body = QHBoxLayout()
         body.setSpacing(32)
         body.addLayout(form, 3)
@@ -326,7 +284,7 @@ class FirstStartView(QWidget):
             label.setProperty("caption", True)
             form.addWidget(label, 2 * row, 0)
             form.addWidget(widget, 2 * row, 1)
-            message = _message_label(f"{field}Message", page)
+            message = message_label(f"{field}Message", page)
             form.addWidget(message, 2 * row + 1, 1)
             self.join_messages[field] = message
         form.setColumnStretch(1, 1)
@@ -337,7 +295,7 @@ class FirstStartView(QWidget):
         self.join_button.clicked.connect(self._join)
         # The on-screen keyboard's Done on the code is the Join the keys cover.
         self.enroll_code.returnPressed.connect(self._join)
-        self.join_status = _message_label("joinStatus", page)
+        self.join_status = message_label("joinStatus", page)
         column = QVBoxLayout(page)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(title)

@@ -26,11 +26,11 @@ from pos_desktop.config import PRINTER_FORMATS, KeyboardMode
 from pos_desktop.services.results import DeviceSettings, SerialPort
 from ui.presenters.devices import KEYBOARD_HINT, NO_SCAN_YET, DevicesPresenter, last_bytes, show_raw
 from ui.widgets.banner import Banner
+from ui.widgets.form_fields import COMBO_FRAME_PX
 from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_target_px
 
 TERMINATOR_CHOICES = (("CR", "cr"), ("LF", "lf"), ("CR LF", "crlf"))
 MAX_RAW_SHOWN = 200  # characters of the last scan shown
-COMBO_FRAME_PX = 2  # the style's frame around a typed combo's field
 
 
 def _touch_combo(combo: QComboBox) -> None:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.store_setup import COMMON_CURRENCIES, COMMON_LOCALES, COMMON_TIMEZONES
 from pos_desktop.services.results import StoreSettingsValues
-from ui.first_start_view import _message_label, _typed_combo
 from ui.presenters.store_settings import (
     CODE_MINUTES,
     CODE_RECIPIENTS,
@@ -35,6 +34,7 @@ from ui.presenters.store_settings import (
     StoreSettingsPresenter,
 )
 from ui.widgets.amount_field import AmountField
+from ui.widgets.form_fields import message_label, typed_combo
 from ui.widgets.keypad import Keypad
 from ui.widgets.touch import (
     enable_finger_scroll,
@@ -106,7 +106,7 @@ class StoreSettingsPage(QWidget):
             block.addLayout(widget)
         else:
             block.addWidget(widget)
-        message = _message_label(f"{field}Message", parent)
+        message = message_label(f"{field}Message", parent)
         block.addWidget(message)
         self.messages[field] = message
         if column < 0:
@@ -171,12 +171,12 @@ class StoreSettingsPage(QWidget):
         self._add(form, "receipt_footer", "Receipt footer", self.receipt_footer, 1)
 
     def _build_money(self, form: QGridLayout, page: QWidget) -> None:
-        self.currency = _typed_combo("currencyInput", "Currency", list(COMMON_CURRENCIES), page)
-        self.locale_input = _typed_combo(
+        self.currency = typed_combo("currencyInput", "Currency", list(COMMON_CURRENCIES), page)
+        self.locale_input = typed_combo(
             "localeInput", "Language and region", list(COMMON_LOCALES), page
         )
         zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
-        self.timezone = _typed_combo("timezoneInput", "Time zone", zones, page)
+        self.timezone = typed_combo("timezoneInput", "Time zone", zones, page)
         for combo in (self.currency, self.locale_input, self.timezone):
             # As wide as the column gives, not as the longest zone name: no sideways scroll.
             combo.setSizeAdjustPolicy(
