@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.back_office import StaffService
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
@@ -39,6 +40,7 @@ class RegisterServices:
     receipts: ReceiptService
     deductions: DeductionService
     devices: DeviceService
+    staff: StaffService
 
     @classmethod
     def over(
@@ -78,6 +80,7 @@ class RegisterServices:
                 printing=printing,
                 on_printing_changed=follow_printing,
             ),
+            staff=StaffService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

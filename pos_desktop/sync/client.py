@@ -25,8 +25,11 @@ from pos_desktop.contracts import (
     CardDetail,
     CardList,
     CardOut,
+    CreateEmployeeRequest,
     DeductionChallengeOut,
     DeductionCodeRequest,
+    EmployeeOut,
+    EmployeeUpdate,
     EnrollCodeResponse,
     EnrollRequest,
     EnrollResponse,
@@ -42,6 +45,8 @@ from pos_desktop.contracts import (
     ReverseRequest,
     SessionRequest,
     SessionResponse,
+    StaffList,
+    StaffMember,
     Ticket,
     VerifyCodeRequest,
 )
@@ -336,3 +341,15 @@ class ServerClient:
             raise UnexpectedAnswer(
                 response.status_code, ErrorCode.UNEXPECTED_ANSWER, UNREADABLE_ANSWER_MESSAGE
             ) from exc
+
+    # -- back office: employees (manager session required) ----------------------------------
+
+    def list_staff(self) -> StaffList:
+        return self._call("GET", "/backoffice/employees", StaffList)
+
+    def update_staff(self, employee_id: uuid.UUID, change: EmployeeUpdate) -> StaffMember:
+        """Change what ``change`` names; a field left out keeps its value."""
+        return self._call("PATCH", f"/backoffice/employees/{employee_id}", StaffMember, json=change)
+
+    def add_employee(self, new: CreateEmployeeRequest) -> EmployeeOut:
+        return self._call("POST", "/employees", EmployeeOut, json=new)
