@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
@@ -115,6 +116,9 @@ class EmployeesPage(QWidget):
         self.staff_list = QListWidget(self)
         name_widget(self.staff_list, "staffList", "Employees")
         self.staff_list.setFixedWidth(LIST_WIDTH_PX)
+        # Focus coming to the list (a busy form disabled under the finger) would pick its first
+        # row and show another employee over what was being typed: it is picked by a tap only.
+        self.staff_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         enable_finger_scroll(self.staff_list)
         self.staff_list.currentRowChanged.connect(self._picked)
         self.add_button = touch_button(
@@ -260,7 +264,7 @@ class EmployeesPage(QWidget):
         self.roles.check(entry.role)
         self.active_button.setText("Deactivate" if entry.active else "Reactivate")
         self.active_button.setAccessibleName(self.active_button.text())
-        self.active_button.setProperty("role", "danger" if entry.active else None)
+        self.active_button.setProperty("role", "danger" if entry.active else "secondary")
         self.active_button.style().polish(self.active_button)
 
     def _back_to_edit(self) -> None:
@@ -273,7 +277,7 @@ class EmployeesPage(QWidget):
             self.name_message.clear()
             self._presenter.rename(self._selected.id, self.name_input.text())
 
-    def _role_tapped(self) -> None:
+    def _role_tapped(self, _button: QAbstractButton) -> None:
         entry = self._selected
         if entry is not None and self.roles.role() != entry.role:
             self._presenter.set_role(entry.id, self.roles.role())
