@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
 
 from ui.widgets.touch import name_widget, touch_target_px
 
-NAV_WIDTH_PX = 180
+NAV_WIDTH_PX = 160
 
 
 class BackOfficeView(QWidget):
@@ -19,6 +19,7 @@ class BackOfficeView(QWidget):
         self.nav = QListWidget(self)
         name_widget(self.nav, "backOfficeNav", "Back Office pages")
         self.nav.setFixedWidth(NAV_WIDTH_PX)
+        self.nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("backOfficePages")
         self._on_shown: list[Callable[[], None] | None] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -37,7 +37,17 @@ if TYPE_CHECKING:
     from ui.presenters.staff import StaffPresenter
 
 PICK_HINT = "Tap an employee to change them, or add one."
-LIST_WIDTH_PX = 300
+LIST_WIDTH_PX = 260
+ROW_HEIGHT_PX = 64
+NEW_PIN_FIRST = "The new PIN: 4 to 8 digits, then Next."
+
+
+class NewPin(PinTwice):
+    """The PIN pad taken twice, asking for this employee's PIN (not the first manager's)."""
+
+    def start_over(self) -> None:
+        super().start_over()
+        self.prompt.setText(NEW_PIN_FIRST)
 
 
 class RoleButtons(QWidget):
@@ -119,6 +129,8 @@ class EmployeesPage(QWidget):
         # Focus coming to the list (a busy form disabled under the finger) would pick its first
         # row and show another employee over what was being typed: it is picked by a tap only.
         self.staff_list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.staff_list.setWordWrap(True)
+        self.staff_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         enable_finger_scroll(self.staff_list)
         self.staff_list.currentRowChanged.connect(self._picked)
         self.add_button = touch_button(
@@ -167,7 +179,7 @@ class EmployeesPage(QWidget):
         page = QWidget(self)
         self.pin_page = page
         self.pin_title = _caption("", page)
-        self.new_pin = PinTwice(page)
+        self.new_pin = NewPin(page)
         cancel = touch_button("Cancel", "pinCancelButton", "Cancel the PIN change", page)
         cancel.setProperty("role", "secondary")
         cancel.clicked.connect(self._back_to_edit)
@@ -198,7 +210,7 @@ class EmployeesPage(QWidget):
             "Add", "addSaveButton", "Add this employee", page, role="primary"
         )
         self.add_save_button.clicked.connect(self._add)
-        self.add_pin = PinTwice(page)
+        self.add_pin = NewPin(page)
         form = QVBoxLayout()
         form.setSpacing(8)
         form.addWidget(_caption("Name", page))
@@ -237,7 +249,7 @@ class EmployeesPage(QWidget):
         self.staff_list.clear()
         for entry in entries:
             item = QListWidgetItem(row_text(entry), self.staff_list)
-            item.setSizeHint(item.sizeHint().expandedTo(self.add_button.minimumSizeHint()))
+            item.setSizeHint(QSize(LIST_WIDTH_PX - 8, ROW_HEIGHT_PX))
             item.setData(Qt.ItemDataRole.UserRole, str(entry.id))
         self.staff_list.blockSignals(False)
         row = next((i for i, entry in enumerate(entries) if entry.id == kept), -1)

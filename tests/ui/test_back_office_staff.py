@@ -7,11 +7,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.demo import CASHIER_PIN, MANAGER_PIN
 from pos_desktop.sync.client import ServerClient
+from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, MakeWindow, button, child, tap_pin
 from tests.ui.test_first_start import type_into
 from ui.employees_page import EmployeesPage
@@ -209,3 +211,27 @@ def test_back_office_last_manager_cannot_be_deactivated(qtbot: QtBot, manager: M
     assert banner.kind() == "error" and "manager" in banner.text().lower()
     assert page.title.text().endswith("· Active")
     assert isinstance(page.name_input, QLineEdit)
+
+
+def test_back_office_employees_page_fits_1024x768(qtbot: QtBot, manager: MainWindow) -> None:
+    """The list, a picked employee, the PIN change and the add form fit a 1024x768 screen
+    with every target a finger's size."""
+    manager.resize(1024, 768)
+    page = open_employees(qtbot, manager)
+    problems: list[str] = []
+
+    def look(step: str) -> None:
+        qtbot.wait(50)
+        problems.extend(
+            f"{step}: {problem}" for problem in layout_problems(manager, QSize(1024, 768))
+        )
+
+    rows = [page.staff_list.item(row).text() for row in range(page.staff_list.count())]
+    pick(qtbot, page, rows[0].split(" · ")[0])
+    look("employee")
+    tap(qtbot, page.pin_button)
+    look("pin")
+    tap(qtbot, button(page.pin_page, "pinCancelButton"))
+    tap(qtbot, page.add_button)
+    look("add")
+    assert not problems, "\n".join(problems)
