@@ -63,6 +63,7 @@ class RoleButtons(QWidget):
         for label, role in choices:
             button = touch_button(label, f"{name}{label}", f"Role: {label}", self)
             button.setCheckable(True)
+            button.setProperty("tipPreset", True)  # the theme's look of a checked toggle
             self.group.addButton(button)
             self._roles[button] = role
             row.addWidget(button)
