@@ -69,6 +69,7 @@ def take(out_dir: Path) -> list[Path]:
         MANAGER_PIN,
         RECIPIENT_EMAIL,
     )
+    from ui.employees_page import EmployeesPage
     from ui.main_window import MainWindow
     from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
@@ -229,6 +230,17 @@ def take(out_dir: Path) -> list[Path]:
         settings.printer_input.setText("tcp:192.168.1.50:9100")
         settings.show_raw_scan(b"\x024006381333931\r")
         save("settings.png")
+
+        back_office = frame.back_office_view
+        if back_office is None:
+            raise RuntimeError("no Back Office tab")
+        frame.tabs.setCurrentWidget(back_office)
+        employees = back_office.pages.currentWidget()
+        if not isinstance(employees, EmployeesPage):
+            raise RuntimeError("the Back Office does not open on Employees")
+        _wait_for(lambda: employees.staff_list.count() > 0, "employees")
+        employees.staff_list.setCurrentRow(0)
+        save("back-office-employees.png")
 
         window.close()
     app.processEvents()

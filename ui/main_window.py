@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from pos_desktop.domain.money import Money
     from pos_desktop.services.register_services import RegisterServices
     from pos_desktop.services.results import Catalog, Deducted, DeviceSettings, Employee
+    from ui.back_office_view import BackOfficeView
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
@@ -28,7 +29,9 @@ if TYPE_CHECKING:
     from ui.presenters.printing import PrintingPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
+    from ui.presenters.staff import StaffPresenter
     from ui.presenters.store_profile import StoreProfilePresenter
+    from ui.presenters.store_settings import StoreSettingsPresenter
     from ui.receipt_dialog import ReceiptDialog
     from ui.scan_detector import WedgeScanDetector
     from ui.serial_scans import SerialScans
@@ -82,6 +85,8 @@ class MainWindow(QMainWindow):
     deduction: DeductionPresenter
     sale: SalePresenter
     devices: DevicesPresenter
+    staff: StaffPresenter
+    store_settings: StoreSettingsPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -190,7 +195,9 @@ class MainWindow(QMainWindow):
         from ui.presenters.devices import DevicesPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
+        from ui.presenters.staff import StaffPresenter
         from ui.presenters.store_profile import StoreProfilePresenter
+        from ui.presenters.store_settings import StoreSettingsPresenter
 
         # The window's own pool: closing it waits for exactly this window's requests.
         self._pool = QThreadPool(self)
@@ -201,6 +208,8 @@ class MainWindow(QMainWindow):
         self.deduction = DeductionPresenter(services.deductions, self, self._pool)
         self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
         self.devices = DevicesPresenter(services.devices, self, self._pool)
+        self.staff = StaffPresenter(services.staff, self, self._pool)
+        self.store_settings = StoreSettingsPresenter(services.store_settings, self, self._pool)
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -216,6 +225,7 @@ class MainWindow(QMainWindow):
             GiftCardsView(self.search, self.deduction),
             BalanceCheckView(self.balance),
             SettingsView(self.devices),
+            self._build_back_office(),
         )
         self.stack.addWidget(self.tab_frame)
         self.sale.catalog_loaded.connect(self._apply_store_rules)
@@ -223,6 +233,17 @@ class MainWindow(QMainWindow):
         self.sale.sale_changed.connect(self._follow_sale)
         self.catalog_changed.connect(self.sale.reload_catalog)
         self.catalog_changed.connect(self.store.refresh)
+
+    def _build_back_office(self) -> BackOfficeView:
+        from ui.back_office_view import BackOfficeView
+        from ui.employees_page import EmployeesPage
+        from ui.store_settings_page import StoreSettingsPage
+
+        back_office = BackOfficeView()
+        employees = EmployeesPage(self.staff)
+        back_office.add_page("Employees", employees, employees.load, employees.reset)
+        back_office.add_page("Store", StoreSettingsPage(self.store_settings))
+        return back_office
 
     def _connect_session(self) -> None:
         """Log-in, Lock, the idle lock, and a session the server no longer accepts."""
@@ -234,7 +255,14 @@ class MainWindow(QMainWindow):
         self.tab_frame.lock_requested.connect(lambda: self.session.lock())
         self.catalog_changed.connect(self.session.check_still_active)
         self.idle_lock.timed_out.connect(self._on_idle)
-        for presenter in (self.balance, self.search, self.deduction, self.sale):
+        for presenter in (
+            self.balance,
+            self.search,
+            self.deduction,
+            self.sale,
+            self.staff,
+            self.store_settings,
+        ):
             presenter.session_ended.connect(self.session.refused)
 
     def _build_input(self) -> None:
@@ -390,6 +418,9 @@ class MainWindow(QMainWindow):
 
         if index == SETTINGS_TAB and self.tab_frame.settings_shown:
             self.devices.load()
+        back_office = self.tab_frame.back_office_view
+        if back_office is not None and self.tab_frame.tabs.widget(index) is back_office:
+            back_office.show_current()
 
     def _unreadable_scan(self, _reason: str) -> None:
         from ui.serial_scans import UNREADABLE_SCAN

@@ -165,8 +165,9 @@ class StoreSettingsPage(QWidget):
         self.receipt_footer = self._text("receiptFooterInput", "Receipt footer", page)
         self._add(form, "name", "Store name", self.name_input, 0)
         self._add(form, "phone", "Phone", self.phone, 1)
-        self._add(form, "address", "Address", self.address, 0)
-        self._add(form, "tenders", "Extra tenders", self.tenders, 1)
+        # Long texts get the whole row: a half-row field would cut them.
+        self._add(form, "address", "Address", self.address, -1)
+        self._add(form, "tenders", "Extra tenders", self.tenders, -1)
         self._add(form, "receipt_header", "Receipt header", self.receipt_header, 0)
         self._add(form, "receipt_footer", "Receipt footer", self.receipt_footer, 1)
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.services.results import Employee
+from ui.back_office_view import BackOfficeView
 from ui.balance_check_view import BalanceCheckView
 from ui.checkout_view import CheckoutView
 from ui.gift_cards_view import GiftCardsView
@@ -57,9 +58,11 @@ class TabFrame(QWidget):
         gift_cards_view: GiftCardsView,
         balance_view: BalanceCheckView,
         settings_view: SettingsView | None = None,
+        back_office_view: BackOfficeView | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        """``settings_view``: the devices tab, shown to managers only."""
+        """``settings_view`` (the devices) and ``back_office_view``: tabs shown to managers
+        only."""
         super().__init__(parent)
         self.setObjectName("tabFrame")
         self.checkout_view = checkout_view
@@ -67,6 +70,7 @@ class TabFrame(QWidget):
         self.balance_view = balance_view
         self.gift_cards_view = gift_cards_view
         self.settings_view = settings_view
+        self.back_office_view = back_office_view
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -137,6 +141,12 @@ class TabFrame(QWidget):
         if self.settings_view is not None:
             self.tabs.addTab(self.settings_view, "Settings")
             self.tabs.setTabVisible(SETTINGS_TAB, False)
+        if self.back_office_view is not None:
+            self.back_office_view.reset()
+            self.tabs.setTabVisible(self.tabs.indexOf(self.back_office_view), False)
+        if self.back_office_view is not None:
+            self.tabs.addTab(self.back_office_view, "Back Office")
+            self.tabs.setTabVisible(self.tabs.indexOf(self.back_office_view), False)
         size_by_shown_page(self.tabs)
         size_by_shown_page(self.checkout_stack)
         return self.tabs
@@ -159,13 +169,20 @@ class TabFrame(QWidget):
         self.employee_label.setAccessibleName(
             f"Logged in: {employee.name}, {employee.role_label}{', offline' if offline else ''}"
         )
-        if self.settings_view is not None:
-            self.tabs.setTabVisible(SETTINGS_TAB, employee.is_manager)
+        for manager_tab in (self.settings_view, self.back_office_view):
+            if manager_tab is not None:
+                self.tabs.setTabVisible(self.tabs.indexOf(manager_tab), employee.is_manager)
 
     @property
     def settings_shown(self) -> bool:
         """Whether the Settings tab is offered (a manager is logged in)."""
         return self.settings_view is not None and self.tabs.isTabVisible(SETTINGS_TAB)
+
+    @property
+    def back_office_shown(self) -> bool:
+        """Whether the Back Office tab is offered (a manager is logged in)."""
+        view = self.back_office_view
+        return view is not None and self.tabs.isTabVisible(self.tabs.indexOf(view))
 
     def set_demo(self, demo: bool) -> None:
         self.demo_badge.setVisible(demo)
@@ -202,3 +219,6 @@ class TabFrame(QWidget):
         if self.settings_view is not None:
             self.settings_view.reset()
             self.tabs.setTabVisible(SETTINGS_TAB, False)
+        if self.back_office_view is not None:
+            self.back_office_view.reset()
+            self.tabs.setTabVisible(self.tabs.indexOf(self.back_office_view), False)

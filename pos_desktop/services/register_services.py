@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.back_office import StaffService
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
@@ -19,6 +20,7 @@ from pos_desktop.services.receipts import ReceiptService
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
+from pos_desktop.services.store_settings import StoreSettingsService
 from pos_desktop.services.ticket_deductions import TicketDeductions
 from pos_desktop.sync.client import ServerClient
 
@@ -39,6 +41,8 @@ class RegisterServices:
     receipts: ReceiptService
     deductions: DeductionService
     devices: DeviceService
+    staff: StaffService
+    store_settings: StoreSettingsService
 
     @classmethod
     def over(
@@ -78,6 +82,8 @@ class RegisterServices:
                 printing=printing,
                 on_printing_changed=follow_printing,
             ),
+            staff=StaffService(client),
+            store_settings=StoreSettingsService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

@@ -506,3 +506,30 @@ class StoreSettingsRefused(Exception):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {text}" for field, text in errors.items()))
         self.errors = errors
+
+
+# -- the Back Office: staff ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StaffEntry:
+    """An employee as the Back Office lists them; their PIN never leaves the server."""
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    active: bool
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS[self.role]
+
+
+class StaffRefused(ValueError):
+    """The server (or the register, before asking it) refused an employee change; ``field``
+    (``name``, ``pin`` or ``""``) is where the manager fixes it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

@@ -26,8 +26,11 @@ from pos_desktop.contracts import (
     CardDetail,
     CardList,
     CardOut,
+    CreateEmployeeRequest,
     DeductionChallengeOut,
     DeductionCodeRequest,
+    EmployeeOut,
+    EmployeeUpdate,
     EnrollCodeResponse,
     EnrollRequest,
     EnrollResponse,
@@ -43,6 +46,8 @@ from pos_desktop.contracts import (
     ReverseRequest,
     SessionRequest,
     SessionResponse,
+    StaffList,
+    StaffMember,
     StoreUpdate,
     Ticket,
     VerifyCodeRequest,
@@ -347,3 +352,13 @@ class ServerClient:
     def update_backoffice_store(self, changes: StoreUpdate) -> BackOfficeStore:
         """Change the settings given; those left ``None`` keep their value on the server."""
         return self._call("PATCH", "/backoffice/store", BackOfficeStore, json=changes)
+
+    def list_staff(self) -> StaffList:
+        return self._call("GET", "/backoffice/employees", StaffList)
+
+    def update_staff(self, employee_id: uuid.UUID, change: EmployeeUpdate) -> StaffMember:
+        """Change what ``change`` names; a field left out keeps its value."""
+        return self._call("PATCH", f"/backoffice/employees/{employee_id}", StaffMember, json=change)
+
+    def add_employee(self, new: CreateEmployeeRequest) -> EmployeeOut:
+        return self._call("POST", "/employees", EmployeeOut, json=new)

@@ -21,7 +21,7 @@ from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_settings import StoreSettingsService
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.register import start_server
-from tests.ui.support import TAP, button
+from tests.ui.support import TAP, button, scrolled_into_view
 from ui.presenters.store_settings import (
     CURRENCY_LOCKED,
     FIX_FIELDS,
@@ -198,6 +198,7 @@ def test_store_settings_page_saves_the_tapped_choices_and_card_amount(
     # at its place on the screen: the page's right column must lie on it.
     page.move(OFFSCREEN_WIDTH - PAGE_SIZE[0] - 20, page.y())
     for name in ("taxIncludedButton", "tipBaseTotal", "codeToBoth"):
+        scrolled_into_view(button(page, name))
         qtbot.mouseClick(button(page, name), TAP)
     assert page.tax_included.isChecked()
     keypad = page.findChild(QWidget, "maxCardKeypad")
