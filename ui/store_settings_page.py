@@ -153,6 +153,7 @@ class StoreSettingsPage(QWidget):
         combo = QComboBox(parent)
         name_widget(combo, name, accessible)
         combo.setMinimumHeight(touch_target_px(combo))
+        name_widget(combo.view(), f"{name}List", f"{accessible}: choices")
         enable_finger_scroll(combo.view())
         return combo
 
