@@ -241,6 +241,9 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(lambda: employees.staff_list.count() > 0, "employees")
         employees.staff_list.setCurrentRow(0)
         save("back-office-employees.png")
+        back_office.show_page("Store")
+        _wait_for(lambda: window.store_settings.current is not None, "store settings")
+        save("back-office-store.png")
 
         window.close()
     app.processEvents()
