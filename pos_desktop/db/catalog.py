@@ -88,6 +88,9 @@ def store_rules(db: Session) -> StoreRules | None:
         phone=settings.phone,
         receipt_header=settings.receipt_header,
         receipt_footer=settings.receipt_footer,
+        tip_presets=tuple(settings.tip_presets),
+        approvals=frozenset(settings.approvals),
+        tax_rates=tuple((rate.name, rate.rate_bp) for rate in settings.tax_rates),
     )
 
 
