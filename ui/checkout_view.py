@@ -7,6 +7,7 @@ import uuid
 
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QButtonGroup,
     QFrame,
@@ -20,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_desktop.domain.catalog import Product
+from pos_desktop.domain.catalog import CategoryButton, Product
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.ticket import TicketLine
 from pos_desktop.services.results import Catalog
@@ -32,6 +33,8 @@ from ui.widgets.tile_layout import TileLayout
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
 
 ALL_CATEGORIES = "All"
+# The category picked: a dark ring, on a coloured button as on "All".
+PICKED_RING = "QPushButton:checked { border: 4px solid #0d1b2a; }"
 LINE_QUANTITY_PX = 40
 LINE_TOTAL_PX = 96  # "$1,234.56" in the theme's 19 px
 TICKET_MIN_PX = 480
@@ -86,6 +89,20 @@ class LineRow(QFrame):
         name_widget(self.minus, "lineMinus", f"One fewer {line.name}")
         name_widget(self.plus, "linePlus", f"One more {line.name}")
         name_widget(self.remove, "lineRemove", f"Remove {line.name}")
+
+
+def category_style(colour: str | None) -> str:
+    """A category button in its Back Office colour: white bold text (the palette's colours are
+    dark enough for it), a darker shade while pressed, the dark ring while picked."""
+    if colour is None:
+        return PICKED_RING
+    pressed = QColor(colour).darker(130).name()
+    return (
+        f"QPushButton {{ background: {colour}; border: 2px solid {colour}; color: #ffffff;"
+        " font-weight: bold; }"
+        f" QPushButton:pressed {{ background: {pressed}; }}"
+        f" {PICKED_RING}"
+    )
 
 
 def _set_text(label: QLabel, text: str) -> None:
@@ -252,9 +269,11 @@ class CheckoutView(QWidget):
         self._catalog = catalog
         self._locale = catalog.rules.locale
         clear_layout(self.category_bar)
-        for index, name in enumerate((ALL_CATEGORIES, *catalog.categories)):
+        buttons = (CategoryButton(ALL_CATEGORIES), *catalog.categories)
+        for index, (name, colour) in enumerate((b.name, b.colour) for b in buttons):
             button = QPushButton(name, self)
             name_widget(button, f"category{index}", f"Category {name}")
+            button.setStyleSheet(category_style(colour))
             button.setCheckable(True)
             button.setChecked(name == self._category)
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)

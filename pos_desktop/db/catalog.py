@@ -27,7 +27,7 @@ from pos_desktop.db.models import Employee as EmployeeRow
 from pos_desktop.db.models import Product as ProductRow
 from pos_desktop.db.models import ProductBarcode as BarcodeRow
 from pos_desktop.db.models import Setting
-from pos_desktop.domain.catalog import Product, StoreRules
+from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import TipBase
 
@@ -144,17 +144,27 @@ def search_products(db: Session, text: str, limit: int = 50) -> list[Product]:
     return [_product(row) for row in found[:limit]]
 
 
-def categories(db: Session) -> list[str]:
+def categories(db: Session) -> list[CategoryButton]:
     """Categories that have at least one active product, in the Back Office's order (then by
-    name, for a category a server from before the Back Office did not send)."""
+    name, for a category a server from before the Back Office did not send), each with its
+    colour."""
     names = set(
         db.execute(select(ProductRow.category).where(ProductRow.active.is_(True))).scalars()
     )
     placed = {
-        row.name: row.position
+        row.name: row
         for row in db.execute(select(CategoryRow).where(CategoryRow.name.in_(names))).scalars()
     }
-    return sorted(names, key=lambda name: (placed.get(name, len(placed)), name.casefold()))
+    last = len(placed)
+
+    def order(name: str) -> tuple[int, str]:
+        row = placed.get(name)
+        return (row.position if row is not None else last, name.casefold())
+
+    return [
+        CategoryButton(name, placed[name].colour if name in placed else None)
+        for name in sorted(names, key=order)
+    ]
 
 
 # -- rows ----------------------------------------------------------------------------------

@@ -21,6 +21,15 @@ class Product:
 
 
 @dataclass(frozen=True, slots=True)
+class CategoryButton:
+    """A checkout category button: its name, and its colour (#RRGGBB) as the Back Office set
+    it, or None for a category a server from before the Back Office did not send."""
+
+    name: str
+    colour: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class StoreRules:
     """The store settings the checkout follows."""
 

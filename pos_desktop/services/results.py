@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from hardware.scanner_settings import ScannerSettings
 from pos_desktop.config import KeyboardMode, PrinterAddress, parse_printer_address
 from pos_desktop.domain.card_search import SearchQuery
-from pos_desktop.domain.catalog import Product, StoreRules
+from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.giftcard import ActivityKind, CardStatus
 from pos_desktop.domain.money import Money
@@ -80,7 +80,7 @@ DEFAULT_STORE_RULES = StoreRules(
 @dataclass(frozen=True, slots=True)
 class Catalog:
     rules: StoreRules
-    categories: tuple[str, ...]
+    categories: tuple[CategoryButton, ...]
     products: tuple[Product, ...]
 
 

@@ -414,6 +414,9 @@ class ServerClient:
             params["category_id"] = str(category_id)
         return self._call("GET", "/backoffice/products", ProductPage, params=params)
 
+    def product(self, product_id: uuid.UUID) -> ProductDetail:
+        return self._call("GET", f"/backoffice/products/{product_id}", ProductDetail)
+
     def add_product(self, new: ProductCreate) -> ProductDetail:
         return self._call("POST", "/backoffice/products", ProductDetail, json=new)
 

@@ -152,6 +152,21 @@ def test_backoffice_catalog_second_save_is_refused_naming_the_first(world: World
     assert products(world)["items"][0]["price"]["amount"] == 3_25
 
 
+def test_backoffice_catalog_reload_gives_the_latest_version(world: World) -> None:
+    """After a stale save, the editor reloads the product: the other manager's change, its new
+    version and who made it."""
+    coffee = add_category(world, "Coffee")
+    product = made(add_product(world, coffee, barcodes=["111", "222"]))
+    path = f"/backoffice/products/{product['id']}"
+    made(patch(world, path, {"version": product["version"], "price": 3_25}))
+
+    latest = made(world.get(path, who="manager"))
+
+    assert (latest["price"]["amount"], latest["version"]) == (3_25, product["version"] + 1)
+    assert latest["barcodes"] == ["111", "222"]
+    assert latest["updated_by"]["name"] == "Morgan Manager"
+
+
 def test_backoffice_catalog_archive_keeps_the_product(world: World) -> None:
     """An archived product leaves the list and the registers' grid but stays on file."""
     coffee = add_category(world, "Coffee")
@@ -273,6 +288,9 @@ def test_backoffice_catalog_is_the_managers_store_only(world: World, other_store
     product = made(add_product(world, coffee))
 
     assert products(other_store)["total"] == 0
+    assert (
+        other_store.get(f"/backoffice/products/{product['id']}", who="manager").status_code == 404
+    )
     response = patch(
         other_store, f"/backoffice/products/{product['id']}", {"version": 1, "price": 1}
     )

@@ -14,7 +14,9 @@ from pos_desktop.db import catalog
 from pos_desktop.db.catalog import CatalogChange
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import Employee as EmployeeRow
+from pos_desktop.domain.catalog import CategoryButton
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.product_rules import CATEGORY_COLOURS
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import DEMO_PRODUCTS
 from pos_desktop.server.embedded import EmbeddedServer
@@ -78,7 +80,12 @@ def test_catalog_sync_first_pull_fills_products_employees_settings_and_cursor(
     assert (rules.currency, rules.tenders) == ("USD", ("Voucher", "Store credit"))
     assert cursor
     with register_db.session() as db:
-        assert catalog.categories(db) == ["Coffee", "Bakery", "Gifts"]  # the demo's order
+        # The demo's order, each with its colour from the palette.
+        assert catalog.categories(db) == [
+            CategoryButton("Coffee", CATEGORY_COLOURS[0]),
+            CategoryButton("Bakery", CATEGORY_COLOURS[1]),
+            CategoryButton("Gifts", CATEGORY_COLOURS[2]),
+        ]
         scanned = catalog.product_by_barcode(db, "0012345000017")
     assert scanned is not None and scanned.name == "Espresso"
 
@@ -179,7 +186,12 @@ def test_catalog_lookups_find_active_products_in_order(register_db: RegisterData
         categories = catalog.categories(db)
     assert names == ["Bagel", "croissant", "Lemonade", "Mug"]
     assert scanned is not None and scanned.name == "Mug"
-    assert categories == ["Bakery", "Drinks", "Gifts"]
+    # Sent by no server as categories of their own: by name, without a colour.
+    assert categories == [
+        CategoryButton("Bakery"),
+        CategoryButton("Drinks"),
+        CategoryButton("Gifts"),
+    ]
 
 
 def test_catalog_before_first_pull_has_no_cursor_or_rules(register_db: RegisterDatabase) -> None:

@@ -135,6 +135,17 @@ def export_products(manager: ManagerDep, sessions: SessionsDep) -> Response:
     )
 
 
+@router.get("/products/{product_id}", response_model=c.ProductDetail)
+def get_product(
+    product_id: uuid.UUID, manager: ManagerDep, sessions: SessionsDep
+) -> c.ProductDetail:
+    """One product as it is now: what an editor reloads after a stale save."""
+    with sessions() as db:
+        store = db.execute(select(Store).where(Store.id == manager.store.id)).scalar_one()
+        product = catalog.product_of(db, store.id, product_id)
+        return catalog.product_details(db, store, [product])[0]
+
+
 @router.post("/products/import", response_model=c.ImportReport)
 def import_products(
     body: c.ImportRequest, manager: ManagerDep, sessions: SessionsDep, clock: ClockDep
