@@ -61,6 +61,12 @@ class BackOfficeView(QWidget):
         if on_shown is not None:
             on_shown()
 
+    def accept_scan(self, code: str) -> bool:
+        """A scan while the tab shows: the page on show takes it if it has a use for one
+        (``accept_scan(code) -> bool``, as the Products page has); True when it did."""
+        accept = getattr(self.pages.currentWidget(), "accept_scan", None)
+        return bool(accept(code)) if callable(accept) else False
+
     def reset(self) -> None:
         for on_reset in self._on_reset:
             on_reset()

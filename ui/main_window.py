@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
+    from ui.presenters.catalog import (
+        CatalogFilesPresenter,
+        CategoriesPresenter,
+        ProductsPresenter,
+    )
     from ui.presenters.deduction import DeductionPresenter
     from ui.presenters.devices import DevicesPresenter
     from ui.presenters.printing import PrintingPresenter
@@ -87,6 +92,9 @@ class MainWindow(QMainWindow):
     devices: DevicesPresenter
     staff: StaffPresenter
     store_settings: StoreSettingsPresenter
+    products: ProductsPresenter
+    categories: CategoriesPresenter
+    catalog_files: CatalogFilesPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -191,6 +199,11 @@ class MainWindow(QMainWindow):
 
     def _build_presenters(self, services: RegisterServices) -> None:
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
+        from ui.presenters.catalog import (
+            CatalogFilesPresenter,
+            CategoriesPresenter,
+            ProductsPresenter,
+        )
         from ui.presenters.deduction import DeductionPresenter
         from ui.presenters.devices import DevicesPresenter
         from ui.presenters.sale import SalePresenter
@@ -210,6 +223,9 @@ class MainWindow(QMainWindow):
         self.devices = DevicesPresenter(services.devices, self, self._pool)
         self.staff = StaffPresenter(services.staff, self, self._pool)
         self.store_settings = StoreSettingsPresenter(services.store_settings, self, self._pool)
+        self.products = ProductsPresenter(services.catalog, self, self._pool)
+        self.categories = CategoriesPresenter(services.catalog, self, self._pool)
+        self.catalog_files = CatalogFilesPresenter(services.catalog_files, self, self._pool)
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -236,12 +252,18 @@ class MainWindow(QMainWindow):
 
     def _build_back_office(self) -> BackOfficeView:
         from ui.back_office_view import BackOfficeView
+        from ui.categories_page import CategoriesPage
         from ui.employees_page import EmployeesPage
+        from ui.products_page import ProductsPage
         from ui.store_settings_page import StoreSettingsPage
 
         back_office = BackOfficeView()
         employees = EmployeesPage(self.staff)
         back_office.add_page("Employees", employees, employees.load, employees.reset)
+        products = ProductsPage(self.products, self.catalog_files)
+        back_office.add_page("Products", products, products.load, products.reset)
+        categories = CategoriesPage(self.categories)
+        back_office.add_page("Categories", categories, categories.load, categories.reset)
         back_office.add_page("Store", StoreSettingsPage(self.store_settings))
         return back_office
 
@@ -262,6 +284,9 @@ class MainWindow(QMainWindow):
             self.sale,
             self.staff,
             self.store_settings,
+            self.products,
+            self.categories,
+            self.catalog_files,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -337,6 +362,10 @@ class MainWindow(QMainWindow):
         if self.tab_frame.tabs.currentWidget() is self.tab_frame.gift_cards_view:
             if not self.tab_frame.gift_cards_view.accept_scan(code):
                 self.tab_frame.gift_cards_view.banner.show_message(SCAN_ON_GIFT_CARDS_TAB)
+            return
+        back_office = self.tab_frame.back_office_view
+        if back_office is not None and self.tab_frame.tabs.currentWidget() is back_office:
+            back_office.accept_scan(code)  # a product's barcode, into its form or the search
             return
         if self.tab_frame.on_checkout and QApplication.activeModalWidget() is None:
             self.tab_frame.show_checkout()

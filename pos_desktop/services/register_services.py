@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.back_office import StaffService
+from pos_desktop.services.back_office_catalog import CatalogFiles, CatalogService
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
@@ -43,6 +44,8 @@ class RegisterServices:
     devices: DeviceService
     staff: StaffService
     store_settings: StoreSettingsService
+    catalog: CatalogService
+    catalog_files: CatalogFiles
 
     @classmethod
     def over(
@@ -56,9 +59,12 @@ class RegisterServices:
         clock: Callable[[], datetime] = utc_now,
         printing: PrintService | None = None,
         device_defaults: DeviceSettings | None = None,
+        home: Path | None = None,
     ) -> RegisterServices:
         """``on_ticket_finished`` runs after a ticket completes or is voided (wake the relay);
-        ``device_defaults``: the environment's scanner and printer (none when not given)."""
+        ``device_defaults``: the environment's scanner and printer (none when not given);
+        ``home``: the folder besides the data folder's ``imports/`` where the catalog import
+        looks for .csv files (the user's home when not given)."""
         checkout = CheckoutService(database, clock)
         receipts = ReceiptService(
             data_dir / RECEIPTS_FOLDER, checkout.rules, register_name, printing
@@ -84,6 +90,8 @@ class RegisterServices:
             ),
             staff=StaffService(client),
             store_settings=StoreSettingsService(client),
+            catalog=CatalogService(client),
+            catalog_files=CatalogFiles(client, data_dir, home, clock),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

@@ -19,6 +19,7 @@ from hardware.scanner_settings import ScannerSettings
 from pos_desktop.config import KeyboardMode, PrinterAddress, parse_printer_address
 from pos_desktop.domain.card_search import SearchQuery
 from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
+from pos_desktop.domain.catalog_csv import CsvRow
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.giftcard import ActivityKind, CardStatus
 from pos_desktop.domain.money import Money
@@ -533,3 +534,168 @@ class StaffRefused(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+# -- the Back Office: catalog --------------------------------------------------------------------
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryEntry:
+    """A checkout category as the Back Office lists it: its place (0 first) and colour."""
+
+    id: uuid.UUID
+    name: str
+    position: int
+    colour: str
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProductEntry:
+    """A product as the Back Office edits it; ``version`` is the one a save names."""
+
+    id: uuid.UUID
+    name: str
+    category_id: uuid.UUID
+    category: str
+    price: Money
+    tax_rate_bp: int
+    barcodes: tuple[str, ...]
+    active: bool
+    version: int
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ProductQuery:
+    """Which products the list shows: a name or barcode, a category, archived or not, and
+    from which one (0 first)."""
+
+    search: str = ""
+    category_id: uuid.UUID | None = None
+    archived: bool = False
+    offset: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ProductListing:
+    """One page of the products a query finds; ``total`` counts every page."""
+
+    query: ProductQuery
+    items: tuple[ProductEntry, ...]
+    total: int
+    page_size: int = PAGE_SIZE
+
+    @property
+    def has_previous(self) -> bool:
+        return self.query.offset > 0
+
+    @property
+    def has_next(self) -> bool:
+        return self.query.offset + len(self.items) < self.total
+
+    def span_text(self) -> str:
+        """Which products the page shows, of how many ("51 to 100 of 10,000", with an en
+        dash); "No products" when the query finds none."""
+        if not self.items:
+            return "No products"
+        first = self.query.offset + 1
+        last = self.query.offset + len(self.items)
+        return f"{first:,}–{last:,} of {self.total:,}"  # noqa: RUF001 - an en dash, as printed
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogSetup:
+    """What the product form needs of the store: its money, its named tax rates (quick picks),
+    and the categories to pick from."""
+
+    currency: str
+    locale: str
+    tax_rates: tuple[tuple[str, int], ...]
+    categories: tuple[CategoryEntry, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProductForm:
+    """The product form as the manager typed it: checked by ``product_rules`` before sending."""
+
+    name: str
+    category_id: uuid.UUID | None
+    price: str
+    tax_rate: str
+    barcodes: str
+    active: bool = True
+
+
+class ProductRefused(ValueError):
+    """A product or category the register or the server will not save: field → why (the field
+    ``""`` for a reason that belongs to none)."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class ProductStale(ValueError):
+    """Another save came first: ``message`` names who and when, and says to reload."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class CsvFile:
+    """A .csv file the import can read: where it is, and what the list shows of it."""
+
+    path: Path
+    folder: str  # the folder as the list names it: "imports" or "home"
+    size: int
+    modified: datetime
+
+
+class CsvFileRefused(ValueError):
+    """A CSV file refused whole (not UTF-8, a column missing, unreadable): ``message`` says why."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProblemEntry:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ImportPreview:
+    """What importing ``path`` would do, as the server checked it without writing: the rows are
+    kept, so the import sends exactly what was previewed."""
+
+    path: Path
+    rows: tuple[CsvRow, ...]
+    created: int
+    updated: int
+    problems: tuple[ImportProblemEntry, ...]
+
+    @property
+    def can_import(self) -> bool:
+        return not self.problems and bool(self.created or self.updated)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDone:
+    path: Path
+    created: int
+    updated: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExportedFile:
+    path: Path
+    products: int

@@ -18,12 +18,14 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.db.database import RegisterDatabase
-from pos_desktop.server.demo import DEMO_CARDS, DemoCard
+from pos_desktop.server.demo import DEMO_CARDS, MANAGER_PIN, DemoCard
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import RegisterServices, utc_now
 from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
+from tests.fixtures.register import start_server
+from tests.ui.catalog_support import WAIT_MS, Store
 from tests.ui.support import MakeWindow, button
 from tests.ui.support import tap_pin as tap_pin_on
 from ui.gift_cards_view import GiftCardsView
@@ -129,3 +131,30 @@ def till(
     window = make_window(register_client)
     log_in(window)
     return window
+
+
+@pytest.fixture
+def catalog_store(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[Store]:
+    """A demo store of the test's own (the Back Office catalog tests change it), the manager
+    logged in at a 1024x768 register of it."""
+    # The import lists .csv files in the home folder too: the test's own, empty one.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    (tmp_path / "home").mkdir()
+    server = start_server(tmp_path / "server.sqlite3")
+    try:
+        enrolled = server.enroll_local_register("Counter")
+        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+            data_dir = tmp_path / "register"
+            window = make_window(client, data_dir=data_dir)
+            window.resize(1024, 768)
+            tap_pin_on(qtbot, window, MANAGER_PIN)
+            qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)
+            yield Store(server, client, window, data_dir)
+            window.close()
+    finally:
+        server.stop()
