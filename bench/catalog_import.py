@@ -17,7 +17,8 @@ created on the server URL names, by default the local trust-auth one, and droppe
 4. timed, median of ``--runs``: the Products page's list calls over the full catalog (first
    page, a page deep in it, a name search, a barcode search, a category filter);
 5. the register pulls the catalog into its own database (timed), then, median of ``--runs``:
-   the checkout's catalog load (products for the grid, and the categories) and its search.
+   the checkout's catalog load (products for the grid, and the categories), its search, and
+   the checkout screen drawing the grid (offscreen unless a display is set) and a category.
 
 Aim: the import (preview not counted) of 10,000 products in under 10 s. The figures are
 printed, never asserted: they depend on the machine.
@@ -27,13 +28,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import statistics
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -45,8 +46,8 @@ from pos_desktop.domain import catalog_csv
 from pos_desktop.server.demo import MANAGER_PIN
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.services.back_office_catalog import CatalogFiles, CatalogService
-from pos_desktop.services.checkout import CheckoutService
-from pos_desktop.services.results import ImportDone, ProductQuery
+from pos_desktop.services.register_services import RegisterServices
+from pos_desktop.services.results import Catalog, ImportDone, ProductQuery
 from pos_desktop.services.session import SessionService
 from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
@@ -173,10 +174,11 @@ def _list_figures(figures: Figures, catalog: CatalogService, runs: int, products
 
 def _register_figures(figures: Figures, client: ServerClient, folder: Path, runs: int) -> None:
     database = RegisterDatabase.in_folder(folder)
+    services = RegisterServices.over(client, database, folder)
     try:
         change, seconds = timed(lambda: CatalogSync(database, client).pull_once())
         figures.add("register: pull the catalog", seconds, f"{change.products:,} products")
-        checkout = CheckoutService(database, lambda: datetime.now(UTC))
+        checkout = services.checkout
         loaded = checkout.catalog()
         seconds = median_of(runs, checkout.catalog)
         figures.add(
@@ -188,11 +190,46 @@ def _register_figures(figures: Figures, client: ServerClient, folder: Path, runs
             found = checkout.search(text)
             seconds = median_of(runs, lambda t=text: checkout.search(t))
             figures.add(f"register: search “{text}”", seconds, f"{len(found)} found")
+        _grid_figures(figures, services, loaded, runs)
     finally:
+        services.devices.close()
         database.close()
 
 
+def _grid_figures(figures: Figures, services: RegisterServices, loaded: Catalog, runs: int) -> None:
+    """The checkout screen drawing the catalog it loaded, and a category picked, offscreen."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from ui.checkout_view import CheckoutView
+    from ui.presenters.sale import SalePresenter
+    from ui.theme import theme_stylesheet
+
+    app = QApplication.instance() or QApplication([])
+    presenter = SalePresenter(services.checkout, services.payments, services.receipts)
+    view = CheckoutView(presenter)
+    view.setStyleSheet(theme_stylesheet())
+    view.resize(1024, 700)
+    view.show()
+
+    def draw() -> None:
+        view.show_catalog(loaded)
+        QCoreApplication.processEvents()
+
+    def pick() -> None:
+        view._pick_category(loaded.categories[-1].name)  # as its button's tap does
+        QCoreApplication.processEvents()
+
+    seconds = median_of(runs, draw)
+    tiles = len([b for b in view.findChildren(QPushButton, "productButton") if b.isVisible()])
+    figures.add("register: checkout grid drawn", seconds, f"{tiles} buttons")
+    figures.add("register: checkout category picked", median_of(runs, pick))
+    view.close()
+    app.processEvents()
+
+
 def main() -> None:
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--products", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=5, help="runs a median is taken of")

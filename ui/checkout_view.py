@@ -33,6 +33,9 @@ from ui.widgets.tile_layout import TileLayout
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
 
 ALL_CATEGORIES = "All"
+# Product buttons shown at once: a few screens of them. A store of thousands would take
+# seconds to build a button each; a search or a category finds the others at once.
+MAX_TILES = 100
 # The category picked: a dark ring, on a coloured button as on "All".
 PICKED_RING = "QPushButton:checked { border: 4px solid #0d1b2a; }"
 LINE_QUANTITY_PX = 40
@@ -89,6 +92,10 @@ class LineRow(QFrame):
         name_widget(self.minus, "lineMinus", f"One fewer {line.name}")
         name_widget(self.plus, "linePlus", f"One more {line.name}")
         name_widget(self.remove, "lineRemove", f"Remove {line.name}")
+
+
+def more_products(shown: int, total: int) -> str:
+    return f"The first {shown:,} of {total:,} items: search, or pick a category, for the others."
 
 
 def category_style(colour: str | None) -> str:
@@ -306,7 +313,8 @@ class CheckoutView(QWidget):
 
     def _show_products(self, products: tuple[Product, ...], empty: str = "No items here.") -> None:
         clear_layout(self.product_grid)
-        for product in products:
+        shown = products[:MAX_TILES]
+        for product in shown:
             button = QPushButton(f"{product.name}\n{product.price.format(self._locale)}", self)
             name_widget(button, "productButton", f"Add {product.name}")
             button.setProperty("product", True)
@@ -314,8 +322,11 @@ class CheckoutView(QWidget):
             make_touchable(button, 2.0)
             button.clicked.connect(lambda _=False, pid=product.id: self._presenter.add_product(pid))
             self.product_grid.addWidget(button)
-        self.empty_products.setText(empty)
-        self.empty_products.setVisible(not products)
+        if len(shown) < len(products):
+            self.empty_products.setText(more_products(len(shown), len(products)))
+        else:
+            self.empty_products.setText(empty)
+        self.empty_products.setVisible(len(shown) < len(products) or not products)
 
     # -- the ticket --------------------------------------------------------------------------
 

@@ -127,7 +127,6 @@ class ProductsPage(QWidget):
         self.search = QLineEdit(page)
         name_widget(self.search, "productsSearch", "Search by name or barcode")
         self.search.setPlaceholderText(SEARCH_HINT)
-        self.search.setClearButtonEnabled(True)
         make_touchable(self.search)
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.search.returnPressed.connect(lambda: self._find(offset=0))

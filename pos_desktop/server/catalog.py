@@ -570,14 +570,7 @@ class _Import:
         updated = 0
         old_codes = barcodes_of(self.db, self.existing)
         for existing, draft, category in self.plan:
-            values = {
-                "name": draft.name,
-                "category": category.name,
-                "price": draft.price.minor,
-                "tax_rate_bp": draft.tax_rate_bp,
-                "barcodes": list(draft.barcodes),
-                "active": draft.active,
-            }
+            values = _draft_values(draft, category)
             if existing is None:
                 product_id = uuid.uuid4()
                 created.append(
@@ -649,9 +642,34 @@ class _Import:
         return ""
 
     def counts(self) -> tuple[int, int]:
-        """How many rows would add a product, and how many would change one."""
-        new = sum(1 for existing, _, _ in self.plan if existing is None)
-        return new, len(self.plan) - new
+        """How many rows would add a product, and how many would change one (a row that
+        leaves its product as it is counts as neither, as the import itself counts)."""
+        old_codes = barcodes_of(self.db, self.existing)
+        new = changed = 0
+        for existing, draft, category in self.plan:
+            if existing is None:
+                new += 1
+                continue
+            before = _product_values(
+                existing,
+                self._category_name(existing.category_id),
+                old_codes.get(existing.id, []),
+            )
+            if audit.diff(before, _draft_values(draft, category)):
+                changed += 1
+        return new, changed
+
+
+def _draft_values(draft: catalog_csv.ProductDraft, category: Category) -> dict[str, Any]:
+    """A row's values as the audit log compares them (see ``_product_values``)."""
+    return {
+        "name": draft.name,
+        "category": category.name,
+        "price": draft.price.minor,
+        "tax_rate_bp": draft.tax_rate_bp,
+        "barcodes": list(draft.barcodes),
+        "active": draft.active,
+    }
 
 
 def _uuid(text: str) -> uuid.UUID | None:

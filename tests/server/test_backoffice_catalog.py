@@ -229,12 +229,17 @@ def test_backoffice_catalog_export_then_import_updates_in_place(world: World) ->
     assert rows[1][1:] == ["Espresso", "Coffee", "3.00", "8.25", "111", "yes"]
 
     unchanged = made(import_rows(world, exported.text))
+    unchanged_preview = made(import_rows(world, exported.text, dry_run=True))
     rows[1][3] = "3.40"
     edited = io.StringIO()
     csv.writer(edited).writerows(rows)
+    changed_preview = made(import_rows(world, edited.getvalue(), dry_run=True))
     changed = made(import_rows(world, edited.getvalue()))
 
     assert (unchanged["created"], unchanged["updated"]) == (0, 0)
+    # The preview counts as the import does: a row that changes nothing is no change.
+    assert (unchanged_preview["created"], unchanged_preview["updated"]) == (0, 0)
+    assert (changed_preview["created"], changed_preview["updated"]) == (0, 1)
     assert (changed["created"], changed["updated"], changed["written"]) == (0, 1, True)
     assert [p["price"]["amount"] for p in products(world)["items"]] == [3_40]
 

@@ -143,6 +143,27 @@ def test_catalog_save_pull_deactivated_product_leaves_the_catalog(
         assert catalog.categories(db) == []
 
 
+def test_catalog_save_pull_moves_a_barcode_and_keeps_their_order(
+    register_db: RegisterDatabase,
+) -> None:
+    """A barcode given to another product moves to it; a product's barcodes all scan, and an
+    unchanged product resent does not count as a change."""
+    mug = _product_out("Mug", "Gifts", None).model_copy(update={"barcodes": ["21", "22"]})
+    cup = _product_out("Cup", "Gifts", None).model_copy(update={"barcodes": ["31"]})
+    with register_db.session() as db:
+        catalog.save_pull(db, _offline_pull(mug, cup))
+        change = catalog.save_pull(
+            db, _offline_pull(mug, cup.model_copy(update={"barcodes": ["31", "22"]}))
+        )
+        scanned = {code: catalog.product_by_barcode(db, code) for code in ("21", "22", "31")}
+    assert change == CatalogChange(products=1)
+    assert {code: p.name if p else None for code, p in scanned.items()} == {
+        "21": "Mug",
+        "22": "Cup",
+        "31": "Cup",
+    }
+
+
 def test_catalog_search_products_matches_name_any_case_or_exact_barcode(
     register_db: RegisterDatabase,
 ) -> None:

@@ -10,10 +10,19 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.ui.catalog_support import WAIT_MS, Store, open_products, tap
+from tests.ui.catalog_support import (
+    WAIT_MS,
+    Store,
+    checkout_products,
+    open_products,
+    show_checkout,
+    tap,
+)
 from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP
+from tests.ui.test_first_start import type_into
 from ui.catalog_import_panel import CatalogImportPanel
+from ui.checkout_view import more_products
 from ui.products_page import ProductsPage
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
@@ -169,3 +178,30 @@ def test_export_saves_the_catalog_in_the_data_folder(qtbot: QtBot, catalog_store
     text = exported[0].read_text(encoding="utf-8")
     assert text.splitlines()[0] == "id,name,category,price,tax_rate,barcodes,active"
     assert "Espresso,Coffee,3.00,8.25,0012345000017,yes" in text
+
+
+def test_import_of_a_large_catalog_keeps_the_checkout_grid_quick(
+    qtbot: QtBot, catalog_store: Store
+) -> None:
+    """150 products imported: after the pull the checkout draws the first 100 buttons and
+    says how to find the others; a search finds one past them."""
+    rows = "".join(f"Sticker {n:03d},Gifts,1.{n % 100:02d},0,55{n:04d}\n" for n in range(150))
+    put_file(
+        catalog_store, "stickers.csv", f"name,category,price,tax_rate,barcodes\n{rows}".encode()
+    )
+    page, panel = start_import(qtbot, catalog_store)
+    tap_file(qtbot, panel, "stickers.csv")
+    qtbot.waitUntil(lambda: panel.preview is not None, timeout=WAIT_MS)
+    tap(qtbot, panel.import_button)
+    qtbot.waitUntil(lambda: page.views.currentWidget() is page.list_page, timeout=WAIT_MS)
+
+    catalog_store.pull()
+    window = catalog_store.window
+    show_checkout(window)
+    checkout = window.tab_frame.checkout_view
+    qtbot.waitUntil(lambda: checkout.empty_products.isVisible(), timeout=WAIT_MS)
+    assert checkout.empty_products.text() == more_products(100, 158)
+    assert len(checkout_products(window)) == 100
+    assert "Sticker 149" not in checkout_products(window)
+    type_into(qtbot, window, checkout.search, "149")
+    qtbot.waitUntil(lambda: checkout_products(window) == ["Sticker 149"], timeout=WAIT_MS)

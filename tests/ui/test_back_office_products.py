@@ -6,7 +6,8 @@ them, and Reload brings their version; an archived product leaves the checkout."
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QToolButton
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from pos_desktop import contracts as c
@@ -22,8 +23,9 @@ from tests.ui.catalog_support import (
     wait_saved,
 )
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import scan
+from tests.ui.support import TAP, button, scan
 from tests.ui.test_first_start import clear_field, type_into
+from ui.main_window import MainWindow
 from ui.products_page import ProductsPage
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
@@ -218,7 +220,7 @@ def test_products_page_search_filter_and_pages(qtbot: QtBot, catalog_store: Stor
 
     type_into(qtbot, window, page.search, "0012345000024")
     qtbot.waitUntil(lambda: listed(page) == ["Cappuccino"], timeout=WAIT_MS)
-    tap(qtbot, clear_button(page))
+    erase(qtbot, window, page.search)
     qtbot.waitUntil(lambda: len(listed(page)) == 50, timeout=WAIT_MS)
     type_into(qtbot, window, page.search, "mu")
     qtbot.waitUntil(lambda: listed(page) == ["Blueberry muffin", "Mug"], timeout=WAIT_MS)
@@ -237,11 +239,15 @@ def test_products_page_scan_adds_a_barcode_to_the_product_open(
     assert page.editor.barcodes_input.text() == "0012345000086 990001"
 
 
-def clear_button(page: ProductsPage) -> QToolButton:
-    """The ✕ at the end of the search field."""
-    button = page.search.findChild(QToolButton)
-    assert button is not None and button.isVisible()
-    return button
+def erase(qtbot: QtBot, window: MainWindow, field: QLineEdit) -> None:
+    """Tap the end of the field's text, then the keyboard's backspace until it is empty."""
+    qtbot.mouseClick(field, TAP, pos=QPoint(field.width() - 8, field.height() // 2))
+    keyboard = window.keyboard.keyboard
+    assert keyboard is not None
+    backspace = button(keyboard, "keyboardBackspace")
+    for _ in range(len(field.text())):
+        tap(qtbot, backspace)
+    assert field.text() == ""
 
 
 def listed(page: ProductsPage) -> list[str]:
