@@ -25,6 +25,15 @@ WINDOW_SIZE = (1024, 768)
 _WAIT_SECONDS = 20.0
 
 log = logging.getLogger("screenshots")
+# A file a manager might bring from a spreadsheet: two good rows and three a preview refuses.
+SAMPLE_IMPORT = (
+    "name,category,price,tax_rate,barcodes\n"
+    "Chai latte,Coffee,4.75,8.25,0012345000093 0012345000109\n"
+    "Cinnamon roll,Bakery,3.50,0,0012345000116\n"
+    "Lemon tart,Bakery,4.255,0,0012345000123\n"
+    "Gift box,Wrapping,6.00,8.25,0012345000130\n"
+    "Travel mug,Gifts,15.00,8.25,0012345000086\n"
+)
 
 
 def _wait_for(condition: Callable[[], bool], what: str) -> None:
@@ -69,8 +78,10 @@ def take(out_dir: Path) -> list[Path]:
         MANAGER_PIN,
         RECIPIENT_EMAIL,
     )
+    from ui.categories_page import CategoriesPage
     from ui.employees_page import EmployeesPage
     from ui.main_window import MainWindow
+    from ui.products_page import ProductsPage
     from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -244,6 +255,33 @@ def take(out_dir: Path) -> list[Path]:
         back_office.show_page("Store")
         _wait_for(lambda: window.store_settings.current is not None, "store settings")
         save("back-office-store.png")
+
+        # The catalog: the products, a CSV file's preview with its bad rows, the categories.
+        back_office.show_page("Products")
+        products = back_office.pages.currentWidget()
+        if not isinstance(products, ProductsPage):
+            raise RuntimeError("no Products page")
+        _wait_for(
+            lambda: products.products.topLevelItemCount() > 0 and window.products.setup is not None,
+            "products",
+        )
+        save("back-office-products.png")
+        imports = Path(data_dir) / "imports"
+        imports.mkdir(parents=True, exist_ok=True)
+        (imports / "new-stock.csv").write_text(SAMPLE_IMPORT, encoding="utf-8")
+        products.import_button.click()
+        _wait_for(lambda: products.importer.files.count() > 0, "the .csv files")
+        importer = products.importer
+        importer.files.itemClicked.emit(importer.files.item(0))
+        _wait_for(lambda: importer.preview is not None, "the import's preview")
+        save("back-office-import.png")
+        back_office.show_page("Categories")
+        categories = back_office.pages.currentWidget()
+        if not isinstance(categories, CategoriesPage):
+            raise RuntimeError("no Categories page")
+        _wait_for(lambda: categories.category_list.count() > 0, "categories")
+        categories.category_list.setCurrentRow(2)
+        save("back-office-categories.png")
 
         window.close()
     app.processEvents()

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from pos_desktop.contracts import (
@@ -32,6 +32,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import TipBase
 
 CURSOR_KEY = "sync_cursor"
+_UNPLACED = 1_000_000  # after every category the Back Office placed
 SETTINGS_KEY = "store_settings"
 
 
@@ -95,13 +96,24 @@ def store_rules(db: Session) -> StoreRules | None:
 
 
 def active_products(db: Session) -> list[Product]:
-    """Every product on sale, by category then name: the checkout's grid. Read as plain
-    columns, not ORM rows: a catalog of thousands loads in milliseconds."""
+    """Every product on sale, by category in the Back Office's order (then by name, for a
+    category no server sent), then by name: the checkout's grid. Read as plain columns, not
+    ORM rows: a catalog of thousands loads in milliseconds."""
+    # One place a name, whatever rows a pull in progress holds.
+    placed = (
+        select(CategoryRow.name, func.min(CategoryRow.position).label("position"))
+        .group_by(CategoryRow.name)
+        .subquery()
+    )
     rows = db.execute(
         select(*_PRODUCT_COLUMNS)
+        .outerjoin(placed, placed.c.name == ProductRow.category)
         .where(ProductRow.active.is_(True))
         .order_by(
-            ProductRow.category.collate("NOCASE"), ProductRow.name.collate("NOCASE"), ProductRow.id
+            func.coalesce(placed.c.position, _UNPLACED),
+            ProductRow.category.collate("NOCASE"),
+            ProductRow.name.collate("NOCASE"),
+            ProductRow.id,
         )
     )
     return [_product_of(*row) for row in rows]

@@ -73,6 +73,13 @@ def test_catalog_sync_first_pull_fills_products_employees_settings_and_cursor(
         categories=len(demo_categories),
     )
     assert {p.name for p in products} == {name for name, *_ in DEMO_PRODUCTS}
+    # The grid goes by the categories' order (the demo's: Coffee, Bakery, Gifts), then names.
+    assert [p.name for p in products][:4] == [
+        "Cappuccino",
+        "Cold brew",
+        "Espresso",
+        "Blueberry muffin",
+    ]
     espresso = next(p for p in products if p.name == "Espresso")
     assert (espresso.price, espresso.tax_rate_bp) == (Money(3_00, "USD"), 825)
     assert set(employees) == {"Casey Cashier", "Morgan Manager"}

@@ -12,6 +12,7 @@ from tests.ui.catalog_support import (
     WAIT_MS,
     Store,
     checkout_categories,
+    checkout_products,
     open_categories,
     show_checkout,
     tap,
@@ -74,6 +75,8 @@ def test_categories_page_reorder_and_colour_reach_the_checkout(
         if b.accessibleName() == "Category Gifts"
     )
     assert f"background: {ORANGE}" in gifts.styleSheet()
+    # "All" lists the products in the same order: Gifts' first.
+    assert checkout_products(window)[:3] == ["Greeting card", "Mug", "Scented candle"]
     assert "color: #ffffff" in gifts.styleSheet()
 
 

@@ -83,6 +83,8 @@ def test_products_page_duplicate_barcode_names_the_other_product(
     pick_in_combo(qtbot, editor.category_input, "Coffee")
     type_into(qtbot, window, editor.price_input, "3.50")
     type_into(qtbot, window, editor.barcodes_input, "880001 0012345000017")
+    below = (editor.category_input, editor.tax_input, editor.save_button)
+    places = [widget.mapTo(window, QPoint(0, 0)) for widget in below]
     tap(qtbot, editor.save_button)
     wait_saved(qtbot, window)
 
@@ -90,6 +92,8 @@ def test_products_page_duplicate_barcode_names_the_other_product(
         "Barcode 0012345000017 is already used by “Espresso”."
     )
     assert editor.messages["barcodes"].isVisible()
+    # The message took its room under the field: nothing under a finger moved.
+    assert [widget.mapTo(window, QPoint(0, 0)) for widget in below] == places
     assert (editor.name_input.text(), editor.price_input.text()) == ("double shot", "3.50")
     assert editor.barcodes_input.text() == "880001 0012345000017"
     assert product_count(catalog_store) == before
