@@ -285,14 +285,20 @@ class CatalogFiles:
         self._clock = clock
 
     def export(self) -> ExportedFile:
-        """The whole catalog from the server, saved under a name with the time in it."""
+        """The whole catalog from the server, saved under a name with the time in it (UTC);
+        CsvFileRefused when the folder takes no file."""
         data = self._client.export_products()
-        self.exports.mkdir(parents=True, exist_ok=True)
         stamp = self._clock().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
         path = self.exports / f"products-{stamp}.csv"
         partial = path.with_suffix(".csv.part")
-        partial.write_bytes(data)
-        partial.replace(path)
+        try:
+            self.exports.mkdir(parents=True, exist_ok=True)
+            partial.write_bytes(data)
+            partial.replace(path)
+        except OSError as exc:
+            raise CsvFileRefused(
+                f"The file could not be saved in {self.exports}: {exc.strerror or exc}."
+            ) from exc
         # A line a product under the header: no cell of the export holds a line break (names
         # are one line, barcodes are joined by spaces).
         rows = max(0, data.count(b"\n") - 1)

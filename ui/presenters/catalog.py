@@ -277,8 +277,15 @@ class CatalogFilesPresenter(EmployeePresenter):
             self.status.emit("")
             self.exported.emit(exported_word(file))
 
+        def not_saved(error: Exception) -> None:
+            if isinstance(error, CsvFileRefused):  # the folder, not a file to import
+                self.status.emit("")
+                self.failed.emit(error.message)
+            else:
+                self._failed(error)
+
         self.status.emit(EXPORTING)
-        self._worker.submit(self._files.export, done, self._failed)
+        self._worker.submit(self._files.export, done, not_saved)
 
     def list_files(self) -> None:
         self._worker.submit(self._files.csv_files, self.files_listed.emit, self._failed)
