@@ -13,7 +13,8 @@ created on the server URL names, by default the local trust-auth one, and droppe
    every tenth with a second one), written into the register's data folder's imports/;
 3. timed: ``read_csv`` of the file, the preview (dry-run import: every row checked by the
    server, nothing written), and the import itself, each as the Products page runs them
-   (pos_desktop.services.back_office_catalog.CatalogFiles);
+   (pos_desktop.services.back_office_catalog.CatalogFiles); then the export, and the export
+   imported back with every price changed (each row updates its product by id);
 4. timed, median of ``--runs``: the Products page's list calls over the full catalog (first
    page, a page deep in it, a name search, a barcode search, a category filter);
 5. the register pulls the catalog into its own database (timed), then, median of ``--runs``:
@@ -28,6 +29,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
+import io
 import os
 import statistics
 import tempfile
@@ -35,6 +38,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
@@ -149,11 +153,32 @@ def run(database_url: str, label: str, products: int, runs: int, folder: Path) -
                 f"{done.created:,} added; < {AIM_IMPORT_SECONDS:.0f} s: {aim}",
             )
 
+            _update_figures(figures, files)
             _list_figures(figures, catalog, runs, products)
             _register_figures(figures, client, folder / "register", runs)
     finally:
         server.stop()
     return figures
+
+
+def _update_figures(figures: Figures, files: CatalogFiles) -> None:
+    """The catalog exported, then imported back with every price changed: a row with an id
+    updates its product."""
+    exported, seconds = timed(files.export)
+    figures.add("export CSV (server, then file)", seconds, f"{exported.products:,} products")
+    rows = list(csv.reader(io.StringIO(exported.path.read_text(encoding="utf-8"))))
+    price = rows[0].index("price")
+    for row in rows[1:]:
+        row[price] = f"{Decimal(row[price]) + Decimal('0.10'):.2f}"
+    edited = files.imports / "repriced.csv"
+    with edited.open("w", encoding="utf-8", newline="") as out:
+        csv.writer(out).writerows(rows)
+    preview, seconds = timed(lambda: files.preview(edited))
+    figures.add("preview of every price changed", seconds, f"{preview.updated:,} changed")
+    done, seconds = timed(lambda: files.run_import(preview))
+    if not isinstance(done, ImportDone):
+        raise RuntimeError("the update was refused")
+    figures.add("import of every price changed (write)", seconds, f"{done.updated:,} changed")
 
 
 def _list_figures(figures: Figures, catalog: CatalogService, runs: int, products: int) -> None:

@@ -244,6 +244,31 @@ def test_backoffice_catalog_export_then_import_updates_in_place(world: World) ->
     assert [p["price"]["amount"] for p in products(world)["items"]] == [3_40]
 
 
+def test_backoffice_catalog_import_replaces_the_barcodes_of_products_it_changes(
+    world: World,
+) -> None:
+    """Rows with ids give their products new barcodes (the old ones freed); a product whose
+    row changes nothing keeps its own."""
+    coffee = add_category(world, "Coffee")
+    espresso = made(add_product(world, coffee, barcodes=["111", "112"]))
+    mocha = made(add_product(world, coffee, name="Mocha", barcodes=["211"]))
+    text = (
+        "id,name,category,price,barcodes\n"
+        f"{espresso['id']},Espresso,Coffee,3.00,113 111\n"
+        f"{mocha['id']},Mocha,Coffee,3.00,211\n"
+    )
+
+    report = made(import_rows(world, text))
+
+    assert (report["created"], report["updated"]) == (0, 1)
+    assert {p["name"]: p["barcodes"] for p in products(world)["items"]} == {
+        "Espresso": ["113", "111"],
+        "Mocha": ["211"],
+    }
+    reused = made(add_product(world, coffee, name="Ristretto", barcodes=["112"]))
+    assert reused["barcodes"] == ["112"]
+
+
 def test_backoffice_catalog_import_lists_every_bad_row_and_writes_nothing(world: World) -> None:
     """Bad price, unknown category, a barcode in use or twice in the file: each row is listed
     with its line and field, and not one product is written."""
