@@ -268,6 +268,28 @@ class TicketPayment(Wire):
     activity_id: uuid.UUID | None = None
 
 
+class ApprovalRecord(Wire):
+    """A manager's PIN given on the spot for a cashier's action (``domain.approvals``).
+
+    ``id`` is made by the register: the server records each id once, however often it is
+    pushed. ``ticket_id``: the ticket the action was on (left out on a ticket's own
+    approvals, whose ticket is the one carrying them); ``cashier_id``: who did the action."""
+
+    id: uuid.UUID
+    action: ApprovalAction
+    manager_id: uuid.UUID
+    at: AwareDatetime
+    cashier_id: uuid.UUID | None = None
+    ticket_id: uuid.UUID | None = None
+    detail: str | None = Field(default=None, max_length=200)
+
+
+def _approvals(max_length: int) -> Any:
+    """A list of approvals, left out of the JSON when empty: a server from before approvals
+    refuses the field, and a register sends one only once its store asks for them."""
+    return Field(default_factory=list, max_length=max_length, exclude_if=lambda value: not value)
+
+
 class Ticket(Wire):
     id: uuid.UUID
     # The number the register printed on the receipt (per register, from 1); older registers
@@ -283,10 +305,16 @@ class Ticket(Wire):
     tax: MoneyBody
     tip: MoneyBody
     total: MoneyBody
+    # Managers' approvals of what was done to the ticket (its void, a line removed after a
+    # tender).
+    approvals: list[ApprovalRecord] = _approvals(100)
 
 
 class PushRequest(Wire):
     tickets: list[Ticket] = Field(max_length=500)
+    # Approvals of actions outside a ticket's changes (a reprint, the drawer opened without a
+    # sale), from the register's approval outbox.
+    approvals: list[ApprovalRecord] = _approvals(500)
 
 
 class PushResponse(Answer):

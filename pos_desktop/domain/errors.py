@@ -86,6 +86,7 @@ class ErrorCode(StrEnum):
     NEEDS_SERVER = "needs_server"
     DEDUCTION_REFUSED = "deduction_refused"
     DEDUCTION_UNANSWERED = "deduction_unanswered"
+    APPROVAL_REFUSED = "approval_refused"
 
 
 INSUFFICIENT_BALANCE_MESSAGE = "Fail: The value to redeem exceeds the balance of the card!"
