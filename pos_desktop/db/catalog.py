@@ -217,6 +217,14 @@ def employee_active(db: Session, employee_id: uuid.UUID) -> bool:
     return row is not None and row.active
 
 
+def employee_role(db: Session, employee_id: uuid.UUID) -> Role | None:
+    """The role of an active employee on this register's copy of the staff; None otherwise."""
+    row = db.get(EmployeeRow, employee_id)
+    if row is None or not row.active:
+        return None
+    return "manager" if row.role == "manager" else "cashier"
+
+
 def pin_verifiers(db: Session) -> list[PinVerifier]:
     """Every active employee's verifier, for logging in while the server is away."""
     rows = db.execute(

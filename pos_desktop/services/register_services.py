@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.approvals import ApprovalService
 from pos_desktop.services.back_office import StaffService
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
@@ -43,6 +44,7 @@ class RegisterServices:
     devices: DeviceService
     staff: StaffService
     store_settings: StoreSettingsService
+    approvals: ApprovalService
 
     @classmethod
     def over(
@@ -67,8 +69,9 @@ class RegisterServices:
         def follow_printing(service: PrintService | None) -> None:
             receipts.printing = service
 
+        session = SessionService(client, database, clock)
         return cls(
-            session=SessionService(client, database, clock),
+            session=session,
             cards=CardLookupService(client),
             store=StoreProfileService(database),
             checkout=checkout,
@@ -84,6 +87,8 @@ class RegisterServices:
             ),
             staff=StaffService(client),
             store_settings=StoreSettingsService(client),
+            # The log-in's limit on wrong PINs: a guesser may try either pad.
+            approvals=ApprovalService(database, clock, session.wrong_pins),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

@@ -22,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from pos_desktop.contracts import (
     ActivityOut,
+    ApprovalRecord,
     BackOfficeStore,
     CardDetail,
     CardList,
@@ -223,9 +224,12 @@ class ServerClient:
         params = {"cursor": cursor} if cursor else None
         return self._call("GET", "/sync/pull", PullResponse, params=params)
 
-    def push(self, tickets: Sequence[Ticket]) -> PushResponse:
-        """Hand finished tickets over; the server keeps each ticket id once, so no key is needed."""
-        body = PushRequest(tickets=list(tickets))
+    def push(
+        self, tickets: Sequence[Ticket], approvals: Sequence[ApprovalRecord] = ()
+    ) -> PushResponse:
+        """Hand finished tickets (and approvals given outside them) over; the server keeps each
+        ticket id and each approval id once, so no key is needed."""
+        body = PushRequest(tickets=list(tickets), approvals=list(approvals))
         return self._call("POST", "/sync/push", PushResponse, json=body)
 
     # -- money: the caller stores the key before calling, and asks again with it after a
