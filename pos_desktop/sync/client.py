@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pos_desktop.contracts import (
     ActivityOut,
     ApprovalRecord,
+    AuditList,
     BackOfficeStore,
     CardDetail,
     CardList,
@@ -381,6 +382,10 @@ class ServerClient:
     def update_backoffice_store(self, changes: StoreUpdate) -> BackOfficeStore:
         """Change the settings given; those left ``None`` keep their value on the server."""
         return self._call("PATCH", "/backoffice/store", BackOfficeStore, json=changes)
+
+    def audit_log(self, limit: int = 100) -> AuditList:
+        """The store's audit log, newest first (Back Office changes, managers' approvals)."""
+        return self._call("GET", "/backoffice/audit", AuditList, params={"limit": str(limit)})
 
     def list_staff(self) -> StaffList:
         return self._call("GET", "/backoffice/employees", StaffList)
