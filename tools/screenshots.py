@@ -62,6 +62,7 @@ def take(out_dir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: TID251
 
     import main
+    from pos_desktop.domain.approvals import ApprovalAction
     from pos_desktop.server.demo import (
         CASHIER_PIN,
         DEMO_CARDS,
@@ -93,6 +94,28 @@ def take(out_dir: Path) -> list[Path]:
                 window.resize(*WINDOW_SIZE)
                 _wait_for(lambda: window.size().toTuple() == WINDOW_SIZE, "the window's size")
             if not (widget or window).grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+            saved.append(path)
+            log.info("saved %s", path)
+
+        def save_over_window(name: str, dialog: QWidget) -> None:
+            """A dialog as the cashier sees it: over the dimmed window, in its middle."""
+            from PySide6.QtGui import QColor, QPainter
+
+            window.resize(*WINDOW_SIZE)
+            _wait_for(lambda: window.size().toTuple() == WINDOW_SIZE, "the window's size")
+            picture = window.grab()
+            painter = QPainter(picture)
+            painter.fillRect(picture.rect(), QColor(0, 0, 0, 96))
+            shown = dialog.grab()
+            painter.drawPixmap(
+                (picture.width() - shown.width()) // 2,
+                (picture.height() - shown.height()) // 2,
+                shown,
+            )
+            painter.end()
+            path = out_dir / name
+            if not picture.save(str(path)):
                 raise OSError(f"could not write {path}")
             saved.append(path)
             log.info("saved %s", path)
@@ -213,6 +236,25 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(lambda: len(by_email.findChildren(QPushButton, "payEmailCard")) >= 3, "cards")
         save("find-by-email.png", by_email)
         by_email.reject()
+
+        # Manager approval: a cashier voids the ticket where the store asks a manager's PIN
+        # for it, and types their own PIN first. The demo store asks none: the register is
+        # told the store asks them all, as the Back Office's Manager approval would.
+        tender.back_button.click()
+        _wait_for(checkout.isVisible, "the ticket")
+        window.approvals.set_required(set(ApprovalAction))
+        checkout.void_button.click()
+        approval = _shown(checkout.approval_dialog)
+        _wait_for(approval.isVisible, "manager approval")
+        for digit in CASHIER_PIN:
+            approval.pin_pad.add_digit(digit)
+        approval.pin_pad.submit()
+        _wait_for(approval.banner.isVisible, "the cashier's PIN refused")
+        for digit in MANAGER_PIN[:2]:
+            approval.pin_pad.add_digit(digit)
+        save_over_window("manager-approval.png", approval)
+        approval.reject()
+        window.approvals.set_required(())
 
         # The Settings tab is a manager's: lock, and log in with the manager's PIN.
         window.session.lock()
