@@ -22,7 +22,7 @@ from pos_desktop.server.app import create_app
 from pos_desktop.server.clock import Clock, SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
-from pos_desktop.server.demo import seed_demo_data
+from pos_desktop.server.demo import has_demo_data, seed_demo_data
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.mail.sender import MailSender, sender_for
 from pos_desktop.server.models import Store
@@ -114,6 +114,11 @@ class EmbeddedServer:
                 config=self.config.mail,
             )
             self._mail_sender.start()
+
+    def serves_demo_store(self) -> bool:
+        """Whether the database holds the demo store (a started server)."""
+        with make_session_factory(self.engine)() as db:
+            return has_demo_data(db)
 
     def enroll_local_register(self, name: str) -> c.EnrollResponse:
         """Give this machine's register a token directly, as if a manager had made a code."""

@@ -20,9 +20,11 @@ from pos_desktop.config import Settings
 from pos_desktop.domain.store_setup import JoinServer, NewStore, SetupInvalid
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.credentials import (
+    EMBEDDED_ISSUER,
     RegisterCredentials,
     credentials_path,
     save_credentials,
+    saved_issuer,
 )
 from pos_desktop.sync.errors import ServerError, ServerUnreachable, UnexpectedAnswer
 
@@ -83,10 +85,30 @@ def save_choice(data_dir: Path, choice: StoreChoice) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(body, handle)
+            # On the disk before it takes the old one's name: a power cut after the rename
+            # must not leave an empty store.json.
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, choice_path(data_dir))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def folder_choice(data_dir: Path) -> StoreChoice | None:
+    """What the folder says this register is: store.json's answer; without a readable one, the
+    credentials beside it, for a register enrolled with a store server has joined it (starting
+    anything else would enroll with the embedded server over that enrollment). None: no
+    answer, or an embedded store that only its database can name (the demo store of a folder
+    from before the question, or a store of its own whose store.json was lost)."""
+    choice = load_choice(data_dir)
+    if choice is not None:
+        return choice
+    issuer = saved_issuer(credentials_path(data_dir))
+    if issuer is None or issuer.startswith(EMBEDDED_ISSUER):
+        return None
+    log.warning("%s has no answer; enrolled with %s, so joined", data_dir / CHOICE_FILE, issuer)
+    return StoreChoice(StoreKind.SERVER, issuer)
 
 
 def needs_first_start(settings: Settings) -> bool:
@@ -169,6 +191,8 @@ class FirstStartService:
                 if exc.status == 404:
                     raise SetupInvalid({"server_url": not_a_pos_server(url)}) from exc
                 raise SetupInvalid({"code": code_refused(exc.message)}) from exc
+        # The token first: an answer without it would start a register that is not enrolled,
+        # while a token without the answer still starts joined (``folder_choice``).
         save_credentials(
             credentials_path(self.data_dir),
             RegisterCredentials(server=url, register_id=enrolled.register_id, token=enrolled.token),
