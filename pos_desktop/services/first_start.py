@@ -8,11 +8,13 @@ request) and saves the answer only once everything it needs exists.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -32,6 +34,8 @@ log = logging.getLogger(__name__)
 
 CHOICE_FILE = "store.json"
 SERVER_DATABASE_FILE = "server.sqlite3"
+# A SQLite database is its file and, while it is open or after a crash, its journal.
+SQLITE_FILE_SUFFIXES = ("", "-wal", "-shm")
 
 
 def no_answer(url: str) -> str:
@@ -121,6 +125,25 @@ def needs_first_start(settings: Settings) -> bool:
     return load_choice(data_dir) is None and not credentials_path(data_dir).exists()
 
 
+def move_aside(database: Path, now: datetime) -> Path | None:
+    """Rename ``database`` and its journal to ``<name>.replaced-<UTC time>``, never deleting
+    a store someone may still need; the new name, or None when there was nothing there."""
+    parts = [Path(f"{database}{suffix}") for suffix in SQLITE_FILE_SUFFIXES]
+    if not any(part.exists() for part in parts):
+        return None
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for attempt in itertools.count(1):
+        aside = database.with_name(
+            f"{database.name}.replaced-{stamp}" + (f"-{attempt}" if attempt > 1 else "")
+        )
+        if not any(Path(f"{aside}{suffix}").exists() for suffix in SQLITE_FILE_SUFFIXES):
+            break
+    for part, suffix in zip(parts, SQLITE_FILE_SUFFIXES, strict=True):
+        if part.exists():
+            os.replace(part, f"{aside}{suffix}")
+    return aside
+
+
 class FirstStartService:
     """The three answers, each leaving the folder ready for ``start_register``."""
 
@@ -167,11 +190,13 @@ class FirstStartService:
             building.unlink(missing_ok=True)
             raise
         # The last connection closed checkpoints the journal into the file, which is then
-        # whole. A journal left by an older database of that name (a start cut short before
-        # the question was answered) would be replayed over the new store: it goes first.
+        # whole. An older database of that name (a start cut short before the question was
+        # answered, or a store whose store.json was lost) is kept beside it with its journal,
+        # which would otherwise be replayed over the new store.
         engine.dispose()
-        for leftover in ("-wal", "-shm"):
-            Path(f"{final}{leftover}").unlink(missing_ok=True)
+        aside = move_aside(final, now)
+        if aside is not None:
+            log.warning("the database that was in %s is now %s", final, aside)
         os.replace(building, final)
         save_choice(self.data_dir, StoreChoice(StoreKind.NEW))
         log.info("store %r created", store.name)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -25,6 +25,7 @@ from pos_desktop.services.first_start import (
     StoreChoice,
     StoreKind,
     load_choice,
+    move_aside,
     needs_first_start,
     save_choice,
 )
@@ -206,14 +207,29 @@ def test_new_store_without_its_database_refuses_to_start(tmp_path: Path) -> None
         connect_backend(settings(tmp_path))
 
 
-def test_create_store_replaces_a_database_left_by_a_start_cut_short(tmp_path: Path) -> None:
-    """A demo database (and its journal) left by a start that never saved its answer is
-    replaced whole by the new store: one store, the new one, with no demo products."""
+def stores_in(path: Path) -> list[tuple[str, bool]]:
+    """Each store's name in the database at ``path``, and whether it has products."""
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        with make_session_factory(engine)() as db:
+            names = db.execute(select(Store.name)).scalars().all()
+            products = db.execute(select(Product.id)).first() is not None
+            return [(name, products) for name in names]
+    finally:
+        engine.dispose()
+
+
+def test_create_store_moves_a_database_left_by_a_start_cut_short_aside(tmp_path: Path) -> None:
+    """A database (and its journal) left by a start that never saved its answer makes way for
+    the new store, which holds nothing else; the old one is kept beside it, renamed with the
+    time it was replaced, with its journal, never deleted."""
     leftover = EmbeddedServer(f"sqlite:///{tmp_path / 'server.sqlite3'}", data_dir=tmp_path)
     leftover.start()
     leftover.stop()
-    (tmp_path / "server.sqlite3-wal").write_bytes(b"stale journal")
+    (tmp_path / "server.sqlite3-shm").write_bytes(b"stale index")
+    before = datetime.now(UTC).replace(microsecond=0)
     FirstStartService(settings(tmp_path)).create_store(KIOSK)
+    after = datetime.now(UTC)
     engine = make_engine(f"sqlite:///{tmp_path / 'server.sqlite3'}")
     try:
         with make_session_factory(engine)() as db:
@@ -225,6 +241,34 @@ def test_create_store_replaces_a_database_left_by_a_start_cut_short(tmp_path: Pa
     finally:
         engine.dispose()
     assert not any(tmp_path.glob(".server.sqlite3.new*"))
+    (aside,) = tmp_path.glob("server.sqlite3.replaced-*[0-9]Z")
+    replaced = datetime.strptime(aside.name.split("replaced-")[1], "%Y%m%dT%H%M%SZ")
+    assert before <= replaced.replace(tzinfo=UTC) <= after
+    assert (tmp_path / f"{aside.name}-shm").read_bytes() == b"stale index"
+    assert not (tmp_path / "server.sqlite3-shm").exists()
+    assert stores_in(aside) == [(DEMO_STORE_NAME, True)]
+
+
+def test_move_aside_twice_in_a_second_keeps_both(tmp_path: Path) -> None:
+    """Two databases replaced within the same second each keep a name of their own, and a
+    folder with nothing to replace is left alone."""
+    now = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
+    database = tmp_path / "server.sqlite3"
+    assert move_aside(database, now) is None
+    names = []
+    for body in (b"first", b"second"):
+        database.write_bytes(body)
+        Path(f"{database}-wal").write_bytes(body + b" journal")
+        aside = move_aside(database, now)
+        assert aside is not None
+        names.append(aside.name)
+        assert aside.read_bytes() == body
+        assert Path(f"{aside}-wal").read_bytes() == body + b" journal"
+    assert names == [
+        "server.sqlite3.replaced-20250304T050607Z",
+        "server.sqlite3.replaced-20250304T050607Z-2",
+    ]
+    assert not database.exists()
 
 
 def test_embedded_server_for_a_real_store_seeds_no_demo(tmp_path: Path) -> None:
