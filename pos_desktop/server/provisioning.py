@@ -12,7 +12,14 @@ from sqlalchemy.orm import Session
 from pos_desktop.domain.errors import ErrorCode, InvalidPin
 from pos_desktop.domain.pin import validate_pin
 from pos_desktop.server.errors import ApiError
-from pos_desktop.server.models import Employee, EnrollCode, Register, Store, SyncCounter
+from pos_desktop.server.models import (
+    Employee,
+    EmployeeSession,
+    EnrollCode,
+    Register,
+    Store,
+    SyncCounter,
+)
 from pos_desktop.server.security import (
     digest,
     hash_pin,
@@ -149,6 +156,23 @@ def change_pin(db: Session, store: Store, employee: Employee, pin: str) -> None:
     employee.pin_lookup = _free_pin_lookup(db, store, pin, employee.id)
     employee.pin_hash = hash_pin(pin)
     _flush_pin(db)
+
+
+def end_sessions(
+    db: Session, employee: Employee, now: datetime, *, keep: str | None = None
+) -> None:
+    """Log ``employee`` out everywhere (deactivated, or a new PIN): their open sessions expire
+    now, so none comes back with a reactivation, while a deactivated employee's register is
+    still told why at its next request. ``keep``: the token hash of the session asking (a
+    manager giving themself a new PIN stays logged in there)."""
+    query = (
+        update(EmployeeSession)
+        .where(EmployeeSession.employee_id == employee.id, EmployeeSession.expires_at > now)
+        .values(expires_at=now)
+    )
+    if keep is not None:
+        query = query.where(EmployeeSession.token_hash != keep)
+    db.execute(query)
 
 
 def create_enroll_code(
