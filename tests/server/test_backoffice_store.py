@@ -98,6 +98,13 @@ def test_backoffice_store_unchanged_values_write_nothing(world: World) -> None:
         ({"tip_base": "grand total"}, "tip_base", "invalid_request"),
         ({"pin_digits": 5}, "pin_digits", "invalid_request"),
         ({"tenders": [""]}, "tenders.0", "invalid_request"),
+        # Each of these was a 500 on PostgreSQL, or a store that could not hold it.
+        ({"tenders": ["Voucher", "Gift\x00card"]}, "tenders.1", "invalid_request"),
+        ({"tenders": ["Store\ncredit"]}, "tenders.0", "invalid_request"),
+        ({"tenders": ["Tab\tname"]}, "tenders.0", "invalid_request"),
+        ({"locale": "en_US@" + "x" * 40}, "locale", "invalid_request"),
+        ({"timezone": "America/" + "x" * 57}, "timezone", "invalid_request"),
+        ({"currency": 5}, "currency", "invalid_request"),
     ],
 )
 def test_backoffice_store_refuses_a_bad_value_naming_its_field(
