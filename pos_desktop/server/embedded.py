@@ -26,7 +26,7 @@ from pos_desktop.server.demo import has_demo_data, seed_demo_data
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.mail.sender import MailSender, sender_for
 from pos_desktop.server.models import Store
-from pos_desktop.server.provisioning import create_enroll_code, default_store, enroll_register
+from pos_desktop.server.provisioning import create_enroll_code, enroll_register, the_store
 
 log = logging.getLogger(__name__)
 
@@ -124,7 +124,7 @@ class EmbeddedServer:
         """Give this machine's register a token directly, as if a manager had made a code."""
         now = self.clock.now()
         with make_session_factory(self.engine)() as db:
-            store = default_store(db, now)
+            store = the_store(db)
             _, code = create_enroll_code(db, store.id, None, now, timedelta(minutes=1))
             register_id, token = enroll_register(db, code, name, now)
             db.commit()

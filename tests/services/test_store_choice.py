@@ -17,7 +17,7 @@ from pos_desktop.server.database import make_engine, make_session_factory
 from pos_desktop.server.demo import DEMO_STORE_NAME
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.server.models import Product, Store
-from pos_desktop.server.provisioning import create_enroll_code, default_store
+from pos_desktop.server.provisioning import create_enroll_code, the_store
 from pos_desktop.services import first_start
 from pos_desktop.services.first_start import (
     CHOICE_FILE,
@@ -149,7 +149,7 @@ def test_join_saves_no_answer_without_its_token(
     try:
         with make_session_factory(server.engine)() as db:
             now = server.clock.now()
-            store = default_store(db, now)
+            store = the_store(db)
             code, _ = create_enroll_code(db, store.id, None, now, timedelta(hours=1))
             db.commit()
 
