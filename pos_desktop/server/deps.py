@@ -205,6 +205,11 @@ def install_caller_caches(app: FastAPI, seconds: float) -> None:
     app.state.session_cache = TtlCache[tuple[str, str], _SessionFacts](seconds)
 
 
+def caller_session_hash(request: Request) -> str:
+    """Which session the (already proven) employee calling uses, as the sessions table keys it."""
+    return digest(_bearer(request.headers.get("authorization")))
+
+
 def forget_callers(request: Request) -> None:
     """After a Back Office change to who may call (a register, an employee, the store): this
     process proves every caller again at their next request."""
