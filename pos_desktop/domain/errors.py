@@ -69,6 +69,7 @@ class ErrorCode(StrEnum):
     LAST_MANAGER = "last_manager"
     REGISTER_NOT_FOUND = "register_not_found"
     REGISTER_REVOKED = "register_revoked"
+    OWN_REGISTER = "own_register"
     # The register's own: never on the wire
     DOMAIN_ERROR = "domain_error"
     UNEXPECTED_ANSWER = "unexpected_answer"
