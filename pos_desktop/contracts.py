@@ -20,6 +20,7 @@ from pydantic import (
     field_validator,
 )
 
+from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.money import MAX_MINOR_UNITS, Money
 
 Role = Literal["cashier", "manager"]
@@ -299,8 +300,21 @@ class ProductOut(Answer):
     category: str
     price: MoneyOut
     tax_rate_bp: int = Field(description="tax rate in basis points: 825 = 8.25 %")
-    barcode: str | None
+    barcode: str | None = Field(description="the first of ``barcodes``, for older registers")
     active: bool
+    # Servers from before the Back Office catalog send neither.
+    category_id: uuid.UUID | None = None
+    barcodes: list[str] = Field(default_factory=list)
+
+
+class CategoryOut(Answer):
+    """A checkout category button: its name, place (0 first) and colour (#RRGGBB)."""
+
+    id: uuid.UUID
+    name: str
+    position: int
+    colour: str
+    version: int
 
 
 class SyncEmployee(Answer):
@@ -309,6 +323,16 @@ class SyncEmployee(Answer):
     role: Role
     pin_hash: str
     active: bool
+
+
+class TaxRate(Wire):
+    """A rate the store's products may carry, named as the manager calls it."""
+
+    name: Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_not_blank)]
+    rate_bp: Annotated[StrictInt, Field(ge=0, le=10_000)]
+
+
+TipPreset = Annotated[StrictInt, Field(ge=1, le=100)]
 
 
 class StoreSettings(Answer):
@@ -328,12 +352,16 @@ class StoreSettings(Answer):
     phone: str = ""
     receipt_header: str = ""
     receipt_footer: str = ""
+    tax_rates: list[TaxRate] = Field(default_factory=list)
+    tip_presets: list[int] = Field(default_factory=lambda: [10, 15, 20])
+    approvals: list[ApprovalAction] = Field(default_factory=list)
 
 
 class PullResponse(Answer):
     products: list[ProductOut]
     employees: list[SyncEmployee]
     settings: StoreSettings | None
+    categories: list[CategoryOut] = Field(default_factory=list)
     cursor: str
 
 
@@ -367,6 +395,9 @@ class BackOfficeStore(Answer):
     deduction_code_minutes: int
     max_card_amount: MoneyOut
     pin_digits: int
+    tax_rates: list[TaxRate] = Field(default_factory=list)
+    tip_presets: list[int] = Field(default_factory=list)
+    approvals: list[ApprovalAction] = Field(default_factory=list)
 
 
 class StoreUpdate(Wire):
@@ -391,6 +422,9 @@ class StoreUpdate(Wire):
     deduction_code_minutes: Annotated[StrictInt, Field(ge=1, le=60)] | None = None
     max_card_amount: Annotated[StrictInt, Field(ge=1, le=MAX_MINOR_UNITS)] | None = None
     pin_digits: Literal[4, 6] | None = None
+    tax_rates: list[TaxRate] | None = Field(default=None, max_length=10)
+    tip_presets: list[TipPreset] | None = Field(default=None, min_length=1, max_length=4)
+    approvals: list[ApprovalAction] | None = None
 
 
 class StaffMember(Answer):
@@ -453,3 +487,109 @@ class AuditEntryOut(Answer):
 
 class AuditList(Answer):
     items: list[AuditEntryOut]
+
+
+# --- The Back Office catalog --------------------------------------------------------------
+
+Colour = Annotated[str, Field(pattern="^#[0-9A-Fa-f]{6}$", description="#RRGGBB")]
+CategoryName = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_not_blank)]
+ProductName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
+Barcode = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[0-9A-Za-z\-.]+$")]
+TaxRateBp = Annotated[StrictInt, Field(ge=0, le=10_000)]
+Price = Annotated[StrictInt, Field(ge=0, le=MAX_MINOR_UNITS)]
+
+
+class CategoryList(Answer):
+    items: list[CategoryOut]
+
+
+class CategoryCreate(Wire):
+    name: CategoryName
+    colour: Colour | None = None  # None: the next colour of the palette
+
+
+class CategoryUpdate(Wire):
+    """``version`` is the one the manager saw: an older one is refused (409 stale_version)."""
+
+    version: StrictInt
+    name: CategoryName | None = None
+    colour: Colour | None = None
+    position: Annotated[StrictInt, Field(ge=0, le=10_000)] | None = None
+
+
+class ProductDetail(Answer):
+    id: uuid.UUID
+    name: str
+    category_id: uuid.UUID
+    category: str
+    price: MoneyOut
+    tax_rate_bp: int
+    barcodes: list[str]
+    active: bool
+    version: int
+    updated_at: AwareDatetime | None
+    updated_by: EmployeeRef | None
+
+
+class ProductPage(Answer):
+    items: list[ProductDetail]
+    total: int  # products that match, over every page
+
+
+class ProductCreate(Wire):
+    name: ProductName
+    category_id: uuid.UUID
+    price: Price  # minor units of the store's currency
+    tax_rate_bp: TaxRateBp = 0
+    barcodes: list[Barcode] = Field(default_factory=list, max_length=20)
+    active: bool = True
+
+
+class ProductUpdate(Wire):
+    """The fields to change; ``version`` is the one the manager saw (see CategoryUpdate)."""
+
+    version: StrictInt
+    name: ProductName | None = None
+    category_id: uuid.UUID | None = None
+    price: Price | None = None
+    tax_rate_bp: TaxRateBp | None = None
+    barcodes: list[Barcode] | None = Field(default=None, max_length=20)
+    active: bool | None = None
+
+
+ImportCell = Annotated[str, Field(max_length=1000)]
+
+
+class ImportRow(Wire):
+    """A CSV row as text (pos_desktop.domain.catalog_csv); the server checks each cell."""
+
+    line: Annotated[StrictInt, Field(ge=1)]
+    id: ImportCell = ""
+    name: ImportCell = ""
+    category: ImportCell = ""
+    price: ImportCell = ""
+    tax_rate: ImportCell = ""
+    barcodes: ImportCell = ""
+    active: ImportCell = ""
+
+
+class ImportRequest(Wire):
+    rows: list[ImportRow] = Field(min_length=1, max_length=50_000)
+    # True: check and count, write nothing (the preview).
+    dry_run: bool = False
+
+
+class ImportProblem(Answer):
+    line: int
+    field: str
+    message: str
+
+
+class ImportReport(Answer):
+    """What the import did, or (``dry_run`` or any problem) would do: nothing is written
+    unless ``problems`` is empty."""
+
+    created: int
+    updated: int
+    problems: list[ImportProblem]
+    written: bool

@@ -11,12 +11,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from pos_desktop.contracts import ProductOut, PullResponse, Role, StoreSettings, SyncEmployee
+from pos_desktop.contracts import (
+    CategoryOut,
+    ProductOut,
+    PullResponse,
+    Role,
+    StoreSettings,
+    SyncEmployee,
+)
+from pos_desktop.db.models import Category as CategoryRow
 from pos_desktop.db.models import Employee as EmployeeRow
 from pos_desktop.db.models import Product as ProductRow
+from pos_desktop.db.models import ProductBarcode as BarcodeRow
 from pos_desktop.db.models import Setting
 from pos_desktop.domain.catalog import Product, StoreRules
 from pos_desktop.domain.money import Money
@@ -33,19 +42,27 @@ class CatalogChange:
     products: int = 0
     employees: int = 0
     settings: bool = False
+    categories: int = 0
 
     @property
     def any(self) -> bool:
-        return bool(self.products or self.employees or self.settings)
+        return bool(self.products or self.employees or self.settings or self.categories)
 
 
 def save_pull(db: Session, pull: PullResponse) -> CatalogChange:
     """Upsert what the server sent and move the cursor; the caller commits."""
     products = _upsert(db, ProductRow, ((p.id, _product_values(p)) for p in pull.products))
+    products |= _save_barcodes(db, pull.products)
+    categories = _upsert(db, CategoryRow, ((k.id, _category_values(k)) for k in pull.categories))
     employees = _upsert(db, EmployeeRow, ((e.id, _employee_values(e)) for e in pull.employees))
     settings = pull.settings is not None and _put(db, SETTINGS_KEY, pull.settings.model_dump_json())
     _put(db, CURSOR_KEY, pull.cursor)
-    return CatalogChange(products=products, employees=employees, settings=settings)
+    return CatalogChange(
+        products=len(products),
+        employees=len(employees),
+        settings=settings,
+        categories=len(categories),
+    )
 
 
 def sync_cursor(db: Session) -> str | None:
@@ -71,6 +88,9 @@ def store_rules(db: Session) -> StoreRules | None:
         phone=settings.phone,
         receipt_header=settings.receipt_header,
         receipt_footer=settings.receipt_footer,
+        tip_presets=tuple(settings.tip_presets),
+        approvals=frozenset(settings.approvals),
+        tax_rates=tuple((rate.name, rate.rate_bp) for rate in settings.tax_rates),
     )
 
 
@@ -97,13 +117,13 @@ def product_by_barcode(db: Session, code: str) -> Product | None:
     row = (
         db.execute(
             select(ProductRow)
-            .where(ProductRow.barcode == code, ProductRow.active.is_(True))
-            .order_by(ProductRow.name, ProductRow.id)
+            .join(BarcodeRow, BarcodeRow.product_id == ProductRow.id)
+            .where(BarcodeRow.code == code, ProductRow.active.is_(True))
         )
         .scalars()
         .first()
     )
-    return _product(row) if row is not None else None
+    return _product(row, code) if row is not None else None
 
 
 def search_products(db: Session, text: str, limit: int = 50) -> list[Product]:
@@ -112,26 +132,29 @@ def search_products(db: Session, text: str, limit: int = 50) -> list[Product]:
     if not needle or limit <= 0:
         return []
     folded = needle.casefold()
+    scanned = db.get(BarcodeRow, needle)
     # Matched in Python: SQLite's lower() and LIKE fold ASCII only, so "éclair" would miss
     # "Éclair". A store's catalog is a few thousand rows at most, cheap to scan.
     found = [
         row
         for row in db.execute(select(ProductRow).where(ProductRow.active.is_(True))).scalars()
-        if folded in row.name.casefold() or row.barcode == needle
+        if folded in row.name.casefold() or (scanned is not None and scanned.product_id == row.id)
     ]
     found.sort(key=lambda row: (row.name.casefold(), str(row.id)))
     return [_product(row) for row in found[:limit]]
 
 
 def categories(db: Session) -> list[str]:
-    """Categories that have at least one active product."""
-    names = db.execute(
-        select(ProductRow.category)
-        .where(ProductRow.active.is_(True))
-        .distinct()
-        .order_by(ProductRow.category.collate("NOCASE"))
-    ).scalars()
-    return list(names)
+    """Categories that have at least one active product, in the Back Office's order (then by
+    name, for a category a server from before the Back Office did not send)."""
+    names = set(
+        db.execute(select(ProductRow.category).where(ProductRow.active.is_(True))).scalars()
+    )
+    placed = {
+        row.name: row.position
+        for row in db.execute(select(CategoryRow).where(CategoryRow.name.in_(names))).scalars()
+    }
+    return sorted(names, key=lambda name: (placed.get(name, len(placed)), name.casefold()))
 
 
 # -- rows ----------------------------------------------------------------------------------
@@ -144,9 +167,38 @@ def _product_values(p: ProductOut) -> dict[str, Any]:
         "price": p.price.amount,
         "currency": p.price.currency,
         "tax_rate_bp": p.tax_rate_bp,
-        "barcode": p.barcode,
         "active": p.active,
     }
+
+
+def _category_values(k: CategoryOut) -> dict[str, Any]:
+    return {"name": k.name, "position": k.position, "colour": k.colour}
+
+
+def _save_barcodes(db: Session, products: Iterable[ProductOut]) -> set[uuid.UUID]:
+    """Give each product the barcodes it was sent with; returns the products whose changed.
+
+    A code another product had moves here: the server keeps each code on one product."""
+    changed: set[uuid.UUID] = set()
+    for p in products:
+        wanted = p.barcodes or ([p.barcode] if p.barcode else [])
+        held = db.execute(
+            select(BarcodeRow.code)
+            .where(BarcodeRow.product_id == p.id)
+            .order_by(BarcodeRow.position)
+        ).scalars()
+        if list(held) == wanted:
+            continue
+        db.execute(delete(BarcodeRow).where(BarcodeRow.product_id == p.id))
+        if wanted:
+            db.execute(delete(BarcodeRow).where(BarcodeRow.code.in_(wanted)))
+        db.add_all(
+            BarcodeRow(code=code, product_id=p.id, position=position)
+            for position, code in enumerate(wanted)
+        )
+        db.flush()
+        changed.add(p.id)
+    return changed
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,11 +236,11 @@ def _employee_values(e: SyncEmployee) -> dict[str, Any]:
 
 def _upsert(
     db: Session,
-    model: type[ProductRow] | type[EmployeeRow],
+    model: type[ProductRow] | type[EmployeeRow] | type[CategoryRow],
     incoming: Iterable[tuple[uuid.UUID, dict[str, Any]]],
-) -> int:
-    """Insert or update rows by id; returns how many were new or differed."""
-    changed = 0
+) -> set[uuid.UUID]:
+    """Insert or update rows by id; returns the ids of those that were new or differed."""
+    changed: set[uuid.UUID] = set()
     for row_id, values in incoming:
         row = db.get(model, row_id)
         if row is None:
@@ -198,7 +250,7 @@ def _upsert(
                 setattr(row, name, value)
         else:
             continue
-        changed += 1
+        changed.add(row_id)
     return changed
 
 
@@ -219,12 +271,12 @@ def _put(db: Session, key: str, value: str) -> bool:
     return True
 
 
-def _product(row: ProductRow) -> Product:
+def _product(row: ProductRow, barcode: str | None = None) -> Product:
     return Product(
         id=row.id,
         name=row.name,
         category=row.category,
         price=Money(row.price, row.currency),
         tax_rate_bp=row.tax_rate_bp,
-        barcode=row.barcode,
+        barcode=barcode,
     )

@@ -56,8 +56,28 @@ class Product(Base):
     price: Mapped[int] = mapped_column(BigInteger)
     currency: Mapped[str] = mapped_column(String(3))
     tax_rate_bp: Mapped[int] = mapped_column(Integer)
-    barcode: Mapped[str | None] = mapped_column(String(64), index=True)
     active: Mapped[bool] = mapped_column(Boolean)
+
+
+class ProductBarcode(Base):
+    """Each barcode of a product, as pulled: one store never gives a code to two products."""
+
+    __tablename__ = "product_barcodes"
+
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class Category(Base):
+    """A checkout category button: its place and colour, as the Back Office set them."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    colour: Mapped[str] = mapped_column(String(7))
 
 
 class Employee(Base):

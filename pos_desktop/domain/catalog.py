@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
+from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import TipBase
 
@@ -36,3 +37,12 @@ class StoreRules:
     phone: str = ""
     receipt_header: str = ""
     receipt_footer: str = ""
+    # The Pay screen's tip buttons in percent, besides "No tip".
+    tip_presets: tuple[int, ...] = (10, 15, 20)
+    # Cashier actions that need a manager's PIN on the spot.
+    approvals: frozenset[ApprovalAction] = frozenset()
+    # The rates a product may carry, by name: (("Standard", 825), ...).
+    tax_rates: tuple[tuple[str, int], ...] = ()
+
+    def needs_approval(self, action: ApprovalAction) -> bool:
+        return action in self.approvals

@@ -69,6 +69,12 @@ class ErrorCode(StrEnum):
     LAST_MANAGER = "last_manager"
     REGISTER_NOT_FOUND = "register_not_found"
     REGISTER_REVOKED = "register_revoked"
+    PRODUCT_NOT_FOUND = "product_not_found"
+    CATEGORY_NOT_FOUND = "category_not_found"
+    CATEGORY_TAKEN = "category_taken"
+    BARCODE_TAKEN = "barcode_taken"
+    INVALID_PRODUCT = "invalid_product"
+    STALE_VERSION = "stale_version"
     OWN_REGISTER = "own_register"
     # The register's own: never on the wire
     DOMAIN_ERROR = "domain_error"

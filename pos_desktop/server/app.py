@@ -20,6 +20,7 @@ from pos_desktop.server.errors import install_error_handlers
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.routes import (
     activities,
+    backoffice_catalog,
     backoffice_registers,
     backoffice_staff,
     backoffice_store,
@@ -90,6 +91,7 @@ def create_app(
         backoffice_store,
         backoffice_staff,
         backoffice_registers,
+        backoffice_catalog,
     ):
         api.include_router(module.router)
     app.include_router(api)

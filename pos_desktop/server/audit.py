@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from pos_desktop.server.context import EmployeeCaller
@@ -28,6 +29,10 @@ class AuditAction(StrEnum):
     REGISTER_RENAMED = "register.renamed"
     REGISTER_REVOKED = "register.revoked"
     ENROLL_CODE_CREATED = "enroll_code.created"
+    PRODUCT_CREATED = "product.created"
+    PRODUCT_UPDATED = "product.updated"
+    CATEGORY_CREATED = "category.created"
+    CATEGORY_UPDATED = "category.updated"
 
 
 class TargetKind(StrEnum):
@@ -35,6 +40,8 @@ class TargetKind(StrEnum):
     EMPLOYEE = "employee"
     REGISTER = "register"
     ENROLL_CODE = "enroll_code"
+    PRODUCT = "product"
+    CATEGORY = "category"
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -43,6 +50,31 @@ def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[
         name: {"old": before.get(name), "new": value}
         for name, value in after.items()
         if before.get(name) != value
+    }
+
+
+def entry_values(
+    *,
+    store_id: uuid.UUID,
+    by: EmployeeCaller | None,
+    action: AuditAction,
+    target: tuple[TargetKind, uuid.UUID],
+    changes: Mapping[str, Any],
+    at: datetime,
+) -> dict[str, Any]:
+    """An entry's columns. ``by`` is the manager and register of the request; None for the
+    init-store command."""
+    kind, target_id = target
+    return {
+        "id": uuid.uuid4(),
+        "store_id": store_id,
+        "at": at,
+        "employee_id": by.employee_id if by is not None else None,
+        "register_id": by.register.register_id if by is not None else None,
+        "action": action.value,
+        "target_kind": kind.value,
+        "target_id": target_id,
+        "changes": dict(changes),
     }
 
 
@@ -56,20 +88,17 @@ def record(
     changes: Mapping[str, Any],
     at: datetime,
 ) -> AuditEntry:
-    """Add an entry to ``db``'s transaction: it commits, or rolls back, with the change.
-
-    ``by`` is the manager and register of the request; None for the init-store command."""
-    kind, target_id = target
+    """Add an entry to ``db``'s transaction: it commits, or rolls back, with the change."""
     entry = AuditEntry(
-        id=uuid.uuid4(),
-        store_id=store_id,
-        at=at,
-        employee_id=by.employee_id if by is not None else None,
-        register_id=by.register.register_id if by is not None else None,
-        action=action.value,
-        target_kind=kind.value,
-        target_id=target_id,
-        changes=dict(changes),
+        **entry_values(
+            store_id=store_id, by=by, action=action, target=target, changes=changes, at=at
+        )
     )
     db.add(entry)
     return entry
+
+
+def record_many(db: Session, entries: Sequence[Mapping[str, Any]]) -> None:
+    """Entries made by ``entry_values``, in one statement (a CSV import writes thousands)."""
+    if entries:
+        db.execute(insert(AuditEntry), list(entries))

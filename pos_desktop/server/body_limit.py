@@ -28,6 +28,8 @@ ROUTE_LIMITS: Final[Mapping[tuple[str, str], int]] = {
     # A register pushes up to 500 tickets at once (PushRequest.tickets): 4 MiB leaves about
     # 8 KiB (some 30 lines) a ticket in a full batch, 40 KiB in the relay's batches of 100.
     ("POST", "/api/v1/sync/push"): 4 * MIB,
+    # A catalog CSV of up to 50,000 rows (ImportRequest.rows), each cell as text.
+    ("POST", "/api/v1/backoffice/products/import"): 24 * MIB,
 }
 
 # A longer Content-Length is over every limit (and int() refuses more than 4300 digits).

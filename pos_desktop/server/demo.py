@@ -14,11 +14,19 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import luhn_check_digit
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.product_rules import default_colour
 from pos_desktop.server import ledger
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.deps import store_info
 from pos_desktop.server.keys import ServerKeys
-from pos_desktop.server.models import Product, Register, Store, SyncedTicket
+from pos_desktop.server.models import (
+    Category,
+    Product,
+    ProductBarcode,
+    Register,
+    Store,
+    SyncedTicket,
+)
 from pos_desktop.server.provisioning import create_employee, create_store, next_sync_version
 from pos_desktop.server.security import digest, new_token
 
@@ -68,25 +76,46 @@ def has_demo_data(db: Session) -> bool:
     return db.execute(select(Store.id).where(Store.name == DEMO_STORE_NAME)).first() is not None
 
 
+def seed_demo_catalog(db: Session, store: Store) -> None:
+    """The demo products, their categories in order of first use, one barcode each."""
+    categories: dict[str, Category] = {}
+    for name, category_name, price, tax, barcode in DEMO_PRODUCTS:
+        category = categories.get(category_name)
+        if category is None:
+            position = len(categories)
+            category = Category(
+                id=uuid.uuid4(),
+                store_id=store.id,
+                name=category_name,
+                position=position,
+                colour=default_colour(position),
+                version=1,
+                sync_version=next_sync_version(db),
+            )
+            categories[category_name] = category
+            db.add(category)
+        product = Product(
+            id=uuid.uuid4(),
+            store_id=store.id,
+            name=name,
+            category_id=category.id,
+            price=price,
+            tax_rate_bp=tax,
+            active=True,
+            version=1,
+            sync_version=next_sync_version(db),
+        )
+        db.add(product)
+        db.flush()
+        db.add(ProductBarcode(store_id=store.id, code=barcode, product_id=product.id, position=0))
+
+
 def seed_demo_data(db: Session, keys: ServerKeys, now: datetime) -> StoreInfo:
     """Create the demo store and everything in it; the caller commits."""
     store = create_store(db, DEMO_STORE_NAME, now, tenders=("Voucher", "Store credit"))
     create_employee(db, store, "Morgan Manager", "manager", MANAGER_PIN, now)
     cashier = create_employee(db, store, "Casey Cashier", "cashier", CASHIER_PIN, now)
-    for name, category, price, tax, barcode in DEMO_PRODUCTS:
-        db.add(
-            Product(
-                id=uuid.uuid4(),
-                store_id=store.id,
-                name=name,
-                category=category,
-                price=price,
-                tax_rate_bp=tax,
-                barcode=barcode,
-                active=True,
-                sync_version=next_sync_version(db),
-            )
-        )
+    seed_demo_catalog(db, store)
     # The counter the demo history happened at; its token is thrown away, nobody logs in there.
     counter = Register(
         id=uuid.uuid4(),

@@ -71,6 +71,12 @@ class Store(Base):
     # Who gets a Deduct Funds code: "buyer", "recipient" or "both"; and for how long it works.
     deduction_code_to: Mapped[str] = mapped_column(String(16), default="buyer")
     deduction_code_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    # The rates a product may carry, as [{"name": "Standard", "rate_bp": 825}, ...].
+    tax_rates: Mapped[list[dict[str, object]]] = mapped_column(JSON, default=list)
+    # The Pay screen's tip buttons, in percent (besides "No tip").
+    tip_presets: Mapped[list[int]] = mapped_column(JSON, default=lambda: [10, 15, 20])
+    # Cashier actions that need a manager's PIN on the spot (domain.approvals.ApprovalAction).
+    approvals: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Keys the PIN lookup hash. A 4-digit PIN falls to brute force whatever we do once the
     # database leaks; argon2 stays the verifier, this only makes "which employee?" one query.
     pin_pepper: Mapped[str] = mapped_column(String(64))
@@ -346,6 +352,22 @@ class DeductionCodeSend(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+class Category(Base):
+    """A group of products: one button on the checkout, in ``position`` order and its colour."""
+
+    __tablename__ = "categories"
+    __table_args__ = (UniqueConstraint("store_id", "name"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    colour: Mapped[str] = mapped_column(String(7))
+    # Bumped by every save: a save naming an older version is refused, never overwrites.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    sync_version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+
+
 class Product(Base):
     __tablename__ = "products"
     __table_args__ = (
@@ -356,12 +378,28 @@ class Product(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    category: Mapped[str] = mapped_column(String(80))
+    category_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("categories.id"), index=True)
     price: Mapped[int] = mapped_column(BigInteger)
     tax_rate_bp: Mapped[int] = mapped_column(Integer, default=0)
-    barcode: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    # Archived, never deleted: tickets keep their lines.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     sync_version: Mapped[int] = mapped_column(BigInteger, default=0, index=True)
+    # Bumped by every save; with who saved and when, for "changed by … at …, reload".
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    updated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
+
+
+class ProductBarcode(Base):
+    """A barcode is unique in its store: the primary key refuses a second product with it."""
+
+    __tablename__ = "product_barcodes"
+
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), index=True)
+    # A product's barcodes in the order the manager gave them (the first is printed).
+    position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SyncCounter(Base):

@@ -86,6 +86,9 @@ def settings_of(store: Store) -> dict[str, Any]:
         "deduction_code_minutes": store.deduction_code_minutes,
         "max_card_amount": store.max_card_amount,
         "pin_digits": store.pin_digits,
+        "tax_rates": list(store.tax_rates),
+        "tip_presets": list(store.tip_presets),
+        "approvals": list(store.approvals),
     }
 
 

@@ -26,6 +26,10 @@ from pos_desktop.contracts import (
     CardDetail,
     CardList,
     CardOut,
+    CategoryCreate,
+    CategoryList,
+    CategoryOut,
+    CategoryUpdate,
     CreateEmployeeRequest,
     DeductionChallengeOut,
     DeductionCodeRequest,
@@ -36,8 +40,14 @@ from pos_desktop.contracts import (
     EnrollResponse,
     ErrorBody,
     Health,
+    ImportReport,
+    ImportRequest,
     LookupRequest,
     MoneyBody,
+    ProductCreate,
+    ProductDetail,
+    ProductPage,
+    ProductUpdate,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -326,6 +336,27 @@ class ServerClient:
         params: dict[str, str] | None = None,
         idempotency_key: str | None = None,
     ) -> M:
+        response = self._send(
+            method, path, json=json, params=params, idempotency_key=idempotency_key
+        )
+        try:
+            return answer.model_validate_json(response.content)
+        except ValidationError as exc:
+            log.error("%s %s: answer does not match %s: %s", method, path, answer.__name__, exc)
+            raise UnexpectedAnswer(
+                response.status_code, ErrorCode.UNEXPECTED_ANSWER, UNREADABLE_ANSWER_MESSAGE
+            ) from exc
+
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        json: BaseModel | None = None,
+        params: dict[str, str] | None = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        """The server's answer to a request, or the ServerError it stands for."""
         # Deterministic serialization: a retry with the same key must be the same request
         # byte for byte, or the server refuses it as a reused key.
         content = json.model_dump_json(exclude_none=True).encode() if json is not None else None
@@ -345,13 +376,7 @@ class ServerClient:
             raise ServerUnreachable() from exc
         if response.is_error:
             raise error_from_response(response)
-        try:
-            return answer.model_validate_json(response.content)
-        except ValidationError as exc:
-            log.error("%s %s: answer does not match %s: %s", method, path, answer.__name__, exc)
-            raise UnexpectedAnswer(
-                response.status_code, ErrorCode.UNEXPECTED_ANSWER, UNREADABLE_ANSWER_MESSAGE
-            ) from exc
+        return response
 
     # -- the Back Office (manager session required) ------------------------------------------
 
@@ -371,6 +396,46 @@ class ServerClient:
 
     def add_employee(self, new: CreateEmployeeRequest) -> EmployeeOut:
         return self._call("POST", "/employees", EmployeeOut, json=new)
+
+    def categories(self) -> CategoryList:
+        return self._call("GET", "/backoffice/categories", CategoryList)
+
+    def add_category(self, new: CategoryCreate) -> CategoryOut:
+        return self._call("POST", "/backoffice/categories", CategoryOut, json=new)
+
+    def update_category(self, category_id: uuid.UUID, change: CategoryUpdate) -> CategoryOut:
+        return self._call(
+            "PATCH", f"/backoffice/categories/{category_id}", CategoryOut, json=change
+        )
+
+    def products(
+        self,
+        *,
+        search: str = "",
+        category_id: uuid.UUID | None = None,
+        archived: bool = False,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> ProductPage:
+        params = {"search": search, "archived": str(archived).lower()}
+        params |= {"offset": str(offset), "limit": str(limit)}
+        if category_id is not None:
+            params["category_id"] = str(category_id)
+        return self._call("GET", "/backoffice/products", ProductPage, params=params)
+
+    def add_product(self, new: ProductCreate) -> ProductDetail:
+        return self._call("POST", "/backoffice/products", ProductDetail, json=new)
+
+    def update_product(self, product_id: uuid.UUID, change: ProductUpdate) -> ProductDetail:
+        """Refused with ``stale_version`` when another save came after ``change.version``."""
+        return self._call("PATCH", f"/backoffice/products/{product_id}", ProductDetail, json=change)
+
+    def export_products(self) -> bytes:
+        """The whole catalog as the CSV file the import takes back (UTF-8)."""
+        return self._send("GET", "/backoffice/products/export").content
+
+    def import_products(self, request: ImportRequest) -> ImportReport:
+        return self._call("POST", "/backoffice/products/import", ImportReport, json=request)
 
     def list_registers(self) -> RegisterList:
         return self._call("GET", "/backoffice/registers", RegisterList)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import seed_demo_data
-from pos_desktop.server.models import Product, Store, SyncedTicket
+from pos_desktop.server.models import Category, Product, ProductBarcode, Store, SyncedTicket
 from pos_desktop.server.provisioning import next_sync_version
 from tests.fixtures.server_world import World, another_register
 
@@ -74,19 +74,27 @@ def test_sync_pull_products_belong_to_the_register_store(world: World) -> None:
     with make_session_factory(world.engine)() as db:
         seed_demo_data(db, world.keys, world.clock.now())
         own = db.execute(select(Store).where(Store.name == "Test Store")).scalar_one()
-        db.add(
-            Product(
-                id=uuid.uuid4(),
-                store_id=own.id,
-                name="House blend",
-                category="Coffee",
-                price=12_00,
-                tax_rate_bp=0,
-                barcode="4006381333931",
-                active=True,
-                sync_version=next_sync_version(db),
-            )
+        coffee = Category(
+            id=uuid.uuid4(),
+            store_id=own.id,
+            name="Coffee",
+            position=0,
+            colour="#1565C0",
+            sync_version=next_sync_version(db),
         )
+        product = Product(
+            id=uuid.uuid4(),
+            store_id=own.id,
+            name="House blend",
+            category_id=coffee.id,
+            price=12_00,
+            tax_rate_bp=0,
+            active=True,
+            sync_version=next_sync_version(db),
+        )
+        db.add_all([coffee, product])
+        db.flush()
+        db.add(ProductBarcode(store_id=own.id, code="4006381333931", product_id=product.id))
         db.commit()
 
     products = world.get("/sync/pull", who=None).json()["products"]

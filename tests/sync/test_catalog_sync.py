@@ -63,7 +63,13 @@ def test_catalog_sync_first_pull_fills_products_employees_settings_and_cursor(
         employees = db.execute(select(EmployeeRow.name)).scalars().all()
         rules = catalog.store_rules(db)
         cursor = catalog.sync_cursor(db)
-    assert change == CatalogChange(products=len(DEMO_PRODUCTS), employees=2, settings=True)
+    demo_categories = {category for _, category, *_ in DEMO_PRODUCTS}
+    assert change == CatalogChange(
+        products=len(DEMO_PRODUCTS),
+        employees=2,
+        settings=True,
+        categories=len(demo_categories),
+    )
     assert {p.name for p in products} == {name for name, *_ in DEMO_PRODUCTS}
     espresso = next(p for p in products if p.name == "Espresso")
     assert (espresso.price, espresso.tax_rate_bp) == (Money(3_00, "USD"), 825)
@@ -71,6 +77,10 @@ def test_catalog_sync_first_pull_fills_products_employees_settings_and_cursor(
     assert rules is not None
     assert (rules.currency, rules.tenders) == ("USD", ("Voucher", "Store credit"))
     assert cursor
+    with register_db.session() as db:
+        assert catalog.categories(db) == ["Coffee", "Bakery", "Gifts"]  # the demo's order
+        scanned = catalog.product_by_barcode(db, "0012345000017")
+    assert scanned is not None and scanned.name == "Espresso"
 
 
 def test_catalog_sync_second_pull_with_cursor_changes_nothing(

@@ -13,7 +13,7 @@ import pytest
 import segno
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.db.database import RegisterDatabase
@@ -27,6 +27,7 @@ from tests.fixtures.clock import FakeClock
 from tests.fixtures.register import start_server
 from tests.fixtures.sales import store
 from tests.sync.test_outbox_relay import enqueue, make_ticket
+from tests.ui.back_office_support import WAIT_MS, tap
 from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, MakeWindow, button, child
 from tests.ui.test_first_start import clear_field, type_into
@@ -38,12 +39,7 @@ from ui.widgets.confirm import ConfirmDialog
 from ui.widgets.qr_code import QUIET_ZONE
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")
-WAIT_MS = 10_000
 ENROLL_CODE_TTL = timedelta(seconds=ServerConfig().enroll_code_ttl_seconds)
-
-
-def tap(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, TAP)
 
 
 def wait_idle(qtbot: QtBot, window: MainWindow) -> None:

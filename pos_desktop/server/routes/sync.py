@@ -2,18 +2,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Annotated, TypeVar
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
+from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.server import catalog
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
-from pos_desktop.server.models import Employee, Product, Store, SyncCounter, SyncedTicket
+from pos_desktop.server.models import Employee, Store, SyncCounter, SyncedTicket
 from pos_desktop.server.views import money, role_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -63,22 +65,19 @@ def _parse_cursor(cursor: str | None) -> int:
     return int(cursor)
 
 
-Synced = TypeVar("Synced", Product, Employee)
-
-
-def _changed(
-    db: Session, model: type[Synced], store_id: uuid.UUID, since: int, upto: int
-) -> Sequence[Synced]:
-    """The store's rows whose version is in (since, upto], oldest change first."""
+def _employees_changed(
+    db: Session, store_id: uuid.UUID, since: int, upto: int
+) -> Sequence[Employee]:
+    """The store's employees whose version is in (since, upto], oldest change first."""
     return (
         db.execute(
-            select(model)
+            select(Employee)
             .where(
-                model.store_id == store_id,
-                model.sync_version > since,
-                model.sync_version <= upto,
+                Employee.store_id == store_id,
+                Employee.sync_version > since,
+                Employee.sync_version <= upto,
             )
-            .order_by(model.sync_version)
+            .order_by(Employee.sync_version)
         )
         .scalars()
         .all()
@@ -97,10 +96,9 @@ def pull(
         # Read the counter first: every version at or below it belongs to a committed change.
         upto = int(db.execute(select(SyncCounter.value).where(SyncCounter.id == 1)).scalar_one())
         store_id = register.store.id
-        currency = register.store.currency
-        products = _changed(db, Product, store_id, since, upto)
-        employees = _changed(db, Employee, store_id, since, upto)
         store = db.execute(select(Store).where(Store.id == store_id)).scalar_one()
+        products = catalog.sync_products(db, store, since, upto)
+        employees = _employees_changed(db, store_id, since, upto)
         settings = None
         if since < store.sync_version <= upto:
             settings = c.StoreSettings(
@@ -118,20 +116,13 @@ def pull(
                 phone=store.phone,
                 receipt_header=store.receipt_header,
                 receipt_footer=store.receipt_footer,
+                tax_rates=[c.TaxRate.model_validate(rate) for rate in store.tax_rates],
+                tip_presets=store.tip_presets,
+                approvals=[ApprovalAction(name) for name in store.approvals],
             )
         return c.PullResponse(
-            products=[
-                c.ProductOut(
-                    id=p.id,
-                    name=p.name,
-                    category=p.category,
-                    price=money(p.price, currency),
-                    tax_rate_bp=p.tax_rate_bp,
-                    barcode=p.barcode,
-                    active=p.active,
-                )
-                for p in products
-            ],
+            products=products,
+            categories=catalog.sync_categories(db, store_id, since, upto),
             employees=[
                 c.SyncEmployee(
                     id=e.id,
