@@ -474,6 +474,11 @@ class RegisterInfo(Answer):
     last_seen_at: AwareDatetime | None
     app_version: str | None
     revoked_at: AwareDatetime | None
+    # Finished tickets it had not pushed when last seen (its X-POS-Outbox header); None until
+    # it reports them.
+    tickets_waiting: int | None = None
+    # The register this request came from.
+    this_register: bool = False
 
 
 class RegisterList(Answer):
