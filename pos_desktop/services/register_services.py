@@ -18,6 +18,7 @@ from pos_desktop.services.devices import DeviceService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
+from pos_desktop.services.registers import RegisterService
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
@@ -45,6 +46,7 @@ class RegisterServices:
     staff: StaffService
     store_settings: StoreSettingsService
     approvals: ApprovalService
+    registers: RegisterService
 
     @classmethod
     def over(
@@ -89,6 +91,7 @@ class RegisterServices:
             store_settings=StoreSettingsService(client),
             # The log-in's limit on wrong PINs: a guesser may try either pad.
             approvals=ApprovalService(database, clock, session.wrong_pins),
+            registers=RegisterService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:
