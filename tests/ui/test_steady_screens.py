@@ -1,0 +1,117 @@
+"""Nothing under a finger moves on the register's other screens (issue 13): a message (a
+refusal, "Looking up the card…", "Searching…") that comes or goes lies in room kept for it or
+over the screen, and no button, field or list under the cashier's finger moves."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QRect, QSize
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from pos_desktop.server.demo import DEMO_CARDS
+from tests.ui.gift_cards_support import WAIT_MS, tap_keys
+from tests.ui.layout_checks import layout_problems
+from tests.ui.support import TAP, button
+from ui.main_window import MainWindow
+from ui.tab_frame import BALANCE_TAB
+
+REGISTER = QSize(1024, 768)
+# The longest a cashier reads: the server failed (pos_desktop/sync/client.py).
+LONG_MESSAGE = "The server had a problem. Try again; if it keeps happening, call a manager."
+ACTIVE = next(card for card in DEMO_CARDS if card.state == "active")
+TAPPABLE = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView)
+
+Places = dict[str, QRect]
+
+
+def places(root: QWidget, *shown: QWidget) -> Places:
+    """Where on the screen each tappable widget of ``root`` showing now is (and ``shown``,
+    things the cashier reads, such as a card's balance)."""
+    found: Places = {}
+    for widget in [*root.findChildren(QWidget), *shown]:
+        if not (widget.isVisible() and (isinstance(widget, TAPPABLE) or widget in shown)):
+            continue
+        name = widget.objectName() or type(widget).__name__
+        key, count = name, 1
+        while key in found:
+            count += 1
+            key = f"{name}#{count}"
+        found[key] = QRect(widget.mapToGlobal(QPoint(0, 0)), widget.size())
+    return found
+
+
+def settle(qtbot: QtBot) -> None:
+    """Layouts are redone on posted events, a few passes deep."""
+    for _ in range(3):
+        QApplication.processEvents()
+        qtbot.wait(10)
+
+
+def moved(before: Places, after: Places) -> list[str]:
+    """Each widget shown before and after that is not where it was."""
+    return [
+        f"{name}: {before[name]} -> {after[name]}"
+        for name in before
+        if name in after and after[name] != before[name]
+    ]
+
+
+@pytest.fixture
+def look() -> Callable[[QWidget, str], None]:
+    """Keeps a picture of a screen to look at, in the folder STEADY_PICTURES names (if any)."""
+    folder = os.environ.get("STEADY_PICTURES")
+
+    def keep(shown: QWidget, name: str) -> None:
+        if folder:
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            shown.grab().save(str(Path(folder) / f"{name}.png"))
+
+    return keep
+
+
+def at_register_size(qtbot: QtBot, window: QWidget) -> None:
+    window.resize(REGISTER)
+    settle(qtbot)
+    assert window.size() == REGISTER
+
+
+def test_balance_messages_move_neither_the_keys_nor_the_card_shown(
+    qtbot: QtBot, till: MainWindow, look: Callable[[QWidget, str], None]
+) -> None:
+    """With a card shown, "Looking up the card…" for the next one moves neither the card's
+    panel nor a key; a long refusal after it moves no key either, and fits the screen."""
+    at_register_size(qtbot, till)
+    till.tab_frame.tabs.setCurrentIndex(BALANCE_TAB)
+    view = till.tab_frame.balance_view
+    tap_keys(qtbot, view.keypad, ACTIVE.number)
+    qtbot.mouseClick(button(view.keypad, "keypadEnter"), TAP)
+    qtbot.waitUntil(view.result.isVisible, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not view.busy_label.isVisible(), timeout=WAIT_MS)
+    settle(qtbot)
+    before = places(view, view.result)
+
+    till.balance.busy_changed.emit(True)
+    settle(qtbot)
+    assert view.busy_label.isVisible()
+    assert moved(before, places(view, view.result)) == []
+    look(till, "balance-busy")
+
+    till.balance.busy_changed.emit(False)
+    till.balance.failed.emit(LONG_MESSAGE)
+    settle(qtbot)
+    assert view.banner.isVisible()
+    assert moved(before, places(view)) == []
+    look(till, "balance-refusal")
+    assert layout_problems(till, REGISTER) == []
