@@ -23,7 +23,9 @@ from pytestqt.qtbot import QtBot
 from pos_desktop.server.demo import DEMO_CARDS
 from tests.ui.gift_cards_support import WAIT_MS, tap_keys
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import TAP, button
+from tests.ui.support import TAP, button, go_pay, ring_up
+from tests.ui.test_screen_sizes import TITLE_BAR_PX
+from ui.find_by_email_dialog import ONLY_EMAIL
 from ui.main_window import MainWindow
 from ui.tab_frame import BALANCE_TAB
 
@@ -115,3 +117,39 @@ def test_balance_messages_move_neither_the_keys_nor_the_card_shown(
     assert moved(before, places(view)) == []
     look(till, "balance-refusal")
     assert layout_problems(till, REGISTER) == []
+
+
+def test_find_by_email_messages_move_no_button_nor_grow_the_dialog(
+    qtbot: QtBot, till: MainWindow, look: Callable[[QWidget, str], None]
+) -> None:
+    """ "No card? Find by e-mail": a typing slip's message and "no card found" show in room
+    kept for them; the e-mail field, Search and Close stay put and the dialog keeps its size."""
+    at_register_size(qtbot, till)
+    ring_up(qtbot, till, "Mug")
+    go_pay(qtbot, till)
+    tender = till.tab_frame.tender_view
+    qtbot.mouseClick(button(tender, "tenderGiftCard"), TAP)
+    assert tender.gift_card_dialog is not None
+    qtbot.mouseClick(button(tender.gift_card_dialog, "findByEmailButton"), TAP)
+    qtbot.waitUntil(lambda: tender.email_dialog is not None)
+    dialog = tender.email_dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    settle(qtbot)
+    before, size = places(dialog), dialog.size()
+
+    qtbot.mouseClick(button(dialog, "payEmailSearch"), TAP)  # nothing typed
+    settle(qtbot)
+    assert dialog.banner.text() == ONLY_EMAIL
+    assert moved(before, places(dialog)) == []
+    assert dialog.size() == size
+
+    dialog.email_input.setText("no.card@example.org")  # not the keyboard's test
+    qtbot.mouseClick(button(dialog, "payEmailSearch"), TAP)
+    qtbot.waitUntil(lambda: "no.card@" in dialog.banner.text(), timeout=WAIT_MS)
+    settle(qtbot)
+    assert moved(before, places(dialog)) == []
+    assert dialog.size() == size
+    look(dialog, "find-by-email-no-card")
+    room = QSize(REGISTER.width(), REGISTER.height() - TITLE_BAR_PX)
+    assert layout_problems(dialog, room) == []
