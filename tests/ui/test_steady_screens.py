@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from pos_desktop.server.demo import DEMO_CARDS
+from pos_desktop.server.demo import DEMO_CARDS, MANAGER_PIN
 from tests.ui.gift_cards_support import WAIT_MS, tap_keys
 from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, button, go_pay, ring_up
 from tests.ui.test_screen_sizes import TITLE_BAR_PX
 from ui.find_by_email_dialog import ONLY_EMAIL
 from ui.main_window import MainWindow
-from ui.tab_frame import BALANCE_TAB
+from ui.tab_frame import BALANCE_TAB, SETTINGS_TAB
 
 REGISTER = QSize(1024, 768)
 # The longest a cashier reads: the server failed (pos_desktop/sync/client.py).
@@ -153,3 +153,31 @@ def test_find_by_email_messages_move_no_button_nor_grow_the_dialog(
     look(dialog, "find-by-email-no-card")
     room = QSize(REGISTER.width(), REGISTER.height() - TITLE_BAR_PX)
     assert layout_problems(dialog, room) == []
+
+
+def test_settings_refusal_moves_no_field(
+    qtbot: QtBot,
+    window: MainWindow,
+    log_in: Callable[..., None],
+    look: Callable[[QWidget, str], None],
+) -> None:
+    """A printer connection refused on Save: the long refusal shows whole, every device field
+    and Save stay where they were, and the tab still fits the register's screen."""
+    log_in(window, MANAGER_PIN)
+    at_register_size(qtbot, window)
+    view = window.tab_frame.settings_view
+    assert view is not None
+    window.tab_frame.tabs.setCurrentIndex(SETTINGS_TAB)
+    qtbot.waitUntil(lambda: view.isVisible() and not window.devices.busy, timeout=WAIT_MS)
+    settle(qtbot)
+    before = places(view)
+    look(window, "settings")
+
+    view.printer_input.setText("usb:the-printer-by-the-till")  # the keyboard is not tested here
+    qtbot.mouseClick(button(view, "saveSettingsButton"), TAP)
+    qtbot.waitUntil(view.banner.isVisible, timeout=WAIT_MS)
+    settle(qtbot)
+    assert "is not valid" in view.banner.text()
+    assert moved(before, places(view)) == []
+    look(window, "settings-refusal")
+    assert layout_problems(window, REGISTER) == []
