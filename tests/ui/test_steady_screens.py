@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from pos_desktop.server.demo import DEMO_CARDS, MANAGER_PIN
-from tests.ui.gift_cards_support import WAIT_MS, tap_keys
+from pos_desktop.server.demo import DEMO_CARDS, MANAGER_PIN, RECIPIENT_EMAIL
+from tests.ui.gift_cards_support import WAIT_MS, search, tap_keys, tap_row
 from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, button, go_pay, ring_up
 from tests.ui.test_screen_sizes import TITLE_BAR_PX
 from ui.find_by_email_dialog import ONLY_EMAIL
 from ui.main_window import MainWindow
-from ui.tab_frame import BALANCE_TAB, SETTINGS_TAB
+from ui.tab_frame import BALANCE_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
 REGISTER = QSize(1024, 768)
 # The longest a cashier reads: the server failed (pos_desktop/sync/client.py).
@@ -181,3 +181,40 @@ def test_settings_refusal_moves_no_field(
     assert moved(before, places(view)) == []
     look(window, "settings-refusal")
     assert layout_problems(window, REGISTER) == []
+
+
+def test_gift_cards_messages_move_neither_the_cards_nor_the_history(
+    qtbot: QtBot, till: MainWindow, look: Callable[[QWidget, str], None]
+) -> None:
+    """With cards found and one open: "Searching…", "Loading the card's history…" and a long
+    refusal show in room kept for them; the search, the cards found, the card open and its
+    history stay where they were, and the tab fits the register's screen."""
+    at_register_size(qtbot, till)
+    till.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
+    view = till.tab_frame.gift_cards_view
+    search(qtbot, view, RECIPIENT_EMAIL)
+    qtbot.waitUntil(lambda: view.results.topLevelItemCount() >= 3, timeout=WAIT_MS)
+    tap_row(qtbot, view, 0)
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() > 0, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not view.busy_label.isVisible(), timeout=WAIT_MS)
+    settle(qtbot)
+    left = (view.results, view.card_info, view.history_label, view.history)
+    before = places(view, *left)
+
+    for busy in (till.search.busy_changed, till.search.history_busy_changed):
+        busy.emit(True)
+        settle(qtbot)
+        assert view.busy_label.isVisible()
+        assert moved(before, places(view, *left)) == []
+        look(till, f"gift-cards-{view.busy_label.text().split()[0].lower()}")
+        busy.emit(False)
+    settle(qtbot)
+    assert not view.busy_label.isVisible()
+
+    till.search.failed.emit(LONG_MESSAGE)
+    settle(qtbot)
+    assert view.banner.isVisible()
+    assert not view.hint.isVisible()  # under the banner: it would show through its edge
+    assert moved(before, places(view, *left)) == []
+    look(till, "gift-cards-refusal")
+    assert layout_problems(till, REGISTER) == []
