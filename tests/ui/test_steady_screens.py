@@ -218,3 +218,35 @@ def test_gift_cards_messages_move_neither_the_cards_nor_the_history(
     assert moved(before, places(view, *left)) == []
     look(till, "gift-cards-refusal")
     assert layout_problems(till, REGISTER) == []
+
+
+def test_deduct_funds_busy_line_moves_no_key(
+    qtbot: QtBot, till: MainWindow, look: Callable[[QWidget, str], None]
+) -> None:
+    """ "Sending the code…" and "Checking with the server…" take the heading's place in Deduct
+    Funds: the keypad and the panel's buttons stay where they were."""
+    at_register_size(qtbot, till)
+    till.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
+    view = till.tab_frame.gift_cards_view
+    panel = view.deduct_panel
+    search(qtbot, view, ACTIVE.number[-4:])
+    qtbot.waitUntil(
+        lambda: panel.card is not None and view.history.topLevelItemCount() > 0, timeout=WAIT_MS
+    )
+    qtbot.waitUntil(lambda: not view.busy_label.isVisible(), timeout=WAIT_MS)
+    tap_keys(qtbot, panel.amount_keypad, "500")
+    settle(qtbot)
+    before = places(panel)
+
+    till.deduction.busy_changed.emit(True)  # as while the server is asked for a code
+    settle(qtbot)
+    assert panel.busy_label.isVisible()
+    assert panel.busy_label.text() == "Sending the code…"
+    assert moved(before, places(panel)) == []
+    look(till, "deduct-funds-sending")
+    assert layout_problems(till, REGISTER) == []
+
+    till.deduction.busy_changed.emit(False)
+    settle(qtbot)
+    assert not panel.busy_label.isVisible()
+    assert moved(before, places(panel)) == []
