@@ -20,10 +20,12 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
+from pos_desktop.domain.store_setup import PINS_DIFFER
 from pos_desktop.server.demo import DEMO_CARDS, MANAGER_PIN, RECIPIENT_EMAIL
 from tests.ui.gift_cards_support import WAIT_MS, search, tap_keys, tap_row
 from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, button, go_pay, ring_up
+from tests.ui.test_first_start import Build, asked, build, data_dir, enter_pin_twice
 from tests.ui.test_screen_sizes import TITLE_BAR_PX
 from ui.find_by_email_dialog import ONLY_EMAIL
 from ui.main_window import MainWindow
@@ -36,6 +38,7 @@ ACTIVE = next(card for card in DEMO_CARDS if card.state == "active")
 TAPPABLE = (QAbstractButton, QLineEdit, QComboBox, QAbstractItemView)
 
 Places = dict[str, QRect]
+__all__ = ["build", "data_dir"]  # the first start's fixtures
 
 
 def places(root: QWidget, *shown: QWidget) -> Places:
@@ -250,3 +253,30 @@ def test_deduct_funds_busy_line_moves_no_key(
     settle(qtbot)
     assert not panel.busy_label.isVisible()
     assert moved(before, places(panel)) == []
+
+
+def test_pin_twice_message_moves_no_key(
+    qtbot: QtBot, build: Build, look: Callable[[QWidget, str], None]
+) -> None:
+    """First start, a new store: "Start the PIN over" lies over no key; PINs that differ are
+    refused over the pad, and the refusal coming and the button going move no key of the pad,
+    nor Create the store."""
+    window = build()
+    at_register_size(qtbot, window)
+    view = asked(qtbot, window)
+    qtbot.mouseClick(button(view, "newStoreButton"), TAP)
+    enter_pin_twice(qtbot, view, "4821", "4822")
+    settle(qtbot)
+    over = view.pin.over_button
+    assert over.isVisible()
+    before = places(view)
+    look(window, "first-start-pin-twice")
+    keys = [rect for name, rect in before.items() if name.startswith("keypad")]
+    assert keys and not any(before["pinOverButton"].intersects(key) for key in keys)
+
+    qtbot.mouseClick(button(view, "createStoreButton"), TAP)
+    settle(qtbot)
+    assert view.pin.message.text() == PINS_DIFFER
+    assert moved(before, places(view)) == []
+    look(window, "first-start-pins-differ")
+    assert layout_problems(window, REGISTER) == []
