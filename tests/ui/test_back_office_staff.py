@@ -79,7 +79,7 @@ def test_back_office_hidden_for_a_cashier(
     log_in(window, MANAGER_PIN)
     assert frame.back_office_shown
     assert frame.back_office_view is not None
-    assert frame.back_office_view.page_titles() == ["Employees", "Store"]
+    assert frame.back_office_view.page_titles() == ["Employees", "Registers", "Store"]
     lock(qtbot, window)
     assert not frame.back_office_shown
 
