@@ -3,11 +3,13 @@ drawer of the sale on the paid screen opened, Reprint, and the drawer opened wit
 
 The print worker reports from its own thread; a signal carries that to the GUI thread, where
 the last status is kept for the next paid screen. Reprinting only stores a job (SQLite), on
-the worker: the screen never waits on paper.
+the worker: the screen never waits on paper, nor on the database (listening tells the status
+at once, which counts the receipts waiting: a worker does that too).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -18,9 +20,12 @@ from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.receipt import CardSlip
 from pos_desktop.services.results import PrintStatus
 from ui.presenters.background import BackgroundPresenter
+from ui.workers import Worker
 
 if TYPE_CHECKING:
     from pos_desktop.services.printing import PrintService
+
+log = logging.getLogger(__name__)
 
 NOTHING_TO_REPRINT = "No receipt has been printed yet."
 REPRINT_QUEUED = "The last receipt is printing again."
@@ -66,7 +71,22 @@ class PrintingPresenter(BackgroundPresenter):
         self._ticket: uuid.UUID | None = None
         # From the print worker's thread: a signal of this GUI-thread object is queued.
         self._heard_status.connect(self._heard)
-        printing.set_status_listener(self._heard_status.emit)
+        self._stopped = False
+        # Listening tells the current status at once: a count of the receipts waiting, a query
+        # of the register's database, so it runs on a worker of its own (Reprint is not held
+        # up by it), like every other presenter's loading.
+        self._listening = Worker(self, pool)
+        self._listening.submit(
+            self._listen,
+            lambda _none: None,
+            lambda error: log.warning("printer status not read: %s", error),
+        )
+
+    def _listen(self) -> None:
+        """On the worker."""
+        self.service.set_status_listener(self._heard_status.emit)
+        if self._stopped:  # let go of meanwhile (on the GUI thread): stay let go of
+            self.service.set_status_listener(None)
 
     def _heard(self, status: PrintStatus) -> None:
         self.status = status
@@ -112,4 +132,5 @@ class PrintingPresenter(BackgroundPresenter):
         )
 
     def stop_listening(self) -> None:
+        self._stopped = True
         self.service.set_status_listener(None)
