@@ -287,6 +287,8 @@ def _take_first_start(out_dir: Path) -> list[Path]:
         view.phone.setText("(555) 010-0199")
         view.manager_name.setText("Dana Whitfield")
         view.tax_included.setChecked(True)
+        view.tax_rate_name.setText("Sales tax")
+        view.tax_rate_percent.setText("8.25")
         for pin in ("4821", "4821"):
             for digit in pin:
                 view.pin.pad.add_digit(digit)
