@@ -242,7 +242,8 @@ class MainWindow(QMainWindow):
         back_office = BackOfficeView()
         employees = EmployeesPage(self.staff)
         back_office.add_page("Employees", employees, employees.load, employees.reset)
-        back_office.add_page("Store", StoreSettingsPage(self.store_settings))
+        store = StoreSettingsPage(self.store_settings)
+        back_office.add_page("Store", store, store.load, store.reset)
         return back_office
 
     def _connect_session(self) -> None:
