@@ -62,6 +62,7 @@ def take(out_dir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: TID251
 
     import main
+    from pos_desktop.domain.approvals import ApprovalAction
     from pos_desktop.server.demo import (
         CASHIER_PIN,
         DEMO_CARDS,
@@ -71,6 +72,7 @@ def take(out_dir: Path) -> list[Path]:
     )
     from ui.employees_page import EmployeesPage
     from ui.main_window import MainWindow
+    from ui.store_settings_page import StoreSettingsPage
     from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -243,6 +245,22 @@ def take(out_dir: Path) -> list[Path]:
         save("back-office-employees.png")
         back_office.show_page("Store")
         _wait_for(lambda: window.store_settings.current is not None, "store settings")
+        store = back_office.pages.currentWidget()
+        if not isinstance(store, StoreSettingsPage):
+            raise RuntimeError("no Store page")
+        # Two tax rates, a fourth tip button and a manager's PIN to void, saved as a manager
+        # does; the page shown from its tax rates down.
+        for name, percent in (("Sales tax", "8.25"), ("Food", "0")):
+            store.add_tax_rate.click()
+            store.tax_rate_rows[-1].name.setText(name)
+            store.tax_rate_rows[-1].percent.setText(percent)
+        store.tip_presets[3].setText("25")
+        store.approvals[ApprovalAction.VOID_TICKET].click()
+        store.save_button.click()
+        _wait_for(lambda: store.status.text() == "Saved.", "the store's settings saved")
+        app.processEvents()
+        bar = store.scroll_area.verticalScrollBar()
+        bar.setValue(store.add_tax_rate.y() - 16)
         save("back-office-store.png")
 
         window.close()

@@ -231,14 +231,21 @@ def test_store_settings_service_names_the_field_the_server_refuses(
 
 
 def test_store_settings_page_fits_the_tab_without_sideways_scrolling(
-    page: StoreSettingsPage,
+    qtbot: QtBot, page: StoreSettingsPage
 ) -> None:
-    """At 1000 by 620 nothing needs a sideways scroll and every button is a finger's size."""
+    """At 1000 by 620, with tax rates added, nothing needs a sideways scroll and every button
+    and field is a finger's size."""
+    for _ in range(2):
+        _add_tax_rate(qtbot, page)
     assert (
         page.scroll_area.widget().minimumSizeHint().width() <= page.scroll_area.viewport().width()
     )
-    for target in (page.save_button, page.reload_button, page.tax_included):
-        assert target.height() >= 48
+    targets = [page.save_button, page.reload_button, page.tax_included, page.add_tax_rate]
+    targets += [*page.approvals.values(), *page.tip_presets]
+    for row in page.tax_rate_rows:
+        targets += [row.name, row.percent, row.remove]
+    for target in targets:
+        assert min(target.height(), target.width()) >= 48, target.objectName()
 
 
 def test_store_settings_page_saves_the_tapped_choices_and_card_amount(
