@@ -6,6 +6,7 @@ request may leave it out and mean the store's currency). Times are aware UTC dat
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -370,7 +371,21 @@ class PullResponse(Answer):
 TipBase = Literal["subtotal", "total"]
 CodeRecipients = Literal["buyer", "recipient", "both"]
 Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_not_blank)]
-TenderName = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_not_blank)]
+
+
+def _no_control_characters(value: str) -> str:
+    # Tender names are stored one per line, and PostgreSQL text cannot hold NUL.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("must not contain line breaks, tabs or other control characters")
+    return value
+
+
+TenderName = Annotated[
+    str,
+    Field(min_length=1, max_length=40),
+    AfterValidator(_no_control_characters),
+    AfterValidator(_not_blank),
+]
 
 
 class BackOfficeStore(Answer):
@@ -412,8 +427,9 @@ class StoreUpdate(Wire):
     receipt_header: str | None = Field(default=None, max_length=1000)
     receipt_footer: str | None = Field(default=None, max_length=1000)
     currency: str | None = None
-    locale: str | None = None
-    timezone: str | None = None
+    # As long as the store's columns hold (the server checks the codes themselves).
+    locale: str | None = Field(default=None, max_length=20)
+    timezone: str | None = Field(default=None, max_length=64)
     prices_include_tax: bool | None = None
     tenders: list[TenderName] | None = Field(default=None, max_length=20)
     tip_base: TipBase | None = None
@@ -458,6 +474,11 @@ class RegisterInfo(Answer):
     last_seen_at: AwareDatetime | None
     app_version: str | None
     revoked_at: AwareDatetime | None
+    # Finished tickets it had not pushed when last seen (its X-POS-Outbox header); None until
+    # it reports them.
+    tickets_waiting: int | None = None
+    # The register this request came from.
+    this_register: bool = False
 
 
 class RegisterList(Answer):

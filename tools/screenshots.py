@@ -72,6 +72,7 @@ def take(out_dir: Path) -> list[Path]:
     )
     from ui.employees_page import EmployeesPage
     from ui.main_window import MainWindow
+    from ui.registers_page import RegistersPage
     from ui.store_settings_page import StoreSettingsPage
     from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
@@ -243,6 +244,17 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(lambda: employees.staff_list.count() > 0, "employees")
         employees.staff_list.setCurrentRow(0)
         save("back-office-employees.png")
+        back_office.show_page("Registers")
+        registers = back_office.pages.currentWidget()
+        if not isinstance(registers, RegistersPage):
+            raise RuntimeError("no Registers page")
+        _wait_for(lambda: registers.register_list.count() > 0, "registers")
+        registers.new_code_button.click()
+        _wait_for(
+            lambda: registers.qr.pixmap() is not None and not registers.qr.pixmap().isNull(),
+            "an enrollment code",
+        )
+        save("back-office-registers.png")
         back_office.show_page("Store")
         _wait_for(lambda: window.store_settings.current is not None, "store settings")
         store = back_office.pages.currentWidget()

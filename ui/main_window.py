@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ui.presenters.deduction import DeductionPresenter
     from ui.presenters.devices import DevicesPresenter
     from ui.presenters.printing import PrintingPresenter
+    from ui.presenters.registers import RegistersPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
     from ui.presenters.staff import StaffPresenter
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
     devices: DevicesPresenter
     staff: StaffPresenter
     store_settings: StoreSettingsPresenter
+    registers: RegistersPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -193,6 +195,7 @@ class MainWindow(QMainWindow):
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
         from ui.presenters.deduction import DeductionPresenter
         from ui.presenters.devices import DevicesPresenter
+        from ui.presenters.registers import RegistersPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
         from ui.presenters.staff import StaffPresenter
@@ -210,6 +213,7 @@ class MainWindow(QMainWindow):
         self.devices = DevicesPresenter(services.devices, self, self._pool)
         self.staff = StaffPresenter(services.staff, self, self._pool)
         self.store_settings = StoreSettingsPresenter(services.store_settings, self, self._pool)
+        self.registers = RegistersPresenter(services.registers, self, self._pool)
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -237,11 +241,14 @@ class MainWindow(QMainWindow):
     def _build_back_office(self) -> BackOfficeView:
         from ui.back_office_view import BackOfficeView
         from ui.employees_page import EmployeesPage
+        from ui.registers_page import RegistersPage
         from ui.store_settings_page import StoreSettingsPage
 
         back_office = BackOfficeView()
         employees = EmployeesPage(self.staff)
         back_office.add_page("Employees", employees, employees.load, employees.reset)
+        registers = RegistersPage(self.registers)
+        back_office.add_page("Registers", registers, registers.load, registers.reset)
         store = StoreSettingsPage(self.store_settings)
         back_office.add_page("Store", store, store.load, store.reset)
         return back_office
@@ -263,6 +270,7 @@ class MainWindow(QMainWindow):
             self.sale,
             self.staff,
             self.store_settings,
+            self.registers,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -484,6 +492,7 @@ class MainWindow(QMainWindow):
 
     def _show_store(self, profile: StoreRules) -> None:
         self._rules = profile
+        self.registers.set_store(profile)
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 

@@ -75,6 +75,7 @@ class ErrorCode(StrEnum):
     BARCODE_TAKEN = "barcode_taken"
     INVALID_PRODUCT = "invalid_product"
     STALE_VERSION = "stale_version"
+    OWN_REGISTER = "own_register"
     # The register's own: never on the wire
     DOMAIN_ERROR = "domain_error"
     UNEXPECTED_ANSWER = "unexpected_answer"

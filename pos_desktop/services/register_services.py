@@ -17,6 +17,7 @@ from pos_desktop.services.devices import DeviceService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
+from pos_desktop.services.registers import RegisterService
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
@@ -43,6 +44,7 @@ class RegisterServices:
     devices: DeviceService
     staff: StaffService
     store_settings: StoreSettingsService
+    registers: RegisterService
 
     @classmethod
     def over(
@@ -84,6 +86,7 @@ class RegisterServices:
             ),
             staff=StaffService(client),
             store_settings=StoreSettingsService(client),
+            registers=RegisterService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

@@ -538,3 +538,43 @@ class StaffRefused(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+# -- the Back Office: registers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """A register of the store as the Back Office lists it; times are UTC."""
+
+    id: uuid.UUID
+    name: str
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+    app_version: str | None
+    revoked_at: datetime | None
+    # Finished tickets it had not pushed when last seen; None until it reported them.
+    tickets_waiting: int | None
+    this_register: bool
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollCode:
+    """A one-time code another register enrolls with, until ``expires_at`` (UTC)."""
+
+    code: str
+    expires_at: datetime
+
+
+class RegisterRefused(ValueError):
+    """The server (or the register, before asking it) refused a register change; ``field``
+    (``name`` or ``""``) is where the manager fixes it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

@@ -53,6 +53,9 @@ from pos_desktop.contracts import (
     PushResponse,
     RedeemRequest,
     RedemptionOut,
+    RegisterInfo,
+    RegisterList,
+    RegisterUpdate,
     ReverseRequest,
     SessionRequest,
     SessionResponse,
@@ -150,6 +153,9 @@ class ServerClient:
     ) -> None:
         self.base_url = base_url
         self.register_token = register_token
+        # Finished tickets this register has not pushed yet, sent as X-POS-Outbox so the Back
+        # Office can list them; kept current by the outbox relay, None (not sent) until known.
+        self.tickets_waiting: int | None = None
         self._session_token: str | None = None
         self._http = httpx.Client(
             base_url=api_root(base_url),
@@ -315,6 +321,9 @@ class ServerClient:
             headers["X-Register-Token"] = self.register_token
         if self._session_token:
             headers["Authorization"] = f"Bearer {self._session_token}"
+        waiting = self.tickets_waiting
+        if waiting is not None:
+            headers["X-POS-Outbox"] = str(waiting)
         return headers
 
     def _call(
@@ -427,3 +436,18 @@ class ServerClient:
 
     def import_products(self, request: ImportRequest) -> ImportReport:
         return self._call("POST", "/backoffice/products/import", ImportReport, json=request)
+
+    def list_registers(self) -> RegisterList:
+        return self._call("GET", "/backoffice/registers", RegisterList)
+
+    def rename_register(self, register_id: uuid.UUID, name: str) -> RegisterInfo:
+        return self._call(
+            "PATCH",
+            f"/backoffice/registers/{register_id}",
+            RegisterInfo,
+            json=RegisterUpdate(name=name),
+        )
+
+    def revoke_register(self, register_id: uuid.UUID) -> RegisterInfo:
+        """The register's token is refused from its next request."""
+        return self._call("POST", f"/backoffice/registers/{register_id}/revoke", RegisterInfo)

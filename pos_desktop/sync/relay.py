@@ -34,13 +34,22 @@ class OutboxRelay:
         self._clock = clock
 
     def waiting(self) -> int:
-        """How many finished tickets the server has not confirmed yet."""
+        """How many finished tickets the server has not confirmed yet; the client says so on
+        its next requests (the Back Office lists it)."""
         with self._database.session() as db:
-            return outbox.waiting_count(db)
+            count = outbox.waiting_count(db)
+        self._client.tickets_waiting = count
+        return count
 
     def push_once(self, batch: int = 100, *, ticket_id: uuid.UUID | None = None) -> int:
         """Push up to ``batch`` waiting tickets (or only ``ticket_id``'s); returns how many
-        the server confirmed."""
+        the server confirmed. Whatever happened, the count still waiting is counted again."""
+        try:
+            return self._push(batch, ticket_id)
+        finally:
+            self.waiting()
+
+    def _push(self, batch: int, ticket_id: uuid.UUID | None) -> int:
         with self._database.session() as db:
             items = outbox.waiting(db, batch, ticket_id)
         if not items:

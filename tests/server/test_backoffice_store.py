@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -119,6 +120,13 @@ def test_backoffice_store_unchanged_values_write_nothing(world: World) -> None:
             "invalid_request",
         ),
         ({"approvals": ["fly_to_the_moon"]}, "approvals.0", "invalid_request"),
+        # Each of these was a 500 on PostgreSQL, or a store that could not hold it.
+        ({"tenders": ["Voucher", "Gift\x00card"]}, "tenders.1", "invalid_request"),
+        ({"tenders": ["Store\ncredit"]}, "tenders.0", "invalid_request"),
+        ({"tenders": ["Tab\tname"]}, "tenders.0", "invalid_request"),
+        ({"locale": "en_US@" + "x" * 40}, "locale", "invalid_request"),
+        ({"timezone": "America/" + "x" * 57}, "timezone", "invalid_request"),
+        ({"currency": 5}, "currency", "invalid_request"),
     ],
 )
 def test_backoffice_store_refuses_a_bad_value_naming_its_field(
@@ -206,14 +214,44 @@ def test_backoffice_store_currency_is_locked_once_a_ticket_exists(world: World) 
 
 
 def test_backoffice_store_audit_pages_back_with_before(world: World) -> None:
-    """Entries older than ``before`` come on the next page; a time without a zone is refused."""
+    """The page after an entry holds the older ones; an id that names no entry of this
+    store's log is refused."""
     patch_store(world, {"phone": "1"})
     world.clock.advance(seconds=1)
     patch_store(world, {"phone": "2"})
     [newest, oldest] = audit_entries(world)
 
-    page = world.get("/backoffice/audit", who="manager", before=newest["at"])
-    naive = world.get("/backoffice/audit", who="manager", before="2026-01-01T00:00:00")
+    page = world.get("/backoffice/audit", who="manager", before=newest["id"])
+    unknown = world.get("/backoffice/audit", who="manager", before=str(uuid.uuid4()))
+    not_an_id = world.get("/backoffice/audit", who="manager", before="2026-01-01T00:00:00")
 
     assert [entry["id"] for entry in page.json()["items"]] == [oldest["id"]]
-    assert naive.status_code == 422
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "invalid_cursor"
+    assert not_an_id.status_code == 422
+
+
+def test_backoffice_store_audit_pages_entries_of_one_instant_whole(world: World) -> None:
+    """Entries written at the same instant page back one by one, none lost, none twice, in
+    the order of the whole log."""
+    for phone in range(7):
+        patch_store(world, {"phone": str(phone)})
+    world.clock.advance(seconds=1)
+    patch_store(world, {"phone": "later"})
+    everything = [entry["id"] for entry in audit_entries(world)]
+    assert len(everything) == 8
+
+    paged: list[str] = []
+    before: dict[str, str] = {}
+    for _ in everything:  # a page at least each, and one more to find the end
+        page = world.get("/backoffice/audit", who="manager", limit=3, **before)
+        assert page.status_code == 200, page.text
+        items = [entry["id"] for entry in page.json()["items"]]
+        if not items:
+            break
+        paged += items
+        before = {"before": items[-1]}
+    else:
+        pytest.fail(f"no end to the log after {len(everything)} pages")
+
+    assert paged == everything

@@ -28,7 +28,7 @@ from pos_desktop.server.database import make_engine, make_session_factory
 from pos_desktop.server.demo import DEMO_STORE_NAME, MANAGER_PIN
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.server.models import GiftCard, Product, Store
-from pos_desktop.server.provisioning import create_enroll_code, default_store
+from pos_desktop.server.provisioning import create_enroll_code, the_store
 from pos_desktop.services.first_start import CHOICE_FILE, code_refused, no_answer
 from tests.fixtures.register import start_server
 from tests.ui.layout_checks import layout_problems
@@ -281,7 +281,7 @@ def test_first_start_join_with_a_real_code_logs_in_on_the_store_server(
     next start reuses the token."""
     with make_session_factory(store_server.engine)() as db:
         now = store_server.clock.now()
-        code, _ = create_enroll_code(db, default_store(db, now).id, None, now, timedelta(hours=1))
+        code, _ = create_enroll_code(db, the_store(db).id, None, now, timedelta(hours=1))
         db.commit()
     window = build()
     view = asked(qtbot, window)
