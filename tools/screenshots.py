@@ -73,6 +73,7 @@ def take(out_dir: Path) -> list[Path]:
     from ui.employees_page import EmployeesPage
     from ui.main_window import MainWindow
     from ui.registers_page import RegistersPage
+    from ui.store_settings_page import StoreSettingsPage
     from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -297,6 +298,22 @@ def take(out_dir: Path) -> list[Path]:
         save("back-office-registers.png")
         back_office.show_page("Store")
         _wait_for(lambda: window.store_settings.current is not None, "store settings")
+        store = back_office.pages.currentWidget()
+        if not isinstance(store, StoreSettingsPage):
+            raise RuntimeError("no Store page")
+        # Two tax rates, a fourth tip button and a manager's PIN to void, saved as a manager
+        # does; the page shown from its tax rates down.
+        for name, percent in (("Sales tax", "8.25"), ("Food", "0")):
+            store.add_tax_rate.click()
+            store.tax_rate_rows[-1].name.setText(name)
+            store.tax_rate_rows[-1].percent.setText(percent)
+        store.tip_presets[3].setText("25")
+        store.approvals[ApprovalAction.VOID_TICKET].click()
+        store.save_button.click()
+        _wait_for(lambda: store.status.text() == "Saved.", "the store's settings saved")
+        app.processEvents()
+        bar = store.scroll_area.verticalScrollBar()
+        bar.setValue(store.add_tax_rate.y() - 16)
         save("back-office-store.png")
 
         window.close()
@@ -341,6 +358,8 @@ def _take_first_start(out_dir: Path) -> list[Path]:
         view.phone.setText("(555) 010-0199")
         view.manager_name.setText("Dana Whitfield")
         view.tax_included.setChecked(True)
+        view.tax_rate_name.setText("Sales tax")
+        view.tax_rate_percent.setText("8.25")
         for pin in ("4821", "4821"):
             for digit in pin:
                 view.pin.pad.add_digit(digit)

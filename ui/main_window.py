@@ -260,7 +260,8 @@ class MainWindow(QMainWindow):
         back_office.add_page("Employees", employees, employees.load, employees.reset)
         registers = RegistersPage(self.registers)
         back_office.add_page("Registers", registers, registers.load, registers.reset)
-        back_office.add_page("Store", StoreSettingsPage(self.store_settings))
+        store = StoreSettingsPage(self.store_settings)
+        back_office.add_page("Store", store, store.load, store.reset)
         return back_office
 
     def _connect_session(self) -> None:

@@ -57,7 +57,9 @@ def create_store(
     prices_include_tax: bool = False,
     address: str = "",
     phone: str = "",
+    tax_rates: tuple[tuple[str, int], ...] = (),
 ) -> Store:
+    """``tax_rates``: the store's named rates, (name, basis points) each."""
     store = Store(
         id=uuid.uuid4(),
         name=name,
@@ -73,6 +75,7 @@ def create_store(
         max_card_amount=max_card_amount,
         tenders="\n".join(tenders),
         tip_base="subtotal",
+        tax_rates=[{"name": name, "rate_bp": rate_bp} for name, rate_bp in tax_rates],
         pin_pepper=new_pepper(),
         sync_version=next_sync_version(db),
         created_at=now,

@@ -182,6 +182,7 @@ class FirstStartService:
                     locale=store.locale,
                     timezone=store.timezone,
                     prices_include_tax=store.prices_include_tax,
+                    tax_rates=store.tax_rates,
                 )
                 create_employee(db, row, store.manager_name, "manager", store.manager_pin, now)
                 db.commit()

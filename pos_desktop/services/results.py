@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from hardware.scanner_settings import ScannerSettings
 from pos_desktop.config import KeyboardMode, PrinterAddress, parse_printer_address
+from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.card_search import SearchQuery
 from pos_desktop.domain.catalog import Product, StoreRules
 from pos_desktop.domain.errors import DomainError, ErrorCode
@@ -489,6 +490,10 @@ class StoreSettingsValues:
     max_card_amount: Money
     tenders: tuple[str, ...]
     currency_locked: bool = False
+    # The store's named rates: (("Sales tax", 825), ...), in the manager's order.
+    tax_rates: tuple[tuple[str, int], ...] = ()
+    tip_presets: tuple[int, ...] = (10, 15, 20)  # the Pay screen's tip buttons, in percent
+    approvals: frozenset[ApprovalAction] = frozenset()  # need a manager's PIN on the spot
 
     def changes(self, edited: StoreSettingsValues) -> dict[str, object]:
         """The fields ``edited`` gives another value than these: what a save sends."""

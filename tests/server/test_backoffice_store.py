@@ -98,6 +98,28 @@ def test_backoffice_store_unchanged_values_write_nothing(world: World) -> None:
         ({"tip_base": "grand total"}, "tip_base", "invalid_request"),
         ({"pin_digits": 5}, "pin_digits", "invalid_request"),
         ({"tenders": [""]}, "tenders.0", "invalid_request"),
+        ({"tip_presets": [10, 15, 10]}, "tip_presets", "invalid_setting"),
+        ({"tip_presets": []}, "tip_presets", "invalid_request"),
+        ({"tip_presets": [5, 10, 15, 20, 25]}, "tip_presets", "invalid_request"),
+        ({"tip_presets": [0]}, "tip_presets.0", "invalid_request"),
+        ({"tip_presets": [101]}, "tip_presets.0", "invalid_request"),
+        (
+            {"tax_rates": [{"name": "Food", "rate_bp": 0}, {"name": "food ", "rate_bp": 500}]},
+            "tax_rates",
+            "invalid_setting",
+        ),
+        ({"tax_rates": [{"name": " ", "rate_bp": 500}]}, "tax_rates.0.name", "invalid_request"),
+        (
+            {"tax_rates": [{"name": "Luxury", "rate_bp": 10_001}]},
+            "tax_rates.0.rate_bp",
+            "invalid_request",
+        ),
+        (
+            {"tax_rates": [{"name": f"Rate {n}", "rate_bp": n} for n in range(11)]},
+            "tax_rates",
+            "invalid_request",
+        ),
+        ({"approvals": ["fly_to_the_moon"]}, "approvals.0", "invalid_request"),
         # Each of these was a 500 on PostgreSQL, or a store that could not hold it.
         ({"tenders": ["Voucher", "Gift\x00card"]}, "tenders.1", "invalid_request"),
         ({"tenders": ["Store\ncredit"]}, "tenders.0", "invalid_request"),
@@ -118,6 +140,54 @@ def test_backoffice_store_refuses_a_bad_value_naming_its_field(
     assert (error["code"], error["field"]) == (code, field)
     assert field.split(".")[0] in error["message"]
     assert audit_entries(world) == []
+
+
+def test_backoffice_store_tax_rates_tips_and_approvals_are_audited_and_pulled(
+    world: World,
+) -> None:
+    """Tax rates, tip presets (kept smallest first) and the actions that need a manager's PIN
+    are saved, audited old → new, and reach a register at its next pull."""
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+    rates = [{"name": "Standard", "rate_bp": 825}, {"name": "Food", "rate_bp": 0}]
+
+    response = patch_store(
+        world,
+        {
+            "tax_rates": rates,
+            "tip_presets": [20, 5, 12],
+            "approvals": ["reprint", "void_ticket"],
+        },
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["tax_rates"] == rates
+    assert body["tip_presets"] == [5, 12, 20]
+    assert body["approvals"] == ["void_ticket", "reprint"]
+    pulled = world.get("/sync/pull", who=None, cursor=cursor).json()["settings"]
+    assert pulled["tax_rates"] == rates
+    assert pulled["tip_presets"] == [5, 12, 20]
+    assert pulled["approvals"] == ["void_ticket", "reprint"]
+    [entry] = audit_entries(world)
+    assert entry["changes"]["tax_rates"] == {"old": [], "new": rates}
+    assert entry["changes"]["tip_presets"] == {"old": [10, 15, 20], "new": [5, 12, 20]}
+    assert entry["changes"]["approvals"] == {"old": [], "new": ["void_ticket", "reprint"]}
+
+
+def test_backoffice_store_same_tips_and_approvals_in_another_order_change_nothing(
+    world: World,
+) -> None:
+    """Tip presets and approvals are sets to the store: the same ones in another order are
+    no change, neither audited nor pulled again."""
+    patch_store(world, {"tip_presets": [10, 15, 20], "approvals": ["reprint", "refund"]})
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+    before = audit_entries(world)
+
+    response = patch_store(world, {"tip_presets": [20, 10, 15], "approvals": ["refund", "reprint"]})
+
+    assert response.status_code == 200, response.text
+    assert audit_entries(world) == before
+    assert world.get("/sync/pull", who=None, cursor=cursor).json()["settings"] is None
 
 
 def test_backoffice_store_currency_is_locked_once_a_card_exists(world: World) -> None:

@@ -52,8 +52,7 @@ def update_store(
     sessions: SessionsDep,
     clock: ClockDep,
 ) -> c.BackOfficeStore:
-    wanted = body.model_dump(exclude_none=True)
-    check_settings(wanted)
+    wanted = check_settings(body.model_dump(exclude_none=True))
     with sessions() as db:
         store = db.execute(
             select(Store).where(Store.id == manager.store.id).with_for_update()
