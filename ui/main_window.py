@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import QRect, QSize, QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -46,6 +46,16 @@ log = logging.getLogger(__name__)
 
 DEFAULT_IDLE_LOCK_SECONDS = 300
 WINDOW_SIZE = (1280, 800)
+
+
+def fit_to_screen(window: QWidget, available: QRect) -> None:
+    """No larger than the screen's free area, at its corner: a 1024x768 register has no window
+    manager to shrink a 1280x800 window, and the rest of it would lie off the glass."""
+    width = min(window.width(), available.width())
+    height = min(window.height(), available.height())
+    window.setGeometry(QRect(available.topLeft(), QSize(width, height)))
+
+
 SCAN_ON_GIFT_CARDS_TAB = (
     "That scan is not a gift card number. Scan items on Checkout; "
     "here, scan a gift card or search by e-mail."
