@@ -121,6 +121,8 @@ class EmployeesPage(QWidget):
         # off, and the form has no height to spare for a room of its own at 1024x768.
         self.banner.setParent(self.details)
         lay_over_top(self.banner, self.details)
+        # The stack raises each page it turns to, which would cover a message already shown.
+        self.details.currentChanged.connect(lambda _index: self.banner.raise_())
         presenter.listed.connect(self._show_list)
         presenter.saved.connect(self._saved)
         presenter.refused.connect(self._refused)

@@ -91,6 +91,9 @@ def test_back_office_added_cashier_logs_in_with_their_pin(
     page = open_employees(qtbot, manager)
     add_employee(qtbot, manager, page, "zoe", NEW_PIN)
     assert "zoe added" in banner_text(page)
+    # The message lies over the employee's page the stack turned to, not under it.
+    on_top = page.details.childAt(page.banner.geometry().center())
+    assert on_top is not None and (on_top is page.banner or page.banner.isAncestorOf(on_top))
     qtbot.waitUntil(
         lambda: any(
             page.staff_list.item(row).text() == "zoe · Cashier · Active"
