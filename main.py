@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 from PySide6.QtWidgets import QApplication
 
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, fit_to_screen
 
 if TYPE_CHECKING:
     from pos_desktop.config import Settings
@@ -157,6 +157,9 @@ def main() -> int:
     app = QApplication(sys.argv)
     app.setApplicationName("POS Desktop")
     window = build()
+    screen = app.primaryScreen()
+    if screen is not None:
+        fit_to_screen(window, screen.availableGeometry())
     window.show()
     return app.exec()
 

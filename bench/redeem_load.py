@@ -353,6 +353,16 @@ class Credentials:
 
 
 def provision(database_url: str, base_url: str, pin: str) -> Credentials:
+    with tempfile.TemporaryDirectory() as folder:
+        pin_file = Path(folder) / "pin"
+        pin_file.write_text(f"{pin}9\n")  # the manager's, not the cashier's
+        server_cli(
+            database_url,
+            "init-store",
+            *("--name", "Bench Store", "--currency", "USD", "--locale", "en_US"),
+            *("--timezone", "America/New_York", "--manager-name", "Bench Manager"),
+            *("--pin-file", str(pin_file)),
+        )
     server_cli(
         database_url,
         "create-employee",

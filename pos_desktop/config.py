@@ -125,8 +125,10 @@ class Settings(BaseSettings):
     # its answer, so a real store never becomes the demo.
     demo: bool = False
     # How often finished tickets are pushed and the catalog pulled (a finished ticket also
-    # wakes the push at once).
-    sync_interval_seconds: float = 30.0
+    # wakes the push at once). A pull with nothing new is one small query; ten seconds is how
+    # long a deactivated cashier can still work on another register that is not asking the
+    # server for anything.
+    sync_interval_seconds: float = 10.0
     # Server side.
     database_url: str | None = None
     # Unset: the server's own defaults (pos_desktop.server.config.ServerConfig).

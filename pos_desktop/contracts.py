@@ -6,6 +6,7 @@ request may leave it out and mean the store's currency). Times are aware UTC dat
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -268,6 +269,28 @@ class TicketPayment(Wire):
     activity_id: uuid.UUID | None = None
 
 
+class ApprovalRecord(Wire):
+    """A manager's PIN given on the spot for a cashier's action (``domain.approvals``).
+
+    ``id`` is made by the register: the server records each id once, however often it is
+    pushed. ``ticket_id``: the ticket the action was on (left out on a ticket's own
+    approvals, whose ticket is the one carrying them); ``cashier_id``: who did the action."""
+
+    id: uuid.UUID
+    action: ApprovalAction
+    manager_id: uuid.UUID
+    at: AwareDatetime
+    cashier_id: uuid.UUID | None = None
+    ticket_id: uuid.UUID | None = None
+    detail: str | None = Field(default=None, max_length=200)
+
+
+def _approvals(max_length: int) -> Any:
+    """A list of approvals, left out of the JSON when empty: a server from before approvals
+    refuses the field, and a register sends one only once its store asks for them."""
+    return Field(default_factory=list, max_length=max_length, exclude_if=lambda value: not value)
+
+
 class Ticket(Wire):
     id: uuid.UUID
     # The number the register printed on the receipt (per register, from 1); older registers
@@ -283,10 +306,16 @@ class Ticket(Wire):
     tax: MoneyBody
     tip: MoneyBody
     total: MoneyBody
+    # Managers' approvals of what was done to the ticket (its void, a line removed after a
+    # tender).
+    approvals: list[ApprovalRecord] = _approvals(100)
 
 
 class PushRequest(Wire):
     tickets: list[Ticket] = Field(max_length=500)
+    # Approvals of actions outside a ticket's changes (a reprint, the drawer opened without a
+    # sale), from the register's approval outbox.
+    approvals: list[ApprovalRecord] = _approvals(500)
 
 
 class PushResponse(Answer):
@@ -370,7 +399,21 @@ class PullResponse(Answer):
 TipBase = Literal["subtotal", "total"]
 CodeRecipients = Literal["buyer", "recipient", "both"]
 Name = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_not_blank)]
-TenderName = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_not_blank)]
+
+
+def _no_control_characters(value: str) -> str:
+    # Tender names are stored one per line, and PostgreSQL text cannot hold NUL.
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("must not contain line breaks, tabs or other control characters")
+    return value
+
+
+TenderName = Annotated[
+    str,
+    Field(min_length=1, max_length=40),
+    AfterValidator(_no_control_characters),
+    AfterValidator(_not_blank),
+]
 
 
 class BackOfficeStore(Answer):
@@ -412,8 +455,9 @@ class StoreUpdate(Wire):
     receipt_header: str | None = Field(default=None, max_length=1000)
     receipt_footer: str | None = Field(default=None, max_length=1000)
     currency: str | None = None
-    locale: str | None = None
-    timezone: str | None = None
+    # As long as the store's columns hold (the server checks the codes themselves).
+    locale: str | None = Field(default=None, max_length=20)
+    timezone: str | None = Field(default=None, max_length=64)
     prices_include_tax: bool | None = None
     tenders: list[TenderName] | None = Field(default=None, max_length=20)
     tip_base: TipBase | None = None
@@ -458,6 +502,11 @@ class RegisterInfo(Answer):
     last_seen_at: AwareDatetime | None
     app_version: str | None
     revoked_at: AwareDatetime | None
+    # Finished tickets it had not pushed when last seen (its X-POS-Outbox header); None until
+    # it reports them.
+    tickets_waiting: int | None = None
+    # The register this request came from.
+    this_register: bool = False
 
 
 class RegisterList(Answer):

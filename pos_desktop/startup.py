@@ -19,9 +19,8 @@ from pos_desktop.db.catalog import CatalogChange
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.first_start import (
     SERVER_DATABASE_FILE,
-    StoreChoice,
     StoreKind,
-    load_choice,
+    folder_choice,
 )
 from pos_desktop.services.register_services import RegisterServices, utc_now
 from pos_desktop.services.results import DeviceSettings
@@ -31,6 +30,7 @@ from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.credentials import (
     RegisterCredentials,
     credentials_path,
+    embedded_issuer,
     load_credentials,
     save_credentials,
 )
@@ -69,14 +69,15 @@ class Backend:
                 log.exception("error while shutting down")
 
 
-def _embedded_backend(settings: Settings, *, demo: bool) -> Backend:
-    """The embedded server; ``demo``: with the demo store, else the store the first start
-    created in the data folder."""
+def _embedded_backend(settings: Settings, kind: StoreKind | None) -> Backend:
+    """The embedded server: with the demo store (DEMO), with the store the first start created
+    in the data folder (NEW), or with no answer saved, whichever store its database holds (the
+    demo store, seeded into a database without one)."""
     # Imported here: a register pointed at a chain server never loads the server's code.
     from pos_desktop.server.config import ServerConfig
     from pos_desktop.server.embedded import EmbeddedServer
 
-    if not demo and not (settings.data_dir / SERVER_DATABASE_FILE).exists():
+    if kind is StoreKind.NEW and not (settings.data_dir / SERVER_DATABASE_FILE).exists():
         # Starting anyway would make an empty store that nobody can log in to.
         raise SetupError(
             f"The store's database ({SERVER_DATABASE_FILE}) is missing from {settings.data_dir}. "
@@ -88,10 +89,12 @@ def _embedded_backend(settings: Settings, *, demo: bool) -> Backend:
         database_url,
         config=ServerConfig.from_settings(settings),
         data_dir=settings.data_dir,
-        demo=demo,
+        demo=kind is not StoreKind.NEW,
     )
     server.start()
     try:
+        # A store of its own that lost its store.json is not labelled DEMO on its receipts.
+        demo = server.serves_demo_store() if kind is None else kind is StoreKind.DEMO
         token = _embedded_token(server, settings, database_url)
     except BaseException:
         server.stop()
@@ -104,9 +107,7 @@ def _embedded_backend(settings: Settings, *, demo: bool) -> Backend:
 
 
 def _embedded_token(server: EmbeddedServer, settings: Settings, database_url: str) -> str:
-    # The token is only valid in the database that issued it, so the key is that database;
-    # the port changes on every start.
-    issuer = f"embedded:{database_url}"
+    issuer = embedded_issuer(database_url)
     path = credentials_path(settings.data_dir)
     saved = load_credentials(path, issuer)
     if saved is not None and _embedded_register_exists(server, saved):
@@ -169,14 +170,17 @@ def _save(path: Path, server: str, enrolled: EnrollResponse) -> None:
 
 
 def connect_backend(settings: Settings) -> Backend:
-    """POS_SERVER_URL first; else what the first start saved in the data folder; a folder
-    without an answer (POS_DEMO, or one from before the question) runs the demo store."""
+    """POS_SERVER_URL first; else what the data folder says (``folder_choice``); a folder
+    without an answer (POS_DEMO, or one from before the question) runs the embedded server
+    with the store its database holds, the demo store in a new folder."""
     if settings.server_url:
         return _remote_backend(settings, settings.server_url)
-    choice = load_choice(settings.data_dir) or StoreChoice(StoreKind.DEMO)
+    choice = folder_choice(settings.data_dir)
+    if choice is None:
+        return _embedded_backend(settings, None)
     if choice.kind is StoreKind.SERVER and choice.server_url:
         return _remote_backend(settings, choice.server_url)
-    return _embedded_backend(settings, demo=choice.kind is StoreKind.DEMO)
+    return _embedded_backend(settings, choice.kind)
 
 
 @dataclass

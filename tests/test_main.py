@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QMainWindow, QPushButton
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QMainWindow, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
 import main
@@ -21,7 +21,7 @@ from pos_desktop.server.demo import MANAGER_PIN
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
 from ui.login_view import STARTING_TEXT
-from ui.main_window import MainWindow
+from ui.main_window import MainWindow, fit_to_screen
 
 BuildFn = Callable[..., MainWindow]
 STARTED_MS = 30_000
@@ -197,3 +197,18 @@ def test_build_remote_server_enrolls_with_code_then_reuses_token(
         _log_in(qtbot, build(), MANAGER_PIN)
     finally:
         server.stop()
+
+
+def test_main_window_fits_a_1024_by_768_screen(qtbot: QtBot) -> None:
+    """On a register's 1024x768 screen the window takes the screen, not 1280x800 off its edge;
+    on a larger screen it keeps its size."""
+    small, large = QWidget(), QWidget()
+    for widget in (small, large):
+        qtbot.addWidget(widget)
+        widget.resize(1280, 800)
+
+    fit_to_screen(small, QRect(0, 0, 1024, 768))
+    fit_to_screen(large, QRect(0, 0, 1920, 1080))
+
+    assert small.geometry() == QRect(0, 0, 1024, 768)
+    assert large.size().toTuple() == (1280, 800)

@@ -71,6 +71,7 @@ def take(out_dir: Path) -> list[Path]:
     from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: TID251
 
     import main
+    from pos_desktop.domain.approvals import ApprovalAction
     from pos_desktop.server.demo import (
         CASHIER_PIN,
         DEMO_CARDS,
@@ -82,6 +83,8 @@ def take(out_dir: Path) -> list[Path]:
     from ui.employees_page import EmployeesPage
     from ui.main_window import MainWindow
     from ui.products_page import ProductsPage
+    from ui.registers_page import RegistersPage
+    from ui.store_settings_page import StoreSettingsPage
     from ui.tab_frame import BALANCE_TAB, CHECKOUT_TAB, GIFT_CARDS_TAB, SETTINGS_TAB
 
     app = QApplication.instance() or QApplication(sys.argv)
@@ -104,6 +107,28 @@ def take(out_dir: Path) -> list[Path]:
                 window.resize(*WINDOW_SIZE)
                 _wait_for(lambda: window.size().toTuple() == WINDOW_SIZE, "the window's size")
             if not (widget or window).grab().save(str(path)):
+                raise OSError(f"could not write {path}")
+            saved.append(path)
+            log.info("saved %s", path)
+
+        def save_over_window(name: str, dialog: QWidget) -> None:
+            """A dialog as the cashier sees it: over the dimmed window, in its middle."""
+            from PySide6.QtGui import QColor, QPainter
+
+            window.resize(*WINDOW_SIZE)
+            _wait_for(lambda: window.size().toTuple() == WINDOW_SIZE, "the window's size")
+            picture = window.grab()
+            painter = QPainter(picture)
+            painter.fillRect(picture.rect(), QColor(0, 0, 0, 96))
+            shown = dialog.grab()
+            painter.drawPixmap(
+                (picture.width() - shown.width()) // 2,
+                (picture.height() - shown.height()) // 2,
+                shown,
+            )
+            painter.end()
+            path = out_dir / name
+            if not picture.save(str(path)):
                 raise OSError(f"could not write {path}")
             saved.append(path)
             log.info("saved %s", path)
@@ -225,6 +250,25 @@ def take(out_dir: Path) -> list[Path]:
         save("find-by-email.png", by_email)
         by_email.reject()
 
+        # Manager approval: a cashier voids the ticket where the store asks a manager's PIN
+        # for it, and types their own PIN first. The demo store asks none: the register is
+        # told the store asks them all, as the Back Office's Manager approval would.
+        tender.back_button.click()
+        _wait_for(checkout.isVisible, "the ticket")
+        window.approvals.set_required(set(ApprovalAction))
+        checkout.void_button.click()
+        approval = _shown(checkout.approval_dialog)
+        _wait_for(approval.isVisible, "manager approval")
+        for digit in CASHIER_PIN:
+            approval.pin_pad.add_digit(digit)
+        approval.pin_pad.submit()
+        _wait_for(approval.banner.isVisible, "the cashier's PIN refused")
+        for digit in MANAGER_PIN[:2]:
+            approval.pin_pad.add_digit(digit)
+        save_over_window("manager-approval.png", approval)
+        approval.reject()
+        window.approvals.set_required(())
+
         # The Settings tab is a manager's: lock, and log in with the manager's PIN.
         window.session.lock()
         _wait_for(lambda: not window.logged_in, "lock")
@@ -252,8 +296,35 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(lambda: employees.staff_list.count() > 0, "employees")
         employees.staff_list.setCurrentRow(0)
         save("back-office-employees.png")
+        back_office.show_page("Registers")
+        registers = back_office.pages.currentWidget()
+        if not isinstance(registers, RegistersPage):
+            raise RuntimeError("no Registers page")
+        _wait_for(lambda: registers.register_list.count() > 0, "registers")
+        registers.new_code_button.click()
+        _wait_for(
+            lambda: registers.qr.pixmap() is not None and not registers.qr.pixmap().isNull(),
+            "an enrollment code",
+        )
+        save("back-office-registers.png")
         back_office.show_page("Store")
         _wait_for(lambda: window.store_settings.current is not None, "store settings")
+        store = back_office.pages.currentWidget()
+        if not isinstance(store, StoreSettingsPage):
+            raise RuntimeError("no Store page")
+        # Two tax rates, a fourth tip button and a manager's PIN to void, saved as a manager
+        # does; the page shown from its tax rates down.
+        for name, percent in (("Sales tax", "8.25"), ("Food", "0")):
+            store.add_tax_rate.click()
+            store.tax_rate_rows[-1].name.setText(name)
+            store.tax_rate_rows[-1].percent.setText(percent)
+        store.tip_presets[3].setText("25")
+        store.approvals[ApprovalAction.VOID_TICKET].click()
+        store.save_button.click()
+        _wait_for(lambda: store.status.text() == "Saved.", "the store's settings saved")
+        app.processEvents()
+        bar = store.scroll_area.verticalScrollBar()
+        bar.setValue(store.add_tax_rate.y() - 16)
         save("back-office-store.png")
 
         # The catalog: the products, a CSV file's preview with its bad rows, the categories.
@@ -325,6 +396,8 @@ def _take_first_start(out_dir: Path) -> list[Path]:
         view.phone.setText("(555) 010-0199")
         view.manager_name.setText("Dana Whitfield")
         view.tax_included.setChecked(True)
+        view.tax_rate_name.setText("Sales tax")
+        view.tax_rate_percent.setText("8.25")
         for pin in ("4821", "4821"):
             for digit in pin:
                 view.pin.pad.add_digit(digit)

@@ -21,7 +21,7 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.services.results import DEFAULT_STORE_RULES, CardSummary
 from ui.card_display import STATUS_HINTS, status_label
 from ui.presenters.card_lookup import BalanceCheckPresenter
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, message_room
 from ui.widgets.card_number_input import card_number_input
 from ui.widgets.keypad import Keypad
 from ui.widgets.touch import make_touchable, name_widget
@@ -81,8 +81,9 @@ class BalanceCheckView(QWidget):
         left.addWidget(title)
         left.addWidget(hint)
         left.addLayout(entry)
-        left.addWidget(self.banner)
-        left.addWidget(self.busy_label)
+        # A refusal or "Looking up the card…" in room kept for two lines: the card shown
+        # stays where it is while the next one is looked up.
+        left.addWidget(message_room(self, "cardMessageRoom", self.banner, self.busy_label))
         left.addWidget(self.result)
         left.addStretch(1)
         return left

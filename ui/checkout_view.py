@@ -1,5 +1,6 @@
 """Checkout: product buttons by category, search, the ticket's lines with +/-/remove, totals,
-Void and Pay. Scans arrive from the window's scan detector, wherever the focus is."""
+Void and Pay. Scans arrive from the window's scan detector, wherever the focus is. A void, or a
+line removed after a tender, asks a manager's PIN where the store wants one of a cashier."""
 
 from __future__ import annotations
 
@@ -21,10 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.catalog import CategoryButton, Product
+from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.ticket import TicketLine
 from pos_desktop.services.results import Catalog
+from ui.approval_dialog import ApprovalDialog, with_approval
+from ui.presenters.approval import ApprovalPresenter
 from ui.presenters.sale import SalePresenter
 from ui.widgets.banner import Banner, lay_over_top
 from ui.widgets.confirm import ask
@@ -119,12 +124,23 @@ def _set_text(label: QLabel, text: str) -> None:
 
 class CheckoutView(QWidget):
     pay_requested = Signal()
+    # "Open drawer" on an empty ticket: the cash drawer without a sale (the window opens it
+    # through the receipt printer, asking a manager's PIN where the store wants one).
+    drawer_requested = Signal()
 
-    def __init__(self, presenter: SalePresenter, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        presenter: SalePresenter,
+        parent: QWidget | None = None,
+        approvals: ApprovalPresenter | None = None,
+    ) -> None:
+        """``approvals``: asks a manager's PIN where the store wants one (None: never)."""
         super().__init__(parent)
         self.setObjectName("checkoutView")
         self.setAccessibleName("Checkout")
         self._presenter = presenter
+        self._approvals = approvals
+        self.approval_dialog: ApprovalDialog | None = None
         self._catalog: Catalog | None = None
         self._category = ALL_CATEGORIES
         self._locale = "en_US"
@@ -213,12 +229,22 @@ class CheckoutView(QWidget):
         self.empty_ticket.setObjectName("emptyTicketHint")
         self.empty_ticket.setProperty("hint", True)
         self.empty_ticket.setWordWrap(True)
+        # Offered only while the ticket is empty, and only where a receipt printer (which
+        # kicks the drawer) is set: see ``offer_drawer``.
+        self._drawer_offered = False
+        self.drawer_button = QPushButton("Open drawer", panel)
+        name_widget(self.drawer_button, "openDrawerButton", "Open the cash drawer without a sale")
+        self.drawer_button.setProperty("role", "secondary")
+        make_touchable(self.drawer_button, 1.25)
+        self.drawer_button.clicked.connect(self.drawer_requested)
+        self.drawer_button.hide()
 
         right = QVBoxLayout(panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(10)
         right.addWidget(self.ticket_title)
         right.addWidget(self.empty_ticket)
+        right.addWidget(self.drawer_button, 0, Qt.AlignmentFlag.AlignLeft)
         right.addWidget(self.lines_scroll, 1)
         right.addLayout(self._build_totals(panel))
         right.addLayout(self._build_actions(panel))
@@ -337,6 +363,7 @@ class CheckoutView(QWidget):
             self._show_lines(())
             self.ticket_title.setText("New ticket")
             self.empty_ticket.show()
+            self.drawer_button.setVisible(self._drawer_offered)
             for label in (self.subtotal, self.tax, self.total):
                 label.setText("—")
             self.pay_button.setEnabled(False)
@@ -345,6 +372,7 @@ class CheckoutView(QWidget):
         locale = self._locale
         self.ticket_title.setText(f"Ticket #{sale.number}")
         self.empty_ticket.hide()
+        self.drawer_button.hide()
         self._show_lines(sale.lines, sale.prices_include_tax)
         totals = sale.totals
         self.subtotal.setText(totals.subtotal.format(locale))
@@ -375,9 +403,7 @@ class CheckoutView(QWidget):
                 row = LineRow(line.id, self.lines_box)
                 row.minus.clicked.connect(lambda _=False, i=line.id: self._change(i, -1))
                 row.plus.clicked.connect(lambda _=False, i=line.id: self._change(i, 1))
-                row.remove.clicked.connect(
-                    lambda _=False, i=line.id: self._presenter.remove_line(i)
-                )
+                row.remove.clicked.connect(lambda _=False, i=line.id: self._remove(i))
                 changed = row
             elif quantities[line.id] != str(line.quantity):
                 changed = row
@@ -406,9 +432,29 @@ class CheckoutView(QWidget):
         if line is None:
             return
         if line.quantity + delta < 1:
-            self._presenter.remove_line(line_id)
+            self._remove(line_id)
         else:
             self._presenter.change_quantity(line_id, delta)
+
+    def _remove(self, line_id: uuid.UUID) -> None:
+        """Take the line off; after a tender, with a manager's PIN where the store asks one."""
+        sale = self.sale
+        line = next((line for line in sale.lines if line.id == line_id), None) if sale else None
+        if sale is None or line is None or not sale.has_payments:
+            self._presenter.remove_line(line_id)
+            return
+        try:
+            sale.line_removable_after_tender(line_id)
+        except DomainError as refused:  # said now: no manager is called over for nothing
+            self.show_message(refused.message)
+            return
+        self.approval_dialog = with_approval(
+            self,
+            self._approvals,
+            ApprovalAction.REMOVE_PAID_LINE,
+            f"Remove {line.name} from ticket #{sale.number}, which has a payment on it?",
+            lambda approval: self._presenter.remove_line(line_id, approval),
+        )
 
     def _confirm_void(self) -> None:
         sale = self.sale
@@ -417,7 +463,20 @@ class CheckoutView(QWidget):
         question = f"Void ticket #{sale.number}? Its items are removed"
         if any(p.card_last4 for p in sale.visible_payments):
             question += " and every gift card on it gets its money back"
+        approvals = self._approvals
+        if approvals is not None and approvals.needed(ApprovalAction.VOID_TICKET):
+            # The manager's PIN is the confirmation: one dialog, not two.
+            self.approval_dialog = with_approval(
+                self, approvals, ApprovalAction.VOID_TICKET, question + ".", self._presenter.void
+            )
+            return
         self.void_dialog = ask(self, question + ".", "Void ticket", self._presenter.void)
+
+    def offer_drawer(self, offered: bool) -> None:
+        """Offer "Open drawer" on an empty ticket (a receipt printer is set) or not."""
+        self._drawer_offered = offered
+        sale = self.sale
+        self.drawer_button.setVisible(offered and (sale is None or not sale.lines))
 
     def _pay(self) -> None:
         self.banner.clear()

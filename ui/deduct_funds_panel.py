@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QStackedLayout,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -64,7 +65,15 @@ class DeductFundsPanel(QFrame):
         lay_over_top(self.banner, self)
         self.busy_label = QLabel(self)
         self.busy_label.setObjectName("deductBusy")
-        self.busy_label.hide()
+        self.busy_label.setProperty("busy", True)
+        # "Sending the code…" in the heading's place while the server is asked, in room as tall
+        # as the heading: no key below moves when it comes or goes.
+        heading = QWidget(self)
+        heading.setObjectName("deductHeading")
+        self._heading = QStackedLayout(heading)
+        self._heading.setContentsMargins(0, 0, 0, 0)
+        self._heading.addWidget(self.title)
+        self._heading.addWidget(self.busy_label)
 
         self.pages = QStackedWidget(self)
         self.pages.setObjectName("deductPages")
@@ -77,8 +86,7 @@ class DeductFundsPanel(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 12)
         layout.setSpacing(6)
-        layout.addWidget(self.title)
-        layout.addWidget(self.busy_label)
+        layout.addWidget(heading)
         layout.addWidget(self.pages, 1)
 
         presenter.step_changed.connect(self._show_step)
@@ -430,7 +438,7 @@ class DeductFundsPanel(QFrame):
             if self._presenter.step is Step.AMOUNT
             else "Checking with the server…"
         )
-        self.busy_label.setVisible(busy)
+        self._heading.setCurrentWidget(self.busy_label if busy else self.title)
         self._refresh()
         self.busy_changed.emit(busy)
 

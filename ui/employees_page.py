@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.services.results import StaffEntry
 from ui.presenters.staff import deactivate_question, row_text
-from ui.widgets.banner import Banner, message_room
+from ui.widgets.banner import Banner, lay_over_top
 from ui.widgets.confirm import ask
 from ui.widgets.form_fields import message_label
 from ui.widgets.pin_twice import PinTwice
@@ -116,6 +116,13 @@ class EmployeesPage(QWidget):
         layout.setSpacing(16)
         layout.addLayout(self._build_list())
         layout.addWidget(self.details, 1)
+        # Over the top of the form, not beside the list: there a refusal such as "… is the
+        # store's last active manager: …" took five lines of a third of the width and was cut
+        # off, and the form has no height to spare for a room of its own at 1024x768.
+        self.banner.setParent(self.details)
+        lay_over_top(self.banner, self.details)
+        # The stack raises each page it turns to, which would cover a message already shown.
+        self.details.currentChanged.connect(lambda _index: self.banner.raise_())
         presenter.listed.connect(self._show_list)
         presenter.saved.connect(self._saved)
         presenter.refused.connect(self._refused)
@@ -143,7 +150,6 @@ class EmployeesPage(QWidget):
         column.setSpacing(8)
         column.addWidget(self.staff_list, 1)
         column.addWidget(self.add_button)
-        column.addWidget(message_room(self, "staffMessageRoom", self.banner))
         return column
 
     def _build_edit(self) -> QWidget:

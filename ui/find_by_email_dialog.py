@@ -30,7 +30,7 @@ from ui.card_display import status_label
 from ui.deduct_funds_panel import DeductFundsPanel
 from ui.presenters.card_lookup import CardSearchPresenter, no_match_message
 from ui.presenters.deduction import DeductionPresenter
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, message_room
 from ui.widgets.layouts import clear_layout
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_button
 
@@ -63,7 +63,6 @@ class FindByEmailDialog(QDialog):
         title = QLabel(f"Gift Card by e-mail · {due.format(rules.locale)}", self)
         title.setProperty("heading", True)
         title.setObjectName("findByEmailTitle")
-        self.banner = Banner("findByEmailBanner", "Find by e-mail message", self)
 
         self.pages = QStackedWidget(self)
         self.search_page = self._build_search_page()
@@ -89,7 +88,6 @@ class FindByEmailDialog(QDialog):
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(12)
         layout.addWidget(title)
-        layout.addWidget(self.banner)
         layout.addWidget(self.pages, 1)
         layout.addLayout(actions)
         self.setMinimumSize(640, 720)  # the keypads need the height; a register has 800 px
@@ -121,6 +119,11 @@ class FindByEmailDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.email_input, 1)
         row.addWidget(self.search_button)
+        # What the search said (a typing slip, no card found, a failure) in room kept for two
+        # lines: the field, Search and the cards found stay under the finger, the dialog its
+        # size. The Deduct Funds page has a message place of its own.
+        self.banner = Banner("findByEmailBanner", "Find by e-mail message", page)
+        room = message_room(page, "findByEmailMessageRoom", self.banner)
         # Many cards found scroll by finger under the search, which stays put.
         found = QWidget(page)
         self.results = QVBoxLayout(found)
@@ -141,6 +144,7 @@ class FindByEmailDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(hint)
         layout.addLayout(row)
+        layout.addWidget(room)
         layout.addWidget(scroll, 1)
         return page
 

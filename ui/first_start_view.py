@@ -28,6 +28,7 @@ from ui.widgets.touch import (
 )
 
 SETTING_UP = "Setting up…"
+TAX_PERCENT_WIDTH = 110  # "100.00" whole
 DEFAULT_CURRENCY, DEFAULT_LOCALE, DEFAULT_TIMEZONE = "USD", "en_US", "America/New_York"
 
 
@@ -135,6 +136,23 @@ class FirstStartView(QWidget):
         self.tax_included.setCheckable(True)
         self.tax_included.setProperty("tipPreset", True)  # the theme's look of a checked toggle
         self.tax_included.toggled.connect(self._show_tax_choice)
+        # One rate to start with, optional; the Back Office's Store page takes more.
+        self.tax_rate_name = QLineEdit(page)
+        name_widget(self.tax_rate_name, "taxRateNameInput", "Tax rate name")
+        self.tax_rate_name.setPlaceholderText("e.g. Sales tax")
+        make_touchable(self.tax_rate_name)
+        self.tax_rate_percent = QLineEdit(page)
+        name_widget(self.tax_rate_percent, "taxRatePercentInput", "Tax rate in percent")
+        self.tax_rate_percent.setPlaceholderText("8.25")
+        self.tax_rate_percent.setMaximumWidth(TAX_PERCENT_WIDTH)
+        make_touchable(self.tax_rate_percent)
+        tax_rate = QWidget(page)
+        tax_rate.setObjectName("taxRateRow")
+        tax_rate_row = QHBoxLayout(tax_rate)
+        tax_rate_row.setContentsMargins(0, 0, 0, 0)
+        tax_rate_row.addWidget(self.tax_rate_name, 1)
+        tax_rate_row.addWidget(self.tax_rate_percent)
+        tax_rate_row.addWidget(QLabel("%", tax_rate))
         self.manager_name = QLineEdit(page)
         name_widget(self.manager_name, "managerNameInput", "First manager's name")
         make_touchable(self.manager_name)
@@ -147,6 +165,7 @@ class FirstStartView(QWidget):
             ("locale", "Language", self.locale_input),
             ("timezone", "Time zone", self.timezone),
             ("prices_include_tax", "Prices", self.tax_included),
+            ("tax_rate", "Tax rate", tax_rate),
             ("manager_name", "Manager's name", self.manager_name),
         )
         for row, (field, caption, widget) in enumerate(rows):
@@ -190,6 +209,8 @@ class FirstStartView(QWidget):
             locale=self.locale_input.currentText(),
             timezone=self.timezone.currentText(),
             prices_include_tax=self.tax_included.isChecked(),
+            tax_rate_name=self.tax_rate_name.text(),
+            tax_rate_percent=self.tax_rate_percent.text(),
             manager_name=self.manager_name.text(),
             pin=self.pin.pin,
             pin_again=self.pin.pin_again,

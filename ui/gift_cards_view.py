@@ -42,7 +42,7 @@ from ui.card_display import STATUS_HINTS, status_label
 from ui.deduct_funds_panel import DeductFundsPanel
 from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_match_message
 from ui.presenters.deduction import DeductionPresenter
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, message_room
 from ui.widgets.columns import WrappingDelegate, fit_columns
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
 
@@ -69,6 +69,8 @@ _WRAPPING_HISTORY_COLUMNS = (
     REGISTER_COLUMN,
 )
 RESULT_ROWS_SHOWN = 3
+# The history's header and one activity of two lines.
+HISTORY_MIN_PX = 88
 # The keypad, and Cancel beside "Resend in 30 s", no wider: beside it on a 1024-px screen, the
 # card's history needs the rest. On a wide screen the panel takes a quarter, up to its maximum.
 DEDUCT_PANEL_WIDTH = 330
@@ -129,7 +131,7 @@ class GiftCardsView(QWidget):
         deduction.card_changed.connect(self._reload_card)
 
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(20, 16, 20, 16)
+        layout.setContentsMargins(20, 12, 20, 12)
         layout.setSpacing(16)
         layout.addLayout(self._build_card_column(), 3)
         layout.addWidget(self.deduct_panel, 1)  # wider keys where the screen has room
@@ -145,13 +147,24 @@ class GiftCardsView(QWidget):
     def _build_card_column(self) -> QVBoxLayout:
         """Left: the search, the cards found, the card open and its history."""
         # The tab says "Gift Cards"; the room a heading would take goes to the history.
-        hint = QLabel("Search by recipient or buyer e-mail, card number or last 4 digits.", self)
-        hint.setProperty("hint", True)
-        hint.setWordWrap(True)
         self.banner = Banner("searchBanner", "Search message", self)
         self.busy_label = QLabel("Searching…", self)
         self.busy_label.setObjectName("searchBusy")
         self.busy_label.hide()
+        # A refusal, "no card found", "Searching…" or "Loading the card's history…" in room
+        # kept for two lines, where the hint is: the search, the cards found, the card open and
+        # its history stay under the finger when one comes or goes. A banner hides the hint.
+        room = message_room(self, "searchMessageRoom", self.banner, self.busy_label)
+        self.hint = QLabel(
+            "Search by recipient or buyer e-mail, card number or last 4 digits.", room
+        )
+        self.hint.setObjectName("searchHint")
+        self.hint.setProperty("hint", True)
+        self.hint.setWordWrap(True)
+        under = QVBoxLayout(room)
+        under.setContentsMargins(0, 0, 0, 0)
+        under.addWidget(self.hint, 0, Qt.AlignmentFlag.AlignBottom)
+        self.banner.installEventFilter(self)
         self.results = self._build_results()
         self.results.hide()
         self.card_info = self._build_card_info()
@@ -163,11 +176,9 @@ class GiftCardsView(QWidget):
         self.history.hide()
 
         left = QVBoxLayout()
-        left.setSpacing(8)
-        left.addWidget(hint)
+        left.setSpacing(6)
+        left.addWidget(room)
         left.addLayout(self._build_search())
-        left.addWidget(self.banner)
-        left.addWidget(self.busy_label)
         left.addWidget(self.results)
         left.addWidget(self.card_info)
         left.addWidget(self.history_label)
@@ -204,7 +215,7 @@ class GiftCardsView(QWidget):
         results.setUniformRowHeights(True)
         results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         results.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self._row_height = touch_target_px(self) + 8
+        self._row_height = touch_target_px(self) + 4
         results.setItemDelegate(_TouchRowDelegate(self._row_height, results))
         results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = results.header()
@@ -272,7 +283,9 @@ class GiftCardsView(QWidget):
         history.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         history.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         history.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        history.setMinimumHeight(110)
+        # Its header and one activity at least: at 768 px the history gives up the rest of its
+        # room (to the search's messages) and scrolls.
+        history.setMinimumHeight(HISTORY_MIN_PX)
         header = history.header()
         name_widget(header, "historyHeader", "History columns")
         header.setStretchLastSection(False)
@@ -285,8 +298,11 @@ class GiftCardsView(QWidget):
         return history
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched in (self.results, self.history):
+        kind = event.type()
+        if kind == QEvent.Type.Resize and watched in (self.results, self.history):
             self._fit_columns()
+        elif watched is self.banner and kind in (QEvent.Type.Show, QEvent.Type.Hide):
+            self.hint.setVisible(self.banner.isHidden())  # not when the tab hides
         return super().eventFilter(watched, event)
 
     def _fit_columns(self) -> None:

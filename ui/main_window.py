@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QThreadPool, Signal
+from PySide6.QtCore import QRect, QSize, QThreadPool, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
@@ -16,13 +16,16 @@ from ui.theme import theme_stylesheet
 if TYPE_CHECKING:
     from hardware.scanner_settings import ScannerSettings
     from pos_desktop.config import KeyboardMode
+    from pos_desktop.domain.approvals import Approval, ApprovalAction
     from pos_desktop.domain.catalog import StoreRules
     from pos_desktop.domain.money import Money
     from pos_desktop.services.register_services import RegisterServices
     from pos_desktop.services.results import Catalog, Deducted, DeviceSettings, Employee
+    from ui.approval_dialog import ApprovalDialog
     from ui.back_office_view import BackOfficeView
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
+    from ui.presenters.approval import ApprovalPresenter
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
     from ui.presenters.catalog import (
         CatalogFilesPresenter,
@@ -32,6 +35,7 @@ if TYPE_CHECKING:
     from ui.presenters.deduction import DeductionPresenter
     from ui.presenters.devices import DevicesPresenter
     from ui.presenters.printing import PrintingPresenter
+    from ui.presenters.registers import RegistersPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
     from ui.presenters.staff import StaffPresenter
@@ -47,6 +51,16 @@ log = logging.getLogger(__name__)
 
 DEFAULT_IDLE_LOCK_SECONDS = 300
 WINDOW_SIZE = (1280, 800)
+
+
+def fit_to_screen(window: QWidget, available: QRect) -> None:
+    """No larger than the screen's free area, at its corner: a 1024x768 register has no window
+    manager to shrink a 1280x800 window, and the rest of it would lie off the glass."""
+    width = min(window.width(), available.width())
+    height = min(window.height(), available.height())
+    window.setGeometry(QRect(available.topLeft(), QSize(width, height)))
+
+
 SCAN_ON_GIFT_CARDS_TAB = (
     "That scan is not a gift card number. Scan items on Checkout; "
     "here, scan a gift card or search by e-mail."
@@ -95,6 +109,8 @@ class MainWindow(QMainWindow):
     products: ProductsPresenter
     categories: CategoriesPresenter
     catalog_files: CatalogFilesPresenter
+    approvals: ApprovalPresenter
+    registers: RegistersPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -124,6 +140,8 @@ class MainWindow(QMainWindow):
         self._on_close = on_close
         self._attached = False
         self.receipt_dialog: ReceiptDialog | None = None
+        # A manager's PIN asked for a reprint or the drawer, while it is open.
+        self.approval_dialog: ApprovalDialog | None = None
         self._rules: StoreRules | None = None  # the store's, once its profile has loaded
         self.serial_scans: SerialScans | None = None  # a serial scanner, when one is set
         self.printing: PrintingPresenter | None = None  # a receipt printer, when one is set
@@ -187,6 +205,7 @@ class MainWindow(QMainWindow):
         self._build_input()
         self._build_status()
         self.tab_frame.reprint_button.clicked.connect(self._reprint)
+        self.tab_frame.checkout_view.drawer_requested.connect(self._open_drawer)
         self.deduction.deducted.connect(self._print_slip)
         self._follow_printing()
         self.devices.saved.connect(self._apply_devices)
@@ -198,6 +217,7 @@ class MainWindow(QMainWindow):
         self._attached = True
 
     def _build_presenters(self, services: RegisterServices) -> None:
+        from ui.presenters.approval import ApprovalPresenter
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
         from ui.presenters.catalog import (
             CatalogFilesPresenter,
@@ -206,6 +226,7 @@ class MainWindow(QMainWindow):
         )
         from ui.presenters.deduction import DeductionPresenter
         from ui.presenters.devices import DevicesPresenter
+        from ui.presenters.registers import RegistersPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
         from ui.presenters.staff import StaffPresenter
@@ -226,6 +247,10 @@ class MainWindow(QMainWindow):
         self.products = ProductsPresenter(services.catalog, self, self._pool)
         self.categories = CategoriesPresenter(services.catalog, self, self._pool)
         self.catalog_files = CatalogFilesPresenter(services.catalog_files, self, self._pool)
+        self.approvals = ApprovalPresenter(
+            services.approvals, lambda: self.session.employee, self, self._pool
+        )
+        self.registers = RegistersPresenter(services.registers, self, self._pool)
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -236,7 +261,7 @@ class MainWindow(QMainWindow):
         from ui.tender_view import TenderView
 
         self.tab_frame = TabFrame(
-            CheckoutView(self.sale),
+            CheckoutView(self.sale, approvals=self.approvals),
             TenderView(self.sale, find_by_email=self._find_by_email),
             GiftCardsView(self.search, self.deduction),
             BalanceCheckView(self.balance),
@@ -255,6 +280,7 @@ class MainWindow(QMainWindow):
         from ui.categories_page import CategoriesPage
         from ui.employees_page import EmployeesPage
         from ui.products_page import ProductsPage
+        from ui.registers_page import RegistersPage
         from ui.store_settings_page import StoreSettingsPage
 
         back_office = BackOfficeView()
@@ -264,7 +290,10 @@ class MainWindow(QMainWindow):
         back_office.add_page("Products", products, products.load, products.reset)
         categories = CategoriesPage(self.categories)
         back_office.add_page("Categories", categories, categories.load, categories.reset)
-        back_office.add_page("Store", StoreSettingsPage(self.store_settings))
+        registers = RegistersPage(self.registers)
+        back_office.add_page("Registers", registers, registers.load, registers.reset)
+        store = StoreSettingsPage(self.store_settings)
+        back_office.add_page("Store", store, store.load, store.reset)
         return back_office
 
     def _connect_session(self) -> None:
@@ -287,6 +316,7 @@ class MainWindow(QMainWindow):
             self.products,
             self.categories,
             self.catalog_files,
+            self.registers,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -332,6 +362,7 @@ class MainWindow(QMainWindow):
         self.store.refresh()
 
     def _on_locked(self, reason: str) -> None:
+        self.approvals.withdraw()  # a PIN pad asking for a manager closes: nothing is done
         self.idle_lock.stop()
         self.scanner.set_enabled(False)
         self.sale.stop()
@@ -431,16 +462,53 @@ class MainWindow(QMainWindow):
         self._show_printer_status("")
         if service is None:
             self.tab_frame.reprint_button.hide()
+            self.tab_frame.checkout_view.offer_drawer(False)
             return
         printing = PrintingPresenter(service, self, self._pool)
         printing.status_changed.connect(self._show_printer_status)
         printing.said.connect(lambda text: self.tab_frame.status_area.show_message(text, 5000))
         self.printing = printing
         self.tab_frame.reprint_button.show()
+        self.tab_frame.checkout_view.offer_drawer(True)
 
     def _reprint(self) -> None:
-        if self.printing is not None:
-            self.printing.reprint_last()
+        """Reprint (the header's, or the paid screen's Print again): with a manager's PIN
+        where the store asks one of a cashier."""
+        from pos_desktop.domain.approvals import ApprovalAction
+
+        if self.printing is None:
+            return
+        self._with_approval(
+            ApprovalAction.REPRINT,
+            "Print the last receipt again?",
+            lambda approval: self.printing.reprint_last(approval) if self.printing else None,
+        )
+
+    def _open_drawer(self) -> None:
+        """Open drawer: the cash drawer without a sale, with a manager's PIN where the store
+        asks one of a cashier."""
+        from pos_desktop.domain.approvals import ApprovalAction
+
+        if self.printing is None:
+            return
+        self._with_approval(
+            ApprovalAction.OPEN_DRAWER,
+            "Open the cash drawer without a sale?",
+            lambda approval: self.printing.open_drawer(approval) if self.printing else None,
+        )
+
+    def _with_approval(
+        self,
+        action: ApprovalAction,
+        what: str,
+        proceed: Callable[[Approval | None], None],
+    ) -> None:
+        from ui.approval_dialog import with_approval
+
+        # Over the paid screen when it is open (it is modal), else over the window.
+        paid = self.receipt_dialog
+        parent: QWidget = paid if paid is not None and paid.isVisible() else self
+        self.approval_dialog = with_approval(parent, self.approvals, action, what, proceed)
 
     def _tab_changed(self, index: int) -> None:
         from ui.tab_frame import SETTINGS_TAB
@@ -464,6 +532,7 @@ class MainWindow(QMainWindow):
             self.tab_frame.status_area.show_message(UNREADABLE_SCAN, 5000)
 
     def _apply_store_rules(self, catalog: Catalog) -> None:
+        self.approvals.set_required(catalog.rules.approvals)
         if not self._idle_lock_fixed:
             self._idle_lock_seconds = catalog.rules.idle_lock_seconds
             self.idle_lock.set_seconds(self._idle_lock_seconds)
@@ -512,6 +581,8 @@ class MainWindow(QMainWindow):
 
     def _show_store(self, profile: StoreRules) -> None:
         self._rules = profile
+        self.approvals.set_required(profile.approvals)
+        self.registers.set_store(profile)
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 

@@ -10,6 +10,7 @@ prints a test page.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -25,12 +26,15 @@ from PySide6.QtWidgets import (
 from pos_desktop.config import PRINTER_FORMATS, KeyboardMode
 from pos_desktop.services.results import DeviceSettings, SerialPort
 from ui.presenters.devices import KEYBOARD_HINT, NO_SCAN_YET, DevicesPresenter, last_bytes, show_raw
-from ui.widgets.banner import Banner
+from ui.widgets.banner import Banner, message_room
 from ui.widgets.form_fields import COMBO_FRAME_PX
 from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_target_px
 
 TERMINATOR_CHOICES = (("CR", "cr"), ("LF", "lf"), ("CR LF", "crlf"))
 MAX_RAW_SHOWN = 200  # characters of the last scan shown
+# Three lines of a banner beside Save: a refused printer connection quotes what was typed and
+# the forms one takes.
+MESSAGE_ROOM_PX = 104
 
 
 def _touch_combo(combo: QComboBox) -> None:
@@ -56,11 +60,9 @@ class SettingsView(QWidget):
         self._raw = b""
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 20, 32, 20)
+        layout.setContentsMargins(32, 14, 32, 14)
         layout.setSpacing(14)
         layout.addLayout(self._build_heading())
-        self.banner = Banner("settingsBanner", "Settings message", self)
-        layout.addWidget(self.banner)
         panels = QGridLayout()
         panels.setHorizontalSpacing(24)
         panels.setVerticalSpacing(14)
@@ -69,6 +71,9 @@ class SettingsView(QWidget):
         panels.addWidget(self._build_scanner(), 0, 0, 2, 1)
         panels.addWidget(self._build_printer(), 0, 1)
         panels.addWidget(self._build_keyboard(), 1, 1)
+        # The printer's side the wider: its examples and the keyboard's hint read in fewer lines.
+        panels.setColumnStretch(0, 4)
+        panels.setColumnStretch(1, 5)
         layout.addLayout(panels, 1)
 
         presenter.ports_listed.connect(self._show_ports)
@@ -78,18 +83,25 @@ class SettingsView(QWidget):
         presenter.busy_changed.connect(lambda busy: self.save_button.setEnabled(not busy))
 
     def _build_heading(self) -> QHBoxLayout:
-        """Save sits beside the heading: the tab must fit a register's 768 px with its banner."""
-        title = QLabel("Devices", self)
+        """Save beside the heading, and "Saved" or a refusal over the heading, in room kept
+        for three lines: the tab fits a register's 768 px, and no field moves under the
+        manager's finger when a message comes or goes."""
+        self.banner = Banner("settingsBanner", "Settings message", self)
+        room = message_room(self, "settingsMessageRoom", self.banner, height=MESSAGE_ROOM_PX)
+        title = QLabel("Devices", room)
         title.setProperty("heading", True)
+        under = QVBoxLayout(room)
+        under.setContentsMargins(0, 0, 0, 0)
+        under.addWidget(title)
         self.save_button = touch_button(
             "Save", "saveSettingsButton", "Save device settings", self, role="primary", scale=1.25
         )
         self.save_button.setMinimumWidth(200)
         self.save_button.clicked.connect(self._save)
         heading = QHBoxLayout()
-        heading.addWidget(title)
-        heading.addStretch(1)
-        heading.addWidget(self.save_button)
+        heading.setSpacing(16)
+        heading.addWidget(room, 1)
+        heading.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignVCenter)
         return heading
 
     def _build_scanner(self) -> QFrame:
@@ -188,7 +200,9 @@ class SettingsView(QWidget):
             self.paper_input.addItem(f"{width} mm", width)
         printer_form = QFormLayout()
         printer_form.addRow("Connection", self.printer_input)
-        printer_form.addRow("", printer_hint)
+        # The examples under the field, across the card: two lines, not three, so the tab fits
+        # a 768-px screen with room for a refusal.
+        printer_form.addRow(printer_hint)
         printer_form.addRow("Profile", self.profile_input)
         printer_form.addRow("Paper", self.paper_input)
         self.test_print_button = touch_button(

@@ -1,5 +1,8 @@
 """The Back Office's store settings: one form in a page that scrolls up and down, each field
-with its message line under it, and Save under the form. Only what changed is sent."""
+with its message line under it, and Save under the form. Only what changed is sent.
+
+The Back Office loads the page each time it comes into view (unless the manager has edits not
+saved yet) and empties it when the register locks; while a save runs the form takes no taps."""
 
 from __future__ import annotations
 
@@ -18,12 +21,23 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
-from pos_desktop.domain.store_setup import COMMON_CURRENCIES, COMMON_LOCALES, COMMON_TIMEZONES
+from pos_desktop.domain.approvals import APPROVAL_LABELS, ApprovalAction
+from pos_desktop.domain.money import Money
+from pos_desktop.domain.product_rules import tax_rate_text
+from pos_desktop.domain.store_setup import (
+    COMMON_CURRENCIES,
+    COMMON_LOCALES,
+    COMMON_TIMEZONES,
+    TAX_RATES_MAX,
+    TIP_PRESETS_MAX,
+    tax_rate_field,
+)
 from pos_desktop.services.results import StoreSettingsValues
 from ui.presenters.store_settings import (
     CODE_MINUTES,
@@ -31,6 +45,7 @@ from ui.presenters.store_settings import (
     CURRENCY_LOCKED,
     IDLE_LOCK_MINUTES,
     TIP_BASES,
+    StoreSettingsForm,
     StoreSettingsPresenter,
 )
 from ui.widgets.amount_field import AmountField
@@ -50,6 +65,52 @@ COMBO_CHARACTERS = 8
 MIN_AMOUNT_WIDTH = 110  # "10,000.00" whole
 KEYPAD_WIDTH = 300  # keys a finger's size with "Clear" whole, no wider
 TAX_INCLUDED, TAX_EXCLUDED = "Prices include tax", "Prices exclude tax"
+PERCENT_WIDTH = 110  # "100.00" whole
+TIP_WIDTH = 90  # "100" whole
+APPROVAL_COLUMNS = 2
+CHECKED_MARK = "✓ "
+FIELD_ABOVE_PX = 120  # a refused field shown with its message: room for the field above it
+MESSAGE_LINES = 2  # a field whose message lies between it and its keys keeps room for two
+
+
+class TaxRateRow(QWidget):
+    """One of the store's tax rates: its name, its percentage, a ✕ that removes the row, and
+    its message line under them, its room kept when empty."""
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self.name = QLineEdit(self)
+        make_touchable(self.name)
+        self.name.setPlaceholderText("Name, e.g. Sales tax")
+        self.percent = QLineEdit(self)
+        make_touchable(self.percent)
+        self.percent.setPlaceholderText("8.25")
+        self.percent.setMaximumWidth(PERCENT_WIDTH)
+        self.remove = touch_button("✕", "", "", self, role="secondary")
+        self.message = message_label("", self)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.name, 1)
+        row.addWidget(self.percent)
+        row.addWidget(QLabel("%", self))
+        row.addWidget(self.remove)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addLayout(row)
+        column.addWidget(self.message)
+
+    def number(self, index: int) -> None:
+        """Names for the row at ``index`` (0 first): they follow a row removed above."""
+        place = index + 1
+        name_widget(self, f"taxRateRow{index}", f"Tax rate {place}")
+        name_widget(self.name, f"taxRateName{index}", f"Tax rate {place}: name")
+        name_widget(self.percent, f"taxRatePercent{index}", f"Tax rate {place}: percent")
+        name_widget(self.remove, f"removeTaxRate{index}", f"Remove tax rate {place}")
+        self.message.setObjectName(f"taxRateMessage{index}")
+
+    def typed(self) -> tuple[str, str]:
+        return self.name.text(), self.percent.text()
 
 
 def _minutes_label(seconds: int) -> str:
@@ -63,8 +124,8 @@ class StoreSettingsPage(QWidget):
         super().__init__(parent)
         name_widget(self, "storeSettingsPage", "Store settings")
         self._presenter = presenter
-        self._loaded_once = False
         self.messages: dict[str, QLabel] = {}
+        self.tax_rate_rows: list[TaxRateRow] = []
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         self.scroll_area = QScrollArea(self)
@@ -74,6 +135,8 @@ class StoreSettingsPage(QWidget):
         self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         enable_finger_scroll(self.scroll_area)
         form_page = QWidget(self.scroll_area)
+        form_page.setObjectName("storeSettingsForm")
+        self.form_page = form_page
         form = QGridLayout(form_page)
         form.setColumnStretch(1, 1)
         form.setColumnStretch(3, 1)
@@ -81,6 +144,7 @@ class StoreSettingsPage(QWidget):
         self._build_store(form, form_page)
         self._build_money(form, form_page)
         self._build_rules(form, form_page)
+        self._build_approvals(form, form_page)
         self.scroll_area.setWidget(form_page)
         outer.addWidget(self.scroll_area, 1)
         outer.addLayout(self._build_actions())
@@ -92,10 +156,16 @@ class StoreSettingsPage(QWidget):
     # -- building ----------------------------------------------------------------------------
 
     def _add(
-        self, form: QGridLayout, field: str, caption: str, widget: QWidget | QLayout, column: int
-    ) -> None:
-        """A caption and its field, the field's message line under it; two per row, or one
-        across the row for column -1."""
+        self,
+        form: QGridLayout,
+        field: str,
+        caption: str,
+        widget: QWidget | QLayout,
+        column: int,
+        message: QLabel | None = None,
+    ) -> QLabel:
+        """A caption and its field, the field's message line under it (``message``: one the
+        field already places); two per row, or one across the row for column -1."""
         parent = form.parentWidget() or self
         label = QLabel(caption, parent)
         label.setProperty("caption", True)
@@ -106,8 +176,9 @@ class StoreSettingsPage(QWidget):
             block.addLayout(widget)
         else:
             block.addWidget(widget)
-        message = message_label(f"{field}Message", parent)
-        block.addWidget(message)
+        if message is None:
+            message = message_label(f"{field}Message", parent)
+            block.addWidget(message)
         self.messages[field] = message
         if column < 0:
             form.addLayout(block, self._row, 1, 1, 3)
@@ -115,6 +186,7 @@ class StoreSettingsPage(QWidget):
             form.addLayout(block, self._row, 2 * column + 1)
         if column != 0:
             self._row += 1
+        return label
 
     def _line(self, name: str, accessible: str, parent: QWidget) -> QLineEdit:
         line = QLineEdit(parent)
@@ -198,11 +270,45 @@ class StoreSettingsPage(QWidget):
         self._add(form, "locale", "Language", self.locale_input, 1)
         self._add(form, "timezone", "Time zone", self.timezone, 0)
         self._add(form, "prices_include_tax", "Prices", self.tax_included, 1)
+        self._add(form, "tax_rates", "Tax rates", self._build_tax_rates(page), -1)
         self._add(form, "tip_base", "Tip % of", tip_row, 0)
+
+    def _build_tax_rates(self, page: QWidget) -> QVBoxLayout:
+        """Add above the rows: a new row comes under it, and Add stays under the finger."""
+        self.add_tax_rate = touch_button(
+            "+ Add a tax rate", "addTaxRateButton", "Add a tax rate", page, role="secondary"
+        )
+        self.add_tax_rate.clicked.connect(self._add_tax_rate)
+        self._tax_rows_box = QVBoxLayout()
+        self._tax_rows_box.setContentsMargins(0, 0, 0, 0)
+        self._tax_rows_box.setSpacing(2)
+        block = QVBoxLayout()
+        block.setSpacing(4)
+        block.addWidget(self.add_tax_rate, 0, Qt.AlignmentFlag.AlignLeft)
+        block.addLayout(self._tax_rows_box)
+        return block
+
+    def _build_tip_presets(self, page: QWidget) -> QHBoxLayout:
+        self.tip_presets: list[QLineEdit] = []
+        row = QHBoxLayout()
+        for index in range(TIP_PRESETS_MAX):
+            field = self._line(f"tipPreset{index}", f"Tip button {index + 1}, percent", page)
+            field.setMaxLength(3)
+            field.setMaximumWidth(TIP_WIDTH)
+            row.addWidget(field)
+            row.addWidget(QLabel("%", page))
+            row.addSpacing(8)
+            self.tip_presets.append(field)
+        hint = QLabel("besides No tip", page)
+        hint.setProperty("hint", True)
+        row.addWidget(hint)
+        row.addStretch(1)
+        return row
 
     def _build_rules(self, form: QGridLayout, page: QWidget) -> None:
         self.idle_lock = self._minutes("idleLockInput", "Lock after idle", page)
         self._add(form, "idle_lock_seconds", "Lock after", self.idle_lock, 1)
+        self._add(form, "tip_presets", "Tip buttons", self._build_tip_presets(page), -1)
         self.code_to, code_row = self._choices(
             "codeTo", "Deduct Funds code goes to", CODE_RECIPIENTS, page
         )
@@ -217,11 +323,49 @@ class StoreSettingsPage(QWidget):
         keypad.backspace_pressed.connect(self.max_card.press_backspace)
         keypad.clear_pressed.connect(self.max_card.press_clear)
         keypad.setMaximumWidth(KEYPAD_WIDTH)
+        # The field's refusals (a key it takes not, a cleared amount at Save) on one line right
+        # under it, with room for two kept: the keys under it never move.
+        self.max_card.message.hide()
+        self._max_card_message = message_label("max_card_amountMessage", page)
+        self.max_card.edited.connect(
+            lambda: self._max_card_message.setText(self.max_card.message_text())
+        )
         amount_row = QVBoxLayout()
+        amount_row.setSpacing(2)
         amount_row.addWidget(self.max_card)
+        amount_row.addWidget(self._max_card_message)
         amount_row.addWidget(keypad)
-        self.max_card.message.hide()  # the page's own message line serves it
-        self._add(form, "max_card_amount", "Largest card", amount_row, 1)
+        self._add(form, "max_card_amount", "Largest card", amount_row, 1, self._max_card_message)
+
+    def _build_approvals(self, form: QGridLayout, page: QWidget) -> None:
+        """One toggle an action: checked, a cashier needs a manager's PIN to do it."""
+        about = QLabel("A cashier needs a manager's PIN on the spot to:", page)
+        about.setProperty("hint", True)
+        about.setWordWrap(True)
+        grid = QGridLayout()
+        grid.setSpacing(6)
+        self.approvals: dict[ApprovalAction, QPushButton] = {}
+        for index, (action, label) in enumerate(APPROVAL_LABELS.items()):
+            words = "".join(part.capitalize() for part in action.value.split("_"))
+            button = touch_button(
+                label, f"approval{words}", f"Needs a manager's PIN: {label}", page
+            )
+            button.setCheckable(True)
+            button.setProperty("tipPreset", True)  # the theme's look of a checked toggle
+            button.toggled.connect(
+                lambda checked, b=button, text=label: b.setText(
+                    f"{CHECKED_MARK}{text}" if checked else text
+                )
+            )
+            grid.addWidget(button, index // APPROVAL_COLUMNS, index % APPROVAL_COLUMNS)
+            self.approvals[action] = button
+        for column in range(APPROVAL_COLUMNS):
+            grid.setColumnStretch(column, 1)
+        block = QVBoxLayout()
+        block.setSpacing(4)
+        block.addWidget(about)
+        block.addLayout(grid)
+        self._add(form, "approvals", "Manager's PIN", block, -1)
 
     def _build_actions(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -232,7 +376,7 @@ class StoreSettingsPage(QWidget):
         self.reload_button = touch_button(
             "Reload", "reloadStoreButton", "Reload the store's settings", self, role="secondary"
         )
-        self.reload_button.clicked.connect(self._presenter.load)
+        self.reload_button.clicked.connect(self._reload)
         self.save_button = touch_button(
             "Save", "saveStoreButton", "Save the store's settings", self, role="primary"
         )
@@ -246,9 +390,37 @@ class StoreSettingsPage(QWidget):
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
-        if not self._loaded_once:
-            self._loaded_once = True
+        # Room for two lines once the theme has set the message's font.
+        self._max_card_message.ensurePolished()
+        metrics = self._max_card_message.fontMetrics()
+        self._max_card_message.setFixedHeight(metrics.lineSpacing() * MESSAGE_LINES + 2)
+
+    def load(self) -> None:
+        """The page came into view: the store's settings as the server has them now, unless
+        the manager has edits not saved yet (a look at another page loses nothing)."""
+        if self._presenter.busy:
+            return
+        if self._presenter.current is None or not self._presenter.has_edits(self.form()):
             self._presenter.load()
+
+    def reset(self) -> None:
+        """The manager left: nothing of theirs stays, and the next manager's view loads anew."""
+        self._presenter.reset()
+        for line in (self.name_input, self.address, self.phone, self.tenders, *self.tip_presets):
+            line.clear()
+        self.receipt_header.clear()
+        self.receipt_footer.clear()
+        self._set_tax_rates(())
+        for button in self.approvals.values():
+            button.setChecked(False)
+        self.max_card.set_amount(None)
+        self.status.clear()
+        self._show_refusals({})
+        self.form_page.setEnabled(True)
+        self.scroll_area.verticalScrollBar().setValue(0)
+
+    def _reload(self) -> None:
+        self._presenter.load()
 
     def _show(self, values: StoreSettingsValues) -> None:
         self.name_input.setText(values.name)
@@ -263,6 +435,12 @@ class StoreSettingsPage(QWidget):
         self.locale_input.setCurrentText(values.locale)
         self.timezone.setCurrentText(values.timezone)
         self.tax_included.setChecked(values.prices_include_tax)
+        self._set_tax_rates(values.tax_rates)
+        for index, field in enumerate(self.tip_presets):
+            presets = values.tip_presets
+            field.setText(str(presets[index]) if index < len(presets) else "")
+        for action, button in self.approvals.items():
+            button.setChecked(action in values.approvals)
         _check(self.tip_base, values.tip_base)
         _check(self.code_to, values.deduction_code_to)
         _fill_minutes(self.idle_lock, IDLE_LOCK_MINUTES, values.idle_lock_seconds)
@@ -270,6 +448,50 @@ class StoreSettingsPage(QWidget):
         self.max_card.set_currency(values.max_card_amount.currency)
         self.max_card.set_amount(values.max_card_amount)
         self._show_refusals({})
+
+    # -- tax rates ---------------------------------------------------------------------------
+
+    def _set_tax_rates(self, rates: tuple[tuple[str, int], ...]) -> None:
+        for row in self.tax_rate_rows:
+            row.hide()
+            row.setParent(None)
+            row.deleteLater()
+        self.tax_rate_rows = []
+        for name, rate_bp in rates:
+            row = self._new_tax_rate_row()
+            row.name.setText(name)
+            row.percent.setText(tax_rate_text(rate_bp))
+        self._follow_tax_rates()
+
+    def _new_tax_rate_row(self) -> TaxRateRow:
+        row = TaxRateRow(self.form_page)
+        row.remove.clicked.connect(lambda _=False, r=row: self._remove_tax_rate(r))
+        self._tax_rows_box.addWidget(row)
+        row.show()  # now, not at the next turn of the event loop: a tap may come first
+        self.tax_rate_rows.append(row)
+        return row
+
+    def _add_tax_rate(self) -> None:
+        row = self._new_tax_rate_row()
+        self._follow_tax_rates()
+        row.name.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _remove_tax_rate(self, row: TaxRateRow) -> None:
+        self.tax_rate_rows.remove(row)
+        row.hide()
+        row.setParent(None)  # out of the page at once: its names now belong to the next row
+        row.deleteLater()
+        # The rows' messages were about their places before: gone with them.
+        for other in self.tax_rate_rows:
+            other.message.clear()
+        self.messages["tax_rates"].clear()
+        self._follow_tax_rates()
+
+    def _follow_tax_rates(self) -> None:
+        """Each row named by its place now; Add only while the store may have another."""
+        for index, row in enumerate(self.tax_rate_rows):
+            row.number(index)
+        self.add_tax_rate.setEnabled(len(self.tax_rate_rows) < TAX_RATES_MAX)
 
     def _show_refusals(self, errors: dict[str, str]) -> None:
         current = self._presenter.current
@@ -279,13 +501,36 @@ class StoreSettingsPage(QWidget):
             if field == "currency" and not text and locked:
                 text = CURRENCY_LOCKED
             label.setText(text)
+        for index, row in enumerate(self.tax_rate_rows):
+            row.message.setText(errors.get(tax_rate_field(index), ""))
+        refused = [label for label in self._message_lines() if label.text() and errors]
+        if refused:
+            # The first field to fix comes into view, with the field over its message.
+            self.scroll_area.ensureWidgetVisible(refused[0], 0, FIELD_ABOVE_PX)
 
-    def edited(self) -> StoreSettingsValues | None:
-        """What the form holds now, or None before the settings are loaded."""
+    def _message_lines(self) -> list[QLabel]:
+        """Every message line from the top of the form down."""
+        lines: list[QLabel] = []
+        for field, label in self.messages.items():
+            if field == "tax_rates":
+                lines += [row.message for row in self.tax_rate_rows]
+            if field != "currency" or label.text() != CURRENCY_LOCKED:
+                lines.append(label)
+        return lines
+
+    def form(self) -> StoreSettingsForm:
+        """What the form holds now; the settings the rules read first as typed."""
         current = self._presenter.current
-        if current is None:
-            return None
-        amount = self.max_card.amount() or current.max_card_amount
+        return StoreSettingsForm(
+            others=self._others(current),
+            tax_rate_rows=tuple(row.typed() for row in self.tax_rate_rows),
+            tip_preset_texts=tuple(field.text() for field in self.tip_presets),
+            max_card_amount=self.max_card.amount(),
+        )
+
+    def _others(self, current: StoreSettingsValues | None) -> StoreSettingsValues:
+        tip_base = _checked(self.tip_base, current.tip_base if current else "subtotal")
+        code_to = _checked(self.code_to, current.deduction_code_to if current else "buyer")
         return StoreSettingsValues(
             name=self.name_input.text().strip(),
             address=self.address.text().strip(),
@@ -296,23 +541,28 @@ class StoreSettingsPage(QWidget):
             locale=self.locale_input.currentText().strip(),
             timezone=self.timezone.currentText().strip(),
             prices_include_tax=self.tax_included.isChecked(),
-            tip_base=_checked(self.tip_base, current.tip_base),
-            idle_lock_seconds=int(self.idle_lock.currentData()),
-            deduction_code_to=_checked(self.code_to, current.deduction_code_to),
-            deduction_code_minutes=int(self.code_minutes.currentData()) // 60,
-            max_card_amount=amount,
+            tip_base=tip_base,
+            idle_lock_seconds=int(self.idle_lock.currentData() or 0),
+            deduction_code_to=code_to,
+            deduction_code_minutes=int(self.code_minutes.currentData() or 0) // 60,
+            max_card_amount=current.max_card_amount if current else Money(0, "USD"),
             tenders=tuple(
                 name.strip() for name in self.tenders.text().split(TENDER_SEPARATOR) if name.strip()
             ),
-            currency_locked=current.currency_locked,
+            currency_locked=current.currency_locked if current else False,
+            approvals=frozenset(
+                action for action, button in self.approvals.items() if button.isChecked()
+            ),
         )
 
     def _save(self) -> None:
-        edited = self.edited()
-        if edited is not None:
-            self._presenter.save(edited)
+        if self._presenter.current is not None:
+            self._presenter.save(self.form())
 
     def _busy(self, busy: bool) -> None:
+        """While a load or a save runs, the form takes no taps: a value typed meanwhile would
+        be replaced by the answer, or left out of what was sent."""
+        self.form_page.setEnabled(not busy)
         self.save_button.setEnabled(not busy)
         self.reload_button.setEnabled(not busy)
 

@@ -142,9 +142,6 @@ class TabFrame(QWidget):
             self.tabs.addTab(self.settings_view, "Settings")
             self.tabs.setTabVisible(SETTINGS_TAB, False)
         if self.back_office_view is not None:
-            self.back_office_view.reset()
-            self.tabs.setTabVisible(self.tabs.indexOf(self.back_office_view), False)
-        if self.back_office_view is not None:
             self.tabs.addTab(self.back_office_view, "Back Office")
             self.tabs.setTabVisible(self.tabs.indexOf(self.back_office_view), False)
         size_by_shown_page(self.tabs)

@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 # Makes the Find-by-e-mail dialog for an amount, over a parent; None when no ticket is open.
 FindByEmail = Callable[[Money, QWidget], "FindByEmailDialog | None"]
 
-TIP_PRESETS = (0, 10, 15, 20)
+NO_TIP = 0  # the "No tip" button's percent, always first
+DEFAULT_TIP_PRESETS = (10, 15, 20)  # until the store's own come with its settings
 TIP_LOCKED = "The tip is fixed once a tender is taken. Remove the tenders to change it."
 WAIT_FOR_TENDER = "Wait for the payment being recorded, then scan the gift card again."
 QUICK_CASH = (500, 1000, 2000, 5000, 10000)  # minor units of the bills a drawer holds
@@ -243,16 +244,11 @@ class TenderView(QWidget):
         tip_row = QHBoxLayout()
         tip_row.setSpacing(6)
         tip_row.addWidget(QLabel("Tip", self))
+        self._tip_row = QHBoxLayout()
+        self._tip_row.setSpacing(6)
+        tip_row.addLayout(self._tip_row, 1)
         self.tip_buttons: dict[int, QPushButton] = {}
-        for percent in TIP_PRESETS:
-            text = "No tip" if percent == 0 else f"{percent}%"
-            button = _button(text, f"tip{percent}", f"Tip {text}", self)
-            button.setProperty("compact", True)
-            button.setCheckable(True)  # checked: the sale's tip came from this preset
-            button.setProperty("tipPreset", True)
-            button.clicked.connect(lambda _=False, p=percent: self._set_tip_percent(p))
-            tip_row.addWidget(button, 1)
-            self.tip_buttons[percent] = button
+        self._show_tip_presets(DEFAULT_TIP_PRESETS)
         self.tip_input = AmountField("tipInput", "Custom tip amount", self, scale=1.0)
         self.tip_input.setPlaceholderText("Custom tip")
         self.tip_input.returnPressed.connect(self._apply_tip)
@@ -342,8 +338,33 @@ class TenderView(QWidget):
 
     # -- showing -----------------------------------------------------------------------------
 
+    def _show_tip_presets(self, presets: tuple[int, ...]) -> None:
+        """ "No tip" and a button for each of the store's presets, in percent."""
+        percents = (NO_TIP, *(p for p in presets if p != NO_TIP))
+        if tuple(self.tip_buttons) == percents:
+            return
+        for old in self.tip_buttons.values():
+            # Out at once: an old button keeps its name until deleted, and could take a tap.
+            self._tip_row.removeWidget(old)
+            old.hide()
+            old.setParent(None)
+            old.deleteLater()
+        self.tip_buttons = {}
+        for percent in percents:
+            text = "No tip" if percent == NO_TIP else f"{percent}%"
+            button = _button(text, f"tip{percent}", f"Tip {text}", self)
+            button.setProperty("compact", True)
+            button.setCheckable(True)  # checked: the sale's tip came from this preset
+            button.setProperty("tipPreset", True)
+            button.clicked.connect(lambda _=False, p=percent: self._set_tip_percent(p))
+            self._tip_row.addWidget(button, 1)
+            self.tip_buttons[percent] = button
+
     def show_catalog(self, catalog: Catalog) -> None:
         self._locale = catalog.rules.locale
+        if tuple(self.tip_buttons)[1:] != catalog.rules.tip_presets:
+            self._show_tip_presets(catalog.rules.tip_presets)
+            self._show_tip(self.sale)
         if catalog.rules.tenders == self._other_tenders:
             return
         self._other_tenders = catalog.rules.tenders

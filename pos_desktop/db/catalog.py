@@ -258,9 +258,18 @@ class PinVerifier:
 
 
 def employee_active(db: Session, employee_id: uuid.UUID) -> bool:
-    """The employee is on this register's copy of the staff and not deactivated."""
+    """This register's copy of the staff does not say the employee was deactivated: one it
+    has not pulled yet (added since its last sync) is active, since the server let them in."""
     row = db.get(EmployeeRow, employee_id)
-    return row is not None and row.active
+    return row is None or row.active
+
+
+def employee_role(db: Session, employee_id: uuid.UUID) -> Role | None:
+    """The role of an active employee on this register's copy of the staff; None otherwise."""
+    row = db.get(EmployeeRow, employee_id)
+    if row is None or not row.active:
+        return None
+    return "manager" if row.role == "manager" else "cashier"
 
 
 def pin_verifiers(db: Session) -> list[PinVerifier]:

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.domain.tender import PaymentState, TenderKind
 from pos_desktop.sqltypes import UtcDateTime
@@ -38,7 +39,10 @@ NAMING = {
 }
 
 
-def _one_of(column: str, values: type[SaleStatus] | type[PaymentState] | type[TenderKind]) -> str:
+def _one_of(
+    column: str,
+    values: type[SaleStatus] | type[PaymentState] | type[TenderKind] | type[ApprovalAction],
+) -> str:
     names = ", ".join(f"'{v.value}'" for v in values)
     return f"{column} IN ({names})"
 
@@ -136,6 +140,9 @@ class Ticket(Base):
     payments: Mapped[list[Payment]] = relationship(
         order_by="Payment.position", cascade="all, delete-orphan", lazy="selectin"
     )
+    approvals: Mapped[list[TicketApproval]] = relationship(
+        order_by="TicketApproval.at", cascade="all, delete-orphan", lazy="selectin"
+    )
 
 
 class TicketLine(Base):
@@ -189,6 +196,43 @@ class Payment(Base):
     balance_after: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TicketApproval(Base):
+    """A manager's approval of something done to the ticket (its void, a line removed after a
+    tender): part of the ticket, pushed with it."""
+
+    __tablename__ = "ticket_approvals"
+    __table_args__ = (CheckConstraint(_one_of("action", ApprovalAction), name="action"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), index=True)
+    action: Mapped[str] = mapped_column(String(40))
+    manager_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    manager_name: Mapped[str] = mapped_column(String(80))
+    cashier_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    detail: Mapped[str | None] = mapped_column(String(200))
+
+
+class ApprovalOutbox(Base):
+    """Approvals of actions outside a ticket's changes (a reprint, the drawer opened without a
+    sale), written with the action and waiting to be pushed beside the tickets."""
+
+    __tablename__ = "approval_outbox"
+    __table_args__ = (CheckConstraint(_one_of("action", ApprovalAction), name="action"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    action: Mapped[str] = mapped_column(String(40))
+    manager_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    manager_name: Mapped[str] = mapped_column(String(80))
+    cashier_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # the ticket a reprint was of
+    at: Mapped[datetime] = mapped_column(UtcDateTime)
+    detail: Mapped[str | None] = mapped_column(String(200))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)
 
 
 class Outbox(Base):

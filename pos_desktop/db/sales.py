@@ -15,10 +15,11 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
-from pos_desktop.db import outbox
+from pos_desktop.db import approvals, outbox
 from pos_desktop.db.models import Payment as PaymentRow
 from pos_desktop.db.models import Ticket as TicketRow
 from pos_desktop.db.models import TicketLine as LineRow
+from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.catalog import Product
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale, SaleStatus
@@ -80,6 +81,7 @@ def _sale(row: TicketRow) -> Sale:
             for line in row.lines
         ),
         payments=tuple(_payment(p, currency) for p in row.payments),
+        approvals=tuple(approvals.from_ticket_row(a) for a in row.approvals),
     )
 
 
@@ -194,6 +196,14 @@ def set_quantity(db: Session, sale_id: uuid.UUID, line_id: uuid.UUID, quantity: 
 def remove_line(db: Session, sale_id: uuid.UUID, line_id: uuid.UUID) -> None:
     db.execute(delete(LineRow).where(LineRow.id == line_id, LineRow.ticket_id == sale_id))
     db.expire_all()
+
+
+def add_approval(db: Session, approval: Approval) -> None:
+    """Record a manager's approval on its ticket (``approval.ticket_id``)."""
+    row = approvals.ticket_row(approval)
+    ticket = _row(db, row.ticket_id)  # held: the identity map keeps rows weakly
+    ticket.approvals.append(row)
+    db.flush()
 
 
 def set_tip(db: Session, sale_id: uuid.UUID, tip: Money | None, percent: int | None = None) -> None:
@@ -370,4 +380,5 @@ def to_wire(sale: Sale) -> c.Ticket:
         tax=c.MoneyBody.of(totals.tax),
         tip=c.MoneyBody.of(sale.tip_amount),
         total=c.MoneyBody.of(sale.grand_total),
+        approvals=[approvals.to_wire(a, with_ticket=False) for a in sale.approvals],
     )

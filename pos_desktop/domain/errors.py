@@ -75,6 +75,7 @@ class ErrorCode(StrEnum):
     BARCODE_TAKEN = "barcode_taken"
     INVALID_PRODUCT = "invalid_product"
     STALE_VERSION = "stale_version"
+    OWN_REGISTER = "own_register"
     # The register's own: never on the wire
     DOMAIN_ERROR = "domain_error"
     UNEXPECTED_ANSWER = "unexpected_answer"
@@ -86,6 +87,7 @@ class ErrorCode(StrEnum):
     NEEDS_SERVER = "needs_server"
     DEDUCTION_REFUSED = "deduction_refused"
     DEDUCTION_UNANSWERED = "deduction_unanswered"
+    APPROVAL_REFUSED = "approval_refused"
 
 
 INSUFFICIENT_BALANCE_MESSAGE = "Fail: The value to redeem exceeds the balance of the card!"

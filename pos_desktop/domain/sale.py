@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.errors import InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import Dues, Payment, can_complete, dues
@@ -35,6 +36,8 @@ class Sale:
     payments: tuple[Payment, ...] = ()
     completed_at: datetime | None = None
     number: int | None = field(default=None)  # the register's running ticket number
+    # Managers' approvals of what was done to the ticket (void, a line removed after a tender).
+    approvals: tuple[Approval, ...] = ()
 
     @property
     def tip_amount(self) -> Money:
@@ -97,6 +100,27 @@ class Sale:
         self.ensure_open()
         if self.has_payments:
             raise TicketRefused("Remove the payments before changing the ticket.")
+
+    def line_removable_after_tender(self, line_id: uuid.UUID) -> TicketLine | None:
+        """The line ``line_id`` (None: not on the ticket) if it may leave a ticket that has
+        payments: the ticket keeps an item, and what the payments paid towards the goods still
+        fits the smaller total, so no money taken is more than the ticket."""
+        self.ensure_open()
+        line = next((line for line in self.lines if line.id == line_id), None)
+        if line is None:
+            return None
+        rest = tuple(other for other in self.lines if other.id != line_id)
+        if not rest:
+            raise TicketRefused("This is the ticket's last item: void the ticket instead.")
+        paid = Money.zero(self.currency)
+        for payment in self.visible_payments:
+            paid += payment.amount
+        if paid > ticket_totals(rest, self.currency, self.prices_include_tax).total:
+            raise TicketRefused(
+                "The payments come to more than the ticket would without this item. "
+                "Remove a payment first."
+            )
+        return line
 
     def check_tip(self, tip: Money) -> Money:
         self.ensure_lines_editable()

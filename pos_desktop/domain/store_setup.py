@@ -3,6 +3,7 @@ before anything is created, with one message per field that is wrong."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -12,6 +13,7 @@ from babel.numbers import list_currencies
 
 from pos_desktop.domain.errors import InvalidPin
 from pos_desktop.domain.pin import PIN_MAX_LENGTH, PIN_MIN_LENGTH, validate_pin
+from pos_desktop.domain.product_rules import FieldRefused, tax_rate_bp
 
 # Offered in the pickers; any other ISO 4217 code, locale or zone may still be typed.
 COMMON_CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "JPY", "SEK", "NOK", "DKK")
@@ -33,6 +35,10 @@ NAME_MAX_LENGTH = 100
 ADDRESS_MAX_LENGTH = 500
 PHONE_MAX_LENGTH = 40
 PHONE_CHARACTERS = frozenset("0123456789 +-().")
+TAX_RATES_MAX = 10
+TAX_RATE_NAME_MAX = 40
+TIP_PRESETS_MAX = 4
+TIP_PRESET_MAX = 100
 
 NO_STORE_NAME = "Give the store a name."
 NAME_TOO_LONG = f"A name has at most {NAME_MAX_LENGTH} characters."
@@ -44,6 +50,12 @@ ADDRESS_TOO_LONG = f"An address has at most {ADDRESS_MAX_LENGTH} characters."
 NOT_A_PHONE = f"A phone number has digits, spaces and + - ( ) . only, {PHONE_MAX_LENGTH} at most."
 PIN_LENGTH = f"A PIN has {PIN_MIN_LENGTH} to {PIN_MAX_LENGTH} digits."
 PINS_DIFFER = "The two PINs differ; enter the same PIN twice."
+NO_RATE_NAME = "Give the rate a name, or remove the row."
+RATE_NAME_TOO_LONG = f"A rate's name has at most {TAX_RATE_NAME_MAX} characters."
+NO_RATE_PERCENT = "Give the rate in percent, such as 8.25 (0 for none)."
+TOO_MANY_RATES = f"A store has at most {TAX_RATES_MAX} tax rates."
+NO_TIP_PRESET = "Give at least one tip percentage."
+NOT_A_TIP = "A tip button is a whole percentage from 1 to 100."
 NOT_A_URL = "Give the server's address, starting with http:// or https://."
 NO_CODE = "Give the enrollment code a manager made for this register."
 
@@ -61,6 +73,8 @@ class NewStore:
     prices_include_tax: bool
     manager_name: str
     manager_pin: str
+    # The store's named rates: (("Sales tax", 825), ...); none at all is allowed.
+    tax_rates: tuple[tuple[str, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +91,69 @@ class SetupInvalid(ValueError):
     def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("; ".join(f"{field}: {text}" for field, text in errors.items()))
         self.errors = errors
+
+
+def rate_name_twice(name: str) -> str:
+    return f"“{name}” is already a rate above."
+
+
+def tip_twice(percent: int) -> str:
+    return f"{percent} % is there twice."
+
+
+def tax_rate_field(row: int) -> str:
+    """The field name of the ``row``th tax rate (0 first), as refusals name it."""
+    return f"tax_rates.{row}"
+
+
+def tax_rates(rows: Sequence[tuple[str, str]]) -> tuple[tuple[str, int], ...]:
+    """Tax rates as typed, a name and a percentage ("8.25") a row, as (name, basis points);
+    ``SetupInvalid`` names each bad row (``tax_rate_field``), or ``tax_rates`` for too many."""
+    errors: dict[str, str] = {}
+    rates: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    for row, (typed_name, typed_percent) in enumerate(rows):
+        name, percent = " ".join(typed_name.split()), typed_percent.strip()
+        field = tax_rate_field(row)
+        if not name:
+            errors[field] = NO_RATE_NAME
+        elif len(name) > TAX_RATE_NAME_MAX:
+            errors[field] = RATE_NAME_TOO_LONG
+        elif name.casefold() in seen:
+            errors[field] = rate_name_twice(name)
+        elif not percent:
+            errors[field] = NO_RATE_PERCENT
+        else:
+            try:
+                rates.append((name, tax_rate_bp(percent)))
+            except FieldRefused as exc:
+                errors[field] = str(exc)
+        seen.add(name.casefold())
+    if len(rows) > TAX_RATES_MAX:
+        errors["tax_rates"] = TOO_MANY_RATES
+    if errors:
+        raise SetupInvalid(errors)
+    return tuple(rates)
+
+
+def tip_presets(texts: Sequence[str]) -> tuple[int, ...]:
+    """The Pay screen's tip buttons as typed, one percentage a field ("15", "15 %"), blanks
+    skipped: smallest first. ``SetupInvalid`` names ``tip_presets``."""
+    percents: list[int] = []
+    for text in texts:
+        shown = text.strip().removesuffix("%").strip()
+        if not shown:
+            continue
+        if not shown.isdecimal() or not 1 <= int(shown) <= TIP_PRESET_MAX:
+            raise SetupInvalid({"tip_presets": NOT_A_TIP})
+        if int(shown) in percents:
+            raise SetupInvalid({"tip_presets": tip_twice(int(shown))})
+        percents.append(int(shown))
+    if not percents:
+        raise SetupInvalid({"tip_presets": NO_TIP_PRESET})
+    if len(percents) > TIP_PRESETS_MAX:
+        raise SetupInvalid({"tip_presets": f"At most {TIP_PRESETS_MAX} tip buttons."})
+    return tuple(sorted(percents))
 
 
 def _name_error(name: str, empty: str) -> str | None:
@@ -121,8 +198,11 @@ def new_store(
     manager_name: str,
     pin: str,
     pin_again: str,
+    tax_rate_name: str = "",
+    tax_rate_percent: str = "",
 ) -> NewStore:
-    """The form as a ``NewStore``; ``SetupInvalid`` names every field that is wrong."""
+    """The form as a ``NewStore``; ``SetupInvalid`` names every field that is wrong. The tax
+    rate is optional: with neither a name nor a percentage the store starts with none."""
     name, manager_name = name.strip(), manager_name.strip()
     address, phone = address.strip(), phone.strip()
     currency, locale, timezone = currency.strip().upper(), locale.strip(), timezone.strip()
@@ -148,10 +228,25 @@ def new_store(
     else:
         if pin_again != pin:
             errors["pin_again"] = PINS_DIFFER
+    rates: tuple[tuple[str, int], ...] = ()
+    if tax_rate_name.strip() or tax_rate_percent.strip():
+        try:
+            rates = tax_rates([(tax_rate_name, tax_rate_percent)])
+        except SetupInvalid as exc:
+            errors["tax_rate"] = exc.errors[tax_rate_field(0)]
     if errors:
         raise SetupInvalid(errors)
     return NewStore(
-        name, address, phone, currency, locale, timezone, prices_include_tax, manager_name, pin
+        name,
+        address,
+        phone,
+        currency,
+        locale,
+        timezone,
+        prices_include_tax,
+        manager_name,
+        pin,
+        rates,
     )
 
 

@@ -1,4 +1,6 @@
-"""The Back Office audit log: every change a manager makes, recorded with the change itself."""
+"""The Back Office audit log: every change a manager makes, recorded with the change itself,
+and every approval a manager gave on the spot at a register (pushed with the register's
+tickets)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,13 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.models import AuditEntry
+from pos_desktop.contracts import ApprovalRecord
+from pos_desktop.server.context import EmployeeCaller, RegisterCaller
+from pos_desktop.server.database import insert_or_skip
+from pos_desktop.server.models import AuditEntry, Employee
 
 # What ``changes`` says for a PIN: that it changed, never the PIN or its hash.
 PIN_CHANGED = "PIN changed"
@@ -33,6 +37,8 @@ class AuditAction(StrEnum):
     PRODUCT_UPDATED = "product.updated"
     CATEGORY_CREATED = "category.created"
     CATEGORY_UPDATED = "category.updated"
+    # A manager's PIN allowed a cashier's action at a register (domain.approvals).
+    APPROVAL_GIVEN = "approval.given"
 
 
 class TargetKind(StrEnum):
@@ -42,6 +48,7 @@ class TargetKind(StrEnum):
     ENROLL_CODE = "enroll_code"
     PRODUCT = "product"
     CATEGORY = "category"
+    TICKET = "ticket"
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
@@ -102,3 +109,53 @@ def record_many(db: Session, entries: Sequence[Mapping[str, Any]]) -> None:
     """Entries made by ``entry_values``, in one statement (a CSV import writes thousands)."""
     if entries:
         db.execute(insert(AuditEntry), list(entries))
+
+
+def record_approvals(
+    db: Session,
+    register: RegisterCaller,
+    approvals: Sequence[tuple[ApprovalRecord, uuid.UUID | None]],
+) -> None:
+    """An entry for each approval ``register`` pushed, with the ticket it was on (or None),
+    by the approving manager; an approval already in the log is not written again (its id is
+    its entry's id), so pushing it twice records it once.
+
+    ``changes``: ``{"action", "ticket_id", "detail", "cashier_id"}``, and ``"manager_id"``
+    when the manager named is none of the store's employees (the entry then names nobody)."""
+    if not approvals:
+        return
+    store_id = register.store.id
+    named = {approval.manager_id for approval, _ in approvals}
+    known = set(
+        db.execute(
+            select(Employee.id).where(Employee.store_id == store_id, Employee.id.in_(named))
+        ).scalars()
+    )
+    for approval, ticket_id in approvals:
+        changes: dict[str, Any] = {
+            "action": approval.action.value,
+            "ticket_id": str(ticket_id) if ticket_id is not None else None,
+            "detail": approval.detail,
+            "cashier_id": str(approval.cashier_id) if approval.cashier_id is not None else None,
+        }
+        manager_known = approval.manager_id in known
+        if not manager_known:
+            changes["manager_id"] = str(approval.manager_id)
+        target = (
+            (TargetKind.TICKET, ticket_id)
+            if ticket_id is not None
+            else (TargetKind.REGISTER, register.register_id)
+        )
+        db.execute(
+            insert_or_skip(db, AuditEntry).values(
+                id=approval.id,
+                store_id=store_id,
+                at=approval.at,
+                employee_id=approval.manager_id if manager_known else None,
+                register_id=register.register_id,
+                action=AuditAction.APPROVAL_GIVEN.value,
+                target_kind=target[0].value,
+                target_id=target[1],
+                changes=changes,
+            )
+        )

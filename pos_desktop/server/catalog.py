@@ -73,15 +73,14 @@ def category_out(category: Category) -> c.CategoryOut:
 
 
 def _name_taken(db: Session, store_id: uuid.UUID, name: str, other_than: uuid.UUID | None) -> None:
-    query = select(Category.id).where(
-        Category.store_id == store_id, func.lower(Category.name) == name.lower()
-    )
-    if other_than is not None:
-        query = query.where(Category.id != other_than)
-    if db.execute(query).first() is not None:
-        raise ApiError(
-            409, ErrorCode.CATEGORY_TAKEN, f"A category named “{name}” exists.", field="name"
-        )
+    # Compared here, not in SQL: SQLite's lower() folds ASCII only, and Python's lower() turns
+    # some letters into two, so neither database's lower() agrees with the other or with us.
+    wanted = name.casefold()
+    for category in categories_of(db, store_id):
+        if category.id != other_than and category.name.casefold() == wanted:
+            raise ApiError(
+                409, ErrorCode.CATEGORY_TAKEN, f"A category named “{name}” exists.", field="name"
+            )
 
 
 def add_category(

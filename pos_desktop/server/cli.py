@@ -36,12 +36,13 @@ from pos_desktop.server.errors import ApiError
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.logs import configure_logging
 from pos_desktop.server.provisioning import (
+    NoStore,
+    StoreExists,
     create_employee,
     create_enroll_code,
-    create_store,
-    default_store,
-    first_store,
+    create_first_store,
     next_sync_version,
+    the_store,
 )
 from pos_desktop.server.store_settings import check_settings, settings_of
 
@@ -85,7 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_create_employee(args: argparse.Namespace) -> None:
     clock = SystemClock()
     with make_session_factory(_engine(args))() as db:
-        store = default_store(db, clock.now())
+        store = the_store(db)
         employee = create_employee(db, store, args.name, args.role, args.pin, clock.now())
         db.commit()
         print(f"created {args.role} {employee.name} ({employee.id}) in {store.name}")
@@ -94,7 +95,7 @@ def cmd_create_employee(args: argparse.Namespace) -> None:
 def cmd_enroll_code(args: argparse.Namespace) -> None:
     clock = SystemClock()
     with make_session_factory(_engine(args))() as db:
-        store = default_store(db, clock.now())
+        store = the_store(db)
         code, row = create_enroll_code(db, store.id, None, clock.now(), timedelta(hours=args.hours))
         db.commit()
         until = f"{row.expires_at:%Y-%m-%d %H:%M} UTC"
@@ -124,24 +125,23 @@ def cmd_init_store(args: argparse.Namespace) -> None:
     pin = _first_manager_pin(args.pin_file)
     clock = SystemClock()
     with make_session_factory(_engine(args))() as db:
-        existing = first_store(db)
-        if existing is not None:
-            raise SystemExit(
-                f"error: this server already has a store ({existing.name}); init-store "
-                "only sets up a new server and changed nothing"
-            )
         now = clock.now()
-        store = create_store(
-            db,
-            name,
-            now,
-            currency=args.currency,
-            locale=args.locale,
-            timezone=args.timezone,
-            prices_include_tax=args.prices_include_tax,
-            address=args.address,
-            phone=args.phone,
-        )
+        try:
+            store = create_first_store(
+                db,
+                name,
+                now,
+                currency=args.currency,
+                locale=args.locale,
+                timezone=args.timezone,
+                prices_include_tax=args.prices_include_tax,
+                address=args.address,
+                phone=args.phone,
+            )
+        except StoreExists as exc:
+            raise SystemExit(
+                f"error: {exc}; init-store only sets up a new server and changed nothing"
+            ) from exc
         employee = create_employee(db, store, manager, "manager", pin, now)
         created = {name: {"old": None, "new": value} for name, value in settings_of(store).items()}
         audit.record(
@@ -190,7 +190,7 @@ def cmd_issue_cards(args: argparse.Namespace) -> None:
     clock = SystemClock()
     numbers = _keys().numbers
     with make_session_factory(_engine(args))() as db:
-        store = store_info(default_store(db, clock.now()))
+        store = store_info(the_store(db))
         for _ in range(args.count):
             now = clock.now()
             new = ledger.NewCard(amount=Money(args.amount, store.currency))
@@ -214,9 +214,8 @@ TIP_BASES = {"subtotal": "the subtotal before tax", "total": "the total with tax
 
 def cmd_tip_base(args: argparse.Namespace) -> None:
     """What the register's tip percentages are taken on; prints the store's setting."""
-    clock = SystemClock()
     with make_session_factory(_engine(args))() as db:
-        store = default_store(db, clock.now())
+        store = the_store(db)
         if args.on is not None and args.on != store.tip_base:
             store.tip_base = args.on
             # A new version: every register pulls the setting at its next sync.
@@ -227,9 +226,8 @@ def cmd_tip_base(args: argparse.Namespace) -> None:
 
 def cmd_deduction_codes(args: argparse.Namespace) -> None:
     """Who gets a Deduct Funds code, and for how long it works; prints the store's setting."""
-    clock = SystemClock()
     with make_session_factory(_engine(args))() as db:
-        store = default_store(db, clock.now())
+        store = the_store(db)
         if args.send_to is not None:
             store.deduction_code_to = args.send_to
         if args.minutes is not None:
@@ -245,10 +243,9 @@ PIN_DIGITS_CHOICES = (4, 6)
 
 
 def cmd_pin_policy(args: argparse.Namespace) -> None:
-    """The fewest digits a new employee's PIN may have in the default store; prints it."""
-    clock = SystemClock()
+    """The fewest digits a new employee's PIN may have in the store; prints it."""
     with make_session_factory(_engine(args))() as db:
-        store = default_store(db, clock.now())
+        store = the_store(db)
         if args.digits is not None:
             store.pin_digits = args.digits
         db.commit()
@@ -362,6 +359,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (ApiError, DomainError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from exc
+    except NoStore as exc:
+        # Nothing was changed (a store made here would be a US-dollar one nobody chose).
+        raise SystemExit(f"error: {exc}") from exc
 
 
 if __name__ == "__main__":

@@ -11,8 +11,9 @@ checked on every request. A Back Office change to a register, an employee or the
 forgets every remembered caller of this process at once (``forget_callers``); other worker
 processes refuse a revoked register or deactivated employee once their entry ages out.
 
-Each look-up also notes when the register was last seen and its app version, written at most
-once a minute per register so a busy store does not write on every request.
+Each look-up also notes when the register was last seen, its app version and how many finished
+tickets it has not pushed yet (its outbox), written at most once a minute per register, or
+sooner when the version or that count changed, so a busy store does not write on every request.
 """
 
 from __future__ import annotations
@@ -62,6 +63,9 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 ConfigDep = Annotated[ServerConfig, Depends(get_config)]
 RegisterToken = Annotated[str | None, Header(alias="X-Register-Token", max_length=256)]
 AppVersion = Annotated[str | None, Header(alias="X-POS-Version", max_length=40)]
+# Text of any length, not int: a malformed count is ignored rather than refusing the
+# register's request.
+OutboxCount = Annotated[str | None, Header(alias="X-POS-Outbox")]
 Authorization = Annotated[str | None, Header(max_length=512)]
 
 
@@ -90,22 +94,37 @@ def _register_query(token_hash: str) -> Select[Register, Store]:
 
 REVOKED_MESSAGE = "A manager revoked this register. Enroll it again with a new code."
 SEEN_EVERY = timedelta(minutes=1)
+# More tickets than a register could ever hold: a longer count is not believed.
+MAX_TICKETS_WAITING_DIGITS = 8
+
+
+def tickets_waiting(header: str | None) -> int | None:
+    """The register's count of unpushed tickets (``X-POS-Outbox``), or None when it sent none
+    or something that is not a count."""
+    text = (header or "").strip()
+    if not (text.isascii() and text.isdecimal() and len(text) <= MAX_TICKETS_WAITING_DIGITS):
+        return None
+    return int(text)
 
 
 @dataclass(frozen=True, slots=True)
 class _Seen:
-    """When the request came and the app version its register sent (``X-POS-Version``)."""
+    """When the request came, the app version its register sent (``X-POS-Version``) and how
+    many tickets wait in its outbox (``X-POS-Outbox``)."""
 
     now: datetime
     app_version: str | None
+    tickets_waiting: int | None
 
 
 def _note_seen(db: Session, register: Register, seen: _Seen) -> None:
-    """Record the register as seen, unless it was within the last minute with this version."""
+    """Record the register as seen, unless it was within the last minute with this version
+    and this many tickets waiting."""
     if (
         register.last_seen_at is not None
         and register.last_seen_at > seen.now - SEEN_EVERY
         and (seen.app_version is None or seen.app_version == register.app_version)
+        and (seen.tickets_waiting is None or seen.tickets_waiting == register.tickets_waiting)
     ):
         return
     values: dict[str, object] = {"last_seen_at": seen.now}
@@ -113,6 +132,9 @@ def _note_seen(db: Session, register: Register, seen: _Seen) -> None:
     if seen.app_version is not None:
         values["app_version"] = seen.app_version
         due.append(Register.app_version.is_distinct_from(seen.app_version))
+    if seen.tickets_waiting is not None:
+        values["tickets_waiting"] = seen.tickets_waiting
+        due.append(Register.tickets_waiting.is_distinct_from(seen.tickets_waiting))
     # Conditional, so two workers noting the same register in the same minute write once.
     db.execute(update(Register).where(Register.id == register.id, or_(*due)).values(**values))
     db.commit()
@@ -141,12 +163,13 @@ async def current_register(
     clock: ClockDep,
     x_register_token: RegisterToken = None,
     x_pos_version: AppVersion = None,
+    x_pos_outbox: OutboxCount = None,
 ) -> RegisterCaller:
     token_hash = _register_token_hash(x_register_token)
     cache: TtlCache[str, RegisterCaller] = request.app.state.register_cache
     caller = cache.get(token_hash)
     if caller is None:
-        seen = _Seen(clock.now(), x_pos_version)
+        seen = _Seen(clock.now(), x_pos_version, tickets_waiting(x_pos_outbox))
         caller = await run_in_threadpool(_load_register, sessions, token_hash, seen)
         cache.put(token_hash, caller)
     return caller
@@ -205,6 +228,11 @@ def install_caller_caches(app: FastAPI, seconds: float) -> None:
     app.state.session_cache = TtlCache[tuple[str, str], _SessionFacts](seconds)
 
 
+def caller_session_hash(request: Request) -> str:
+    """Which session the (already proven) employee calling uses, as the sessions table keys it."""
+    return digest(_bearer(request.headers.get("authorization")))
+
+
 def forget_callers(request: Request) -> None:
     """After a Back Office change to who may call (a register, an employee, the store): this
     process proves every caller again at their next request."""
@@ -219,12 +247,13 @@ async def current_employee(
     x_register_token: RegisterToken = None,
     authorization: Authorization = None,
     x_pos_version: AppVersion = None,
+    x_pos_outbox: OutboxCount = None,
 ) -> EmployeeCaller:
     key = (_register_token_hash(x_register_token), digest(_bearer(authorization)))
     cache: TtlCache[tuple[str, str], _SessionFacts] = request.app.state.session_cache
     facts = cache.get(key)
     if facts is None:
-        seen = _Seen(clock.now(), x_pos_version)
+        seen = _Seen(clock.now(), x_pos_version, tickets_waiting(x_pos_outbox))
         facts = await run_in_threadpool(_load_employee, sessions, *key, seen)
         cache.put(key, facts)
     if facts.expires_at <= clock.now():

@@ -22,11 +22,11 @@ from pos_desktop.server.app import create_app
 from pos_desktop.server.clock import Clock, SystemClock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
-from pos_desktop.server.demo import seed_demo_data
+from pos_desktop.server.demo import has_demo_data, seed_demo_data
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.mail.sender import MailSender, sender_for
 from pos_desktop.server.models import Store
-from pos_desktop.server.provisioning import create_enroll_code, default_store, enroll_register
+from pos_desktop.server.provisioning import create_enroll_code, enroll_register, the_store
 
 log = logging.getLogger(__name__)
 
@@ -115,11 +115,16 @@ class EmbeddedServer:
             )
             self._mail_sender.start()
 
+    def serves_demo_store(self) -> bool:
+        """Whether the database holds the demo store (a started server)."""
+        with make_session_factory(self.engine)() as db:
+            return has_demo_data(db)
+
     def enroll_local_register(self, name: str) -> c.EnrollResponse:
         """Give this machine's register a token directly, as if a manager had made a code."""
         now = self.clock.now()
         with make_session_factory(self.engine)() as db:
-            store = default_store(db, now)
+            store = the_store(db)
             _, code = create_enroll_code(db, store.id, None, now, timedelta(minutes=1))
             register_id, token = enroll_register(db, code, name, now)
             db.commit()

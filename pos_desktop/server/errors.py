@@ -78,7 +78,8 @@ def _validation_error(exc: RequestValidationError) -> ApiError:
     first = errors[0] if errors else {}
     location = [str(part) for part in first.get("loc", ())]
     field = ".".join(location[1:]) or "request"
-    if location and location[-1] == "currency":
+    if len(location) > 2 and location[-1] == "currency":
+        # An amount's currency (``{"amount": {"currency": ...}}``), not the store's setting.
         return ApiError(
             422,
             ErrorCode.INVALID_AMOUNT,

@@ -118,6 +118,9 @@ class Register(Base):
     # Written at most once a minute per register (deps.note_seen), not on every request.
     last_seen_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     app_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    # Finished tickets the register had not pushed yet, as its X-POS-Outbox header last said
+    # (noted with last_seen_at); None until a register that sends it calls.
+    tickets_waiting: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
 class AuditEntry(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, text, true, update
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +13,14 @@ from sqlalchemy.orm import Session
 from pos_desktop.domain.errors import ErrorCode, InvalidPin
 from pos_desktop.domain.pin import validate_pin
 from pos_desktop.server.errors import ApiError
-from pos_desktop.server.models import Employee, EnrollCode, Register, Store, SyncCounter
+from pos_desktop.server.models import (
+    Employee,
+    EmployeeSession,
+    EnrollCode,
+    Register,
+    Store,
+    SyncCounter,
+)
 from pos_desktop.server.security import (
     digest,
     hash_pin,
@@ -22,8 +30,7 @@ from pos_desktop.server.security import (
     pin_lookup,
 )
 
-DEFAULT_STORE_NAME = "Main Store"
-_DEFAULT_STORE_LOCK = 0x504F5301  # "POS" 1: any fixed key no other code uses
+_FIRST_STORE_LOCK = 0x504F5301  # "POS" 1: any fixed key no other code uses
 
 
 def next_sync_version(db: Session) -> int:
@@ -50,7 +57,9 @@ def create_store(
     prices_include_tax: bool = False,
     address: str = "",
     phone: str = "",
+    tax_rates: tuple[tuple[str, int], ...] = (),
 ) -> Store:
+    """``tax_rates``: the store's named rates, (name, basis points) each."""
     store = Store(
         id=uuid.uuid4(),
         name=name,
@@ -66,6 +75,7 @@ def create_store(
         max_card_amount=max_card_amount,
         tenders="\n".join(tenders),
         tip_base="subtotal",
+        tax_rates=[{"name": name, "rate_bp": rate_bp} for name, rate_bp in tax_rates],
         pin_pepper=new_pepper(),
         sync_version=next_sync_version(db),
         created_at=now,
@@ -80,14 +90,47 @@ def first_store(db: Session) -> Store | None:
     if db.get_bind().dialect.name == "postgresql":
         # Two first commands at once must not both find no store and make one each; SQLite
         # needs nothing, its transactions already write one at a time (BEGIN IMMEDIATE).
-        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _DEFAULT_STORE_LOCK})
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_STORE_LOCK})
     return db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
 
 
-def default_store(db: Session, now: datetime) -> Store:
-    """The server's first store, made on first use: a single-store install needs no set-up."""
-    store = first_store(db)
-    return store if store is not None else create_store(db, DEFAULT_STORE_NAME, now)
+class StoreExists(Exception):
+    """The server has a store already: a new server's first store is set up only once."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"this server already has a store ({name})")
+        self.name = name
+
+
+def create_first_store(db: Session, name: str, now: datetime, **settings: Any) -> Store:
+    """A new server's store (``create_store``'s settings); ``StoreExists`` once it has one,
+    even when two of these run at once."""
+    existing = first_store(db)
+    if existing is not None:
+        raise StoreExists(existing.name)
+    return create_store(db, name, now, **settings)
+
+
+NO_STORE_MESSAGE = (
+    "this server has no store yet: run `python -m pos_desktop.server init-store` first "
+    "(or `demo-data` for the demo store)"
+)
+
+
+class NoStore(Exception):
+    """A command for the server's store ran before any store was set up."""
+
+    def __init__(self) -> None:
+        super().__init__(NO_STORE_MESSAGE)
+
+
+def the_store(db: Session) -> Store:
+    """The server's first store, the one its commands look after. Never made here: a store
+    made on first use would be a US-dollar store nobody chose (``init-store`` sets one up)."""
+    store = db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+    if store is None:
+        raise NoStore()
+    return store
 
 
 def _pin_taken() -> ApiError:
@@ -149,6 +192,23 @@ def change_pin(db: Session, store: Store, employee: Employee, pin: str) -> None:
     employee.pin_lookup = _free_pin_lookup(db, store, pin, employee.id)
     employee.pin_hash = hash_pin(pin)
     _flush_pin(db)
+
+
+def end_sessions(
+    db: Session, employee: Employee, now: datetime, *, keep: str | None = None
+) -> None:
+    """Log ``employee`` out everywhere (deactivated, or a new PIN): their open sessions expire
+    now, so none comes back with a reactivation, while a deactivated employee's register is
+    still told why at its next request. ``keep``: the token hash of the session asking (a
+    manager giving themself a new PIN stays logged in there)."""
+    query = (
+        update(EmployeeSession)
+        .where(EmployeeSession.employee_id == employee.id, EmployeeSession.expires_at > now)
+        .values(expires_at=now)
+    )
+    if keep is not None:
+        query = query.where(EmployeeSession.token_hash != keep)
+    db.execute(query)
 
 
 def create_enroll_code(

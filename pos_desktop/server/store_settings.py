@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
+from pos_desktop.domain.approvals import APPROVAL_LABELS, ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.domain.store_setup import known_currency, known_locale, known_timezone
 from pos_desktop.server.errors import ApiError
@@ -36,12 +37,47 @@ def check_timezone(name: str) -> None:
         )
 
 
-def check_settings(values: Mapping[str, Any]) -> None:
-    """Refuse the first value the store cannot hold, naming its field."""
+def check_tip_presets(percents: list[int]) -> list[int]:
+    """The presets from the smallest up, as the Pay screen shows them; each one once."""
+    for percent in percents:
+        if percents.count(percent) > 1:
+            raise _invalid("tip_presets", f"tip_presets: {percent} % is there twice.")
+    return sorted(percents)
+
+
+def check_tax_rates(rates: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each rate's name once (whatever its case): a product's rate is picked by name."""
+    seen: set[str] = set()
+    for rate in rates:
+        key = str(rate["name"]).casefold()
+        if key in seen:
+            raise _invalid("tax_rates", f"tax_rates: the name “{rate['name']}” is there twice.")
+        seen.add(key)
+    return [{"name": rate["name"], "rate_bp": rate["rate_bp"]} for rate in rates]
+
+
+def check_approvals(actions: list[str]) -> list[str]:
+    """Each action once, in the order the Back Office lists them: saving the same choice in
+    another order is no change."""
+    chosen = {ApprovalAction(action) for action in actions}
+    return [action.value for action in APPROVAL_LABELS if action in chosen]
+
+
+def check_settings(values: Mapping[str, Any]) -> dict[str, Any]:
+    """``values`` as the store keeps them; the first value it cannot hold is refused, naming
+    its field."""
     checks = {"currency": check_currency, "locale": check_locale, "timezone": check_timezone}
     for field, check in checks.items():
         if field in values:
             check(values[field])
+    clean = dict(values)
+    if "tip_presets" in clean:
+        clean["tip_presets"] = check_tip_presets(clean["tip_presets"])
+    if "tax_rates" in clean:
+        clean["tax_rates"] = check_tax_rates(clean["tax_rates"])
+    if "approvals" in clean:
+        clean["approvals"] = check_approvals(clean["approvals"])
+    return clean
 
 
 def currency_locked(db: Session, store_id: uuid.UUID) -> bool:

@@ -8,11 +8,13 @@ request) and saves the answer only once everything it needs exists.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -20,9 +22,11 @@ from pos_desktop.config import Settings
 from pos_desktop.domain.store_setup import JoinServer, NewStore, SetupInvalid
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.credentials import (
+    EMBEDDED_ISSUER,
     RegisterCredentials,
     credentials_path,
     save_credentials,
+    saved_issuer,
 )
 from pos_desktop.sync.errors import ServerError, ServerUnreachable, UnexpectedAnswer
 
@@ -30,6 +34,8 @@ log = logging.getLogger(__name__)
 
 CHOICE_FILE = "store.json"
 SERVER_DATABASE_FILE = "server.sqlite3"
+# A SQLite database is its file and, while it is open or after a crash, its journal.
+SQLITE_FILE_SUFFIXES = ("", "-wal", "-shm")
 
 
 def no_answer(url: str) -> str:
@@ -83,10 +89,30 @@ def save_choice(data_dir: Path, choice: StoreChoice) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(body, handle)
+            # On the disk before it takes the old one's name: a power cut after the rename
+            # must not leave an empty store.json.
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, choice_path(data_dir))
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def folder_choice(data_dir: Path) -> StoreChoice | None:
+    """What the folder says this register is: store.json's answer; without a readable one, the
+    credentials beside it, for a register enrolled with a store server has joined it (starting
+    anything else would enroll with the embedded server over that enrollment). None: no
+    answer, or an embedded store that only its database can name (the demo store of a folder
+    from before the question, or a store of its own whose store.json was lost)."""
+    choice = load_choice(data_dir)
+    if choice is not None:
+        return choice
+    issuer = saved_issuer(credentials_path(data_dir))
+    if issuer is None or issuer.startswith(EMBEDDED_ISSUER):
+        return None
+    log.warning("%s has no answer; enrolled with %s, so joined", data_dir / CHOICE_FILE, issuer)
+    return StoreChoice(StoreKind.SERVER, issuer)
 
 
 def needs_first_start(settings: Settings) -> bool:
@@ -97,6 +123,25 @@ def needs_first_start(settings: Settings) -> bool:
         return False
     data_dir = settings.data_dir
     return load_choice(data_dir) is None and not credentials_path(data_dir).exists()
+
+
+def move_aside(database: Path, now: datetime) -> Path | None:
+    """Rename ``database`` and its journal to ``<name>.replaced-<UTC time>``, never deleting
+    a store someone may still need; the new name, or None when there was nothing there."""
+    parts = [Path(f"{database}{suffix}") for suffix in SQLITE_FILE_SUFFIXES]
+    if not any(part.exists() for part in parts):
+        return None
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    for attempt in itertools.count(1):
+        aside = database.with_name(
+            f"{database.name}.replaced-{stamp}" + (f"-{attempt}" if attempt > 1 else "")
+        )
+        if not any(Path(f"{aside}{suffix}").exists() for suffix in SQLITE_FILE_SUFFIXES):
+            break
+    for part, suffix in zip(parts, SQLITE_FILE_SUFFIXES, strict=True):
+        if part.exists():
+            os.replace(part, f"{aside}{suffix}")
+    return aside
 
 
 class FirstStartService:
@@ -137,6 +182,7 @@ class FirstStartService:
                     locale=store.locale,
                     timezone=store.timezone,
                     prices_include_tax=store.prices_include_tax,
+                    tax_rates=store.tax_rates,
                 )
                 create_employee(db, row, store.manager_name, "manager", store.manager_pin, now)
                 db.commit()
@@ -145,11 +191,13 @@ class FirstStartService:
             building.unlink(missing_ok=True)
             raise
         # The last connection closed checkpoints the journal into the file, which is then
-        # whole. A journal left by an older database of that name (a start cut short before
-        # the question was answered) would be replayed over the new store: it goes first.
+        # whole. An older database of that name (a start cut short before the question was
+        # answered, or a store whose store.json was lost) is kept beside it with its journal,
+        # which would otherwise be replayed over the new store.
         engine.dispose()
-        for leftover in ("-wal", "-shm"):
-            Path(f"{final}{leftover}").unlink(missing_ok=True)
+        aside = move_aside(final, now)
+        if aside is not None:
+            log.warning("the database that was in %s is now %s", final, aside)
         os.replace(building, final)
         save_choice(self.data_dir, StoreChoice(StoreKind.NEW))
         log.info("store %r created", store.name)
@@ -169,6 +217,8 @@ class FirstStartService:
                 if exc.status == 404:
                     raise SetupInvalid({"server_url": not_a_pos_server(url)}) from exc
                 raise SetupInvalid({"code": code_refused(exc.message)}) from exc
+        # The token first: an answer without it would start a register that is not enrolled,
+        # while a token without the answer still starts joined (``folder_choice``).
         save_credentials(
             credentials_path(self.data_dir),
             RegisterCredentials(server=url, register_id=enrolled.register_id, token=enrolled.token),

@@ -1,4 +1,5 @@
-"""Taking tenders on a ticket, completing it, voiding it.
+"""Taking tenders on a ticket, completing it, voiding it, and taking a line off it after a
+tender.
 
 A gift card's money is the server's: the payment row and its idempotency key are committed
 *before* the server is asked, and a missing answer (timeout, crash, power cut) is settled by
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.db import sales
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.domain.approvals import Approval, ApprovalAction
 from pos_desktop.domain.errors import DomainError, ErrorCode, InvalidAmount
 from pos_desktop.domain.giftcard import ensure_redeemable
 from pos_desktop.domain.money import Money
@@ -39,6 +41,8 @@ from pos_desktop.domain.tender import (
     gift_card_ask,
     split_tender,
 )
+from pos_desktop.domain.ticket import TicketLine
+from pos_desktop.services.approvals import approval_to_record
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.results import (
     CardSummary,
@@ -93,6 +97,11 @@ def _unsettled_reversal() -> PaymentUnsettled:
         "No answer from the server about giving the gift card its money back. "
         "It is asked again automatically."
     )
+
+
+def _line_words(line: TicketLine) -> str:
+    """A removed line as the audit log names it: "Mug", "2 × Mug"."""  # noqa: RUF002
+    return line.name if line.quantity == 1 else f"{line.quantity} × {line.name}"  # noqa: RUF001
 
 
 class PaymentService:
@@ -388,18 +397,52 @@ class PaymentService:
         with self._database.session() as db:
             return self._commit_and_maybe_complete(db, sale_id)
 
-    def void(self, sale_id: uuid.UUID) -> Sale:
-        """Void the ticket; every gift card on it gets its money back first."""
+    def void(self, sale_id: uuid.UUID, approval: Approval | None = None) -> Sale:
+        """Void the ticket; every gift card on it gets its money back first. ``approval``: a
+        manager's, where the store asks one of a cashier; recorded on the voided ticket."""
         sale = self.load(sale_id)
         sale.ensure_open()
+        with self._database.session() as db:
+            approval = approval_to_record(
+                db, sale.employee_id, ApprovalAction.VOID_TICKET, approval
+            )
         for payment in sale.visible_payments:
             if payment.kind is TenderKind.GIFT_CARD:
                 sale = self.remove_payment(sale_id, payment.id)
         with self._database.session() as db:
+            if approval is not None:
+                sales.add_approval(db, approval.of(sale_id, f"Ticket #{sale.number}"))
             voided = sales.finish(db, sale_id, SaleStatus.VOIDED, self._clock())
             db.commit()
         self._finished()
         return voided
+
+    def remove_paid_line(
+        self, sale_id: uuid.UUID, line_id: uuid.UUID, approval: Approval | None = None
+    ) -> Sale:
+        """Take a line off a ticket that has payments, while they still fit its smaller total
+        (``Sale.line_removable_after_tender``); paid in full without it, the ticket completes.
+        ``approval``: a manager's, where the store asks one of a cashier; recorded on the
+        ticket with the line's name. A ticket with no payment left just loses the line."""
+        with self._database.session() as db:
+            sale = sales.load(db, sale_id)
+            if not sale.has_payments:
+                sale.ensure_lines_editable()
+                sales.remove_line(db, sale_id, line_id)
+                sales.forget_tip_percent(db, sale_id)
+                db.commit()
+                return sales.load(db, sale_id)
+            line = sale.line_removable_after_tender(line_id)
+            if line is None:
+                return sale
+            approval = approval_to_record(
+                db, sale.employee_id, ApprovalAction.REMOVE_PAID_LINE, approval
+            )
+            if approval is not None:
+                sales.add_approval(db, approval.of(sale_id, _line_words(line)))
+            sales.remove_line(db, sale_id, line_id)
+            sales.forget_tip_percent(db, sale_id)
+            return self._commit_and_maybe_complete(db, sale_id)
 
     def _commit_and_maybe_complete(self, db: Session, sale_id: uuid.UUID) -> Sale:
         db.flush()

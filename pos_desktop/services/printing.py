@@ -12,7 +12,11 @@ before any other waiting job. It is tried once: when the printer cannot take it 
 it was not tried within ``DRAWER_SECONDS`` (a register restarted, a printer stalled on the job
 before), it is given up and the status names its ticket, so the paid screen tells the cashier
 to open the drawer with the key. A drawer never opens unattended, and no receipt carries the
-kick. A reprint renders the stored receipt again, marked COPY.
+kick. A reprint renders the stored receipt again, marked COPY. The drawer opened without a sale
+("Open drawer") is a drawer job of no ticket, and follows the same rules.
+
+A manager's approval of a reprint or of the drawer (where the store asks one of a cashier) is
+written to the approval outbox in the transaction that stores the job.
 """
 
 from __future__ import annotations
@@ -28,8 +32,10 @@ from typing import Literal, Protocol
 from sqlalchemy import ColumnElement, case, func, select, update
 
 from hardware.printer import PrinterOffline, drawer_kick
+from pos_desktop.db import approvals
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import PrintJob
+from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.receipt import CardSlip, Receipt
 from pos_desktop.receipts.stored import dump_receipt, load_receipt
 from pos_desktop.services.results import PrintStatus
@@ -112,11 +118,15 @@ class PrintService:
         *,
         ticket_id: uuid.UUID | None = None,
         receipt: Receipt | None = None,
+        approval: Approval | None = None,
     ) -> int:
         """Store a job (committed before this returns) and wake the worker; its id.
 
-        ``receipt``: the words ``data`` prints, kept so a reprint can render them again."""
+        ``receipt``: the words ``data`` prints, kept so a reprint can render them again;
+        ``approval``: the manager's approval of the job, recorded with it."""
         with self._database.session() as db, db.begin():
+            if approval is not None:
+                approvals.enqueue(db, approval)
             job = self._job(kind, data, ticket_id, receipt)
             db.add(job)
             db.flush()
@@ -167,9 +177,11 @@ class PrintService:
             return None
         return self.queue(self._render_slip(slip), "slip")
 
-    def reprint_last_receipt(self) -> bool:
+    def reprint_last_receipt(self, approval: Approval | None = None) -> bool:
         """Queue the last receipt again, rendered for today's printer and marked COPY (the
-        drawer stays shut); False if there is none (or only ones stored before copies)."""
+        drawer stays shut); False if there is none (or only ones stored before copies).
+        ``approval``: a manager's, recorded with the receipt's ticket (none: nothing printed,
+        nothing recorded)."""
         with self._database.session() as db:
             row = db.execute(
                 select(PrintJob.receipt, PrintJob.ticket_id)
@@ -180,8 +192,23 @@ class PrintService:
         if row is None or row.receipt is None:
             return False
         copy = replace(load_receipt(row.receipt), copy=True)
-        self.queue(self._render(copy), "receipt", ticket_id=row.ticket_id, receipt=copy)
+        if approval is not None:
+            number = copy.ticket_number
+            approval = approval.of(
+                row.ticket_id, f"Receipt of ticket #{number}" if number is not None else None
+            )
+        self.queue(
+            self._render(copy), "receipt", ticket_id=row.ticket_id, receipt=copy, approval=approval
+        )
         return True
+
+    def open_drawer(self, approval: Approval | None = None) -> int:
+        """Open the cash drawer without a sale: a drawer job of no ticket, first in line, now
+        or never (see the module's note); its id. ``approval``: a manager's, recorded with
+        it."""
+        return self.queue(
+            drawer_kick(), "drawer", approval=approval.of(None) if approval is not None else None
+        )
 
     def status(self) -> PrintStatus:
         with self._database.session() as db:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.services.approvals import ApprovalService
 from pos_desktop.services.back_office import StaffService
 from pos_desktop.services.back_office_catalog import CatalogFiles, CatalogService
 from pos_desktop.services.card_lookup import CardLookupService
@@ -18,6 +19,7 @@ from pos_desktop.services.devices import DeviceService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
+from pos_desktop.services.registers import RegisterService
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
@@ -46,6 +48,8 @@ class RegisterServices:
     store_settings: StoreSettingsService
     catalog: CatalogService
     catalog_files: CatalogFiles
+    approvals: ApprovalService
+    registers: RegisterService
 
     @classmethod
     def over(
@@ -73,8 +77,9 @@ class RegisterServices:
         def follow_printing(service: PrintService | None) -> None:
             receipts.printing = service
 
+        session = SessionService(client, database, clock)
         return cls(
-            session=SessionService(client, database, clock),
+            session=session,
             cards=CardLookupService(client),
             store=StoreProfileService(database),
             checkout=checkout,
@@ -92,6 +97,9 @@ class RegisterServices:
             store_settings=StoreSettingsService(client),
             catalog=CatalogService(client),
             catalog_files=CatalogFiles(client, data_dir, home, clock),
+            # The log-in's limit on wrong PINs: a guesser may try either pad.
+            approvals=ApprovalService(database, clock, session.wrong_pins),
+            registers=RegisterService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from hardware.scanner_settings import ScannerSettings
 from pos_desktop.config import KeyboardMode, PrinterAddress, parse_printer_address
+from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.card_search import SearchQuery
 from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
 from pos_desktop.domain.catalog_csv import CsvRow
@@ -490,6 +491,10 @@ class StoreSettingsValues:
     max_card_amount: Money
     tenders: tuple[str, ...]
     currency_locked: bool = False
+    # The store's named rates: (("Sales tax", 825), ...), in the manager's order.
+    tax_rates: tuple[tuple[str, int], ...] = ()
+    tip_presets: tuple[int, ...] = (10, 15, 20)  # the Pay screen's tip buttons, in percent
+    approvals: frozenset[ApprovalAction] = frozenset()  # need a manager's PIN on the spot
 
     def changes(self, edited: StoreSettingsValues) -> dict[str, object]:
         """The fields ``edited`` gives another value than these: what a save sends."""
@@ -699,3 +704,43 @@ class ImportDone:
 class ExportedFile:
     path: Path
     products: int
+
+
+# -- the Back Office: registers ------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterEntry:
+    """A register of the store as the Back Office lists it; times are UTC."""
+
+    id: uuid.UUID
+    name: str
+    enrolled_at: datetime
+    last_seen_at: datetime | None
+    app_version: str | None
+    revoked_at: datetime | None
+    # Finished tickets it had not pushed when last seen; None until it reported them.
+    tickets_waiting: int | None
+    this_register: bool
+
+    @property
+    def revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class EnrollCode:
+    """A one-time code another register enrolls with, until ``expires_at`` (UTC)."""
+
+    code: str
+    expires_at: datetime
+
+
+class RegisterRefused(ValueError):
+    """The server (or the register, before asking it) refused a register change; ``field``
+    (``name`` or ``""``) is where the manager fixes it."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message

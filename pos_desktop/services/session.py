@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from argon2 import PasswordHasher
@@ -20,8 +20,9 @@ from pos_desktop.services.results import ActiveSession, Employee
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
 
-# While the server is away the register itself is what a guesser at the PIN pad talks to:
-# it keeps the server's limit (5 wrong PINs in 5 minutes) on its own.
+# While the server is away the register itself is what a guesser at the PIN pad talks to (and
+# always at the manager-approval pad): it keeps the server's limit (5 wrong PINs in 5 minutes)
+# on its own.
 OFFLINE_WRONG_PIN_LIMIT = 5
 OFFLINE_WRONG_PIN_WINDOW_SECONDS = 300.0
 OFFLINE_SESSION = timedelta(hours=12)
@@ -51,11 +52,10 @@ class SessionService:
         self._client = client
         self._database = database
         self._clock = clock
-        self._monotonic = monotonic
         # log_in runs on a worker while lock() runs on the GUI thread.
         self._lock = threading.Lock()
         self._session: ActiveSession | None = None
-        self._offline_misses: list[float] = []
+        self.wrong_pins = WrongPinLimit(monotonic)
 
     @property
     def current(self) -> ActiveSession | None:
@@ -103,35 +103,64 @@ class SessionService:
             self._client.forget_session()
 
     def _log_in_offline(self, database: RegisterDatabase, pin: str) -> ActiveSession:
-        self._refuse_while_over_limit()
+        over = self.wrong_pins.refusal()
+        if over is not None:
+            raise OfflineLogInRefused(over)
         with database.session() as db:
             verifiers = catalog.pin_verifiers(db)
         if not verifiers:
             raise OfflineLogInRefused(NO_VERIFIERS)
-        # No look-up key comes to registers (it would make guessing fast), so each verifier
-        # is tried: about 250 ms each at the server's argon2 profile.
-        hasher = PasswordHasher()
-        for verifier in verifiers:
-            try:
-                hasher.verify(verifier.pin_hash, pin)
-            except (VerificationError, InvalidHashError):
-                continue
-            employee = Employee(verifier.employee_id, verifier.name, verifier.role)
-            return ActiveSession(employee, self._clock() + OFFLINE_SESSION, offline=True)
-        self._offline_misses.append(self._monotonic())
-        raise OfflineLogInRefused("Wrong PIN. Try again.")
+        verifier = match_pin(verifiers, pin)
+        if verifier is None:
+            self.wrong_pins.missed()
+            raise OfflineLogInRefused("Wrong PIN. Try again.")
+        employee = Employee(verifier.employee_id, verifier.name, verifier.role)
+        return ActiveSession(employee, self._clock() + OFFLINE_SESSION, offline=True)
 
-    def _refuse_while_over_limit(self) -> None:
+
+def match_pin(verifiers: Iterable[catalog.PinVerifier], pin: str) -> catalog.PinVerifier | None:
+    """The employee whose verifier ``pin`` opens, if any. Blocking (argon2): for a worker.
+
+    No look-up key comes to registers (it would make guessing fast), so each verifier is
+    tried: about 250 ms each at the server's argon2 profile."""
+    hasher = PasswordHasher()
+    for verifier in verifiers:
+        try:
+            hasher.verify(verifier.pin_hash, pin)
+        except (VerificationError, InvalidHashError):
+            continue
+        return verifier
+    return None
+
+
+class WrongPinLimit:
+    """The server's limit on wrong PINs (5 in 5 minutes), kept by the register for the PINs it
+    checks itself: a log-in while the server is away, a manager's approval. One per register,
+    shared by its PIN pads, since a guesser may use any of them. Thread-safe (workers)."""
+
+    def __init__(self, monotonic: Callable[[], float] = time.monotonic) -> None:
+        self._monotonic = monotonic
+        self._lock = threading.Lock()
+        self._misses: list[float] = []
+
+    def refusal(self) -> str | None:
+        """Why no PIN is checked now (too many wrong ones lately); None: PINs are checked."""
         now = self._monotonic()
         since = now - OFFLINE_WRONG_PIN_WINDOW_SECONDS
-        self._offline_misses = [at for at in self._offline_misses if at > since]
-        if len(self._offline_misses) >= OFFLINE_WRONG_PIN_LIMIT:
-            wait = OFFLINE_WRONG_PIN_WINDOW_SECONDS - (now - self._offline_misses[0])
-            minutes = max(1, round(wait / 60))
-            raise OfflineLogInRefused(
-                f"Too many wrong PINs on this register. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}."
-            )
+        with self._lock:
+            self._misses = [at for at in self._misses if at > since]
+            if len(self._misses) < OFFLINE_WRONG_PIN_LIMIT:
+                return None
+            wait = OFFLINE_WRONG_PIN_WINDOW_SECONDS - (now - self._misses[0])
+        minutes = max(1, round(wait / 60))
+        return (
+            f"Too many wrong PINs on this register. Try again in {minutes} minute"
+            f"{'s' if minutes != 1 else ''}."
+        )
+
+    def missed(self) -> None:
+        with self._lock:
+            self._misses.append(self._monotonic())
 
 
 def _session_from(response: SessionResponse) -> ActiveSession:

@@ -1,12 +1,16 @@
 """The store's settings in the Back Office: read from the server, and saved as only the fields
 the manager changed, after the checks the register can make itself (currency, language and
-region, time zone) so a typo costs no round trip."""
+region, time zone) so a typo costs no round trip. A refusal names the field to fix; a tax
+rate's is ``tax_rates.N`` (``store_setup.tax_rate_field``), the row it is about."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from pydantic import ValidationError
 
 from pos_desktop.contracts import BackOfficeStore, StoreUpdate
+from pos_desktop.domain.approvals import APPROVAL_LABELS
 from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.domain.store_setup import (
     UNKNOWN_CURRENCY,
@@ -15,6 +19,7 @@ from pos_desktop.domain.store_setup import (
     known_currency,
     known_locale,
     known_timezone,
+    tax_rate_field,
 )
 from pos_desktop.services.results import StoreSettingsRefused, StoreSettingsValues
 from pos_desktop.sync.client import ServerClient
@@ -47,21 +52,38 @@ class StoreSettingsService:
             changes["max_card_amount"] = edited.max_card_amount.minor
         if "tenders" in changes:
             changes["tenders"] = list(edited.tenders)
+        if "tax_rates" in changes:
+            changes["tax_rates"] = [
+                {"name": name, "rate_bp": rate_bp} for name, rate_bp in edited.tax_rates
+            ]
+        if "tip_presets" in changes:
+            changes["tip_presets"] = list(edited.tip_presets)
+        if "approvals" in changes:
+            changes["approvals"] = [a for a in APPROVAL_LABELS if a in edited.approvals]
         try:
             update = StoreUpdate.model_validate(changes)
         except ValidationError as exc:
             raise StoreSettingsRefused(
-                {str(error["loc"][0]): NOT_SAVED for error in exc.errors() if error["loc"]}
+                {_field_key(error["loc"]): NOT_SAVED for error in exc.errors() if error["loc"]}
             ) from exc
         try:
             return _values(self._client.update_backoffice_store(update))
         except ServerError as exc:
             field = exc.details.get("field")
             if exc.code in _FIELD_REFUSALS and isinstance(field, str):
-                raise StoreSettingsRefused({field.split(".")[0]: exc.message}) from exc
+                raise StoreSettingsRefused({_field_key(field.split(".")): exc.message}) from exc
             if exc.code == ErrorCode.CURRENCY_LOCKED:
                 raise StoreSettingsRefused({"currency": exc.message}) from exc
             raise
+
+
+def _field_key(loc: Sequence[object]) -> str:
+    """The page's name for the field a refusal is about: ``tax_rates.N`` for a tax rate's row
+    (``tax_rates.2.rate_bp``), else the setting itself (``tip_presets.0`` is ``tip_presets``)."""
+    first = str(loc[0])
+    if first == "tax_rates" and len(loc) > 1 and str(loc[1]).isdecimal():
+        return tax_rate_field(int(str(loc[1])))
+    return first
 
 
 def _local_errors(changes: dict[str, object]) -> dict[str, str]:
@@ -95,4 +117,7 @@ def _values(store: BackOfficeStore) -> StoreSettingsValues:
         max_card_amount=store.max_card_amount.to_money(),
         tenders=tuple(store.tenders),
         currency_locked=store.currency_locked,
+        tax_rates=tuple((rate.name, rate.rate_bp) for rate in store.tax_rates),
+        tip_presets=tuple(store.tip_presets),
+        approvals=frozenset(store.approvals),
     )

@@ -30,7 +30,7 @@ class SyncLoop:
         self,
         relay: Pusher,
         catalog: Puller,
-        interval_seconds: float = 30.0,
+        interval_seconds: float = 10.0,
         on_catalog_changed: Callable[[CatalogChange], None] | None = None,
         after_push: Callable[[], None] | None = None,
     ) -> None:

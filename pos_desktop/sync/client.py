@@ -22,6 +22,8 @@ from pydantic import BaseModel, ValidationError
 
 from pos_desktop.contracts import (
     ActivityOut,
+    ApprovalRecord,
+    AuditList,
     BackOfficeStore,
     CardDetail,
     CardList,
@@ -53,6 +55,9 @@ from pos_desktop.contracts import (
     PushResponse,
     RedeemRequest,
     RedemptionOut,
+    RegisterInfo,
+    RegisterList,
+    RegisterUpdate,
     ReverseRequest,
     SessionRequest,
     SessionResponse,
@@ -150,6 +155,9 @@ class ServerClient:
     ) -> None:
         self.base_url = base_url
         self.register_token = register_token
+        # Finished tickets this register has not pushed yet, sent as X-POS-Outbox so the Back
+        # Office can list them; kept current by the outbox relay, None (not sent) until known.
+        self.tickets_waiting: int | None = None
         self._session_token: str | None = None
         self._http = httpx.Client(
             base_url=api_root(base_url),
@@ -223,9 +231,12 @@ class ServerClient:
         params = {"cursor": cursor} if cursor else None
         return self._call("GET", "/sync/pull", PullResponse, params=params)
 
-    def push(self, tickets: Sequence[Ticket]) -> PushResponse:
-        """Hand finished tickets over; the server keeps each ticket id once, so no key is needed."""
-        body = PushRequest(tickets=list(tickets))
+    def push(
+        self, tickets: Sequence[Ticket], approvals: Sequence[ApprovalRecord] = ()
+    ) -> PushResponse:
+        """Hand finished tickets (and approvals given outside them) over; the server keeps each
+        ticket id and each approval id once, so no key is needed."""
+        body = PushRequest(tickets=list(tickets), approvals=list(approvals))
         return self._call("POST", "/sync/push", PushResponse, json=body)
 
     # -- money: the caller stores the key before calling, and asks again with it after a
@@ -315,6 +326,9 @@ class ServerClient:
             headers["X-Register-Token"] = self.register_token
         if self._session_token:
             headers["Authorization"] = f"Bearer {self._session_token}"
+        waiting = self.tickets_waiting
+        if waiting is not None:
+            headers["X-POS-Outbox"] = str(waiting)
         return headers
 
     def _call(
@@ -378,6 +392,10 @@ class ServerClient:
         """Change the settings given; those left ``None`` keep their value on the server."""
         return self._call("PATCH", "/backoffice/store", BackOfficeStore, json=changes)
 
+    def audit_log(self, limit: int = 100) -> AuditList:
+        """The store's audit log, newest first (Back Office changes, managers' approvals)."""
+        return self._call("GET", "/backoffice/audit", AuditList, params={"limit": str(limit)})
+
     def list_staff(self) -> StaffList:
         return self._call("GET", "/backoffice/employees", StaffList)
 
@@ -430,3 +448,18 @@ class ServerClient:
 
     def import_products(self, request: ImportRequest) -> ImportReport:
         return self._call("POST", "/backoffice/products/import", ImportReport, json=request)
+
+    def list_registers(self) -> RegisterList:
+        return self._call("GET", "/backoffice/registers", RegisterList)
+
+    def rename_register(self, register_id: uuid.UUID, name: str) -> RegisterInfo:
+        return self._call(
+            "PATCH",
+            f"/backoffice/registers/{register_id}",
+            RegisterInfo,
+            json=RegisterUpdate(name=name),
+        )
+
+    def revoke_register(self, register_id: uuid.UUID) -> RegisterInfo:
+        """The register's token is refused from its next request."""
+        return self._call("POST", f"/backoffice/registers/{register_id}/revoke", RegisterInfo)

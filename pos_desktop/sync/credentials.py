@@ -20,6 +20,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 log = logging.getLogger(__name__)
 
 CREDENTIALS_FILE = "register.json"
+# What ``server`` says for a token the register's own embedded server issued.
+EMBEDDED_ISSUER = "embedded:"
 
 
 class RegisterCredentials(BaseModel):
@@ -32,6 +34,20 @@ class RegisterCredentials(BaseModel):
 
 def credentials_path(data_dir: Path) -> Path:
     return data_dir / CREDENTIALS_FILE
+
+
+def embedded_issuer(database_url: str) -> str:
+    """The issuer of a token from the embedded server over ``database_url``: the token is only
+    valid in the database that issued it (the port changes on every start)."""
+    return f"{EMBEDDED_ISSUER}{database_url}"
+
+
+def saved_issuer(path: Path) -> str | None:
+    """Which server issued the saved credentials; None when there are none readable."""
+    try:
+        return RegisterCredentials.model_validate_json(path.read_bytes()).server
+    except (OSError, ValidationError):
+        return None
 
 
 def load_credentials(path: Path, server: str) -> RegisterCredentials | None:

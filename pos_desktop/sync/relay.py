@@ -1,7 +1,9 @@
-"""Push finished tickets from the outbox to the server.
+"""Push finished tickets from the outbox to the server, and managers' approvals from the
+approval outbox beside them.
 
 Pushing is idempotent by ticket id, so a batch whose answer was lost is simply pushed again:
-the server lists the tickets it already had as duplicates, and those count as sent too.
+the server lists the tickets it already had as duplicates, and those count as sent too. An
+approval is recorded once by its id, so every approval of a push the server answered is sent.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import datetime
 from pydantic import ValidationError
 
 from pos_desktop.contracts import Ticket
+from pos_desktop.db import approvals as approval_outbox
 from pos_desktop.db import outbox
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.sync.client import ServerClient
@@ -34,16 +37,27 @@ class OutboxRelay:
         self._clock = clock
 
     def waiting(self) -> int:
-        """How many finished tickets the server has not confirmed yet."""
+        """How many finished tickets the server has not confirmed yet; the client says so on
+        its next requests (the Back Office lists it)."""
         with self._database.session() as db:
-            return outbox.waiting_count(db)
+            count = outbox.waiting_count(db)
+        self._client.tickets_waiting = count
+        return count
 
     def push_once(self, batch: int = 100, *, ticket_id: uuid.UUID | None = None) -> int:
-        """Push up to ``batch`` waiting tickets (or only ``ticket_id``'s); returns how many
-        the server confirmed."""
+        """Push up to ``batch`` waiting tickets (or only ``ticket_id``'s) and, unless only one
+        ticket is asked for, the approvals waiting; returns how many tickets the server
+        confirmed. Whatever happened, the count still waiting is counted again."""
+        try:
+            return self._push(batch, ticket_id)
+        finally:
+            self.waiting()
+
+    def _push(self, batch: int, ticket_id: uuid.UUID | None) -> int:
         with self._database.session() as db:
             items = outbox.waiting(db, batch, ticket_id)
-        if not items:
+            approvals = approval_outbox.waiting(db, batch) if ticket_id is None else []
+        if not items and not approvals:
             return 0
         tickets: list[Ticket] = []
         unreadable: list[int] = []
@@ -60,24 +74,33 @@ class OutboxRelay:
             with self._database.session() as db:
                 outbox.mark_failed(db, unreadable, "the stored ticket cannot be read")
                 db.commit()
-        if not tickets:
+        if not tickets and not approvals:
             return 0
         pushed = [item for item in items if item.id not in unreadable]
+        approval_ids = [approval.id for approval in approvals]
         try:
-            answer = self._client.push(tickets)
+            answer = self._client.push(tickets, approvals)
         except ServerUnreachable:
-            log.info("server unreachable; %d tickets stay in the outbox", len(tickets))
+            log.info(
+                "server unreachable; %d tickets and %d approvals stay in the outbox",
+                len(tickets),
+                len(approvals),
+            )
             return 0
         except ServerError as exc:
-            log.warning("server refused %d tickets: %s", len(tickets), exc)
+            log.warning(
+                "server refused %d tickets and %d approvals: %s", len(tickets), len(approvals), exc
+            )
             with self._database.session() as db:
                 outbox.mark_failed(db, [item.id for item in pushed], exc.message)
+                approval_outbox.mark_failed(db, approval_ids, exc.message)
                 db.commit()
             return 0
         confirmed = set(answer.accepted) | set(answer.duplicates)
         sent = [item.id for item in pushed if item.ticket_id in confirmed]
         with self._database.session() as db:
             outbox.mark_sent(db, sent, self._clock())
+            approval_outbox.mark_sent(db, approval_ids, self._clock())
             db.commit()
         if len(sent) < len(pushed):
             log.warning("server confirmed %d of %d tickets pushed", len(sent), len(pushed))

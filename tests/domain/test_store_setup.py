@@ -1,4 +1,5 @@
-"""The first start's form rules: a new store and a join, each wrong field named."""
+"""The first start's form rules (a new store and a join) and the store's tax rates and tip
+buttons as a manager types them, each wrong field named."""
 
 from __future__ import annotations
 
@@ -11,11 +12,17 @@ from pos_desktop.domain.store_setup import (
     NAME_TOO_LONG,
     NO_CODE,
     NO_MANAGER_NAME,
+    NO_RATE_NAME,
+    NO_RATE_PERCENT,
     NO_STORE_NAME,
+    NO_TIP_PRESET,
     NOT_A_PHONE,
+    NOT_A_TIP,
     NOT_A_URL,
     PIN_LENGTH,
     PINS_DIFFER,
+    RATE_NAME_TOO_LONG,
+    TOO_MANY_RATES,
     UNKNOWN_CURRENCY,
     UNKNOWN_LOCALE,
     UNKNOWN_TIMEZONE,
@@ -24,6 +31,10 @@ from pos_desktop.domain.store_setup import (
     SetupInvalid,
     join_server,
     new_store,
+    rate_name_twice,
+    tax_rates,
+    tip_presets,
+    tip_twice,
 )
 
 GOOD: dict[str, Any] = {
@@ -117,3 +128,79 @@ def test_join_server_refuses_an_empty_code() -> None:
     with pytest.raises(SetupInvalid) as caught:
         join_server(server_url="http://server:8000", code="  ")
     assert caught.value.errors == {"code": NO_CODE}
+
+
+def test_new_store_takes_an_optional_tax_rate() -> None:
+    """A name and a percentage make the store's first rate; neither, no rate."""
+    assert new_store(**GOOD, tax_rate_name=" Sales tax ", tax_rate_percent="8.25").tax_rates == (
+        ("Sales tax", 825),
+    )
+    assert new_store(**GOOD, tax_rate_name=" ", tax_rate_percent="").tax_rates == ()
+
+
+@pytest.mark.parametrize(
+    ("name", "percent", "message"),
+    [
+        ("", "8.25", NO_RATE_NAME),
+        ("VAT", "", NO_RATE_PERCENT),
+        ("VAT", "120", "Tax rate: a rate cannot be over 100 %."),
+        ("VAT", "eight", "Tax rate: “eight” is not a percentage."),
+    ],
+)
+def test_new_store_refuses_a_half_or_bad_tax_rate(name: str, percent: str, message: str) -> None:
+    """A rate without a name, without a percentage, or over 100 % is said beside it."""
+    assert errors_of(tax_rate_name=name, tax_rate_percent=percent) == {"tax_rate": message}
+
+
+def test_tax_rates_as_typed_become_basis_points() -> None:
+    """Each row's name (spaces tidied) and percentage ("8.25 %", "0") in basis points."""
+    rows = [("  Standard  rate ", "8.25 %"), ("Food", "0"), ("Luxury", "100")]
+    assert tax_rates(rows) == (("Standard rate", 825), ("Food", 0), ("Luxury", 10_000))
+
+
+def test_tax_rates_name_each_bad_row() -> None:
+    """Every bad row is named by its place, so its message shows next to it."""
+    rows = [
+        ("Standard", "8.25"),
+        ("", "5"),
+        ("standard", "7"),
+        ("Luxury", "100.5"),
+        ("x" * 41, "1"),
+        ("Reduced", ""),
+    ]
+    with pytest.raises(SetupInvalid) as caught:
+        tax_rates(rows)
+    assert caught.value.errors == {
+        "tax_rates.1": NO_RATE_NAME,
+        "tax_rates.2": rate_name_twice("standard"),
+        "tax_rates.3": "Tax rate: a rate cannot be over 100 %.",
+        "tax_rates.4": RATE_NAME_TOO_LONG,
+        "tax_rates.5": NO_RATE_PERCENT,
+    }
+
+
+def test_tax_rates_at_most_ten() -> None:
+    with pytest.raises(SetupInvalid) as caught:
+        tax_rates([(f"Rate {n}", "1") for n in range(11)])
+    assert caught.value.errors == {"tax_rates": TOO_MANY_RATES}
+
+
+def test_tip_presets_skip_blanks_and_come_smallest_first() -> None:
+    assert tip_presets(["20", "", " 5 %", "12"]) == (5, 12, 20)
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        (["", " "], NO_TIP_PRESET),
+        (["0"], NOT_A_TIP),
+        (["101"], NOT_A_TIP),
+        (["12.5"], NOT_A_TIP),
+        (["-5"], NOT_A_TIP),
+        (["15", "10", "15"], tip_twice(15)),
+    ],
+)
+def test_tip_presets_refuse_what_is_not_a_button(texts: list[str], message: str) -> None:
+    with pytest.raises(SetupInvalid) as caught:
+        tip_presets(texts)
+    assert caught.value.errors == {"tip_presets": message}

@@ -1,9 +1,9 @@
 """A real server for end-to-end tests: ``python -m pos_desktop.server serve`` in a subprocess.
 
 Each database kind (SQLite file, throwaway PostgreSQL database) is set up once for the module
-the way an operator would: the employee, the enrollment code and the cards come from the CLI;
-the register enrolls and the cashier logs in through the API. Each test then gets a server
-process of its own over that database and a card no other test touches.
+the way an operator would: the store, the employee, the enrollment code and the cards come from
+the CLI; the register enrolls and the cashier logs in through the API. Each test then gets a
+server process of its own over that database and a card no other test touches.
 
 When a test fails, what the server wrote to stdout/stderr is added to its report.
 """
@@ -23,6 +23,7 @@ from tests.fixtures.databases import create_postgres_database, drop_postgres_dat
 from tests.fixtures.server_process import LiveServer, run_cli, serve
 
 CASHIER_PIN = "1111"
+MANAGER_PIN = "9999"
 CARD_AMOUNT = 50_00
 # One fresh card per test of the module; raise it when a test is added.
 CARD_POOL_SIZE = 4
@@ -110,9 +111,19 @@ def server_database_url(
 
 
 @pytest.fixture(scope="module")
-def provisioned(server_database_url: str) -> Provisioned:
-    """A migrated database with a cashier, an enrollment code and a pool of sent cards."""
-    # The first command migrates and makes the default store; the next two then run side by side.
+def provisioned(server_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Provisioned:
+    """A migrated database with a store, a cashier, an enrollment code and a pool of sent
+    cards."""
+    # The first command migrates and sets the store up; the last two then run side by side.
+    pin_file = tmp_path_factory.mktemp("e2e-manager") / "pin"
+    pin_file.write_text(f"{MANAGER_PIN}\n")
+    run_cli(
+        server_database_url,
+        "init-store",
+        *("--name", "E2E Store", "--currency", "USD", "--locale", "en_US"),
+        *("--timezone", "America/New_York", "--manager-name", "Morgan Manager"),
+        *("--pin-file", str(pin_file)),
+    )
     run_cli(
         server_database_url,
         "create-employee",

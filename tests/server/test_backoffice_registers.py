@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
 
 from tests.fixtures.server_world import World, another_register
@@ -39,6 +40,74 @@ def test_backoffice_registers_lists_last_seen_and_app_version(world: World) -> N
     assert listed["last_seen_at"] is not None
     assert listed["app_version"] == "1.2.3"
     assert listed["revoked_at"] is None
+
+
+def pull_reporting(world: World, outbox: str) -> None:
+    """A register's request after a few seconds, saying how many tickets wait in its outbox."""
+    age_out_callers(world)
+    response = world.client.get(
+        "/api/v1/sync/pull", headers={**world.headers(None), "X-POS-Outbox": outbox}
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_backoffice_registers_lists_tickets_waiting_as_the_register_reports_them(
+    world: World,
+) -> None:
+    """A register's X-POS-Outbox is listed as its tickets waiting; a new count is written at
+    once, not a minute later, and the other registers' counts stay theirs."""
+    other = another_register(world)
+    assert registers(world)["Register 1"]["tickets_waiting"] is None
+
+    pull_reporting(world, "3")
+    pull_reporting(other, "1")
+    first = registers(world)
+    world.clock.advance(seconds=5)
+    pull_reporting(world, "0")
+    after_push = registers(world)
+
+    assert first["Register 1"]["tickets_waiting"] == 3
+    assert first["Register 2"]["tickets_waiting"] == 1
+    assert after_push["Register 1"]["tickets_waiting"] == 0
+    assert after_push["Register 1"]["last_seen_at"] > first["Register 1"]["last_seen_at"]
+    assert after_push["Register 2"]["tickets_waiting"] == 1
+
+
+@pytest.mark.parametrize("outbox", ["-1", "many", "1e3", "3.0", "", "9" * 9, "1" * 5000])
+def test_backoffice_registers_ignore_an_outbox_count_that_is_not_one(
+    world: World, outbox: str
+) -> None:
+    """A malformed X-POS-Outbox never costs the register its request, and is not listed."""
+    pull_reporting(world, "2")
+    world.clock.advance(seconds=61)
+
+    pull_reporting(world, outbox)
+
+    assert registers(world)["Register 1"]["tickets_waiting"] == 2
+
+
+def test_backoffice_registers_mark_the_register_asking(world: World) -> None:
+    """The manager's own register is marked as this register, the others are not."""
+    another_register(world)
+
+    listed = registers(world)
+
+    assert listed["Register 1"]["this_register"] is True
+    assert listed["Register 2"]["this_register"] is False
+
+
+def test_backoffice_registers_the_register_in_use_cannot_be_revoked(world: World) -> None:
+    """Revoking the register the manager is using is refused with a reason, and it works on."""
+    own_id = registers(world)["Register 1"]["id"]
+
+    refused = world.post(f"/backoffice/registers/{own_id}/revoke", None, "manager", None)
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "own_register"
+    assert "register you are using" in refused.json()["error"]["message"]
+    assert registers(world)["Register 1"]["revoked_at"] is None
+    assert world.get("/sync/pull", who=None).status_code == 200
+    assert audit_entries(world) == []
 
 
 def test_backoffice_registers_last_seen_is_written_at_most_once_a_minute(world: World) -> None:

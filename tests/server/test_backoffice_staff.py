@@ -13,7 +13,7 @@ from pos_desktop.db.catalog import save_pull, sync_cursor
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.session import OfflineLogInRefused, SessionService
 from pos_desktop.sync.client import ServerClient
-from tests.fixtures.server_world import CASHIER_PIN, MANAGER_PIN, World
+from tests.fixtures.server_world import CASHIER_PIN, MANAGER_PIN, World, another_register
 
 
 def staff(world: World) -> dict[str, dict[str, Any]]:
@@ -150,6 +150,41 @@ def test_backoffice_staff_reactivated_employee_logs_in_again(world: World) -> No
         "employee.reactivated",
         "employee.deactivated",
     ]
+
+
+def test_backoffice_staff_reactivation_revives_no_old_session(world: World) -> None:
+    """A session open when the employee was deactivated stays ended once they are back:
+    they log in again with their PIN."""
+    update(world, "Casey Cashier", {"active": False})
+    update(world, "Casey Cashier", {"active": True})
+
+    old = world.get("/giftcards", last4="0000")
+
+    assert old.status_code == 401, old.text
+    assert world.login(CASHIER_PIN).status_code == 200
+
+
+def test_backoffice_staff_new_pin_ends_the_sessions_opened_with_the_old_one(
+    world: World,
+) -> None:
+    """A new PIN logs its employee out on every register; a manager who gives themself a new
+    PIN stays logged in on the register they did it from, and only there."""
+    second = another_register(world)
+    assert second.get("/giftcards", last4="0000", who="cashier").status_code == 200
+
+    assert update(world, "Casey Cashier", {"pin": "2468"}).status_code == 200
+    manager_id = staff(world)["Morgan Manager"]["id"]
+    own = world.client.patch(
+        f"/api/v1/backoffice/employees/{manager_id}",
+        json={"pin": "8642"},
+        headers=world.headers("manager"),
+    )
+
+    assert own.status_code == 200, own.text
+    for register in (world, second):
+        assert register.get("/giftcards", last4="0000", who="cashier").status_code == 401
+    assert world.get("/giftcards", last4="0000", who="manager").status_code == 200
+    assert second.get("/giftcards", last4="0000", who="manager").status_code == 401
 
 
 def test_backoffice_staff_last_manager_cannot_leave(world: World) -> None:

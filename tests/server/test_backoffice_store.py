@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -97,6 +98,35 @@ def test_backoffice_store_unchanged_values_write_nothing(world: World) -> None:
         ({"tip_base": "grand total"}, "tip_base", "invalid_request"),
         ({"pin_digits": 5}, "pin_digits", "invalid_request"),
         ({"tenders": [""]}, "tenders.0", "invalid_request"),
+        ({"tip_presets": [10, 15, 10]}, "tip_presets", "invalid_setting"),
+        ({"tip_presets": []}, "tip_presets", "invalid_request"),
+        ({"tip_presets": [5, 10, 15, 20, 25]}, "tip_presets", "invalid_request"),
+        ({"tip_presets": [0]}, "tip_presets.0", "invalid_request"),
+        ({"tip_presets": [101]}, "tip_presets.0", "invalid_request"),
+        (
+            {"tax_rates": [{"name": "Food", "rate_bp": 0}, {"name": "food ", "rate_bp": 500}]},
+            "tax_rates",
+            "invalid_setting",
+        ),
+        ({"tax_rates": [{"name": " ", "rate_bp": 500}]}, "tax_rates.0.name", "invalid_request"),
+        (
+            {"tax_rates": [{"name": "Luxury", "rate_bp": 10_001}]},
+            "tax_rates.0.rate_bp",
+            "invalid_request",
+        ),
+        (
+            {"tax_rates": [{"name": f"Rate {n}", "rate_bp": n} for n in range(11)]},
+            "tax_rates",
+            "invalid_request",
+        ),
+        ({"approvals": ["fly_to_the_moon"]}, "approvals.0", "invalid_request"),
+        # Each of these was a 500 on PostgreSQL, or a store that could not hold it.
+        ({"tenders": ["Voucher", "Gift\x00card"]}, "tenders.1", "invalid_request"),
+        ({"tenders": ["Store\ncredit"]}, "tenders.0", "invalid_request"),
+        ({"tenders": ["Tab\tname"]}, "tenders.0", "invalid_request"),
+        ({"locale": "en_US@" + "x" * 40}, "locale", "invalid_request"),
+        ({"timezone": "America/" + "x" * 57}, "timezone", "invalid_request"),
+        ({"currency": 5}, "currency", "invalid_request"),
     ],
 )
 def test_backoffice_store_refuses_a_bad_value_naming_its_field(
@@ -110,6 +140,54 @@ def test_backoffice_store_refuses_a_bad_value_naming_its_field(
     assert (error["code"], error["field"]) == (code, field)
     assert field.split(".")[0] in error["message"]
     assert audit_entries(world) == []
+
+
+def test_backoffice_store_tax_rates_tips_and_approvals_are_audited_and_pulled(
+    world: World,
+) -> None:
+    """Tax rates, tip presets (kept smallest first) and the actions that need a manager's PIN
+    are saved, audited old → new, and reach a register at its next pull."""
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+    rates = [{"name": "Standard", "rate_bp": 825}, {"name": "Food", "rate_bp": 0}]
+
+    response = patch_store(
+        world,
+        {
+            "tax_rates": rates,
+            "tip_presets": [20, 5, 12],
+            "approvals": ["reprint", "void_ticket"],
+        },
+    )
+
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["tax_rates"] == rates
+    assert body["tip_presets"] == [5, 12, 20]
+    assert body["approvals"] == ["void_ticket", "reprint"]
+    pulled = world.get("/sync/pull", who=None, cursor=cursor).json()["settings"]
+    assert pulled["tax_rates"] == rates
+    assert pulled["tip_presets"] == [5, 12, 20]
+    assert pulled["approvals"] == ["void_ticket", "reprint"]
+    [entry] = audit_entries(world)
+    assert entry["changes"]["tax_rates"] == {"old": [], "new": rates}
+    assert entry["changes"]["tip_presets"] == {"old": [10, 15, 20], "new": [5, 12, 20]}
+    assert entry["changes"]["approvals"] == {"old": [], "new": ["void_ticket", "reprint"]}
+
+
+def test_backoffice_store_same_tips_and_approvals_in_another_order_change_nothing(
+    world: World,
+) -> None:
+    """Tip presets and approvals are sets to the store: the same ones in another order are
+    no change, neither audited nor pulled again."""
+    patch_store(world, {"tip_presets": [10, 15, 20], "approvals": ["reprint", "refund"]})
+    cursor = world.get("/sync/pull", who=None).json()["cursor"]
+    before = audit_entries(world)
+
+    response = patch_store(world, {"tip_presets": [20, 10, 15], "approvals": ["refund", "reprint"]})
+
+    assert response.status_code == 200, response.text
+    assert audit_entries(world) == before
+    assert world.get("/sync/pull", who=None, cursor=cursor).json()["settings"] is None
 
 
 def test_backoffice_store_currency_is_locked_once_a_card_exists(world: World) -> None:
@@ -136,14 +214,44 @@ def test_backoffice_store_currency_is_locked_once_a_ticket_exists(world: World) 
 
 
 def test_backoffice_store_audit_pages_back_with_before(world: World) -> None:
-    """Entries older than ``before`` come on the next page; a time without a zone is refused."""
+    """The page after an entry holds the older ones; an id that names no entry of this
+    store's log is refused."""
     patch_store(world, {"phone": "1"})
     world.clock.advance(seconds=1)
     patch_store(world, {"phone": "2"})
     [newest, oldest] = audit_entries(world)
 
-    page = world.get("/backoffice/audit", who="manager", before=newest["at"])
-    naive = world.get("/backoffice/audit", who="manager", before="2026-01-01T00:00:00")
+    page = world.get("/backoffice/audit", who="manager", before=newest["id"])
+    unknown = world.get("/backoffice/audit", who="manager", before=str(uuid.uuid4()))
+    not_an_id = world.get("/backoffice/audit", who="manager", before="2026-01-01T00:00:00")
 
     assert [entry["id"] for entry in page.json()["items"]] == [oldest["id"]]
-    assert naive.status_code == 422
+    assert unknown.status_code == 422
+    assert unknown.json()["error"]["code"] == "invalid_cursor"
+    assert not_an_id.status_code == 422
+
+
+def test_backoffice_store_audit_pages_entries_of_one_instant_whole(world: World) -> None:
+    """Entries written at the same instant page back one by one, none lost, none twice, in
+    the order of the whole log."""
+    for phone in range(7):
+        patch_store(world, {"phone": str(phone)})
+    world.clock.advance(seconds=1)
+    patch_store(world, {"phone": "later"})
+    everything = [entry["id"] for entry in audit_entries(world)]
+    assert len(everything) == 8
+
+    paged: list[str] = []
+    before: dict[str, str] = {}
+    for _ in everything:  # a page at least each, and one more to find the end
+        page = world.get("/backoffice/audit", who="manager", limit=3, **before)
+        assert page.status_code == 200, page.text
+        items = [entry["id"] for entry in page.json()["items"]]
+        if not items:
+            break
+        paged += items
+        before = {"before": items[-1]}
+    else:
+        pytest.fail(f"no end to the log after {len(everything)} pages")
+
+    assert paged == everything

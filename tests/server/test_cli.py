@@ -6,6 +6,7 @@ import re
 import subprocess
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
@@ -15,10 +16,11 @@ from sqlalchemy import create_engine, func, inspect, select
 
 from pos_desktop.domain.card_number import is_valid_card_number
 from pos_desktop.server.app import create_app
-from pos_desktop.server.database import make_engine
+from pos_desktop.server.database import make_engine, make_session_factory, migrate
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.models import Base, Employee, GiftCard, Product, Store
+from pos_desktop.server.provisioning import NO_STORE_MESSAGE, create_store
 from tests.fixtures.at_rest import columns_holding
 from tests.fixtures.server_process import cli, cli_environment, serve
 
@@ -57,6 +59,20 @@ def url(db_file: Path) -> str:
     return f"sqlite:///{db_file}"
 
 
+@pytest.fixture
+def store_url(url: str) -> str:
+    """``url`` once the server has its store (as ``init-store`` leaves it), in US dollars."""
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+        with make_session_factory(engine)() as db:
+            create_store(db, "Corner Shop", datetime.now(UTC))
+            db.commit()
+    finally:
+        engine.dispose()
+    return url
+
+
 def assert_migrated(url: str) -> None:
     engine = create_engine(url)
     try:
@@ -90,32 +106,32 @@ def test_cli_serve_takes_database_url_from_cli_environment(url: str, tmp_path: P
     assert_migrated(url)
 
 
-def test_cli_create_employee_refuses_three_digit_pin(url: str) -> None:
+def test_cli_create_employee_refuses_three_digit_pin(store_url: str) -> None:
     """A PIN of 3 digits is refused with the PIN rule, exit code 2, and nobody is created."""
-    result = create_employee(url, "Casey", "cashier", "123")
+    result = create_employee(store_url, "Casey", "cashier", "123")
 
     assert result.returncode == 2
     assert last_line(result.stderr) == "error: A PIN has 4 to 8 digits."
     assert "Traceback" not in result.stderr
-    assert count(url, Employee) == 0
+    assert count(store_url, Employee) == 0
 
 
-def test_cli_create_employee_refuses_duplicate_pin(url: str) -> None:
+def test_cli_create_employee_refuses_duplicate_pin(store_url: str) -> None:
     """A second employee with a PIN already in use is refused, exit code 2."""
-    first = create_employee(url, "Casey", "cashier", "4321")
+    first = create_employee(store_url, "Casey", "cashier", "4321")
     assert first.returncode == 0, first.stderr
 
-    again = create_employee(url, "Morgan", "manager", "4321")
+    again = create_employee(store_url, "Morgan", "manager", "4321")
 
     assert again.returncode == 2
     assert last_line(again.stderr) == "error: Another employee of this store has this PIN."
     assert "Traceback" not in again.stderr
-    assert count(url, Employee) == 1
+    assert count(store_url, Employee) == 1
 
 
-def test_cli_create_employee_takes_database_url_from_cli_environment(url: str) -> None:
+def test_cli_create_employee_takes_database_url_from_cli_environment(store_url: str) -> None:
     """With no --database-url, a command uses POS_DATABASE_URL."""
-    env = cli_environment(POS_DATABASE_URL=url)
+    env = cli_environment(POS_DATABASE_URL=store_url)
 
     result = cli(
         "create-employee", "--name", "Casey", "--role", "cashier", "--pin", "4321", env=env
@@ -123,7 +139,7 @@ def test_cli_create_employee_takes_database_url_from_cli_environment(url: str) -
 
     assert result.returncode == 0, result.stderr
     assert "created cashier Casey" in result.stdout
-    assert count(url, Employee) == 1
+    assert count(store_url, Employee) == 1
 
 
 @pytest.mark.parametrize("command", ["serve", "enroll-code"])
@@ -135,18 +151,45 @@ def test_cli_without_database_url_is_a_clear_error(command: str) -> None:
     assert result.stderr.strip() == MISSING_URL
 
 
-def test_cli_enroll_code_prints_code_as_last_line(url: str) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("create-employee", "--name", "Casey", "--role", "cashier", "--pin", "4321"),
+        ("enroll-code",),
+        ("issue-cards", "--count", "1", "--amount", "5000"),
+        ("tip-base",),
+        ("deduction-codes", "--minutes", "5"),
+        ("pin-policy", "--digits", "6"),
+    ],
+    ids=lambda command: command[0],
+)
+def test_cli_command_on_a_server_without_a_store_says_to_run_init_store(
+    url: str, command: tuple[str, ...]
+) -> None:
+    """Before init-store, a command that works on the store refuses and says to set it up
+    first; no store (in US dollars, which nobody chose) is made behind the operator's back."""
+    result = cli(command[0], "--database-url", url, *command[1:])
+
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert last_line(result.stderr) == f"error: {NO_STORE_MESSAGE}"
+    assert "init-store` first" in result.stderr
+    assert result.stdout == ""
+    assert count(url, Store) == 0
+
+
+def test_cli_enroll_code_prints_code_as_last_line(store_url: str) -> None:
     """The one-time code is the last line of the output, alone, so scripts can take it."""
-    result = cli("enroll-code", "--database-url", url)
+    result = cli("enroll-code", "--database-url", store_url)
 
     assert result.returncode == 0, result.stderr
     assert ENROLL_CODE.fullmatch(last_line(result.stdout)), result.stdout
 
 
-def test_cli_enroll_code_enrolls_exactly_once(url: str) -> None:
+def test_cli_enroll_code_enrolls_exactly_once(store_url: str) -> None:
     """The printed code enrolls one register; the same code a second time is 401."""
-    code = last_line(cli("enroll-code", "--database-url", url).stdout)
-    engine = make_engine(url)
+    code = last_line(cli("enroll-code", "--database-url", store_url).stdout)
+    engine = make_engine(store_url)
     try:
         with TestClient(create_app(engine)) as client:
             first = client.post("/api/v1/registers/enroll", json={"code": code, "name": "Till 1"})
@@ -214,19 +257,28 @@ def test_cli_issue_cards_refuses_an_amount_that_is_no_positive_whole_number(
     assert "--amount" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_cli_issue_cards_prints_each_card_id_and_number(url: str, tmp_path: Path) -> None:
+def test_cli_issue_cards_prints_each_card_id_and_number(store_url: str, tmp_path: Path) -> None:
     """issue-cards prints "<card id> <number>" a line; the database keeps no number readable."""
     data_dir = tmp_path / "data"
     env = cli_environment(POS_DATA_DIR=str(data_dir))
 
-    result = cli("issue-cards", "--database-url", url, "--count", "3", "--amount", "5000", env=env)
+    result = cli(
+        "issue-cards",
+        "--database-url",
+        store_url,
+        "--count",
+        "3",
+        "--amount",
+        "5000",
+        env=env,
+    )
 
     assert result.returncode == 0, result.stderr
     printed = dict(line.split(" ") for line in result.stdout.strip().splitlines())
     assert len(printed) == 3
     assert all(is_valid_card_number(number) for number in printed.values())
     numbers = ServerKeys.in_folder(data_dir).numbers
-    engine = make_engine(url)
+    engine = make_engine(store_url)
     try:
         with engine.connect() as conn:
             rows = conn.execute(select(GiftCard.id, GiftCard.number_hash, GiftCard.balance))
@@ -241,41 +293,41 @@ def test_cli_issue_cards_prints_each_card_id_and_number(url: str, tmp_path: Path
         engine.dispose()
 
 
-def test_cli_deduction_codes_sets_who_gets_the_code_and_for_how_long(url: str) -> None:
+def test_cli_deduction_codes_sets_who_gets_the_code_and_for_how_long(store_url: str) -> None:
     """The store's Deduct Funds setting is shown, and changed only in what is given."""
-    shown = cli("deduction-codes", "--database-url", url)
+    shown = cli("deduction-codes", "--database-url", store_url)
     assert shown.returncode == 0, shown.stderr
     assert last_line(shown.stdout).endswith("codes go to the buyer and work for 10 minutes")
 
-    both = cli("deduction-codes", "--database-url", url, "--send-to", "both")
+    both = cli("deduction-codes", "--database-url", store_url, "--send-to", "both")
     assert last_line(both.stdout).endswith("codes go to both and work for 10 minutes")
 
-    shorter = cli("deduction-codes", "--database-url", url, "--minutes", "5")
+    shorter = cli("deduction-codes", "--database-url", store_url, "--minutes", "5")
     assert last_line(shorter.stdout).endswith("codes go to both and work for 5 minutes")
 
-    refused = cli("deduction-codes", "--database-url", url, "--minutes", "0")
+    refused = cli("deduction-codes", "--database-url", store_url, "--minutes", "0")
     assert refused.returncode == 2
     assert "must be at least 1" in refused.stderr
 
 
-def test_cli_deduction_codes_says_1_minute_in_the_singular(url: str) -> None:
+def test_cli_deduction_codes_says_1_minute_in_the_singular(store_url: str) -> None:
     """A code that works for one minute is said to work for "1 minute", not "1 minutes"."""
-    shown = cli("deduction-codes", "--database-url", url, "--minutes", "1")
+    shown = cli("deduction-codes", "--database-url", store_url, "--minutes", "1")
 
     assert shown.returncode == 0, shown.stderr
     assert last_line(shown.stdout).endswith("codes go to the buyer and work for 1 minute")
 
 
-def test_cli_tip_base_moves_tips_to_the_total_and_registers_pull_it(url: str) -> None:
+def test_cli_tip_base_moves_tips_to_the_total_and_registers_pull_it(store_url: str) -> None:
     """tip-base shows the subtotal by default; set to the total, it is a change registers pull."""
-    shown = cli("tip-base", "--database-url", url)
+    shown = cli("tip-base", "--database-url", store_url)
     assert shown.returncode == 0, shown.stderr
     assert last_line(shown.stdout).endswith("taken on the subtotal before tax")
-    engine = create_engine(url)
+    engine = create_engine(store_url)
     with engine.connect() as db:
         before = db.execute(select(Store.sync_version)).scalar_one()
 
-    moved = cli("tip-base", "--database-url", url, "--on", "total")
+    moved = cli("tip-base", "--database-url", store_url, "--on", "total")
 
     with engine.connect() as db:
         store = db.execute(select(Store.tip_base, Store.sync_version)).one()

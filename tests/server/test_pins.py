@@ -20,7 +20,7 @@ from sqlalchemy import Engine, select, update
 from pos_desktop.server import security
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.models import Employee, Store
-from pos_desktop.server.provisioning import default_store
+from pos_desktop.server.provisioning import create_store
 from pos_desktop.server.security import (
     FAST,
     OWASP_MINIMUM,
@@ -88,11 +88,21 @@ def cashier_of(world: World) -> tuple[uuid.UUID, str]:
     return employee_id, pin_hash
 
 
-def default_store_asking_for_six_digits(engine: Engine) -> None:
-    """The CLI's store, made as its first command would, set as ``pin-policy --digits 6`` does."""
+CLI_STORE = "Corner Shop"
+
+
+@pytest.fixture
+def cli_store(engine: Engine) -> Engine:
+    """The server's store, set up before any other command (as ``init-store`` does)."""
     with make_session_factory(engine)() as db:
-        default_store(db, datetime.now(UTC)).pin_digits = 6
+        create_store(db, CLI_STORE, datetime.now(UTC))
         db.commit()
+    return engine
+
+
+def store_asking_for_six_digits(engine: Engine) -> None:
+    """The CLI's store, set as ``pin-policy --digits 6`` does."""
+    set_pin_digits(engine, CLI_STORE, 6)
 
 
 def add_cashier(world: World, pin: str) -> httpx.Response:
@@ -230,23 +240,25 @@ def test_create_employee_accepts_a_six_digit_pin_in_a_six_digit_store(world: Wor
     assert len(employees_of(world.engine, FIRST_STORE)) == 3
 
 
-def test_cli_pin_policy_shows_four_digits_by_default(engine: Engine) -> None:
+def test_cli_pin_policy_shows_four_digits_by_default(cli_store: Engine) -> None:
     """Without --digits, pin-policy prints the store's setting: 4 digits on a new server."""
-    result = run_cli(database_url_of(engine), "pin-policy")
+    result = run_cli(database_url_of(cli_store), "pin-policy")
 
-    assert result.stdout.strip() == "Main Store: new PINs have at least 4 digits"
+    assert result.stdout.strip() == "Corner Shop: new PINs have at least 4 digits"
 
 
-def test_cli_pin_policy_sets_six_digits_and_says_old_pins_keep_working(engine: Engine) -> None:
+def test_cli_pin_policy_sets_six_digits_and_says_old_pins_keep_working(
+    cli_store: Engine,
+) -> None:
     """--digits 6 prints the new setting and that PINs made before it keep working."""
-    result = run_cli(database_url_of(engine), "pin-policy", "--digits", "6")
+    result = run_cli(database_url_of(cli_store), "pin-policy", "--digits", "6")
 
     assert result.stdout.splitlines() == [
-        "Main Store: new PINs have at least 6 digits",
+        "Corner Shop: new PINs have at least 6 digits",
         "PINs shorter than 6 digits made before the change keep working until they are changed"
         " (no screen changes a PIN yet)",
     ]
-    with make_session_factory(engine)() as db:
+    with make_session_factory(cli_store)() as db:
         assert db.execute(select(Store.pin_digits)).scalar_one() == 6
 
 
@@ -262,29 +274,29 @@ def test_cli_pin_policy_refuses_digits_other_than_four_or_six(tmp_path: Path) ->
 
 
 def test_cli_create_employee_refuses_a_four_digit_pin_in_a_six_digit_store(
-    engine: Engine,
+    cli_store: Engine,
 ) -> None:
     """In a store set to 6 digits, create-employee refuses a 4-digit PIN, exit code 2."""
-    default_store_asking_for_six_digits(engine)
+    store_asking_for_six_digits(cli_store)
 
-    result = cli_create_cashier(database_url_of(engine), "4321")
+    result = cli_create_cashier(database_url_of(cli_store), "4321")
 
     assert result.returncode == 2
     assert result.stderr.strip().splitlines()[-1] == f"error: {SIX_DIGITS_MESSAGE}"
-    assert employees_of(engine, "Main Store") == {}
+    assert employees_of(cli_store, CLI_STORE) == {}
 
 
 def test_cli_create_employee_accepts_a_six_digit_pin_in_a_six_digit_store(
-    engine: Engine,
+    cli_store: Engine,
 ) -> None:
     """In a store set to 6 digits, create-employee takes a 6-digit PIN."""
-    default_store_asking_for_six_digits(engine)
+    store_asking_for_six_digits(cli_store)
 
-    result = cli_create_cashier(database_url_of(engine), "432198")
+    result = cli_create_cashier(database_url_of(cli_store), "432198")
 
     assert result.returncode == 0, result.stderr
     assert "created cashier Casey" in result.stdout
-    assert len(employees_of(engine, "Main Store")) == 1
+    assert len(employees_of(cli_store, CLI_STORE)) == 1
 
 
 # --- Which registers receive the verifiers ----------------------------------------------------

@@ -158,3 +158,19 @@ def test_outbox_relay_counts_the_tickets_still_waiting(
     relay.push_once()
 
     assert (waiting_while_away, relay.waiting()) == (2, 0)
+
+
+def test_outbox_relay_tells_the_client_what_still_waits(
+    register_db: RegisterDatabase, unused_port_url: str, register_client: ServerClient
+) -> None:
+    """After each push, got through or not, the client knows how many tickets still wait: what
+    its next requests report to the server (X-POS-Outbox)."""
+    clock = FakeClock()
+    for _ in range(2):
+        enqueue(register_db, make_ticket(), clock)
+    with ServerClient(unused_port_url, "token", timeout=2) as away:
+        OutboxRelay(register_db, away, clock.now).push_once()
+        told_while_away = away.tickets_waiting
+    OutboxRelay(register_db, register_client, clock.now).push_once()
+
+    assert (told_while_away, register_client.tickets_waiting) == (2, 0)

@@ -93,6 +93,20 @@ def test_client_sends_its_app_version(client: ServerClient, script: Script) -> N
     assert script.requests[0].headers["X-POS-Version"] == APP_VERSION
 
 
+def test_client_sends_its_tickets_waiting_once_known(client: ServerClient, script: Script) -> None:
+    """X-POS-Outbox says how many tickets wait to be pushed, once the relay has counted them;
+    before that the register says nothing rather than a wrong zero."""
+    script.then(answer(200, {"status": "ok", "database": "sqlite"}))
+    script.then(answer(200, {"status": "ok", "database": "sqlite"}))
+
+    client.health()
+    client.tickets_waiting = 3
+    client.health()
+
+    assert "X-POS-Outbox" not in script.requests[0].headers
+    assert script.requests[1].headers["X-POS-Outbox"] == "3"
+
+
 def test_client_keeps_session_token_after_login(client: ServerClient, script: Script) -> None:
     """After open_session, calls carry the session as a Bearer token."""
     script.then(answer(200, SESSION)).then(answer(200, CARD))

@@ -13,8 +13,9 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.demo import CASHIER_PIN, MANAGER_PIN
 from pos_desktop.sync.client import ServerClient
+from tests.ui.back_office_support import open_employees, pick, tap, wait_idle
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import TAP, MakeWindow, button, child, tap_pin
+from tests.ui.support import MakeWindow, button, child, tap_pin
 from tests.ui.test_first_start import type_into
 from ui.employees_page import EmployeesPage
 from ui.main_window import MainWindow
@@ -26,29 +27,6 @@ WAIT_MS = 10_000
 NEW_PIN = "4827"
 
 
-def tap(qtbot: QtBot, widget: QWidget) -> None:
-    qtbot.mouseClick(widget, TAP)
-
-
-def open_employees(qtbot: QtBot, window: MainWindow) -> EmployeesPage:
-    frame = window.tab_frame
-    assert frame.back_office_view is not None and frame.back_office_shown
-    frame.tabs.setCurrentWidget(frame.back_office_view)
-    page = child(frame.back_office_view, EmployeesPage, "employeesPage")
-    qtbot.waitUntil(lambda: page.staff_list.count() > 0 and not window.staff.busy, timeout=WAIT_MS)
-    return page
-
-
-def pick(qtbot: QtBot, page: EmployeesPage, name: str) -> None:
-    """Tap the row of the employee called ``name``."""
-    rows = [page.staff_list.item(row) for row in range(page.staff_list.count())]
-    item = next(item for item in rows if item.text().startswith(f"{name} ·"))
-    rect = page.staff_list.visualItemRect(item)
-    tap_at = rect.center()
-    qtbot.mouseClick(page.staff_list.viewport(), TAP, pos=tap_at)
-    qtbot.waitUntil(lambda: page.details.currentWidget() is page.edit_page, timeout=WAIT_MS)
-
-
 def pin_twice(qtbot: QtBot, pad_owner: QWidget, first: str, second: str) -> None:
     for pin in (first, second):
         for digit in pin:
@@ -58,10 +36,6 @@ def pin_twice(qtbot: QtBot, pad_owner: QWidget, first: str, second: str) -> None
 
 def banner_text(page: EmployeesPage) -> str:
     return child(page, Banner, "staffBanner").text()
-
-
-def wait_idle(qtbot: QtBot, window: MainWindow) -> None:
-    qtbot.waitUntil(lambda: not window.staff.busy, timeout=WAIT_MS)
 
 
 def lock(qtbot: QtBot, window: MainWindow) -> None:
@@ -105,7 +79,13 @@ def test_back_office_hidden_for_a_cashier(
     log_in(window, MANAGER_PIN)
     assert frame.back_office_shown
     assert frame.back_office_view is not None
-    assert frame.back_office_view.page_titles() == ["Employees", "Products", "Categories", "Store"]
+    assert frame.back_office_view.page_titles() == [
+        "Employees",
+        "Products",
+        "Categories",
+        "Registers",
+        "Store",
+    ]
     lock(qtbot, window)
     assert not frame.back_office_shown
 
@@ -117,6 +97,9 @@ def test_back_office_added_cashier_logs_in_with_their_pin(
     page = open_employees(qtbot, manager)
     add_employee(qtbot, manager, page, "zoe", NEW_PIN)
     assert "zoe added" in banner_text(page)
+    # The message lies over the employee's page the stack turned to, not under it.
+    on_top = page.details.childAt(page.banner.geometry().center())
+    assert on_top is not None and (on_top is page.banner or page.banner.isAncestorOf(on_top))
     qtbot.waitUntil(
         lambda: any(
             page.staff_list.item(row).text() == "zoe · Cashier · Active"

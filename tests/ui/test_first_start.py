@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 import main
 from pos_desktop.domain.store_setup import (
+    NO_RATE_PERCENT,
     NO_STORE_NAME,
     PIN_LENGTH,
     PINS_DIFFER,
@@ -27,7 +28,7 @@ from pos_desktop.server.database import make_engine, make_session_factory
 from pos_desktop.server.demo import DEMO_STORE_NAME, MANAGER_PIN
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.server.models import GiftCard, Product, Store
-from pos_desktop.server.provisioning import create_enroll_code, default_store
+from pos_desktop.server.provisioning import create_enroll_code, the_store
 from pos_desktop.services.first_start import CHOICE_FILE, code_refused, no_answer
 from tests.fixtures.register import start_server
 from tests.ui.layout_checks import layout_problems
@@ -102,10 +103,12 @@ def type_into(qtbot: QtBot, window: MainWindow, field: QLineEdit, text: str) -> 
 
 def clear_field(qtbot: QtBot, window: MainWindow, field: QLineEdit) -> None:
     tap(qtbot, field)
+    field.end(False)  # the caret where a finger would put it: after the text
     keyboard = window.keyboard.keyboard
     assert keyboard is not None
-    while field.text():
+    for _ in field.text():
         tap(qtbot, button(keyboard, "keyboardBackspace"))
+    assert field.text() == ""
 
 
 def enter_pin_twice(qtbot: QtBot, view: FirstStartView, first: str, second: str) -> None:
@@ -129,6 +132,8 @@ def fill_new_store(qtbot: QtBot, window: MainWindow, view: FirstStartView) -> No
     type_into(qtbot, window, view.phone, "555-0199")
     type_into(qtbot, window, view.manager_name, "dana")
     tap(qtbot, view.tax_included)
+    type_into(qtbot, window, view.tax_rate_name, "sales tax")
+    type_into(qtbot, window, view.tax_rate_percent, "8.25")
     enter_pin_twice(qtbot, view, "4821", "4821")
 
 
@@ -163,6 +168,7 @@ def test_first_start_new_store_opens_its_login_with_no_demo_data(
             assert [(s.name, s.address, s.phone, s.prices_include_tax) for s in stores] == [
                 ("corner shop", "12 main st", "555-0199", True)
             ]
+            assert stores[0].tax_rates == [{"name": "sales tax", "rate_bp": 825}]
             assert db.scalar(select(func.count()).select_from(Product)) == 0
             assert db.scalar(select(func.count()).select_from(GiftCard)) == 0
     finally:
@@ -188,8 +194,8 @@ def test_first_start_second_start_skips_the_question(
 def test_first_start_new_store_says_what_is_wrong_next_to_each_field(
     qtbot: QtBot, build: Build, data_dir: Path
 ) -> None:
-    """An empty name, an unknown currency and PINs that differ are each said beside their
-    field; nothing is created; fixed, the store is created."""
+    """An empty name, an unknown currency, a tax rate over 100 % and PINs that differ are each
+    said beside their field; nothing is created; fixed, the store is created."""
     window = build()
     view = asked(qtbot, window)
     tap(qtbot, button(view, "newStoreButton"))
@@ -198,10 +204,13 @@ def test_first_start_new_store_says_what_is_wrong_next_to_each_field(
     assert line_edit is not None
     clear_field(qtbot, window, line_edit)
     type_into(qtbot, window, line_edit, "xqz")
+    type_into(qtbot, window, view.tax_rate_name, "vat")
+    type_into(qtbot, window, view.tax_rate_percent, "120")
     enter_pin_twice(qtbot, view, "4821", "4822")
     tap(qtbot, button(view, "createStoreButton"))
     assert view.store_messages["name"].text() == NO_STORE_NAME
     assert view.store_messages["currency"].text() == UNKNOWN_CURRENCY
+    assert view.store_messages["tax_rate"].text() == "Tax rate: a rate cannot be over 100 %."
     assert view.pin.message.text() == PINS_DIFFER
     assert view.store_messages["manager_name"].text() == ""
     assert not (data_dir / CHOICE_FILE).exists()
@@ -211,6 +220,10 @@ def test_first_start_new_store_says_what_is_wrong_next_to_each_field(
     tap(qtbot, button(view, "createStoreButton"))
     assert view.pin.message.text() == PIN_LENGTH
     assert view.store_messages["name"].text() == ""
+    clear_field(qtbot, window, view.tax_rate_percent)  # a name alone is half a rate
+    tap(qtbot, button(view, "createStoreButton"))
+    assert view.store_messages["tax_rate"].text() == NO_RATE_PERCENT
+    clear_field(qtbot, window, view.tax_rate_name)  # neither: the store starts with no rate
     clear_field(qtbot, window, line_edit)
     type_into(qtbot, window, line_edit, "eur")
     enter_pin_twice(qtbot, view, "4821", "4821")
@@ -268,7 +281,7 @@ def test_first_start_join_with_a_real_code_logs_in_on_the_store_server(
     next start reuses the token."""
     with make_session_factory(store_server.engine)() as db:
         now = store_server.clock.now()
-        code, _ = create_enroll_code(db, default_store(db, now).id, None, now, timedelta(hours=1))
+        code, _ = create_enroll_code(db, the_store(db).id, None, now, timedelta(hours=1))
         db.commit()
     window = build()
     view = asked(qtbot, window)

@@ -4,11 +4,15 @@ once it is back, and Reprint prints again."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
+from sqlalchemy import event
 
 from hardware.printer import ReceiptPrinter
 from pos_desktop.config import PrinterAddress
@@ -21,7 +25,7 @@ from tests.fixtures.printer import PrinterServer, free_port
 from tests.ui.support import TAP, MakeWindow, button, child, go_pay, receipt, take_cash
 from tests.ui.test_gift_card_tender import ring_up
 from ui.main_window import MainWindow
-from ui.presenters.printing import DRAWER_NOT_OPENED, RECEIPT_WAITING
+from ui.presenters.printing import DRAWER_NOT_OPENED, RECEIPT_WAITING, PrintingPresenter
 from ui.receipt_dialog import ReceiptDialog
 
 WAIT_MS = 10_000
@@ -120,3 +124,31 @@ def test_receipt_printer_paid_screen_says_the_drawer_did_not_open(
     qtbot.waitUntil(lambda: DRAWER_NOT_OPENED in note.text(), timeout=WAIT_MS)
     assert note.isVisible()
     assert note.kind() == "error"
+
+
+def test_receipt_printer_status_is_read_off_the_gui_thread(
+    qtbot: QtBot, tmp_path: Path, port: int
+) -> None:
+    """The window follows a printer (at start, and when Settings set one): counting the
+    receipts waiting, a query of the register's database, runs on a worker, never on the GUI
+    thread; the status arrives by signal."""
+    database = RegisterDatabase.in_folder(tmp_path / "register")
+    printer = ReceiptPrinter(PrinterAddress("tcp", "127.0.0.1", port=port), timeout=1)
+    service = PrintService(database, printer, render_escpos, utc_now)
+    queried_on: list[int] = []
+    event.listen(
+        database.engine,
+        "before_cursor_execute",
+        lambda *_: queried_on.append(threading.get_ident()),
+    )
+    pool = QThreadPool()
+    try:
+        presenter = PrintingPresenter(service, pool=pool)
+        assert threading.get_ident() not in queried_on
+        qtbot.waitUntil(lambda: presenter.status is not None, timeout=WAIT_MS)
+        assert presenter.status is not None and presenter.status.waiting == 0
+        assert queried_on and threading.get_ident() not in queried_on
+        presenter.stop_listening()
+    finally:
+        pool.waitForDone(WAIT_MS)
+        database.close()

@@ -18,7 +18,8 @@ from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
-from pos_desktop.server.demo import DEMO_CARDS, DEMO_PRODUCTS, RECIPIENT_EMAIL
+from pos_desktop.domain.approvals import ApprovalAction
+from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, DEMO_PRODUCTS, RECIPIENT_EMAIL
 from pos_desktop.server.embedded import EmbeddedServer
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.checkout import issue_active_card
@@ -167,7 +168,26 @@ def test_screen_sizes_checkout_fits(
     tap(qtbot, view, "voidTicketButton")
     screens.look_at_dialog("Void ticket?", view.void_dialog)
     tap(qtbot, view.void_dialog, "confirmNo")
+    look_at_manager_approval(qtbot, screens, till)
     screens.assert_fits()
+
+
+def look_at_manager_approval(qtbot: QtBot, screens: Screens, till: MainWindow) -> None:
+    """Void where the store asks a manager's PIN of a cashier: the PIN pad, then with the
+    cashier's own PIN refused."""
+    view = till.tab_frame.checkout_view
+    till.approvals.set_required(set(ApprovalAction))  # as the store's setting would
+    tap(qtbot, view, "voidTicketButton")
+    dialog = view.approval_dialog
+    screens.look_at_dialog("Manager approval", dialog)
+    assert dialog is not None
+    for digit in CASHIER_PIN:
+        tap(qtbot, dialog.pin_pad, f"keypadKey{digit}")
+    tap(qtbot, dialog.pin_pad, "keypadEnter")
+    qtbot.waitUntil(dialog.banner.isVisible, timeout=WAIT_MS)
+    screens.look_at_dialog("Manager approval, a cashier's PIN refused", dialog)
+    tap(qtbot, dialog, "approvalCancel")
+    till.approvals.set_required(())
 
 
 def test_screen_sizes_pay_and_its_dialogs_fit(
@@ -378,6 +398,7 @@ def test_screen_sizes_login_checkout_and_pay_are_usable_at_800_by_600(
     log_in(window)
     ring_up(qtbot, window, *LONG_NAMES)
     screens.look("checkout")
+    look_at_manager_approval(qtbot, screens, window)
     go_pay(qtbot, window)
     screens.look("Pay")
     screens.assert_fits()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.demo import CASHIER_PIN
+from pos_desktop.server.deps import DEACTIVATED_MESSAGE
 from pos_desktop.server.models import Employee
 from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.sync.catalog_sync import CatalogSync
@@ -56,7 +57,8 @@ def test_deactivated_cashier_is_locked_out_at_the_next_pull(
             banner = child(window.login_view, QLabel, "errorBannerText")
             assert banner.text() == DEACTIVATED
             tap_pin(window, CASHIER_PIN)
-            qtbot.waitUntil(lambda: banner.text() != DEACTIVATED, timeout=WAIT_MS)
+            # The server's own refusal, not the lock's message: the PIN was tried and refused.
+            qtbot.waitUntil(lambda: banner.text() == DEACTIVATED_MESSAGE, timeout=WAIT_MS)
             assert not window.logged_in
             window.close()
     finally:

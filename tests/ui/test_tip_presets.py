@@ -11,7 +11,7 @@ from pos_desktop.domain.money import Money
 from tests.ui.gift_cards_support import tap_keys
 from tests.ui.support import TAP, button, child, go_pay, pay_for
 from ui.main_window import MainWindow
-from ui.tender_view import TIP_PRESETS, TenderView
+from ui.tender_view import TenderView
 
 # A cappuccino: $4.50 before tax, $4.87 with it; 15% of the $4.50 is $0.68.
 FIFTEEN_PERCENT = Money(68, "USD")
@@ -27,7 +27,7 @@ def tap_tip(qtbot: QtBot, tender: TenderView, name: str, tip: Money) -> None:
 
 
 def checked(tender: TenderView) -> list[str]:
-    return [b.objectName() for p in TIP_PRESETS if (b := button(tender, f"tip{p}")).isChecked()]
+    return [b.objectName() for b in tender.tip_buttons.values() if b.isChecked()]
 
 
 def laid_out_top(tender: TenderView, widget: QWidget) -> int:
@@ -92,7 +92,7 @@ def test_tip_buttons_after_a_tender_are_disabled_and_say_why(
     before = laid_out_top(tender, tip_line)
     take_one_dollar_cash(qtbot, tender)
     qtbot.waitUntil(lambda: len(tender.tender_rows) == 1)
-    for name in (*(f"tip{p}" for p in TIP_PRESETS), "tipApply"):
+    for name in (*(b.objectName() for b in tender.tip_buttons.values()), "tipApply"):
         assert not button(tender, name).isEnabled(), name
     assert not tender.tip_input.isEnabled()
     reason = child(tender, QLabel, "tipLocked")

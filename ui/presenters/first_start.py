@@ -63,6 +63,8 @@ class FirstStartPresenter(BackgroundPresenter):
         manager_name: str,
         pin: str,
         pin_again: str,
+        tax_rate_name: str = "",
+        tax_rate_percent: str = "",
     ) -> None:
         try:
             store = new_store(
@@ -76,6 +78,8 @@ class FirstStartPresenter(BackgroundPresenter):
                 manager_name=manager_name,
                 pin=pin,
                 pin_again=pin_again,
+                tax_rate_name=tax_rate_name,
+                tax_rate_percent=tax_rate_percent,
             )
         except SetupInvalid as exc:
             self.invalid.emit(exc.errors)

@@ -1,30 +1,38 @@
 """The receipt printer as the cashier sees it: whether receipts are waiting, whether the
-drawer of the sale on the paid screen opened, and Reprint.
+drawer of the sale on the paid screen opened, Reprint, and the drawer opened without a sale.
 
 The print worker reports from its own thread; a signal carries that to the GUI thread, where
 the last status is kept for the next paid screen. Reprinting only stores a job (SQLite), on
-the worker: the screen never waits on paper.
+the worker: the screen never waits on paper, nor on the database (listening tells the status
+at once, which counts the receipts waiting: a worker does that too).
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.receipt import CardSlip
 from pos_desktop.services.results import PrintStatus
 from ui.presenters.background import BackgroundPresenter
+from ui.workers import Worker
 
 if TYPE_CHECKING:
     from pos_desktop.services.printing import PrintService
+
+log = logging.getLogger(__name__)
 
 NOTHING_TO_REPRINT = "No receipt has been printed yet."
 REPRINT_QUEUED = "The last receipt is printing again."
 RECEIPT_WAITING = "Receipt waiting for the printer: it prints when the printer is back."
 DRAWER_NOT_OPENED = "The drawer did not open: printer offline. Open it with the key."
+DRAWER_OPENING = "The drawer is opening."
+DRAWER_PRINTER_OFFLINE = "The printer is offline, so the drawer cannot open. Open it with the key."
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +56,7 @@ def paid_note(status: PrintStatus | None, ticket_id: uuid.UUID | None) -> Printe
 class PrintingPresenter(BackgroundPresenter):
     status_changed = Signal(str)  # the banner's text; empty: nothing to say
     paid_note_changed = Signal(object)  # a PrinterNote for the ticket ``follow_ticket`` named
-    said = Signal(str)  # a short answer to Reprint
+    said = Signal(str)  # a short answer to Reprint or Open drawer
     _heard_status = Signal(object)  # a PrintStatus, from the print worker's thread
 
     def __init__(
@@ -63,7 +71,22 @@ class PrintingPresenter(BackgroundPresenter):
         self._ticket: uuid.UUID | None = None
         # From the print worker's thread: a signal of this GUI-thread object is queued.
         self._heard_status.connect(self._heard)
-        printing.set_status_listener(self._heard_status.emit)
+        self._stopped = False
+        # Listening tells the current status at once: a count of the receipts waiting, a query
+        # of the register's database, so it runs on a worker of its own (Reprint is not held
+        # up by it), like every other presenter's loading.
+        self._listening = Worker(self, pool)
+        self._listening.submit(
+            self._listen,
+            lambda _none: None,
+            lambda error: log.warning("printer status not read: %s", error),
+        )
+
+    def _listen(self) -> None:
+        """On the worker."""
+        self.service.set_status_listener(self._heard_status.emit)
+        if self._stopped:  # let go of meanwhile (on the GUI thread): stay let go of
+            self.service.set_status_listener(None)
 
     def _heard(self, status: PrintStatus) -> None:
         self.status = status
@@ -79,12 +102,22 @@ class PrintingPresenter(BackgroundPresenter):
     def paid_note(self) -> PrinterNote:
         return paid_note(self.status, self._ticket)
 
-    def reprint_last(self) -> None:
+    def reprint_last(self, approval: Approval | None = None) -> None:
+        """``approval``: a manager's, where the store asks one of a cashier."""
         if self.busy:
             return
         self._worker.submit(
-            self.service.reprint_last_receipt,
+            lambda: self.service.reprint_last_receipt(approval),
             lambda queued: self.said.emit(REPRINT_QUEUED if queued else NOTHING_TO_REPRINT),
+            lambda error: self._on_failed(error, self.said.emit),
+        )
+
+    def open_drawer(self, approval: Approval | None = None) -> None:
+        """Open the cash drawer without a sale (``approval``: as for ``reprint_last``)."""
+        offline = self.status is not None and self.status.offline is not None
+        self._worker.submit(
+            lambda: self.service.open_drawer(approval),
+            lambda _job: self.said.emit(DRAWER_PRINTER_OFFLINE if offline else DRAWER_OPENING),
             lambda error: self._on_failed(error, self.said.emit),
         )
 
@@ -99,4 +132,5 @@ class PrintingPresenter(BackgroundPresenter):
         )
 
     def stop_listening(self) -> None:
+        self._stopped = True
         self.service.set_status_listener(None)

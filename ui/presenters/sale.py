@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
+from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.card_number import is_valid_card_number
 from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.money import Money
@@ -167,8 +168,14 @@ class SalePresenter(EmployeePresenter):
     def change_quantity(self, line_id: uuid.UUID, delta: int) -> None:
         self._acted(lambda s: self._checkout.change_quantity(s, line_id, delta))
 
-    def remove_line(self, line_id: uuid.UUID) -> None:
-        self._acted(lambda s: self._checkout.remove_line(s, line_id))
+    def remove_line(self, line_id: uuid.UUID, approval: Approval | None = None) -> None:
+        """Take a line off; once the ticket has payments, only while they fit what is left
+        (``approval``: a manager's, where the store asks one of a cashier)."""
+        sale = self.sale
+        if sale is not None and sale.has_payments:
+            self._acted(lambda s: self._payments.remove_paid_line(s, line_id, approval))
+        else:
+            self._acted(lambda s: self._checkout.remove_line(s, line_id))
 
     def set_tip_percent(self, percent: int) -> None:
         self._acted(lambda s: self._checkout.set_tip_percent(s, percent))
@@ -216,9 +223,10 @@ class SalePresenter(EmployeePresenter):
     def remove_payment(self, payment_id: uuid.UUID) -> None:
         self._acted(lambda s: self._payments.remove_payment(s, payment_id))
 
-    def void(self) -> None:
+    def void(self, approval: Approval | None = None) -> None:
+        """``approval``: a manager's, where the store asks one of a cashier."""
         self.cashier_acted.emit()
-        self._on_sale_job(self._payments.void, self._voided)
+        self._on_sale_job(lambda s: self._payments.void(s, approval), self._voided)
 
     def settle(self) -> None:
         """Ask the server again about payments whose answers never came."""

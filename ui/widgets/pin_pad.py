@@ -19,7 +19,14 @@ _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 class PinPad(QWidget):
     submitted = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        enter_label: str = "Log in",
+        key_scale: float = 1.5,
+    ) -> None:
+        """``enter_label``: what the Enter key does with the PIN (Log in, Approve)."""
         super().__init__(parent)
         name_widget(self, "pinPad", "PIN pad")
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -27,7 +34,9 @@ class PinPad(QWidget):
         self._dots = QLabel(self)
         name_widget(self._dots, "pinDots", "PIN")
         self._dots.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.keypad = Keypad(self, enter_label="Log in", enter_accessible_name="Log in")
+        self.keypad = Keypad(
+            self, enter_label=enter_label, enter_accessible_name=enter_label, key_scale=key_scale
+        )
         self.keypad.digit_pressed.connect(self.add_digit)
         self.keypad.backspace_pressed.connect(self.delete_last)
         self.keypad.clear_pressed.connect(self.clear)

@@ -1,5 +1,8 @@
 """The Back Office's registers (managers only): list, rename, revoke.
 
+A manager cannot revoke the register they are using: it would lock them out mid-change and
+leave the store without the register that could enroll it again.
+
 A new enrollment code stays ``POST /registers/enroll-codes`` (registers call it); it is
 audited too.
 """
@@ -15,6 +18,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server import audit
+from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.deps import ClockDep, ManagerDep, SessionsDep, forget_callers
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Register
@@ -22,7 +26,12 @@ from pos_desktop.server.models import Register
 router = APIRouter(prefix="/backoffice", tags=["back office"])
 
 
-def _register_info(register: Register) -> c.RegisterInfo:
+OWN_REGISTER_MESSAGE = (
+    "This is the register you are using. Revoke it from another register of the store."
+)
+
+
+def _register_info(register: Register, caller: EmployeeCaller) -> c.RegisterInfo:
     return c.RegisterInfo(
         id=register.id,
         name=register.name,
@@ -30,6 +39,8 @@ def _register_info(register: Register) -> c.RegisterInfo:
         last_seen_at=register.last_seen_at,
         app_version=register.app_version,
         revoked_at=register.revoked_at,
+        tickets_waiting=register.tickets_waiting,
+        this_register=register.id == caller.register.register_id,
     )
 
 
@@ -41,7 +52,7 @@ def list_registers(manager: ManagerDep, sessions: SessionsDep) -> c.RegisterList
             .where(Register.store_id == manager.store.id)
             .order_by(Register.revoked_at.is_not(None), Register.name, Register.id)
         ).scalars()
-        return c.RegisterList(items=[_register_info(row) for row in rows])
+        return c.RegisterList(items=[_register_info(row, manager) for row in rows])
 
 
 def _store_register(db: Session, store_id: uuid.UUID, register_id: uuid.UUID) -> Register:
@@ -82,7 +93,7 @@ def rename_register(
             )
             db.commit()
             forget_callers(request)  # callers carry their register's name
-        return _register_info(register)
+        return _register_info(register, manager)
 
 
 @router.post("/registers/{register_id}/revoke", response_model=c.RegisterInfo)
@@ -96,6 +107,8 @@ def revoke_register(
     """The register's token is refused from its next request; enrolling again needs a code."""
     with sessions() as db:
         register = _store_register(db, manager.store.id, register_id)
+        if register.id == manager.register.register_id:
+            raise ApiError(409, ErrorCode.OWN_REGISTER, OWN_REGISTER_MESSAGE)
         register.revoked_at = clock.now()
         audit.record(
             db,
@@ -108,4 +121,4 @@ def revoke_register(
         )
         db.commit()
         forget_callers(request)
-        return _register_info(register)
+        return _register_info(register, manager)

@@ -17,10 +17,16 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server import audit
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.deps import ClockDep, ManagerDep, SessionsDep, forget_callers
+from pos_desktop.server.deps import (
+    ClockDep,
+    ManagerDep,
+    SessionsDep,
+    caller_session_hash,
+    forget_callers,
+)
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, Store
-from pos_desktop.server.provisioning import change_pin, next_sync_version
+from pos_desktop.server.provisioning import change_pin, end_sessions, next_sync_version
 from pos_desktop.server.views import role_of
 
 router = APIRouter(prefix="/backoffice", tags=["back office"])
@@ -120,6 +126,10 @@ def update_employee(
             _record(db, manager, employee, audit.AuditAction.EMPLOYEE_UPDATED, details, now)
         if body.pin is not None:
             change_pin(db, store, employee, body.pin)
+            # Whoever learnt the old PIN keeps no session opened with it; a manager changing
+            # their own stays logged in here.
+            mine = employee.id == manager.employee_id
+            end_sessions(db, employee, now, keep=caller_session_hash(request) if mine else None)
             _record(
                 db,
                 manager,
@@ -130,6 +140,9 @@ def update_employee(
             )
         if "active" in changes:
             employee.active = bool(wanted["active"])
+            if not employee.active:
+                # Their sessions end now, so reactivating them later revives none of them.
+                end_sessions(db, employee, now)
             action = (
                 audit.AuditAction.EMPLOYEE_REACTIVATED
                 if employee.active

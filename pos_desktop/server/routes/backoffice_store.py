@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import AwareDatetime
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from pos_desktop import contracts as c
+from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server import audit
 from pos_desktop.server.deps import ClockDep, ManagerDep, SessionsDep, forget_callers
+from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import AuditEntry, Employee, Register, Store
 from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.server.store_settings import (
@@ -50,8 +52,7 @@ def update_store(
     sessions: SessionsDep,
     clock: ClockDep,
 ) -> c.BackOfficeStore:
-    wanted = body.model_dump(exclude_none=True)
-    check_settings(wanted)
+    wanted = check_settings(body.model_dump(exclude_none=True))
     with sessions() as db:
         store = db.execute(
             select(Store).where(Store.id == manager.store.id).with_for_update()
@@ -82,10 +83,12 @@ def update_store(
 def list_audit(
     manager: ManagerDep,
     sessions: SessionsDep,
-    before: AwareDatetime | None = None,
+    before: uuid.UUID | None = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> c.AuditList:
-    """The store's audit log, newest first; ``before`` pages back from an entry's ``at``."""
+    """The store's audit log, newest first; ``before`` (the last entry of a page) pages back
+    from that entry: by time then id, so entries written at the same instant are neither
+    lost nor repeated between pages."""
     by = aliased(Employee)
     at = aliased(Register)
     query = (
@@ -96,9 +99,23 @@ def list_audit(
         .order_by(AuditEntry.at.desc(), AuditEntry.id)
         .limit(limit)
     )
-    if before is not None:
-        query = query.where(AuditEntry.at < before)
     with sessions() as db:
+        if before is not None:
+            last = db.execute(
+                select(AuditEntry.at).where(
+                    AuditEntry.id == before, AuditEntry.store_id == manager.store.id
+                )
+            ).scalar()
+            if last is None:
+                raise ApiError(
+                    422, ErrorCode.INVALID_CURSOR, "No entry of this store's audit log has this id."
+                )
+            query = query.where(
+                or_(
+                    AuditEntry.at < last,
+                    and_(AuditEntry.at == last, AuditEntry.id > before),
+                )
+            )
         rows = db.execute(query).all()
     return c.AuditList(
         items=[

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
-from pos_desktop.server import catalog
+from pos_desktop.server import audit, catalog
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
@@ -26,7 +26,8 @@ def push(
     body: c.PushRequest, register: RegisterDep, sessions: SessionsDep, clock: ClockDep
 ) -> c.PushResponse:
     """Keep each ticket once, whatever the number of times its register pushes it. A ticket is
-    the register's: the same id from another register is another ticket, never a duplicate."""
+    the register's: the same id from another register is another ticket, never a duplicate.
+    Every approval pushed (on a ticket or alone) goes to the audit log once."""
     with sessions() as db:
         now = clock.now()
         accepted: list[uuid.UUID] = []
@@ -50,6 +51,12 @@ def push(
                 .returning(SyncedTicket.id)
             ).first()
             (accepted if row is not None else duplicates).append(ticket.id)
+        audit.record_approvals(
+            db,
+            register,
+            [(approval, ticket.id) for ticket in body.tickets for approval in ticket.approvals]
+            + [(approval, approval.ticket_id) for approval in body.approvals],
+        )
         db.commit()
         return c.PushResponse(accepted=accepted, duplicates=duplicates)
 
