@@ -6,12 +6,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QPushButton, QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QScrollArea, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.main_window import MainWindow
 from ui.receipt_dialog import ReceiptDialog
 from ui.tender_view import TenderView
+from ui.widgets.onscreen_keyboard import OnscreenKeyboard
 
 MakeWindow = Callable[..., MainWindow]
 W = TypeVar("W", bound=QWidget)
@@ -134,3 +135,34 @@ def ring_up(qtbot: QtBot, window: MainWindow, *names: str) -> None:
                 view.sale is not None and sum(line.quantity for line in view.sale.lines) == c + 1
             )
         )
+
+
+# The on-screen keyboard's keys for characters that are not letters or digits.
+SYMBOL_KEYS = {
+    ".": "keyboardDot",
+    ":": "keyboardColon",
+    "/": "keyboardSlash",
+    " ": "keyboardSpace",
+    "-": "keyboardDash",
+}
+
+
+def type_into(qtbot: QtBot, window: MainWindow, field: QLineEdit, text: str) -> None:
+    """Tap the field, then each character's key on the on-screen keyboard it brings up."""
+    qtbot.mouseClick(field, TAP)
+    keyboard = window.keyboard.keyboard
+    assert isinstance(keyboard, OnscreenKeyboard) and keyboard.isVisible()
+    for char in text:
+        name = SYMBOL_KEYS.get(char, f"keyboardKey{char.upper()}")
+        qtbot.mouseClick(button(keyboard, name), TAP)
+    assert field.text().endswith(text)
+
+
+def clear_field(qtbot: QtBot, window: MainWindow, field: QLineEdit) -> None:
+    qtbot.mouseClick(field, TAP)
+    field.end(False)  # the caret where a finger would put it: after the text
+    keyboard = window.keyboard.keyboard
+    assert keyboard is not None
+    for _ in field.text():
+        qtbot.mouseClick(button(keyboard, "keyboardBackspace"), TAP)
+    assert field.text() == ""

@@ -17,8 +17,7 @@ from tests.ui.catalog_support import (
     show_checkout,
     tap,
 )
-from tests.ui.support import TAP
-from tests.ui.test_first_start import type_into
+from tests.ui.support import TAP, type_into
 from ui.categories_page import CategoriesPage
 
 pytestmark = pytest.mark.filterwarnings("error::pytest.PytestUnhandledThreadExceptionWarning")

@@ -19,8 +19,7 @@ from tests.ui.catalog_support import (
     tap,
 )
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import TAP
-from tests.ui.test_first_start import type_into
+from tests.ui.support import TAP, type_into
 from ui.catalog_import_panel import CatalogImportPanel
 from ui.checkout_view import more_products
 from ui.products_page import ProductsPage

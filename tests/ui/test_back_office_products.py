@@ -23,8 +23,7 @@ from tests.ui.catalog_support import (
     wait_saved,
 )
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import TAP, button, scan
-from tests.ui.test_first_start import clear_field, type_into
+from tests.ui.support import TAP, button, clear_field, scan, type_into
 from ui.main_window import MainWindow
 from ui.products_page import ProductsPage
 

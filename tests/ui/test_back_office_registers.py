@@ -29,8 +29,7 @@ from tests.fixtures.sales import store
 from tests.sync.test_outbox_relay import enqueue, make_ticket
 from tests.ui.back_office_support import WAIT_MS, tap
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import TAP, MakeWindow, button, child
-from tests.ui.test_first_start import clear_field, type_into
+from tests.ui.support import TAP, MakeWindow, button, child, clear_field, type_into
 from ui.main_window import MainWindow
 from ui.presenters.registers import UNREACHABLE, when_text
 from ui.registers_page import IN_USE_NOTE, RegistersPage

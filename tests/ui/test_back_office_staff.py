@@ -15,8 +15,7 @@ from pos_desktop.server.demo import CASHIER_PIN, MANAGER_PIN
 from pos_desktop.sync.client import ServerClient
 from tests.ui.back_office_support import open_employees, pick, tap, wait_idle
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import MakeWindow, button, child, tap_pin
-from tests.ui.test_first_start import type_into
+from tests.ui.support import MakeWindow, button, child, tap_pin, type_into
 from ui.employees_page import EmployeesPage
 from ui.main_window import MainWindow
 from ui.widgets.banner import Banner

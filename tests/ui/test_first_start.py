@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -32,21 +32,13 @@ from pos_desktop.server.provisioning import create_enroll_code, the_store
 from pos_desktop.services.first_start import CHOICE_FILE, code_refused, no_answer
 from tests.fixtures.register import start_server
 from tests.ui.layout_checks import layout_problems
-from tests.ui.support import TAP, button, tap_pin
+from tests.ui.support import TAP, button, clear_field, tap_pin, type_into
 from ui.first_start_view import SETTING_UP, FirstStartView
 from ui.main_window import MainWindow
 from ui.presenters.first_start import SETUP_FAILED, FirstStartPresenter
 from ui.tab_frame import DEMO_MARK
-from ui.widgets.onscreen_keyboard import OnscreenKeyboard
 
 STARTED_MS = 30_000
-SYMBOL_KEYS = {
-    ".": "keyboardDot",
-    ":": "keyboardColon",
-    "/": "keyboardSlash",
-    " ": "keyboardSpace",
-    "-": "keyboardDash",
-}
 
 Build = Callable[[], MainWindow]
 
@@ -88,27 +80,6 @@ def asked(qtbot: QtBot, window: MainWindow) -> FirstStartView:
 
 def tap(qtbot: QtBot, widget: QWidget) -> None:
     qtbot.mouseClick(widget, TAP)
-
-
-def type_into(qtbot: QtBot, window: MainWindow, field: QLineEdit, text: str) -> None:
-    """Tap the field, then each character's key on the on-screen keyboard it brings up."""
-    tap(qtbot, field)
-    keyboard = window.keyboard.keyboard
-    assert isinstance(keyboard, OnscreenKeyboard) and keyboard.isVisible()
-    for char in text:
-        name = SYMBOL_KEYS.get(char, f"keyboardKey{char.upper()}")
-        tap(qtbot, button(keyboard, name))
-    assert field.text().endswith(text)
-
-
-def clear_field(qtbot: QtBot, window: MainWindow, field: QLineEdit) -> None:
-    tap(qtbot, field)
-    field.end(False)  # the caret where a finger would put it: after the text
-    keyboard = window.keyboard.keyboard
-    assert keyboard is not None
-    for _ in field.text():
-        tap(qtbot, button(keyboard, "keyboardBackspace"))
-    assert field.text() == ""
 
 
 def enter_pin_twice(qtbot: QtBot, view: FirstStartView, first: str, second: str) -> None:
