@@ -47,6 +47,9 @@ LINE_QUANTITY_PX = 40
 LINE_TOTAL_PX = 96  # "$1,234.56" in the theme's 19 px
 TICKET_MIN_PX = 480
 
+# A new store sells nothing until a manager adds its products: say where.
+NO_PRODUCTS_YET = "No products yet. A manager adds them in Back Office → Products."
+
 
 class LineRow(QFrame):
     """One ticket line: name and unit price, - quantity +, line total, remove.
@@ -314,7 +317,10 @@ class CheckoutView(QWidget):
             button.clicked.connect(lambda _=False, n=name: self._pick_category(n))
             self._category_group.addButton(button)
             self.category_bar.addWidget(button)
-        self._show_products(self._filtered(catalog.products))
+        self._show_products(
+            self._filtered(catalog.products),
+            empty="No items here." if catalog.products else NO_PRODUCTS_YET,
+        )
 
     def _filtered(self, products: tuple[Product, ...]) -> tuple[Product, ...]:
         if self._category == ALL_CATEGORIES:
@@ -338,6 +344,7 @@ class CheckoutView(QWidget):
             self._show_products(products, empty=f"No item matches “{text}”.")
 
     def _show_products(self, products: tuple[Product, ...], empty: str = "No items here.") -> None:
+        """``empty``: what the grid says when it has no button to show."""
         clear_layout(self.product_grid)
         shown = products[:MAX_TILES]
         for product in shown:

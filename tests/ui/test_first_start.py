@@ -33,6 +33,7 @@ from pos_desktop.services.first_start import CHOICE_FILE, code_refused, no_answe
 from tests.fixtures.register import start_server
 from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, button, clear_field, tap_pin, type_into
+from ui.checkout_view import NO_PRODUCTS_YET
 from ui.first_start_view import SETTING_UP, FirstStartView
 from ui.main_window import MainWindow
 from ui.presenters.first_start import SETUP_FAILED, FirstStartPresenter
@@ -131,6 +132,8 @@ def test_first_start_new_store_opens_its_login_with_no_demo_data(
     assert window.tab_frame.store_label.text() == "corner shop"
     assert not window.tab_frame.demo_badge.isVisible()
     assert window.tab_frame.settings_shown  # a manager
+    # An empty grid says where the products come from.
+    assert window.tab_frame.checkout_view.empty_products.text() == NO_PRODUCTS_YET
     assert json.loads((data_dir / CHOICE_FILE).read_text())["kind"] == "new"
     engine = make_engine(f"sqlite:///{data_dir / 'server.sqlite3'}")
     try:
