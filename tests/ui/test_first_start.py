@@ -133,7 +133,8 @@ def test_first_start_new_store_opens_its_login_with_no_demo_data(
     assert not window.tab_frame.demo_badge.isVisible()
     assert window.tab_frame.settings_shown  # a manager
     # An empty grid says where the products come from.
-    assert window.tab_frame.checkout_view.empty_products.text() == NO_PRODUCTS_YET
+    empty = window.tab_frame.checkout_view.empty_products
+    qtbot.waitUntil(lambda: empty.text() == NO_PRODUCTS_YET, timeout=10_000)
     assert json.loads((data_dir / CHOICE_FILE).read_text())["kind"] == "new"
     engine = make_engine(f"sqlite:///{data_dir / 'server.sqlite3'}")
     try:
