@@ -75,7 +75,10 @@ def test_categories_page_reorder_and_colour_reach_the_checkout(
     )
     assert f"background: {ORANGE}" in gifts.styleSheet()
     # "All" lists the products in the same order: Gifts' first.
-    assert checkout_products(window)[:3] == ["Greeting card", "Mug", "Scented candle"]
+    qtbot.waitUntil(
+        lambda: checkout_products(window)[:3] == ["Greeting card", "Mug", "Scented candle"],
+        timeout=WAIT_MS,
+    )
     assert "color: #ffffff" in gifts.styleSheet()
 
 
