@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtWidgets import QLabel, QStackedLayout, QVBoxLayout, QWidget
 
+from pos_desktop.domain.pin import PIN_MIN_LENGTH
+from pos_desktop.domain.store_setup import PIN_LENGTH
 from ui.widgets.form_fields import message_label
 from ui.widgets.pin_pad import PinPad
 from ui.widgets.touch import touch_button
@@ -74,6 +76,10 @@ class PinTwice(QWidget):
         self.message.setText(text)
 
     def _entered(self, pin: str) -> None:
+        if len(pin) < PIN_MIN_LENGTH:
+            # Said now, not after both entries and the form's own button.
+            self.show_message(PIN_LENGTH)
+            return
         self.message.clear()
         self._said.setCurrentWidget(self.prompt)
         if not self.pin:
