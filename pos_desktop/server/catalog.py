@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
@@ -160,10 +160,12 @@ def update_category(
     category.sync_version = version
     if "name" in changes:
         # Products carry their category's name to registers: they go again.
-        for product in db.execute(
-            select(Product).where(Product.category_id == category.id)
-        ).scalars():
-            product.sync_version = version
+        db.execute(
+            update(Product)
+            .where(Product.category_id == category.id)
+            .values(sync_version=version)
+            .execution_options(synchronize_session=False)
+        )
     audit.record(
         db,
         store_id=store.id,
