@@ -3,8 +3,6 @@ demo store; each answer's form, with its messages next to the fields they are ab
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -17,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_desktop.domain.store_setup import COMMON_CURRENCIES, COMMON_LOCALES, COMMON_TIMEZONES
+from pos_desktop.domain.store_setup import COMMON_CURRENCIES, COMMON_LOCALES, timezone_choices
 from ui.presenters.first_start import FirstStartPresenter
 from ui.widgets.form_fields import message_label, typed_combo
 from ui.widgets.pin_twice import PinTwice
@@ -127,8 +125,7 @@ class FirstStartView(QWidget):
             "localeInput", "Language and region", list(COMMON_LOCALES), page
         )
         self.locale_input.setCurrentText(DEFAULT_LOCALE)
-        zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
-        self.timezone = typed_combo("timezoneInput", "Time zone", zones, page)
+        self.timezone = typed_combo("timezoneInput", "Time zone", timezone_choices(), page)
         self.timezone.setCurrentText(DEFAULT_TIMEZONE)
         self.tax_included = touch_button(
             "Prices exclude tax", "taxIncludedButton", "Prices include tax", page

@@ -6,8 +6,6 @@ saved yet) and empties it when the register locks; while a save runs the form ta
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
@@ -33,10 +31,10 @@ from pos_desktop.domain.product_rules import tax_rate_text
 from pos_desktop.domain.store_setup import (
     COMMON_CURRENCIES,
     COMMON_LOCALES,
-    COMMON_TIMEZONES,
     TAX_RATES_MAX,
     TIP_PRESETS_MAX,
     tax_rate_field,
+    timezone_choices,
 )
 from pos_desktop.services.results import StoreSettingsValues
 from ui.presenters.store_settings import (
@@ -249,8 +247,7 @@ class StoreSettingsPage(QWidget):
         self.locale_input = typed_combo(
             "localeInput", "Language and region", list(COMMON_LOCALES), page
         )
-        zones = list(COMMON_TIMEZONES) + sorted(available_timezones() - set(COMMON_TIMEZONES))
-        self.timezone = typed_combo("timezoneInput", "Time zone", zones, page)
+        self.timezone = typed_combo("timezoneInput", "Time zone", timezone_choices(), page)
         for combo in (self.currency, self.locale_input, self.timezone):
             # As wide as the column gives, not as the longest zone name: no sideways scroll.
             combo.setSizeAdjustPolicy(

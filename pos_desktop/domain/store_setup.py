@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import list_currencies
@@ -174,6 +175,13 @@ def known_locale(locale: str) -> bool:
     except (UnknownLocaleError, ValueError, TypeError):
         return False
     return bool(locale)
+
+
+@cache
+def timezone_choices() -> tuple[str, ...]:
+    """The time-zone picker's list: the common zones first, then every other by name. Read
+    from the zone database once (it scans the disk), whichever screen asks first."""
+    return COMMON_TIMEZONES + tuple(sorted(available_timezones() - set(COMMON_TIMEZONES)))
 
 
 def known_timezone(name: str) -> bool:

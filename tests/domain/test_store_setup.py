@@ -9,6 +9,7 @@ import pytest
 
 from pos_desktop.domain.store_setup import (
     ADDRESS_TOO_LONG,
+    COMMON_TIMEZONES,
     NAME_TOO_LONG,
     NO_CODE,
     NO_MANAGER_NAME,
@@ -30,9 +31,11 @@ from pos_desktop.domain.store_setup import (
     NewStore,
     SetupInvalid,
     join_server,
+    known_timezone,
     new_store,
     rate_name_twice,
     tax_rates,
+    timezone_choices,
     tip_presets,
     tip_twice,
 )
@@ -204,3 +207,13 @@ def test_tip_presets_refuse_what_is_not_a_button(texts: list[str], message: str)
     with pytest.raises(SetupInvalid) as caught:
         tip_presets(texts)
     assert caught.value.errors == {"tip_presets": message}
+
+
+def test_store_setup_timezone_choices_put_common_zones_first_once() -> None:
+    """The picker lists the common zones first and every zone once; each is a known zone."""
+    choices = timezone_choices()
+
+    assert choices[: len(COMMON_TIMEZONES)] == COMMON_TIMEZONES
+    assert len(set(choices)) == len(choices)
+    assert "Pacific/Auckland" in choices and all(known_timezone(z) for z in choices[:20])
+    assert timezone_choices() is choices  # read from the zone database once

@@ -3,6 +3,7 @@ from (one that also takes a value typed), and a toggle that keeps room for its c
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize
@@ -75,12 +76,12 @@ def pick_combo(name: str, accessible: str, parent: QWidget) -> QComboBox:
     return combo
 
 
-def typed_combo(name: str, accessible: str, items: list[str], parent: QWidget) -> QComboBox:
+def typed_combo(name: str, accessible: str, items: Sequence[str], parent: QWidget) -> QComboBox:
     """A list to pick from that takes another value typed, every part a finger's size."""
     combo = QComboBox(parent)
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    combo.addItems(items)
+    combo.addItems(list(items))
     _touch_combo(combo, name, accessible)
     line_edit = combo.lineEdit()
     if line_edit is not None:
