@@ -121,14 +121,19 @@ def record_approvals(
     its entry's id), so pushing it twice records it once.
 
     ``changes``: ``{"action", "ticket_id", "detail", "cashier_id"}``, and ``"manager_id"``
-    when the manager named is none of the store's employees (the entry then names nobody)."""
+    when the employee named is no manager of the store (the entry then names nobody): the
+    register checked the PIN, but the log takes nobody's word that a cashier is a manager."""
     if not approvals:
         return
     store_id = register.store.id
     named = {approval.manager_id for approval, _ in approvals}
     known = set(
         db.execute(
-            select(Employee.id).where(Employee.store_id == store_id, Employee.id.in_(named))
+            select(Employee.id).where(
+                Employee.store_id == store_id,
+                Employee.id.in_(named),
+                Employee.role == "manager",
+            )
         ).scalars()
     )
     for approval, ticket_id in approvals:

@@ -96,6 +96,18 @@ def test_approval_by_someone_not_of_the_store_names_nobody(
     assert _approvals_in_log(other_store) == []
 
 
+def test_approval_naming_a_cashier_names_nobody(world: World) -> None:
+    """A register that says a cashier approved gets the entry written, naming no employee:
+    the log does not show a cashier as having given a manager's approval."""
+    cashier = _employee_id(world, "Casey Cashier")
+
+    _push(world, {"tickets": [_ticket()], "approvals": [_approval("void_ticket", cashier)]})
+
+    [entry] = _approvals_in_log(world)
+    assert entry["employee"] is None
+    assert entry["changes"]["manager_id"] == cashier
+
+
 def test_push_without_approvals_leaves_the_audit_log_alone(world: World) -> None:
     """Tickets pushed as before approvals existed write nothing to the log."""
     _push(world, {"tickets": [_ticket()]})
