@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.product_rules import CATEGORY_COLOURS, default_colour
 from pos_desktop.services.results import CategoryEntry
 from ui.widgets.banner import Banner, message_room
-from ui.widgets.form_fields import message_label
+from ui.widgets.form_fields import caption, details_stack, message_label
 from ui.widgets.touch import (
     enable_finger_scroll,
     make_touchable,
@@ -68,13 +67,6 @@ def swatch_icon(colour: str) -> QIcon:
     icon = QIcon(pixmap)
     icon.addPixmap(pixmap, QIcon.Mode.Selected)
     return icon
-
-
-def _caption(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setProperty("caption", True)
-    label.setWordWrap(True)
-    return label
 
 
 class ColourPalette(QWidget):
@@ -139,11 +131,7 @@ class CategoriesPage(QWidget):
         self._entries: list[CategoryEntry] = []
         self._selected: CategoryEntry | None = None
         self.banner = Banner("categoriesBanner", "Categories message", self, dismissible=True)
-        self.details = QStackedWidget(self)
-        self.details.setObjectName("categoryDetails")
-        self.hint_page = _caption(PICK_HINT, self)
-        self.hint_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.details.addWidget(self.hint_page)
+        self.details, self.hint_page = details_stack(self, "categoryDetails", PICK_HINT)
         self.details.addWidget(self._build_edit())
         self.details.addWidget(self._build_add())
         right = QVBoxLayout()
@@ -209,7 +197,7 @@ class CategoriesPage(QWidget):
         self.up_button.clicked.connect(lambda: self._move(-1))
         self.down_button = touch_button("↓ Move down", "moveDownButton", "Move down: later", page)
         self.down_button.clicked.connect(lambda: self._move(1))
-        self.place = _caption("", page)
+        self.place = caption("", page)
         self.place.setObjectName("categoryPlace")
         moves = QHBoxLayout()
         moves.setSpacing(8)
@@ -221,13 +209,13 @@ class CategoriesPage(QWidget):
         grid.setVerticalSpacing(8)
         grid.setRowMinimumHeight(6, 2 * touch_target_px(page) // 3)  # room under the swatches
         grid.addWidget(self.title, 0, 0, 1, 2)
-        grid.addWidget(_caption("Name", page), 1, 0, 1, 2)
+        grid.addWidget(caption("Name", page), 1, 0, 1, 2)
         grid.addWidget(self.name_input, 2, 0)
         grid.addWidget(self.save_name_button, 2, 1)
         grid.addWidget(self.name_message, 3, 0, 1, 2)
-        grid.addWidget(_caption("Colour of its button at the checkout", page), 4, 0, 1, 2)
+        grid.addWidget(caption("Colour of its button at the checkout", page), 4, 0, 1, 2)
         grid.addWidget(self.colours, 5, 0, 1, 2)
-        grid.addWidget(_caption("Place among the checkout's buttons", page), 6, 0, 1, 2)
+        grid.addWidget(caption("Place among the checkout's buttons", page), 6, 0, 1, 2)
         grid.addLayout(moves, 7, 0, 1, 2)
         grid.setRowStretch(8, 1)
         grid.setColumnStretch(0, 1)
@@ -255,10 +243,10 @@ class CategoriesPage(QWidget):
         heading = QLabel("New category", page)
         heading.setProperty("heading", True)
         column.addWidget(heading)
-        column.addWidget(_caption("Name", page))
+        column.addWidget(caption("Name", page))
         column.addWidget(self.new_name)
         column.addWidget(self.new_name_message)
-        column.addWidget(_caption("Colour of its button at the checkout", page))
+        column.addWidget(caption("Colour of its button at the checkout", page))
         column.addWidget(self.new_colours)
         column.addStretch(1)
         column.addLayout(buttons)

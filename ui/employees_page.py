@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +28,7 @@ from pos_desktop.services.results import StaffEntry
 from ui.presenters.staff import deactivate_question, row_text
 from ui.widgets.banner import Banner, lay_over_top
 from ui.widgets.confirm import ask
-from ui.widgets.form_fields import message_label
+from ui.widgets.form_fields import caption, details_stack, message_label
 from ui.widgets.pin_twice import PinTwice
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_button
 
@@ -88,13 +87,6 @@ def _name_input(name: str, accessible: str, parent: QWidget) -> QLineEdit:
     return field
 
 
-def _caption(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setProperty("caption", True)
-    label.setWordWrap(True)
-    return label
-
-
 class EmployeesPage(QWidget):
     def __init__(self, presenter: StaffPresenter, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -103,11 +95,7 @@ class EmployeesPage(QWidget):
         self._entries: list[StaffEntry] = []
         self._selected: StaffEntry | None = None
         self.banner = Banner("staffBanner", "Employees message", self, dismissible=True)
-        self.details = QStackedWidget(self)
-        self.details.setObjectName("staffDetails")
-        self.hint_page = _caption(PICK_HINT, self)
-        self.hint_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.details.addWidget(self.hint_page)
+        self.details, self.hint_page = details_stack(self, "staffDetails", PICK_HINT)
         self.details.addWidget(self._build_edit())
         self.details.addWidget(self._build_pin())
         self.details.addWidget(self._build_add())
@@ -171,11 +159,11 @@ class EmployeesPage(QWidget):
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(8)
         grid.addWidget(self.title, 0, 0, 1, 2)
-        grid.addWidget(_caption("Name", page), 1, 0, 1, 2)
+        grid.addWidget(caption("Name", page), 1, 0, 1, 2)
         grid.addWidget(self.name_input, 2, 0)
         grid.addWidget(self.save_name_button, 2, 1)
         grid.addWidget(self.name_message, 3, 0, 1, 2)
-        grid.addWidget(_caption("Role", page), 4, 0, 1, 2)
+        grid.addWidget(caption("Role", page), 4, 0, 1, 2)
         grid.addWidget(self.roles, 5, 0, 1, 2)
         grid.addWidget(self.pin_button, 6, 0, 1, 2)
         grid.addWidget(self.active_button, 7, 0, 1, 2)
@@ -186,7 +174,7 @@ class EmployeesPage(QWidget):
     def _build_pin(self) -> QWidget:
         page = QWidget(self)
         self.pin_page = page
-        self.pin_title = _caption("", page)
+        self.pin_title = caption("", page)
         self.new_pin = NewPin(page)
         cancel = touch_button("Cancel", "pinCancelButton", "Cancel the PIN change", page)
         cancel.setProperty("role", "secondary")
@@ -221,10 +209,10 @@ class EmployeesPage(QWidget):
         self.add_pin = NewPin(page)
         form = QVBoxLayout()
         form.setSpacing(8)
-        form.addWidget(_caption("Name", page))
+        form.addWidget(caption("Name", page))
         form.addWidget(self.new_name)
         form.addWidget(self.new_name_message)
-        form.addWidget(_caption("Role", page))
+        form.addWidget(caption("Role", page))
         form.addWidget(self.new_role)
         form.addStretch(1)
         form.addWidget(cancel)

@@ -44,6 +44,7 @@ from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_matc
 from ui.presenters.deduction import DeductionPresenter
 from ui.widgets.banner import Banner, message_room
 from ui.widgets.columns import WrappingDelegate, fit_columns
+from ui.widgets.form_fields import caption
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
 
 COLUMNS = ("Status", "Card", "Recipient", "Balance")
@@ -100,12 +101,6 @@ class _TouchRowDelegate(QStyledItemDelegate):
     ) -> QSize:
         hint = super().sizeHint(option, index)
         return QSize(hint.width(), max(hint.height(), self._row_height))
-
-
-def _caption(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setProperty("caption", True)
-    return label
 
 
 class GiftCardsView(QWidget):
@@ -169,7 +164,7 @@ class GiftCardsView(QWidget):
         self.results.hide()
         self.card_info = self._build_card_info()
         self.card_info.hide()
-        self.history_label = _caption("Transaction history", self)
+        self.history_label = caption("Transaction history", self, wrap=False)
         self.history_label.setWordWrap(True)
         self.history_label.hide()
         self.history = self._build_history()
@@ -257,7 +252,7 @@ class GiftCardsView(QWidget):
         grid.setVerticalSpacing(2)
         grid.addWidget(self.card_number, 0, 0)
         grid.addWidget(self.card_status, 0, 1, Qt.AlignmentFlag.AlignLeft)
-        grid.addWidget(_caption("Balance", panel), 0, 2, _RIGHT)
+        grid.addWidget(caption("Balance", panel, wrap=False), 0, 2, _RIGHT)
         grid.addWidget(self.card_balance, 0, 3, _RIGHT)
         grid.addWidget(self.card_status_hint, 1, 0, 1, 4)
         # One line each, wrapped: two long e-mail addresses side by side would need a screen

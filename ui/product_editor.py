@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from pos_desktop.domain.product_rules import tax_rate_text
 from pos_desktop.services.results import CatalogSetup, CategoryEntry, ProductEntry, ProductForm
 from ui.widgets.banner import Banner, message_room
-from ui.widgets.form_fields import keep_bold_room, message_label, pick_combo
+from ui.widgets.form_fields import caption, keep_bold_room, message_label, pick_combo
 from ui.widgets.layouts import clear_layout
 from ui.widgets.touch import make_touchable, name_widget, touch_button
 
@@ -44,12 +44,6 @@ TAX_HINT = "0"
 PRICE_HINT = "0.00"
 MESSAGE_ROOM_PX = 96  # three lines of a banner: a stale save's who, when and what to do
 FIELDS = ("name", "category", "price", "tax_rate", "barcodes")
-
-
-def _caption(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setProperty("caption", True)
-    return label
 
 
 def _line(name: str, accessible: str, parent: QWidget, hint: str = "") -> QLineEdit:
@@ -174,10 +168,10 @@ class ProductEditor(QWidget):
         return grid
 
     def _field(
-        self, grid: QGridLayout, row: int, column: int, field: str, caption: str, widget: QWidget
+        self, grid: QGridLayout, row: int, column: int, field: str, title: str, widget: QWidget
     ) -> None:
         """A caption, its field and the field's message line, one under the other."""
-        grid.addWidget(_caption(caption, self), row, column)
+        grid.addWidget(caption(title, self, wrap=False), row, column)
         grid.addWidget(widget, row + 1, column)
         message = message_label(f"{field}Message", self)
         message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from ui.presenters.registers import RegisterRow, ShownCode, revoke_question
 from ui.widgets.banner import Banner, message_room
 from ui.widgets.confirm import ask
-from ui.widgets.form_fields import message_label
+from ui.widgets.form_fields import caption, details_stack, message_label
 from ui.widgets.qr_code import QrCode
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_button
 
@@ -44,13 +43,6 @@ JOIN_STEPS = (
 )
 
 
-def _caption(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setProperty("caption", True)
-    label.setWordWrap(True)
-    return label
-
-
 def _line(name: str, parent: QWidget) -> QLabel:
     label = QLabel(parent)
     label.setObjectName(name)
@@ -66,11 +58,7 @@ class RegistersPage(QWidget):
         self._rows: list[RegisterRow] = []
         self._selected: RegisterRow | None = None
         self.banner = Banner("registersBanner", "Registers message", self, dismissible=True)
-        self.details = QStackedWidget(self)
-        self.details.setObjectName("registerDetails")
-        self.hint_page = _caption(PICK_HINT, self)
-        self.hint_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.details.addWidget(self.hint_page)
+        self.details, self.hint_page = details_stack(self, "registerDetails", PICK_HINT)
         self.details.addWidget(self._build_edit())
         self.details.addWidget(self._build_code())
         columns = QHBoxLayout()
@@ -143,7 +131,7 @@ class RegistersPage(QWidget):
             "Revoke", "revokeRegisterButton", "Revoke this register", page, role="danger"
         )
         self.revoke_button.clicked.connect(self._revoke)
-        self.revoke_note = _caption("", page)
+        self.revoke_note = caption("", page)
         self.revoke_note.setObjectName("revokeNote")
         grid = QGridLayout(page)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -152,7 +140,7 @@ class RegistersPage(QWidget):
         grid.addWidget(self.seen_line, 1, 0, 1, 2)
         grid.addWidget(self.version_line, 2, 0, 1, 2)
         grid.addWidget(self.waiting_line, 3, 0, 1, 2)
-        grid.addWidget(_caption("Name", page), 4, 0, 1, 2)
+        grid.addWidget(caption("Name", page), 4, 0, 1, 2)
         grid.addWidget(self.name_input, 5, 0)
         grid.addWidget(self.save_name_button, 5, 1)
         grid.addWidget(self.name_message, 6, 0, 1, 2)
@@ -179,7 +167,7 @@ class RegistersPage(QWidget):
         self.done_button.clicked.connect(self._put_code_away)
         beside = QVBoxLayout()
         beside.setSpacing(12)
-        beside.addWidget(_caption("Code", page))
+        beside.addWidget(caption("Code", page))
         beside.addWidget(self.code_text)
         beside.addWidget(self.code_expires)
         beside.addStretch(1)
@@ -192,7 +180,7 @@ class RegistersPage(QWidget):
         column.setSpacing(12)
         column.addWidget(heading)
         column.addLayout(row)
-        column.addWidget(_caption(JOIN_STEPS, page))
+        column.addWidget(caption(JOIN_STEPS, page))
         column.addStretch(1)
         column.addWidget(self.done_button)
         return page

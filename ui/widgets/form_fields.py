@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractButton,
     QComboBox,
     QLabel,
+    QStackedWidget,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
@@ -22,6 +23,25 @@ from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, 
 COMBO_FRAME_PX = 2  # the style's frame around a typed combo's field
 TOGGLE_PADDING_PX = 2 * 18 + 2 * 2 + 4  # the theme's button padding and border, and a little
 ARROW_PATH = Path(__file__).resolve().parents[2] / "resources" / "combo-arrow.svg"
+
+
+def caption(text: str, parent: QWidget, *, wrap: bool = True) -> QLabel:
+    """A field's or a section's name, in the theme's caption look."""
+    label = QLabel(text, parent)
+    label.setProperty("caption", True)
+    label.setWordWrap(wrap)
+    return label
+
+
+def details_stack(owner: QWidget, object_name: str, hint: str) -> tuple[QStackedWidget, QLabel]:
+    """The right side of a list page: a stack of the picked item's pages, opening on ``hint``
+    (what to tap) in its middle until something is picked."""
+    stack = QStackedWidget(owner)
+    stack.setObjectName(object_name)
+    hint_page = caption(hint, owner)
+    hint_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    stack.addWidget(hint_page)
+    return stack, hint_page
 
 
 def message_label(name: str, parent: QWidget) -> QLabel:
