@@ -22,15 +22,25 @@ class CardStatus(StrEnum):
 
 
 class ActivityKind(StrEnum):
-    ISSUE = "issue"
-    ACTIVATE = "activate"
+    ISSUE = "issue"  # the card's first value: sold on a ticket, or a manager's with a reason
+    LOAD = "load"  # a reload sold on a ticket
+    ACTIVATE = "activate"  # delivered to its holder
     REDEEM = "redeem"
     DEDUCT_BY_CODE = "deduct_by_code"
-    REVERSE = "reverse"
-    ADJUST = "adjust"
+    REVERSE = "reverse"  # a redemption of a ticket that was not finished, given back
+    REFUND = "refund"  # money of a completed sale given back onto a card
+    ADJUST = "adjust"  # a manager's correction, up or down, with a reason
+    CASH_OUT = "cash_out"  # the balance paid out in cash from the drawer
     BLOCK = "block"
     UNBLOCK = "unblock"
     VOID = "void"
+
+
+class Delivery(StrEnum):
+    """How a card sold at the counter reaches its holder."""
+
+    PHYSICAL = "physical"  # a plastic card handed over; active once its ticket is paid
+    EMAIL = "email"  # an e-gift; active once its e-mail is sent
 
 
 DEDUCTION_KINDS = frozenset({ActivityKind.REDEEM, ActivityKind.DEDUCT_BY_CODE})

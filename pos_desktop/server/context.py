@@ -14,6 +14,9 @@ class StoreInfo:
     name: str
     currency: str
     max_card_amount: int
+    min_card_amount: int = 100
+    giftcard_pays_giftcard: bool = False
+    cash_out_below: int | None = None
 
     def money(self, minor: int) -> Money:
         return Money(minor, self.currency)

@@ -75,6 +75,9 @@ def store_info(store: Store) -> StoreInfo:
         name=store.name,
         currency=store.currency,
         max_card_amount=store.max_card_amount,
+        min_card_amount=store.min_card_amount,
+        giftcard_pays_giftcard=store.giftcard_pays_giftcard,
+        cash_out_below=store.cash_out_below,
     )
 
 

@@ -65,6 +65,13 @@ class Store(Base):
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
     idle_lock_seconds: Mapped[int] = mapped_column(Integer, default=300)
     max_card_amount: Mapped[int] = mapped_column(BigInteger)
+    # The smallest gift card or reload the counter sells.
+    min_card_amount: Mapped[int] = mapped_column(BigInteger, default=100)
+    # Off by default: paying for a gift card with another one launders stolen card numbers.
+    giftcard_pays_giftcard: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Where the law makes a store cash out a small balance on request (California: under
+    # $10), the threshold in minor units; None where it does not.
+    cash_out_below: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
     tenders: Mapped[str] = mapped_column(Text, default="")  # extra tender names, one per line
     # What tip percentages are taken on: "subtotal" (before tax) or "total".
     tip_base: Mapped[str] = mapped_column(String(16), default="subtotal")
@@ -192,6 +199,9 @@ class GiftCard(Base):
     recipient_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     message: Mapped[str | None] = mapped_column(Text, nullable=True)
     deliver_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # How the card reaches its holder: a domain.giftcard.Delivery; None on cards issued
+    # before the counter sold them.
+    delivery: Mapped[str | None] = mapped_column(String(8), nullable=True)
     sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
     blocked: Mapped[bool] = mapped_column(Boolean, default=False)
     voided: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -225,9 +235,43 @@ class CardActivity(Base):
     reverses_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("card_activities.id"), nullable=True, unique=True
     )
+    # A refund names the redemption whose money it gives back (several refunds may share one).
+    refunds_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("card_activities.id"), nullable=True, index=True
+    )
     # Why a manager created or moved value without a paid ticket (issue, send, ...).
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CardLoad(Base):
+    """Value a ticket line sells onto a card (a new card, or a reload), waiting for its ticket.
+
+    The line's register creates it while the ticket is open; the push of the completed
+    ticket loads it, in the transaction that stores the ticket, and a removed line or a
+    voided ticket cancels it. Until then the card holds nothing for it.
+    """
+
+    __tablename__ = "card_loads"
+    __table_args__ = (
+        CheckConstraint("state IN ('pending', 'loaded', 'cancelled')", name="state"),
+        CheckConstraint("kind IN ('issue', 'load')", name="kind"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+        UniqueConstraint("register_id", "ticket_id", "line_id"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"))
+    ticket_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    line_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    card_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("gift_cards.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # issue: a card sold; load: a reload
+    amount: Mapped[int] = mapped_column(BigInteger)
+    state: Mapped[str] = mapped_column(String(10))
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("employees.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class IdempotencyRecord(Base):
