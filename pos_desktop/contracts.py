@@ -197,6 +197,53 @@ class SendCardRequest(Wire):
     reason: Reason
 
 
+class CardSaleRequest(Wire):
+    """A gift card sold on a line of an open ticket: ``number`` of a blank card from the
+    store's stock (left out: the server gives one); ``delivery`` by hand or by e-mail."""
+
+    ticket_id: uuid.UUID
+    line_id: uuid.UUID
+    amount: MoneyBody
+    delivery: Literal["physical", "email"]
+    number: CardNumberText | None = None
+    buyer_email: EmailStr | None = None
+    recipient_email: EmailStr | None = None
+    recipient_name: str | None = Field(default=None, max_length=120)
+    message: str | None = Field(default=None, max_length=1000)
+    deliver_at: AwareDatetime | None = None
+
+
+class CardReloadRequest(Wire):
+    """A reload of the card at the counter (its full number: the card is there) on a line of
+    an open ticket."""
+
+    ticket_id: uuid.UUID
+    line_id: uuid.UUID
+    card_id: uuid.UUID
+    number: CardNumberText
+    amount: MoneyBody
+
+
+class CardLoadRef(Wire):
+    """The ticket line whose gift card (or reload) is cancelled."""
+
+    ticket_id: uuid.UUID
+    line_id: uuid.UUID
+
+
+class CardLoadOut(Answer):
+    """Value a ticket line sells onto a card: ``pending`` until the ticket completes."""
+
+    ticket_id: uuid.UUID
+    line_id: uuid.UUID
+    kind: Literal["issue", "load"]
+    amount: MoneyOut
+    state: Literal["pending", "loaded", "cancelled"]
+    card: CardOut
+    # A card sold: its full number, this once (the receipt and a printed card show it).
+    number: str | None = None
+
+
 class LookupRequest(Wire):
     number: CardNumberText
 
@@ -252,6 +299,8 @@ class CreateEmployeeRequest(Wire):
 
 
 class TicketLine(Wire):
+    # The register's id of the line: a line that sold a gift card names its card load by it.
+    id: uuid.UUID | None = None
     product_id: uuid.UUID | None = None
     name: str = Field(max_length=200)
     quantity: Annotated[StrictInt, Field(ge=-100_000, le=100_000)]
@@ -384,6 +433,10 @@ class StoreSettings(Answer):
     tax_rates: list[TaxRate] = Field(default_factory=list)
     tip_presets: list[int] = Field(default_factory=lambda: [10, 15, 20])
     approvals: list[ApprovalAction] = Field(default_factory=list)
+    # Gift cards at the counter; servers from before card sales send none.
+    min_card_amount: MoneyOut | None = None
+    giftcard_pays_giftcard: bool = False
+    cash_out_below: MoneyOut | None = None
 
 
 class PullResponse(Answer):
@@ -441,6 +494,10 @@ class BackOfficeStore(Answer):
     tax_rates: list[TaxRate] = Field(default_factory=list)
     tip_presets: list[int] = Field(default_factory=list)
     approvals: list[ApprovalAction] = Field(default_factory=list)
+    min_card_amount: MoneyOut | None = None
+    giftcard_pays_giftcard: bool = False
+    # None: the law asks no cash-out of small balances here.
+    cash_out_below: MoneyOut | None = None
 
 
 class StoreUpdate(Wire):
@@ -469,6 +526,10 @@ class StoreUpdate(Wire):
     tax_rates: list[TaxRate] | None = Field(default=None, max_length=10)
     tip_presets: list[TipPreset] | None = Field(default=None, min_length=1, max_length=4)
     approvals: list[ApprovalAction] | None = None
+    min_card_amount: Annotated[StrictInt, Field(ge=1, le=MAX_MINOR_UNITS)] | None = None
+    giftcard_pays_giftcard: bool | None = None
+    # 0: no cash-out required by law.
+    cash_out_below: Annotated[StrictInt, Field(ge=0, le=MAX_MINOR_UNITS)] | None = None
 
 
 class StaffMember(Answer):

@@ -52,6 +52,13 @@ class ErrorCode(StrEnum):
     NOT_YOUR_REDEMPTION = "not_your_redemption"
     OTHER_TICKET = "other_ticket"
     TICKET_COMPLETED = "ticket_completed"
+    CARD_NUMBER_TAKEN = "card_number_taken"
+    LOAD_NOT_FOUND = "load_not_found"
+    LINE_TAKEN = "line_taken"
+    GIFT_CARD_FOR_GIFT_CARD = "gift_card_for_gift_card"
+    REFUND_TOO_LARGE = "refund_too_large"
+    SALE_NOT_FOUND = "sale_not_found"
+    CARD_EMPTY = "card_empty"
     # Deduct Funds by e-mailed code
     CHALLENGE_NOT_FOUND = "challenge_not_found"
     NO_CODE_ADDRESS = "no_code_address"
@@ -128,3 +135,83 @@ class CardNotRedeemable(DomainError):
 
 class InvalidPin(DomainError):
     code = ErrorCode.INVALID_PIN
+
+
+class CardNotFound(DomainError):
+    """No card of this store has this number, or this id and number together: the same
+    answer either way, so an id alone tells nothing and moves nothing."""
+
+    code = ErrorCode.CARD_NOT_FOUND
+
+    def __init__(self, message: str = "No gift card has this number.") -> None:
+        super().__init__(message)
+
+
+class CardVoided(DomainError):
+    code = ErrorCode.CARD_VOIDED
+
+
+class CardNotSendable(DomainError):
+    code = ErrorCode.CARD_NOT_SENDABLE
+
+
+class NoRecipientEmail(DomainError):
+    code = ErrorCode.NO_RECIPIENT_EMAIL
+
+
+class ActivityNotFound(DomainError):
+    code = ErrorCode.ACTIVITY_NOT_FOUND
+
+    def __init__(self, message: str = "No card activity has this id.") -> None:
+        super().__init__(message)
+
+
+class NotReversible(DomainError):
+    code = ErrorCode.NOT_REVERSIBLE
+
+
+class AlreadyReversed(DomainError):
+    code = ErrorCode.ALREADY_REVERSED
+
+
+class NotYourRedemption(DomainError):
+    code = ErrorCode.NOT_YOUR_REDEMPTION
+
+
+class OtherTicket(DomainError):
+    code = ErrorCode.OTHER_TICKET
+
+
+class TicketCompleted(DomainError):
+    code = ErrorCode.TICKET_COMPLETED
+
+
+class CardNumberTaken(DomainError):
+    code = ErrorCode.CARD_NUMBER_TAKEN
+
+
+class LoadNotFound(DomainError):
+    code = ErrorCode.LOAD_NOT_FOUND
+
+
+class LineTaken(DomainError):
+    code = ErrorCode.LINE_TAKEN
+
+
+class GiftCardForGiftCard(DomainError):
+    code = ErrorCode.GIFT_CARD_FOR_GIFT_CARD
+
+    def __init__(self, message: str = "A gift card cannot pay for a gift card.") -> None:
+        super().__init__(message)
+
+
+class RefundTooLarge(DomainError):
+    code = ErrorCode.REFUND_TOO_LARGE
+
+
+class SaleNotFound(DomainError):
+    code = ErrorCode.SALE_NOT_FOUND
+
+
+class CardEmpty(DomainError):
+    code = ErrorCode.CARD_EMPTY

@@ -31,6 +31,7 @@ from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan
 from pos_desktop.server import ledger
+from pos_desktop.server.card_sales import ensure_ticket_sells_no_card
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.errors import ApiError, CommittedRefusal, as_api_error
@@ -327,6 +328,7 @@ def request_code(
     card = ledger.lock_card(db, card_id, caller.store.id)
     # Refused as the ledger would refuse the deduction, and a pending card as card_not_sent.
     ledger.plan_payment(card, request.amount, request.tip, ensure_status=ensure_deductible)
+    ensure_ticket_sells_no_card(db, caller.store, caller.register.register_id, request.ticket_id)
     store = _store(db, caller)
     addresses = _code_addresses(card, store.deduction_code_to)
     _ensure_send_allowed(db, card.id, now, limits)

@@ -11,13 +11,27 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pos_desktop.domain.errors import DomainError, ErrorCode
 
+# The HTTP status of each refusal the ledger's rules raise; any other domain error is a 422.
 _DOMAIN_STATUS = {
     ErrorCode.INSUFFICIENT_BALANCE: 409,
+    ErrorCode.CARD_NOT_FOUND: 404,
     ErrorCode.CARD_NOT_REDEEMABLE: 409,
     ErrorCode.CARD_NOT_SENT: 409,
-    ErrorCode.INVALID_AMOUNT: 422,
-    ErrorCode.INVALID_CARD_NUMBER: 422,
-    ErrorCode.INVALID_PIN: 422,
+    ErrorCode.CARD_NOT_SENDABLE: 409,
+    ErrorCode.CARD_VOIDED: 409,
+    ErrorCode.ACTIVITY_NOT_FOUND: 404,
+    ErrorCode.NOT_REVERSIBLE: 409,
+    ErrorCode.ALREADY_REVERSED: 409,
+    ErrorCode.NOT_YOUR_REDEMPTION: 403,
+    ErrorCode.OTHER_TICKET: 409,
+    ErrorCode.TICKET_COMPLETED: 409,
+    ErrorCode.CARD_NUMBER_TAKEN: 409,
+    ErrorCode.LOAD_NOT_FOUND: 404,
+    ErrorCode.LINE_TAKEN: 409,
+    ErrorCode.GIFT_CARD_FOR_GIFT_CARD: 409,
+    ErrorCode.REFUND_TOO_LARGE: 409,
+    ErrorCode.SALE_NOT_FOUND: 404,
+    ErrorCode.CARD_EMPTY: 409,
 }
 
 # Request fields whose validation failures are amount errors in the contract's terms.
@@ -62,15 +76,6 @@ def unauthorized(message: str = "This register is not enrolled or its token is w
 
 def forbidden(message: str = "Only a manager can do this.") -> ApiError:
     return ApiError(403, ErrorCode.FORBIDDEN, message)
-
-
-class CardNotFound(ApiError):
-    """No card of this store has this number, or this id and number together: the same
-    answer either way, so an id alone tells nothing and moves nothing."""
-
-
-def card_not_found() -> CardNotFound:
-    return CardNotFound(404, ErrorCode.CARD_NOT_FOUND, "No gift card has this number.")
 
 
 def _validation_error(exc: RequestValidationError) -> ApiError:

@@ -19,19 +19,31 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from pos_desktop.domain.card_number import generate_card_number
-from pos_desktop.domain.errors import ErrorCode, InvalidAmount
+from pos_desktop.domain.errors import (
+    ActivityNotFound,
+    AlreadyReversed,
+    CardNotFound,
+    CardNotSendable,
+    CardVoided,
+    InvalidAmount,
+    NoRecipientEmail,
+    NotReversible,
+    NotYourRedemption,
+    OtherTicket,
+    TicketCompleted,
+)
 from pos_desktop.domain.giftcard import (
     DEDUCTION_KINDS,
     ActivityKind,
     CardRecord,
     CardStatus,
+    Delivery,
     derive_status,
     ensure_redeemable,
 )
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
-from pos_desktop.server.errors import ApiError, card_not_found
 from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.mail.egift_pdf import EgiftCard, egift_pdf
 from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
@@ -75,7 +87,7 @@ def lock_card(db: Session, card_id: uuid.UUID, store_id: uuid.UUID) -> GiftCard:
         .with_for_update()
     ).scalar()
     if card is None:
-        raise card_not_found()
+        raise CardNotFound()
     return card
 
 
@@ -149,7 +161,8 @@ class NewCard:
     recipient_name: str | None = None
     message: str | None = None
     deliver_at: datetime | None = None
-    number: str | None = None  # set only for fixed demo cards; sales always get a fresh one
+    number: str | None = None  # a blank card's, or a fixed demo card's; else a fresh one
+    delivery: Delivery | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +173,7 @@ class IssuedCard:
     number: str
 
 
-def _unused_number(db: Session, numbers: CardNumbers) -> str:
+def unused_number(db: Session, numbers: CardNumbers) -> str:
     # 10^15 numbers: a collision is rare enough that a few tries always find a free one.
     for _ in range(10):
         number = generate_card_number()
@@ -181,6 +194,40 @@ def find_by_number(
     ).scalar()
 
 
+def new_card(
+    db: Session, store: StoreInfo, new: NewCard, number: str, numbers: CardNumbers, now: datetime
+) -> GiftCard:
+    """A card row holding nothing yet: its value comes with its first activity."""
+    card = GiftCard(
+        id=uuid.uuid4(),
+        store_id=store.id,
+        number_hash=numbers.lookup_hash(number),
+        number_sealed=numbers.seal(number),
+        last4=number[-4:],
+        currency=new.amount.currency,
+        initial_amount=new.amount.minor,
+        balance=0,
+        blocked=False,
+        voided=False,
+        version=0,
+        created_at=now,
+    )
+    address(card, new)
+    db.add(card)
+    db.flush()
+    return card
+
+
+def address(card: GiftCard, new: NewCard) -> None:
+    """Who the card is for and how it reaches them, as ``new`` says."""
+    card.buyer_email = new.buyer_email.lower() if new.buyer_email else None
+    card.recipient_email = new.recipient_email.lower() if new.recipient_email else None
+    card.recipient_name = new.recipient_name
+    card.message = new.message
+    card.deliver_at = new.deliver_at
+    card.delivery = new.delivery.value if new.delivery else None
+
+
 def issue_card(
     db: Session,
     caller: EmployeeCaller | None,
@@ -191,34 +238,16 @@ def issue_card(
     *,
     idempotency_key: str | None = None,
     reason: str | None = None,
+    ticket_id: uuid.UUID | None = None,
 ) -> IssuedCard:
-    number = new.number or _unused_number(db, numbers)
-    card = GiftCard(
-        id=uuid.uuid4(),
-        store_id=store.id,
-        number_hash=numbers.lookup_hash(number),
-        number_sealed=numbers.seal(number),
-        last4=number[-4:],
-        currency=new.amount.currency,
-        initial_amount=new.amount.minor,
-        balance=0,
-        buyer_email=new.buyer_email.lower() if new.buyer_email else None,
-        recipient_email=new.recipient_email.lower() if new.recipient_email else None,
-        recipient_name=new.recipient_name,
-        message=new.message,
-        deliver_at=new.deliver_at,
-        blocked=False,
-        voided=False,
-        version=0,
-        created_at=now,
-    )
-    db.add(card)
-    db.flush()
+    number = new.number or unused_number(db, numbers)
+    card = new_card(db, store, new, number, numbers, now)
     amount = new.amount.minor
     entry = Entry(
         ActivityKind.ISSUE,
         amount=amount,
         delta=amount,
+        ticket_id=ticket_id,
         idempotency_key=idempotency_key,
         reason=reason,
     )
@@ -241,13 +270,11 @@ def send_card(
     The mail carries the full number, so it is sealed in the outbox and emptied once sent."""
     card = lock_card(db, card_id, store.id)
     if card.voided:
-        raise ApiError(409, ErrorCode.CARD_NOT_SENDABLE, "This card is voided and cannot be sent.")
+        raise CardNotSendable("This card is voided and cannot be sent.")
     if card.sent_at is not None:
         return card
     if not card.recipient_email:
-        raise ApiError(
-            422, ErrorCode.NO_RECIPIENT_EMAIL, "This card has no recipient e-mail to send it to."
-        )
+        raise NoRecipientEmail("This card has no recipient e-mail to send it to.")
     card.sent_at = now
     append(db, card, Entry(ActivityKind.ACTIVATE, reason=reason), caller, now)
     number = keys.numbers.open(card.number_sealed)
@@ -335,7 +362,7 @@ class Presented:
         """The card, row-locked; a wrong number is as unknown as a wrong id (``CardNotFound``)."""
         card = lock_card(db, self.card_id, store_id)
         if not self.numbers.matches(card.number_hash, self.number):
-            raise card_not_found()
+            raise CardNotFound()
         return card
 
 
@@ -363,10 +390,6 @@ def redeem(
     )
 
 
-def activity_not_found() -> ApiError:
-    return ApiError(404, ErrorCode.ACTIVITY_NOT_FOUND, "No card activity has this id.")
-
-
 def reverse(
     db: Session,
     caller: EmployeeCaller,
@@ -383,36 +406,26 @@ def reverse(
     """
     original = db.get(CardActivity, activity_id)
     if original is None:
-        raise activity_not_found()
+        raise ActivityNotFound()
     card = lock_card(db, original.card_id, caller.store.id)
     if original.register_id != caller.register.register_id:
-        raise ApiError(
-            403,
-            ErrorCode.NOT_YOUR_REDEMPTION,
-            "This redemption was made on another register; only that register can give it back.",
+        raise NotYourRedemption(
+            "This redemption was made on another register; only that register can give it back."
         )
     if original.ticket_id is None:
-        raise ApiError(
-            409,
-            ErrorCode.NOT_REVERSIBLE,
-            "This deduction was not made on a ticket, so there is no sale to undo.",
-        )
+        raise NotReversible("This deduction was not made on a ticket, so there is no sale to undo.")
     if original.ticket_id != ticket_id:
-        raise ApiError(409, ErrorCode.OTHER_TICKET, "This redemption paid another ticket.")
+        raise OtherTicket("This redemption paid another ticket.")
     if card.voided:
         # Voiding took what was left off the ledger for good; nothing goes back on the card.
-        raise ApiError(
-            409, ErrorCode.CARD_VOIDED, "This card is voided; nothing can be given back to it."
-        )
+        raise CardVoided("This card is voided; nothing can be given back to it.")
     if ActivityKind(original.kind) not in DEDUCTION_KINDS:
-        raise ApiError(
-            409, ErrorCode.NOT_REVERSIBLE, "Only a redemption or a deduction can be reversed."
-        )
+        raise NotReversible("Only a redemption or a deduction can be reversed.")
     already = db.execute(
         select(CardActivity.id).where(CardActivity.reverses_id == original.id)
     ).first()
     if already is not None:
-        raise ApiError(409, ErrorCode.ALREADY_REVERSED, "This redemption was already reversed.")
+        raise AlreadyReversed("This redemption was already reversed.")
     completed = db.execute(
         select(SyncedTicket.id).where(
             SyncedTicket.register_id == original.register_id,
@@ -421,11 +434,7 @@ def reverse(
         )
     ).first()
     if completed is not None:
-        raise ApiError(
-            409,
-            ErrorCode.TICKET_COMPLETED,
-            "The ticket of this redemption is completed; it cannot be reversed.",
-        )
+        raise TicketCompleted("The ticket of this redemption is completed; it cannot be reversed.")
     given_back = original.amount + original.tip
     entry = Entry(
         ActivityKind.REVERSE,
@@ -444,9 +453,7 @@ def set_blocked(
 ) -> GiftCard:
     card = lock_card(db, card_id, caller.store.id)
     if card.voided:
-        raise ApiError(
-            409, ErrorCode.CARD_VOIDED, "This card is voided; it cannot be blocked or unblocked."
-        )
+        raise CardVoided("This card is voided; it cannot be blocked or unblocked.")
     if card.blocked != blocked:
         card.blocked = blocked
         append(

@@ -17,10 +17,10 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.errors import CardNotFound, ErrorCode
 from pos_desktop.server.config import Limit
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.errors import ApiError, CardNotFound, CommittedRefusal
+from pos_desktop.server.errors import ApiError, CommittedRefusal
 from pos_desktop.server.models import FailedAttempt
 
 
@@ -151,4 +151,4 @@ def unknown_cards_counted(
         record_failure(
             db, register_id, Attempt.UNKNOWN_CARD, now=now, employee_id=caller.employee_id
         )
-        raise CommittedRefusal(exc.status, exc.code, exc.message) from exc
+        raise CommittedRefusal(404, exc.code, exc.message) from exc

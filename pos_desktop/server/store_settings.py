@@ -125,9 +125,27 @@ def settings_of(store: Store) -> dict[str, Any]:
         "tax_rates": list(store.tax_rates),
         "tip_presets": list(store.tip_presets),
         "approvals": list(store.approvals),
+        "min_card_amount": store.min_card_amount,
+        "giftcard_pays_giftcard": store.giftcard_pays_giftcard,
+        "cash_out_below": store.cash_out_below or 0,
     }
+
+
+def check_card_range(store: Store, wanted: Mapping[str, Any]) -> None:
+    """The smallest card the counter sells is no larger than the largest."""
+    least = wanted.get("min_card_amount", store.min_card_amount)
+    most = wanted.get("max_card_amount", store.max_card_amount)
+    if least > most:
+        raise _invalid(
+            "min_card_amount",
+            "min_card_amount: the smallest gift card is more than the largest one.",
+        )
 
 
 def apply_settings(store: Store, changes: Mapping[str, Any]) -> None:
     for field, value in changes.items():
-        setattr(store, field, "\n".join(value) if field == "tenders" else value)
+        if field == "tenders":
+            value = "\n".join(value)
+        elif field == "cash_out_below":
+            value = value or None
+        setattr(store, field, value)

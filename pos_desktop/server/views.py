@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import mask_card_number
 from pos_desktop.domain.giftcard import ActivityKind, derive_status
+from pos_desktop.server.card_sales import Sold
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.ledger import IssuedCard, Redeemed, record_of
 from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register, SyncedTicket
@@ -80,6 +81,21 @@ def card_list(db: Session, cards: Sequence[GiftCard]) -> c.CardList:
 def issued_card(issued: IssuedCard) -> c.IssuedCard:
     fields = _card_fields(issued.card, [ActivityKind.ISSUE])
     return c.IssuedCard.model_validate({**fields, "number": issued.number})
+
+
+def card_load_out(db: Session, sold: Sold) -> c.CardLoadOut:
+    load = sold.load
+    return c.CardLoadOut.model_validate(
+        {
+            "ticket_id": load.ticket_id,
+            "line_id": load.line_id,
+            "kind": load.kind,
+            "amount": money(load.amount, sold.card.currency),
+            "state": load.state,
+            "card": card_out(db, sold.card),
+            "number": sold.number,
+        }
+    )
 
 
 def activity_out(

@@ -18,6 +18,7 @@ from pos_desktop.server.models import AuditEntry, Employee, Register, Store
 from pos_desktop.server.provisioning import next_sync_version
 from pos_desktop.server.store_settings import (
     apply_settings,
+    check_card_range,
     check_settings,
     currency_is_locked,
     currency_locked,
@@ -32,7 +33,14 @@ def _store_out(db: Session, store: Store) -> c.BackOfficeStore:
     values = settings_of(store)
     return c.BackOfficeStore(
         id=store.id,
-        **{**values, "max_card_amount": money(store.max_card_amount, store.currency)},
+        **{
+            **values,
+            "max_card_amount": money(store.max_card_amount, store.currency),
+            "min_card_amount": money(store.min_card_amount, store.currency),
+            "cash_out_below": (
+                money(store.cash_out_below, store.currency) if store.cash_out_below else None
+            ),
+        },
         currency_locked=currency_locked(db, store.id),
     )
 
@@ -57,6 +65,7 @@ def update_store(
         store = db.execute(
             select(Store).where(Store.id == manager.store.id).with_for_update()
         ).scalar_one()
+        check_card_range(store, wanted)
         changes = audit.diff(settings_of(store), wanted)
         if "currency" in changes and currency_locked(db, store.id):
             raise currency_is_locked(store.currency)

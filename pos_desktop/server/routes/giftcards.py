@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.domain.card_search import normalize_email
-from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.errors import CardNotFound, ErrorCode
 from pos_desktop.server import ledger, views
+from pos_desktop.server.card_sales import ensure_ticket_sells_no_card
 from pos_desktop.server.deps import (
     ClockDep,
     ConfigDep,
@@ -30,7 +31,7 @@ from pos_desktop.server.deps import (
     ManagerDep,
     SessionsDep,
 )
-from pos_desktop.server.errors import ApiError, CommittedRefusal, card_not_found
+from pos_desktop.server.errors import ApiError, CommittedRefusal
 from pos_desktop.server.idempotency import OnceDep
 from pos_desktop.server.logs import log_value
 from pos_desktop.server.models import GiftCard
@@ -131,7 +132,7 @@ def lookup_by_number(
             with unknown_cards_counted(db, employee, now=clock.now(), limit=config.unknown_cards):
                 card = ledger.find_by_number(db, keys.numbers, employee.store.id, number)
                 if card is None:
-                    raise card_not_found()
+                    raise CardNotFound()
         except CommittedRefusal:
             db.commit()
             raise
@@ -153,7 +154,7 @@ def card_detail(card_id: uuid.UUID, employee: EmployeeDep, sessions: SessionsDep
     with sessions() as db:
         card = db.get(GiftCard, card_id)
         if card is None or card.store_id != employee.store.id:
-            raise card_not_found()
+            raise CardNotFound()
         return views.card_detail(db, card)
 
 
@@ -216,6 +217,9 @@ def redeem(
     presented = ledger.Presented(card_id, validate_card_number(body.number), keys.numbers)
 
     def operation(db: Session, now: datetime) -> c.RedemptionOut:
+        ensure_ticket_sells_no_card(
+            db, employee.store, employee.register.register_id, body.ticket_id
+        )
         with unknown_cards_counted(db, employee, now=now, limit=config.unknown_cards):
             done = ledger.redeem(
                 db, employee, presented, amount, tip, body.ticket_id, once.key, now

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
-from pos_desktop.server import audit, catalog
+from pos_desktop.server import audit, card_sales, catalog
 from pos_desktop.server.database import insert_or_skip
-from pos_desktop.server.deps import ClockDep, RegisterDep, SessionsDep
+from pos_desktop.server.deps import ClockDep, KeysDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, Store, SyncCounter, SyncedTicket
 from pos_desktop.server.views import money, role_of
@@ -23,11 +23,17 @@ router = APIRouter(prefix="/sync", tags=["sync"])
 
 @router.post("/push", response_model=c.PushResponse)
 def push(
-    body: c.PushRequest, register: RegisterDep, sessions: SessionsDep, clock: ClockDep
+    body: c.PushRequest,
+    register: RegisterDep,
+    sessions: SessionsDep,
+    clock: ClockDep,
+    keys: KeysDep,
 ) -> c.PushResponse:
     """Keep each ticket once, whatever the number of times its register pushes it. A ticket is
     the register's: the same id from another register is another ticket, never a duplicate.
-    Every approval pushed (on a ticket or alone) goes to the audit log once."""
+    A ticket kept for the first time loads the gift cards its lines sold (or cancels them, if
+    it was voided) in the same transaction. Every approval pushed (on a ticket or alone) goes
+    to the audit log once."""
     with sessions() as db:
         now = clock.now()
         accepted: list[uuid.UUID] = []
@@ -50,7 +56,11 @@ def push(
                 )
                 .returning(SyncedTicket.id)
             ).first()
-            (accepted if row is not None else duplicates).append(ticket.id)
+            if row is None:
+                duplicates.append(ticket.id)
+                continue
+            accepted.append(ticket.id)
+            card_sales.settle_ticket(db, register, ticket, keys, now)
         audit.record_approvals(
             db,
             register,
@@ -126,6 +136,11 @@ def pull(
                 tax_rates=[c.TaxRate.model_validate(rate) for rate in store.tax_rates],
                 tip_presets=store.tip_presets,
                 approvals=[ApprovalAction(name) for name in store.approvals],
+                min_card_amount=money(store.min_card_amount, store.currency),
+                giftcard_pays_giftcard=store.giftcard_pays_giftcard,
+                cash_out_below=(
+                    money(store.cash_out_below, store.currency) if store.cash_out_below else None
+                ),
             )
         return c.PullResponse(
             products=products,
