@@ -197,6 +197,84 @@ class SendCardRequest(Wire):
     reason: Reason
 
 
+class CardActionRequest(Wire):
+    """Block, unblock or void: why, recorded on the card's activity."""
+
+    reason: Reason
+
+
+class AdjustRequest(Wire):
+    """A manager's correction: ``amount`` up (positive) or down (negative)."""
+
+    amount: MoneyBody
+    reason: Reason
+
+
+class CashOutRequest(Wire):
+    """The card at the counter (its full number) paid out in cash; ``reason`` optional."""
+
+    number: CardNumberText
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ReplaceRequest(Wire):
+    """A lost or damaged card: its balance moves to a new card (a blank's ``number``, or one
+    the server gives) handed over now."""
+
+    reason: Reason
+    number: CardNumberText | None = None
+
+
+class CardChangeOut(Answer):
+    """A card after a manager's action, with the activity that recorded it."""
+
+    card: CardOut
+    activity: ActivityOut
+
+
+class ReplacedCard(Answer):
+    """The old card, now voided, and the new one: the only answer with its full number."""
+
+    old: CardOut
+    new: IssuedCard
+
+
+class TenderRefundRequest(Wire):
+    """Give back (part of) a completed sale's gift-card payment, ``activity_id``, to the card
+    that paid; ``approved_by``: the manager who approved a cashier's refund at the register."""
+
+    activity_id: uuid.UUID
+    amount: MoneyBody
+    reason: str | None = Field(default=None, max_length=500)
+    approved_by: uuid.UUID | None = None
+
+
+class PresentedCard(Wire):
+    """A card at the counter: its id and its full number, the proof it is there."""
+
+    card_id: uuid.UUID
+    number: CardNumberText
+
+
+class StoreCreditRequest(Wire):
+    """Refund a completed sale (``ticket_id`` of ``register_id``, the caller's register when
+    left out) onto ``card`` or, without one, a new card handed over now."""
+
+    ticket_id: uuid.UUID
+    register_id: uuid.UUID | None = None
+    amount: MoneyBody
+    card: PresentedCard | None = None
+    reason: Reason
+    approved_by: uuid.UUID | None = None
+
+
+class RefundOut(Answer):
+    card: CardOut
+    activity: ActivityOut
+    # A new card's full number, this once.
+    number: str | None = None
+
+
 class CardSaleRequest(Wire):
     """A gift card sold on a line of an open ticket: ``number`` of a blank card from the
     store's stock (left out: the server gives one); ``delivery`` by hand or by e-mail."""

@@ -109,6 +109,7 @@ class Entry:
     ticket_id: uuid.UUID | None = None
     idempotency_key: str | None = None
     reverses_id: uuid.UUID | None = None
+    refunds_id: uuid.UUID | None = None
     reason: str | None = None
 
 
@@ -145,6 +146,7 @@ def append(
         ticket_id=entry.ticket_id,
         idempotency_key=entry.idempotency_key,
         reverses_id=entry.reverses_id,
+        refunds_id=entry.refunds_id,
         reason=entry.reason,
         created_at=now,
     )
@@ -173,12 +175,17 @@ class IssuedCard:
     number: str
 
 
+def number_in_use(db: Session, numbers: CardNumbers, number: str) -> bool:
+    """Whether any card (of any store: numbers are unique on the server) has this number."""
+    taken = GiftCard.number_hash == numbers.lookup_hash(number)
+    return db.execute(select(GiftCard.id).where(taken)).first() is not None
+
+
 def unused_number(db: Session, numbers: CardNumbers) -> str:
     # 10^15 numbers: a collision is rare enough that a few tries always find a free one.
     for _ in range(10):
         number = generate_card_number()
-        taken = GiftCard.number_hash == numbers.lookup_hash(number)
-        if db.execute(select(GiftCard.id).where(taken)).first() is None:
+        if not number_in_use(db, numbers, number):
             return number
     raise RuntimeError("could not find an unused card number")
 
@@ -446,30 +453,3 @@ def reverse(
         reverses_id=original.id,
     )
     return append(db, card, entry, caller, now), card
-
-
-def set_blocked(
-    db: Session, caller: EmployeeCaller, card_id: uuid.UUID, blocked: bool, now: datetime
-) -> GiftCard:
-    card = lock_card(db, card_id, caller.store.id)
-    if card.voided:
-        raise CardVoided("This card is voided; it cannot be blocked or unblocked.")
-    if card.blocked != blocked:
-        card.blocked = blocked
-        append(
-            db, card, Entry(ActivityKind.BLOCK if blocked else ActivityKind.UNBLOCK), caller, now
-        )
-    return card
-
-
-def void_card(db: Session, caller: EmployeeCaller, card_id: uuid.UUID, now: datetime) -> GiftCard:
-    """Void for good; what was left on the card leaves the ledger with the void activity."""
-    card = lock_card(db, card_id, caller.store.id)
-    if not card.voided:
-        card.voided = True
-        left = card.balance
-        append(db, card, Entry(ActivityKind.VOID, amount=left, delta=-left), caller, now)
-    return card
-
-
-CardAction = Callable[[Session, EmployeeCaller, datetime], GiftCard]

@@ -127,6 +127,14 @@ def activity_by(activity: CardActivity, currency: str, caller: EmployeeCaller) -
     return activity_out(activity, currency, employee, register)
 
 
+def card_change(
+    db: Session, card: GiftCard, activity: CardActivity, caller: EmployeeCaller
+) -> c.CardChangeOut:
+    return c.CardChangeOut(
+        card=card_out(db, card), activity=activity_by(activity, card.currency, caller)
+    )
+
+
 def redemption_out(done: Redeemed, currency: str, caller: EmployeeCaller) -> c.RedemptionOut:
     """A redemption or a deduction by code, as the register sees it."""
     return c.RedemptionOut(

@@ -77,6 +77,11 @@ MANAGER_ACTION_BODIES: dict[str, dict[str, object]] = {
     "/employees": {"name": "X", "role": "cashier", "pin": "4444"},
     "/giftcards": {"amount": {"amount": 10_00}, "reason": "test"},
     "/giftcards/{card}/send": {"reason": "test"},
+    "/giftcards/{card}/block": {"reason": "test"},
+    "/giftcards/{card}/unblock": {"reason": "test"},
+    "/giftcards/{card}/void": {"reason": "test"},
+    "/giftcards/{card}/adjust": {"amount": {"amount": 5_00}, "reason": "test"},
+    "/giftcards/{card}/replace": {"reason": "test"},
 }
 
 
@@ -85,22 +90,28 @@ MANAGER_ACTION_BODIES: dict[str, dict[str, object]] = {
     [
         "/registers/enroll-codes",
         "/giftcards/{card}/block",
+        "/giftcards/{card}/unblock",
         "/giftcards/{card}/void",
+        "/giftcards/{card}/adjust",
+        "/giftcards/{card}/replace",
+        "/giftcards/{card}/cash-out",
         "/employees",
         "/giftcards",
         "/giftcards/{card}/send",
     ],
 )
 def test_auth_cashier_on_manager_action_is_403(world: World, path: str) -> None:
-    """Manager-only actions are refused to cashiers by the server, not only on screen."""
+    """Manager-only actions (every one that creates or moves value without a paid ticket)
+    are refused to cashiers by the server, not only on screen."""
     card = world.issue_card(10_00)
-    body = MANAGER_ACTION_BODIES.get(path)
+    body = MANAGER_ACTION_BODIES.get(path, {"number": world.numbers[card["id"]]})
 
     response = world.post(path.format(card=card["id"]), body, who="cashier")
 
     assert response.status_code == 403
     assert response.json()["error"]["code"] == "forbidden"
     assert world.get(f"/giftcards/{card['id']}").json()["status"] == "active"
+    assert world.balance(card["id"]) == 10_00
 
 
 def test_auth_repeated_wrong_pins_are_rate_limited_then_released(world: World) -> None:

@@ -242,7 +242,12 @@ def test_deduction_codes_pending_card_is_refused_card_not_sent(world: World) -> 
 def test_deduction_codes_blocked_or_voided_card_is_refused(world: World, action: str) -> None:
     """A blocked or voided card cannot pay, so no code is sent for it."""
     card = world.issue_card(50_00)
-    assert world.post(f"/giftcards/{card['id']}/{action}", who="manager").status_code == 200
+    assert (
+        world.post(
+            f"/giftcards/{card['id']}/{action}", {"reason": "test"}, who="manager"
+        ).status_code
+        == 200
+    )
 
     response, code = _request(world, card["id"], 5_00)
 
@@ -453,7 +458,7 @@ def test_deduction_codes_card_blocked_since_request_refuses_at_verify(world: Wor
     """A manager's block between request and verify stops the deduction."""
     card = world.issue_card(50_00)
     challenge_id, code = _open(world, card["id"], 10_00)
-    world.post(f"/giftcards/{card['id']}/block", who="manager")
+    world.post(f"/giftcards/{card['id']}/block", {"reason": "test"}, who="manager")
 
     response = _verify(world, challenge_id, code)
 

@@ -85,10 +85,15 @@ def test_redeem_pending_card_is_refused_saying_pending(world: World) -> None:
 def test_redeem_blocked_card_is_refused_until_unblocked(world: World) -> None:
     """A manager's block stops redemptions; unblocking lets them through again."""
     card = world.issue_card(10_00)
-    assert world.post(f"/giftcards/{card['id']}/block", who="manager").json()["status"] == "blocked"
+    assert (
+        world.post(f"/giftcards/{card['id']}/block", {"reason": "test"}, who="manager").json()[
+            "status"
+        ]
+        == "blocked"
+    )
 
     refused = world.redeem(card["id"], 1_00)
-    world.post(f"/giftcards/{card['id']}/unblock", who="manager")
+    world.post(f"/giftcards/{card['id']}/unblock", {"reason": "test"}, who="manager")
     accepted = world.redeem(card["id"], 1_00)
 
     assert refused.status_code == 409
@@ -99,7 +104,7 @@ def test_redeem_blocked_card_is_refused_until_unblocked(world: World) -> None:
 def test_redeem_voided_card_is_refused_saying_voided(world: World) -> None:
     """Voiding is final and empties the card."""
     card = world.issue_card(10_00)
-    voided = world.post(f"/giftcards/{card['id']}/void", who="manager").json()
+    voided = world.post(f"/giftcards/{card['id']}/void", {"reason": "test"}, who="manager").json()
 
     response = world.redeem(card["id"], 1_00)
 

@@ -104,7 +104,10 @@ def test_reverse_after_void_gives_nothing_back(world: World) -> None:
     """A voided card is final: reversing an earlier redemption is refused and it stays at 0."""
     card = world.issue_card(20_00)
     activity, ticket = _redeem_on_ticket(world, card["id"], 5_00)
-    assert world.post(f"/giftcards/{card['id']}/void", who="manager").status_code == 200
+    assert (
+        world.post(f"/giftcards/{card['id']}/void", {"reason": "test"}, who="manager").status_code
+        == 200
+    )
 
     response = world.reverse(activity, ticket)
 

@@ -30,7 +30,9 @@ def test_store_isolation_no_store_moves_another_stores_money(
     sent = other_store.post(f"/giftcards/{card['id']}/send", {"reason": "test"}, who="manager")
     assert sent.status_code == 404
     for action in ("block", "void"):
-        refused = other_store.post(f"/giftcards/{card['id']}/{action}", who="manager")
+        refused = other_store.post(
+            f"/giftcards/{card['id']}/{action}", {"reason": "test"}, who="manager"
+        )
         assert refused.status_code == 404, action
     world.send_card(card["id"])
     assert world.balance(card["id"]) == 20_00

@@ -512,7 +512,10 @@ def test_value_log_of_a_void_names_what_it_took_off(
     caplog.set_level(logging.INFO, logger="pos_desktop.server.value")
     caplog.clear()  # the issue, send and redeem lines, when INFO was on already
 
-    assert world.post(f"/giftcards/{card['id']}/void", who="manager").status_code == 200
+    assert (
+        world.post(f"/giftcards/{card['id']}/void", {"reason": "test"}, who="manager").status_code
+        == 200
+    )
 
     (line,) = [
         record.getMessage()

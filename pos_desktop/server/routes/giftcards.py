@@ -1,4 +1,4 @@
-"""Gift cards: find, read, issue, send, redeem, block, unblock, void.
+"""Gift cards: find, read, issue, send, redeem, ask for a Deduct Funds code.
 
 Value leaves a card only with proof that the card is at the counter (its full number in the
 body) or a verified e-mailed code (``deductions``); value is created only by a manager with
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -240,31 +239,3 @@ def request_deduction_code(
 ) -> Response:
     """Deduct Funds (seed 000): e-mail a code the buyer reads out; nothing is deducted yet."""
     return deduction_routes.request_code(card_id, body, employee, config, once)
-
-
-class ManagerAction(StrEnum):
-    BLOCK = "block"
-    UNBLOCK = "unblock"
-    VOID = "void"
-
-
-# Declared last: its {action} segment would otherwise shadow /send, /redeem and
-# /deduction-codes.
-@router.post("/{card_id}/{action}", response_model=c.CardOut)
-def manage(
-    card_id: uuid.UUID, action: ManagerAction, manager: ManagerDep, once: OnceDep
-) -> Response:
-    """Block (reversible), unblock, or void (final, empties the card); managers only."""
-
-    def operation(db: Session, now: datetime) -> c.CardOut:
-        if action is ManagerAction.VOID:
-            left = ledger.lock_card(db, card_id, manager.store.id).balance
-            card = ledger.void_card(db, manager, card_id, now)
-            # What the void took off the card, not the nothing it leaves on it.
-            log_value(action.value, manager, card_id, left - card.balance)
-        else:
-            card = ledger.set_blocked(db, manager, card_id, action is ManagerAction.BLOCK, now)
-            log_value(action.value, manager, card_id, card.balance)
-        return views.card_out(db, card)
-
-    return once(None, operation)
