@@ -46,6 +46,8 @@ class ErrorCode(StrEnum):
     CARD_NOT_SENDABLE = "card_not_sendable"
     CARD_VOIDED = "card_voided"
     NO_RECIPIENT_EMAIL = "no_recipient_email"
+    EGIFT_NOT_SENT = "egift_not_sent"
+    SAME_RECIPIENT_EMAIL = "same_recipient_email"
     ACTIVITY_NOT_FOUND = "activity_not_found"
     NOT_REVERSIBLE = "not_reversible"
     ALREADY_REVERSED = "already_reversed"
@@ -128,3 +130,28 @@ class CardNotRedeemable(DomainError):
 
 class InvalidPin(DomainError):
     code = ErrorCode.INVALID_PIN
+
+
+# E-gift delivery: a manager's resend and change of recipient e-mail (server.egift_delivery).
+class CardNotSendable(DomainError):
+    """The card is voided (or blocked): its e-gift mail may not go out."""
+
+    code = ErrorCode.CARD_NOT_SENDABLE
+
+
+class NoRecipientEmail(DomainError):
+    """The card has no recipient e-mail: it is no e-gift."""
+
+    code = ErrorCode.NO_RECIPIENT_EMAIL
+
+
+class EgiftNotSent(DomainError):
+    """Resend asked of an e-gift that has not gone out the first time yet."""
+
+    code = ErrorCode.EGIFT_NOT_SENT
+
+
+class SameRecipientEmail(DomainError):
+    """The new recipient e-mail is the one the card already has."""
+
+    code = ErrorCode.SAME_RECIPIENT_EMAIL

@@ -18,6 +18,11 @@ _DOMAIN_STATUS = {
     ErrorCode.INVALID_AMOUNT: 422,
     ErrorCode.INVALID_CARD_NUMBER: 422,
     ErrorCode.INVALID_PIN: 422,
+    # E-gift delivery (server.egift_delivery)
+    ErrorCode.CARD_NOT_SENDABLE: 409,
+    ErrorCode.EGIFT_NOT_SENT: 409,
+    ErrorCode.SAME_RECIPIENT_EMAIL: 409,
+    ErrorCode.NO_RECIPIENT_EMAIL: 422,
 }
 
 # Request fields whose validation failures are amount errors in the contract's terms.
