@@ -197,6 +197,30 @@ class SendCardRequest(Wire):
     reason: Reason
 
 
+class ResendEgiftRequest(Wire):
+    """A manager sends a card's e-gift mail again (it went astray, was deleted...)."""
+
+    reason: Reason
+
+
+class RecipientChangeRequest(Wire):
+    """A manager changes where a card's e-gift mail goes; a mail still waiting for its
+    scheduled time goes to the new address, one already sent is not sent again by this."""
+
+    recipient_email: EmailStr
+    reason: Reason
+
+
+class EgiftDeliveryOut(Answer):
+    """What a manager's e-gift action left: the card, the address its e-gift goes to, and when
+    the mail this action queued or redirected goes (None: none waits; e.g. a sent card's new
+    address, until a resend)."""
+
+    card: CardOut
+    recipient_email: str
+    mail_due_at: AwareDatetime | None
+
+
 class LookupRequest(Wire):
     number: CardNumberText
 

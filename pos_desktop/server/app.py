@@ -26,6 +26,7 @@ from pos_desktop.server.routes import (
     backoffice_store,
     deductions,
     employees,
+    giftcard_delivery,
     giftcards,
     health,
     registers,
@@ -84,6 +85,8 @@ def create_app(
         registers,
         sessions,
         employees,
+        # Before giftcards: its catch-all /{card_id}/{action} would take these paths.
+        giftcard_delivery,
         giftcards,
         deductions,
         activities,
