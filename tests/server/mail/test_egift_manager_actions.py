@@ -83,6 +83,18 @@ def test_egift_resend_refuses_a_voided_card(world: World) -> None:
     assert refused.json()["error"]["code"] == "card_not_sendable"
 
 
+def test_egift_resend_refuses_a_blocked_card(world: World) -> None:
+    """A blocked card's e-gift is not sent again until it is unblocked: 409 card_not_sendable."""
+    card = world.issue_card(40_00)
+    assert world.post(f"/giftcards/{card['id']}/block", who="manager").status_code == 200
+
+    refused = _resend(world, card["id"])
+
+    assert refused.status_code == 409
+    assert refused.json()["error"]["code"] == "card_not_sendable"
+    assert len(egift_rows(world, card["id"])) == 1
+
+
 def test_egift_recipient_change_before_its_time_sends_to_the_new_address_only(
     world: World, smtp: SmtpServer, make_sender: MakeSender
 ) -> None:
