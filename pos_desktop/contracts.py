@@ -203,6 +203,12 @@ class CardActionRequest(Wire):
     reason: Reason
 
 
+class ResendEgiftRequest(Wire):
+    """A manager sends a card's e-gift mail again (it went astray, was deleted...)."""
+
+    reason: Reason
+
+
 class AdjustRequest(Wire):
     """A manager's correction: ``amount`` up (positive) or down (negative)."""
 
@@ -320,6 +326,22 @@ class CardLoadOut(Answer):
     card: CardOut
     # A card sold: its full number, this once (the receipt and a printed card show it).
     number: str | None = None
+class RecipientChangeRequest(Wire):
+    """A manager changes where a card's e-gift mail goes; a mail still waiting for its
+    scheduled time goes to the new address, one already sent is not sent again by this."""
+
+    recipient_email: EmailStr
+    reason: Reason
+
+
+class EgiftDeliveryOut(Answer):
+    """What a manager's e-gift action left: the card, the address its e-gift goes to, and when
+    the mail this action queued or redirected goes (None: none waits; e.g. a sent card's new
+    address, until a resend)."""
+
+    card: CardOut
+    recipient_email: str
+    mail_due_at: AwareDatetime | None
 
 
 class LookupRequest(Wire):

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QPersistentModelIndex, 
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -36,16 +37,32 @@ from pos_desktop.services.results import (
     CardHistory,
     CardSummary,
     Deducted,
+    EgiftDelivered,
     SearchFound,
 )
 from ui.card_display import STATUS_HINTS, status_label
 from ui.deduct_funds_panel import DeductFundsPanel
+from ui.egift_action_dialog import EgiftActionDialog
 from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_match_message
 from ui.presenters.deduction import DeductionPresenter
+from ui.presenters.egift_delivery import (
+    NOT_SENT_YET,
+    EgiftAction,
+    EgiftDeliveryPresenter,
+    can_resend,
+    delivered_message,
+    offers_actions,
+)
 from ui.widgets.banner import Banner, message_room
 from ui.widgets.columns import WrappingDelegate, fit_columns
 from ui.widgets.form_fields import caption
-from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_target_px
+from ui.widgets.touch import (
+    enable_finger_scroll,
+    make_touchable,
+    name_widget,
+    touch_button,
+    touch_target_px,
+)
 
 COLUMNS = ("Status", "Card", "Recipient", "Balance")
 STATUS_COLUMN, CARD_COLUMN, RECIPIENT_COLUMN, BALANCE_COLUMN = range(len(COLUMNS))
@@ -109,10 +126,16 @@ class GiftCardsView(QWidget):
         presenter: CardSearchPresenter,
         deduction: DeductionPresenter,
         parent: QWidget | None = None,
+        *,
+        egift: EgiftDeliveryPresenter | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("giftCardsView")
         self._presenter = presenter
+        self._egift = egift
+        self._manager = False
+        self._egift_dialog: QDialog | None = None
+        self._shown_card: CardSummary | None = None
         self._profile = DEFAULT_STORE_RULES
         self._cards: tuple[CardSummary, ...] = ()
         self._history: CardHistory | None = None
@@ -136,6 +159,8 @@ class GiftCardsView(QWidget):
         presenter.failed.connect(self._show_error)
         presenter.busy_changed.connect(self._set_busy)
         presenter.history_busy_changed.connect(self._set_history_busy)
+        if egift is not None:
+            egift.done.connect(self._egift_done)
 
     # -- building ------------------------------------------------------------------------------
 
@@ -260,8 +285,39 @@ class GiftCardsView(QWidget):
         for row, label in enumerate((self.card_people, self.card_buyer), start=2):
             label.setWordWrap(True)
             grid.addWidget(label, row, 0, 1, 4)
+        grid.addWidget(self._build_egift_actions(panel), 4, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         return panel
+
+    def _build_egift_actions(self, panel: QFrame) -> QWidget:
+        """A manager's Resend e-gift and Change e-mail, on a card with a recipient e-mail."""
+        self.egift_actions = QWidget(panel)
+        self.egift_actions.setObjectName("egiftActions")
+        self.resend_button = touch_button(
+            "Resend e-gift",
+            "resendEgiftButton",
+            "Resend the e-gift e-mail",
+            panel,
+            role="secondary",
+        )
+        self.resend_button.clicked.connect(lambda: self._open_egift_action(EgiftAction.RESEND))
+        self.change_email_button = touch_button(
+            "Change e-mail",
+            "changeEmailButton",
+            "Change the recipient's e-mail",
+            panel,
+            role="secondary",
+        )
+        self.change_email_button.clicked.connect(
+            lambda: self._open_egift_action(EgiftAction.CHANGE_EMAIL)
+        )
+        row = QHBoxLayout(self.egift_actions)
+        row.setContentsMargins(0, 6, 0, 0)
+        row.addStretch(1)
+        row.addWidget(self.resend_button)
+        row.addWidget(self.change_email_button)
+        self.egift_actions.hide()
+        return self.egift_actions
 
     def _build_history(self) -> QTreeWidget:
         history = QTreeWidget(self)
@@ -328,8 +384,17 @@ class GiftCardsView(QWidget):
         if self._history is not None:
             self._show_history(self._history)
 
+    def set_manager(self, manager: bool) -> None:
+        """Who is logged in: a manager is offered the e-gift actions."""
+        self._manager = manager and self._egift is not None
+        self._show_egift_actions()
+
     def reset(self) -> None:
         self._presenter.reset()
+        if self._egift is not None:
+            self._egift.reset()
+        if self._egift_dialog is not None:
+            self._egift_dialog.reject()  # the register locks: nothing half-typed stays
         self.email_input.clear()
         self.banner.clear()
         self._cards = ()
@@ -435,7 +500,39 @@ class GiftCardsView(QWidget):
         recipient = self._people_text(card.recipient_name, card.recipient_email) or "—"
         self.card_people.setText(f"Recipient: {recipient}")
         self.card_buyer.setText(f"Buyer: {buyer}")
+        self._shown_card = card
+        self._show_egift_actions()
         self.card_info.show()
+
+    def _show_egift_actions(self) -> None:
+        card = self._shown_card
+        shown = card is not None and offers_actions(card, self._manager)
+        self.egift_actions.setVisible(shown)
+        if card is not None and shown:
+            resend = can_resend(card)
+            self.resend_button.setEnabled(resend)
+            self.resend_button.setToolTip("" if resend else NOT_SENT_YET)
+
+    def _open_egift_action(self, action: EgiftAction) -> None:
+        card = self._shown_card
+        if self._egift is None or card is None or self.deduct_panel.in_flow:
+            return
+        self.banner.clear()
+        dialog = EgiftActionDialog(self._egift, action, card, self)
+        dialog.finished.connect(lambda _result: self._forget_dialog(dialog))
+        self._egift_dialog = dialog
+        dialog.open()
+
+    def _forget_dialog(self, dialog: QDialog) -> None:
+        if self._egift_dialog is dialog:
+            self._egift_dialog = None
+
+    def _egift_done(self, action: EgiftAction, done: EgiftDelivered) -> None:
+        self.banner.show_message(delivered_message(action, done, self._profile), "info")
+        self._cards = tuple(done.card if c.id == done.card.id else c for c in self._cards)
+        self._fill(self._cards)
+        self._show_card(done.card)
+        self._presenter.open_card(done.card.id)
 
     def _show_history(self, history: CardHistory) -> None:
         shown = self.deduct_panel.card
@@ -475,6 +572,8 @@ class GiftCardsView(QWidget):
 
     def _clear_card(self) -> None:
         self._history = None
+        self._shown_card = None
+        self.egift_actions.hide()
         self.card_info.hide()
         self.history.clear()
         self.history.hide()

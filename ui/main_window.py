@@ -226,6 +226,7 @@ class MainWindow(QMainWindow):
         )
         from ui.presenters.deduction import DeductionPresenter
         from ui.presenters.devices import DevicesPresenter
+        from ui.presenters.egift_delivery import EgiftDeliveryPresenter
         from ui.presenters.registers import RegistersPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
@@ -240,6 +241,7 @@ class MainWindow(QMainWindow):
         self.balance = BalanceCheckPresenter(services.cards, self, self._pool)
         self.search = CardSearchPresenter(services.cards, self, self._pool)
         self.deduction = DeductionPresenter(services.deductions, self, self._pool)
+        self.egift = EgiftDeliveryPresenter(services.egift, self, self._pool)
         self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
         self.devices = DevicesPresenter(services.devices, self, self._pool)
         self.staff = StaffPresenter(services.staff, self, self._pool)
@@ -263,7 +265,7 @@ class MainWindow(QMainWindow):
         self.tab_frame = TabFrame(
             CheckoutView(self.sale, approvals=self.approvals),
             TenderView(self.sale, find_by_email=self._find_by_email),
-            GiftCardsView(self.search, self.deduction),
+            GiftCardsView(self.search, self.deduction, egift=self.egift),
             BalanceCheckView(self.balance),
             SettingsView(self.devices),
             self._build_back_office(),
@@ -310,6 +312,7 @@ class MainWindow(QMainWindow):
             self.balance,
             self.search,
             self.deduction,
+            self.egift,
             self.sale,
             self.staff,
             self.store_settings,

@@ -169,6 +169,7 @@ class TabFrame(QWidget):
         for manager_tab in (self.settings_view, self.back_office_view):
             if manager_tab is not None:
                 self.tabs.setTabVisible(self.tabs.indexOf(manager_tab), employee.is_manager)
+        self.gift_cards_view.set_manager(employee.is_manager)
 
     @property
     def settings_shown(self) -> bool:

@@ -59,6 +59,8 @@ class ErrorCode(StrEnum):
     REFUND_TOO_LARGE = "refund_too_large"
     SALE_NOT_FOUND = "sale_not_found"
     CARD_EMPTY = "card_empty"
+    EGIFT_NOT_SENT = "egift_not_sent"
+    SAME_RECIPIENT_EMAIL = "same_recipient_email"
     # Deduct Funds by e-mailed code
     CHALLENGE_NOT_FOUND = "challenge_not_found"
     NO_CODE_ADDRESS = "no_code_address"
@@ -215,3 +217,15 @@ class SaleNotFound(DomainError):
 
 class CardEmpty(DomainError):
     code = ErrorCode.CARD_EMPTY
+
+
+class EgiftNotSent(DomainError):
+    """Resend asked of an e-gift that has not gone out the first time yet."""
+
+    code = ErrorCode.EGIFT_NOT_SENT
+
+
+class SameRecipientEmail(DomainError):
+    """The new recipient e-mail is the one the card already has."""
+
+    code = ErrorCode.SAME_RECIPIENT_EMAIL

@@ -28,6 +28,7 @@ from pos_desktop.server.routes import (
     card_loads,
     deductions,
     employees,
+    giftcard_delivery,
     giftcards,
     health,
     refunds,
@@ -87,6 +88,8 @@ def create_app(
         registers,
         sessions,
         employees,
+        # Before giftcards: its catch-all /{card_id}/{action} would take these paths.
+        giftcard_delivery,
         giftcards,
         card_admin,
         card_loads,

@@ -37,6 +37,9 @@ class AuditAction(StrEnum):
     PRODUCT_UPDATED = "product.updated"
     CATEGORY_CREATED = "category.created"
     CATEGORY_UPDATED = "category.updated"
+    # A manager sent a card's e-gift mail again, or changed where it goes.
+    EGIFT_RESENT = "giftcard.egift_resent"
+    RECIPIENT_CHANGED = "giftcard.recipient_changed"
     # A manager's PIN allowed a cashier's action at a register (domain.approvals).
     APPROVAL_GIVEN = "approval.given"
 
@@ -49,6 +52,7 @@ class TargetKind(StrEnum):
     PRODUCT = "product"
     CATEGORY = "category"
     TICKET = "ticket"
+    GIFT_CARD = "gift_card"
 
 
 def diff(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

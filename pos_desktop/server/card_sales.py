@@ -317,7 +317,7 @@ def _load(
     if load.kind != LoadKind.ISSUE or card.sent_at is not None:
         return
     if card.delivery == Delivery.EMAIL:
-        ledger.send_card(db, seller, store, card.id, now, keys)
+        ledger.send_card(db, seller, store, card.id, now, keys, on_schedule=True)
     else:
         # A plastic card is in the customer's hand: it is delivered with its ticket.
         card.sent_at = now

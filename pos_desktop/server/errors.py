@@ -32,6 +32,9 @@ _DOMAIN_STATUS = {
     ErrorCode.REFUND_TOO_LARGE: 409,
     ErrorCode.SALE_NOT_FOUND: 404,
     ErrorCode.CARD_EMPTY: 409,
+    ErrorCode.EGIFT_NOT_SENT: 409,
+    ErrorCode.SAME_RECIPIENT_EMAIL: 409,
+    ErrorCode.NO_RECIPIENT_EMAIL: 422,
 }
 
 # Request fields whose validation failures are amount errors in the contract's terms.

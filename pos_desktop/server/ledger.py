@@ -47,7 +47,7 @@ from pos_desktop.server.context import EmployeeCaller, StoreInfo
 from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.mail.egift_pdf import EgiftCard, egift_pdf
 from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
-from pos_desktop.server.models import Base, CardActivity, GiftCard, SyncedTicket
+from pos_desktop.server.models import Base, CardActivity, GiftCard, MailOutbox, SyncedTicket
 
 if TYPE_CHECKING:
     from pos_desktop import contracts as c
@@ -262,28 +262,13 @@ def issue_card(
     return IssuedCard(card, number)
 
 
-def send_card(
-    db: Session,
-    caller: EmployeeCaller | None,
-    store: StoreInfo,
-    card_id: uuid.UUID,
-    now: datetime,
-    keys: ServerKeys,
-    *,
-    reason: str | None = None,
-) -> GiftCard:
-    """Deliver the card: queue the recipient's e-gift mail and activate it, in one transaction.
+EGIFT_MAIL_KIND = "egift"
 
-    The mail carries the full number, so it is sealed in the outbox and emptied once sent."""
-    card = lock_card(db, card_id, store.id)
-    if card.voided:
-        raise CardNotSendable("This card is voided and cannot be sent.")
-    if card.sent_at is not None:
-        return card
+
+def egift_mail(card: GiftCard, store: StoreInfo, keys: ServerKeys) -> Mail:
+    """The recipient's e-gift mail, to the card's recipient e-mail as it is now."""
     if not card.recipient_email:
         raise NoRecipientEmail("This card has no recipient e-mail to send it to.")
-    card.sent_at = now
-    append(db, card, Entry(ActivityKind.ACTIVATE, reason=reason), caller, now)
     number = keys.numbers.open(card.number_sealed)
     balance = store.money(card.balance).format()
     greeting = f"Hello {card.recipient_name}," if card.recipient_name else "Hello,"
@@ -296,21 +281,94 @@ def send_card(
         paragraphs.append(f"Message from the sender:\n{card.message}")
     paragraphs.append("The attached card can be printed, or shown at the till from a phone.")
     pdf = egift_pdf(EgiftCard(store.name, balance, number, card.recipient_name, card.message))
-    queue_mail(
-        db,
-        Mail(
-            kind="egift",
-            to=card.recipient_email,
-            subject=f"Your {store.name} gift card",
-            store_name=store.name,
-            paragraphs=tuple(paragraphs),
-            attachments=(Attachment("gift-card.pdf", "application/pdf", pdf),),
-        ),
-        now,
-        card_id=card.id,
-        sealer=keys.mail,
+    return Mail(
+        kind=EGIFT_MAIL_KIND,
+        to=card.recipient_email,
+        subject=f"Your {store.name} gift card",
+        store_name=store.name,
+        paragraphs=tuple(paragraphs),
+        attachments=(Attachment("gift-card.pdf", "application/pdf", pdf),),
     )
+
+
+def queued_egift_mails(db: Session, card_id: uuid.UUID) -> list[MailOutbox]:
+    """The card's e-gift mails not delivered yet (scheduled, waiting for a retry, or given up)."""
+    return list(
+        db.execute(
+            select(MailOutbox)
+            .where(
+                MailOutbox.card_id == card_id,
+                MailOutbox.kind == EGIFT_MAIL_KIND,
+                MailOutbox.sent_at.is_(None),
+            )
+            .order_by(MailOutbox.created_at)
+        ).scalars()
+    )
+
+
+def send_card(
+    db: Session,
+    caller: EmployeeCaller | None,
+    store: StoreInfo,
+    card_id: uuid.UUID,
+    now: datetime,
+    keys: ServerKeys,
+    *,
+    reason: str | None = None,
+    on_schedule: bool = False,
+) -> GiftCard:
+    """Deliver the card: queue the recipient's e-gift mail and activate it, in one transaction.
+
+    ``on_schedule`` (a completed ticket's e-gift): a card whose ``deliver_at`` is ahead gets
+    its mail queued for that time and stays pending; the mail sender activates it when it
+    delivers the mail (``activate_delivered``). Otherwise (a manager's Send) it goes now,
+    even when a time was set, and a mail already waiting for that time is brought forward
+    rather than sent twice.
+
+    The mail carries the full number, so it is sealed in the outbox and emptied once sent."""
+    card = lock_card(db, card_id, store.id)
+    if card.voided:
+        raise CardNotSendable("This card is voided and cannot be sent.")
+    if card.sent_at is not None:
+        return card
+    waiting = queued_egift_mails(db, card.id)
+    later = card.deliver_at if on_schedule and card.deliver_at and card.deliver_at > now else None
+    if later is not None:
+        if not waiting:  # a ticket's completion replayed must not queue a second mail
+            _queue_egift(db, card, store, keys, now, due_at=later)
+        return card
+    if waiting:
+        for row in waiting:
+            row.next_attempt_at = now
+    else:
+        _queue_egift(db, card, store, keys, now)
+    card.sent_at = now
+    append(db, card, Entry(ActivityKind.ACTIVATE, reason=reason), caller, now)
     return card
+
+
+def _queue_egift(
+    db: Session,
+    card: GiftCard,
+    store: StoreInfo,
+    keys: ServerKeys,
+    now: datetime,
+    *,
+    due_at: datetime | None = None,
+) -> MailOutbox:
+    row = queue_mail(db, egift_mail(card, store, keys), now, card_id=card.id, sealer=keys.mail)
+    row.next_attempt_at = due_at
+    return row
+
+
+def activate_delivered(db: Session, card_id: uuid.UUID, now: datetime) -> None:
+    """The mail sender delivered the card's e-gift mail: a card still pending becomes active,
+    in the transaction that records the delivery (no employee: the schedule did it)."""
+    card = db.execute(select(GiftCard).where(GiftCard.id == card_id).with_for_update()).scalar()
+    if card is None or card.sent_at is not None or card.voided:
+        return
+    card.sent_at = now
+    append(db, card, Entry(ActivityKind.ACTIVATE), None, now)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
 from pos_desktop.services.devices import DeviceService
+from pos_desktop.services.egift_delivery import EgiftDeliveryService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
@@ -50,6 +51,7 @@ class RegisterServices:
     catalog_files: CatalogFiles
     approvals: ApprovalService
     registers: RegisterService
+    egift: EgiftDeliveryService
 
     @classmethod
     def over(
@@ -100,6 +102,7 @@ class RegisterServices:
             # The log-in's limit on wrong PINs: a guesser may try either pad.
             approvals=ApprovalService(database, clock, session.wrong_pins),
             registers=RegisterService(client),
+            egift=EgiftDeliveryService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pos_desktop.config import Settings
-    from pos_desktop.contracts import ActivityOut, CardDetail, CardOut, Role
+    from pos_desktop.contracts import ActivityOut, CardDetail, CardOut, EgiftDeliveryOut, Role
 
 
 # -- who is at the register --------------------------------------------------------------------
@@ -744,3 +744,21 @@ class RegisterRefused(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class EgiftDelivered:
+    """A manager's e-gift action done: the card now, the address its e-gift goes to, and when
+    the mail the action queued or redirected goes (None: no mail waits because of it)."""
+
+    card: CardSummary
+    recipient_email: str
+    mail_due_at: datetime | None
+
+    @classmethod
+    def from_wire(cls, answer: EgiftDeliveryOut) -> EgiftDelivered:
+        return cls(
+            card=CardSummary.from_wire(answer.card),
+            recipient_email=answer.recipient_email,
+            mail_due_at=answer.mail_due_at,
+        )

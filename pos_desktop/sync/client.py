@@ -35,6 +35,7 @@ from pos_desktop.contracts import (
     CreateEmployeeRequest,
     DeductionChallengeOut,
     DeductionCodeRequest,
+    EgiftDeliveryOut,
     EmployeeOut,
     EmployeeUpdate,
     EnrollCodeResponse,
@@ -53,11 +54,13 @@ from pos_desktop.contracts import (
     PullResponse,
     PushRequest,
     PushResponse,
+    RecipientChangeRequest,
     RedeemRequest,
     RedemptionOut,
     RegisterInfo,
     RegisterList,
     RegisterUpdate,
+    ResendEgiftRequest,
     ReverseRequest,
     SessionRequest,
     SessionResponse,
@@ -315,6 +318,32 @@ class ServerClient:
             f"/deduction-codes/{challenge_id}/verify",
             RedemptionOut,
             json=VerifyCodeRequest(code=code),
+            idempotency_key=idempotency_key,
+        )
+
+    # -- e-gift delivery (manager session required) ----------------------------------------
+
+    def resend_egift(
+        self, card_id: uuid.UUID, reason: str, idempotency_key: str
+    ) -> EgiftDeliveryOut:
+        """Send a delivered card's e-gift mail again, to its recipient e-mail."""
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/resend",
+            EgiftDeliveryOut,
+            json=ResendEgiftRequest(reason=reason),
+            idempotency_key=idempotency_key,
+        )
+
+    def change_recipient_email(
+        self, card_id: uuid.UUID, email: str, reason: str, idempotency_key: str
+    ) -> EgiftDeliveryOut:
+        """Point the card's e-gift at another address (a waiting mail follows it)."""
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/recipient",
+            EgiftDeliveryOut,
+            json=RecipientChangeRequest(recipient_email=email, reason=reason),
             idempotency_key=idempotency_key,
         )
 

@@ -4,6 +4,7 @@ exactly the value sold, once; nothing when the line goes or the ticket is voided
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -421,3 +422,22 @@ def test_store_cash_out_threshold_set_and_cleared(world: World) -> None:
     assert pulled["cash_out_below"]["amount"] == 10_00
     assert pulled["giftcard_pays_giftcard"] is False
     assert cleared["cash_out_below"] is None
+
+
+def test_sale_e_gift_for_later_stays_pending_until_its_time(world: World) -> None:
+    """An e-gift sold for tomorrow is loaded when the ticket completes but stays pending,
+    its mail waiting for the time the buyer chose."""
+    deliver_at = (world.clock.now() + timedelta(days=1)).isoformat()
+    card_id, ticket_id, line_id = sold_card(
+        world, 40_00, delivery="email", recipient_email="robin@example.com",
+        deliver_at=deliver_at,
+    )  # fmt: skip
+
+    world.push_ticket(ticket_id, total=40_00, line_ids=(line_id,))
+
+    shown = card(world, card_id)
+    with make_session_factory(world.engine)() as db:
+        waiting = db.execute(select(MailOutbox.next_attempt_at)).scalars().all()
+    assert shown["status"] == "pending"
+    assert shown["balance"]["amount"] == 40_00
+    assert [when.isoformat() for when in waiting] == [deliver_at]

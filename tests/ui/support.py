@@ -139,6 +139,8 @@ def ring_up(qtbot: QtBot, window: MainWindow, *names: str) -> None:
 
 # The on-screen keyboard's keys for characters that are not letters or digits.
 SYMBOL_KEYS = {
+    "@": "keyboardAt",
+    "_": "keyboardUnderscore",
     ".": "keyboardDot",
     ":": "keyboardColon",
     "/": "keyboardSlash",

@@ -11,6 +11,10 @@ A row's state, from its columns: sent (``sent_at``), due (never tried and no
 ``next_attempt_at``, or ``next_attempt_at`` passed), waiting (``next_attempt_at`` ahead: a
 back-off or a claim), or given up (tried, not sent, and no ``next_attempt_at``); a given-up
 row stays, with ``last_error`` saying why. Setting its ``next_attempt_at`` sends it again.
+
+An e-gift mail is also how a card scheduled for later (``deliver_at``) gets delivered: it
+waits with ``next_attempt_at`` at that time, and recording its delivery activates the card in
+the same transaction. An e-gift whose card was voided meanwhile is given up, never sent.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email import message_from_bytes
@@ -29,6 +34,7 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, Engine, and_, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_desktop.server import ledger
 from pos_desktop.server.clock import Clock
 from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.mail.config import MailConfig
@@ -40,7 +46,7 @@ from pos_desktop.server.mail.transport import (
     Transport,
     make_transport,
 )
-from pos_desktop.server.models import MailAttempt, MailOutbox
+from pos_desktop.server.models import GiftCard, MailAttempt, MailOutbox
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +70,8 @@ class _Claim:
     sealed: bool
     # What next_attempt_at was before the claim, to give the row back untried.
     was_due_at: datetime | None
+    # Why it must not go at all (an e-gift of a card voided since it was queued).
+    withheld: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,8 +167,16 @@ class MailSender:
                 .scalars()
                 .all()
             )
+            voided = _voided_cards(db, rows)
             claims = [
-                _Claim(row.id, row.kind, row.message, row.sealed, row.next_attempt_at)
+                _Claim(
+                    row.id,
+                    row.kind,
+                    row.message,
+                    row.sealed,
+                    row.next_attempt_at,
+                    VOIDED_CARD if row.card_id in voided else None,
+                )
                 for row in rows
             ]
             for row in rows:
@@ -175,6 +191,8 @@ class MailSender:
                     row.next_attempt_at = claim.was_due_at
 
     def _attempt(self, claim: _Claim) -> _Outcome:
+        if claim.withheld is not None:
+            return _Outcome(False, claim.withheld, final=True)
         try:
             data = self._sealer.open(claim.data) if claim.sealed else claim.data
         except SealBroken:
@@ -213,6 +231,10 @@ class MailSender:
             row = db.get(MailOutbox, claim.id)
             if row is None:  # deleted while in flight (e.g. by an operator): nothing to note
                 return
+            if outcome.delivered and row.kind == ledger.EGIFT_MAIL_KIND and row.card_id:
+                # First, before this row is written: the card's lock comes before its mail's,
+                # in the order the routes that change a card take them.
+                ledger.activate_delivered(db, row.card_id, now)
             row.attempts += 1
             db.add(
                 MailAttempt(
@@ -251,6 +273,21 @@ class MailSender:
     def _back_off(self, attempts: int) -> timedelta:
         seconds = self.config.first_retry_seconds * 2 ** min(attempts - 1, 32)
         return timedelta(seconds=min(seconds, self.config.longest_retry_seconds))
+
+
+VOIDED_CARD = "the gift card was voided before its e-mail went"
+
+
+def _voided_cards(db: Session, rows: Sequence[MailOutbox]) -> set[uuid.UUID]:
+    """The voided cards among the claimed e-gift mails' cards."""
+    card_ids = {row.card_id for row in rows if row.kind == ledger.EGIFT_MAIL_KIND and row.card_id}
+    if not card_ids:
+        return set()
+    return set(
+        db.execute(
+            select(GiftCard.id).where(GiftCard.id.in_(card_ids), GiftCard.voided.is_(True))
+        ).scalars()
+    )
 
 
 def outbox_folder(data_dir: Path) -> Path:
