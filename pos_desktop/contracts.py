@@ -637,3 +637,20 @@ class ImportReport(Answer):
     updated: int
     problems: list[ImportProblem]
     written: bool
+
+
+# --- The Back Office's card list ----------------------------------------------------------
+
+
+class CardListItem(CardOut):
+    """A card as the managers' list shows it: the contract's Card and when it last moved."""
+
+    last_activity_at: AwareDatetime
+
+
+class CardPage(Answer):
+    """One page of the list, newest card first. ``next_cursor`` asks for the page after this
+    one (opaque: send it back as it is); None on the last page."""
+
+    items: list[CardListItem]
+    next_cursor: str | None
