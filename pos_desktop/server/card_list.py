@@ -19,7 +19,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, false, literal, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
@@ -57,6 +57,10 @@ def _matches(store_id: uuid.UUID, wanted: CardFilter) -> list[ColumnElement[bool
     if wanted.status is not None:
         where.append(status_is(wanted.status))
     if wanted.with_balance:
+        if wanted.status is CardStatus.VOIDED:
+            # The void took what was left (ledger.void_card): none can match, and asking
+            # the database would walk every voided card of the store to learn it.
+            return [false()]
         where.append(GiftCard.balance > 0)
     if wanted.issued_from is not None:
         where.append(GiftCard.created_at >= wanted.issued_from)
