@@ -4,8 +4,10 @@ asks) and by the server (whatever a register sends), each refusal a sentence a m
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pos_desktop.domain.card_search import LAST4_LENGTH, InvalidSearch, normalize_email
 from pos_desktop.domain.giftcard import CardStatus
@@ -60,3 +62,22 @@ def card_filter(
         email=normalize_email(address).lower() if address else None,
         last4=digits or None,
     )
+
+
+def _midnight(day: date, timezone: str) -> datetime:
+    zone: tzinfo = UTC
+    with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo(timezone)  # a mistyped zone in the settings: UTC, as receipts do
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
+
+
+def issued_days(
+    first: date | None, last: date | None, timezone: str
+) -> tuple[datetime | None, datetime | None]:
+    """The days a manager picked, both included, as the instants the list filters by: the
+    first day's midnight and the midnight after the last day, on the store's clock."""
+    if first is not None and last is not None and last < first:
+        raise InvalidSearch(PERIOD_REVERSED)
+    start = _midnight(first, timezone) if first is not None else None
+    end = _midnight(last + timedelta(days=1), timezone) if last is not None else None
+    return start, end

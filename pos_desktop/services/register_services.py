@@ -11,6 +11,7 @@ from pathlib import Path
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.approvals import ApprovalService
 from pos_desktop.services.back_office import StaffService
+from pos_desktop.services.back_office_cards import CardListService
 from pos_desktop.services.back_office_catalog import CatalogFiles, CatalogService
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
@@ -50,6 +51,7 @@ class RegisterServices:
     catalog_files: CatalogFiles
     approvals: ApprovalService
     registers: RegisterService
+    card_list: CardListService
 
     @classmethod
     def over(
@@ -100,6 +102,7 @@ class RegisterServices:
             # The log-in's limit on wrong PINs: a guesser may try either pad.
             approvals=ApprovalService(database, clock, session.wrong_pins),
             registers=RegisterService(client),
+            card_list=CardListService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

@@ -144,6 +144,7 @@ SYMBOL_KEYS = {
     "/": "keyboardSlash",
     " ": "keyboardSpace",
     "-": "keyboardDash",
+    "@": "keyboardAt",
 }
 
 
