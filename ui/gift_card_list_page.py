@@ -32,6 +32,7 @@ from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.services.card_list_results import CardListPage, CardQuery
 from ui.card_display import status_label
 from ui.presenters.card_list import CardDetails, CardLine, span_text
+from ui.presenters.card_lookup import HistoryRow
 from ui.widgets.banner import Banner, message_room
 from ui.widgets.columns import WrappingDelegate, fit_columns
 from ui.widgets.form_fields import TouchRows, caption, details_stack, keep_bold_room, pick_combo
@@ -52,9 +53,11 @@ PICK_A_CARD = "Tap a card to see its details and activities."
 TYPING_PAUSE_MS = 400  # an e-mail or last 4 is looked for once the typing pauses
 # The pickers' "no day" value: the earliest day they take, shown as ANY_DAY.
 NO_DAY = QDate(2000, 1, 1)
-COLUMNS = ("Card", "Status", "Balance", "Last activity")
+COLUMNS = ("Card", "Status", "Balance", "Activity")  # the day of its latest
 CARD_COLUMN, STATUS_COLUMN, BALANCE_COLUMN, ACTIVITY_COLUMN = range(len(COLUMNS))
-ACTIVITY_COLUMNS = ("Date", "Kind", "Amount", "Balance", "Employee")
+# Three columns fit the pane at 1024x768: the amount beside what was done, and who did it
+# under them.
+ACTIVITY_COLUMNS = ("Date", "Activity", "Balance")  # the balance after it
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
@@ -74,8 +77,9 @@ class GiftCardListPage(QWidget):
         layout.addLayout(self._build_filters())
         body = QHBoxLayout()
         body.setSpacing(12)
-        body.addLayout(self._build_list(), 1)
-        body.addWidget(self._build_details(), 1)
+        # The list's four columns need a little more room than the details' three.
+        body.addLayout(self._build_list(), 11)
+        body.addWidget(self._build_details(), 9)
         layout.addLayout(body, 1)
         self.banner = Banner("giftCardListBanner", "Gift cards message", self, dismissible=True)
         layout.addWidget(message_room(self, "giftCardListMessageRoom", self.banner))
@@ -254,7 +258,7 @@ class GiftCardListPage(QWidget):
 
     def _fit_columns(self) -> None:
         fit_columns(self.cards, wrapping=(ACTIVITY_COLUMN,), stretch=CARD_COLUMN)
-        fit_columns(self.activities, wrapping=(0, 1, 4), stretch=4, scroll_bar_room=True)
+        fit_columns(self.activities, wrapping=(0, 1), stretch=1, scroll_bar_room=True)
 
     # -- what the page shows -------------------------------------------------------------------
 
@@ -345,10 +349,9 @@ class GiftCardListPage(QWidget):
         for row in card.activities:
             item = QTreeWidgetItem(
                 self.activities,
-                [row.time, row.kind, row.amount, row.balance_after, row.employee],
+                [row.time, activity_text(row), row.balance_after],
             )
             item.setTextAlignment(2, _RIGHT)
-            item.setTextAlignment(3, _RIGHT)
         self.details.setCurrentWidget(self.details_page)
         self._fit_columns()
 
@@ -358,6 +361,12 @@ class GiftCardListPage(QWidget):
         self.span.clear()
         self._listing_busy(False)
         self.banner.show_message(message)
+
+
+def activity_text(row: HistoryRow) -> str:
+    """What was done and its amount ("Redeemed", minus $20.00), the employee under them."""
+    done = f"{row.kind} {row.amount}" if row.amount else row.kind
+    return f"{done}\n{row.employee}"
 
 
 def _day(picker: QDateEdit) -> date | None:

@@ -103,6 +103,11 @@ def test_card_list_balance_above_zero(world: World, cards: dict[str, str]) -> No
     assert set(ids(items)) == set(cards.values()) - {cards["emptied"], cards["voided"]}
 
 
+def test_card_list_voided_with_money_left_is_none(world: World, cards: dict[str, str]) -> None:
+    """Voided cards with a balance above zero: none, since the void empties a card."""
+    assert listed(world, status="voided", balance_above_zero="true") == []
+
+
 def test_card_list_issued_between(world: World) -> None:
     """Issued between: from inclusive, until exclusive."""
     card(world)

@@ -16,6 +16,7 @@ from tests.ui.catalog_support import Store, open_page, pick_in_combo
 from tests.ui.support import TAP, child, type_into
 from ui.gift_card_list_page import GiftCardListPage
 from ui.main_window import MainWindow
+from ui.presenters.card_lookup import MINUS
 
 DEMO_COUNT = len(DEMO_CARDS)
 
@@ -132,8 +133,9 @@ def test_gift_cards_details_show_activities(qtbot: QtBot, catalog_store: Store) 
     assert page.fields["status"].text() == "Used"
     assert page.fields["balance"].text() == "$3.75"
     assert RECIPIENT_EMAIL in page.fields["recipient"].text()
-    kinds = column(page.activities, 1)
-    assert kinds[0] == "Redeemed" and kinds[-1] == "Issued"
+    kinds = [text.split("\n") for text in column(page.activities, 1)]
+    assert kinds[0][0].startswith(f"Redeemed {MINUS}$") and kinds[-1][0].startswith("Issued +$")
+    assert all(employee for _kind, employee in kinds)
 
 
 def test_gift_cards_page_never_shown_to_a_cashier(
