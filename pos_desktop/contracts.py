@@ -326,6 +326,8 @@ class CardLoadOut(Answer):
     card: CardOut
     # A card sold: its full number, this once (the receipt and a printed card show it).
     number: str | None = None
+
+
 class RecipientChangeRequest(Wire):
     """A manager changes where a card's e-gift mail goes; a mail still waiting for its
     scheduled time goes to the new address, one already sent is not sent again by this."""
@@ -798,3 +800,20 @@ class ImportReport(Answer):
     updated: int
     problems: list[ImportProblem]
     written: bool
+
+
+# --- The Back Office's card list ----------------------------------------------------------
+
+
+class CardListItem(CardOut):
+    """A card as the managers' list shows it: the contract's Card and when it last moved."""
+
+    last_activity_at: AwareDatetime
+
+
+class CardPage(Answer):
+    """One page of the list, newest card first. ``next_cursor`` asks for the page after this
+    one (opaque: send it back as it is); None on the last page."""
+
+    items: list[CardListItem]
+    next_cursor: str | None

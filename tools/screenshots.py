@@ -81,6 +81,7 @@ def take(out_dir: Path) -> list[Path]:
     )
     from ui.categories_page import CategoriesPage
     from ui.employees_page import EmployeesPage
+    from ui.gift_card_list_page import GiftCardListPage
     from ui.main_window import MainWindow
     from ui.products_page import ProductsPage
     from ui.registers_page import RegistersPage
@@ -353,6 +354,21 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(lambda: categories.category_list.count() > 0, "categories")
         categories.category_list.setCurrentRow(2)
         save("back-office-categories.png")
+        # The gift-card list, a used card picked: its details and activities beside it.
+        back_office.show_page("Gift Cards")
+        cards = back_office.pages.currentWidget()
+        if not isinstance(cards, GiftCardListPage):
+            raise RuntimeError("no Gift Cards page")
+        _wait_for(lambda: cards.cards.topLevelItemCount() > 0, "gift cards")
+        used = next(
+            cards.cards.topLevelItem(row)
+            for row in range(cards.cards.topLevelItemCount())
+            if cards.cards.topLevelItem(row).text(1) == "Used"
+        )
+        cards.cards.setCurrentItem(used)
+        cards.cards.itemClicked.emit(used, 0)
+        _wait_for(lambda: cards.details.currentWidget() is cards.details_page, "card details")
+        save("back-office-gift-cards.png")
 
         window.close()
     app.processEvents()

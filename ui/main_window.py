@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.approval import ApprovalPresenter
+    from ui.presenters.card_list import CardListPresenter
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
     from ui.presenters.catalog import (
         CatalogFilesPresenter,
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
     catalog_files: CatalogFilesPresenter
     approvals: ApprovalPresenter
     registers: RegistersPresenter
+    card_list: CardListPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -218,6 +220,7 @@ class MainWindow(QMainWindow):
 
     def _build_presenters(self, services: RegisterServices) -> None:
         from ui.presenters.approval import ApprovalPresenter
+        from ui.presenters.card_list import CardListPresenter
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
         from ui.presenters.catalog import (
             CatalogFilesPresenter,
@@ -253,6 +256,7 @@ class MainWindow(QMainWindow):
             services.approvals, lambda: self.session.employee, self, self._pool
         )
         self.registers = RegistersPresenter(services.registers, self, self._pool)
+        self.card_list = CardListPresenter(services.card_list, self, self._pool)
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -281,6 +285,7 @@ class MainWindow(QMainWindow):
         from ui.back_office_view import BackOfficeView
         from ui.categories_page import CategoriesPage
         from ui.employees_page import EmployeesPage
+        from ui.gift_card_list_page import GiftCardListPage
         from ui.products_page import ProductsPage
         from ui.registers_page import RegistersPage
         from ui.store_settings_page import StoreSettingsPage
@@ -292,6 +297,8 @@ class MainWindow(QMainWindow):
         back_office.add_page("Products", products, products.load, products.reset)
         categories = CategoriesPage(self.categories)
         back_office.add_page("Categories", categories, categories.load, categories.reset)
+        gift_cards = GiftCardListPage(self.card_list)
+        back_office.add_page("Gift Cards", gift_cards, gift_cards.load, gift_cards.reset)
         registers = RegistersPage(self.registers)
         back_office.add_page("Registers", registers, registers.load, registers.reset)
         store = StoreSettingsPage(self.store_settings)
@@ -320,6 +327,7 @@ class MainWindow(QMainWindow):
             self.categories,
             self.catalog_files,
             self.registers,
+            self.card_list,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -586,6 +594,7 @@ class MainWindow(QMainWindow):
         self._rules = profile
         self.approvals.set_required(profile.approvals)
         self.registers.set_store(profile)
+        self.card_list.set_store(profile)
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 

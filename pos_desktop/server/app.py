@@ -21,6 +21,7 @@ from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.routes import (
     activities,
     backoffice_catalog,
+    backoffice_giftcards,
     backoffice_registers,
     backoffice_staff,
     backoffice_store,
@@ -101,6 +102,7 @@ def create_app(
         backoffice_staff,
         backoffice_registers,
         backoffice_catalog,
+        backoffice_giftcards,
     ):
         api.include_router(module.router)
     app.include_router(api)

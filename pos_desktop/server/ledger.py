@@ -40,6 +40,7 @@ from pos_desktop.domain.giftcard import (
     Delivery,
     derive_status,
     ensure_redeemable,
+    outstanding_deductions,
 )
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
@@ -128,7 +129,13 @@ def append(
     balance, version = card.balance + entry.delta, card.version + 1
     db.flush()  # whatever else the caller changed on the card goes first
     db.execute(
-        sa_update(_CARDS).where(_CARDS.c.id == card.id).values(balance=balance, version=version)
+        sa_update(_CARDS)
+        .where(_CARDS.c.id == card.id)
+        .values(
+            balance=balance,
+            version=version,
+            open_deductions=_CARDS.c.open_deductions + outstanding_deductions((entry.kind,)),
+        )
     )
     set_committed_value(card, "balance", balance)
     set_committed_value(card, "version", version)

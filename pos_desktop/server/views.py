@@ -68,6 +68,11 @@ def _card_fields(card: GiftCard, kinds: Iterable[ActivityKind]) -> dict[str, obj
     }
 
 
+def card_out_fields(card: GiftCard, kinds: Iterable[ActivityKind]) -> dict[str, object]:
+    """A card's fields as the contract's Card has them, for answers that add their own."""
+    return _card_fields(card, kinds)
+
+
 def card_out(db: Session, card: GiftCard) -> c.CardOut:
     return c.CardOut.model_validate(_card_fields(card, activity_kinds(db, [card.id])[card.id]))
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.services.approvals import ApprovalService
 from pos_desktop.services.back_office import StaffService
+from pos_desktop.services.back_office_cards import CardListService
 from pos_desktop.services.back_office_catalog import CatalogFiles, CatalogService
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CheckoutService
@@ -52,6 +53,7 @@ class RegisterServices:
     approvals: ApprovalService
     registers: RegisterService
     egift: EgiftDeliveryService
+    card_list: CardListService
 
     @classmethod
     def over(
@@ -103,6 +105,7 @@ class RegisterServices:
             approvals=ApprovalService(database, clock, session.wrong_pins),
             registers=RegisterService(client),
             egift=EgiftDeliveryService(client),
+            card_list=CardListService(client),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

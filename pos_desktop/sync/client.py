@@ -28,6 +28,7 @@ from pos_desktop.contracts import (
     CardDetail,
     CardList,
     CardOut,
+    CardPage,
     CategoryCreate,
     CategoryList,
     CategoryOut,
@@ -70,6 +71,7 @@ from pos_desktop.contracts import (
     Ticket,
     VerifyCodeRequest,
 )
+from pos_desktop.domain.card_filters import CardFilter
 from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.sync.errors import (
     UNREADABLE_ANSWER_MESSAGE,
@@ -492,3 +494,17 @@ class ServerClient:
     def revoke_register(self, register_id: uuid.UUID) -> RegisterInfo:
         """The register's token is refused from its next request."""
         return self._call("POST", f"/backoffice/registers/{register_id}/revoke", RegisterInfo)
+
+    def gift_card_page(self, wanted: CardFilter, *, cursor: str | None = None) -> CardPage:
+        """A page of the store's cards ``wanted`` finds, newest first, after ``cursor``."""
+        params = {"balance_above_zero": str(wanted.with_balance).lower()}
+        optional = {
+            "status": wanted.status.value if wanted.status is not None else None,
+            "issued_from": wanted.issued_from.isoformat() if wanted.issued_from else None,
+            "issued_until": wanted.issued_until.isoformat() if wanted.issued_until else None,
+            "email": wanted.email,
+            "last4": wanted.last4,
+            "cursor": cursor,
+        }
+        params |= {name: value for name, value in optional.items() if value is not None}
+        return self._call("GET", "/backoffice/giftcards", CardPage, params=params)

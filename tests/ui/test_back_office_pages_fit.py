@@ -12,7 +12,9 @@ from tests.ui.layout_checks import layout_problems
 from ui.main_window import MainWindow
 
 
-@pytest.mark.parametrize("page", ["Employees", "Products", "Categories", "Registers", "Store"])
+@pytest.mark.parametrize(
+    "page", ["Employees", "Products", "Categories", "Gift Cards", "Registers", "Store"]
+)
 def test_back_office_page_fits_1024_by_768(
     qtbot: QtBot, window: MainWindow, log_in: Callable[..., None], page: str
 ) -> None:

@@ -82,6 +82,7 @@ def test_back_office_hidden_for_a_cashier(
         "Employees",
         "Products",
         "Categories",
+        "Gift Cards",
         "Registers",
         "Store",
     ]
