@@ -240,7 +240,9 @@ class MainWindow(QMainWindow):
         self.balance = BalanceCheckPresenter(services.cards, self, self._pool)
         self.search = CardSearchPresenter(services.cards, self, self._pool)
         self.deduction = DeductionPresenter(services.deductions, self, self._pool)
-        self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
+        self.sale = SalePresenter(
+            services.checkout, services.payments, services.receipts, self, services.card_sales
+        )
         self.devices = DevicesPresenter(services.devices, self, self._pool)
         self.staff = StaffPresenter(services.staff, self, self._pool)
         self.store_settings = StoreSettingsPresenter(services.store_settings, self, self._pool)
