@@ -389,6 +389,8 @@ class MainWindow(QMainWindow):
             paid.accept()  # the first scan of the next sale puts the paid ticket away
         if self.tab_frame.tender_view.accept_scan(code):
             return
+        if self.tab_frame.checkout_view.accept_scan(code):
+            return
         if self.tab_frame.tabs.currentWidget() is self.tab_frame.balance_view:
             self.tab_frame.balance_view.fill_scanned(code)
             return

@@ -144,6 +144,8 @@ SYMBOL_KEYS = {
     "/": "keyboardSlash",
     " ": "keyboardSpace",
     "-": "keyboardDash",
+    "@": "keyboardAt",
+    "_": "keyboardUnderscore",
 }
 
 

@@ -17,7 +17,7 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.card_number import is_valid_card_number
-from pos_desktop.domain.card_sale import CardOrderRefused, ensure_gift_card_may_pay
+from pos_desktop.domain.card_sale import CardLimits, CardOrderRefused, ensure_gift_card_may_pay
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.money import Money
@@ -87,7 +87,7 @@ class SalePresenter(EmployeePresenter):
     voided = Signal(object)  # Sale
     # Gift cards sold on the ticket: the sale screen may open (the server answers), a card was
     # added (CardSold), or refused (the message, and the field it is about: "" for none).
-    card_sale_ready = Signal(object)  # CardLimits
+    card_sale_ready = Signal(object, object)  # StoreRules, CardLimits
     card_sold = Signal(object)  # CardSold
     card_refused = Signal(str, str)
     # The cashier asked for a change (a scan, a tap on the ticket, a tender): what was said
@@ -210,11 +210,11 @@ class SalePresenter(EmployeePresenter):
             return
         self.cashier_acted.emit()
 
-        def job() -> object:
+        def job() -> tuple[StoreRules, CardLimits]:
             cards.check_server()
-            return cards.limits()[1]
+            return cards.limits()
 
-        self._run(job, self.card_sale_ready.emit)
+        self._run(job, lambda setup: self.card_sale_ready.emit(*setup))
 
     def sell_card(self, order: CardOrder) -> None:
         employee, cards = self._employee, self._cards
