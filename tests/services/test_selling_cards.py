@@ -230,3 +230,19 @@ def test_selling_completed_ticket_names_its_card_line(
     assert [line.id for line in wire.lines] == [sold.line_id]
     assert isinstance(sold.line_id, uuid.UUID)
     assert w.ticket_on_server(done.id)
+
+
+def test_selling_cancel_owed_goes_with_the_outbox_relay(checkout_world: CheckoutWorld) -> None:
+    """A line removed while the cancel could not be asked: the relay's next round asks it."""
+    from pos_desktop.sync.relay import OutboxRelay
+
+    w = checkout_world
+    sold = w.cards.sell(w.cashier, CardOrder(usd(15_00)))
+    card = sold.sale.lines[-1].card
+    assert card is not None
+    w.checkout.remove_line(sold.sale.id, sold.line_id)  # no call to the server here
+    assert w.card(card.card_id)["status"] == "pending"
+
+    OutboxRelay(w.database, w.client, utc_now).push_once()
+
+    assert w.card(card.card_id)["status"] == "voided"
