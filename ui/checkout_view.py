@@ -23,12 +23,14 @@ from PySide6.QtWidgets import (
 )
 
 from pos_desktop.domain.approvals import ApprovalAction
-from pos_desktop.domain.catalog import CategoryButton, Product
+from pos_desktop.domain.card_sale import CardLimits
+from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.ticket import TicketLine
-from pos_desktop.services.results import Catalog
+from pos_desktop.services.results import CardSold, Catalog
 from ui.approval_dialog import ApprovalDialog, with_approval
+from ui.card_sale_dialog import CardSaleDialog
 from ui.presenters.approval import ApprovalPresenter
 from ui.presenters.sale import SalePresenter
 from ui.widgets.banner import Banner, lay_over_top
@@ -93,8 +95,13 @@ class LineRow(QFrame):
         row.addWidget(self.remove)
 
     def show_line(self, line: TicketLine, total_text: str, unit_text: str) -> None:
-        """Set only what changed: a label given its own text again is not repainted."""
+        """Set only what changed: a label given its own text again is not repainted. A gift
+        card's line holds one card: no - and +."""
         _set_text(self.name, f"{line.name}\n{unit_text}")
+        one_card = line.card is not None
+        if self.minus.isHidden() != one_card:
+            self.minus.setVisible(not one_card)
+            self.plus.setVisible(not one_card)
         _set_text(self.quantity, str(line.quantity))
         _set_text(self.total, total_text)
         name_widget(self.minus, "lineMinus", f"One fewer {line.name}")
@@ -144,6 +151,7 @@ class CheckoutView(QWidget):
         self._presenter = presenter
         self._approvals = approvals
         self.approval_dialog: ApprovalDialog | None = None
+        self.card_sale_dialog: CardSaleDialog | None = None
         self._catalog: Catalog | None = None
         self._category = ALL_CATEGORIES
         self._locale = "en_US"
@@ -161,6 +169,9 @@ class CheckoutView(QWidget):
         presenter.failed.connect(self._show_error)
         presenter.scan_failed.connect(self._show_error)
         presenter.cashier_acted.connect(self.banner.clear)
+        presenter.card_sale_ready.connect(self._open_card_sale)
+        presenter.card_sold.connect(self._card_sold)
+        presenter.card_refused.connect(self._card_refused)
         self.show_sale(None)
 
     def _build_products(self) -> QVBoxLayout:
@@ -280,12 +291,18 @@ class CheckoutView(QWidget):
         self.pay_button = QPushButton("Pay", panel)
         name_widget(self.pay_button, "payButton", "Pay")
         self.pay_button.setProperty("role", "primary")
-        for button in (self.void_button, self.pay_button):
+        # A gift card is sold (or reloaded) as a line of this ticket: its button sits here.
+        self.gift_card_button = QPushButton("Gift card", panel)
+        name_widget(self.gift_card_button, "sellGiftCardButton", "Sell or reload a gift card")
+        self.gift_card_button.setProperty("role", "secondary")
+        for button in (self.void_button, self.gift_card_button, self.pay_button):
             make_touchable(button, 1.5)
         self.void_button.clicked.connect(self._confirm_void)
+        self.gift_card_button.clicked.connect(self._presenter.open_card_sale)
         self.pay_button.clicked.connect(self._pay)
         actions = QHBoxLayout()
         actions.addWidget(self.void_button, 1)
+        actions.addWidget(self.gift_card_button, 1)
         actions.addWidget(self.pay_button, 2)
         return actions
 
@@ -470,6 +487,8 @@ class CheckoutView(QWidget):
         question = f"Void ticket #{sale.number}? Its items are removed"
         if any(p.card_last4 for p in sale.visible_payments):
             question += " and every gift card on it gets its money back"
+        if sale.sells_gift_cards:
+            question += "; the gift cards it sells are cancelled"
         approvals = self._approvals
         if approvals is not None and approvals.needed(ApprovalAction.VOID_TICKET):
             # The manager's PIN is the confirmation: one dialog, not two.
@@ -478,6 +497,36 @@ class CheckoutView(QWidget):
             )
             return
         self.void_dialog = ask(self, question + ".", "Void ticket", self._presenter.void)
+
+    # -- gift cards sold on the ticket -------------------------------------------------------
+
+    def _open_card_sale(self, rules: StoreRules, limits: CardLimits) -> None:
+        if not self.isVisible():
+            return
+        dialog = CardSaleDialog(rules, limits, self)
+        dialog.sell_requested.connect(self._presenter.sell_card)
+        dialog.reload_requested.connect(self._presenter.reload_card)
+        self.card_sale_dialog = dialog
+        dialog.open()
+
+    def _card_sold(self, sold: CardSold) -> None:
+        if self.card_sale_dialog is not None:
+            self.card_sale_dialog.show_sold(sold)
+
+    def _card_refused(self, message: str, field: str) -> None:
+        dialog = self.card_sale_dialog
+        if dialog is not None and dialog.isVisible():
+            dialog.show_refusal(message, field)
+        else:
+            self._show_error(message)
+
+    def accept_scan(self, code: str) -> bool:
+        """A scan while the Gift card screen is open is the card's number."""
+        dialog = self.card_sale_dialog
+        if dialog is None or not dialog.isVisible():
+            return False
+        dialog.fill_scanned(code)
+        return True
 
     def offer_drawer(self, offered: bool) -> None:
         """Offer "Open drawer" on an empty ticket (a receipt printer is set) or not."""

@@ -245,7 +245,9 @@ class MainWindow(QMainWindow):
         self.search = CardSearchPresenter(services.cards, self, self._pool)
         self.deduction = DeductionPresenter(services.deductions, self, self._pool)
         self.egift = EgiftDeliveryPresenter(services.egift, self, self._pool)
-        self.sale = SalePresenter(services.checkout, services.payments, services.receipts, self)
+        self.sale = SalePresenter(
+            services.checkout, services.payments, services.receipts, self, services.card_sales
+        )
         self.devices = DevicesPresenter(services.devices, self, self._pool)
         self.staff = StaffPresenter(services.staff, self, self._pool)
         self.store_settings = StoreSettingsPresenter(services.store_settings, self, self._pool)
@@ -397,6 +399,8 @@ class MainWindow(QMainWindow):
         if paid is not None and paid.isVisible() and self.tab_frame.on_checkout:
             paid.accept()  # the first scan of the next sale puts the paid ticket away
         if self.tab_frame.tender_view.accept_scan(code):
+            return
+        if self.tab_frame.checkout_view.accept_scan(code):
             return
         if self.tab_frame.tabs.currentWidget() is self.tab_frame.balance_view:
             self.tab_frame.balance_view.fill_scanned(code)

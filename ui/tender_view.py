@@ -507,6 +507,10 @@ class TenderView(QWidget):
         """Open the Gift Card tender for the amount; ``number``: a card scanned on Pay before
         Gift Card was tapped, filled in for the cashier to confirm with OK."""
         self.banner.clear()
+        refusal = self._presenter.gift_card_tender_refusal()
+        if refusal:
+            self.banner.show_message(refusal)
+            return
         amount = self.amount_input.amount()
         if amount is None or not amount.is_positive():
             self.banner.show_message("Enter the amount to take from the gift card.")

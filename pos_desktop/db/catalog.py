@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop.contracts import (
     CategoryOut,
+    MoneyOut,
     ProductOut,
     PullResponse,
     Role,
@@ -70,6 +71,10 @@ def sync_cursor(db: Session) -> str | None:
     return _get(db, CURSOR_KEY)
 
 
+def _money(amount: MoneyOut | None) -> Money | None:
+    return amount.to_money() if amount is not None else None
+
+
 def store_rules(db: Session) -> StoreRules | None:
     """The store's settings as last pulled; None before the first pull brought them."""
     saved = _get(db, SETTINGS_KEY)
@@ -92,6 +97,10 @@ def store_rules(db: Session) -> StoreRules | None:
         tip_presets=tuple(settings.tip_presets),
         approvals=frozenset(settings.approvals),
         tax_rates=tuple((rate.name, rate.rate_bp) for rate in settings.tax_rates),
+        min_card_amount=_money(settings.min_card_amount),
+        max_card_amount=_money(settings.max_card_amount),
+        giftcard_pays_giftcard=settings.giftcard_pays_giftcard,
+        cash_out_below=_money(settings.cash_out_below),
     )
 
 

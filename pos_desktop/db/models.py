@@ -143,6 +143,8 @@ class Ticket(Base):
     approvals: Mapped[list[TicketApproval]] = relationship(
         order_by="TicketApproval.at", cascade="all, delete-orphan", lazy="selectin"
     )
+    # Every gift card a line asked for, the removed ones too (their cancel may be owed).
+    card_lines: Mapped[list[CardLine]] = relationship(lazy="selectin", viewonly=True)
 
 
 class TicketLine(Base):
@@ -157,6 +159,52 @@ class TicketLine(Base):
     unit_price: Mapped[int] = mapped_column(BigInteger)
     quantity: Mapped[int] = mapped_column(Integer)
     tax_rate_bp: Mapped[int] = mapped_column(Integer)
+
+
+CARD_LINE_KINDS = ("sale", "reload")
+CARD_LINE_STATES = ("requesting", "sold", "cancelling", "cancelled")
+CARD_DELIVERIES = ("physical", "email")
+
+
+def _listed(column: str, values: tuple[str, ...]) -> str:
+    return "{} IN ({})".format(column, ", ".join(f"'{value}'" for value in values))
+
+
+class CardLine(Base):
+    """A gift card sold or reloaded on a ticket line (``domain.card_sale``). The key and the
+    request are committed before the server is asked; the request (which holds a reloaded
+    card's full number) is kept only until the answer is in. The ticket line itself is added
+    once the server has answered. A line removed, or its ticket voided, owes the server a
+    cancel (``cancel_key``) until it is confirmed."""
+
+    __tablename__ = "card_lines"
+    __table_args__ = (
+        CheckConstraint(_listed("kind", CARD_LINE_KINDS), name="kind"),
+        CheckConstraint(_listed("state", CARD_LINE_STATES), name="state"),
+        CheckConstraint(
+            "delivery IS NULL OR " + _listed("delivery", CARD_DELIVERIES), name="delivery"
+        ),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    line_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(12), index=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    sale_key: Mapped[str] = mapped_column(String(64), unique=True)
+    request: Mapped[str | None] = mapped_column(Text)
+    card_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    last4: Mapped[str | None] = mapped_column(String(4))
+    delivery: Mapped[str | None] = mapped_column(String(10))
+    recipient_name: Mapped[str | None] = mapped_column(String(120))
+    recipient_email: Mapped[str | None] = mapped_column(String(254))
+    deliver_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    cancel_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
 
 
 class Payment(Base):

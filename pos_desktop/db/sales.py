@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
-from pos_desktop.db import approvals, outbox
+from pos_desktop.db import approvals, card_lines, outbox
 from pos_desktop.db.models import Payment as PaymentRow
 from pos_desktop.db.models import Ticket as TicketRow
 from pos_desktop.db.models import TicketLine as LineRow
@@ -57,6 +57,7 @@ def _payment(row: PaymentRow, currency: str) -> Payment:
 
 def _sale(row: TicketRow) -> Sale:
     currency = row.currency
+    cards = {card.line_id: card_lines.card_of(card) for card in row.card_lines}
     return Sale(
         id=row.id,
         number=row.number,
@@ -77,6 +78,7 @@ def _sale(row: TicketRow) -> Sale:
                 unit_price=Money(line.unit_price, currency),
                 quantity=line.quantity,
                 tax_rate_bp=line.tax_rate_bp,
+                card=cards.get(line.id),
             )
             for line in row.lines
         ),
@@ -194,7 +196,10 @@ def set_quantity(db: Session, sale_id: uuid.UUID, line_id: uuid.UUID, quantity: 
 
 
 def remove_line(db: Session, sale_id: uuid.UUID, line_id: uuid.UUID) -> None:
+    """Take the line off; a gift card it sold is owed a cancel, in the same transaction."""
     db.execute(delete(LineRow).where(LineRow.id == line_id, LineRow.ticket_id == sale_id))
+    card_lines.owe_cancel(db, line_id, sale_id)
+    db.flush()  # expiring drops changes not flushed
     db.expire_all()
 
 
@@ -327,6 +332,8 @@ def finish(db: Session, sale_id: uuid.UUID, status: SaleStatus, now: datetime) -
     row = _row(db, sale_id)
     row.status = status
     row.completed_at = now
+    if status is SaleStatus.VOIDED:
+        card_lines.owe_cancels_of_ticket(db, sale_id)
     db.flush()
     sale = _sale(row)
     outbox.enqueue(db, to_wire(sale), now)
@@ -359,6 +366,8 @@ def to_wire(sale: Sale) -> c.Ticket:
         amounts = line.amounts(sale.prices_include_tax)
         lines.append(
             c.TicketLine(
+                # A gift card's line is named by its id: the server loads its card by it.
+                id=line.id,
                 product_id=line.product_id,
                 name=line.name[:200],
                 quantity=line.quantity,

@@ -52,6 +52,13 @@ class StoreRules:
     approvals: frozenset[ApprovalAction] = frozenset()
     # The rates a product may carry, by name: (("Standard", 825), ...).
     tax_rates: tuple[tuple[str, int], ...] = ()
+    # Gift cards sold at the counter: the least and most one line puts on a card (None: a
+    # server from before card sales, which sells none), whether a gift card may pay for one,
+    # and the balance under which the law asks a card be cashed out (None: no such law).
+    min_card_amount: Money | None = None
+    max_card_amount: Money | None = None
+    giftcard_pays_giftcard: bool = False
+    cash_out_below: Money | None = None
 
     def needs_approval(self, action: ApprovalAction) -> bool:
         return action in self.approvals

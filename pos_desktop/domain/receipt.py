@@ -19,11 +19,12 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_time
 
 from pos_desktop.domain.card_number import mask_card_number
+from pos_desktop.domain.card_sale import CardLineKind
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import Payment, TenderKind
-from pos_desktop.domain.ticket import LineAmounts
+from pos_desktop.domain.ticket import LineAmounts, TicketLine
 
 FALLBACK_LOCALE = "en_US"
 COPY_MARK = "COPY"  # printed first on a reprint, so nobody takes it for a second sale
@@ -35,11 +36,24 @@ _MIN_LEFT = 8  # below this a name beside its amount is unreadable; the amount m
 
 
 @dataclass(frozen=True, slots=True)
+class ReceiptCard:
+    """A gift card a line sold or reloaded: what it starts with (or what was added), and an
+    e-gift's recipient and sending time (in the store's time zone; None: sent now)."""
+
+    masked: str  # "•••• 1234": the line's name says it too, the number is never printed
+    reload: bool
+    amount: Money
+    recipient: str | None = None
+    send_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class ReceiptLine:
     name: str
     quantity: int
     unit_price: Money
     amount: Money  # as the shelf shows it: gross when prices include tax, net otherwise
+    card: ReceiptCard | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +117,7 @@ def receipt_for(
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 amount=_shown(line.amounts(inclusive), inclusive),
+                card=_card(line, store.timezone),
             )
             for line in sale.lines
         ),
@@ -117,6 +132,19 @@ def receipt_for(
         demo=demo,
         header_lines=_text_lines(store.address, store.phone, store.receipt_header),
         footer_lines=_text_lines(store.receipt_footer),
+    )
+
+
+def _card(line: TicketLine, timezone: str) -> ReceiptCard | None:
+    card = line.card
+    if card is None:
+        return None
+    return ReceiptCard(
+        masked=card.masked,
+        reload=card.kind is CardLineKind.RELOAD,
+        amount=line.unit_price,
+        recipient=_printable(card.recipient_name) if card.recipient_name else None,
+        send_at=local_time(card.deliver_at, timezone) if card.deliver_at else None,
     )
 
 
@@ -261,6 +289,8 @@ def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
         rows.append(ReceiptRow(RowStyle.PLAIN, line.name, money(line.amount)))
         if line.quantity != 1:
             rows.append(ReceiptRow(RowStyle.DETAIL, f"{line.quantity} x {money(line.unit_price)}"))
+        if line.card is not None:
+            rows.extend(_card_rows(line.card, money, locale))
     rows.append(ReceiptRow(RowStyle.RULE))
     subtotal = "Subtotal excl. tax" if receipt.prices_include_tax else "Subtotal"
     rows.append(ReceiptRow(RowStyle.PLAIN, subtotal, money(receipt.subtotal)))
@@ -280,6 +310,20 @@ def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
         rows.append(ReceiptRow(RowStyle.RULE))
         rows += [ReceiptRow(RowStyle.CENTER, line) for line in receipt.footer_lines]
     return tuple(rows)
+
+
+def _card_rows(card: ReceiptCard, money: Callable[[Money], str], locale: str) -> list[ReceiptRow]:
+    """Under a gift card's line: its starting balance (a reload: what was added), and an
+    e-gift's recipient and when it is sent."""
+    caption = "Added to the card" if card.reload else "Starting balance"
+    rows = [ReceiptRow(RowStyle.DETAIL, caption, money(card.amount))]
+    if card.recipient:
+        rows.append(ReceiptRow(RowStyle.DETAIL, f"E-gift to {card.recipient}"))
+    if card.send_at is not None:
+        when = format_date(card.send_at, "medium", locale=locale)
+        at = format_time(card.send_at, "short", tzinfo=card.send_at.tzinfo, locale=locale)
+        rows.append(ReceiptRow(RowStyle.DETAIL, f"Sent {when} {at}"))
+    return rows
 
 
 def _payment_rows(payment: ReceiptPayment, money: Callable[[Money], str]) -> list[ReceiptRow]:

@@ -60,6 +60,21 @@ class Sale:
         return ticket_totals(self.lines, self.currency, self.prices_include_tax)
 
     @property
+    def card_lines(self) -> tuple[TicketLine, ...]:
+        """The lines that sell or reload a gift card."""
+        return tuple(line for line in self.lines if line.card is not None)
+
+    @property
+    def sells_gift_cards(self) -> bool:
+        return any(line.card is not None for line in self.lines)
+
+    @property
+    def tippable_totals(self) -> Totals:
+        """The goods a tip percentage is taken on: a gift card's value takes no tip."""
+        goods = (line for line in self.lines if line.card is None)
+        return ticket_totals(goods, self.currency, self.prices_include_tax)
+
+    @property
     def dues(self) -> Dues:
         return dues(self.totals.total, self.tip_amount, self.payments)
 

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from pos_desktop.domain.card_sale import CardLine
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.money import MAX_MINOR_UNITS, Money
 
@@ -60,6 +61,8 @@ class TicketLine:
     unit_price: Money
     quantity: int
     tax_rate_bp: int
+    # A gift card sold or reloaded on this line (no tax: a card's value is not revenue).
+    card: CardLine | None = None
 
     def amounts(self, prices_include_tax: bool) -> LineAmounts:
         return line_amounts(self.unit_price, self.quantity, self.tax_rate_bp, prices_include_tax)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.receipt import Receipt, ReceiptLine, ReceiptPayment
+from pos_desktop.domain.receipt import Receipt, ReceiptCard, ReceiptLine, ReceiptPayment
 from pos_desktop.domain.tender import TenderKind
 
 
@@ -32,6 +32,7 @@ def dump_receipt(receipt: Receipt) -> str:
                     "quantity": line.quantity,
                     "unit_price": _money(line.unit_price),
                     "amount": _money(line.amount),
+                    "card": _dump_card(line.card),
                 }
                 for line in receipt.lines
             ],
@@ -82,6 +83,8 @@ def load_receipt(text: str) -> Receipt:
                     quantity=int(line["quantity"]),
                     unit_price=_required(line["unit_price"]),
                     amount=_required(line["amount"]),
+                    # Stored before gift cards were sold on lines: none.
+                    card=_load_card(line.get("card")),
                 )
                 for line in data["lines"]
             ),
@@ -114,6 +117,31 @@ def load_receipt(text: str) -> Receipt:
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not a stored receipt: {exc!r}") from exc
+
+
+def _dump_card(card: ReceiptCard | None) -> dict[str, Any] | None:
+    if card is None:
+        return None
+    return {
+        "masked": card.masked,
+        "reload": card.reload,
+        "amount": _money(card.amount),
+        "recipient": card.recipient,
+        "send_at": card.send_at.isoformat() if card.send_at else None,
+    }
+
+
+def _load_card(data: Any) -> ReceiptCard | None:
+    if data is None:
+        return None
+    send_at = data.get("send_at")
+    return ReceiptCard(
+        masked=str(data["masked"]),
+        reload=bool(data["reload"]),
+        amount=_required(data["amount"]),
+        recipient=data.get("recipient"),
+        send_at=datetime.fromisoformat(send_at) if send_at else None,
+    )
 
 
 def _money(amount: Money | None) -> list[Any] | None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop.db import catalog, sales
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.domain.card_sale import check_one_card
 from pos_desktop.domain.catalog import Product, StoreRules
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.domain.money import Money
@@ -139,6 +140,8 @@ class CheckoutService:
             line = next((line for line in sale.lines if line.id == line_id), None)
             if line is None:
                 return sale
+            if line.card is not None:
+                check_one_card(line.quantity + delta)
             sales.set_quantity(db, sale_id, line_id, check_quantity(line.quantity + delta))
             sales.forget_tip_percent(db, sale_id)
             return self._commit_checked(db, sale_id)
@@ -155,7 +158,7 @@ class CheckoutService:
         with self._database.session() as db:
             sale = sales.load(db, sale_id)
             rules = catalog.store_rules(db)
-            base = tip_base(sale.totals, rules.tip_base if rules else TipBase.SUBTOTAL)
+            base = tip_base(sale.tippable_totals, rules.tip_base if rules else TipBase.SUBTOTAL)
             tip = sale.check_tip(tip_from_percent(base, percent))
             return self._set_tip(db, sale_id, tip, percent)
 

@@ -19,9 +19,10 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
-from pos_desktop.db import sales
+from pos_desktop.db import catalog, sales
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.domain.approvals import Approval, ApprovalAction
+from pos_desktop.domain.card_sale import ensure_gift_card_may_pay
 from pos_desktop.domain.errors import DomainError, ErrorCode, InvalidAmount
 from pos_desktop.domain.giftcard import ensure_redeemable
 from pos_desktop.domain.money import Money
@@ -171,6 +172,15 @@ class PaymentService:
 
     # -- gift cards --------------------------------------------------------------------------
 
+    def ensure_gift_card_may_pay(self, sale_id: uuid.UUID) -> None:
+        """Refuse the gift-card tender on a ticket that sells a gift card, unless the store
+        allows it: said before the card is looked up, so nothing is asked of the server."""
+        with self._database.session() as db:
+            sale = sales.load(db, sale_id)
+            rules = catalog.store_rules(db)
+        allowed = rules.giftcard_pays_giftcard if rules is not None else False
+        ensure_gift_card_may_pay(sale.sells_gift_cards, allowed)
+
     def find_gift_card(self, number_text: str) -> PresentedCard:
         """The card behind a scanned or typed number, if it may pay; the Luhn check runs
         before any request."""
@@ -212,6 +222,7 @@ class PaymentService:
     def _plan(
         self, sale_id: uuid.UUID, card: CardSummary, entered: Money
     ) -> tuple[Sale, RedemptionPlan | PartialRedeemNeeded]:
+        self.ensure_gift_card_may_pay(sale_id)
         sale = self.load(sale_id)
         self._ensure_payable(sale)
         ask = gift_card_ask(entered, sale.dues)
@@ -242,6 +253,7 @@ class PaymentService:
                     return GiftCardPaid(sale, payment)
                 raise TenderRefused(CODE_ANSWERED)
         else:
+            self.ensure_gift_card_may_pay(sale_id)
             self._ensure_payable(self.load(sale_id))
             tip = sent.request.tip or Money(0, sent.amount.currency)
             payment = self._gift_card_payment(sent.card, sent.amount, tip)
@@ -460,7 +472,9 @@ class PaymentService:
         """A ticket a gift card paid goes to the server at once: from then on the server
         refuses to give the card its money back, since the goods have left. When the server
         cannot be reached the outbox pushes it later, as every ticket."""
-        if not any(p.kind is TenderKind.GIFT_CARD for p in sale.visible_payments):
+        paid_by_card = any(p.kind is TenderKind.GIFT_CARD for p in sale.visible_payments)
+        # A card sold is loaded by this push: the customer's card works as they leave.
+        if not paid_by_card and not sale.sells_gift_cards:
             return
         try:
             self._relay.push_once(ticket_id=sale.id)

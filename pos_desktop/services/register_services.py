@@ -14,6 +14,7 @@ from pos_desktop.services.back_office import StaffService
 from pos_desktop.services.back_office_cards import CardListService
 from pos_desktop.services.back_office_catalog import CatalogFiles, CatalogService
 from pos_desktop.services.card_lookup import CardLookupService
+from pos_desktop.services.card_sales import CardSaleService
 from pos_desktop.services.checkout import CheckoutService
 from pos_desktop.services.deductions import DeductionService
 from pos_desktop.services.devices import DeviceService
@@ -42,6 +43,7 @@ class RegisterServices:
     cards: CardLookupService
     store: StoreProfileService
     checkout: CheckoutService
+    card_sales: CardSaleService
     payments: PaymentService
     receipts: ReceiptService
     deductions: DeductionService
@@ -87,6 +89,7 @@ class RegisterServices:
             cards=CardLookupService(client),
             store=StoreProfileService(database),
             checkout=checkout,
+            card_sales=CardSaleService(database, client, clock),
             payments=PaymentService(database, client, clock, on_ticket_finished),
             receipts=receipts,
             deductions=DeductionService(client, clock),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
 from hardware.scanner_settings import ScannerSettings
@@ -189,6 +189,34 @@ class PaymentUnsettled(DomainError):
 class GiftCardPaid:
     sale: Sale
     payment: Payment
+
+
+@dataclass(frozen=True, slots=True)
+class CardOrder:
+    """A gift card the cashier asks to add to the ticket, as entered (checked by the service).
+
+    ``number``: a blank card's from the store's stock (scanned or typed); empty: the server
+    issues one. ``send_on``/``send_at``: an e-gift sent later, on the store's clock; None:
+    sent when the ticket completes."""
+
+    amount: Money | None
+    egift: bool = False
+    number: str = ""
+    recipient_name: str = ""
+    recipient_email: str = ""
+    message: str = ""
+    send_on: date | None = None
+    send_at: time | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CardSold:
+    """A gift-card line on the ticket. ``number``: a card the server numbered, its full
+    number said this once (it is not kept); None for a blank card's or a reload."""
+
+    sale: Sale
+    line_id: uuid.UUID
+    number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,8 +27,12 @@ from pos_desktop.contracts import (
     BackOfficeStore,
     CardDetail,
     CardList,
+    CardLoadOut,
+    CardLoadRef,
     CardOut,
     CardPage,
+    CardReloadRequest,
+    CardSaleRequest,
     CategoryCreate,
     CategoryList,
     CategoryOut,
@@ -347,6 +351,26 @@ class ServerClient:
             EgiftDeliveryOut,
             json=RecipientChangeRequest(recipient_email=email, reason=reason),
             idempotency_key=idempotency_key,
+        )
+
+    def sell_card(self, body: CardSaleRequest, idempotency_key: str) -> CardLoadOut:
+        """A gift card on a line of an open ticket, pending until the ticket completes; the
+        answer holds the card's full number, this once."""
+        return self._call(
+            "POST", "/card-loads/sale", CardLoadOut, json=body, idempotency_key=idempotency_key
+        )
+
+    def reload_card(self, body: CardReloadRequest, idempotency_key: str) -> CardLoadOut:
+        """Value added to the card at the counter on a line of an open ticket, once it
+        completes."""
+        return self._call(
+            "POST", "/card-loads/reload", CardLoadOut, json=body, idempotency_key=idempotency_key
+        )
+
+    def cancel_card_load(self, ref: CardLoadRef, idempotency_key: str) -> CardLoadOut:
+        """The line left the open ticket (or the ticket was voided): its card is off."""
+        return self._call(
+            "POST", "/card-loads/cancel", CardLoadOut, json=ref, idempotency_key=idempotency_key
         )
 
     # -- plumbing ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Push finished tickets from the outbox to the server, and managers' approvals from the
-approval outbox beside them.
+approval outbox beside them, after the gift-card cancels owed (``card_cancels``).
 
 Pushing is idempotent by ticket id, so a batch whose answer was lost is simply pushed again:
 the server lists the tickets it already had as duplicates, and those count as sent too. An
@@ -19,6 +19,7 @@ from pos_desktop.contracts import Ticket
 from pos_desktop.db import approvals as approval_outbox
 from pos_desktop.db import outbox
 from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.sync.card_cancels import CardCancels
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
 
@@ -35,6 +36,7 @@ class OutboxRelay:
         self._database = database
         self._client = client
         self._clock = clock
+        self._card_cancels = CardCancels(database, client, clock)
 
     def waiting(self) -> int:
         """How many finished tickets the server has not confirmed yet; the client says so on
@@ -49,6 +51,8 @@ class OutboxRelay:
         ticket is asked for, the approvals waiting; returns how many tickets the server
         confirmed. Whatever happened, the count still waiting is counted again."""
         try:
+            if ticket_id is None:
+                self._card_cancels.push_once()
             return self._push(batch, ticket_id)
         finally:
             self.waiting()

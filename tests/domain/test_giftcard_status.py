@@ -187,11 +187,14 @@ def test_activity_kinds_are_the_ledger_kinds() -> None:
     # then its values are the ledger kinds of the architecture
     assert {k.value for k in ActivityKind} == {
         "issue",
+        "load",
         "activate",
         "redeem",
         "deduct_by_code",
         "reverse",
+        "refund",
         "adjust",
+        "cash_out",
         "block",
         "unblock",
         "void",

@@ -17,12 +17,16 @@ from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
 
 from pos_desktop.domain.approvals import Approval
 from pos_desktop.domain.card_number import is_valid_card_number
+from pos_desktop.domain.card_sale import CardLimits, CardOrderRefused, ensure_gift_card_may_pay
+from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.paid import PaidSummary, paid_summary
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.tender import Payment, TenderKind
 from pos_desktop.services.results import (
+    CardOrder,
+    CardSold,
     Catalog,
     Employee,
     GiftCardPaid,
@@ -34,6 +38,7 @@ from ui.presenters.background import EmployeePresenter
 from ui.presenters.error_text import ends_session
 
 if TYPE_CHECKING:
+    from pos_desktop.services.card_sales import CardSaleService
     from pos_desktop.services.checkout import CheckoutService
     from pos_desktop.services.payments import PaymentService
     from pos_desktop.services.receipts import ReceiptService
@@ -80,6 +85,11 @@ class SalePresenter(EmployeePresenter):
     partial_redeem_needed = Signal(object)  # PartialRedeem
     completed = Signal(object)  # Finished
     voided = Signal(object)  # Sale
+    # Gift cards sold on the ticket: the sale screen may open (the server answers), a card was
+    # added (CardSold), or refused (the message, and the field it is about: "" for none).
+    card_sale_ready = Signal(object, object)  # StoreRules, CardLimits
+    card_sold = Signal(object)  # CardSold
+    card_refused = Signal(str, str)
     # The cashier asked for a change (a scan, a tap on the ticket, a tender): what was said
     # about the last one is answered, so its message may go. Redraws never emit it.
     cashier_acted = Signal()
@@ -90,7 +100,9 @@ class SalePresenter(EmployeePresenter):
         payments: PaymentService,
         receipts: ReceiptService,
         parent: QObject | None = None,
+        cards: CardSaleService | None = None,
     ) -> None:
+        """``cards``: selling gift cards on the ticket (None: this register sells none)."""
         # One thread: the ticket's writes happen in the order they were asked for.
         pool = QThreadPool(parent)
         pool.setMaxThreadCount(1)
@@ -99,8 +111,10 @@ class SalePresenter(EmployeePresenter):
         self._checkout = checkout
         self._payments = payments
         self._receipts = receipts
+        self._cards = cards
         self._employee: Employee | None = None
         self._locale = "en_US"  # the store's, once its catalog has loaded
+        self._rules: StoreRules | None = None
         self.sale: Sale | None = None
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
@@ -133,6 +147,7 @@ class SalePresenter(EmployeePresenter):
 
     def _catalog_loaded(self, catalog: Catalog) -> None:
         self._locale = catalog.rules.locale
+        self._rules = catalog.rules
         self.catalog_loaded.emit(catalog)
 
     # -- ringing up --------------------------------------------------------------------------
@@ -172,10 +187,62 @@ class SalePresenter(EmployeePresenter):
         """Take a line off; once the ticket has payments, only while they fit what is left
         (``approval``: a manager's, where the store asks one of a cashier)."""
         sale = self.sale
-        if sale is not None and sale.has_payments:
-            self._acted(lambda s: self._payments.remove_paid_line(s, line_id, approval))
-        else:
-            self._acted(lambda s: self._checkout.remove_line(s, line_id))
+        paid = sale is not None and sale.has_payments
+
+        def job(sale_id: uuid.UUID) -> Sale:
+            if paid:
+                left = self._payments.remove_paid_line(sale_id, line_id, approval)
+            else:
+                left = self._checkout.remove_line(sale_id, line_id)
+            self._cancel_cards()
+            return left
+
+        self._acted(job)
+
+    # -- gift cards sold on the ticket -------------------------------------------------------
+
+    def open_card_sale(self) -> None:
+        """The checkout's Gift card button: the sale screen opens once the server answers
+        (``card_sale_ready``); without it, the checkout says selling needs the server."""
+        cards = self._cards
+        if cards is None or self._employee is None:
+            self.failed.emit("This register does not sell gift cards.")
+            return
+        self.cashier_acted.emit()
+
+        def job() -> tuple[StoreRules, CardLimits]:
+            cards.check_server()
+            return cards.limits()
+
+        self._run(job, lambda setup: self.card_sale_ready.emit(*setup))
+
+    def sell_card(self, order: CardOrder) -> None:
+        employee, cards = self._employee, self._cards
+        if employee is not None and cards is not None:
+            self._card_job(lambda: cards.sell(employee, order))
+
+    def reload_card(self, number_text: str, amount: Money | None) -> None:
+        employee, cards = self._employee, self._cards
+        if employee is not None and cards is not None:
+            self._card_job(lambda: cards.reload(employee, number_text, amount))
+
+    def _card_job(self, job: Callable[[], CardSold]) -> None:
+        def sold(done: CardSold) -> None:
+            self._show_sale(done.sale)
+            self.card_sold.emit(done)
+
+        def refused(error: Exception) -> None:
+            if isinstance(error, CardOrderRefused):
+                self.card_refused.emit(error.message, error.field)
+            else:
+                self._on_failed(error, lambda message: self.card_refused.emit(message, ""))
+
+        self._worker.submit(job, sold, refused)
+
+    def _cancel_cards(self) -> None:
+        """A line or a ticket gone: ask the server to cancel its cards (kept if it cannot)."""
+        if self._cards is not None:
+            self._cards.cancel_owed()
 
     def set_tip_percent(self, percent: int) -> None:
         self._acted(lambda s: self._checkout.set_tip_percent(s, percent))
@@ -199,11 +266,23 @@ class SalePresenter(EmployeePresenter):
 
         def job(sale_id: uuid.UUID) -> GiftCardPaid | PartialRedeem:
             amount = self._parse(amount_text)
+            self._payments.ensure_gift_card_may_pay(sale_id)
             card = self._payments.find_gift_card(number_text)
             return self._payments.pay_with_gift_card(sale_id, card, amount)
 
         self.cashier_acted.emit()
         self._on_sale_job(job, self._gift_card_answered)
+
+    def gift_card_tender_refusal(self) -> str:
+        """Why the gift-card tender cannot pay this ticket ("" when it can): a gift card does
+        not pay for a gift card unless the store allows it. Said before any card is asked."""
+        sale, rules = self.sale, self._rules
+        allowed = rules.giftcard_pays_giftcard if rules is not None else False
+        try:
+            ensure_gift_card_may_pay(sale is not None and sale.sells_gift_cards, allowed)
+        except DomainError as refused:
+            return refused.message
+        return ""
 
     def confirm_partial(self, partial: PartialRedeem, amount: Money | None) -> None:
         """``amount``: what the Partial Redeem field holds; None while it is empty."""
@@ -226,7 +305,13 @@ class SalePresenter(EmployeePresenter):
     def void(self, approval: Approval | None = None) -> None:
         """``approval``: a manager's, where the store asks one of a cashier."""
         self.cashier_acted.emit()
-        self._on_sale_job(lambda s: self._payments.void(s, approval), self._voided)
+
+        def job(sale_id: uuid.UUID) -> Sale:
+            voided = self._payments.void(sale_id, approval)
+            self._cancel_cards()
+            return voided
+
+        self._on_sale_job(job, self._voided)
 
     def settle(self) -> None:
         """Ask the server again about payments whose answers never came."""
