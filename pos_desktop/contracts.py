@@ -22,6 +22,9 @@ from pydantic import (
 )
 
 from pos_desktop.domain.approvals import ApprovalAction
+
+# The wire's error codes: one enum for server and register, re-exported with the models.
+from pos_desktop.domain.errors import ErrorCode as ErrorCode
 from pos_desktop.domain.money import MAX_MINOR_UNITS, Money
 
 Role = Literal["cashier", "manager"]
@@ -85,7 +88,8 @@ class MoneyOut(Answer):
 
 class ErrorDetail(BaseModel):
     model_config = ConfigDict(extra="allow")
-    # One of ``domain.errors.ErrorCode``; kept as text, since a newer server may add codes.
+    # One of ``ErrorCode`` (the one enum of codes, server's and register's alike); kept as
+    # text, since a newer server may add codes.
     code: str
     message: str
 

@@ -103,13 +103,15 @@ INSUFFICIENT_BALANCE_MESSAGE = "Fail: The value to redeem exceeds the balance of
 
 
 class DomainError(Exception):
-    """A rule refused the request; ``code`` is the API error code it maps to."""
+    """A rule refused the request; ``code`` is the API error code it maps to, ``details`` what
+    the answer says besides the message (e.g. the tries left)."""
 
     code: ErrorCode = ErrorCode.DOMAIN_ERROR
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, **details: object) -> None:
         super().__init__(message)
         self.message = message
+        self.details = details
 
 
 class InvalidAmount(DomainError):
@@ -229,3 +231,58 @@ class SameRecipientEmail(DomainError):
     """The new recipient e-mail is the one the card already has."""
 
     code = ErrorCode.SAME_RECIPIENT_EMAIL
+
+
+# Deduct Funds by e-mailed code: raised by the server's rules (server.deductions) and by the
+# register reading the server's answer (services.deductions); presenters word them.
+class DeductionRefused(DomainError):
+    code = ErrorCode.DEDUCTION_REFUSED
+
+
+class ChallengeNotFound(DeductionRefused):
+    code = ErrorCode.CHALLENGE_NOT_FOUND
+
+    def __init__(self, message: str = "No Deduct Funds code was asked for with this id.") -> None:
+        super().__init__(message)
+
+
+class CodeNotYours(DeductionRefused):
+    code = ErrorCode.CODE_NOT_YOURS
+
+
+class NoCodeAddress(DeductionRefused):
+    code = ErrorCode.NO_CODE_ADDRESS
+
+
+class WrongCode(DeductionRefused):
+    code = ErrorCode.WRONG_CODE
+
+    def __init__(self, message: str, attempts_left: int) -> None:
+        super().__init__(message, attempts_left=attempts_left)
+        self.attempts_left = attempts_left
+
+
+class CodeCancelled(DeductionRefused):
+    """Nothing was deducted: the third wrong code (the answer says ``attempts_left`` 0), or a
+    newer code for the card, ended it."""
+
+    code = ErrorCode.CODE_CANCELLED
+
+    def __init__(self, message: str, too_many_wrong: bool) -> None:
+        if too_many_wrong:
+            super().__init__(message, attempts_left=0)
+        else:
+            super().__init__(message)
+        self.too_many_wrong = too_many_wrong
+
+
+class CodeExpired(DeductionRefused):
+    """Nothing was deducted: the code's time ran out."""
+
+    code = ErrorCode.CODE_EXPIRED
+
+
+class CodeAlreadyUsed(DeductionRefused):
+    """The code deducted already (e.g. its answer was lost and a new request came later)."""
+
+    code = ErrorCode.CODE_USED

@@ -26,7 +26,16 @@ from sqlalchemy.orm import Session
 
 from pos_desktop.domain.deduction import CODE_LENGTH, MAX_WRONG_CODES, ensure_deductible
 from pos_desktop.domain.email_mask import mask_emails
-from pos_desktop.domain.errors import DomainError, ErrorCode
+from pos_desktop.domain.errors import (
+    ChallengeNotFound,
+    CodeAlreadyUsed,
+    CodeCancelled,
+    CodeExpired,
+    CodeNotYours,
+    DomainError,
+    NoCodeAddress,
+    WrongCode,
+)
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan
@@ -34,7 +43,7 @@ from pos_desktop.server import ledger
 from pos_desktop.server.card_sales import ensure_ticket_sells_no_card
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller
-from pos_desktop.server.errors import ApiError, CommittedRefusal, as_api_error
+from pos_desktop.server.errors import CommittedRefusal
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.mail.message import Mail, queue_mail
 from pos_desktop.server.mail.seal import Sealer
@@ -100,35 +109,23 @@ def _wait_text(seconds: int) -> str:
 
 
 _CLOSED = {
-    ChallengeState.CANCELLED: (
-        ErrorCode.CODE_CANCELLED,
-        "This code was cancelled; nothing was deducted. Ask for a new code.",
-    ),
+    ChallengeState.CANCELLED: "This code was cancelled; nothing was deducted. Ask for a new code.",
     ChallengeState.REPLACED: (
-        ErrorCode.CODE_CANCELLED,
         "A newer code was sent for this card, so this one no longer works; nothing was "
-        "deducted with it.",
+        "deducted with it."
     ),
-    ChallengeState.EXPIRED: (
-        ErrorCode.CODE_EXPIRED,
-        "This code has expired; nothing was deducted. Ask for a new code.",
-    ),
-    ChallengeState.DEDUCTED: (
-        ErrorCode.CODE_USED,
-        "This code was already used: the amount has been deducted.",
-    ),
+    ChallengeState.EXPIRED: "This code has expired; nothing was deducted. Ask for a new code.",
+    ChallengeState.DEDUCTED: "This code was already used: the amount has been deducted.",
 }
 
 
-def _closed(challenge: DeductionChallenge) -> ApiError:
-    code, message = _CLOSED[ChallengeState(challenge.state)]
-    return ApiError(410, code, message)
-
-
-def challenge_not_found() -> ApiError:
-    return ApiError(
-        404, ErrorCode.CHALLENGE_NOT_FOUND, "No Deduct Funds code was asked for with this id."
-    )
+def _closed(state: ChallengeState) -> DomainError:
+    message = _CLOSED[state]
+    if state is ChallengeState.EXPIRED:
+        return CodeExpired(message)
+    if state is ChallengeState.DEDUCTED:
+        return CodeAlreadyUsed(message)
+    return CodeCancelled(message, too_many_wrong=False)
 
 
 # --- the card ---------------------------------------------------------------------------
@@ -146,11 +143,7 @@ def _code_addresses(card: GiftCard, deliver_to: str) -> list[str]:
     addresses = list(dict.fromkeys(address for address in wanted if address))
     if not addresses:
         who = _WHO.get(deliver_to, "buyer")
-        raise ApiError(
-            422,
-            ErrorCode.NO_CODE_ADDRESS,
-            f"This card has no {who} e-mail address to send a code to.",
-        )
+        raise NoCodeAddress(f"This card has no {who} e-mail address to send a code to.")
     return addresses
 
 
@@ -376,7 +369,7 @@ def _locked_challenge(
     """The challenge, read again once its card is locked; bound to the caller."""
     found = db.get(DeductionChallenge, challenge_id)
     if found is None or found.store_id != caller.store.id:
-        raise challenge_not_found()
+        raise ChallengeNotFound()
     card = ledger.lock_card(db, found.card_id, caller.store.id)
     challenge = db.execute(
         select(DeductionChallenge)
@@ -387,22 +380,19 @@ def _locked_challenge(
         challenge.register_id != caller.register.register_id
         or challenge.employee_id != caller.employee_id
     ):
-        raise ApiError(
-            403,
-            ErrorCode.CODE_NOT_YOURS,
+        raise CodeNotYours(
             "This code was asked for on another register or by another employee. "
-            "Ask for a new code here.",
+            "Ask for a new code here."
         )
     return challenge, card
 
 
 def _ensure_open(challenge: DeductionChallenge, now: datetime) -> None:
     if challenge.state != ChallengeState.OPEN:
-        raise _closed(challenge)
+        raise _closed(ChallengeState(challenge.state))
     if now >= challenge.expires_at:
         _close(challenge, ChallengeState.EXPIRED, now)
-        code, message = _CLOSED[ChallengeState.EXPIRED]
-        raise CommittedRefusal(410, code, message)
+        raise CommittedRefusal.of(_closed(ChallengeState.EXPIRED))
 
 
 def resend_code(
@@ -458,27 +448,23 @@ def verify_code(
         left = attempts_left(challenge)
         if left == 0:
             _close(challenge, ChallengeState.CANCELLED, now)
-            raise CommittedRefusal(
-                410,
-                ErrorCode.CODE_CANCELLED,
-                "Wrong code for the third time: the deduction is cancelled and nothing was "
-                "deducted. Ask for a new code.",
-                attempts_left=0,
+            raise CommittedRefusal.of(
+                CodeCancelled(
+                    "Wrong code for the third time: the deduction is cancelled and nothing "
+                    "was deducted. Ask for a new code.",
+                    too_many_wrong=True,
+                )
             )
         tries = f"{left} tr{'ies' if left != 1 else 'y'}"
-        raise CommittedRefusal(
-            422,
-            ErrorCode.WRONG_CODE,
-            f"That is not the code that was sent. {tries} left.",
-            attempts_left=left,
+        raise CommittedRefusal.of(
+            WrongCode(f"That is not the code that was sent. {tries} left.", left)
         )
     amount, tip = Money(challenge.amount, card.currency), Money(challenge.tip, card.currency)
     try:
         plan = ledger.plan_payment(card, amount, tip, ensure_status=ensure_deductible)
-    except (ApiError, DomainError) as refusal:
+    except DomainError as refusal:
         _close(challenge, ChallengeState.CANCELLED, now)
-        error = as_api_error(refusal)
-        raise CommittedRefusal(error.status, error.code, error.message) from refusal
+        raise CommittedRefusal.of(refusal) from refusal
     done = ledger.debit(
         db,
         card,
@@ -501,7 +487,7 @@ def _confirmation_addresses(card: GiftCard, deliver_to: str) -> list[str]:
     # The code went there, so the address exists; a card edited since keeps what is left.
     try:
         return _code_addresses(card, deliver_to)
-    except ApiError:
+    except NoCodeAddress:
         return []
 
 

@@ -32,6 +32,11 @@ _DOMAIN_STATUS = {
     ErrorCode.REFUND_TOO_LARGE: 409,
     ErrorCode.SALE_NOT_FOUND: 404,
     ErrorCode.CARD_EMPTY: 409,
+    ErrorCode.CHALLENGE_NOT_FOUND: 404,
+    ErrorCode.CODE_NOT_YOURS: 403,
+    ErrorCode.CODE_CANCELLED: 410,
+    ErrorCode.CODE_EXPIRED: 410,
+    ErrorCode.CODE_USED: 410,
     ErrorCode.EGIFT_NOT_SENT: 409,
     ErrorCode.SAME_RECIPIENT_EMAIL: 409,
     ErrorCode.NO_RECIPIENT_EMAIL: 422,
@@ -59,7 +64,8 @@ class ApiError(Exception):
 
     @classmethod
     def from_domain(cls, error: DomainError) -> ApiError:
-        return cls(_DOMAIN_STATUS.get(error.code, 422), error.code, error.message)
+        status = _DOMAIN_STATUS.get(error.code, 422)
+        return cls(status, error.code, error.message, None, **error.details)
 
     def body(self) -> dict[str, Any]:
         return {"error": {"code": self.code, "message": self.message, **self.extra}}
@@ -71,6 +77,12 @@ class ApiError(Exception):
 class CommittedRefusal(ApiError):
     """A refusal whose own changes must stand: e.g. a wrong Deduct Funds code, which uses up
     one of the code's attempts. ``run_once`` commits them with the stored answer."""
+
+    @classmethod
+    def of(cls, error: DomainError | ApiError) -> CommittedRefusal:
+        """``error``, answered the same, with the changes made before it kept."""
+        api = error if isinstance(error, ApiError) else ApiError.from_domain(error)
+        return cls(api.status, api.code, api.message, headers=api.headers, **api.extra)
 
 
 def unauthorized(message: str = "This register is not enrolled or its token is wrong.") -> ApiError:

@@ -151,4 +151,4 @@ def unknown_cards_counted(
         record_failure(
             db, register_id, Attempt.UNKNOWN_CARD, now=now, employee_id=caller.employee_id
         )
-        raise CommittedRefusal(404, exc.code, exc.message) from exc
+        raise CommittedRefusal.of(exc) from exc

@@ -26,23 +26,27 @@ from pos_desktop.domain.deduction import (
     ensure_deductible,
     normalize_code,
 )
-from pos_desktop.domain.errors import CardNotRedeemable, ErrorCode, InsufficientBalance
+from pos_desktop.domain.errors import (
+    CardNotRedeemable,
+    CodeAlreadyUsed,
+    CodeCancelled,
+    CodeExpired,
+    ErrorCode,
+    InsufficientBalance,
+    NoCodeAddress,
+    WrongCode,
+)
 from pos_desktop.domain.money import Money
 from pos_desktop.services.results import (
     CardActivity,
     CardSummary,
-    CodeAlreadyUsed,
-    CodeCancelled,
-    CodeExpired,
     CodeRateLimited,
     CodeSent,
     Deducted,
     DeductionRequest,
     DeductionUnanswered,
-    NoCodeAddress,
     ResendRequest,
     VerifyRequest,
-    WrongCode,
 )
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable
@@ -167,12 +171,7 @@ class DeductionService:
             return WrongCode(exc.message, left if isinstance(left, int) else 0)
         if exc.code == ErrorCode.CODE_CANCELLED:
             # The third wrong code says attempts_left 0; a code replaced by a newer one does not.
-            left = details.get("attempts_left")
-            if isinstance(left, int):
-                too_many = left == 0
-            else:
-                too_many = sent is not None and sent.attempts_left <= 1 and "wrong" in exc.message
-            return CodeCancelled(exc.message, too_many)
+            return CodeCancelled(exc.message, details.get("attempts_left") == 0)
         if exc.code == ErrorCode.CODE_USED:
             return CodeAlreadyUsed(exc.message)
         if exc.code == ErrorCode.CODE_EXPIRED:

@@ -21,7 +21,7 @@ from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.card_search import SearchQuery
 from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
 from pos_desktop.domain.catalog_csv import CsvRow
-from pos_desktop.domain.errors import DomainError, ErrorCode
+from pos_desktop.domain.errors import DeductionRefused, DomainError, ErrorCode
 from pos_desktop.domain.giftcard import ActivityKind, CardStatus
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.receipt import CardSlip, local_time
@@ -252,44 +252,6 @@ class ProducedReceipt:
 
 
 # -- Deduct Funds by e-mailed code: what can refuse it (presenters word these for the cashier) --
-
-
-class DeductionRefused(DomainError):
-    code = ErrorCode.DEDUCTION_REFUSED
-
-
-class WrongCode(DeductionRefused):
-    code = ErrorCode.WRONG_CODE
-
-    def __init__(self, message: str, attempts_left: int) -> None:
-        super().__init__(message)
-        self.attempts_left = attempts_left
-
-
-class CodeCancelled(DeductionRefused):
-    """Nothing was deducted: the third wrong code, or a newer code for the card, ended it."""
-
-    code = ErrorCode.CODE_CANCELLED
-
-    def __init__(self, message: str, too_many_wrong: bool) -> None:
-        super().__init__(message)
-        self.too_many_wrong = too_many_wrong
-
-
-class CodeExpired(DeductionRefused):
-    """Nothing was deducted: the code's time ran out."""
-
-    code = ErrorCode.CODE_EXPIRED
-
-
-class CodeAlreadyUsed(DeductionRefused):
-    """The code deducted already (e.g. its answer was lost and a new request came later)."""
-
-    code = ErrorCode.CODE_USED
-
-
-class NoCodeAddress(DeductionRefused):
-    code = ErrorCode.NO_CODE_ADDRESS
 
 
 class CodeRateLimited(DeductionRefused):

@@ -23,6 +23,7 @@ from pos_desktop.contracts import (
 from pos_desktop.domain.card_number import luhn_check_digit
 from pos_desktop.domain.card_search import SearchKind
 from pos_desktop.domain.deduction import AmountOverBalance, CardNotSent, InvalidCode
+from pos_desktop.domain.errors import CodeCancelled, CodeExpired, WrongCode
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.tender import PaymentState, TenderRefused
 from pos_desktop.services.card_lookup import CardLookupService
@@ -30,15 +31,12 @@ from pos_desktop.services.deductions import DeductionService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.results import (
     CardSummary,
-    CodeCancelled,
-    CodeExpired,
     CodeRateLimited,
     CodeSent,
     DeductionRequest,
     DeductionUnanswered,
     PaymentUnsettled,
     VerifyRequest,
-    WrongCode,
 )
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerError, ServerUnreachable

@@ -22,20 +22,24 @@ from pos_desktop.domain.deduction import (
     countdown_text,
     seconds_until,
 )
-from pos_desktop.domain.errors import CardNotRedeemable, DomainError, InsufficientBalance
-from pos_desktop.domain.money import Money
-from pos_desktop.services.results import (
-    CardSummary,
+from pos_desktop.domain.errors import (
+    CardNotRedeemable,
     CodeAlreadyUsed,
     CodeCancelled,
     CodeExpired,
+    DomainError,
+    InsufficientBalance,
+    NoCodeAddress,
+    WrongCode,
+)
+from pos_desktop.domain.money import Money
+from pos_desktop.services.results import (
+    CardSummary,
     CodeRateLimited,
     CodeSent,
     Deducted,
     DeductionRequest,
     DeductionUnanswered,
-    NoCodeAddress,
-    WrongCode,
 )
 from ui.presenters.background import EmployeePresenter
 from ui.presenters.error_text import ends_session
