@@ -8,6 +8,7 @@ a ticket did not pay for; a removed line or a voided ticket cancels it.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -37,6 +38,8 @@ from pos_desktop.server import ledger
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.models import CardActivity, CardLoad, GiftCard
+
+log = logging.getLogger(__name__)
 
 
 class LoadKind:
@@ -295,12 +298,20 @@ def settle_ticket(
         .scalars()
         .all()
     )
-    lines = {line.id for line in ticket.lines if line.id is not None}
+    charged = {line.id: line.total.amount for line in ticket.lines if line.id is not None}
     for load in loads:
-        if ticket.status == "completed" and load.line_id in lines:
+        paid = charged.get(load.line_id, 0) if ticket.status == "completed" else 0
+        if paid >= load.amount:
             _load(db, register, load, keys, now)
-        else:
-            _cancel(load, ledger.lock_card(db, load.card_id, register.store.id), now)
+            continue
+        if paid:
+            # The line charged less than the card was sold for: no value the ticket did not
+            # pay for. A register that works never sends this.
+            log.warning(
+                "ticket %s line %s charged %d for a card load of %d; cancelled",
+                ticket.id, load.line_id, paid, load.amount,
+            )  # fmt: skip
+        _cancel(load, ledger.lock_card(db, load.card_id, register.store.id), now)
 
 
 def _load(

@@ -441,3 +441,14 @@ def test_sale_e_gift_for_later_stays_pending_until_its_time(world: World) -> Non
     assert shown["status"] == "pending"
     assert shown["balance"]["amount"] == 40_00
     assert [when.isoformat() for when in waiting] == [deliver_at]
+
+
+def test_cancel_line_that_charged_less_than_the_card(world: World) -> None:
+    """A pushed line charging less than the card was sold for loads nothing: no value the
+    ticket did not pay for."""
+    card_id, ticket_id, line_id = sold_card(world, 50_00)
+
+    world.push_ticket(ticket_id, total=1_00, line_ids=(line_id,))
+
+    assert card(world, card_id)["balance"]["amount"] == 0
+    assert card(world, card_id)["status"] == "voided"
