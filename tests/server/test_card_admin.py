@@ -200,3 +200,27 @@ def test_replace_a_voided_card_is_refused(world: World) -> None:
 
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "card_voided"
+
+
+@pytest.mark.parametrize("action", ["block", "void"])
+def test_manage_replays_once(world: World, action: str) -> None:
+    """A retried block or void (same key) writes one activity and answers the same."""
+    card = world.issue_card(20_00)
+
+    first = act(world, card["id"], action, {"reason": "Lost"}, who="manager", key="once-1")
+    again = act(world, card["id"], action, {"reason": "Lost"}, who="manager", key="once-1")
+
+    kinds = [a["kind"] for a in world.get(f"/giftcards/{card['id']}").json()["activities"]]
+    assert again.content == first.content
+    assert kinds.count(action) == 1
+
+
+def test_replace_replays_the_same_new_card(world: World) -> None:
+    """A retried replacement gets the same new card and number; the balance moved once."""
+    card = world.issue_card(30_00)
+
+    first = act(world, card["id"], "replace", {"reason": "Lost"}, who="manager", key="rep-1")
+    again = act(world, card["id"], "replace", {"reason": "Lost"}, who="manager", key="rep-1")
+
+    assert again.status_code == 201 and again.content == first.content
+    assert world.balance(first.json()["new"]["id"]) == 30_00

@@ -175,3 +175,16 @@ def test_store_credit_for_an_unknown_sale_is_refused(world: World) -> None:
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "sale_not_found"
+
+
+def test_store_credit_replays_the_same_new_card(world: World) -> None:
+    """A retried store credit (same key) gives the same card and number, credited once."""
+    ticket_id = str(uuid.uuid4())
+    world.push_ticket(ticket_id, total=30_00)
+    body = {"ticket_id": ticket_id, "amount": {"amount": 30_00}, "reason": "Returned"}
+
+    first = world.post("/refunds/store-credit", body, key="credit-1")
+    again = world.post("/refunds/store-credit", body, key="credit-1")
+
+    assert again.status_code == 201 and again.content == first.content
+    assert world.balance(first.json()["card"]["id"]) == 30_00
