@@ -4,6 +4,7 @@ the sale's ticket, and all of a sale's refunds together never exceed what it too
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import datetime
 
@@ -56,6 +57,12 @@ def _completed_sale(
     return sale
 
 
+def _left_of_sale(db: Session, sale: SyncedTicket) -> int:
+    """What the sale took (its total and tip) less what its refunds gave back so far."""
+    tip = json.loads(sale.body).get("tip", {}).get("amount", 0)
+    return sale.total + int(tip) - _refunded(db, sale.id, sale.store_id)
+
+
 def _refunded(db: Session, ticket_id: uuid.UUID, store_id: uuid.UUID) -> int:
     """What the store's refunds on this ticket gave back so far."""
     total = db.execute(
@@ -93,7 +100,7 @@ def refund_tender(
         raise NotReversible("Only a gift-card payment of a sale can be refunded to its card.")
     if original.register_id is None:
         raise NotReversible("This payment was made on no register; it cannot be refunded.")
-    _completed_sale(db, caller.store.id, original.register_id, original.ticket_id)
+    sale = _completed_sale(db, caller.store.id, original.register_id, original.ticket_id)
     if card.voided:
         raise CardVoided("This card is voided; refund this payment another way.")
     given = db.execute(
@@ -101,7 +108,7 @@ def refund_tender(
             CardActivity.refunds_id == original.id
         )
     ).scalar_one()
-    left = original.amount + original.tip - int(given)
+    left = min(original.amount + original.tip - int(given), _left_of_sale(db, sale))
     if amount.minor > left:
         raise _too_large(caller.store.money(left))
     entry = ledger.Entry(
@@ -130,8 +137,7 @@ def store_credit(
     """Refund a completed sale (``sale``: its register and ticket) onto a card in use at the
     counter (``onto``) or a new card handed over now; the new card's number is returned."""
     register_id, ticket_id = sale
-    ticket = _completed_sale(db, caller.store.id, register_id, ticket_id)
-    left = ticket.total - _refunded(db, ticket_id, caller.store.id)
+    left = _left_of_sale(db, _completed_sale(db, caller.store.id, register_id, ticket_id))
     if amount.minor > left:
         raise _too_large(caller.store.money(max(0, left)))
     number: str | None = None

@@ -188,3 +188,16 @@ def test_store_credit_replays_the_same_new_card(world: World) -> None:
 
     assert again.status_code == 201 and again.content == first.content
     assert world.balance(first.json()["card"]["id"]) == 30_00
+
+
+def test_refund_tender_after_store_credit_stays_within_the_sale(world: World) -> None:
+    """A card-paid sale refunded whole as store credit has nothing left for its card."""
+    card = world.issue_card(50_00)
+    activity_id, ticket_id = paid_sale(world, card["id"], 20_00)
+    assert store_credit(world, ticket_id, 20_00).status_code == 201
+
+    response = refund_tender(world, activity_id, 1)
+
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "refund_too_large"
+    assert world.balance(card["id"]) == 30_00
