@@ -168,7 +168,7 @@ class RefundDialog(QDialog):
         self._choice_group.idClicked.connect(self._choose)
         self.credit_box = QWidget(page)
         self.credit_number = card_number_input(self.credit_box, "creditCardNumber")
-        self.credit_number.setPlaceholderText("Card at the counter (scan or type)")
+        self.credit_number.setPlaceholderText("Card number")
         self.credit_number.textEdited.connect(self._forget_card)
         self.look_up_button = touch_button(
             "Look up", "lookUpCreditCard", "Look up the card", self.credit_box
@@ -194,6 +194,7 @@ class RefundDialog(QDialog):
         column.addWidget(self.sale_summary)
         column.addLayout(self.choices)
         column.addWidget(self.credit_box)
+        column.addWidget(caption("Reason", page, wrap=False))
         column.addWidget(self.reason_input)
         column.addStretch(1)
         return column
@@ -317,12 +318,10 @@ class RefundDialog(QDialog):
         for button in self._choice_group.buttons():
             self._choice_group.removeButton(button)
         for index, payment in enumerate(sale.card_payments):
-            text = (
-                f"Refund to the card {payment.masked} (paid {payment.paid.format(locale)}, "
-                f"left {payment.left.format(locale)})"
-            )
+            # Short enough to read whole in the column at 1024 px; the limit says the rest.
+            text = f"To the card {payment.masked} · {payment.left.format(locale)} left"
             self._add_choice(text, f"refundToCard{index}", index)
-        self._add_choice("Refund as store credit", "refundStoreCredit", STORE_CREDIT)
+        self._add_choice("As store credit", "refundStoreCredit", STORE_CREDIT)
         self.credit_box.hide()
         self.amount_input.set_currency(sale.total.currency)
         self.amount_input.set_amount(None)
