@@ -12,7 +12,9 @@ import os
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -72,6 +74,7 @@ def take(out_dir: Path) -> list[Path]:
 
     import main
     from pos_desktop.domain.approvals import ApprovalAction
+    from pos_desktop.domain.money import Money
     from pos_desktop.server.demo import (
         CASHIER_PIN,
         DEMO_CARDS,
@@ -79,6 +82,7 @@ def take(out_dir: Path) -> list[Path]:
         MANAGER_PIN,
         RECIPIENT_EMAIL,
     )
+    from pos_desktop.services.refund_results import CashOutOffer
     from ui.categories_page import CategoriesPage
     from ui.employees_page import EmployeesPage
     from ui.gift_card_list_page import GiftCardListPage
@@ -234,7 +238,31 @@ def take(out_dir: Path) -> list[Path]:
         receipt = _shown(window.receipt_dialog)
         _wait_for(receipt.isVisible, "receipt shown")
         save("receipt.png", receipt)
+        # The cash-out offer as a payment leaving $4.00 brings it where the store cashes out
+        # under $10.00 (the demo store sets no limit: the register is told one).
+        rules = _shown(window._rules)
+        window._rules = replace(rules, cash_out_below=Money(10_00, rules.currency))
+        window._offer_cash_out(
+            CashOutOffer(uuid.uuid4(), active.number, active.number[-4:], Money(4_00, "USD"))
+        )
+        offer = _shown(window.cash_out_dialog)
+        _wait_for(offer.isVisible, "the cash-out offer")
+        save_over_window("cash-out-offer.png", offer)
+        offer.close()
+        window._rules = rules
         receipt.accept()
+
+        # Refund: the ticket just paid, its gift-card payment back to the card.
+        _wait_for(lambda: checkout.isVisible() and checkout.sale is None, "a new sale")
+        checkout.refund_button.click()
+        refund = _shown(checkout.refund_dialog)
+        _wait_for(lambda: bool(refund.sales_box.findChildren(QPushButton)), "recent sales")
+        save_over_window("refund-sales.png", refund)
+        refund.sales_box.findChildren(QPushButton)[0].click()
+        _wait_for(lambda: refund.pages.currentIndex() == 1, "the sale to refund")
+        refund.reason_input.setText("Item returned")
+        save_over_window("refund.png", refund)
+        refund.reject()
 
         # A customer with only the e-mail: the Gift Card tender's "No card? Find by e-mail".
         _wait_for(lambda: checkout.isVisible() and checkout.sale is None, "a new sale")

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pos_desktop.domain.approvals import ApprovalAction
+from pos_desktop.domain.approvals import Approval, ApprovalAction
 from pos_desktop.domain.card_sale import CardLimits
 from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
 from pos_desktop.domain.errors import DomainError
@@ -32,7 +32,9 @@ from pos_desktop.services.results import CardSold, Catalog
 from ui.approval_dialog import ApprovalDialog, with_approval
 from ui.card_sale_dialog import CardSaleDialog
 from ui.presenters.approval import ApprovalPresenter
+from ui.presenters.refunds import RefundPresenter
 from ui.presenters.sale import SalePresenter
+from ui.refund_dialog import RefundDialog
 from ui.widgets.banner import Banner, lay_over_top
 from ui.widgets.confirm import ask
 from ui.widgets.layouts import clear_layout
@@ -143,18 +145,23 @@ class CheckoutView(QWidget):
         presenter: SalePresenter,
         parent: QWidget | None = None,
         approvals: ApprovalPresenter | None = None,
+        refunds: RefundPresenter | None = None,
     ) -> None:
-        """``approvals``: asks a manager's PIN where the store wants one (None: never)."""
+        """``approvals``: asks a manager's PIN where the store wants one (None: never);
+        ``refunds``: refunds of completed sales onto gift cards (None: not on this register)."""
         super().__init__(parent)
         self.setObjectName("checkoutView")
         self.setAccessibleName("Checkout")
         self._presenter = presenter
         self._approvals = approvals
+        self._refunds = refunds
         self.approval_dialog: ApprovalDialog | None = None
         self.card_sale_dialog: CardSaleDialog | None = None
+        self.refund_dialog: RefundDialog | None = None
         self._catalog: Catalog | None = None
         self._category = ALL_CATEGORIES
         self._locale = "en_US"
+        self._timezone = "UTC"
         self.sale: Sale | None = None
         columns = QHBoxLayout(self)
         columns.setContentsMargins(20, 16, 20, 16)
@@ -252,13 +259,26 @@ class CheckoutView(QWidget):
         make_touchable(self.drawer_button, 1.25)
         self.drawer_button.clicked.connect(self.drawer_requested)
         self.drawer_button.hide()
+        # A refund is of a completed sale, not of the ticket being rung up: offered beside
+        # the drawer while no ticket is open.
+        self.refund_button = QPushButton("Refund", panel)
+        name_widget(self.refund_button, "refundButton", "Refund a completed sale")
+        self.refund_button.setProperty("role", "secondary")
+        make_touchable(self.refund_button, 1.25)
+        self.refund_button.clicked.connect(self._ask_refund)
+        self.refund_button.setVisible(self._refunds is not None)
+        idle = QHBoxLayout()
+        idle.setSpacing(10)
+        idle.addWidget(self.drawer_button)
+        idle.addWidget(self.refund_button)
+        idle.addStretch(1)
 
         right = QVBoxLayout(panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(10)
         right.addWidget(self.ticket_title)
         right.addWidget(self.empty_ticket)
-        right.addWidget(self.drawer_button, 0, Qt.AlignmentFlag.AlignLeft)
+        right.addLayout(idle)
         right.addWidget(self.lines_scroll, 1)
         right.addLayout(self._build_totals(panel))
         right.addLayout(self._build_actions(panel))
@@ -321,6 +341,7 @@ class CheckoutView(QWidget):
     def show_catalog(self, catalog: Catalog) -> None:
         self._catalog = catalog
         self._locale = catalog.rules.locale
+        self._timezone = catalog.rules.timezone
         clear_layout(self.category_bar)
         buttons = (CategoryButton(ALL_CATEGORIES), *catalog.categories)
         for index, (name, colour) in enumerate((b.name, b.colour) for b in buttons):
@@ -388,6 +409,7 @@ class CheckoutView(QWidget):
             self.ticket_title.setText("New ticket")
             self.empty_ticket.show()
             self.drawer_button.setVisible(self._drawer_offered)
+            self.refund_button.setVisible(self._refunds is not None)
             for label in (self.subtotal, self.tax, self.total):
                 label.setText("—")
             self.pay_button.setEnabled(False)
@@ -397,6 +419,7 @@ class CheckoutView(QWidget):
         self.ticket_title.setText(f"Ticket #{sale.number}")
         self.empty_ticket.hide()
         self.drawer_button.hide()
+        self.refund_button.hide()
         self._show_lines(sale.lines, sale.prices_include_tax)
         totals = sale.totals
         self.subtotal.setText(totals.subtotal.format(locale))
@@ -521,12 +544,44 @@ class CheckoutView(QWidget):
             self._show_error(message)
 
     def accept_scan(self, code: str) -> bool:
-        """A scan while the Gift card screen is open is the card's number."""
+        """A scan while the Gift card or Refund screen is open is the card's number."""
+        refund = self.refund_dialog
+        if refund is not None and refund.isVisible():
+            refund.fill_scanned(code)
+            return True
         dialog = self.card_sale_dialog
         if dialog is None or not dialog.isVisible():
             return False
         dialog.fill_scanned(code)
         return True
+
+    # -- refunds of completed sales ----------------------------------------------------------
+
+    def _ask_refund(self) -> None:
+        """Refund: the manager's PIN first where the store asks one of a cashier."""
+        self.banner.clear()
+        self.approval_dialog = with_approval(
+            self,
+            self._approvals,
+            ApprovalAction.REFUND,
+            "Refund a completed sale onto a gift card?",
+            self._open_refund,
+        )
+
+    def _open_refund(self, approval: Approval | None) -> None:
+        refunds = self._refunds
+        if refunds is None or not self.isVisible():
+            return
+        dialog = RefundDialog(refunds, self._locale, self._timezone, self, approval)
+
+        def closed() -> None:
+            if self.refund_dialog is dialog:
+                self.refund_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        self.refund_dialog = dialog
+        dialog.open()
 
     def offer_drawer(self, offered: bool) -> None:
         """Offer "Open drawer" on an empty ticket (a receipt printer is set) or not."""
@@ -543,6 +598,8 @@ class CheckoutView(QWidget):
             self.show_message(message)
 
     def reset(self) -> None:
+        if self.refund_dialog is not None:
+            self.refund_dialog.reject()
         self.search.clear()
         self.banner.clear()
         self.show_sale(None)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pos_desktop.domain.approvals import Approval, ApprovalAction
     from pos_desktop.domain.catalog import StoreRules
     from pos_desktop.domain.money import Money
+    from pos_desktop.services.refund_results import CashOutOffer
     from pos_desktop.services.register_services import RegisterServices
     from pos_desktop.services.results import Catalog, Deducted, DeviceSettings, Employee
     from ui.approval_dialog import ApprovalDialog
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ui.presenters.deduction import DeductionPresenter
     from ui.presenters.devices import DevicesPresenter
     from ui.presenters.printing import PrintingPresenter
+    from ui.presenters.refunds import RefundPresenter
     from ui.presenters.registers import RegistersPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
@@ -113,6 +115,7 @@ class MainWindow(QMainWindow):
     approvals: ApprovalPresenter
     registers: RegistersPresenter
     card_list: CardListPresenter
+    refunds: RefundPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -142,6 +145,7 @@ class MainWindow(QMainWindow):
         self._on_close = on_close
         self._attached = False
         self.receipt_dialog: ReceiptDialog | None = None
+        self.cash_out_dialog: QWidget | None = None  # the cash-out offer, while it is open
         # A manager's PIN asked for a reprint or the drawer, while it is open.
         self.approval_dialog: ApprovalDialog | None = None
         self._rules: StoreRules | None = None  # the store's, once its profile has loaded
@@ -230,6 +234,7 @@ class MainWindow(QMainWindow):
         from ui.presenters.deduction import DeductionPresenter
         from ui.presenters.devices import DevicesPresenter
         from ui.presenters.egift_delivery import EgiftDeliveryPresenter
+        from ui.presenters.refunds import RefundPresenter
         from ui.presenters.registers import RegistersPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
@@ -259,6 +264,9 @@ class MainWindow(QMainWindow):
         )
         self.registers = RegistersPresenter(services.registers, self, self._pool)
         self.card_list = CardListPresenter(services.card_list, self, self._pool)
+        self.refunds = RefundPresenter(
+            services.refunds, lambda: self.session.employee, self, self._pool
+        )
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -269,7 +277,7 @@ class MainWindow(QMainWindow):
         from ui.tender_view import TenderView
 
         self.tab_frame = TabFrame(
-            CheckoutView(self.sale, approvals=self.approvals),
+            CheckoutView(self.sale, approvals=self.approvals, refunds=self.refunds),
             TenderView(self.sale, find_by_email=self._find_by_email),
             GiftCardsView(self.search, self.deduction, egift=self.egift),
             BalanceCheckView(self.balance),
@@ -279,6 +287,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tab_frame)
         self.sale.catalog_loaded.connect(self._apply_store_rules)
         self.sale.completed.connect(self._show_receipt)
+        self.sale.cash_out_offered.connect(self._offer_cash_out)
         self.sale.sale_changed.connect(self._follow_sale)
         self.catalog_changed.connect(self.sale.reload_catalog)
         self.catalog_changed.connect(self.store.refresh)
@@ -330,6 +339,7 @@ class MainWindow(QMainWindow):
             self.catalog_files,
             self.registers,
             self.card_list,
+            self.refunds,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -379,6 +389,8 @@ class MainWindow(QMainWindow):
         self.idle_lock.stop()
         self.scanner.set_enabled(False)
         self.sale.stop()
+        if self.cash_out_dialog is not None:
+            self.cash_out_dialog.close()
         if self.receipt_dialog is not None:
             self.receipt_dialog.reject()
         self.tab_frame.reset()
@@ -576,6 +588,28 @@ class MainWindow(QMainWindow):
 
         dialog.finished.connect(closed)
         self.receipt_dialog = dialog
+        dialog.open()
+
+    def _offer_cash_out(self, offer: CashOutOffer) -> None:
+        """A payment left the card a balance the store's law has cashed out: offered over
+        the paid screen when the payment completed the ticket, else over Pay."""
+        from ui.cash_out_dialog import CashOutDialog
+
+        if not self.logged_in:
+            return
+        paid = self.receipt_dialog
+        parent: QWidget = paid if paid is not None and paid.isVisible() else self
+        below = self._rules.cash_out_below if self._rules is not None else None
+        locale = self._rules.locale if self._rules is not None else "en_US"
+        dialog = CashOutDialog(offer, self.refunds, below, locale, parent)
+
+        def closed() -> None:
+            if self.cash_out_dialog is dialog:
+                self.cash_out_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        self.cash_out_dialog = dialog
         dialog.open()
 
     def _print_slip(self, done: Deducted) -> None:

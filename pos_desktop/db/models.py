@@ -352,3 +352,59 @@ class DeviceSettingsRow(Base):
     paper_mm: Mapped[int] = mapped_column(Integer)
     onscreen_keyboard: Mapped[str] = mapped_column(String(6))  # config.KeyboardMode
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class CashMovement(Base):
+    """Cash into or out of the drawer outside a sale's tenders (a gift card cashed out), for
+    the cash shift to count."""
+
+    __tablename__ = "cash_movements"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    amount: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(Text)
+    card_last4: Mapped[str | None] = mapped_column(Text)
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+PAYOUT_KINDS = ("refund_tender", "store_credit", "cash_out")
+PAYOUT_STATES = ("asking", "done", "refused")
+
+
+class CardPayout(Base):
+    """Value given back to a customer outside a ticket's tenders: a completed sale refunded
+    onto a gift card (its own payment's card, or store credit), or a card's balance paid out
+    in cash. The key and the request are committed before the server is asked, so a lost
+    answer is asked again with both, never given twice; the request (which may hold a card's
+    full number) is kept only until the answer is in."""
+
+    __tablename__ = "card_payouts"
+    __table_args__ = (
+        CheckConstraint(_listed("kind", PAYOUT_KINDS), name="kind"),
+        CheckConstraint(_listed("state", PAYOUT_STATES), name="state"),
+        CheckConstraint("amount > 0", name="amount_positive"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(8), index=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    request: Mapped[str | None] = mapped_column(Text)
+    ticket_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+    payment_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    card_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    balance_after: Mapped[int | None] = mapped_column(BigInteger)
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    employee_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    employee_name: Mapped[str] = mapped_column(String(80))
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    reason: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

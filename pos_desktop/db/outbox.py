@@ -65,3 +65,11 @@ def mark_failed(db: Session, ids: Sequence[int], error: str) -> None:
             .where(Outbox.id.in_(ids))
             .values(attempts=Outbox.attempts + 1, last_error=error[:MAX_ERROR_LENGTH])
         )
+
+
+def was_sent(db: Session, ticket_id: uuid.UUID) -> bool:
+    """Whether the server confirmed this finished ticket."""
+    sent = db.execute(
+        select(Outbox.sent_at).where(Outbox.ticket_id == ticket_id)
+    ).scalar_one_or_none()
+    return sent is not None

@@ -143,6 +143,32 @@ def reverse_key_of(db: Session, payment_id: uuid.UUID) -> str | None:
     return row.reverse_key if row is not None else None
 
 
+def completed(db: Session, limit: int) -> list[Sale]:
+    """This register's completed tickets, the newest first."""
+    rows = db.execute(
+        select(TicketRow)
+        .where(TicketRow.status == SaleStatus.COMPLETED)
+        .order_by(TicketRow.completed_at.desc(), TicketRow.number.desc())
+        .limit(limit)
+    ).scalars()
+    return [_sale(row) for row in rows]
+
+
+def completed_by_number(db: Session, number: int) -> Sale | None:
+    """The completed ticket with this receipt number, if this register has one."""
+    row = db.execute(
+        select(TicketRow).where(
+            TicketRow.number == number, TicketRow.status == SaleStatus.COMPLETED
+        )
+    ).scalar_one_or_none()
+    return _sale(row) if row is not None else None
+
+
+def was_pushed(db: Session, sale_id: uuid.UUID) -> bool:
+    """Whether the server has confirmed this finished ticket."""
+    return outbox.was_sent(db, sale_id)
+
+
 # -- writing ---------------------------------------------------------------------------------
 
 

@@ -238,6 +238,9 @@ class CardSlip:
     employee_name: str
     when: datetime  # in the store's time zone
     short_id: str  # the activity's, for the barcode
+    # What the slip is of: a deduction unless said otherwise (a refund onto the card).
+    title: str = "Gift card: funds deducted"
+    amount_label: str = "Deducted"
 
 
 def _when_row(when: datetime, locale: str) -> ReceiptRow:
@@ -253,13 +256,13 @@ def slip_rows(slip: CardSlip) -> tuple[ReceiptRow, ...]:
     locale = slip.locale
     return (
         ReceiptRow(RowStyle.TITLE, slip.store_name),
-        ReceiptRow(RowStyle.CENTER, "Gift card: funds deducted"),
+        ReceiptRow(RowStyle.CENTER, slip.title),
         ReceiptRow(RowStyle.RULE),
         _when_row(slip.when, locale),
         ReceiptRow(RowStyle.PLAIN, f"Cashier: {slip.employee_name}"),
         ReceiptRow(RowStyle.RULE),
         ReceiptRow(RowStyle.PLAIN, f"Gift Card {slip.masked_card}"),
-        ReceiptRow(RowStyle.STRONG, "Deducted", slip.amount.format(locale)),
+        ReceiptRow(RowStyle.STRONG, slip.amount_label, slip.amount.format(locale)),
         ReceiptRow(RowStyle.PLAIN, "Card balance", slip.balance_after.format(locale)),
     )
 

@@ -22,6 +22,7 @@ from pos_desktop.services.egift_delivery import EgiftDeliveryService
 from pos_desktop.services.payments import PaymentService
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
+from pos_desktop.services.refunds import RefundService
 from pos_desktop.services.registers import RegisterService
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
@@ -56,6 +57,7 @@ class RegisterServices:
     registers: RegisterService
     egift: EgiftDeliveryService
     card_list: CardListService
+    refunds: RefundService
 
     @classmethod
     def over(
@@ -109,6 +111,7 @@ class RegisterServices:
             registers=RegisterService(client),
             egift=EgiftDeliveryService(client),
             card_list=CardListService(client),
+            refunds=RefundService(database, client, clock, receipts, checkout.rules),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

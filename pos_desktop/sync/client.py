@@ -25,6 +25,7 @@ from pos_desktop.contracts import (
     ApprovalRecord,
     AuditList,
     BackOfficeStore,
+    CardChangeOut,
     CardDetail,
     CardList,
     CardLoadOut,
@@ -33,6 +34,7 @@ from pos_desktop.contracts import (
     CardPage,
     CardReloadRequest,
     CardSaleRequest,
+    CashOutRequest,
     CategoryCreate,
     CategoryList,
     CategoryOut,
@@ -62,6 +64,7 @@ from pos_desktop.contracts import (
     RecipientChangeRequest,
     RedeemRequest,
     RedemptionOut,
+    RefundOut,
     RegisterInfo,
     RegisterList,
     RegisterUpdate,
@@ -71,7 +74,9 @@ from pos_desktop.contracts import (
     SessionResponse,
     StaffList,
     StaffMember,
+    StoreCreditRequest,
     StoreUpdate,
+    TenderRefundRequest,
     Ticket,
     VerifyCodeRequest,
 )
@@ -371,6 +376,33 @@ class ServerClient:
         """The line left the open ticket (or the ticket was voided): its card is off."""
         return self._call(
             "POST", "/card-loads/cancel", CardLoadOut, json=ref, idempotency_key=idempotency_key
+        )
+
+    # -- refunds of completed sales, cash-out -----------------------------------------------
+
+    def refund_tender(self, body: TenderRefundRequest, idempotency_key: str) -> RefundOut:
+        """A completed sale's gift-card payment (or part of it) back onto the card that paid."""
+        return self._call(
+            "POST", "/refunds/tender", RefundOut, json=body, idempotency_key=idempotency_key
+        )
+
+    def store_credit(self, body: StoreCreditRequest, idempotency_key: str) -> RefundOut:
+        """A completed sale refunded onto a card at the counter, or a new card whose full
+        number the answer holds this once."""
+        return self._call(
+            "POST", "/refunds/store-credit", RefundOut, json=body, idempotency_key=idempotency_key
+        )
+
+    def cash_out(
+        self, card_id: uuid.UUID, body: CashOutRequest, idempotency_key: str
+    ) -> CardChangeOut:
+        """The card at the counter (its full number in ``body``) paid out in cash."""
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/cash-out",
+            CardChangeOut,
+            json=body,
+            idempotency_key=idempotency_key,
         )
 
     # -- plumbing ----------------------------------------------------------------------------

@@ -22,8 +22,10 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError, InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.paid import PaidSummary, paid_summary
+from pos_desktop.domain.refunds import offers_cash_out
 from pos_desktop.domain.sale import Sale, SaleStatus
 from pos_desktop.domain.tender import Payment, TenderKind
+from pos_desktop.services.refund_results import CashOutOffer
 from pos_desktop.services.results import (
     CardOrder,
     CardSold,
@@ -93,6 +95,9 @@ class SalePresenter(EmployeePresenter):
     # The cashier asked for a change (a scan, a tap on the ticket, a tender): what was said
     # about the last one is answered, so its message may go. Redraws never emit it.
     cashier_acted = Signal()
+    # A gift card at the counter left with a balance the store's law has cashed out: said
+    # once the payment (and, when it completed the ticket, its paid screen) is on screen.
+    cash_out_offered = Signal(object)  # CashOutOffer
 
     def __init__(
         self,
@@ -116,6 +121,7 @@ class SalePresenter(EmployeePresenter):
         self._locale = "en_US"  # the store's, once its catalog has loaded
         self._rules: StoreRules | None = None
         self.sale: Sale | None = None
+        self._offer: CashOutOffer | None = None  # for after the paid screen opens
         self._settle_timer = QTimer(self)
         self._settle_timer.setSingleShot(True)
         self._settle_timer.setInterval(SETTLE_RETRY_MS)
@@ -137,6 +143,7 @@ class SalePresenter(EmployeePresenter):
         """The register locks: the ticket stays in the database for its owner."""
         self._worker.forget_pending()
         self._settle_timer.stop()
+        self._offer = None
         self._employee = None
         self.sale = None
         self.sale_changed.emit(None)
@@ -264,14 +271,14 @@ class SalePresenter(EmployeePresenter):
     def pay_with_gift_card(self, number_text: str, amount_text: str) -> None:
         """Seed 004: look the card up (Luhn first), then redeem, or ask for a partial redeem."""
 
-        def job(sale_id: uuid.UUID) -> GiftCardPaid | PartialRedeem:
+        def job(sale_id: uuid.UUID) -> tuple[GiftCardPaid | PartialRedeem, str]:
             amount = self._parse(amount_text)
             self._payments.ensure_gift_card_may_pay(sale_id)
             card = self._payments.find_gift_card(number_text)
-            return self._payments.pay_with_gift_card(sale_id, card, amount)
+            return self._payments.pay_with_gift_card(sale_id, card, amount), card.number
 
         self.cashier_acted.emit()
-        self._on_sale_job(job, self._gift_card_answered)
+        self._on_sale_job(job, lambda answer: self._gift_card_answered(*answer))
 
     def gift_card_tender_refusal(self) -> str:
         """Why the gift-card tender cannot pay this ticket ("" when it can): a gift card does
@@ -292,7 +299,8 @@ class SalePresenter(EmployeePresenter):
                 raise InvalidAmount(ENTER_AN_AMOUNT)
             return self._payments.pay_partial(sale_id, partial.presented, amount)
 
-        self._on_sale_job(job, self._gift_card_answered)
+        number = partial.presented.number
+        self._on_sale_job(job, lambda paid: self._gift_card_answered(paid, number))
 
     def paid_by_code(self, paid: GiftCardPaid) -> None:
         """A gift card paid the ticket through Deduct Funds by code (the customer had only the
@@ -353,12 +361,33 @@ class SalePresenter(EmployeePresenter):
 
         self._worker.submit(job, on_success, failed)
 
-    def _gift_card_answered(self, outcome: GiftCardPaid | PartialRedeem) -> None:
+    def _gift_card_answered(
+        self, outcome: GiftCardPaid | PartialRedeem, number: str | None = None
+    ) -> None:
+        """``number``: the card's, read at the counter (None: paid by an e-mailed code, the
+        card is not here, so no cash-out is offered)."""
         if isinstance(outcome, PartialRedeem):
             self.partial_redeem_needed.emit(outcome)
             return
         self.gift_card_paid.emit(outcome, gift_card_confirmation(outcome.payment, self._locale))
+        offer = self._cash_out_offer(outcome.payment, number)
+        if outcome.sale.status is SaleStatus.COMPLETED:
+            self._offer = offer  # after the paid screen, which is about to open
+            self._show_sale(outcome.sale)
+            return
         self._show_sale(outcome.sale)
+        if offer is not None:
+            self.cash_out_offered.emit(offer)
+
+    def _cash_out_offer(self, payment: Payment, number: str | None) -> CashOutOffer | None:
+        rules = self._rules
+        below = rules.cash_out_below if rules is not None else None
+        balance = payment.balance_after
+        if number is None or payment.card_id is None or balance is None:
+            return None
+        if not offers_cash_out(balance, below):
+            return None
+        return CashOutOffer(payment.card_id, number, payment.card_last4 or "", balance)
 
     def _voided(self, sale: Sale) -> None:
         self.voided.emit(sale)
@@ -389,6 +418,9 @@ class SalePresenter(EmployeePresenter):
         self.sale = None
         self.sale_changed.emit(None)
         self.completed.emit(finished)
+        offer, self._offer = self._offer, None
+        if offer is not None:
+            self.cash_out_offered.emit(offer)
 
     def _on_failed(self, error: Exception, say: Callable[[str], None]) -> None:
         super()._on_failed(error, say)
