@@ -17,7 +17,6 @@ from PySide6.QtCore import QDate, Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
-    QDateEdit,
     QDialog,
     QGridLayout,
     QHBoxLayout,
@@ -38,7 +37,7 @@ from ui.widgets.banner import Banner, message_room
 from ui.widgets.card_number_input import card_number_input
 from ui.widgets.form_fields import caption, keep_bold_room, message_label
 from ui.widgets.keypad import Keypad
-from ui.widgets.touch import make_touchable, name_widget, touch_button
+from ui.widgets.touch import make_touchable, name_widget, touch_button, touch_date_picker
 
 PHYSICAL, EGIFT, RELOAD = 0, 1, 2
 MODES = (("Physical card", "cardSalePhysical"), ("E-gift", "cardSaleEgift"))
@@ -176,9 +175,9 @@ class CardSaleDialog(QDialog):
         self.send_now.setChecked(True)
         self._when_group.idClicked.connect(lambda _: self._follow_when())
         tomorrow = self._store_today() + timedelta(days=1)
-        self.send_date = QDateEdit(QDate(tomorrow.year, tomorrow.month, tomorrow.day), page)
-        name_widget(self.send_date, "sendDate", "Send on")
-        self.send_date.setCalendarPopup(True)
+        self.send_date = touch_date_picker(
+            QDate(tomorrow.year, tomorrow.month, tomorrow.day), "sendDate", "Send on", page
+        )
         self.send_date.setDisplayFormat("d MMM yyyy")
         self.send_time = QTimeEdit(QTime(DEFAULT_SEND_HOUR, 0), page)
         name_widget(self.send_time, "sendTime", "Send at")

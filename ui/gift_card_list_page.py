@@ -41,6 +41,7 @@ from ui.widgets.touch import (
     make_touchable,
     name_widget,
     touch_button,
+    touch_date_picker,
     touch_target_px,
 )
 
@@ -131,21 +132,17 @@ class GiftCardListPage(QWidget):
         field = QLineEdit(self)
         name_widget(field, name, accessible)
         field.setPlaceholderText(hint)
-        field.setClearButtonEnabled(True)
         make_touchable(field)
         field.textChanged.connect(lambda _text: self._typing.start())
         field.returnPressed.connect(self._find)
         return field
 
     def _day_picker(self, name: str, accessible: str) -> QDateEdit:
-        picker = QDateEdit(self)
-        name_widget(picker, name, accessible)
-        picker.setCalendarPopup(True)
+        picker = touch_date_picker(NO_DAY, name, accessible, self)
         picker.setMinimumDate(NO_DAY)
         picker.setSpecialValueText(ANY_DAY)
         picker.setDate(NO_DAY)
         picker.setDisplayFormat("yyyy-MM-dd")
-        picker.setMinimumHeight(touch_target_px(self))
         picker.setMinimumWidth(150)
         picker.dateChanged.connect(lambda _day: self._find())
         return picker
@@ -163,6 +160,7 @@ class GiftCardListPage(QWidget):
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = table.header()
+        name_widget(header, "giftCardListHeader", "Card columns")
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)  # see _fit_columns
         table.headerItem().setTextAlignment(BALANCE_COLUMN, _RIGHT)
@@ -245,6 +243,7 @@ class GiftCardListPage(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        name_widget(table.header(), "giftCardActivitiesHeader", "Activity columns")
         table.header().setStretchLastSection(False)
         table.header().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         enable_finger_scroll(table)

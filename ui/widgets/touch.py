@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import math
 
+from PySide6.QtCore import QDate
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractScrollArea,
+    QDateEdit,
     QLineEdit,
     QPushButton,
     QScroller,
@@ -90,3 +93,32 @@ def enable_finger_scroll(area: QAbstractScrollArea) -> None:
     ):
         properties.setScrollMetric(metric, QScrollerProperties.OvershootPolicy.OvershootAlwaysOff)
     scroller.setScrollerProperties(properties)
+
+
+def touch_date_picker(
+    day: QDate, object_name: str, accessible_name: str, parent: QWidget
+) -> QDateEdit:
+    """A date field whose calendar opens under a finger: the calendar's month arrows, month
+    and year buttons and day grid are touch-sized and named like every other control (Qt
+    makes them 24 px and nameless)."""
+    picker = QDateEdit(day, parent)
+    name_widget(picker, object_name, accessible_name)
+    picker.setCalendarPopup(True)
+    target = touch_target_px(parent)
+    field = picker.findChild(QLineEdit)
+    if field is not None:
+        name_widget(field, f"{object_name}Field", accessible_name)
+        field.setMinimumSize(target, target)
+    # The text field inside, and the frame around it.
+    picker.setMinimumHeight(target + 6)
+    calendar = picker.calendarWidget()
+    calendar.setMinimumSize(7 * target, 8 * target)
+    for index, button in enumerate(calendar.findChildren(QAbstractButton)):
+        name_widget(button, f"{object_name}Calendar{index}", f"{accessible_name}: calendar")
+        button.setMinimumSize(target, target)
+    for index, view in enumerate(calendar.findChildren(QAbstractItemView)):
+        name_widget(view, f"{object_name}Days{index}", f"{accessible_name}: days")
+    for index, field in enumerate(calendar.findChildren(QLineEdit)):
+        name_widget(field, f"{object_name}CalendarYear{index}", f"{accessible_name}: year")
+        make_touchable(field)
+    return picker
