@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.approval import ApprovalPresenter
+    from ui.presenters.card_actions import CardActionsPresenter
     from ui.presenters.card_list import CardListPresenter
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
     from ui.presenters.catalog import (
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
     approvals: ApprovalPresenter
     registers: RegistersPresenter
     card_list: CardListPresenter
+    card_actions: CardActionsPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -220,6 +222,7 @@ class MainWindow(QMainWindow):
 
     def _build_presenters(self, services: RegisterServices) -> None:
         from ui.presenters.approval import ApprovalPresenter
+        from ui.presenters.card_actions import CardActionsPresenter
         from ui.presenters.card_list import CardListPresenter
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
         from ui.presenters.catalog import (
@@ -259,6 +262,13 @@ class MainWindow(QMainWindow):
         )
         self.registers = RegistersPresenter(services.registers, self, self._pool)
         self.card_list = CardListPresenter(services.card_list, self, self._pool)
+        self.card_actions = CardActionsPresenter(
+            services.card_actions, self._employee_name, self, self._pool
+        )
+
+    def _employee_name(self) -> str:
+        employee = self.session.employee
+        return employee.name if employee is not None else ""
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -271,7 +281,7 @@ class MainWindow(QMainWindow):
         self.tab_frame = TabFrame(
             CheckoutView(self.sale, approvals=self.approvals),
             TenderView(self.sale, find_by_email=self._find_by_email),
-            GiftCardsView(self.search, self.deduction, egift=self.egift),
+            GiftCardsView(self.search, self.deduction, egift=self.egift, actions=self.card_actions),
             BalanceCheckView(self.balance),
             SettingsView(self.devices),
             self._build_back_office(),
@@ -299,7 +309,7 @@ class MainWindow(QMainWindow):
         back_office.add_page("Products", products, products.load, products.reset)
         categories = CategoriesPage(self.categories)
         back_office.add_page("Categories", categories, categories.load, categories.reset)
-        gift_cards = GiftCardListPage(self.card_list)
+        gift_cards = GiftCardListPage(self.card_list, actions=self.card_actions)
         back_office.add_page("Gift Cards", gift_cards, gift_cards.load, gift_cards.reset)
         registers = RegistersPage(self.registers)
         back_office.add_page("Registers", registers, registers.load, registers.reset)
@@ -330,6 +340,7 @@ class MainWindow(QMainWindow):
             self.catalog_files,
             self.registers,
             self.card_list,
+            self.card_actions,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -599,6 +610,7 @@ class MainWindow(QMainWindow):
         self.approvals.set_required(profile.approvals)
         self.registers.set_store(profile)
         self.card_list.set_store(profile)
+        self.card_actions.set_store(profile)
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 

@@ -352,3 +352,33 @@ class DeviceSettingsRow(Base):
     paper_mm: Mapped[int] = mapped_column(Integer)
     onscreen_keyboard: Mapped[str] = mapped_column(String(6))  # config.KeyboardMode
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+# Cash that left (or, later, entered) the drawer outside a sale's tenders.
+CASH_MOVEMENT_KINDS = ("gift_card_cash_out",)
+
+
+class CashMovement(Base):
+    """Cash paid out of (or into) the drawer outside a sale: a gift card's cash-out. Kept for
+    the drawer's count at the end of a shift; ``activity_id`` (the server's record of the
+    cash-out) is unique, so an answer replayed after a retry is counted once."""
+
+    __tablename__ = "cash_movements"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ({})".format(", ".join(f"'{kind}'" for kind in CASH_MOVEMENT_KINDS)),
+            name="kind",
+        ),
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    # Signed minor units: negative when cash left the drawer.
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    employee_name: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
