@@ -2,8 +2,8 @@
 issued, an e-mail (recipient's or buyer's) and the number's last 4 digits, a page at a time,
 newest first; the card tapped shows on the right with its newest activities.
 
-The details pane ends with ``action_row``, an empty row kept for the manager's actions on the
-card (block, void, adjust…), which come with them.
+Under the list and the details, ``action_row``: the manager's actions on the card picked
+(block, void, adjust, replace, cash out, print a statement), the bar the Gift Cards tab shows.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
 
 from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.services.card_list_results import CardListPage, CardQuery
+from ui.card_actions_bar import CardActionsBar
 from ui.card_display import status_label
+from ui.presenters.card_actions import changed_card
 from ui.presenters.card_list import CardDetails, CardLine, span_text
 from ui.presenters.card_lookup import HistoryRow
 from ui.widgets.banner import Banner, message_room
@@ -46,6 +48,7 @@ from ui.widgets.touch import (
 )
 
 if TYPE_CHECKING:
+    from ui.presenters.card_actions import ActionResult, CardActionsPresenter
     from ui.presenters.card_list import CardListPresenter
 
 ALL_STATUSES = "All statuses"
@@ -63,10 +66,17 @@ _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 
 
 class GiftCardListPage(QWidget):
-    def __init__(self, presenter: CardListPresenter, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        presenter: CardListPresenter,
+        parent: QWidget | None = None,
+        *,
+        actions: CardActionsPresenter | None = None,
+    ) -> None:
         super().__init__(parent)
         name_widget(self, "giftCardListPage", "Gift Cards")
         self._presenter = presenter
+        self._actions = actions
         self._page: CardListPage | None = None
         self._typing = QTimer(self)
         self._typing.setSingleShot(True)
@@ -82,6 +92,7 @@ class GiftCardListPage(QWidget):
         body.addLayout(self._build_list(), 11)
         body.addWidget(self._build_details(), 9)
         layout.addLayout(body, 1)
+        layout.addLayout(self._build_actions())
         self.banner = Banner("giftCardListBanner", "Gift cards message", self, dismissible=True)
         layout.addWidget(message_room(self, "giftCardListMessageRoom", self.banner))
         presenter.listed.connect(self._show_page)
@@ -216,9 +227,6 @@ class GiftCardListPage(QWidget):
             self.fields[key] = value
             form.addRow(caption(label, pane, wrap=False), value)
         self.activities = self._build_activities(pane)
-        # The manager's actions on the card (block, void, adjust…) go in this row.
-        self.action_row = QHBoxLayout()
-        self.action_row.setSpacing(8)
         column = QVBoxLayout(pane)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(6)
@@ -226,9 +234,23 @@ class GiftCardListPage(QWidget):
         column.addLayout(form)
         column.addWidget(caption("Recent activities", pane, wrap=False))
         column.addWidget(self.activities, 1)
-        column.addLayout(self.action_row)
         self.details.addWidget(pane)
         return self.details
+
+    def _build_actions(self) -> QHBoxLayout:
+        """The manager's actions on the card picked, in one row under the list and the
+        details: under the details alone, six touch buttons would take the activities' room."""
+        self.action_row = QHBoxLayout()
+        self.action_row.setSpacing(8)
+        self.card_actions: CardActionsBar | None = None
+        if self._actions is not None:
+            self.card_actions = CardActionsBar(self._actions, self, columns=6)
+            self.card_actions.set_manager(True)  # only managers see the Back Office
+            self.card_actions.changed.connect(self._acted)
+            self.card_actions.said.connect(self.banner_message)
+            self.action_row.addStretch(1)
+            self.action_row.addWidget(self.card_actions)
+        return self.action_row
 
     def _build_activities(self, pane: QWidget) -> QTreeWidget:
         table = QTreeWidget(pane)
@@ -291,7 +313,21 @@ class GiftCardListPage(QWidget):
         self.span.clear()
         self._page = None
         self.details.setCurrentWidget(self.details_hint)
+        if self.card_actions is not None:
+            self.card_actions.reset()
         self.banner.clear()
+
+    def accept_scan(self, code: str) -> bool:
+        """A scan while a card action's dialog is open is the number it asks for."""
+        return self.card_actions is not None and self.card_actions.fill_scanned(code)
+
+    def banner_message(self, text: str, kind: str) -> None:
+        self.banner.show_message(text, "error" if kind == "error" else "info")
+
+    def _acted(self, result: ActionResult) -> None:
+        """The card changed: its details and the list read it afresh."""
+        self._presenter.open(changed_card(result).id)
+        self._presenter.refresh()
 
     def query(self) -> CardQuery:
         """What the filters ask for now."""
@@ -341,6 +377,8 @@ class GiftCardListPage(QWidget):
             self._presenter.open(card_id)
 
     def _show_card(self, card: CardDetails) -> None:
+        if self.card_actions is not None:
+            self.card_actions.show_card(card.card)
         self.card_title.setText(card.number)
         for key in self.fields:
             self.fields[key].setText(str(getattr(card, key)))

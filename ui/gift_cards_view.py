@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_desktop.domain.card_search import SearchKind
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.services.results import (
@@ -40,9 +41,11 @@ from pos_desktop.services.results import (
     EgiftDelivered,
     SearchFound,
 )
+from ui.card_actions_bar import CardActionsBar
 from ui.card_display import STATUS_HINTS, status_label
 from ui.deduct_funds_panel import DeductFundsPanel
 from ui.egift_action_dialog import EgiftActionDialog
+from ui.presenters.card_actions import ActionResult, CardActionsPresenter, changed_card
 from ui.presenters.card_lookup import CardSearchPresenter, history_rows, no_match_message
 from ui.presenters.deduction import DeductionPresenter
 from ui.presenters.egift_delivery import (
@@ -128,11 +131,15 @@ class GiftCardsView(QWidget):
         parent: QWidget | None = None,
         *,
         egift: EgiftDeliveryPresenter | None = None,
+        actions: CardActionsPresenter | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("giftCardsView")
         self._presenter = presenter
         self._egift = egift
+        self._actions = actions
+        # The full number the search was by: the card is at the counter (a cash-out's proof).
+        self._counter_number: str | None = None
         self._manager = False
         self._egift_dialog: QDialog | None = None
         self._shown_card: CardSummary | None = None
@@ -284,7 +291,26 @@ class GiftCardsView(QWidget):
         # wider than a register's.
         for row, label in enumerate((self.card_people, self.card_buyer), start=2):
             label.setWordWrap(True)
-            grid.addWidget(label, row, 0, 1, 4)
+            grid.addWidget(label, row, 0, 1, 3 if self._actions is not None else 4)
+        self.card_actions: CardActionsBar | None = None
+        if self._actions is not None:
+            # Folded into "Manage card…" in the e-gift actions' row, and Print statement
+            # beside the recipient and buyer: a row more would not fit a 768-px screen.
+            self.card_actions = CardActionsBar(
+                self._actions,
+                panel,
+                columns=3,
+                statement_for_all=True,
+                statement_in_bar=False,
+                folded=True,
+            )
+            self.card_actions.changed.connect(self._acted)
+            self.card_actions.said.connect(
+                lambda text, kind: self.banner.show_message(
+                    text, "error" if kind == "error" else "info"
+                )
+            )
+            grid.addWidget(self.card_actions.statement_button, 2, 3, 2, 1, _RIGHT)
         grid.addWidget(self._build_egift_actions(panel), 4, 0, 1, 4)
         grid.setColumnStretch(1, 1)
         return panel
@@ -313,6 +339,8 @@ class GiftCardsView(QWidget):
         )
         row = QHBoxLayout(self.egift_actions)
         row.setContentsMargins(0, 6, 0, 0)
+        if self.card_actions is not None:
+            row.addWidget(self.card_actions)
         row.addStretch(1)
         row.addWidget(self.resend_button)
         row.addWidget(self.change_email_button)
@@ -387,6 +415,8 @@ class GiftCardsView(QWidget):
     def set_manager(self, manager: bool) -> None:
         """Who is logged in: a manager is offered the e-gift actions."""
         self._manager = manager and self._egift is not None
+        if self.card_actions is not None:
+            self.card_actions.set_manager(manager)
         self._show_egift_actions()
 
     def reset(self) -> None:
@@ -395,6 +425,9 @@ class GiftCardsView(QWidget):
             self._egift.reset()
         if self._egift_dialog is not None:
             self._egift_dialog.reject()  # the register locks: nothing half-typed stays
+        if self.card_actions is not None:
+            self.card_actions.reset()
+        self._counter_number = None
         self.email_input.clear()
         self.banner.clear()
         self._cards = ()
@@ -405,6 +438,8 @@ class GiftCardsView(QWidget):
     def accept_scan(self, code: str) -> bool:
         """A keyboard-wedge scan: a gift card number goes into the search and is searched;
         anything else (a product barcode) is not this tab's, and False says so."""
+        if self.card_actions is not None and self.card_actions.fill_scanned(code):
+            return True
         if not self._presenter.is_card_number(code):
             return False
         if self.deduct_panel.in_flow:
@@ -423,6 +458,8 @@ class GiftCardsView(QWidget):
         self._presenter.search(self.email_input.text())
 
     def _show_results(self, found: SearchFound) -> None:
+        by_number = found.query.kind is SearchKind.NUMBER
+        self._counter_number = found.query.value if by_number else None
         self._cards = found.cards
         self._fill(found.cards)
         self._clear_card()
@@ -501,13 +538,23 @@ class GiftCardsView(QWidget):
         self.card_people.setText(f"Recipient: {recipient}")
         self.card_buyer.setText(f"Buyer: {buyer}")
         self._shown_card = card
+        if self.card_actions is not None:
+            number = self._counter_number
+            at_counter = number is not None and number[-4:] == card.last4
+            self.card_actions.show_card(card, number if at_counter else None)
         self._show_egift_actions()
         self.card_info.show()
 
     def _show_egift_actions(self) -> None:
+        """The row of a manager's actions: Manage card…, and Resend e-gift and Change e-mail
+        on an e-gift."""
         card = self._shown_card
         shown = card is not None and offers_actions(card, self._manager)
-        self.egift_actions.setVisible(shown)
+        self.resend_button.setVisible(shown)
+        self.change_email_button.setVisible(shown)
+        bar = self.card_actions
+        managed = bar is not None and bar.manage_button is not None and bar.offers_actions
+        self.egift_actions.setVisible(shown or managed)
         if card is not None and shown:
             resend = can_resend(card)
             self.resend_button.setEnabled(resend)
@@ -533,6 +580,15 @@ class GiftCardsView(QWidget):
         self._fill(self._cards)
         self._show_card(done.card)
         self._presenter.open_card(done.card.id)
+
+    def _acted(self, result: ActionResult) -> None:
+        """A manager's action changed the card: it reads afresh, its history too."""
+        card = changed_card(result)
+        self._cards = tuple(card if c.id == card.id else c for c in self._cards)
+        self._fill(self._cards)
+        self._show_card(card)
+        self.deduct_panel.refresh_card(card)
+        self._presenter.open_card(card.id)
 
     def _show_history(self, history: CardHistory) -> None:
         shown = self.deduct_panel.card
@@ -574,6 +630,8 @@ class GiftCardsView(QWidget):
         self._history = None
         self._shown_card = None
         self.egift_actions.hide()
+        if self.card_actions is not None:
+            self.card_actions.show_card(None)
         self.card_info.hide()
         self.history.clear()
         self.history.hide()
@@ -609,7 +667,8 @@ class GiftCardsView(QWidget):
         self._lock_search()
 
     def _set_history_busy(self, busy: bool) -> None:
-        if busy and not self.busy_label.isVisible():
+        # A message (an action's answer) keeps the room; the history arrives without words.
+        if busy and not self.busy_label.isVisible() and self.banner.isHidden():
             self.busy_label.setText("Loading the card's history…")
             self.busy_label.show()
         elif not busy and self.busy_label.text() != "Searching…":

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.approval import ApprovalPresenter
+    from ui.presenters.card_actions import CardActionsPresenter
     from ui.presenters.card_list import CardListPresenter
     from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
     from ui.presenters.catalog import (
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
     registers: RegistersPresenter
     card_list: CardListPresenter
     refunds: RefundPresenter
+    card_actions: CardActionsPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -224,6 +226,7 @@ class MainWindow(QMainWindow):
 
     def _build_presenters(self, services: RegisterServices) -> None:
         from ui.presenters.approval import ApprovalPresenter
+        from ui.presenters.card_actions import CardActionsPresenter
         from ui.presenters.card_list import CardListPresenter
         from ui.presenters.card_lookup import BalanceCheckPresenter, CardSearchPresenter
         from ui.presenters.catalog import (
@@ -267,6 +270,13 @@ class MainWindow(QMainWindow):
         self.refunds = RefundPresenter(
             services.refunds, lambda: self.session.employee, self, self._pool
         )
+        self.card_actions = CardActionsPresenter(
+            services.card_actions, self._employee_name, self, self._pool
+        )
+
+    def _employee_name(self) -> str:
+        employee = self.session.employee
+        return employee.name if employee is not None else ""
 
     def _build_screens(self) -> None:
         from ui.balance_check_view import BalanceCheckView
@@ -279,7 +289,7 @@ class MainWindow(QMainWindow):
         self.tab_frame = TabFrame(
             CheckoutView(self.sale, approvals=self.approvals, refunds=self.refunds),
             TenderView(self.sale, find_by_email=self._find_by_email),
-            GiftCardsView(self.search, self.deduction, egift=self.egift),
+            GiftCardsView(self.search, self.deduction, egift=self.egift, actions=self.card_actions),
             BalanceCheckView(self.balance),
             SettingsView(self.devices),
             self._build_back_office(),
@@ -308,7 +318,7 @@ class MainWindow(QMainWindow):
         back_office.add_page("Products", products, products.load, products.reset)
         categories = CategoriesPage(self.categories)
         back_office.add_page("Categories", categories, categories.load, categories.reset)
-        gift_cards = GiftCardListPage(self.card_list)
+        gift_cards = GiftCardListPage(self.card_list, actions=self.card_actions)
         back_office.add_page("Gift Cards", gift_cards, gift_cards.load, gift_cards.reset)
         registers = RegistersPage(self.registers)
         back_office.add_page("Registers", registers, registers.load, registers.reset)
@@ -340,6 +350,7 @@ class MainWindow(QMainWindow):
             self.registers,
             self.card_list,
             self.refunds,
+            self.card_actions,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -633,6 +644,7 @@ class MainWindow(QMainWindow):
         self.approvals.set_required(profile.approvals)
         self.registers.set_store(profile)
         self.card_list.set_store(profile)
+        self.card_actions.set_store(profile)
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 

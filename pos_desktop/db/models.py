@@ -354,20 +354,34 @@ class DeviceSettingsRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
+# Cash that left (or, later, entered) the drawer outside a sale's tenders.
+CASH_MOVEMENT_KINDS = ("gift_card_cash_out",)
+
+
 class CashMovement(Base):
-    """Cash into or out of the drawer outside a sale's tenders (a gift card cashed out), for
-    the cash shift to count."""
+    """Cash paid out of (or into) the drawer outside a sale: a gift card's cash-out. Kept for
+    the drawer's count at the end of a shift; ``activity_id`` (the server's record of the
+    cash-out) is unique, so an answer replayed after a retry is counted once."""
 
     __tablename__ = "cash_movements"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ({})".format(", ".join(f"'{kind}'" for kind in CASH_MOVEMENT_KINDS)),
+            name="kind",
+        ),
+        CheckConstraint("amount <> 0", name="amount_not_zero"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    kind: Mapped[str] = mapped_column(Text)
-    amount: Mapped[int] = mapped_column(Integer)
-    currency: Mapped[str] = mapped_column(Text)
-    card_last4: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(30))
+    # Signed minor units: negative when cash left the drawer.
+    amount: Mapped[int] = mapped_column(BigInteger)
+    currency: Mapped[str] = mapped_column(String(3))
+    card_last4: Mapped[str | None] = mapped_column(String(4))
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, unique=True)
     employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
-    occurred_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    note: Mapped[str | None] = mapped_column(Text)
+    employee_name: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
 
 PAYOUT_KINDS = ("refund_tender", "store_credit", "cash_out")

@@ -1,5 +1,5 @@
-"""Refunds onto gift cards and cash-outs as the register keeps them (``models.CardPayout``),
-and the cash they moved (``models.CashMovement``). Callers commit."""
+"""Refunds onto gift cards and cash-outs as the register keeps them (``models.CardPayout``);
+the cash a cash-out moved is ``db.cash``'s. Callers commit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from pos_desktop.db.models import CardPayout, CashMovement
+from pos_desktop.db.models import CardPayout
 
 REFUND_TENDER = "refund_tender"
 STORE_CREDIT = "store_credit"
@@ -168,30 +168,3 @@ def refunded(db: Session, ticket_ids: Iterable[uuid.UUID]) -> Refunded:
         if payment_id is not None:
             payments[payment_id] = payments.get(payment_id, 0) + int(total)
     return Refunded(tickets, payments)
-
-
-def add_cash_movement(
-    db: Session,
-    *,
-    kind: str,
-    amount: int,
-    currency: str,
-    card_last4: str | None,
-    employee_id: uuid.UUID | None,
-    now: datetime,
-    note: str | None = None,
-) -> None:
-    """Cash that left (or entered) the drawer beside the tickets; ``amount`` paid out is
-    positive, the ``kind`` says which way."""
-    db.add(
-        CashMovement(
-            id=uuid.uuid4(),
-            kind=kind,
-            amount=amount,
-            currency=currency,
-            card_last4=card_last4,
-            employee_id=employee_id,
-            occurred_at=now,
-            note=note,
-        )
-    )

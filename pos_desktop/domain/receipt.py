@@ -104,16 +104,16 @@ def receipt_for(
     totals = sale.totals
     tip = sale.tip_amount
     return Receipt(
-        store_name=_printable(store.name),
-        register_name=_printable(register_name),
-        locale=_known_locale(store.locale),
+        store_name=printable(store.name),
+        register_name=printable(register_name),
+        locale=known_locale(store.locale),
         ticket_number=sale.number,
         short_id=sale.id.hex[:8],
-        employee_name=_printable(sale.employee_name),
+        employee_name=printable(sale.employee_name),
         completed_at=local_time(sale.completed_at, store.timezone),
         lines=tuple(
             ReceiptLine(
-                name=_printable(line.name),
+                name=printable(line.name),
                 quantity=line.quantity,
                 unit_price=line.unit_price,
                 amount=_shown(line.amounts(inclusive), inclusive),
@@ -130,8 +130,8 @@ def receipt_for(
         prices_include_tax=inclusive,
         note=PRICES_INCLUDE_TAX if inclusive else None,
         demo=demo,
-        header_lines=_text_lines(store.address, store.phone, store.receipt_header),
-        footer_lines=_text_lines(store.receipt_footer),
+        header_lines=text_lines(store.address, store.phone, store.receipt_header),
+        footer_lines=text_lines(store.receipt_footer),
     )
 
 
@@ -143,14 +143,14 @@ def _card(line: TicketLine, timezone: str) -> ReceiptCard | None:
         masked=card.masked,
         reload=card.kind is CardLineKind.RELOAD,
         amount=line.unit_price,
-        recipient=_printable(card.recipient_name) if card.recipient_name else None,
+        recipient=printable(card.recipient_name) if card.recipient_name else None,
         send_at=local_time(card.deliver_at, timezone) if card.deliver_at else None,
     )
 
 
-def _text_lines(*texts: str) -> tuple[str, ...]:
+def text_lines(*texts: str) -> tuple[str, ...]:
     """The non-empty lines of a manager's texts, each printable."""
-    lines = (_printable(line) for text in texts for line in text.splitlines())
+    lines = (printable(line) for text in texts for line in text.splitlines())
     return tuple(line for line in lines if line)
 
 
@@ -166,7 +166,7 @@ def local_time(moment: datetime, timezone: str) -> datetime:
     return moment.astimezone(zone)
 
 
-def _known_locale(locale: str) -> str:
+def known_locale(locale: str) -> str:
     try:
         Locale.parse(locale)
     except (UnknownLocaleError, ValueError):
@@ -184,18 +184,18 @@ def _payment(payment: Payment) -> ReceiptPayment:
     gift = payment.kind is TenderKind.GIFT_CARD
     return ReceiptPayment(
         kind=payment.kind,
-        label=_printable(payment.label),
+        label=printable(payment.label),
         covered=payment.covered,
         tendered=payment.tendered,
         change=payment.change if cash else None,
-        reference=_printable(payment.reference) if payment.reference and not gift else None,
+        reference=printable(payment.reference) if payment.reference and not gift else None,
         # Only the last four digits ever reach paper, whatever the reference holds.
         masked_card=mask_card_number(card) if gift and card else None,
         balance_after=payment.balance_after if gift else None,
     )
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     """Without control characters: a name from the catalog must not drive the printer."""
     kept = []
     for char in text:

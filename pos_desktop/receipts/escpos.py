@@ -16,6 +16,7 @@ from typing import Any
 from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 
+from pos_desktop.domain.card_statement import CardStatement, statement_rows
 from pos_desktop.domain.receipt import (
     CardSlip,
     Receipt,
@@ -141,14 +142,15 @@ def render_escpos(
 
 
 def render_slip_escpos(
-    slip: CardSlip,
+    slip: CardSlip | CardStatement,
     paper_mm: int = 80,
     *,
     profile: str = DEFAULT_PROFILE,
     columns: int | None = None,
 ) -> bytes:
-    """A gift card slip (a Deduct Funds), set like a receipt."""
-    return _render_rows(slip_rows(slip), slip.short_id, paper_mm, profile, columns, FOOTER)
+    """A gift card slip (a Deduct Funds) or a card's mini-statement, set like a receipt."""
+    rows = statement_rows(slip) if isinstance(slip, CardStatement) else slip_rows(slip)
+    return _render_rows(rows, slip.short_id, paper_mm, profile, columns, FOOTER)
 
 
 TEST_PAGE_TITLE = "Test page"

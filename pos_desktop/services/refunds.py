@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.db import approvals as approval_outbox
-from pos_desktop.db import payouts, sales
+from pos_desktop.db import cash, payouts, sales
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.payouts import NewPayout, Payout
 from pos_desktop.domain.approvals import Approval, ApprovalAction
@@ -55,7 +55,6 @@ from pos_desktop.sync.relay import OutboxRelay
 log = logging.getLogger(__name__)
 
 RECENT_SALES = 20
-CASH_OUT_KIND = "cash_out"  # a cash movement: a gift card's balance paid out of the drawer
 CASH_OUT_REASON = "Balance under the store's cash-out limit"
 NO_SUCH_SALE = "No completed ticket #{number} on this register."
 NOT_A_NUMBER = "Type the receipt's ticket number, e.g. 12."
@@ -395,7 +394,9 @@ class RefundService:
             raise RuntimeError(f"cash-out {payout.id} has no stored request")
         body = c.CashOutRequest.model_validate_json(payout.request)
         try:
-            answer = self._client.cash_out(payout.card_id, body, payout.idempotency_key)
+            answer = self._client.cash_out_card(
+                payout.card_id, body.number, body.reason, payout.idempotency_key
+            )
         except (ServerUnreachable, ServerError) as exc:
             self._refused(payout, exc, CASH_OUT_UNANSWERED)
             raise
@@ -414,15 +415,14 @@ class RefundService:
                 activity_id=activity.id,
                 now=now,
             )
-            payouts.add_cash_movement(
+            cash.record_cash_out(
                 db,
-                kind=CASH_OUT_KIND,
-                amount=paid.minor,
-                currency=paid.currency,
+                paid_out=paid,
                 card_last4=card.last4,
+                activity_id=activity.id,
                 employee_id=activity.employee.id if activity.employee else None,
-                now=now,
-                note=f"Gift card {card.number_masked} cashed out",
+                employee_name=activity.employee.name if activity.employee else "",
+                at=activity.created_at,
             )
             db.commit()
         return CashedOut(paid, card.last4, balance, self._open_drawer())

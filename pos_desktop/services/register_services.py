@@ -13,6 +13,7 @@ from pos_desktop.services.approvals import ApprovalService
 from pos_desktop.services.back_office import StaffService
 from pos_desktop.services.back_office_cards import CardListService
 from pos_desktop.services.back_office_catalog import CatalogFiles, CatalogService
+from pos_desktop.services.card_actions import CardActionService
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.card_sales import CardSaleService
 from pos_desktop.services.checkout import CheckoutService
@@ -58,6 +59,7 @@ class RegisterServices:
     egift: EgiftDeliveryService
     card_list: CardListService
     refunds: RefundService
+    card_actions: CardActionService
 
     @classmethod
     def over(
@@ -112,6 +114,8 @@ class RegisterServices:
             egift=EgiftDeliveryService(client),
             card_list=CardListService(client),
             refunds=RefundService(database, client, clock, receipts, checkout.rules),
+            # The print queue the Settings tab set last: a cash-out's drawer, a statement.
+            card_actions=CardActionService(client, database, clock, lambda: receipts.printing),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

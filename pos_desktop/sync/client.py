@@ -22,9 +22,11 @@ from pydantic import BaseModel, ValidationError
 
 from pos_desktop.contracts import (
     ActivityOut,
+    AdjustRequest,
     ApprovalRecord,
     AuditList,
     BackOfficeStore,
+    CardActionRequest,
     CardChangeOut,
     CardDetail,
     CardList,
@@ -68,6 +70,8 @@ from pos_desktop.contracts import (
     RegisterInfo,
     RegisterList,
     RegisterUpdate,
+    ReplacedCard,
+    ReplaceRequest,
     ResendEgiftRequest,
     ReverseRequest,
     SessionRequest,
@@ -358,6 +362,60 @@ class ServerClient:
             idempotency_key=idempotency_key,
         )
 
+    # -- a manager's card actions (a manager's session; cash-out: see its note) ---------------
+
+    def card_action(
+        self, card_id: uuid.UUID, action: str, reason: str, idempotency_key: str
+    ) -> CardOut:
+        """``action``: "block", "unblock" or "void", with the reason the activity records."""
+        if action not in ("block", "unblock", "void"):
+            raise ValueError(f"not a card action: {action!r}")
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/{action}",
+            CardOut,
+            json=CardActionRequest(reason=reason),
+            idempotency_key=idempotency_key,
+        )
+
+    def adjust_card(
+        self, card_id: uuid.UUID, amount: MoneyBody, reason: str, idempotency_key: str
+    ) -> CardChangeOut:
+        """A correction of the balance: ``amount`` up (positive) or down (negative)."""
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/adjust",
+            CardChangeOut,
+            json=AdjustRequest(amount=amount, reason=reason),
+            idempotency_key=idempotency_key,
+        )
+
+    def cash_out_card(
+        self, card_id: uuid.UUID, number: str, reason: str | None, idempotency_key: str
+    ) -> CardChangeOut:
+        """The whole balance paid out in cash; ``number``: the card's, at the counter. A
+        manager's, or anyone's where the store's law asks it for a small balance."""
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/cash-out",
+            CardChangeOut,
+            json=CashOutRequest(number=number, reason=reason),
+            idempotency_key=idempotency_key,
+        )
+
+    def replace_card(
+        self, card_id: uuid.UUID, reason: str, number: str | None, idempotency_key: str
+    ) -> ReplacedCard:
+        """A lost card's balance onto a new card (a blank's ``number``, or one the server
+        gives), the old one voided; the answer holds the new full number, this once."""
+        return self._call(
+            "POST",
+            f"/giftcards/{card_id}/replace",
+            ReplacedCard,
+            json=ReplaceRequest(reason=reason, number=number),
+            idempotency_key=idempotency_key,
+        )
+
     def sell_card(self, body: CardSaleRequest, idempotency_key: str) -> CardLoadOut:
         """A gift card on a line of an open ticket, pending until the ticket completes; the
         answer holds the card's full number, this once."""
@@ -391,18 +449,6 @@ class ServerClient:
         number the answer holds this once."""
         return self._call(
             "POST", "/refunds/store-credit", RefundOut, json=body, idempotency_key=idempotency_key
-        )
-
-    def cash_out(
-        self, card_id: uuid.UUID, body: CashOutRequest, idempotency_key: str
-    ) -> CardChangeOut:
-        """The card at the counter (its full number in ``body``) paid out in cash."""
-        return self._call(
-            "POST",
-            f"/giftcards/{card_id}/cash-out",
-            CardChangeOut,
-            json=body,
-            idempotency_key=idempotency_key,
         )
 
     # -- plumbing ----------------------------------------------------------------------------

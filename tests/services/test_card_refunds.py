@@ -276,7 +276,7 @@ def test_cash_out_pays_the_balance_and_records_the_cash(
         moved = db.execute(
             select(CashMovement.kind, CashMovement.amount, CashMovement.card_last4)
         ).all()
-    assert moved == [("cash_out", 4_00, card.number[-4:])]
+    assert moved == [("gift_card_cash_out", -4_00, card.number[-4:])]
 
 
 class _Paper:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.db.database import RegisterDatabase
@@ -24,7 +24,9 @@ from pos_desktop.services.register_services import RegisterServices, utc_now
 from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
+from tests.fixtures.printer import PrinterServer
 from tests.fixtures.register import start_server
+from tests.ui.card_actions_support import Counter
 from tests.ui.catalog_support import WAIT_MS, Store
 from tests.ui.support import MakeWindow, button
 from tests.ui.support import tap_pin as tap_pin_on
@@ -156,5 +158,26 @@ def catalog_store(
             qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)
             yield Store(server, client, window, data_dir)
             window.close()
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def counter(tmp_path: Path, make_window: MakeWindow) -> Iterator[Counter]:
+    """A demo store of the test's own (the card actions change its cards) and a register of
+    it with a receipt printer on loopback: ``counter.window(qtbot, pin)`` opens it."""
+    server = start_server(tmp_path / "server.sqlite3")
+    printer = PrinterServer()
+    try:
+        enrolled = server.enroll_local_register("Counter")
+        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+            store = Counter(server, client, printer, tmp_path / "register", make_window)
+            try:
+                yield store
+            finally:
+                for window in QApplication.topLevelWidgets():
+                    if isinstance(window, MainWindow):
+                        window.close()
+                store.close()
     finally:
         server.stop()

@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 from pos_desktop.domain.card_search import InvalidSearch
 from pos_desktop.domain.receipt import local_time
 from pos_desktop.services.card_list_results import CardListPage, CardQuery, CardRow
-from pos_desktop.services.results import DEFAULT_STORE_RULES, CardHistory
+from pos_desktop.services.results import DEFAULT_STORE_RULES, CardHistory, CardSummary
 from ui.card_display import status_label
 from ui.presenters.background import EmployeePresenter
 from ui.presenters.card_lookup import HistoryRow, history_row
@@ -62,6 +62,7 @@ class CardDetails:
     buyer: str
     issued: str
     activities: tuple[HistoryRow, ...]
+    card: CardSummary  # as the server answered: what the manager's actions work on
 
 
 def _day(moment: datetime, rules: StoreRules) -> str:
@@ -98,6 +99,7 @@ def card_details(history: CardHistory, rules: StoreRules) -> CardDetails:
         activities=tuple(
             history_row(activity, rules) for activity in history.activities[:RECENT_ACTIVITIES]
         ),
+        card=card,
     )
 
 

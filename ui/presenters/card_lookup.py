@@ -11,9 +11,9 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.card_number import mask_card_number
 from pos_desktop.domain.card_search import SearchKind, SearchQuery
+from pos_desktop.domain.card_statement import ACTIVITY_LABELS, CREDITS, DEBITS, MINUS
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.receipt import local_time
 from pos_desktop.services.results import CardActivity, CardHistory, CardSummary
 from ui.presenters.background import EmployeePresenter
@@ -22,21 +22,11 @@ from ui.workers import Worker
 if TYPE_CHECKING:
     from pos_desktop.services.card_lookup import CardLookupService
 
-KIND_LABELS: dict[ActivityKind, str] = {
-    ActivityKind.ISSUE: "Issued",
-    ActivityKind.ACTIVATE: "Sent to recipient",
-    ActivityKind.REDEEM: "Redeemed",
-    ActivityKind.DEDUCT_BY_CODE: "Deducted by code",
-    ActivityKind.REVERSE: "Reversed",
-    ActivityKind.ADJUST: "Adjusted",
-    ActivityKind.BLOCK: "Blocked",
-    ActivityKind.UNBLOCK: "Unblocked",
-    ActivityKind.VOID: "Voided",
-}
-# Kinds whose amount left the card: shown with a minus sign.
-_DEBITS = frozenset({ActivityKind.REDEEM, ActivityKind.DEDUCT_BY_CODE, ActivityKind.VOID})
-_CREDITS = frozenset({ActivityKind.ISSUE, ActivityKind.REVERSE})
-MINUS = "\u2212"
+# The screens' words for each kind, and the kinds that take from or add to a card: the
+# domain's, so the printed statement says the same.
+KIND_LABELS = ACTIVITY_LABELS
+_DEBITS = DEBITS
+_CREDITS = CREDITS
 
 
 def no_match_message(query: SearchQuery) -> str:
