@@ -68,6 +68,8 @@ class CardSaleDialog(QDialog):
         self._limits = limits
         self.setMinimumWidth(DIALOG_MIN_WIDTH_PX)
         self.messages: dict[str, QLabel] = {}
+        # The number the server issued, grouped as shown; empty until it is.
+        self.issued_number = ""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 18, 24, 18)
         layout.setSpacing(10)

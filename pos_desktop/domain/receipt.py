@@ -267,6 +267,35 @@ def slip_rows(slip: CardSlip) -> tuple[ReceiptRow, ...]:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CardNumberSlip:
+    """A card sold on a number the server gave (no blank card in hand): the number, printed
+    once for the customer, and what the card holds once its ticket is paid."""
+
+    store_name: str
+    locale: str
+    number: str  # the full number: this slip is the card
+    amount: Money
+    when: datetime  # in the store's time zone
+    short_id: str  # the card's, for the barcode
+
+
+def number_slip_rows(slip: CardNumberSlip) -> tuple[ReceiptRow, ...]:
+    grouped = " ".join(slip.number[at : at + 4] for at in range(0, len(slip.number), 4))
+    return (
+        ReceiptRow(RowStyle.TITLE, slip.store_name),
+        ReceiptRow(RowStyle.CENTER, "Gift card"),
+        ReceiptRow(RowStyle.RULE),
+        _when_row(slip.when, slip.locale),
+        ReceiptRow(RowStyle.RULE),
+        ReceiptRow(RowStyle.PLAIN, "Card number"),
+        ReceiptRow(RowStyle.STRONG, grouped),
+        ReceiptRow(RowStyle.PLAIN, "Starting balance", slip.amount.format(slip.locale)),
+        ReceiptRow(RowStyle.DETAIL, "Active once the ticket is paid."),
+        ReceiptRow(RowStyle.DETAIL, "Keep this slip: its number is the card."),
+    )
+
+
 def receipt_rows(receipt: Receipt) -> tuple[ReceiptRow, ...]:
     """What the receipt says, in order, with money already formatted for the store's locale."""
     locale = receipt.locale

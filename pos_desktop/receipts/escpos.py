@@ -16,16 +16,14 @@ from typing import Any
 from escpos.magicencode import Encoder
 from escpos.printer import Dummy
 
-from pos_desktop.domain.card_statement import CardStatement, statement_rows
 from pos_desktop.domain.receipt import (
-    CardSlip,
     Receipt,
     ReceiptRow,
     RowStyle,
     receipt_rows,
-    slip_rows,
     wrap_text,
 )
+from pos_desktop.domain.slips import Slip, rows_of
 
 DEFAULT_PROFILE = "TM-T88V"
 # Font A columns of each paper width; a printer with a wider head (48 columns on 80 mm) is
@@ -142,15 +140,15 @@ def render_escpos(
 
 
 def render_slip_escpos(
-    slip: CardSlip | CardStatement,
+    slip: Slip,
     paper_mm: int = 80,
     *,
     profile: str = DEFAULT_PROFILE,
     columns: int | None = None,
 ) -> bytes:
-    """A gift card slip (a Deduct Funds) or a card's mini-statement, set like a receipt."""
-    rows = statement_rows(slip) if isinstance(slip, CardStatement) else slip_rows(slip)
-    return _render_rows(rows, slip.short_id, paper_mm, profile, columns, FOOTER)
+    """A gift card slip (a Deduct Funds), a card's mini-statement, or a sold card's number,
+    set like a receipt."""
+    return _render_rows(rows_of(slip), slip.short_id, paper_mm, profile, columns, FOOTER)
 
 
 TEST_PAGE_TITLE = "Test page"

@@ -34,11 +34,13 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import DomainError, ErrorCode, InvalidCardNumber
 from pos_desktop.domain.giftcard import Delivery, ensure_redeemable
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.receipt import CardNumberSlip, local_time
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.ticket import check_room_for_line, check_total_in_range
 from pos_desktop.services.card_lookup import CardLookupService
 from pos_desktop.services.checkout import CatalogNotReady
 from pos_desktop.services.payments import NeedsServer
+from pos_desktop.services.printing import PrintService
 from pos_desktop.services.results import CardOrder, CardSold, CardSummary, Employee
 from pos_desktop.sync.card_cancels import CardCancels
 from pos_desktop.sync.client import ServerClient
@@ -66,11 +68,16 @@ _FIELDS: dict[str, str] = {
 
 class CardSaleService:
     def __init__(
-        self, database: RegisterDatabase, client: ServerClient, clock: Callable[[], datetime]
+        self,
+        database: RegisterDatabase,
+        client: ServerClient,
+        clock: Callable[[], datetime],
+        printing: Callable[[], PrintService | None] = lambda: None,
     ) -> None:
         self._database = database
         self._client = client
         self._clock = clock
+        self._printing = printing
         self._cancels = CardCancels(database, client, clock)
 
     def check_server(self) -> None:
@@ -137,9 +144,33 @@ class CardSaleService:
             )
             db.commit()
         answer = self._ask(sale.id, line_id)
-        # Said once, for the cashier to hand over: a number the server gave is not kept.
+        # Said once, for the cashier to hand over, and printed once for the customer: a
+        # number the server gave is not kept.
         shown = answer.number if number is None and egift is None else None
+        if shown is not None:
+            self._print_number(shown, amount, answer.card.id, rules)
         return CardSold(self._load(sale.id), line_id, shown)
+
+    def _print_number(
+        self, number: str, amount: Money, card_id: uuid.UUID, rules: StoreRules
+    ) -> None:
+        """The slip that is the card, when there is no blank card to hand over."""
+        printing = self._printing()
+        if printing is None:
+            return
+        slip = CardNumberSlip(
+            store_name=rules.name,
+            locale=rules.locale,
+            number=number,
+            amount=amount,
+            when=local_time(self._clock(), rules.timezone),
+            short_id=card_id.hex[:8],
+        )
+        try:
+            printing.queue_slip(slip)
+        except Exception:
+            # The number is on the screen until Done: the sale stands without its slip.
+            log.exception("could not queue the number slip of card %s", card_id)
 
     def find_card(self, number_text: str) -> CardSummary:
         """The card to reload, checked (Luhn) before it is looked up."""

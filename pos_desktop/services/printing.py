@@ -36,8 +36,8 @@ from pos_desktop.db import approvals
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.models import PrintJob
 from pos_desktop.domain.approvals import Approval
-from pos_desktop.domain.card_statement import CardStatement
-from pos_desktop.domain.receipt import CardSlip, Receipt
+from pos_desktop.domain.receipt import Receipt
+from pos_desktop.domain.slips import Slip
 from pos_desktop.receipts.stored import dump_receipt, load_receipt
 from pos_desktop.services.results import PrintStatus
 
@@ -74,7 +74,7 @@ class PrintService:
         render: Callable[[Receipt], bytes],
         clock: Callable[[], datetime],
         *,
-        render_slip: Callable[[CardSlip | CardStatement], bytes] | None = None,
+        render_slip: Callable[[Slip], bytes] | None = None,
         retry_seconds: float = RETRY_SECONDS,
         on_status: Callable[[PrintStatus], None] | None = None,
     ) -> None:
@@ -98,7 +98,7 @@ class PrintService:
         self,
         printer: Printer,
         render: Callable[[Receipt], bytes],
-        render_slip: Callable[[CardSlip | CardStatement], bytes] | None = None,
+        render_slip: Callable[[Slip], bytes] | None = None,
     ) -> None:
         """Print on ``printer`` from now on (settings changed): waiting jobs try it at once.
 
@@ -172,9 +172,9 @@ class PrintService:
         self._wake.set()
         return job_id
 
-    def queue_slip(self, slip: CardSlip | CardStatement) -> int | None:
-        """A gift card slip (after a Deduct Funds) or a card's mini-statement; None when this
-        printer prints no slips."""
+    def queue_slip(self, slip: Slip) -> int | None:
+        """A gift card slip (after a Deduct Funds), a card's mini-statement or a sold card's
+        number; None when this printer prints no slips."""
         if self._render_slip is None:
             return None
         return self.queue(self._render_slip(slip), "slip")
@@ -300,11 +300,11 @@ class PrintService:
 
     def _printed(self, job: _Job) -> None:
         with self._database.session() as db, db.begin():
-            db.execute(
-                update(PrintJob)
-                .where(PrintJob.id == job.id)
-                .values(printed_at=self._clock(), attempts=PrintJob.attempts + 1)
-            )
+            printed = {"printed_at": self._clock(), "attempts": PrintJob.attempts + 1}
+            if job.kind == "slip":
+                # A slip is never printed again, and a sold card's slip holds its number.
+                printed["data"] = b""
+            db.execute(update(PrintJob).where(PrintJob.id == job.id).values(**printed))
         self._offline = None
         if job.kind == "drawer":
             self._drawer_missed = None

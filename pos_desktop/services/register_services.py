@@ -93,7 +93,7 @@ class RegisterServices:
             cards=CardLookupService(client),
             store=StoreProfileService(database),
             checkout=checkout,
-            card_sales=CardSaleService(database, client, clock),
+            card_sales=CardSaleService(database, client, clock, lambda: receipts.printing),
             payments=PaymentService(database, client, clock, on_ticket_finished),
             receipts=receipts,
             deductions=DeductionService(client, clock),

@@ -25,6 +25,7 @@ from pos_desktop.sync.client import ServerClient
 from tests.fixtures.checkout import IssuedCard, card_balance, issue_active_card
 from tests.fixtures.checkout import _card as server_card
 from tests.fixtures.register import start_server
+from tests.ui.card_sale_support import WAIT_MS, key_in, open_card_sale, sell
 from tests.ui.support import (
     SYMBOL_KEYS,
     MakeWindow,
@@ -35,12 +36,10 @@ from tests.ui.support import (
     tap_pin,
     type_into,
 )
-from ui.card_sale_dialog import CardSaleDialog
 from ui.main_window import MainWindow
 
 TAP = Qt.MouseButton.LeftButton
 REGISTER = (1024, 768)
-WAIT_MS = 10_000
 
 
 @pytest.fixture
@@ -81,25 +80,6 @@ def look() -> Callable[[MainWindow, QWidget | None, str], None]:
     return keep
 
 
-def open_card_sale(qtbot: QtBot, window: MainWindow) -> CardSaleDialog:
-    checkout = window.tab_frame.checkout_view
-    qtbot.mouseClick(button(checkout, "sellGiftCardButton"), TAP)
-    qtbot.waitUntil(
-        lambda: checkout.card_sale_dialog is not None and checkout.card_sale_dialog.isVisible(),
-        timeout=WAIT_MS,
-    )
-    dialog = checkout.card_sale_dialog
-    assert dialog is not None
-    return dialog
-
-
-def key_in(qtbot: QtBot, dialog: CardSaleDialog, field: QWidget, digits: str) -> None:
-    """Tap the field, then its digits on the screen's keypad."""
-    qtbot.mouseClick(field, TAP)
-    for digit in digits:
-        qtbot.mouseClick(button(dialog.keypad, f"keypadKey{digit}"), TAP)
-
-
 def type_capitalised(qtbot: QtBot, window: MainWindow, field: QLineEdit, text: str) -> None:
     """Tap the field, Shift, then the rest of ``text`` on the on-screen keyboard."""
     qtbot.mouseClick(field, TAP)
@@ -110,10 +90,6 @@ def type_capitalised(qtbot: QtBot, window: MainWindow, field: QLineEdit, text: s
         name = SYMBOL_KEYS.get(char, f"keyboardKey{char.upper()}")
         qtbot.mouseClick(button(keyboard, name), TAP)
     assert field.text() == text
-
-
-def sell(qtbot: QtBot, dialog: CardSaleDialog, name: str) -> None:
-    qtbot.mouseClick(button(dialog, name), TAP)
 
 
 def last_line_name(window: MainWindow) -> str:
