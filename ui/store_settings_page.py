@@ -6,7 +6,7 @@ saved yet) and empties it when the register locks; while a save runs the form ta
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -312,14 +312,28 @@ class StoreSettingsPage(QWidget):
         self.code_minutes = self._minutes("codeMinutesInput", "Deduct Funds code works for", page)
         self._add(form, "deduction_code_to", "Code to", code_row, -1)
         self._add(form, "deduction_code_minutes", "Code works", self.code_minutes, 0)
+        self._add(form, "max_card_amount", "Largest card", self._build_card_amounts(page), 1,
+                  self._max_card_message)  # fmt: skip
+        self._build_card_rules(form, page)
+
+    def _build_card_amounts(self, page: QWidget) -> QVBoxLayout:
+        """The largest card's field over the keypad; the keypad types into whichever of the
+        page's amounts was tapped last (this one at first)."""
         self.max_card = AmountField("maxCardInput", "Largest card amount", page, scale=1.0)
+        self.min_card = AmountField("minCardInput", "Smallest card amount", page, scale=1.0)
+        self.cash_out_below = AmountField(
+            "cashOutBelowInput", "Cash-out by law under", page, scale=1.0
+        )
+        self._keyed = self.max_card
         keypad = Keypad(page, key_scale=1.0, with_enter=False, spacing=6)
         keypad.setObjectName("maxCardKeypad")
-        self.max_card.setMinimumWidth(MIN_AMOUNT_WIDTH)
-        keypad.digit_pressed.connect(self.max_card.press_digit)
-        keypad.backspace_pressed.connect(self.max_card.press_backspace)
-        keypad.clear_pressed.connect(self.max_card.press_clear)
+        keypad.digit_pressed.connect(lambda digit: self._keyed.press_digit(digit))
+        keypad.backspace_pressed.connect(lambda: self._keyed.press_backspace())
+        keypad.clear_pressed.connect(lambda: self._keyed.press_clear())
         keypad.setMaximumWidth(KEYPAD_WIDTH)
+        for field in (self.max_card, self.min_card, self.cash_out_below):
+            field.setMinimumWidth(MIN_AMOUNT_WIDTH)
+            field.installEventFilter(self)
         # The field's refusals (a key it takes not, a cleared amount at Save) on one line right
         # under it, with room for two kept: the keys under it never move.
         self.max_card.message.hide()
@@ -332,7 +346,46 @@ class StoreSettingsPage(QWidget):
         amount_row.addWidget(self.max_card)
         amount_row.addWidget(self._max_card_message)
         amount_row.addWidget(keypad)
-        self._add(form, "max_card_amount", "Largest card", amount_row, 1, self._max_card_message)
+        return amount_row
+
+    def _build_card_rules(self, form: QGridLayout, page: QWidget) -> None:
+        """The smallest card, the cash-out law and whether a gift card pays for one."""
+        law = QLabel(
+            "A card holding less is cashed out on request, where the law says so "
+            "(California: $10.00). Empty: no such law.",
+            page,
+        )
+        law.setProperty("hint", True)
+        law.setWordWrap(True)
+        cash_out = QVBoxLayout()
+        cash_out.setSpacing(2)
+        cash_out.addWidget(self.cash_out_below)
+        cash_out.addWidget(law)
+        for field, name, caption, widget, column in (
+            (self.min_card, "min_card_amount", "Smallest card", self.min_card, 0),
+            (self.cash_out_below, "cash_out_below", "Cash out under", cash_out, 1),
+        ):
+            # The form's message line says the field's refusals too: one line, not two.
+            field.message.hide()
+            self._add(form, name, caption, widget, column)
+            line = self.messages[name]
+            field.edited.connect(lambda f=field, m=line: m.setText(f.message_text()))
+        text = "A gift card may pay for a gift card"
+        self.card_for_card = touch_button(text, "giftcardPaysGiftcard", text, page)
+        self.card_for_card.setCheckable(True)
+        self.card_for_card.setProperty("tipPreset", True)  # the theme's checked toggle
+        self.card_for_card.toggled.connect(
+            lambda checked: self.card_for_card.setText(f"{CHECKED_MARK}{text}" if checked else text)
+        )
+        row = QHBoxLayout()
+        row.addWidget(self.card_for_card)
+        row.addStretch(1)
+        self._add(form, "giftcard_pays_giftcard", "Gift cards", row, -1)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, AmountField):
+            self._keyed = watched
+        return super().eventFilter(watched, event)
 
     def _build_approvals(self, form: QGridLayout, page: QWidget) -> None:
         """One toggle an action: checked, a cashier needs a manager's PIN to do it."""
@@ -410,7 +463,9 @@ class StoreSettingsPage(QWidget):
         self._set_tax_rates(())
         for button in self.approvals.values():
             button.setChecked(False)
-        self.max_card.set_amount(None)
+        for amount in (self.max_card, self.min_card, self.cash_out_below):
+            amount.set_amount(None)
+        self.card_for_card.setChecked(False)
         self.status.clear()
         self._show_refusals({})
         self.form_page.setEnabled(True)
@@ -442,8 +497,14 @@ class StoreSettingsPage(QWidget):
         _check(self.code_to, values.deduction_code_to)
         _fill_minutes(self.idle_lock, IDLE_LOCK_MINUTES, values.idle_lock_seconds)
         _fill_minutes(self.code_minutes, CODE_MINUTES, values.deduction_code_minutes * 60)
-        self.max_card.set_currency(values.max_card_amount.currency)
-        self.max_card.set_amount(values.max_card_amount)
+        for amount, value in (
+            (self.max_card, values.max_card_amount),
+            (self.min_card, values.min_card_amount),
+            (self.cash_out_below, values.cash_out_below),
+        ):
+            amount.set_currency(values.max_card_amount.currency)
+            amount.set_amount(value)
+        self.card_for_card.setChecked(values.giftcard_pays_giftcard)
         self._show_refusals({})
 
     # -- tax rates ---------------------------------------------------------------------------
@@ -523,6 +584,8 @@ class StoreSettingsPage(QWidget):
             tax_rate_rows=tuple(row.typed() for row in self.tax_rate_rows),
             tip_preset_texts=tuple(field.text() for field in self.tip_presets),
             max_card_amount=self.max_card.amount(),
+            min_card_amount=self.min_card.amount(),
+            cash_out_below=self.cash_out_below.amount(),
         )
 
     def _others(self, current: StoreSettingsValues | None) -> StoreSettingsValues:
@@ -550,6 +613,7 @@ class StoreSettingsPage(QWidget):
             approvals=frozenset(
                 action for action, button in self.approvals.items() if button.isChecked()
             ),
+            giftcard_pays_giftcard=self.card_for_card.isChecked(),
         )
 
     def _save(self) -> None:

@@ -485,6 +485,12 @@ class StoreSettingsValues:
     tax_rates: tuple[tuple[str, int], ...] = ()
     tip_presets: tuple[int, ...] = (10, 15, 20)  # the Pay screen's tip buttons, in percent
     approvals: frozenset[ApprovalAction] = frozenset()  # need a manager's PIN on the spot
+    # Gift cards at the counter: the smallest one sold (None: a server from before card
+    # sales), whether one may pay for another, and the balance under which the law asks a
+    # card be cashed out on request (None: no such law).
+    min_card_amount: Money | None = None
+    giftcard_pays_giftcard: bool = False
+    cash_out_below: Money | None = None
 
     def changes(self, edited: StoreSettingsValues) -> dict[str, object]:
         """The fields ``edited`` gives another value than these: what a save sends."""

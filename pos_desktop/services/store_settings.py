@@ -48,8 +48,11 @@ class StoreSettingsService:
         local = _local_errors(changes)
         if local:
             raise StoreSettingsRefused(local)
-        if "max_card_amount" in changes:
-            changes["max_card_amount"] = edited.max_card_amount.minor
+        for amount_field in ("max_card_amount", "min_card_amount", "cash_out_below"):
+            if amount_field in changes:
+                amount = getattr(edited, amount_field)
+                # No cash-out law is sent as 0, the server's word for none.
+                changes[amount_field] = amount.minor if amount is not None else 0
         if "tenders" in changes:
             changes["tenders"] = list(edited.tenders)
         if "tax_rates" in changes:
@@ -120,4 +123,7 @@ def _values(store: BackOfficeStore) -> StoreSettingsValues:
         tax_rates=tuple((rate.name, rate.rate_bp) for rate in store.tax_rates),
         tip_presets=tuple(store.tip_presets),
         approvals=frozenset(store.approvals),
+        min_card_amount=store.min_card_amount.to_money() if store.min_card_amount else None,
+        giftcard_pays_giftcard=store.giftcard_pays_giftcard,
+        cash_out_below=store.cash_out_below.to_money() if store.cash_out_below else None,
     )

@@ -31,6 +31,7 @@ from tests.ui.support import TAP, button, scrolled_into_view
 from ui.presenters.store_settings import (
     CURRENCY_LOCKED,
     FIX_FIELDS,
+    MIN_OVER_MAX,
     NO_MAX_CARD,
     SAVED,
     StoreSettingsPresenter,
@@ -417,3 +418,64 @@ def test_store_settings_service_names_the_tax_rate_the_server_refuses(
         service.save(before, replace(before, tax_rates=(("VAT", 2000), ("Luxury", 10_001))))
     assert set(twice.value.errors) == {"tax_rates"}
     assert set(too_high.value.errors) == {"tax_rates.1"}
+
+
+def _key_into(qtbot: QtBot, page: StoreSettingsPage, field: QWidget, keys: tuple[str, ...]) -> None:
+    """Tap an amount ``field``, then ``keys`` on the page's keypad."""
+    keypad = page.findChild(QWidget, "maxCardKeypad")
+    assert keypad is not None
+    page.move(OFFSCREEN_WIDTH - PAGE_SIZE[0] - 20, page.y())  # the keypad on the screen
+    scrolled_into_view(field)
+    qtbot.mouseClick(field, TAP)
+    _hide_keys(qtbot, page)
+    page.scroll_area.ensureWidgetVisible(keypad)
+    for key in keys:
+        qtbot.mouseClick(button(keypad, key), TAP)
+
+
+def test_store_settings_page_saves_the_gift_card_rules(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """The smallest card and the cash-out law typed on the keypad, and a gift card allowed to
+    pay for one, reach the server; the registers follow them."""
+    _key_into(qtbot, page, page.min_card, ("keypadClear", "keypadKey5", "keypadKey0", "keypadKey0"))
+    _key_into(
+        qtbot, page, page.cash_out_below, ("keypadKey1", "keypadKey0", "keypadKey0", "keypadKey0")
+    )
+    _tap(qtbot, page, "giftcardPaysGiftcard")
+
+    _save_and_reload(qtbot, page)
+
+    store = _stored(server)
+    assert (store.min_card_amount, store.cash_out_below) == (5_00, 10_00)
+    assert store.giftcard_pays_giftcard
+    assert page.card_for_card.isChecked()
+    assert page.cash_out_below.amount() is not None
+
+
+def test_store_settings_page_cleared_cash_out_means_no_such_law(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    _key_into(
+        qtbot, page, page.cash_out_below, ("keypadKey1", "keypadKey0", "keypadKey0", "keypadKey0")
+    )
+    _save_and_reload(qtbot, page)
+    _key_into(qtbot, page, page.cash_out_below, ("keypadClear",))
+
+    _save_and_reload(qtbot, page)
+
+    assert _stored(server).cash_out_below is None
+    assert page.cash_out_below.amount() is None
+
+
+def test_store_settings_page_refuses_a_smallest_card_above_the_largest(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """Said next to the smallest card, before anything is sent."""
+    keys = ("keypadClear", "keypadKey9", "keypadKey9", "keypadKey9", "keypadKey0", "keypadKey0")
+    _key_into(qtbot, page, page.min_card, keys)
+
+    _tap_save(qtbot, page)
+
+    assert page.messages["min_card_amount"].text() == MIN_OVER_MAX
+    assert _stored(server).min_card_amount == 100

@@ -23,6 +23,8 @@ LOADING = "Loading the store's settings…"
 FIX_FIELDS = "Not saved: fix the fields marked in red."
 CURRENCY_LOCKED = "The currency cannot change once a gift card or a sale exists."
 NO_MAX_CARD = "Enter the largest amount a gift card may hold."
+NO_MIN_CARD = "Enter the smallest gift card the counter sells."
+MIN_OVER_MAX = "The smallest card is more than the largest."
 IDLE_LOCK_MINUTES = (1, 2, 5, 10, 15, 30, 60, 120)
 CODE_MINUTES = (1, 2, 5, 10, 15, 30, 60)
 TIP_BASES = (("subtotal", "Subtotal"), ("total", "Total"))
@@ -38,6 +40,8 @@ class StoreSettingsForm:
     tax_rate_rows: tuple[tuple[str, str], ...]  # each row's name and percentage as typed
     tip_preset_texts: tuple[str, ...]  # the tip buttons' percentages as typed, blanks too
     max_card_amount: Money | None  # None: the field was cleared
+    min_card_amount: Money | None = None  # None: the field was cleared
+    cash_out_below: Money | None = None  # None (cleared): no cash-out law
 
 
 class StoreSettingsPresenter(EmployeePresenter):
@@ -130,10 +134,20 @@ def _read(form: StoreSettingsForm) -> StoreSettingsValues:
         tips = tip_presets(form.tip_preset_texts)
     except SetupInvalid as exc:
         errors |= exc.errors
-    if form.max_card_amount is None:
+    most, least = form.max_card_amount, form.min_card_amount
+    if most is None:
         errors["max_card_amount"] = NO_MAX_CARD
-    if errors or form.max_card_amount is None:
+    if least is None:
+        errors["min_card_amount"] = NO_MIN_CARD
+    elif most is not None and least > most:
+        errors["min_card_amount"] = MIN_OVER_MAX
+    if errors or most is None:
         raise SetupInvalid(errors)
     return replace(
-        form.others, tax_rates=rates, tip_presets=tips, max_card_amount=form.max_card_amount
+        form.others,
+        tax_rates=rates,
+        tip_presets=tips,
+        max_card_amount=most,
+        min_card_amount=least,
+        cash_out_below=form.cash_out_below,
     )
