@@ -38,6 +38,8 @@ def set_blocked(
     blocked: bool,
     reason: str,
     now: datetime,
+    *,
+    key: str | None = None,
 ) -> GiftCard:
     """Hold the card (reversible) or release it; asking for the state it is in changes nothing."""
     card = ledger.lock_card(db, card_id, caller.store.id)
@@ -45,26 +47,40 @@ def set_blocked(
     if card.blocked != blocked:
         card.blocked = blocked
         kind = ActivityKind.BLOCK if blocked else ActivityKind.UNBLOCK
-        ledger.append(db, card, ledger.Entry(kind, reason=reason), caller, now)
+        ledger.append(db, card, ledger.Entry(kind, reason=reason, idempotency_key=key), caller, now)
     return card
 
 
 def void(
-    db: Session, caller: EmployeeCaller, card_id: uuid.UUID, reason: str, now: datetime
+    db: Session,
+    caller: EmployeeCaller,
+    card_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+    *,
+    key: str | None = None,
 ) -> GiftCard:
     """Void for good; what was left on the card leaves the ledger with the void activity."""
     card = ledger.lock_card(db, card_id, caller.store.id)
     if not card.voided:
-        _void_locked(db, caller, card, reason, now)
+        _void_locked(db, caller, card, reason, now, key=key)
     return card
 
 
 def _void_locked(
-    db: Session, caller: EmployeeCaller, card: GiftCard, reason: str, now: datetime
+    db: Session,
+    caller: EmployeeCaller,
+    card: GiftCard,
+    reason: str,
+    now: datetime,
+    *,
+    key: str | None = None,
 ) -> CardActivity:
     card.voided = True
     left = card.balance
-    entry = ledger.Entry(ActivityKind.VOID, amount=left, delta=-left, reason=reason)
+    entry = ledger.Entry(
+        ActivityKind.VOID, amount=left, delta=-left, reason=reason, idempotency_key=key
+    )
     return ledger.append(db, card, entry, caller, now)
 
 
@@ -75,6 +91,8 @@ def adjust(
     delta: int,
     reason: str,
     now: datetime,
+    *,
+    key: str | None = None,
 ) -> tuple[CardActivity, GiftCard]:
     """A correction up or down; never below zero nor above the store's maximum."""
     store = caller.store
@@ -88,7 +106,9 @@ def adjust(
     if card.balance + delta > store.max_card_amount:
         limit = store.money(store.max_card_amount).format()
         raise InvalidAmount(f"A card holds at most {limit} in this store.")
-    entry = ledger.Entry(ActivityKind.ADJUST, amount=abs(delta), delta=delta, reason=reason)
+    entry = ledger.Entry(
+        ActivityKind.ADJUST, amount=abs(delta), delta=delta, reason=reason, idempotency_key=key
+    )
     return ledger.append(db, card, entry, caller, now), card
 
 
@@ -104,6 +124,8 @@ def cash_out(
     presented: ledger.Presented,
     reason: str | None,
     now: datetime,
+    *,
+    key: str | None = None,
 ) -> tuple[CardActivity, GiftCard]:
     """Pay the whole balance out of the drawer: the card, at the counter, ends at zero."""
     card = presented.lock(db, caller.store.id)
@@ -113,7 +135,9 @@ def cash_out(
     if not may_cash_out(caller, card.balance):
         raise forbidden("Only a manager can cash out this card.")
     left = card.balance
-    entry = ledger.Entry(ActivityKind.CASH_OUT, amount=left, delta=-left, reason=reason)
+    entry = ledger.Entry(
+        ActivityKind.CASH_OUT, amount=left, delta=-left, reason=reason, idempotency_key=key
+    )
     return ledger.append(db, card, entry, caller, now), card
 
 
@@ -131,6 +155,8 @@ def replace(
     number: str | None,
     numbers: CardNumbers,
     now: datetime,
+    *,
+    key: str | None = None,
 ) -> Replaced:
     """A lost card's balance moves to a new number handed over now; the old one is voided, in
     the same transaction, so the value is on exactly one card at every instant."""
@@ -158,9 +184,11 @@ def replace(
         new,
         now,
         numbers,
+        idempotency_key=key,
         reason=f"Replaces {mask_card_number(old.last4)}: {reason}",
     )
     issued.card.sent_at = now
     ledger.append(db, issued.card, ledger.Entry(ActivityKind.ACTIVATE), caller, now)
-    _void_locked(db, caller, old, f"Replaced by {mask_card_number(issued.number)}: {reason}", now)
+    why = f"Replaced by {mask_card_number(issued.number)}: {reason}"
+    _void_locked(db, caller, old, why, now, key=key)
     return Replaced(old, issued)

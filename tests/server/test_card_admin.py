@@ -3,12 +3,15 @@ replace; and cash-out, which a store's law may open to cashiers for small balanc
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
 from pos_desktop.domain.card_number import generate_card_number
+from pos_desktop.server.models import CardActivity
 from tests.fixtures.server_world import STORE_MAX, World
 
 
@@ -224,3 +227,25 @@ def test_replace_replays_the_same_new_card(world: World) -> None:
 
     assert again.status_code == 201 and again.content == first.content
     assert world.balance(first.json()["new"]["id"]) == 30_00
+
+
+def test_manage_activities_carry_the_requests_key(world: World, engine: Any) -> None:
+    """Each manager's activity keeps the Idempotency-Key of the request that made it."""
+    card = world.issue_card(20_00)
+
+    act(world, card["id"], "block", {"reason": "Lost"}, who="manager", key="block-key")
+    act(world, card["id"], "unblock", {"reason": "Found"}, who="manager", key="unblock-key")
+    adjust = {"amount": {"amount": 1_00}, "reason": "Goodwill"}
+    act(world, card["id"], "adjust", adjust, who="manager", key="adjust-key")
+
+    with engine.connect() as conn:
+        keys = conn.execute(
+            select(CardActivity.kind, CardActivity.idempotency_key)
+            .where(CardActivity.card_id == uuid.UUID(card["id"]))
+            .order_by(CardActivity.seq)
+        ).all()
+    assert keys[-3:] == [
+        ("block", "block-key"),
+        ("unblock", "unblock-key"),
+        ("adjust", "adjust-key"),
+    ]

@@ -41,7 +41,7 @@ def adjust(
 
     def operation(db: Session, now: datetime) -> c.CardChangeOut:
         activity, card = card_admin.adjust(
-            db, manager, card_id, body.amount.amount, body.reason, now
+            db, manager, card_id, body.amount.amount, body.reason, now, key=once.key
         )
         log_value("adjust", manager, card_id, body.amount.amount)
         return views.card_change(db, card, activity, manager)
@@ -64,7 +64,9 @@ def cash_out(
 
     def operation(db: Session, now: datetime) -> c.CardChangeOut:
         with unknown_cards_counted(db, employee, now=now, limit=config.unknown_cards):
-            activity, card = card_admin.cash_out(db, employee, presented, body.reason, now)
+            activity, card = card_admin.cash_out(
+                db, employee, presented, body.reason, now, key=once.key
+            )
         log_value("cash_out", employee, card_id, activity.amount)
         return views.card_change(db, card, activity, employee)
 
@@ -80,7 +82,9 @@ def replace(
     number = validate_card_number(body.number) if body.number is not None else None
 
     def operation(db: Session, now: datetime) -> c.ReplacedCard:
-        done = card_admin.replace(db, manager, card_id, body.reason, number, keys.numbers, now)
+        done = card_admin.replace(
+            db, manager, card_id, body.reason, number, keys.numbers, now, key=once.key
+        )
         log_value("replace", manager, done.new.card.id, done.new.card.balance)
         return c.ReplacedCard(old=views.card_out(db, done.old), new=views.issued_card(done.new))
 
@@ -97,12 +101,14 @@ def _manage(
     def operation(db: Session, now: datetime) -> c.CardOut:
         if action is ManagerAction.VOID:
             left = ledger.lock_card(db, card_id, manager.store.id).balance
-            card = card_admin.void(db, manager, card_id, body.reason, now)
+            card = card_admin.void(db, manager, card_id, body.reason, now, key=once.key)
             # What the void took off the card, not the nothing it leaves on it.
             log_value(action.value, manager, card_id, left - card.balance)
         else:
             blocked = action is ManagerAction.BLOCK
-            card = card_admin.set_blocked(db, manager, card_id, blocked, body.reason, now)
+            card = card_admin.set_blocked(
+                db, manager, card_id, blocked, body.reason, now, key=once.key
+            )
             log_value(action.value, manager, card_id, card.balance)
         return views.card_out(db, card)
 
