@@ -46,7 +46,6 @@ class CashOutDialog(QDialog):
         self._presenter = presenter
         self._locale = locale
         amount = offer.balance.format(locale)
-
         self.title = QLabel(f"Cash out {amount}?", self)
         self.title.setObjectName("cashOutTitle")
         self.title.setProperty("heading", True)
@@ -57,6 +56,21 @@ class CashOutDialog(QDialog):
         self.busy.setObjectName("cashOutBusy")
         self.busy.setProperty("busy", True)
         self.busy.hide()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 24)
+        layout.setSpacing(14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.words)
+        layout.addWidget(message_room(self, "cashOutMessageRoom", self.banner, self.busy))
+        layout.addLayout(self._build_buttons(amount))
+        presenter.cashed_out.connect(self._cashed_out)
+        presenter.cash_out_refused.connect(self._refused)
+        presenter.cash_out_unsettled.connect(self._unsettled)
+        presenter.busy_changed.connect(self._set_busy)
+        self.finished.connect(self._let_go)
+
+    def _build_buttons(self, amount: str) -> QHBoxLayout:
+        """Keep it on the card, or take it in cash: the customer's choice."""
         self.decline_button = touch_button(
             "Keep it on the card",
             "cashOutDecline",
@@ -67,30 +81,14 @@ class CashOutDialog(QDialog):
         )
         self.decline_button.clicked.connect(self.reject)
         self.accept_button = touch_button(
-            f"Cash out {amount}",
-            "cashOutAccept",
-            f"Cash out {amount}",
-            self,
-            role="primary",
-            scale=1.5,
-        )
+            f"Cash out {amount}", "cashOutAccept", f"Cash out {amount}", self,
+            role="primary", scale=1.5,
+        )  # fmt: skip
         self.accept_button.clicked.connect(self._cash_out)
         buttons = QHBoxLayout()
         buttons.addWidget(self.decline_button, 1)
         buttons.addWidget(self.accept_button, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
-        layout.setSpacing(14)
-        layout.addWidget(self.title)
-        layout.addWidget(self.words)
-        layout.addWidget(message_room(self, "cashOutMessageRoom", self.banner, self.busy))
-        layout.addLayout(buttons)
-
-        presenter.cashed_out.connect(self._cashed_out)
-        presenter.cash_out_refused.connect(self._refused)
-        presenter.cash_out_unsettled.connect(self._unsettled)
-        presenter.busy_changed.connect(self._set_busy)
-        self.finished.connect(self._let_go)
+        return buttons
 
     def _cash_out(self) -> None:
         self.banner.clear()
