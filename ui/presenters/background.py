@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
+from pos_desktop.domain.errors import DomainError
 from ui.presenters.error_text import cashier_message, ends_session
 from ui.workers import Worker
 
@@ -22,6 +23,16 @@ class BackgroundPresenter(QObject):
     @property
     def busy(self) -> bool:
         return self._worker.busy
+
+    @staticmethod
+    def _passes(check: Callable[[], object], say: Callable[[str], None]) -> bool:
+        """Run a field check that needs no network; its refusal is said through ``say``."""
+        try:
+            check()
+        except DomainError as exc:
+            say(exc.message)
+            return False
+        return True
 
     def _on_failed(self, error: Exception, say: Callable[[str], None]) -> None:
         """A failed call, in the cashier's words (``cashier_message``), said through ``say``:

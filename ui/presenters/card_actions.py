@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.catalog import StoreRules
-from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.money import Money
 from pos_desktop.services.card_action_results import (
     CardAction,
@@ -105,34 +104,36 @@ class CardActionsPresenter(EmployeePresenter):
 
     def check_reason_here(self, reason: str) -> bool:
         """Whether the reason will do (Void asks its second question only then)."""
-        return self._checked(lambda: self._service.check_reason(reason))
+        return self._passes(lambda: self._service.check_reason(reason), self.failed.emit)
 
     def set_state(self, card_id: uuid.UUID, action: CardAction, reason: str) -> None:
-        if not self._checked(lambda: self._service.check_reason(reason)):
+        if not self._passes(lambda: self._service.check_reason(reason), self.failed.emit):
             return
         key = self._key
         self._submit(lambda: self._service.set_state(card_id, action, reason, key))
 
     def adjust(self, card_id: uuid.UUID, amount: Money | None, up: bool, reason: str) -> None:
-        if not self._checked(lambda: self._service.check_adjustment(amount)):
+        if not self._passes(lambda: self._service.check_adjustment(amount), self.failed.emit):
             return
-        if not self._checked(lambda: self._service.check_reason(reason)):
+        if not self._passes(lambda: self._service.check_reason(reason), self.failed.emit):
             return
         key = self._key
         self._submit(lambda: self._service.adjust(card_id, amount, up, reason, key))
 
     def replace(self, card_id: uuid.UUID, reason: str, number_text: str) -> None:
-        if not self._checked(lambda: self._service.check_reason(reason)):
+        if not self._passes(lambda: self._service.check_reason(reason), self.failed.emit):
             return
-        if number_text.strip() and not self._checked(
-            lambda: self._service.check_number(number_text)
+        if number_text.strip() and not self._passes(
+            lambda: self._service.check_number(number_text), self.failed.emit
         ):
             return
         key = self._key
         self._submit(lambda: self._service.replace(card_id, reason, number_text, key))
 
     def cash_out(self, card: CardSummary, number_text: str, reason: str) -> None:
-        if not self._checked(lambda: self._service.check_card_number(number_text, card.last4)):
+        if not self._passes(
+            lambda: self._service.check_card_number(number_text, card.last4), self.failed.emit
+        ):
             return
         key = self._key
         self._submit(lambda: self._service.cash_out(card, number_text, reason, key))
@@ -153,15 +154,6 @@ class CardActionsPresenter(EmployeePresenter):
         if self.busy:
             return
         self._worker.submit(job, self.done.emit, self._action_failed)
-
-    def _checked(self, check: Callable[[], object]) -> bool:
-        """Run a field check (no network); its refusal goes to ``failed``."""
-        try:
-            check()
-        except DomainError as exc:
-            self.failed.emit(exc.message)
-            return False
-        return True
 
     def _action_failed(self, error: Exception) -> None:
         self._on_failed(error, self.failed.emit)

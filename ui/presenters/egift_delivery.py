@@ -9,7 +9,6 @@ action keeps one Idempotency-Key from the dialog's opening to its close, so a se
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING
@@ -18,7 +17,6 @@ from babel.dates import format_date, format_time
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from pos_desktop.domain.catalog import StoreRules
-from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.domain.receipt import local_time
 from pos_desktop.services.results import CardSummary, EgiftDelivered
@@ -96,7 +94,7 @@ class EgiftDeliveryPresenter(EmployeePresenter):
         self._worker.forget_pending()
 
     def resend(self, card_id: uuid.UUID, reason: str) -> None:
-        if not self._checked(lambda: self._service.check_reason(reason)):
+        if not self._passes(lambda: self._service.check_reason(reason), self.failed.emit):
             return
         key = self._key
         self._worker.submit(
@@ -106,9 +104,9 @@ class EgiftDeliveryPresenter(EmployeePresenter):
         )
 
     def change_email(self, card_id: uuid.UUID, email: str, reason: str) -> None:
-        if not self._checked(lambda: self._service.check_email(email)):
+        if not self._passes(lambda: self._service.check_email(email), self.failed.emit):
             return
-        if not self._checked(lambda: self._service.check_reason(reason)):
+        if not self._passes(lambda: self._service.check_reason(reason), self.failed.emit):
             return
         key = self._key
         self._worker.submit(
@@ -116,15 +114,6 @@ class EgiftDeliveryPresenter(EmployeePresenter):
             lambda result: self.done.emit(EgiftAction.CHANGE_EMAIL, result),
             self._action_failed,
         )
-
-    def _checked(self, check: Callable[[], object]) -> bool:
-        """Run a field check (no network); its refusal goes to ``failed``."""
-        try:
-            check()
-        except DomainError as exc:
-            self.failed.emit(exc.message)
-            return False
-        return True
 
     def _action_failed(self, error: Exception) -> None:
         self._on_failed(error, self.failed.emit)
