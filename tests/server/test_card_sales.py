@@ -452,3 +452,27 @@ def test_cancel_line_that_charged_less_than_the_card(world: World) -> None:
 
     assert card(world, card_id)["balance"]["amount"] == 0
     assert card(world, card_id)["status"] == "voided"
+
+
+def test_reload_and_cancel_replay_once(world: World) -> None:
+    """A retried reload (same key) waits once on the card; a retried cancel answers the same."""
+    card_id = paid_card(world, 20_00)
+    body = {
+        "ticket_id": new_id(),
+        "line_id": new_id(),
+        "card_id": card_id,
+        "number": world.numbers[card_id],
+        "amount": {"amount": 5_00},
+    }
+    first = world.post("/card-loads/reload", body, key="reload-1")
+    again = world.post("/card-loads/reload", body, key="reload-1")
+    ref = {"ticket_id": body["ticket_id"], "line_id": body["line_id"]}
+
+    cancelled = world.post("/card-loads/cancel", ref, key="cancel-1")
+    cancelled_again = world.post("/card-loads/cancel", ref, key="cancel-1")
+
+    assert again.status_code == 201 and again.content == first.content
+    assert cancelled_again.content == cancelled.content
+    assert cancelled.json()["state"] == "cancelled"
+    world.push_ticket(body["ticket_id"], total=5_00, line_ids=(body["line_id"],))
+    assert world.balance(card_id) == 20_00
