@@ -16,6 +16,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
@@ -496,7 +497,55 @@ class SyncedTicket(Base):
     employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
     status: Mapped[str] = mapped_column(String(16))
     total: Mapped[int] = mapped_column(BigInteger)
+    # The ticket's other sums as columns, for reports in SQL (its lines and payments are rows
+    # of their own: TicketLineRow, TicketPaymentRow).
+    subtotal: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax: Mapped[int] = mapped_column(BigInteger, default=0)
+    tip: Mapped[int] = mapped_column(BigInteger, default=0)
     currency: Mapped[str] = mapped_column(String(3))
-    completed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
     body: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class TicketLineRow(Base):
+    """A pushed ticket's line as a row, for reports in SQL: written with the ticket, never
+    changed. ``category_id``: the product's category when the ticket was pushed;
+    ``sells_gift_card``: the line sold or reloaded a card (a liability, not a sale)."""
+
+    __tablename__ = "ticket_lines"
+    __table_args__ = (
+        ForeignKeyConstraint(["register_id", "ticket_id"], ["tickets.register_id", "tickets.id"]),
+    )
+
+    register_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    line_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    product_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True, index=True)
+    category_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    name: Mapped[str] = mapped_column(String(200))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(BigInteger)
+    tax: Mapped[int] = mapped_column(BigInteger)
+    total: Mapped[int] = mapped_column(BigInteger)
+    sells_gift_card: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class TicketPaymentRow(Base):
+    """A pushed ticket's payment as a row, for reports in SQL."""
+
+    __tablename__ = "ticket_payments"
+    __table_args__ = (
+        ForeignKeyConstraint(["register_id", "ticket_id"], ["tickets.register_id", "tickets.id"]),
+    )
+
+    register_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    ticket_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    payment_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    tender: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    tip: Mapped[int] = mapped_column(BigInteger)
+    activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)

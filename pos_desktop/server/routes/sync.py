@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
-from pos_desktop.server import audit, card_sales, catalog
+from pos_desktop.server import audit, card_sales, catalog, ticket_rows
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, KeysDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
@@ -49,6 +49,9 @@ def push(
                     employee_id=ticket.employee_id,
                     status=ticket.status,
                     total=ticket.total.amount,
+                    subtotal=ticket.subtotal.amount,
+                    tax=ticket.tax.amount,
+                    tip=ticket.tip.amount,
                     currency=ticket.total.currency or register.store.currency,
                     completed_at=ticket.completed_at,
                     body=ticket.model_dump_json(),
@@ -61,6 +64,7 @@ def push(
                 continue
             accepted.append(ticket.id)
             card_sales.settle_ticket(db, register, ticket, keys, now)
+            ticket_rows.record(db, register, ticket)
         audit.record_approvals(
             db,
             register,

@@ -1,0 +1,70 @@
+"""A pushed ticket's lines and payments written as rows, so reports are SQL over them rather
+than JSON read back in Python. Written once, with the ticket, in its transaction."""
+
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from pos_desktop import contracts as c
+from pos_desktop.server.context import RegisterCaller
+from pos_desktop.server.models import CardLoad, Product, TicketLineRow, TicketPaymentRow
+
+
+def record(db: Session, register: RegisterCaller, ticket: c.Ticket) -> None:
+    """The rows of ``ticket``, kept for the first time by this push."""
+    store_id = register.store.id
+    product_ids = {line.product_id for line in ticket.lines if line.product_id is not None}
+    categories = (
+        dict(
+            db.execute(
+                select(Product.id, Product.category_id).where(
+                    Product.store_id == store_id, Product.id.in_(product_ids)
+                )
+            ).all()
+        )
+        if product_ids
+        else {}
+    )
+    sold = set(
+        db.execute(
+            select(CardLoad.line_id).where(
+                CardLoad.register_id == register.register_id, CardLoad.ticket_id == ticket.id
+            )
+        ).scalars()
+    )
+    lines = [
+        {
+            "register_id": register.register_id,
+            "ticket_id": ticket.id,
+            "position": position,
+            "store_id": store_id,
+            "line_id": line.id,
+            "product_id": line.product_id,
+            "category_id": categories.get(line.product_id) if line.product_id else None,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": line.unit_price.amount,
+            "tax": line.tax.amount,
+            "total": line.total.amount,
+            "sells_gift_card": line.id is not None and line.id in sold,
+        }
+        for position, line in enumerate(ticket.lines)
+    ]
+    payments = [
+        {
+            "register_id": register.register_id,
+            "ticket_id": ticket.id,
+            "payment_id": payment.id,
+            "store_id": store_id,
+            "tender": payment.tender,
+            "amount": payment.amount.amount,
+            "tip": payment.tip.amount if payment.tip else 0,
+            "activity_id": payment.activity_id,
+        }
+        for payment in ticket.payments
+    ]
+    if lines:
+        db.execute(insert(TicketLineRow), lines)
+    if payments:
+        db.execute(insert(TicketPaymentRow), payments)
