@@ -821,3 +821,11 @@ class CardPage(Answer):
 
     items: list[CardListItem]
     next_cursor: str | None
+
+
+class LiabilityOut(Answer):
+    """The store's gift-card liability at ``at``: every card's balance then, summed."""
+
+    at: AwareDatetime
+    outstanding: MoneyOut
+    cards: int  # cards holding value at that instant

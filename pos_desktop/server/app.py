@@ -23,6 +23,7 @@ from pos_desktop.server.routes import (
     backoffice_catalog,
     backoffice_giftcards,
     backoffice_registers,
+    backoffice_reports,
     backoffice_staff,
     backoffice_store,
     card_admin,
@@ -101,6 +102,7 @@ def create_app(
         backoffice_store,
         backoffice_staff,
         backoffice_registers,
+        backoffice_reports,
         backoffice_catalog,
         backoffice_giftcards,
     ):
