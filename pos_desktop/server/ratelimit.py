@@ -17,7 +17,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, delete, func, select
 from sqlalchemy.orm import Session
 
-from pos_desktop.domain.errors import CardNotFound, ErrorCode
+from pos_desktop.domain.errors import CardNotFound, CardNumberTaken, ErrorCode
 from pos_desktop.server.config import Limit
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.errors import ApiError, CommittedRefusal
@@ -135,7 +135,9 @@ def unknown_cards_counted(
 ) -> Iterator[None]:
     """Around anything that names a card by number (or by id plus its number, as proof the
     card is present): refused while the register is over its limit, and a card that is not
-    found (or whose number is wrong) counts, for good: a ``CommittedRefusal``."""
+    found (or whose number is wrong) counts, for good: a ``CommittedRefusal``. So does a
+    "blank" card's number that is some card's already: else the sale screen would tell a
+    guesser which numbers are real cards."""
     register_id = caller.register.register_id
     ensure_allowed(
         db,
@@ -147,7 +149,7 @@ def unknown_cards_counted(
     )
     try:
         yield
-    except CardNotFound as exc:
+    except (CardNotFound, CardNumberTaken) as exc:
         record_failure(
             db, register_id, Attempt.UNKNOWN_CARD, now=now, employee_id=caller.employee_id
         )

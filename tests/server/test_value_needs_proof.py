@@ -523,3 +523,25 @@ def test_value_log_of_a_void_names_what_it_took_off(
         if record.name == "pos_desktop.server.value"
     ]
     assert line.startswith(f"void card={card['id']} amount={20_00} USD employee=")
+
+
+def test_selling_real_card_numbers_as_blanks_counts_as_probing(world: World) -> None:
+    """The sale screen is no oracle of real numbers: each "blank" that is some card counts
+    like an unknown number, and past the limit the register is refused even a true blank."""
+    cards = [world.issue_card(10_00) for _ in range(UNKNOWN_CARD_LIMIT)]
+
+    def sell(number: str) -> int:
+        body = {
+            "ticket_id": str(uuid.uuid4()),
+            "line_id": str(uuid.uuid4()),
+            "amount": {"amount": 10_00},
+            "delivery": "physical",
+            "number": number,
+        }
+        return world.post("/card-loads/sale", body).status_code
+
+    probes = [sell(card["number"]) for card in cards]
+    blank = sell(generate_card_number())
+
+    assert probes == [409] * UNKNOWN_CARD_LIMIT
+    assert blank == 429

@@ -20,14 +20,25 @@ router = APIRouter(prefix="/card-loads", tags=["gift cards"])
 
 
 @router.post("/sale", response_model=c.CardLoadOut, status_code=201)
-def sell(body: c.CardSaleRequest, employee: EmployeeDep, keys: KeysDep, once: OnceDep) -> Response:
+def sell(
+    body: c.CardSaleRequest,
+    employee: EmployeeDep,
+    config: ConfigDep,
+    keys: KeysDep,
+    once: OnceDep,
+) -> Response:
     """A gift card on a line of an open ticket, pending until the ticket completes; the
-    answer is the only one with the full number, and is stored sealed for a replay."""
+    answer is the only one with the full number, and is stored sealed for a replay. A blank
+    card's number already in use counts as an unknown card: the route is no number oracle."""
     if body.number is not None:
         body = body.model_copy(update={"number": validate_card_number(body.number)})
 
     def operation(db: Session, now: datetime) -> c.CardLoadOut:
-        sold = card_sales.sell_card(db, employee, body, keys.numbers, now)
+        if body.number is None:
+            sold = card_sales.sell_card(db, employee, body, keys.numbers, now)
+        else:
+            with unknown_cards_counted(db, employee, now=now, limit=config.unknown_cards):
+                sold = card_sales.sell_card(db, employee, body, keys.numbers, now)
         return views.card_load_out(db, sold)
 
     return once(body, operation, status_code=201, seal=True)
