@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 import uuid
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -829,3 +830,187 @@ class LiabilityOut(Answer):
     at: AwareDatetime
     outstanding: MoneyOut
     cards: int  # cards holding value at that instant
+
+
+# --- Reports (issue 15): computed on the server, in the store's time zone -------------------
+# Every range is a span of the store's calendar days, ``start`` and ``end`` both included
+# (``?start=2026-11-01&end=2026-11-30``); an end before the start is 422 ``invalid_range``.
+
+
+class ReportRange(Answer):
+    """The days a report covers and the instants they run between (``start_at`` included,
+    ``end_at`` not), as the store's time zone puts them."""
+
+    start: date
+    end: date
+    timezone: str
+    start_at: AwareDatetime
+    end_at: AwareDatetime
+
+
+class SalesFigures(Answer):
+    """Completed tickets' sales. Gift cards sold are a liability, never revenue: their lines
+    are left out of ``gross`` and summed apart in ``gift_cards_sold``. ``net`` is gross less
+    refunds and discounts; ``average`` is net per ticket (0 with no ticket), rounded half up."""
+
+    gross: MoneyOut
+    refunds: MoneyOut
+    discounts: MoneyOut
+    net: MoneyOut
+    tax: MoneyOut
+    tips: MoneyOut
+    gift_cards_sold: MoneyOut
+    tickets: int
+    average: MoneyOut
+
+
+class SalesGroup(Answer):
+    """One row of a breakdown: a day (``key`` the ISO date), an hour of the store's day
+    (``key`` "00" to "23") or an employee (``key`` the id), named as a person reads it."""
+
+    key: str
+    label: str
+    figures: SalesFigures
+
+
+class ItemSales(Answer):
+    """What one product or category sold (``key`` its id; "" for lines with none)."""
+
+    key: str
+    label: str
+    quantity: int
+    gross: MoneyOut
+    tax: MoneyOut
+
+
+class TenderSales(Answer):
+    tender: str  # as the receipt names it: Cash, Card, Gift Card, or a store tender's name
+    payments: int
+    amount: MoneyOut
+    tips: MoneyOut
+
+
+class SalesReportOut(Answer):
+    range: ReportRange
+    totals: SalesFigures
+    by_day: list[SalesGroup]  # every day of the range, days without a sale too
+    by_hour: list[SalesGroup]  # the 24 hours of the store's day, over the whole range
+    by_employee: list[SalesGroup]
+    by_product: list[ItemSales]
+    by_category: list[ItemSales]
+    by_tender: list[TenderSales]
+
+
+class LiabilityFlow(Answer):
+    """Value that went onto (positive) or off (negative) the store's cards in the range, by
+    kind of activity: issued, loaded, redeemed, reversed, adjusted, refunded, voided,
+    cashed out."""
+
+    kind: str
+    label: str
+    activities: int
+    amount: MoneyOut
+
+
+class AgingBucket(Answer):
+    """Cards holding value at the range's end, by the days since their last activity."""
+
+    label: str
+    cards: int
+    outstanding: MoneyOut
+
+
+class DormantCard(Answer):
+    """A card with value and no activity for the report's ``dormant_months``: breakage."""
+
+    card_id: uuid.UUID
+    last4: str
+    balance: MoneyOut
+    last_activity_at: AwareDatetime
+
+
+class LiabilityPoint(Answer):
+    day: date
+    outstanding: MoneyOut  # at the end of that day, store time
+
+
+class GiftCardReportOut(Answer):
+    range: ReportRange
+    opening: MoneyOut  # outstanding at ``range.start_at``
+    closing: MoneyOut  # outstanding at ``range.end_at`` (now, when that is still to come)
+    cards: int  # cards holding value at the closing
+    flows: list[LiabilityFlow]
+    aging: list[AgingBucket]
+    dormant_months: int
+    dormant_cards: int
+    dormant_outstanding: MoneyOut
+    dormant: list[DormantCard]  # the largest balances first, at most 100
+    series: list[LiabilityPoint]  # every day of the range
+
+
+class UnsettledRedemption(Answer):
+    """Value taken off a card for a ticket that no register has completed (nor reversed)."""
+
+    activity_id: uuid.UUID
+    card_last4: str
+    amount: MoneyOut  # what left the card, tip included
+    ticket_id: uuid.UUID | None
+    register_name: str
+    employee_name: str
+    at: AwareDatetime
+
+
+class EmployeeExceptions(Answer):
+    employee_id: uuid.UUID | None
+    name: str
+    ticket_voids: int
+    card_voids: int
+    blocks: int
+    adjustments: int
+    adjusted: MoneyOut  # signed sum
+    refunds: int
+    refunded: MoneyOut
+
+
+class RegisterExceptions(Answer):
+    register_id: uuid.UUID
+    name: str
+    unknown_cards: int
+    wrong_pins: int
+
+
+class MailFailure(Answer):
+    """A message the mail sender gave up on."""
+
+    queued_at: AwareDatetime
+    kind: str
+    to: str  # masked
+    attempts: int
+    error: str
+
+
+class ExceptionsReportOut(Answer):
+    range: ReportRange
+    unsettled: list[UnsettledRedemption]
+    by_employee: list[EmployeeExceptions]
+    by_register: list[RegisterExceptions]
+    mail_failures: list[MailFailure]
+
+
+AlertKind = Literal["unknown_cards", "wrong_pins"]
+
+
+class Alert(Answer):
+    """A register past a threshold right now (e.g. 5 unknown card numbers in 10 minutes)."""
+
+    register_id: uuid.UUID
+    register_name: str
+    kind: AlertKind
+    count: int
+    threshold: int
+    window_minutes: int
+    last_at: AwareDatetime
+
+
+class AlertsOut(Answer):
+    items: list[Alert]

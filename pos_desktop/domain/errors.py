@@ -85,6 +85,8 @@ class ErrorCode(StrEnum):
     INVALID_PRODUCT = "invalid_product"
     STALE_VERSION = "stale_version"
     OWN_REGISTER = "own_register"
+    # Reports
+    INVALID_RANGE = "invalid_range"
     # The register's own: never on the wire
     DOMAIN_ERROR = "domain_error"
     UNEXPECTED_ANSWER = "unexpected_answer"
