@@ -1,0 +1,123 @@
+"""The days a report covers: the presets a manager taps (today, last week, ...) and a range
+picked by hand, as the store's calendar days, both ends included (as the server takes them).
+
+"Today" is the store's today, not the register's nor UTC's: a register in another zone, or a
+manager closing at 11 pm in New York (already tomorrow in UTC), reads the store's day. A week
+starts on the day the store's locale starts it (Monday in most of the world, Sunday in the
+US, Saturday in much of the Middle East), as ``week_start`` reads it from the locale's data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, tzinfo
+from enum import StrEnum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from babel import Locale, UnknownLocaleError
+
+from pos_desktop.domain.errors import DomainError, ErrorCode
+
+MONDAY = 0  # date.weekday()'s numbering
+SUNDAY = 6
+
+
+class RangePreset(StrEnum):
+    TODAY = "today"
+    YESTERDAY = "yesterday"
+    THIS_WEEK = "this_week"
+    LAST_WEEK = "last_week"
+    THIS_MONTH = "this_month"
+    LAST_MONTH = "last_month"
+    CUSTOM = "custom"
+
+
+PRESET_LABELS = {
+    RangePreset.TODAY: "Today",
+    RangePreset.YESTERDAY: "Yesterday",
+    RangePreset.THIS_WEEK: "This week",
+    RangePreset.LAST_WEEK: "Last week",
+    RangePreset.THIS_MONTH: "This month",
+    RangePreset.LAST_MONTH: "Last month",
+    RangePreset.CUSTOM: "Custom",
+}
+
+
+class ReversedRange(DomainError):
+    """A range whose last day comes before its first: nothing to report, said before asking."""
+
+    code = ErrorCode.INVALID_RANGE
+
+
+@dataclass(frozen=True, slots=True)
+class DayRange:
+    """The store's days ``start`` to ``end``, both included."""
+
+    start: date
+    end: date
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def reversed_message(start: date, end: date) -> str:
+    return (
+        f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}). "
+        "Pick an end on or after the start."
+    )
+
+
+def day_range(start: date, end: date) -> DayRange:
+    """A range picked by hand, or ``ReversedRange`` saying what to fix."""
+    if end < start:
+        raise ReversedRange(reversed_message(start, end))
+    return DayRange(start, end)
+
+
+def week_start(locale: str) -> int:
+    """The weekday (Monday 0) the store's locale starts a week on; Monday when unknown."""
+    try:
+        return int(Locale.parse(locale).first_week_day)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return MONDAY
+
+
+def store_zone(timezone: str) -> tzinfo:
+    """The store's zone; UTC when the settings name none this machine knows (as receipts do)."""
+    with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(timezone)
+    return UTC
+
+
+def store_today(now: datetime, timezone: str) -> date:
+    """The store's calendar day at the instant ``now`` (aware)."""
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    return now.astimezone(store_zone(timezone)).date()
+
+
+def preset_range(
+    preset: RangePreset, now: datetime, timezone: str, *, week_starts: int = MONDAY
+) -> DayRange:
+    """The days ``preset`` means at the instant ``now``, on the store's calendar; the current
+    week and month run up to today (the days to come have nothing to report yet)."""
+    if preset is RangePreset.CUSTOM:
+        raise ValueError("a custom range is picked by hand: day_range()")
+    today = store_today(now, timezone)
+    if preset is RangePreset.TODAY:
+        return DayRange(today, today)
+    if preset is RangePreset.YESTERDAY:
+        yesterday = today - timedelta(days=1)
+        return DayRange(yesterday, yesterday)
+    if preset in (RangePreset.THIS_WEEK, RangePreset.LAST_WEEK):
+        week_start = today - timedelta(days=(today.weekday() - week_starts) % 7)
+        if preset is RangePreset.THIS_WEEK:
+            return DayRange(week_start, today)
+        return DayRange(week_start - timedelta(days=7), week_start - timedelta(days=1))
+    month_start = today.replace(day=1)
+    if preset is RangePreset.THIS_MONTH:
+        return DayRange(month_start, today)
+    last_month_end = month_start - timedelta(days=1)
+    return DayRange(last_month_end.replace(day=1), last_month_end)
