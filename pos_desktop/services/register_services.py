@@ -25,6 +25,7 @@ from pos_desktop.services.printing import PrintService
 from pos_desktop.services.receipts import ReceiptService
 from pos_desktop.services.refunds import RefundService
 from pos_desktop.services.registers import RegisterService
+from pos_desktop.services.reports import ReportsService
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
 from pos_desktop.services.store_profile import StoreProfileService
@@ -60,6 +61,7 @@ class RegisterServices:
     card_list: CardListService
     refunds: RefundService
     card_actions: CardActionService
+    reports: ReportsService
 
     @classmethod
     def over(
@@ -116,6 +118,7 @@ class RegisterServices:
             refunds=RefundService(database, client, clock, receipts, checkout.rules),
             # The print queue the Settings tab set last: a cash-out's drawer, a statement.
             card_actions=CardActionService(client, database, clock, lambda: receipts.printing),
+            reports=ReportsService(client, data_dir, clock, home=home),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

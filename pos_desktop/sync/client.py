@@ -13,7 +13,7 @@ import logging
 import math
 import uuid
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pos_desktop.contracts import (
     ActivityOut,
     AdjustRequest,
+    AlertsOut,
     ApprovalRecord,
     AuditList,
     BackOfficeStore,
@@ -51,6 +52,8 @@ from pos_desktop.contracts import (
     EnrollRequest,
     EnrollResponse,
     ErrorBody,
+    ExceptionsReportOut,
+    GiftCardReportOut,
     Health,
     ImportReport,
     ImportRequest,
@@ -74,6 +77,7 @@ from pos_desktop.contracts import (
     ReplaceRequest,
     ResendEgiftRequest,
     ReverseRequest,
+    SalesReportOut,
     SessionRequest,
     SessionResponse,
     StaffList,
@@ -610,3 +614,29 @@ class ServerClient:
         }
         params |= {name: value for name, value in optional.items() if value is not None}
         return self._call("GET", "/backoffice/giftcards", CardPage, params=params)
+
+    # -- reports (issue 15): the store's calendar days, both ends included ---------------------
+
+    def sales_report(self, start: date, end: date) -> SalesReportOut:
+        return self._call(
+            "GET", "/backoffice/reports/sales", SalesReportOut, params=_days(start, end)
+        )
+
+    def gift_card_report(
+        self, start: date, end: date, *, dormant_months: int = 12
+    ) -> GiftCardReportOut:
+        params = _days(start, end) | {"dormant_months": str(dormant_months)}
+        return self._call("GET", "/backoffice/reports/gift-cards", GiftCardReportOut, params=params)
+
+    def exceptions_report(self, start: date, end: date) -> ExceptionsReportOut:
+        return self._call(
+            "GET", "/backoffice/reports/exceptions", ExceptionsReportOut, params=_days(start, end)
+        )
+
+    def alerts(self) -> AlertsOut:
+        """Registers past a threshold right now (unknown card numbers, wrong PINs)."""
+        return self._call("GET", "/backoffice/alerts", AlertsOut)
+
+
+def _days(start: date, end: date) -> dict[str, str]:
+    return {"start": start.isoformat(), "end": end.isoformat()}
