@@ -18,6 +18,7 @@ from pos_desktop.domain.report_presets import day_range
 from pos_desktop.receipts.report_csv import write_report_csv
 from pos_desktop.receipts.report_pdf import write_report_pdf
 from pos_desktop.services.report_results import (
+    REPORT_TITLES,
     ExceptionsReport,
     ExportedReport,
     ExportFolder,
@@ -112,7 +113,8 @@ class ReportsService:
         when the folder takes no file."""
         period = sheet.period
         stamp = self.clock().astimezone(UTC).strftime("%Y%m%d-%H%M%S")
-        name = f"{sheet.kind.value.replace('_', '-')}-{period.start}-to-{period.end}-{stamp}"
+        # Spaces: the name reads as words, and wraps where a screen says where it went.
+        name = f"{REPORT_TITLES[sheet.kind]} {period.start} to {period.end} ({stamp})"
         path = folder / f"{name}.{format.value}"
         try:
             if folder == self.exports:

@@ -132,7 +132,7 @@ def test_sales_csv_reads_back_with_the_figures(service: ReportsService, tmp_path
     """The sales CSV: the store and range first, then each table; amounts plain decimals."""
     sheet = sheet_of(service, ReportKind.SALES)
     done = service.export(sheet, STORE, ExportFormat.CSV, service.exports)
-    assert done.path == service.exports / "sales-2026-11-02-to-2026-11-04-20261105-190000.csv"
+    assert done.path == service.exports / "Sales 2026-11-02 to 2026-11-04 (20261105-190000).csv"
     rows = read_csv(done.path)
     assert rows[:8] == [
         ["Store", "Demo Gift Shop"],
