@@ -4,15 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtWidgets import QHBoxLayout, QListWidget, QListWidgetItem, QStackedWidget, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QHideEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from ui.widgets.banner import lay_over_top
 from ui.widgets.touch import name_widget, touch_target_px
 
 NAV_WIDTH_PX = 160
 
 
 class BackOfficeView(QWidget):
+    # The tab came into view (True) or went out of it (False): e.g. poll the alerts meanwhile.
+    visibility_changed = Signal(bool)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         name_widget(self, "backOfficeView", "Back Office")
@@ -25,11 +37,25 @@ class BackOfficeView(QWidget):
         self._on_shown: list[Callable[[], None] | None] = []
         self._on_reset: list[Callable[[], None]] = []
         self.nav.currentRowChanged.connect(self._pick)
+        # The pages' area: an alert lies over its top (see add_alert).
+        self._area = QWidget(self)
+        self._area.setObjectName("backOfficeArea")
+        column = QVBoxLayout(self._area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.pages)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(self.nav)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self._area, 1)
+
+    def add_alert(self, alert: QWidget, on_reset: Callable[[], None]) -> None:
+        """``alert`` shows over the top of every page while it has something to say (a
+        page at 1024x768 has no room to spare for it; its ✕ puts it away); ``on_reset``
+        when the manager leaves."""
+        alert.setParent(self._area)
+        lay_over_top(alert, self._area)
+        self._on_reset.append(on_reset)
 
     def add_page(
         self,
@@ -71,6 +97,14 @@ class BackOfficeView(QWidget):
         for on_reset in self._on_reset:
             on_reset()
         self.nav.setCurrentRow(0)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.visibility_changed.emit(True)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.visibility_changed.emit(False)
 
     def _pick(self, row: int) -> None:
         if row < 0:

@@ -40,12 +40,15 @@ if TYPE_CHECKING:
     from ui.presenters.printing import PrintingPresenter
     from ui.presenters.refunds import RefundPresenter
     from ui.presenters.registers import RegistersPresenter
+    from ui.presenters.report_alerts import AlertsPresenter
+    from ui.presenters.reports import ReportsPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
     from ui.presenters.staff import StaffPresenter
     from ui.presenters.store_profile import StoreProfilePresenter
     from ui.presenters.store_settings import StoreSettingsPresenter
     from ui.receipt_dialog import ReceiptDialog
+    from ui.reports_page import ReportsPage
     from ui.scan_detector import WedgeScanDetector
     from ui.serial_scans import SerialScans
     from ui.tab_frame import TabFrame
@@ -54,6 +57,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEFAULT_IDLE_LOCK_SECONDS = 300
+REPORTS_PAGE = "Reports"
 WINDOW_SIZE = (1280, 800)
 
 
@@ -118,6 +122,8 @@ class MainWindow(QMainWindow):
     card_list: CardListPresenter
     refunds: RefundPresenter
     card_actions: CardActionsPresenter
+    reports: ReportsPresenter
+    alerts: AlertsPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -239,6 +245,8 @@ class MainWindow(QMainWindow):
         from ui.presenters.egift_delivery import EgiftDeliveryPresenter
         from ui.presenters.refunds import RefundPresenter
         from ui.presenters.registers import RegistersPresenter
+        from ui.presenters.report_alerts import AlertsPresenter
+        from ui.presenters.reports import ReportsPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
         from ui.presenters.staff import StaffPresenter
@@ -273,6 +281,8 @@ class MainWindow(QMainWindow):
         self.card_actions = CardActionsPresenter(
             services.card_actions, self._employee_name, self, self._pool
         )
+        self.reports = ReportsPresenter(services.reports, self, self._pool)
+        self.alerts = AlertsPresenter(services.reports, self, self._pool)
 
     def _employee_name(self) -> str:
         employee = self.session.employee
@@ -309,6 +319,8 @@ class MainWindow(QMainWindow):
         from ui.gift_card_list_page import GiftCardListPage
         from ui.products_page import ProductsPage
         from ui.registers_page import RegistersPage
+        from ui.report_alert import AlertBanner
+        from ui.reports_page import ReportsPage
         from ui.store_settings_page import StoreSettingsPage
 
         back_office = BackOfficeView()
@@ -320,11 +332,36 @@ class MainWindow(QMainWindow):
         back_office.add_page("Categories", categories, categories.load, categories.reset)
         gift_cards = GiftCardListPage(self.card_list, actions=self.card_actions)
         back_office.add_page("Gift Cards", gift_cards, gift_cards.load, gift_cards.reset)
+        reports = ReportsPage(self.reports)
+        back_office.add_page(REPORTS_PAGE, reports, reports.load, reports.reset)
         registers = RegistersPage(self.registers)
         back_office.add_page("Registers", registers, registers.load, registers.reset)
         store = StoreSettingsPage(self.store_settings)
         back_office.add_page("Store", store, store.load, store.reset)
+        alert = AlertBanner(self.alerts, back_office)
+        back_office.add_alert(alert, self.alerts.reset)
+        alert.open_requested.connect(lambda: self._open_exceptions(back_office, reports))
+        back_office.visibility_changed.connect(self._follow_back_office)
         return back_office
+
+    def _follow_back_office(self, shown: bool) -> None:
+        """The alerts are asked for while the Back Office shows, and not otherwise."""
+        if shown:
+            self.alerts.start()
+        else:
+            self.alerts.stop()
+
+    @staticmethod
+    def _open_exceptions(back_office: BackOfficeView, reports: ReportsPage) -> None:
+        """The alert's See exceptions: today's Exceptions report."""
+        from pos_desktop.domain.report_presets import RangePreset
+        from pos_desktop.services.report_results import ReportKind
+
+        reports.pick(ReportKind.EXCEPTIONS, RangePreset.TODAY)
+        if back_office.pages.currentWidget() is reports:
+            reports.load()
+        else:
+            back_office.show_page(REPORTS_PAGE)  # which loads it
 
     def _connect_session(self) -> None:
         """Log-in, Lock, the idle lock, and a session the server no longer accepts."""
@@ -351,6 +388,8 @@ class MainWindow(QMainWindow):
             self.card_list,
             self.refunds,
             self.card_actions,
+            self.reports,
+            self.alerts,
         ):
             presenter.session_ended.connect(self.session.refused)
 
@@ -645,6 +684,7 @@ class MainWindow(QMainWindow):
         self.registers.set_store(profile)
         self.card_list.set_store(profile)
         self.card_actions.set_store(profile)
+        self.reports.set_store(profile)
         self.login_view.show_store(profile)
         self.tab_frame.show_store(profile)
 

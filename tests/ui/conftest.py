@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 
 # Before anything imports Qt: no display on CI machines.
@@ -21,6 +22,7 @@ from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.server.demo import DEMO_CARDS, MANAGER_PIN, DemoCard
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import RegisterServices, utc_now
+from pos_desktop.services.reports import ReportsService
 from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
@@ -51,8 +53,11 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
         data_dir: Path | None = None,
         clock: Callable[[], datetime] | None = None,
         printing: Callable[[RegisterDatabase], PrintService] | None = None,
+        reports: Callable[[Path], ReportsService] | None = None,
     ) -> MainWindow:
-        """``printing`` makes the register's print queue over its database (a printer)."""
+        """``printing`` makes the register's print queue over its database (a printer);
+        ``reports`` the reports service over the register's data folder (a stand-in client
+        until the server answers reports)."""
         folder = data_dir or tmp_path / f"register-{len(made)}"
         database = RegisterDatabase.in_folder(folder)
         databases.append(database)
@@ -65,6 +70,8 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
             clock=clock or utc_now,
             printing=printing(database) if printing is not None else None,
         )
+        if reports is not None:
+            services = dataclasses.replace(services, reports=reports(folder))
         all_services.append(services)
         window = MainWindow(services, demo=demo, idle_lock_seconds=idle_lock_seconds)
         qtbot.addWidget(window)

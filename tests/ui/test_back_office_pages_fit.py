@@ -13,7 +13,7 @@ from ui.main_window import MainWindow
 
 
 @pytest.mark.parametrize(
-    "page", ["Employees", "Products", "Categories", "Gift Cards", "Registers", "Store"]
+    "page", ["Employees", "Products", "Categories", "Gift Cards", "Reports", "Registers", "Store"]
 )
 def test_back_office_page_fits_1024_by_768(
     qtbot: QtBot, window: MainWindow, log_in: Callable[..., None], page: str

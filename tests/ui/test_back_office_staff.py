@@ -83,6 +83,7 @@ def test_back_office_hidden_for_a_cashier(
         "Products",
         "Categories",
         "Gift Cards",
+        "Reports",
         "Registers",
         "Store",
     ]
