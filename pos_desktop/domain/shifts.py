@@ -45,6 +45,13 @@ class ShiftRefused(DomainError):
     code = ErrorCode.SHIFT_REFUSED
 
 
+class ShiftConflict(DomainError):
+    """A pushed shift clashes with one the server keeps: its Z number names another shift of
+    the register, or its id is another register's."""
+
+    code = ErrorCode.SHIFT_CONFLICT
+
+
 class MovementKind(StrEnum):
     """Cash in or out of the drawer outside a sale's tenders (``no_sale`` moves none)."""
 
