@@ -92,6 +92,14 @@ def open_shift(db: Session) -> OpenShift | None:
     return _open(row) if row is not None else None
 
 
+def ensure_open(db: Session, message: str = NO_SHIFT) -> OpenShift:
+    """The open shift; ``message`` refuses when none is (cash goes in a counted drawer)."""
+    shift = open_shift(db)
+    if shift is None:
+        raise ShiftRefused(message)
+    return shift
+
+
 def start(
     db: Session,
     *,

@@ -30,6 +30,9 @@ MAX_REASON_LENGTH = 200
 MAX_NOTE_LENGTH = 500
 
 NO_SHIFT_FOR_CASH = "Open a shift first (Drawer → Open shift): cash goes in a counted drawer."
+NO_SHIFT_FOR_CASH_OUT = (
+    "Open a shift first (Drawer → Open shift): a cash-out is paid from a counted drawer."
+)
 NO_SHIFT = "No shift is open. Open one first (Drawer → Open shift)."
 SHIFT_ALREADY_OPEN = "A shift is open already on this register: close it before opening another."
 REASON_NEEDED = "Give a reason."
