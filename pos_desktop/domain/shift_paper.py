@@ -42,7 +42,8 @@ class ShiftPaper:
     copy: bool = False  # a Z printed again
 
 
-def _when(moment: datetime, locale: str) -> str:
+def when_text(moment: datetime, locale: str) -> str:
+    """ "Mar 14, 2025 3:42 PM" in the store's language; ``moment`` on the store's clock."""
     day = format_date(moment, "medium", locale=locale)
     return f"{day} {format_time(moment, 'short', tzinfo=moment.tzinfo, locale=locale)}"
 
@@ -78,12 +79,12 @@ def shift_rows(paper: ShiftPaper) -> tuple[ReceiptRow, ...]:
         rows.append(ReceiptRow(RowStyle.CENTER, "Shift still open: nothing closed"))
     rows += [
         ReceiptRow(RowStyle.RULE),
-        ReceiptRow(RowStyle.PLAIN, "Opened", _when(paper.opened_at, locale)),
+        ReceiptRow(RowStyle.PLAIN, "Opened", when_text(paper.opened_at, locale)),
         ReceiptRow(RowStyle.DETAIL, f"by {printable(paper.opened_by)}"),
         ReceiptRow(
             RowStyle.PLAIN,
             "Closed" if paper.kind is ReportKind.Z else "Taken",
-            _when(paper.until, locale),
+            when_text(paper.until, locale),
         ),
     ]
     if paper.closed_by:
@@ -109,7 +110,7 @@ def shift_rows(paper: ShiftPaper) -> tuple[ReceiptRow, ...]:
             ReceiptRow(RowStyle.PLAIN, f"{tender.label} ({tender.count})", money(tender.amount))
         )
     rows += [
-        ReceiptRow(RowStyle.DETAIL, "Not in the drawer", money(report.non_cash)),
+        ReceiptRow(RowStyle.PLAIN, "Non-cash, not in the drawer", money(report.non_cash)),
         ReceiptRow(
             RowStyle.PLAIN,
             _counted("Refunds to gift cards", report.refunds),

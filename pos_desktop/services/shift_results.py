@@ -37,6 +37,7 @@ class ShiftPrinted:
     """An X or Z report: its paper, its lines as the screen shows them, whether it went to
     the receipt printer's queue, and (a Z) its PDF in the data folder."""
 
+    shift_id: uuid.UUID
     paper: ShiftPaper
     lines: tuple[str, ...]
     printed: bool

@@ -225,7 +225,7 @@ class ShiftService:
             movements=tuple(self._local(m, rules) for m in movements),
         )
         printed = self._print(paper) if print_it else False
-        return ShiftPrinted(paper, tuple(rows_text(shift_rows(paper))), printed)
+        return ShiftPrinted(shift.id, paper, tuple(rows_text(shift_rows(paper))), printed)
 
     def close(
         self, employee: Employee, shift_id: uuid.UUID, count: DrawerCount, note: str = ""
@@ -323,7 +323,7 @@ class ShiftService:
         )
         printed = self._print(paper)
         pdf = None if copy else self._pdf(paper)
-        return ShiftPrinted(paper, tuple(rows_text(shift_rows(paper))), printed, pdf)
+        return ShiftPrinted(record.id, paper, tuple(rows_text(shift_rows(paper))), printed, pdf)
 
     @staticmethod
     def _local(movement: Movement, rules: StoreRules) -> Movement:
