@@ -332,7 +332,7 @@ def take(out_dir: Path) -> list[Path]:
         drawer.report_back.click()
         _button(drawer, "closeShiftButton").click()
         _wait_for(lambda: drawer.pages.currentIndex() == CLOSE, "the close")
-        _wait_for(lambda: drawer.expected_label.text().startswith("Expected"), "expected cash")
+        _wait_for(lambda: not drawer.busy.isVisible(), "the expected cash")
         expected = _shown(_shown(drawer.state).report).expected
         _count(drawer.close_count, expected - Money(25, expected.currency))
         drawer.note_input.setText("Quarter short: counted twice")
