@@ -202,7 +202,6 @@ class DrawerDialog(QDialog):
         box.addWidget(caption("Reason", page, wrap=False))
         box.addWidget(self.reason_input)
         box.addWidget(self.amount_box, 1)
-        box.addStretch(0)
         box.addLayout(self._actions(back, primary=self.move_button))
         return page
 
