@@ -467,16 +467,108 @@ class Ticket(Wire):
     approvals: list[ApprovalRecord] = _approvals(100)
 
 
+ShiftMovementKind = Literal["pay_in", "pay_out", "no_sale", "gift_card_cash_out"]
+Count = Annotated[StrictInt, Field(ge=0, le=2**31 - 1)]
+
+
+class ShiftMovement(Wire):
+    """Cash in or out of the drawer outside a sale (``domain.shifts.MovementKind``);
+    ``amount`` is signed (negative: out of the drawer), zero for a ``no_sale``."""
+
+    id: uuid.UUID
+    kind: ShiftMovementKind
+    amount: MoneyBody
+    reason: str | None = Field(default=None, max_length=200)
+    employee_id: uuid.UUID | None = None
+    employee_name: str = Field(max_length=80)
+    approved_by: uuid.UUID | None = None
+    card_last4: str | None = Field(default=None, pattern=r"^[0-9]{4}$")
+    at: AwareDatetime
+
+
+class ShiftTender(Wire):
+    """What one tender took over a shift (tips included): ``tender`` is ``cash``, ``card``,
+    ``gift_card`` or a store's own tender's name; only cash is in the drawer."""
+
+    tender: str = Field(max_length=40)
+    label: str = Field(max_length=40)
+    cash: bool
+    count: Count
+    amount: MoneyBody
+
+
+class ShiftTally(Wire):
+    count: Count
+    amount: MoneyBody
+
+
+class ShiftCount(Wire):
+    """``count`` notes or coins of ``value`` (minor units)."""
+
+    value: Annotated[StrictInt, Field(ge=1, le=MAX_MINOR_UNITS)]
+    count: Annotated[StrictInt, Field(ge=0, le=99_999)]
+
+
+class Shift(Wire):
+    """A closed cash-drawer shift and its Z report (``domain.shifts``). ``id`` is made by the
+    register; ``z_number`` is the register's own sequence, from 1, never reused or skipped.
+    ``difference`` is ``counted - expected`` (negative: cash short)."""
+
+    id: uuid.UUID
+    z_number: Annotated[StrictInt, Field(ge=1, le=2**31 - 1)]
+    opened_at: AwareDatetime
+    closed_at: AwareDatetime
+    opened_by: uuid.UUID | None = None
+    opened_by_name: str = Field(max_length=80)
+    closed_by: uuid.UUID | None = None
+    closed_by_name: str = Field(max_length=80)
+    opening_float: MoneyBody
+    float_counts: list[ShiftCount] = Field(default_factory=list, max_length=50)
+    tickets: Count
+    goods: MoneyBody
+    tax: MoneyBody
+    tips: MoneyBody
+    taken: MoneyBody
+    gift_cards_sold: ShiftTally
+    tenders: list[ShiftTender] = Field(default_factory=list, max_length=100)
+    cash_tendered: MoneyBody
+    change_given: MoneyBody
+    voids: ShiftTally
+    refunds: ShiftTally
+    no_sales: Count
+    pay_ins: ShiftTally
+    pay_outs: ShiftTally
+    cash_outs: ShiftTally
+    expected: MoneyBody
+    counted: MoneyBody
+    difference: MoneyBody
+    counts: list[ShiftCount] = Field(default_factory=list, max_length=50)
+    note: str | None = Field(default=None, max_length=500)
+    movements: list[ShiftMovement] = Field(default_factory=list, max_length=5000)
+
+
 class PushRequest(Wire):
     tickets: list[Ticket] = Field(max_length=500)
     # Approvals of actions outside a ticket's changes (a reprint, the drawer opened without a
     # sale), from the register's approval outbox.
     approvals: list[ApprovalRecord] = _approvals(500)
+    # Closed drawer shifts, oldest Z first; left out when there is none, like approvals.
+    shifts: list[Shift] = Field(
+        default_factory=list, max_length=50, exclude_if=lambda value: not value
+    )
 
 
 class PushResponse(Answer):
     accepted: list[uuid.UUID]
     duplicates: list[uuid.UUID]
+    # The shifts of the push kept now, and those the server had already (older servers send
+    # neither).
+    shifts_accepted: list[uuid.UUID] = Field(
+        default_factory=list, exclude_if=lambda value: not value
+    )
+    shift_duplicates: list[uuid.UUID] = Field(
+        default_factory=list, exclude_if=lambda value: not value
+    )
 
 
 class ProductOut(Answer):

@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QPushButton, QWidget  # noqa: TID251
+
+    from pos_desktop.domain.money import Money
     from pos_desktop.domain.sale import Sale
+    from pos_desktop.services.shift_results import ShiftPrinted
+    from ui.drawer_dialog import DrawerDialog
     from ui.main_window import MainWindow
+    from ui.widgets.drawer_count import DrawerCountPanel
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
@@ -72,7 +78,7 @@ def take(out_dir: Path) -> list[Path]:
     sys.path.insert(0, str(REPO))
 
     # A screen-level tool, like main.py: widgets are its business (the ban is for pos_desktop).
-    from PySide6.QtWidgets import QApplication, QPushButton, QWidget  # noqa: TID251
+    from PySide6.QtWidgets import QApplication, QPushButton  # noqa: TID251
 
     import main
     from pos_desktop.domain.approvals import ApprovalAction
@@ -86,6 +92,7 @@ def take(out_dir: Path) -> list[Path]:
     )
     from pos_desktop.services.refund_results import CashOutOffer
     from ui.categories_page import CategoriesPage
+    from ui.drawer_dialog import CLOSE, DRAWER, OPEN, REPORT
     from ui.employees_page import EmployeesPage
     from ui.gift_card_list_page import GiftCardListPage
     from ui.main_window import MainWindow
@@ -148,6 +155,23 @@ def take(out_dir: Path) -> list[Path]:
         _wait_for(lambda: window.logged_in, "login")
 
         frame = window.tab_frame
+        # The day starts at the drawer: its float counted by note, the shift opened, a pay out.
+        drawer = _drawer(window, OPEN)
+        _count(drawer.float_count, Money(150_00, "USD"))
+        save_over_window("drawer-open-shift.png", drawer)
+        drawer.open_button.click()
+        _wait_for(lambda: drawer.pages.currentIndex() == DRAWER, "the shift open")
+        _button(drawer, "payOutButton").click()
+        drawer.reason_input.setText("Milk from the shop next door")
+        for digit in "450":
+            drawer.move_keypad.digit_pressed.emit(digit)
+        save_over_window("drawer-pay-out.png", drawer)
+        drawer.move_button.click()
+        _wait_for(
+            lambda: drawer.pages.currentIndex() == DRAWER and drawer.banner.isVisible(), "pay out"
+        )
+        save_over_window("drawer.png", drawer)
+        drawer.reject()
         frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
         cards = frame.gift_cards_view
         cards.email_input.setText(RECIPIENT_EMAIL)
@@ -299,6 +323,31 @@ def take(out_dir: Path) -> list[Path]:
         save_over_window("manager-approval.png", approval)
         approval.reject()
         window.approvals.set_required(())
+
+        # The day's end: the X report, the drawer counted (a quarter short), the Z report on
+        # screen, as printed (the printer simulator's paper) and as its PDF, past shifts.
+        drawer = _drawer(window, DRAWER)
+        _button(drawer, "xReportButton").click()
+        _wait_for(lambda: drawer.pages.currentIndex() == REPORT, "the X report")
+        save_over_window("drawer-x-report.png", drawer)
+        drawer.report_back.click()
+        _button(drawer, "closeShiftButton").click()
+        _wait_for(lambda: drawer.pages.currentIndex() == CLOSE, "the close")
+        _wait_for(lambda: not drawer.busy.isVisible(), "the expected cash")
+        expected = _shown(_shown(drawer.state).report).expected
+        _count(drawer.close_count, expected - Money(25, expected.currency))
+        drawer.note_input.setText("Quarter short: counted twice")
+        save_over_window("drawer-close.png", drawer)
+        drawer.close_button.click()
+        _wait_for(lambda: drawer.pages.currentIndex() == REPORT, "the Z report")
+        save_over_window("drawer-z-report.png", drawer)
+        saved += _z_on_paper(_shown(drawer.shown), out_dir)
+        drawer.report_back.click()
+        drawer = _drawer(window, OPEN)
+        _button(drawer, "pastShiftsFromOpen").click()
+        _wait_for(lambda: drawer.past_box.findChild(QPushButton, "reprintZ") is not None, "past")
+        save_over_window("drawer-past-shifts.png", drawer)
+        drawer.reject()
 
         # The Settings tab is a manager's: lock, and log in with the manager's PIN.
         window.session.lock()
@@ -458,6 +507,58 @@ def _take_reports(window: MainWindow, save: Callable[[str], None]) -> None:
     window.alerts.poll()
     _wait_for(alert.isVisible, "the alert")
     save("back-office-alert.png")
+
+
+def _drawer(window: MainWindow, page: int) -> DrawerDialog:
+    """The checkout's Drawer tapped, its screen on ``page`` once loaded."""
+    window.tab_frame.checkout_view.drawer_button.click()
+    _wait_for(lambda: window.drawer_dialog is not None, "the drawer")
+    drawer = _shown(window.drawer_dialog)
+    _wait_for(lambda: drawer.pages.currentIndex() == page and drawer.state is not None, "drawer")
+    return drawer
+
+
+def _button(parent: QWidget, name: str) -> QPushButton:
+    from PySide6.QtWidgets import QPushButton  # noqa: TID251
+
+    return _shown(parent.findChild(QPushButton, name))
+
+
+def _count(panel: DrawerCountPanel, total: Money) -> None:
+    """Type ``total`` into the panel note by note, the largest first (no $100 or $50: a
+    till's drawer, not a bank's)."""
+    from ui.widgets.drawer_count import PiecesField
+
+    left = total.minor
+    for field in panel.findChildren(PiecesField):
+        pieces = left // field.value.minor
+        if field.value.minor >= 50_00:
+            pieces = 0
+        if pieces:
+            field.setText(str(pieces))
+            field.textEdited.emit(str(pieces))
+            left -= pieces * field.value.minor
+
+
+def _z_on_paper(printed: ShiftPrinted, out_dir: Path) -> list[Path]:
+    """The Z as the receipt printer prints it (the simulator's paper) and its PDF's page."""
+    import subprocess
+
+    from hardware.simulate.escpos_decode import decode
+    from hardware.simulate.paper_png import save_job
+    from pos_desktop.receipts.escpos import render_slip_escpos
+
+    (job,) = decode(render_slip_escpos(printed.paper))
+    paper = out_dir / "printed-z-report.png"
+    save_job(job, paper, 80)
+    pdf = _shown(printed.pdf)
+    page = out_dir / "z-report-pdf.png"
+    subprocess.run(  # noqa: S603 (poppler's pdftoppm on the register's own PDF)
+        ["pdftoppm", "-png", "-r", "110", "-singlefile", str(pdf), str(page.with_suffix(""))],  # noqa: S607
+        check=True,
+    )
+    log.info("saved %s and %s", paper, page)
+    return [paper, page]
 
 
 def _take_first_start(out_dir: Path) -> list[Path]:

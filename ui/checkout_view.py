@@ -136,8 +136,7 @@ def _set_text(label: QLabel, text: str) -> None:
 
 class CheckoutView(QWidget):
     pay_requested = Signal()
-    # "Open drawer" on an empty ticket: the cash drawer without a sale (the window opens it
-    # through the receipt printer, asking a manager's PIN where the store wants one).
+    # The cash drawer's screens (open a shift, pay in and out, no sale, X, close and Z).
     drawer_requested = Signal()
 
     def __init__(
@@ -250,17 +249,8 @@ class CheckoutView(QWidget):
         self.empty_ticket.setObjectName("emptyTicketHint")
         self.empty_ticket.setProperty("hint", True)
         self.empty_ticket.setWordWrap(True)
-        # Offered only while the ticket is empty, and only where a receipt printer (which
-        # kicks the drawer) is set: see ``offer_drawer``.
-        self._drawer_offered = False
-        self.drawer_button = QPushButton("Open drawer", panel)
-        name_widget(self.drawer_button, "openDrawerButton", "Open the cash drawer without a sale")
-        self.drawer_button.setProperty("role", "secondary")
-        make_touchable(self.drawer_button, 1.25)
-        self.drawer_button.clicked.connect(self.drawer_requested)
-        self.drawer_button.hide()
-        # A refund is of a completed sale, not of the ticket being rung up: offered beside
-        # the drawer while no ticket is open.
+        # A refund is of a completed sale, not of the ticket being rung up: offered while no
+        # ticket is open. (The drawer, a no sale among its pages, is the header's Drawer.)
         self.refund_button = QPushButton("Refund", panel)
         name_widget(self.refund_button, "refundButton", "Refund a completed sale")
         self.refund_button.setProperty("role", "secondary")
@@ -269,20 +259,33 @@ class CheckoutView(QWidget):
         self.refund_button.setVisible(self._refunds is not None)
         idle = QHBoxLayout()
         idle.setSpacing(10)
-        idle.addWidget(self.drawer_button)
         idle.addWidget(self.refund_button)
         idle.addStretch(1)
 
         right = QVBoxLayout(panel)
         right.setContentsMargins(0, 0, 0, 0)
         right.setSpacing(10)
-        right.addWidget(self.ticket_title)
+        right.addLayout(self._build_title(panel))
         right.addWidget(self.empty_ticket)
         right.addLayout(idle)
         right.addWidget(self.lines_scroll, 1)
         right.addLayout(self._build_totals(panel))
         right.addLayout(self._build_actions(panel))
         return panel
+
+    def _build_title(self, panel: QWidget) -> QHBoxLayout:
+        """The ticket's title, and the drawer beside it: there mid-ticket too, since cash
+        waits for an open shift."""
+        self.drawer_button = QPushButton("Drawer", panel)
+        name_widget(self.drawer_button, "drawerButton", "Cash drawer: shift, X and Z reports")
+        self.drawer_button.setProperty("role", "secondary")
+        self.drawer_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        make_touchable(self.drawer_button)
+        self.drawer_button.clicked.connect(self.drawer_requested)
+        row = QHBoxLayout()
+        row.addWidget(self.ticket_title, 1)
+        row.addWidget(self.drawer_button)
+        return row
 
     def _build_totals(self, panel: QWidget) -> QGridLayout:
         self.subtotal = QLabel(panel)
@@ -408,7 +411,6 @@ class CheckoutView(QWidget):
             self._show_lines(())
             self.ticket_title.setText("New ticket")
             self.empty_ticket.show()
-            self.drawer_button.setVisible(self._drawer_offered)
             self.refund_button.setVisible(self._refunds is not None)
             for label in (self.subtotal, self.tax, self.total):
                 label.setText("—")
@@ -418,7 +420,6 @@ class CheckoutView(QWidget):
         locale = self._locale
         self.ticket_title.setText(f"Ticket #{sale.number}")
         self.empty_ticket.hide()
-        self.drawer_button.hide()
         self.refund_button.hide()
         self._show_lines(sale.lines, sale.prices_include_tax)
         totals = sale.totals
@@ -582,12 +583,6 @@ class CheckoutView(QWidget):
         dialog.finished.connect(closed)
         self.refund_dialog = dialog
         dialog.open()
-
-    def offer_drawer(self, offered: bool) -> None:
-        """Offer "Open drawer" on an empty ticket (a receipt printer is set) or not."""
-        self._drawer_offered = offered
-        sale = self.sale
-        self.drawer_button.setVisible(offered and (sale is None or not sale.lines))
 
     def _pay(self) -> None:
         self.banner.clear()

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from pos_desktop.services.results import Catalog, Deducted, DeviceSettings, Employee
     from ui.approval_dialog import ApprovalDialog
     from ui.back_office_view import BackOfficeView
+    from ui.drawer_dialog import DrawerDialog
     from ui.find_by_email_dialog import FindByEmailDialog
     from ui.idle_lock import IdleLock
     from ui.presenters.approval import ApprovalPresenter
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from ui.presenters.reports import ReportsPresenter
     from ui.presenters.sale import Finished, SalePresenter
     from ui.presenters.session import SessionPresenter
+    from ui.presenters.shifts import ShiftPresenter
     from ui.presenters.staff import StaffPresenter
     from ui.presenters.store_profile import StoreProfilePresenter
     from ui.presenters.store_settings import StoreSettingsPresenter
@@ -124,6 +126,7 @@ class MainWindow(QMainWindow):
     card_actions: CardActionsPresenter
     reports: ReportsPresenter
     alerts: AlertsPresenter
+    shifts: ShiftPresenter
     tab_frame: TabFrame
     idle_lock: IdleLock
     scanner: WedgeScanDetector
@@ -154,8 +157,9 @@ class MainWindow(QMainWindow):
         self._attached = False
         self.receipt_dialog: ReceiptDialog | None = None
         self.cash_out_dialog: QWidget | None = None  # the cash-out offer, while it is open
-        # A manager's PIN asked for a reprint or the drawer, while it is open.
+        # A manager's PIN asked for a reprint, while it is open.
         self.approval_dialog: ApprovalDialog | None = None
+        self.drawer_dialog: DrawerDialog | None = None  # the Drawer's screen, while it is open
         self._rules: StoreRules | None = None  # the store's, once its profile has loaded
         self.serial_scans: SerialScans | None = None  # a serial scanner, when one is set
         self.printing: PrintingPresenter | None = None  # a receipt printer, when one is set
@@ -249,6 +253,7 @@ class MainWindow(QMainWindow):
         from ui.presenters.reports import ReportsPresenter
         from ui.presenters.sale import SalePresenter
         from ui.presenters.session import SessionPresenter
+        from ui.presenters.shifts import ShiftPresenter
         from ui.presenters.staff import StaffPresenter
         from ui.presenters.store_profile import StoreProfilePresenter
         from ui.presenters.store_settings import StoreSettingsPresenter
@@ -283,6 +288,9 @@ class MainWindow(QMainWindow):
         )
         self.reports = ReportsPresenter(services.reports, self, self._pool)
         self.alerts = AlertsPresenter(services.reports, self, self._pool)
+        self.shifts = ShiftPresenter(
+            services.shifts, lambda: self.session.employee, self, self._pool
+        )
 
     def _employee_name(self) -> str:
         employee = self.session.employee
@@ -441,6 +449,8 @@ class MainWindow(QMainWindow):
         self.sale.stop()
         if self.cash_out_dialog is not None:
             self.cash_out_dialog.close()
+        if self.drawer_dialog is not None:
+            self.drawer_dialog.reject()
         if self.receipt_dialog is not None:
             self.receipt_dialog.reject()
         self.tab_frame.reset()
@@ -539,14 +549,12 @@ class MainWindow(QMainWindow):
         self._show_printer_status("")
         if service is None:
             self.tab_frame.reprint_button.hide()
-            self.tab_frame.checkout_view.offer_drawer(False)
             return
         printing = PrintingPresenter(service, self, self._pool)
         printing.status_changed.connect(self._show_printer_status)
         printing.said.connect(lambda text: self.tab_frame.status_area.show_message(text, 5000))
         self.printing = printing
         self.tab_frame.reprint_button.show()
-        self.tab_frame.checkout_view.offer_drawer(True)
 
     def _reprint(self) -> None:
         """Reprint (the header's, or the paid screen's Print again): with a manager's PIN
@@ -562,17 +570,22 @@ class MainWindow(QMainWindow):
         )
 
     def _open_drawer(self) -> None:
-        """Open drawer: the cash drawer without a sale, with a manager's PIN where the store
-        asks one of a cashier."""
-        from pos_desktop.domain.approvals import ApprovalAction
+        """The checkout's Drawer: the shift's screens (open, pay in and out, no sale, X, close
+        and Z, past shifts) over the window."""
+        from ui.drawer_dialog import DrawerDialog
 
-        if self.printing is None:
+        if not self.logged_in or self.drawer_dialog is not None:
             return
-        self._with_approval(
-            ApprovalAction.OPEN_DRAWER,
-            "Open the cash drawer without a sale?",
-            lambda approval: self.printing.open_drawer(approval) if self.printing else None,
-        )
+        dialog = DrawerDialog(self.shifts, self, self.approvals)
+
+        def closed() -> None:
+            if self.drawer_dialog is dialog:
+                self.drawer_dialog = None
+            dialog.deleteLater()
+
+        dialog.finished.connect(closed)
+        self.drawer_dialog = dialog
+        dialog.open()
 
     def _with_approval(
         self,

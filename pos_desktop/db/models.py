@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.sale import SaleStatus
+from pos_desktop.domain.shifts import MovementKind
 from pos_desktop.domain.tender import PaymentState, TenderKind
 from pos_desktop.sqltypes import UtcDateTime
 
@@ -133,6 +134,9 @@ class Ticket(Base):
     tip_percent: Mapped[int | None] = mapped_column(Integer)
     opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The drawer shift whose Z report counts this finished ticket: set by that Z's close, for
+    # every ticket finished since the Z before (``db.shifts``).
+    shift_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
     lines: Mapped[list[TicketLine]] = relationship(
         order_by="TicketLine.position", cascade="all, delete-orphan", lazy="selectin"
@@ -354,22 +358,24 @@ class DeviceSettingsRow(Base):
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
-# Cash that left (or, later, entered) the drawer outside a sale's tenders.
-CASH_MOVEMENT_KINDS = ("gift_card_cash_out",)
+# Cash that entered or left the drawer outside a sale's tenders (``domain.shifts``); a no
+# sale moves none, but is counted.
+CASH_MOVEMENT_KINDS = tuple(kind.value for kind in MovementKind)
 
 
 class CashMovement(Base):
-    """Cash paid out of (or into) the drawer outside a sale: a gift card's cash-out. Kept for
-    the drawer's count at the end of a shift; ``activity_id`` (the server's record of the
-    cash-out) is unique, so an answer replayed after a retry is counted once."""
+    """Cash paid into or out of the drawer outside a sale (a pay in or out, a gift card's
+    cash-out), or the drawer opened with no sale. Kept for the drawer's count at the end of a
+    shift; ``activity_id`` (the server's record of a cash-out) is unique, so an answer replayed
+    after a retry is counted once."""
 
     __tablename__ = "cash_movements"
     __table_args__ = (
+        CheckConstraint(_listed("kind", CASH_MOVEMENT_KINDS), name="kind"),
         CheckConstraint(
-            "kind IN ({})".format(", ".join(f"'{kind}'" for kind in CASH_MOVEMENT_KINDS)),
-            name="kind",
+            "(kind = 'no_sale' AND amount = 0) OR (kind <> 'no_sale' AND amount <> 0)",
+            name="amount_moves",
         ),
-        CheckConstraint("amount <> 0", name="amount_not_zero"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -382,6 +388,10 @@ class CashMovement(Base):
     employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     employee_name: Mapped[str] = mapped_column(String(80))
     at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)  # a no sale's manager
+    # The shift whose Z counted it, set at that close (as a ticket's).
+    shift_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
 
 
 PAYOUT_KINDS = ("refund_tender", "store_credit", "cash_out")
@@ -422,3 +432,43 @@ class CardPayout(Base):
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     settled_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    # The shift whose Z listed this refund, set at that close (as a ticket's).
+    shift_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
+
+
+SHIFT_STATES = ("open", "closed")
+
+
+class Shift(Base):
+    """A cash drawer's shift: opened with a float, closed once with the drawer's count, which
+    numbers its Z report. At most one is open. A closed shift is kept for good (triggers refuse
+    to delete it or change its number) and ``record`` holds it as it is pushed (the Z printed
+    again is rendered from it); ``sent_at`` once the server has it."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        CheckConstraint(_listed("state", SHIFT_STATES), name="state"),
+        CheckConstraint("opening_float >= 0", name="float_not_negative"),
+        CheckConstraint(
+            "state = 'open' OR (z_number IS NOT NULL AND closed_at IS NOT NULL"
+            " AND record IS NOT NULL)",
+            name="closed_is_whole",
+        ),
+        Index("uq_shifts_one_open", "state", unique=True, sqlite_where=text("state = 'open'")),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    state: Mapped[str] = mapped_column(String(6))
+    z_number: Mapped[int | None] = mapped_column(Integer, unique=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    opening_float: Mapped[int] = mapped_column(BigInteger)
+    # The float counted by denomination: JSON [[value, count], ...]; NULL when typed as a total.
+    float_counts: Mapped[str | None] = mapped_column(Text)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_by: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    opened_by_name: Mapped[str] = mapped_column(String(80))
+    closed_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    record: Mapped[str | None] = mapped_column(Text)  # contracts.Shift as JSON
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, index=True)

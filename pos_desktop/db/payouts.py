@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from pos_desktop.db.models import CardPayout
+from pos_desktop.domain.money import Money
 
 REFUND_TENDER = "refund_tender"
 STORE_CREDIT = "store_credit"
@@ -168,3 +169,33 @@ def refunded(db: Session, ticket_ids: Iterable[uuid.UUID]) -> Refunded:
         if payment_id is not None:
             payments[payment_id] = payments.get(payment_id, 0) + int(total)
     return Refunded(tickets, payments)
+
+
+REFUNDS = (REFUND_TENDER, STORE_CREDIT)
+
+
+def refunds_of_shift(db: Session, shift_id: uuid.UUID | None) -> list[Money]:
+    """The refunds onto gift cards the Z of ``shift_id`` listed, or (None) those done that no
+    Z has listed yet; oldest first."""
+    column = CardPayout.shift_id
+    rows = db.execute(
+        select(CardPayout.amount, CardPayout.currency)
+        .where(
+            CardPayout.kind.in_(REFUNDS),
+            CardPayout.state == DONE,
+            column.is_(None) if shift_id is None else column == shift_id,
+        )
+        .order_by(CardPayout.settled_at, CardPayout.id)
+    ).all()
+    return [Money(amount, currency) for amount, currency in rows]
+
+
+def claim_for_shift(db: Session, shift_id: uuid.UUID) -> None:
+    """Every refund done that no Z has listed yet is this Z's."""
+    db.execute(
+        update(CardPayout)
+        .where(
+            CardPayout.shift_id.is_(None), CardPayout.kind.in_(REFUNDS), CardPayout.state == DONE
+        )
+        .values(shift_id=shift_id)
+    )

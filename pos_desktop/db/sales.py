@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
@@ -162,6 +162,48 @@ def completed_by_number(db: Session, number: int) -> Sale | None:
         )
     ).scalar_one_or_none()
     return _sale(row) if row is not None else None
+
+
+FINISHED = (SaleStatus.COMPLETED.value, SaleStatus.VOIDED.value)
+
+
+def of_shift(db: Session, shift_id: uuid.UUID | None) -> list[Sale]:
+    """The finished tickets (completed and voided) the Z of ``shift_id`` counted, or (None)
+    those no Z has counted yet; by number."""
+    column = TicketRow.shift_id
+    rows = db.execute(
+        select(TicketRow)
+        .where(
+            TicketRow.status.in_(FINISHED),
+            column.is_(None) if shift_id is None else column == shift_id,
+        )
+        .order_by(TicketRow.number)
+    ).scalars()
+    return [_sale(row) for row in rows]
+
+
+def claim_for_shift(db: Session, shift_id: uuid.UUID) -> None:
+    """Every finished ticket no Z has counted yet is this Z's."""
+    db.execute(
+        update(TicketRow)
+        .where(TicketRow.shift_id.is_(None), TicketRow.status.in_(FINISHED))
+        .values(shift_id=shift_id)
+    )
+
+
+def open_number_with_cash(db: Session) -> int | None:
+    """The number of an open ticket holding cash (taken, not yet finished), if any."""
+    return db.execute(
+        select(TicketRow.number)
+        .join(PaymentRow, PaymentRow.ticket_id == TicketRow.id)
+        .where(
+            TicketRow.status == SaleStatus.OPEN,
+            PaymentRow.kind == TenderKind.CASH,
+            PaymentRow.state == PaymentState.APPROVED,
+        )
+        .order_by(TicketRow.number)
+        .limit(1)
+    ).scalar_one_or_none()
 
 
 def was_pushed(db: Session, sale_id: uuid.UUID) -> bool:

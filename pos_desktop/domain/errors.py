@@ -39,6 +39,7 @@ class ErrorCode(StrEnum):
     PIN_TAKEN = "pin_taken"
     INVALID_ROLE = "invalid_role"
     INVALID_CURSOR = "invalid_cursor"
+    SHIFT_CONFLICT = "shift_conflict"
     # Gift cards
     INVALID_CARD_NUMBER = "invalid_card_number"
     INVALID_SEARCH = "invalid_search"
@@ -99,6 +100,7 @@ class ErrorCode(StrEnum):
     DEDUCTION_REFUSED = "deduction_refused"
     DEDUCTION_UNANSWERED = "deduction_unanswered"
     APPROVAL_REFUSED = "approval_refused"
+    SHIFT_REFUSED = "shift_refused"
 
 
 INSUFFICIENT_BALANCE_MESSAGE = "Fail: The value to redeem exceeds the balance of the card!"

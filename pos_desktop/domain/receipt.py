@@ -404,10 +404,15 @@ def wrap_text(text: str, limit: float, measure: Callable[[str], float] = text_co
 
 def receipt_text(receipt: Receipt, width: int = 42) -> list[str]:
     """The receipt as lines of at most ``width`` columns, as a receipt printer prints it."""
+    return rows_text(receipt_rows(receipt), width)
+
+
+def rows_text(rows: tuple[ReceiptRow, ...], width: int = 42) -> list[str]:
+    """Rows (a receipt's, a report's) as lines of at most ``width`` columns."""
     if width < MIN_WIDTH:
         raise ValueError(f"a receipt is at least {MIN_WIDTH} columns wide")
     text: list[str] = []
-    for row in receipt_rows(receipt):
+    for row in rows:
         if row.style is RowStyle.RULE:
             text.append("-" * width)
         elif row.style in (RowStyle.TITLE, RowStyle.CENTER):

@@ -10,9 +10,10 @@ from pos_desktop.domain.receipt import (
     number_slip_rows,
     slip_rows,
 )
+from pos_desktop.domain.shift_paper import ShiftPaper, shift_rows
 
-# A Deduct Funds slip, a card's mini-statement, a sold card's number.
-Slip = CardSlip | CardStatement | CardNumberSlip
+# A Deduct Funds slip, a card's mini-statement, a sold card's number, a drawer's X or Z report.
+Slip = CardSlip | CardStatement | CardNumberSlip | ShiftPaper
 
 
 def rows_of(slip: Slip) -> tuple[ReceiptRow, ...]:
@@ -20,4 +21,6 @@ def rows_of(slip: Slip) -> tuple[ReceiptRow, ...]:
         return statement_rows(slip)
     if isinstance(slip, CardNumberSlip):
         return number_slip_rows(slip)
+    if isinstance(slip, ShiftPaper):
+        return shift_rows(slip)
     return slip_rows(slip)

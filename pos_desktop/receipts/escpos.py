@@ -23,6 +23,7 @@ from pos_desktop.domain.receipt import (
     receipt_rows,
     wrap_text,
 )
+from pos_desktop.domain.shift_paper import ShiftPaper
 from pos_desktop.domain.slips import Slip, rows_of
 
 DEFAULT_PROFILE = "TM-T88V"
@@ -146,9 +147,10 @@ def render_slip_escpos(
     profile: str = DEFAULT_PROFILE,
     columns: int | None = None,
 ) -> bytes:
-    """A gift card slip (a Deduct Funds), a card's mini-statement, or a sold card's number,
-    set like a receipt."""
-    return _render_rows(rows_of(slip), slip.short_id, paper_mm, profile, columns, FOOTER)
+    """A gift card slip (a Deduct Funds), a card's mini-statement, a sold card's number, or a
+    drawer's X or Z report, set like a receipt (a report thanks nobody)."""
+    footer = "" if isinstance(slip, ShiftPaper) else FOOTER
+    return _render_rows(rows_of(slip), slip.short_id, paper_mm, profile, columns, footer)
 
 
 TEST_PAGE_TITLE = "Test page"

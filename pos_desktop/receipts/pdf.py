@@ -1,4 +1,5 @@
-"""Receipt -> PDF: one 80 mm receipt-roll page, exactly as tall as the receipt."""
+"""Receipt (or a drawer's X or Z report) -> PDF: one 80 mm receipt-roll page, exactly as tall
+as the receipt."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from pos_desktop.domain.receipt import Receipt, ReceiptRow, RowStyle, receipt_rows, wrap_text
+from pos_desktop.domain.shift_paper import ShiftPaper, shift_rows, title_of
 
 PAGE_WIDTH = 80 * mm
 MARGIN = 4 * mm
@@ -170,16 +172,28 @@ def _draw(canvas: Canvas, lines: list[_Line], page_height: float) -> None:
 
 def render_pdf(receipt: Receipt, path: Path) -> Path:
     """Write ``receipt`` to ``path`` (replacing it whole, never leaving half a file)."""
-    lines = _layout(receipt_rows(receipt), pdf_fonts())
+    ticket = receipt.ticket_number if receipt.ticket_number is not None else ""
+    title = f"Receipt {ticket} {receipt.short_id}".replace("  ", " ")
+    return _render_rows(receipt_rows(receipt), path, title, receipt.store_name)
+
+
+def render_shift_pdf(paper: ShiftPaper, path: Path) -> Path:
+    """Write a drawer's X or Z report to ``path``, set as the receipt printer sets it."""
+    return _render_rows(
+        shift_rows(paper), path, f"{title_of(paper)} {paper.short_id}", paper.store_name
+    )
+
+
+def _render_rows(rows: tuple[ReceiptRow, ...], path: Path, title: str, author: str) -> Path:
+    lines = _layout(rows, pdf_fonts())
     height = 2 * MARGIN + sum(line.height for line in lines)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
             # invariant: no creation time or random id inside, so one receipt is one file.
             canvas = Canvas(out, pagesize=(PAGE_WIDTH, height), invariant=True)
-            ticket = receipt.ticket_number if receipt.ticket_number is not None else ""
-            canvas.setTitle(f"Receipt {ticket} {receipt.short_id}".replace("  ", " "))
-            canvas.setAuthor(receipt.store_name)
+            canvas.setTitle(title)
+            canvas.setAuthor(author)
             canvas.setCreator("POS Desktop")
             _draw(canvas, lines, height)
             canvas.save()

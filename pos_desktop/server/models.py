@@ -549,3 +549,83 @@ class TicketPaymentRow(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     tip: Mapped[int] = mapped_column(BigInteger)
     activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+
+
+class SyncedShift(Base):
+    """A register's closed cash-drawer shift and its Z report, as pushed, kept once. A shift
+    id is unique over all registers (a second register pushing it is refused) and a register's
+    Z number names one shift only. Its sums are columns; its per-tender totals and its cash
+    movements are rows (ShiftTenderRow, ShiftMovementRow)."""
+
+    __tablename__ = "shifts"
+    __table_args__ = (
+        UniqueConstraint("register_id", "z_number"),
+        Index("ix_shifts_store_id_closed_at", "store_id", "closed_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    register_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("registers.id"))
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    z_number: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    closed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    opened_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    opened_by_name: Mapped[str] = mapped_column(String(80))
+    closed_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    closed_by_name: Mapped[str] = mapped_column(String(80))
+    currency: Mapped[str] = mapped_column(String(3))
+    opening_float: Mapped[int] = mapped_column(BigInteger)
+    tickets: Mapped[int] = mapped_column(Integer)
+    goods: Mapped[int] = mapped_column(BigInteger)
+    tax: Mapped[int] = mapped_column(BigInteger)
+    tips: Mapped[int] = mapped_column(BigInteger)
+    taken: Mapped[int] = mapped_column(BigInteger)
+    cash_sales: Mapped[int] = mapped_column(BigInteger)
+    voids: Mapped[int] = mapped_column(Integer)
+    refunded: Mapped[int] = mapped_column(BigInteger)
+    no_sales: Mapped[int] = mapped_column(Integer)
+    expected: Mapped[int] = mapped_column(BigInteger)
+    counted: Mapped[int] = mapped_column(BigInteger)
+    difference: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    body: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ShiftTenderRow(Base):
+    """What one tender took over a pushed shift; only cash is in the drawer."""
+
+    __tablename__ = "shift_tenders"
+
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shifts.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    tender: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(40))
+    cash: Mapped[bool] = mapped_column(Boolean)
+    count: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class ShiftMovementRow(Base):
+    """Cash into or out of a pushed shift's drawer outside a sale (signed; zero for a drawer
+    opened with no sale)."""
+
+    __tablename__ = "shift_movements"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('pay_in', 'pay_out', 'no_sale', 'gift_card_cash_out')", name="kind"
+        ),
+        Index("ix_shift_movements_store_id_at", "store_id", "at"),
+    )
+
+    shift_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("shifts.id"), primary_key=True)
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    reason: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    employee_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    employee_name: Mapped[str] = mapped_column(String(80))
+    approved_by: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    card_last4: Mapped[str | None] = mapped_column(String(4), nullable=True)
+    at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -17,12 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from pos_desktop.contracts import MoneyBody
-from pos_desktop.db import cash
+from pos_desktop.db import cash, shifts
 from pos_desktop.domain.card_number import mask_card_number, validate_card_number
 from pos_desktop.domain.card_statement import StatementEntry, card_statement
 from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.errors import InvalidAmount, InvalidCardNumber
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.shifts import NO_SHIFT_FOR_CASH_OUT
 from pos_desktop.services.card_action_results import (
     CardAction,
     CardChanged,
@@ -123,6 +124,8 @@ class CardActionService:
         """The card's whole balance paid out in cash: counted as cash out of the drawer, and
         the drawer opens."""
         number = self.check_card_number(number_text, card.last4)
+        with self._database.session() as db:
+            shifts.ensure_open(db, NO_SHIFT_FOR_CASH_OUT)
         answer = self._client.cash_out_card(card.id, number, reason.strip() or None, key)
         activity = answer.activity
         paid_out = activity.amount.to_money()

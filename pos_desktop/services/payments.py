@@ -19,7 +19,7 @@ from typing import TypeVar
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
-from pos_desktop.db import catalog, sales
+from pos_desktop.db import catalog, sales, shifts
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.domain.approvals import Approval, ApprovalAction
 from pos_desktop.domain.card_sale import ensure_gift_card_may_pay
@@ -33,6 +33,7 @@ from pos_desktop.domain.redemption import (
     require_full_plan,
 )
 from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.shifts import NO_SHIFT_FOR_CASH
 from pos_desktop.domain.tender import (
     TENDER_LABELS,
     Payment,
@@ -157,6 +158,9 @@ class PaymentService:
         with self._database.session() as db:
             sale = sales.load(db, sale_id)
             self._ensure_payable(sale)
+            if kind is TenderKind.CASH:
+                # The ticket stays as it is: the cashier opens a shift and takes the cash then.
+                shifts.ensure_open(db, NO_SHIFT_FOR_CASH)
             split = split_tender(entered, sale.dues, gives_change=gives_change)
             payment = Payment(
                 id=uuid.uuid4(),

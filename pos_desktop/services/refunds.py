@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.db import approvals as approval_outbox
-from pos_desktop.db import cash, payouts, sales
+from pos_desktop.db import cash, payouts, sales, shifts
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.db.payouts import NewPayout, Payout
 from pos_desktop.domain.approvals import Approval, ApprovalAction
@@ -33,6 +33,7 @@ from pos_desktop.domain.money import Money
 from pos_desktop.domain.receipt import CardSlip, local_time
 from pos_desktop.domain.refunds import check_reason, check_refund
 from pos_desktop.domain.sale import Sale, SaleStatus
+from pos_desktop.domain.shifts import NO_SHIFT_FOR_CASH_OUT
 from pos_desktop.domain.tender import TenderKind
 from pos_desktop.services.approvals import approval_to_record
 from pos_desktop.services.card_lookup import CardLookupService
@@ -378,6 +379,7 @@ class RefundService:
             reason=CASH_OUT_REASON,
         )
         with self._database.session() as db:
+            shifts.ensure_open(db, NO_SHIFT_FOR_CASH_OUT)
             payout = payouts.add(db, new, "cash-out", self._clock())
             db.commit()
         return self._ask_cash_out(payout)

@@ -28,12 +28,14 @@ from pos_desktop.services.registers import RegisterService
 from pos_desktop.services.reports import ReportsService
 from pos_desktop.services.results import DeviceSettings
 from pos_desktop.services.session import SessionService
+from pos_desktop.services.shifts import ShiftService
 from pos_desktop.services.store_profile import StoreProfileService
 from pos_desktop.services.store_settings import StoreSettingsService
 from pos_desktop.services.ticket_deductions import TicketDeductions
 from pos_desktop.sync.client import ServerClient
 
 RECEIPTS_FOLDER = "receipts"
+SHIFTS_FOLDER = "shifts"  # the Z reports as PDF
 
 
 def utc_now() -> datetime:
@@ -62,6 +64,7 @@ class RegisterServices:
     refunds: RefundService
     card_actions: CardActionService
     reports: ReportsService
+    shifts: ShiftService
 
     @classmethod
     def over(
@@ -77,7 +80,8 @@ class RegisterServices:
         device_defaults: DeviceSettings | None = None,
         home: Path | None = None,
     ) -> RegisterServices:
-        """``on_ticket_finished`` runs after a ticket completes or is voided (wake the relay);
+        """``on_ticket_finished`` runs after a ticket completes or is voided, or a drawer's shift
+        closes (wake the relay);
         ``device_defaults``: the environment's scanner and printer (none when not given);
         ``home``: the folder besides the data folder's ``imports/`` where the catalog import
         looks for .csv files (the user's home when not given)."""
@@ -119,6 +123,15 @@ class RegisterServices:
             # The print queue the Settings tab set last: a cash-out's drawer, a statement.
             card_actions=CardActionService(client, database, clock, lambda: receipts.printing),
             reports=ReportsService(client, data_dir, clock, home=home),
+            shifts=ShiftService(
+                database,
+                clock,
+                checkout.rules,
+                register_name,
+                data_dir / SHIFTS_FOLDER,
+                lambda: receipts.printing,
+                on_ticket_finished,
+            ),
         )
 
     def ticket_deductions(self, sale_id: uuid.UUID) -> TicketDeductions:

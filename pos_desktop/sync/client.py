@@ -80,6 +80,7 @@ from pos_desktop.contracts import (
     SalesReportOut,
     SessionRequest,
     SessionResponse,
+    Shift,
     StaffList,
     StaffMember,
     StoreCreditRequest,
@@ -254,11 +255,15 @@ class ServerClient:
         return self._call("GET", "/sync/pull", PullResponse, params=params)
 
     def push(
-        self, tickets: Sequence[Ticket], approvals: Sequence[ApprovalRecord] = ()
+        self,
+        tickets: Sequence[Ticket],
+        approvals: Sequence[ApprovalRecord] = (),
+        shifts: Sequence[Shift] = (),
     ) -> PushResponse:
-        """Hand finished tickets (and approvals given outside them) over; the server keeps each
-        ticket id and each approval id once, so no key is needed."""
-        body = PushRequest(tickets=list(tickets), approvals=list(approvals))
+        """Hand finished tickets (and approvals given outside them, and closed drawer shifts)
+        over; the server keeps each ticket id, approval id and shift id once, so no key is
+        needed."""
+        body = PushRequest(tickets=list(tickets), approvals=list(approvals), shifts=list(shifts))
         return self._call("POST", "/sync/push", PushResponse, json=body)
 
     # -- money: the caller stores the key before calling, and asks again with it after a

@@ -4,6 +4,11 @@ approval outbox beside them, after the gift-card cancels owed (``card_cancels``)
 Pushing is idempotent by ticket id, so a batch whose answer was lost is simply pushed again:
 the server lists the tickets it already had as duplicates, and those count as sent too. An
 approval is recorded once by its id, so every approval of a push the server answered is sent.
+
+Closed drawer shifts follow, oldest Z first, once no ticket waits: the tickets a Z counted
+reach the server before it, however long the register was offline. A shift is kept once by
+its id too; a shift the server refuses (a Z number it holds for another shift) waits, with the
+server's words, and is tried again, never dropped.
 """
 
 from __future__ import annotations
@@ -15,9 +20,9 @@ from datetime import datetime
 
 from pydantic import ValidationError
 
-from pos_desktop.contracts import Ticket
+from pos_desktop.contracts import Shift, Ticket
 from pos_desktop.db import approvals as approval_outbox
-from pos_desktop.db import outbox
+from pos_desktop.db import outbox, shifts
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.sync.card_cancels import CardCancels
 from pos_desktop.sync.client import ServerClient
@@ -53,9 +58,55 @@ class OutboxRelay:
         try:
             if ticket_id is None:
                 self._card_cancels.push_once()
-            return self._push(batch, ticket_id)
+            pushed = self._push(batch, ticket_id)
+            if ticket_id is None:
+                self._push_shifts()
+            return pushed
         finally:
             self.waiting()
+
+    def _push_shifts(self, batch: int = 20) -> int:
+        """Push closed shifts, oldest Z first, once no finished ticket waits; how many the
+        server confirmed."""
+        with self._database.session() as db:
+            if outbox.waiting_count(db):
+                return 0
+            items = shifts.waiting(db, batch)
+        if not items:
+            return 0
+        records: list[Shift] = []
+        ids: list[uuid.UUID] = []
+        for item in items:
+            try:
+                records.append(Shift.model_validate_json(item.body))
+            except ValidationError as exc:
+                # Kept and counted, never dropped: its Z is on paper and in its PDF.
+                log.error("closed shift %s (Z #%d) is unreadable: %s", item.id, item.z_number, exc)
+                with self._database.session() as db:
+                    shifts.mark_failed(db, [item.id], "the stored shift cannot be read")
+                    db.commit()
+                continue
+            ids.append(item.id)
+        if not records:
+            return 0
+        try:
+            answer = self._client.push([], shifts=records)
+        except ServerUnreachable:
+            log.info("server unreachable; %d shifts stay in the outbox", len(records))
+            return 0
+        except ServerError as exc:
+            log.warning("server refused %d shifts: %s", len(records), exc)
+            with self._database.session() as db:
+                shifts.mark_failed(db, ids, exc.message)
+                db.commit()
+            return 0
+        confirmed = set(answer.shifts_accepted) | set(answer.shift_duplicates)
+        sent = [shift_id for shift_id in ids if shift_id in confirmed]
+        with self._database.session() as db:
+            shifts.mark_sent(db, sent, self._clock())
+            db.commit()
+        log.info("pushed %d shifts", len(sent))
+        return len(sent)
 
     def _push(self, batch: int, ticket_id: uuid.UUID | None) -> int:
         with self._database.session() as db:

@@ -26,6 +26,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
 
 import main
+from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.server.database import make_engine
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, DemoCard
@@ -34,6 +35,7 @@ from tests.e2e.conftest import SERVER_KEY
 from tests.e2e.crashing_register import ANSWER_LOST, SECOND_CARD_AMOUNT
 from tests.fixtures.databases import create_postgres_database, drop_postgres_database
 from tests.fixtures.server_process import ROOT, LiveServer, cli_environment, run_cli, serve
+from tests.fixtures.shifts import open_drawer_shift
 from tests.ui.support import due_text, go_pay, receipt, take_cash, tap_pin
 
 pytestmark = pytest.mark.postgres
@@ -150,6 +152,9 @@ def test_register_killed_mid_ticket_finishes_it_after_restart_without_losing_or_
     monkeypatch.setenv("POS_DATA_DIR", str(data_dir))
     monkeypatch.setenv("POS_SERVER_URL", chain.server.base_url)
     monkeypatch.delenv("POS_ENROLL_CODE", raising=False)  # the saved token serves the restart
+    database = RegisterDatabase.in_folder(data_dir)
+    open_drawer_shift(database)  # the rest is taken in cash, into a counted drawer
+    database.close()
     window = main.build()
     qtbot.addWidget(window)
     window.show()

@@ -28,6 +28,7 @@ from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
 from tests.fixtures.printer import PrinterServer
 from tests.fixtures.register import start_server
+from tests.fixtures.shifts import open_drawer_shift
 from tests.ui.card_actions_support import Counter
 from tests.ui.catalog_support import WAIT_MS, Store
 from tests.ui.support import MakeWindow, button
@@ -54,15 +55,19 @@ def make_window(qtbot: QtBot, tmp_path: Path) -> Iterator[MakeWindow]:
         clock: Callable[[], datetime] | None = None,
         printing: Callable[[RegisterDatabase], PrintService] | None = None,
         reports: Callable[[Path], ReportsService] | None = None,
+        shift_open: bool = True,
     ) -> MainWindow:
         """``printing`` makes the register's print queue over its database (a printer);
         ``reports`` the reports service over the register's data folder (a stand-in client
-        until the server answers reports)."""
+        until the server answers reports); ``shift_open``: the drawer's shift is open already,
+        so cash is taken (the drawer's own tests open it by taps)."""
         folder = data_dir or tmp_path / f"register-{len(made)}"
         database = RegisterDatabase.in_folder(folder)
         databases.append(database)
         with contextlib.suppress(ServerUnreachable):  # as the sync loop: retried later
             CatalogSync(database, client).pull_once()
+        if shift_open:
+            open_drawer_shift(database)
         services = RegisterServices.over(
             client,
             database,

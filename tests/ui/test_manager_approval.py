@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
 from hardware.printer import ReceiptPrinter, drawer_kick
@@ -31,11 +31,13 @@ from tests.ui.support import (
     TAP,
     MakeWindow,
     button,
+    child,
     go_pay,
     receipt,
     ring_up,
     take_cash,
     tap_named,
+    type_into,
 )
 from ui.approval_dialog import ApprovalDialog
 from ui.main_window import MainWindow
@@ -392,21 +394,31 @@ def test_approval_cashier_opens_the_drawer_with_a_manager_pin(
     register_client: ServerClient,
     log_in: Callable[..., None],
 ) -> None:
-    """Open drawer (no sale) by a cashier: asked, approved, the kick goes to the printer, and
-    the approval is logged against the register."""
+    """A no sale (Drawer → No sale, its reason typed) by a cashier: asked, approved, the kick
+    goes to the printer, and the approval is logged against the register with the reason."""
     require(ApprovalAction.OPEN_DRAWER)
     till = printing_till()
     log_in(till, CASHIER_PIN)
-    drawer = button(till.tab_frame, "openDrawerButton")
-    qtbot.waitUntil(drawer.isVisible)
+    qtbot.mouseClick(button(till.tab_frame, "drawerButton"), TAP)
+    qtbot.waitUntil(lambda: till.drawer_dialog is not None)
+    drawer = till.drawer_dialog
+    assert drawer is not None
+    no_sale = button(drawer, "noSaleButton")
+    qtbot.waitUntil(no_sale.isVisible)
+    qtbot.mouseClick(no_sale, TAP)
+    type_into(qtbot, till, child(drawer, QLineEdit, "moveReason"), "change")
 
-    qtbot.mouseClick(drawer, TAP)
-    enter_pin(qtbot, approval_dialog(qtbot), MANAGER_PIN)
+    qtbot.mouseClick(button(drawer, "moveConfirm"), TAP)
+    dialog = approval_dialog(qtbot)
+    assert "Reason: change" in dialog.what.text()
+    enter_pin(qtbot, dialog, MANAGER_PIN)
 
     assert printed(qtbot, printer, 1) == [drawer_kick()]
+    qtbot.waitUntil(lambda: drawer.banner.text() == "No sale: The drawer is opening.")
     push(tmp_path, register_client)
     entries = [e for e in approvals_logged(back_office) if e.changes["action"] == "open_drawer"]
     assert [e.register_ref.name for e in entries if e.register_ref] == ["Test register"]
+    assert [e.changes["detail"] for e in entries] == ["No sale: change"]
 
 
 def test_approval_not_asked_for_a_removal_the_payments_forbid(

@@ -31,8 +31,6 @@ NOTHING_TO_REPRINT = "No receipt has been printed yet."
 REPRINT_QUEUED = "The last receipt is printing again."
 RECEIPT_WAITING = "Receipt waiting for the printer: it prints when the printer is back."
 DRAWER_NOT_OPENED = "The drawer did not open: printer offline. Open it with the key."
-DRAWER_OPENING = "The drawer is opening."
-DRAWER_PRINTER_OFFLINE = "The printer is offline, so the drawer cannot open. Open it with the key."
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +54,7 @@ def paid_note(status: PrintStatus | None, ticket_id: uuid.UUID | None) -> Printe
 class PrintingPresenter(BackgroundPresenter):
     status_changed = Signal(str)  # the banner's text; empty: nothing to say
     paid_note_changed = Signal(object)  # a PrinterNote for the ticket ``follow_ticket`` named
-    said = Signal(str)  # a short answer to Reprint or Open drawer
+    said = Signal(str)  # a short answer to Reprint
     _heard_status = Signal(object)  # a PrintStatus, from the print worker's thread
 
     def __init__(
@@ -109,15 +107,6 @@ class PrintingPresenter(BackgroundPresenter):
         self._worker.submit(
             lambda: self.service.reprint_last_receipt(approval),
             lambda queued: self.said.emit(REPRINT_QUEUED if queued else NOTHING_TO_REPRINT),
-            lambda error: self._on_failed(error, self.said.emit),
-        )
-
-    def open_drawer(self, approval: Approval | None = None) -> None:
-        """Open the cash drawer without a sale (``approval``: as for ``reprint_last``)."""
-        offline = self.status is not None and self.status.offline is not None
-        self._worker.submit(
-            lambda: self.service.open_drawer(approval),
-            lambda _job: self.said.emit(DRAWER_PRINTER_OFFLINE if offline else DRAWER_OPENING),
             lambda error: self._on_failed(error, self.said.emit),
         )
 

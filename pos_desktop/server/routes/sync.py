@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
-from pos_desktop.server import audit, card_sales, catalog, ticket_rows
+from pos_desktop.server import audit, card_sales, catalog, shifts, ticket_rows
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, KeysDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
@@ -33,7 +33,9 @@ def push(
     the register's: the same id from another register is another ticket, never a duplicate.
     A ticket kept for the first time loads the gift cards its lines sold (or cancels them, if
     it was voided) in the same transaction. Every approval pushed (on a ticket or alone) goes
-    to the audit log once."""
+    to the audit log once. A closed drawer shift is kept once by its id; one whose id is
+    another register's, or whose Z number is another shift's of this register, refuses the
+    whole push (409 ``shift_conflict``)."""
     with sessions() as db:
         now = clock.now()
         accepted: list[uuid.UUID] = []
@@ -71,8 +73,14 @@ def push(
             [(approval, ticket.id) for ticket in body.tickets for approval in ticket.approvals]
             + [(approval, approval.ticket_id) for approval in body.approvals],
         )
+        kept: list[uuid.UUID] = []
+        known: list[uuid.UUID] = []
+        for shift in body.shifts:
+            (kept if shifts.keep(db, register, shift, now) else known).append(shift.id)
         db.commit()
-        return c.PushResponse(accepted=accepted, duplicates=duplicates)
+        return c.PushResponse(
+            accepted=accepted, duplicates=duplicates, shifts_accepted=kept, shift_duplicates=known
+        )
 
 
 def _parse_cursor(cursor: str | None) -> int:
