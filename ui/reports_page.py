@@ -79,6 +79,7 @@ class ReportsPage(QWidget):
         layout.setSpacing(8)
         layout.addLayout(self._build_switcher())
         layout.addLayout(self._build_range())
+        layout.addWidget(self._build_owed())
         self.period = caption("", self, wrap=True)
         name_widget(self.period, "reportPeriod", "Days and time zone of the report")
         layout.addWidget(self.period)
@@ -92,6 +93,7 @@ class ReportsPage(QWidget):
         presenter.exported.connect(lambda word: self.banner.show_message(word, "info"))
         presenter.export_failed.connect(lambda word: self.banner.show_message(word))
         presenter.exporting_changed.connect(lambda _busy: self._enable_export())
+        presenter.owed.connect(self.owed_answer.setText)
         self._set_days(presenter.preset_days(RangePreset.TODAY))
 
     # -- building ------------------------------------------------------------------------------
@@ -145,6 +147,49 @@ class ReportsPage(QWidget):
         row.addWidget(self.show_button)
         row.addStretch(1)
         return row
+
+    def _build_owed(self) -> QWidget:
+        """The gift-card liability at any moment (the report's opening and closing are the
+        first day's midnight and the last day's end): a day, an hour and a minute on the
+        store's clock, and the amount owed then in words. Shown with the Gift cards report."""
+        self.owed_row = QWidget(self)
+        self.owed_row.setObjectName("owedAtRow")
+        row = QHBoxLayout(self.owed_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(8)
+        self.owed_day = touch_date_picker(QDate.currentDate(), "owedDay", "Day of the moment", self)
+        self.owed_day.setDisplayFormat("yyyy-MM-dd")
+        self.owed_day.setMinimumWidth(160)
+        self.owed_hour = pick_combo("owedHour", "Hour of the moment", self)
+        for hour in range(24):
+            self.owed_hour.addItem(f"{hour:02d}", hour)
+        self.owed_minute = pick_combo("owedMinute", "Minute of the moment", self)
+        for minute in range(60):
+            self.owed_minute.addItem(f"{minute:02d}", minute)
+        self.owed_button = touch_button(
+            "Owed then", "owedAtButton", "The gift-card liability at that moment", self
+        )
+        self.owed_button.clicked.connect(self.ask_owed)
+        self.owed_answer = caption("", self, wrap=True)
+        name_widget(self.owed_answer, "owedAtAnswer", "The gift-card liability then")
+        row.addWidget(caption("Owed at", self, wrap=False))
+        row.addWidget(self.owed_day)
+        row.addWidget(self.owed_hour)
+        row.addWidget(caption(":", self, wrap=False))
+        row.addWidget(self.owed_minute)
+        row.addWidget(self.owed_button)
+        row.addWidget(self.owed_answer, 1)
+        self.owed_row.hide()
+        return self.owed_row
+
+    def ask_owed(self) -> None:
+        """Owed then: the liability at the day, hour and minute picked."""
+        self.owed_answer.setText(LOADING)
+        self._presenter.owe(
+            self.owed_day.date().toPython(),  # type: ignore[arg-type]  # QDate: a date
+            int(self.owed_hour.currentData()),
+            int(self.owed_minute.currentData()),
+        )
 
     def _day_picker(self, name: str, accessible: str, day: QDate) -> QDateEdit:
         picker = touch_date_picker(day, name, accessible, self)
@@ -238,8 +283,7 @@ class ReportsPage(QWidget):
         self._presenter.reset()
         if self.export_dialog is not None:
             self.export_dialog.reject()
-        self._kind = ReportKind.SALES
-        self.kind_buttons[self._kind].setChecked(True)
+        self.pick(ReportKind.SALES)
         self.preset.setCurrentIndex(0)
         self.dormant.setCurrentIndex(DORMANT_CHOICES.index(DEFAULT_DORMANT_MONTHS))
         self._set_days(self._presenter.preset_days(RangePreset.TODAY))
@@ -256,6 +300,9 @@ class ReportsPage(QWidget):
         "today"), asked for at the next ``load``."""
         self._kind = kind
         self.kind_buttons[kind].setChecked(True)
+        self.owed_row.setVisible(kind is ReportKind.GIFT_CARDS)
+        self.owed_answer.clear()
+        self.owed_day.setDate(_qdate(self._presenter.preset_days(RangePreset.TODAY).start))
         self._table_key = "summary" if kind is not ReportKind.EXCEPTIONS else "unsettled"
         if preset is not None:
             self.preset.setCurrentIndex(self.preset.findData(preset.value))

@@ -91,6 +91,27 @@ def store_zone(timezone: str) -> tzinfo:
     return UTC
 
 
+class SkippedTime(DomainError):
+    """A time of day the store's clock never showed (the hour skipped when summer time
+    starts): no instant to report at."""
+
+
+def store_instant(day: date, hour: int, minute: int, timezone: str) -> datetime:
+    """The instant (UTC) the store's clock read ``day`` ``hour``:``minute``. A time shown
+    twice (the hour repeated when summer time ends) is its first showing; a time never shown
+    is ``SkippedTime``, saying so, rather than an instant the manager did not mean."""
+    if not (0 <= hour < 24 and 0 <= minute < 60):
+        raise ValueError(f"no such time of day: {hour}:{minute:02d}")
+    local = datetime(day.year, day.month, day.day, hour, minute, tzinfo=store_zone(timezone))
+    instant = local.astimezone(UTC)
+    if instant.astimezone(local.tzinfo).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise SkippedTime(
+            f"The store's clock skipped {hour:02d}:{minute:02d} on {day.isoformat()} "
+            "(summer time began): pick a time before or after the skip."
+        )
+    return instant
+
+
 def store_today(now: datetime, timezone: str) -> date:
     """The store's calendar day at the instant ``now`` (aware)."""
     if now.tzinfo is None:

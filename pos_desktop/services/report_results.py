@@ -216,6 +216,19 @@ class GiftCardReport:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class OwedAt:
+    """What the store owed on its gift cards at one instant, exact from the ledger."""
+
+    at: datetime
+    outstanding: Money
+    cards: int  # cards holding value then
+
+    @classmethod
+    def from_wire(cls, wire: c.LiabilityOut) -> OwedAt:
+        return cls(wire.at, wire.outstanding.to_money(), wire.cards)
+
+
 # -- exceptions ---------------------------------------------------------------------------------
 
 

@@ -24,6 +24,7 @@ from pos_desktop.services.report_results import (
     FiguresRow,
     GiftCardReport,
     ItemRow,
+    OwedAt,
     Period,
     Report,
     ReportKind,
@@ -135,6 +136,14 @@ def period_text(period: Period, locale: str) -> str:
         return f"{start} ({period.timezone})"
     end = format_date(period.end, "medium", locale=locale)
     return f"{start} \u2013 {end} ({period.timezone})"
+
+
+def owed_text(owed: OwedAt, locale: str, timezone: str) -> str:
+    """ "$5,175.00 on 87 cards at Nov 5, 2026, 2:00 PM": the liability at one instant, read
+    on the store's clock."""
+    cards = "1 card" if owed.cards == 1 else f"{owed.cards} cards"
+    at = cell_text(owed.at, locale, timezone)
+    return f"{owed.outstanding.format(locale)} on {cards} at {at}"
 
 
 def currency_of(sheet: ReportSheet) -> str:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import getpass
 from collections.abc import Callable, Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pos_desktop.domain.errors import DomainError
-from pos_desktop.domain.report_presets import day_range
+from pos_desktop.domain.report_presets import day_range, store_instant
 from pos_desktop.receipts.report_csv import write_report_csv
 from pos_desktop.receipts.report_pdf import write_report_pdf
 from pos_desktop.services.report_results import (
@@ -24,6 +24,7 @@ from pos_desktop.services.report_results import (
     ExportFolder,
     ExportFormat,
     GiftCardReport,
+    OwedAt,
     RegisterAlert,
     Report,
     ReportKind,
@@ -86,6 +87,10 @@ class ReportsService:
             )
             return GiftCardReport.from_wire(wire)
         return ExceptionsReport.from_wire(self._client.exceptions_report(days.start, days.end))
+
+    def owed_at(self, day: date, hour: int, minute: int, timezone: str) -> OwedAt:
+        """The gift-card liability when the store's clock read ``day`` ``hour``:``minute``."""
+        return OwedAt.from_wire(self._client.liability(store_instant(day, hour, minute, timezone)))
 
     def alerts(self) -> tuple[RegisterAlert, ...]:
         return tuple(RegisterAlert.from_wire(item) for item in self._client.alerts().items)

@@ -57,6 +57,7 @@ from pos_desktop.contracts import (
     Health,
     ImportReport,
     ImportRequest,
+    LiabilityOut,
     LookupRequest,
     MoneyBody,
     ProductCreate,
@@ -632,6 +633,12 @@ class ServerClient:
     ) -> GiftCardReportOut:
         params = _days(start, end) | {"dormant_months": str(dormant_months)}
         return self._call("GET", "/backoffice/reports/gift-cards", GiftCardReportOut, params=params)
+
+    def liability(self, at: datetime) -> LiabilityOut:
+        """The gift-card liability at the instant ``at`` (aware)."""
+        return self._call(
+            "GET", "/backoffice/reports/liability", LiabilityOut, params={"at": at.isoformat()}
+        )
 
     def exceptions_report(self, start: date, end: date) -> ExceptionsReportOut:
         return self._call(

@@ -17,8 +17,10 @@ from pos_desktop.domain.report_presets import (
     DayRange,
     RangePreset,
     ReversedRange,
+    SkippedTime,
     day_range,
     preset_range,
+    store_instant,
     store_today,
     week_start,
 )
@@ -40,6 +42,31 @@ def test_today_is_the_stores_day_not_utcs() -> None:
     assert preset_range(RangePreset.TODAY, now, TOKYO) == DayRange(
         date(2026, 11, 4), date(2026, 11, 4)
     )
+
+
+def test_store_instant_reads_the_stores_clock_across_summer_time() -> None:
+    """2:30 PM in New York is 18:30 UTC in summer and 19:30 in winter; 1:30 AM on the night
+    summer time ends is its first showing (summer's); 3:00 AM on the night it starts is the
+    first minute after the skip."""
+    zone = "America/New_York"
+    assert store_instant(date(2026, 7, 1), 14, 30, zone) == datetime(2026, 7, 1, 18, 30, tzinfo=UTC)
+    assert store_instant(date(2026, 11, 3), 14, 30, zone) == datetime(
+        2026, 11, 3, 19, 30, tzinfo=UTC
+    )
+    assert store_instant(date(2026, 11, 1), 1, 30, zone) == datetime(2026, 11, 1, 5, 30, tzinfo=UTC)
+    assert store_instant(date(2026, 3, 8), 1, 59, zone) == datetime(2026, 3, 8, 6, 59, tzinfo=UTC)
+    assert store_instant(date(2026, 3, 8), 3, 0, zone) == datetime(2026, 3, 8, 7, 0, tzinfo=UTC)
+
+
+def test_store_instant_refuses_a_time_the_clock_skipped() -> None:
+    """2:30 AM on 8 Mar 2026 never showed in New York: said, not guessed."""
+    with pytest.raises(SkippedTime, match="skipped 02:30 on 2026-03-08"):
+        store_instant(date(2026, 3, 8), 2, 30, "America/New_York")
+
+
+def test_store_instant_refuses_a_time_of_day_that_is_none() -> None:
+    with pytest.raises(ValueError, match="no such time of day"):
+        store_instant(date(2026, 7, 1), 24, 0, "UTC")
 
 
 def test_yesterday_crosses_the_year() -> None:

@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -239,6 +239,44 @@ def test_reports_page_gift_cards_draws_the_liability_line(qtbot: QtBot, reports:
     wait_shown(qtbot, reports)
     qtbot.waitUntil(lambda: "for 6 months" in page.note.text(), timeout=WAIT_MS)
     assert rows(page.table)[0][:2] == ["•••• 1000", "$100.00"]
+
+
+def test_reports_page_gift_cards_says_what_was_owed_at_a_moment(
+    qtbot: QtBot, reports: Reports
+) -> None:
+    """Owed at: a day, hour and minute on the store's clock (2:30 PM in New York on 3 Nov,
+    after summer time ended: 19:30 UTC) asks the liability at that instant and says it."""
+    page = open_reports(qtbot, reports)
+    assert not page.owed_row.isVisible()
+    tap(qtbot, page.kind_buttons[ReportKind.GIFT_CARDS])
+    wait_shown(qtbot, reports)
+    assert page.owed_row.isVisible()
+    assert page.owed_day.date() == QDate(2026, 11, 5)  # the store's today
+    page.owed_day.setDate(QDate(2026, 11, 3))
+    pick_in_combo(qtbot, page.owed_hour, "14")
+    pick_in_combo(qtbot, page.owed_minute, "30")
+    tap(qtbot, page.owed_button)
+    qtbot.waitUntil(lambda: "cards at" in page.owed_answer.text(), timeout=WAIT_MS)
+    assert reports.client.liability_asked == [datetime(2026, 11, 3, 19, 30, tzinfo=UTC)]
+    assert page.owed_answer.text() == "$5,150.00 on 86 cards at 11/3/26, 2:30\u202fPM"
+    assert layout_problems(reports.window, QSize(1024, 768)) == []
+
+
+def test_reports_page_refuses_a_moment_the_stores_clock_skipped(
+    qtbot: QtBot, reports: Reports
+) -> None:
+    """2:30 AM on the night summer time began never showed in New York: the page says so
+    and asks the server nothing."""
+    page = open_reports(qtbot, reports)
+    tap(qtbot, page.kind_buttons[ReportKind.GIFT_CARDS])
+    wait_shown(qtbot, reports)
+    page.owed_day.setDate(QDate(2026, 3, 8))
+    pick_in_combo(qtbot, page.owed_hour, "02")
+    pick_in_combo(qtbot, page.owed_minute, "30")
+    tap(qtbot, page.owed_button)
+    qtbot.waitUntil(lambda: "skipped 02:30" in page.banner.text(), timeout=WAIT_MS)
+    assert page.owed_answer.text() == ""
+    assert reports.client.liability_asked == []
 
 
 def test_reports_page_exceptions_lists_the_unsettled_redemption(

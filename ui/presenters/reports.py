@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,7 +30,7 @@ from pos_desktop.services.report_results import (
     ExportFormat,
     ReportQuery,
 )
-from pos_desktop.services.report_tables import ReportSheet, report_sheet
+from pos_desktop.services.report_tables import ReportSheet, owed_text, report_sheet
 from pos_desktop.services.results import DEFAULT_STORE_RULES
 from pos_desktop.sync.errors import ServerError
 from ui.presenters.background import EmployeePresenter
@@ -64,6 +64,7 @@ class ReportsPresenter(EmployeePresenter):
     export_failed = Signal(str)
     folders_listed = Signal(object)  # tuple[ExportFolder, ...]
     exporting_changed = Signal(bool)
+    owed = Signal(str)  # the liability at the moment asked, in words
 
     def __init__(
         self,
@@ -112,6 +113,21 @@ class ReportsPresenter(EmployeePresenter):
             return query, report_sheet(self._service.run(query), locale)
 
         self._worker.submit(job, self._answered, lambda error: self._failed(query, error))
+
+    def owe(self, day: date, hour: int, minute: int) -> None:
+        """The gift-card liability when the store's clock read ``day`` ``hour``:``minute``;
+        ``owed`` says it (nothing, on a failure, which ``failed`` says)."""
+        rules = self._rules
+
+        def job() -> str:
+            owed = self._service.owed_at(day, hour, minute, rules.timezone)
+            return owed_text(owed, rules.locale, rules.timezone)
+
+        def failed(error: Exception) -> None:
+            self.owed.emit("")
+            self._on_failed(error, self.failed.emit)
+
+        self._worker.submit(job, self.owed.emit, failed)
 
     def export(self, sheet: ReportSheet, format: ExportFormat, folder: ExportFolder) -> None:
         rules = self._rules
