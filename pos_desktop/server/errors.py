@@ -40,6 +40,7 @@ _DOMAIN_STATUS = {
     ErrorCode.EGIFT_NOT_SENT: 409,
     ErrorCode.SAME_RECIPIENT_EMAIL: 409,
     ErrorCode.NO_RECIPIENT_EMAIL: 422,
+    ErrorCode.INVALID_RANGE: 422,
 }
 
 # Request fields whose validation failures are amount errors in the contract's terms.
