@@ -13,6 +13,10 @@ from pos_desktop.domain.errors import InvalidRange
 
 # A year, leap day included: "this month last year" and a whole year both fit.
 MAX_REPORT_DAYS = 366
+# Reports cover days of this product's life; far dates (year 1, year 9999) have no midnight
+# that UTC can hold, and no sale.
+FIRST_DAY = date(2000, 1, 1)
+LAST_DAY = date(2999, 12, 31)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,8 +51,14 @@ def day_start(day: date, zone: ZoneInfo) -> datetime:
 
 
 def report_days(start: date, end: date, zone: ZoneInfo) -> ReportDays:
-    """The range ``start`` to ``end``, refused when it runs backwards or is longer than
-    ``MAX_REPORT_DAYS``."""
+    """The range ``start`` to ``end``, refused when it runs backwards, is longer than
+    ``MAX_REPORT_DAYS`` or leaves ``FIRST_DAY`` to ``LAST_DAY``."""
+    for day in (start, end):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise InvalidRange(
+                f"{day.isoformat()} is outside the days a report covers "
+                f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})."
+            )
     if end < start:
         raise InvalidRange(
             f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}). "

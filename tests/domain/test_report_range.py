@@ -45,6 +45,14 @@ def test_report_range_of_a_year_is_the_longest() -> None:
         report_days(date(2024, 1, 1), date(2025, 1, 1), NEW_YORK)
 
 
+@pytest.mark.parametrize(
+    ("start", "end"), [(date.min, date(2026, 1, 1)), (date(2026, 1, 1), date.max)]
+)
+def test_report_range_of_far_dates_is_refused(start: date, end: date) -> None:
+    with pytest.raises(InvalidRange, match="outside the days a report covers"):
+        report_days(start, end, NEW_YORK)
+
+
 def test_one_day_is_a_range() -> None:
     assert report_days(date(2026, 11, 20), date(2026, 11, 20), NEW_YORK).days == 1
 
