@@ -21,11 +21,10 @@ Definitions (also in docs/api-extensions.md):
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import Select, case, func, literal, select
+from sqlalchemy import BigInteger, Subquery, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
@@ -33,6 +32,7 @@ from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.report_range import ReportDays, months_before
 from pos_desktop.server.models import CardActivity, GiftCard, Store
 from pos_desktop.server.report_time import LocalClock, range_out, to_date
+from pos_desktop.server.reports import liability_before
 from pos_desktop.server.views import money
 from pos_desktop.sqltypes import UtcDateTime
 
@@ -65,163 +65,183 @@ AGING = (
 DORMANT_LISTED = 100
 
 
-def _store_activities(store_id: uuid.UUID) -> Select[int]:
-    return (
-        select(func.coalesce(func.sum(CardActivity.delta), 0))
-        .join(GiftCard, GiftCard.id == CardActivity.card_id)
-        .where(GiftCard.store_id == store_id)
-    )
+@dataclass(frozen=True, slots=True)
+class _Moves:
+    flows: list[c.LiabilityFlow]
+    by_day: dict[date, int]
 
 
-def _outstanding_before(db: Session, store: Store, instant: datetime) -> int:
-    return int(
-        db.execute(
-            _store_activities(store.id).where(CardActivity.created_at < instant)
-        ).scalar_one()
-    )
-
-
-def _flows(db: Session, store: Store, since: datetime, until: datetime) -> list[c.LiabilityFlow]:
-    rows = db.execute(
-        select(CardActivity.kind, func.count(), func.sum(CardActivity.delta))
-        .join(GiftCard, GiftCard.id == CardActivity.card_id)
-        .where(
-            GiftCard.store_id == store.id,
-            CardActivity.created_at >= since,
-            CardActivity.created_at < until,
-            CardActivity.kind.in_([kind.value for kind, _ in FLOWS]),
-        )
-        .group_by(CardActivity.kind)
-    ).all()
-    moved = {kind: (int(count), int(amount)) for kind, count, amount in rows}
-    return [
-        c.LiabilityFlow(
-            kind=kind.value,
-            label=label,
-            activities=moved.get(kind.value, (0, 0))[0],
-            amount=money(moved.get(kind.value, (0, 0))[1], store.currency),
-        )
-        for kind, label in FLOWS
-    ]
-
-
-def _daily_moves(db: Session, store: Store, days: ReportDays, until: datetime) -> dict[object, int]:
+def _moves(db: Session, store: Store, days: ReportDays, until: datetime) -> _Moves:
+    """The range's activities up to ``until``, by store day and kind, in one pass."""
     clock = LocalClock(days)
     moves = (
-        select(clock.day(CardActivity.created_at).label("day"), CardActivity.delta.label("delta"))
+        select(
+            clock.day(CardActivity.created_at).label("day"),
+            CardActivity.kind.label("kind"),
+            CardActivity.delta.label("delta"),
+        )
         .join(GiftCard, GiftCard.id == CardActivity.card_id)
         .where(
             GiftCard.store_id == store.id,
             CardActivity.created_at >= days.start_at,
             CardActivity.created_at < until,
+            CardActivity.kind.in_([kind.value for kind, _ in FLOWS]),
         )
         .subquery()
     )
-    rows = db.execute(select(moves.c.day, func.sum(moves.c.delta)).group_by(moves.c.day)).all()
-    return {to_date(day): int(total) for day, total in rows}
-
-
-def _balances(store: Store, at: datetime) -> Select[uuid.UUID, int, datetime]:
-    """Each card of the store holding value just before ``at``: its balance then and when its
-    value last moved."""
-    return (
-        select(
-            CardActivity.card_id.label("card_id"),
-            func.sum(CardActivity.delta).label("balance"),
-            func.max(CardActivity.created_at).filter(CardActivity.delta != 0).label("last_at"),
-        )
-        .join(GiftCard, GiftCard.id == CardActivity.card_id)
-        .where(GiftCard.store_id == store.id, CardActivity.created_at < at)
-        .group_by(CardActivity.card_id)
-        .having(func.sum(CardActivity.delta) > 0)
-    )
-
-
-def _aging(db: Session, store: Store, at: datetime) -> tuple[int, list[c.AgingBucket]]:
-    cards = _balances(store, at).subquery()
-    # Whole days since the last activity are at most N while it is less than N + 1 days ago.
-    whens = [
-        (cards.c.last_at > literal(at - timedelta(days=bucket.up_to_days + 1), UtcDateTime), index)
-        for index, bucket in enumerate(AGING)
-        if bucket.up_to_days is not None
-    ]
-    bucketed = select(
-        case(*whens, else_=len(AGING) - 1).label("bucket"), cards.c.balance
-    ).subquery()
     rows = db.execute(
-        select(bucketed.c.bucket, func.count(), func.sum(bucketed.c.balance)).group_by(
-            bucketed.c.bucket
+        select(moves.c.day, moves.c.kind, func.count(), func.sum(moves.c.delta)).group_by(
+            moves.c.day, moves.c.kind
         )
     ).all()
-    found = {int(bucket): (int(count), int(total)) for bucket, count, total in rows}
-    buckets = [
-        c.AgingBucket(
-            label=bucket.label,
-            cards=found.get(index, (0, 0))[0],
-            outstanding=money(found.get(index, (0, 0))[1], store.currency),
+    by_kind: dict[str, tuple[int, int]] = {}
+    by_day: dict[date, int] = {}
+    for day, kind, count, total in rows:
+        seen, moved = by_kind.get(kind, (0, 0))
+        by_kind[kind] = (seen + int(count), moved + int(total))
+        by_day[to_date(day)] = by_day.get(to_date(day), 0) + int(total)
+    flows = [
+        c.LiabilityFlow(
+            kind=kind.value,
+            label=label,
+            activities=by_kind.get(kind.value, (0, 0))[0],
+            amount=money(by_kind.get(kind.value, (0, 0))[1], store.currency),
         )
-        for index, bucket in enumerate(AGING)
+        for kind, label in FLOWS
     ]
-    return sum(bucket.cards for bucket in buckets), buckets
+    return _Moves(flows, by_day)
+
+
+def _cards_at(store: Store, at: datetime) -> Subquery:
+    """Each card of the store as it was just before ``at``: its balance and when its value
+    last moved. Read back from the card's row as it is now (``balance``,
+    ``last_activity_at``), undoing the activities since ``at``: for a recent ``at`` those are
+    few, so the whole ledger is never summed."""
+    since = (
+        select(
+            CardActivity.card_id.label("card_id"),
+            cast(func.sum(CardActivity.delta), BigInteger).label("moved"),
+        )
+        .join(GiftCard, GiftCard.id == CardActivity.card_id)
+        .where(GiftCard.store_id == store.id, CardActivity.created_at >= at)
+        .group_by(CardActivity.card_id)
+        .subquery()
+    )
+    # When value last moved before ``at`` on the cards the activities since have touched.
+    before = (
+        select(
+            CardActivity.card_id.label("card_id"),
+            func.max(CardActivity.created_at).label("last_at"),
+        )
+        .where(
+            CardActivity.card_id.in_(select(since.c.card_id)),
+            CardActivity.created_at < at,
+            CardActivity.delta != 0,
+        )
+        .group_by(CardActivity.card_id)
+        .subquery()
+    )
+    return (
+        select(
+            GiftCard.id.label("card_id"),
+            GiftCard.last4.label("last4"),
+            (GiftCard.balance - func.coalesce(since.c.moved, 0)).label("balance"),
+            case(
+                (since.c.card_id.is_(None), GiftCard.last_activity_at), else_=before.c.last_at
+            ).label("last_at"),
+        )
+        .outerjoin(since, since.c.card_id == GiftCard.id)
+        .outerjoin(before, before.c.card_id == GiftCard.id)
+        .where(GiftCard.store_id == store.id)
+        .subquery()
+    )
 
 
 @dataclass(frozen=True, slots=True)
-class _Dormant:
-    cards: int
-    outstanding: int
-    largest: list[c.DormantCard]
+class _Holding:
+    aging: list[c.AgingBucket]
+    dormant_cards: int
+    dormant_outstanding: int
 
 
-def _dormant(db: Session, store: Store, at: datetime, idle_since: datetime) -> _Dormant:
-    cards = _balances(store, at).subquery()
-    idle = cards.c.last_at <= idle_since
-    count, total = db.execute(
-        select(func.count(), func.coalesce(func.sum(cards.c.balance), 0)).where(idle)
-    ).one()
+def _holding(db: Session, store: Store, at: datetime, idle_since: datetime) -> _Holding:
+    """The cards holding value at ``at`` by age of their last activity, and how many of them
+    (and how much) are dormant: conditional sums in one pass, no sort and no grouping."""
+    cards = _cards_at(store, at)
+    # Whole days since the last activity are at most N while it is less than N + 1 days ago.
+    limits = [
+        at - timedelta(days=bucket.up_to_days + 1) if bucket.up_to_days is not None else None
+        for bucket in AGING
+    ]
+    conditions = []
+    for index, limit in enumerate(limits):
+        newer = None if index == 0 else limits[index - 1]
+        condition = cards.c.balance > 0
+        if limit is not None:
+            condition = and_(condition, cards.c.last_at > literal(limit, UtcDateTime))
+        if newer is not None:
+            condition = and_(condition, cards.c.last_at <= literal(newer, UtcDateTime))
+        conditions.append(condition)
+    dormant = and_(cards.c.balance > 0, cards.c.last_at <= literal(idle_since, UtcDateTime))
+    sums = []
+    for condition in [*conditions, dormant]:
+        sums.append(func.sum(case((condition, 1), else_=0)))
+        sums.append(func.sum(case((condition, cards.c.balance), else_=0)))
+    row = [int(value or 0) for value in db.execute(select(*sums)).one()]
+    aging = [
+        c.AgingBucket(
+            label=bucket.label,
+            cards=row[2 * index],
+            outstanding=money(row[2 * index + 1], store.currency),
+        )
+        for index, bucket in enumerate(AGING)
+    ]
+    return _Holding(aging, row[-2], row[-1])
+
+
+def _largest_dormant(
+    db: Session, store: Store, at: datetime, idle_since: datetime
+) -> list[c.DormantCard]:
+    cards = _cards_at(store, at)
     rows = db.execute(
-        select(cards.c.card_id, GiftCard.last4, cards.c.balance, cards.c.last_at)
-        .join(GiftCard, GiftCard.id == cards.c.card_id)
-        .where(idle)
+        select(cards.c.card_id, cards.c.last4, cards.c.balance, cards.c.last_at)
+        .where(cards.c.balance > 0, cards.c.last_at <= idle_since)
         .order_by(cards.c.balance.desc(), cards.c.last_at, cards.c.card_id)
         .limit(DORMANT_LISTED)
     ).all()
-    return _Dormant(
-        int(count),
-        int(total),
-        [
-            c.DormantCard(
-                card_id=card_id,
-                last4=last4,
-                balance=money(int(balance), store.currency),
-                last_activity_at=last_at,
-            )
-            for card_id, last4, balance, last_at in rows
-        ],
-    )
+    return [
+        c.DormantCard(
+            card_id=card_id,
+            last4=last4,
+            balance=money(int(balance), store.currency),
+            last_activity_at=last_at,
+        )
+        for card_id, last4, balance, last_at in rows
+    ]
 
 
 def giftcard_report(
     db: Session, store: Store, days: ReportDays, dormant_months: int, now: datetime
 ) -> c.GiftCardReportOut:
     closing_at = min(days.end_at, now)
-    opening = _outstanding_before(db, store, days.start_at)
-    moves = _daily_moves(db, store, days, closing_at) if closing_at > days.start_at else {}
+    opening = liability_before(db, store.id, days.start_at).outstanding
+    moves = _moves(db, store, days, closing_at)
     series, outstanding = [], opening
     for day in days.each_day():
-        outstanding += moves.get(day, 0)
+        outstanding += moves.by_day.get(day, 0)
         series.append(c.LiabilityPoint(day=day, outstanding=money(outstanding, store.currency)))
-    cards, aging = _aging(db, store, closing_at)
-    dormant = _dormant(db, store, closing_at, months_before(closing_at, dormant_months, days.zone))
+    idle_since = months_before(closing_at, dormant_months, days.zone)
+    holding = _holding(db, store, closing_at, idle_since)
     return c.GiftCardReportOut(
         range=range_out(days),
         opening=money(opening, store.currency),
         closing=money(outstanding, store.currency),
-        cards=cards,
-        flows=_flows(db, store, days.start_at, closing_at),
-        aging=aging,
+        cards=sum(bucket.cards for bucket in holding.aging),
+        flows=moves.flows,
+        aging=holding.aging,
         dormant_months=dormant_months,
-        dormant_cards=dormant.cards,
-        dormant_outstanding=money(dormant.outstanding, store.currency),
-        dormant=dormant.largest,
+        dormant_cards=holding.dormant_cards,
+        dormant_outstanding=money(holding.dormant_outstanding, store.currency),
+        dormant=_largest_dormant(db, store, closing_at, idle_since),
         series=series,
     )

@@ -131,14 +131,12 @@ def _ticket_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Ke
             func.sum(case((goods, 0), else_=TicketLineRow.total)).label("cards"),
             func.sum(case((goods, 1), else_=0)).label("goods_lines"),
         )
-        .join(
-            SyncedTicket,
-            and_(
-                SyncedTicket.register_id == TicketLineRow.register_id,
-                SyncedTicket.id == TicketLineRow.ticket_id,
-            ),
+        # The range's lines, by their own index; a voided ticket's are never joined below.
+        .where(
+            TicketLineRow.store_id == store_id,
+            TicketLineRow.completed_at >= days.start_at,
+            TicketLineRow.completed_at < days.end_at,
         )
-        .where(_sales_in(store_id, days))
         .group_by(TicketLineRow.register_id, TicketLineRow.ticket_id)
         .subquery()
     )
@@ -218,21 +216,43 @@ def _refund_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Ke
     }
 
 
-def _items(
-    db: Session,
-    store_id: uuid.UUID,
-    days: ReportDays,
-    currency: str,
-    *,
-    by_category: bool,
-) -> list[c.ItemSales]:
-    """What the goods lines sold, by product or by category, the largest gross first."""
-    key = TicketLineRow.category_id if by_category else TicketLineRow.product_id
-    named = Category if by_category else Product
+@dataclass(slots=True)
+class _Item:
+    label: str
+    quantity: int = 0
+    gross: int = 0
+    tax: int = 0
+
+    def add(self, quantity: int, gross: int, tax: int) -> None:
+        self.quantity += quantity
+        self.gross += gross
+        self.tax += tax
+
+
+@dataclass(frozen=True, slots=True)
+class _Items:
+    by_product: list[c.ItemSales]
+    by_category: list[c.ItemSales]
+
+
+def _names(
+    db: Session, model: type[Product] | type[Category], ids: set[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    return {
+        item_id: name
+        for item_id, name in db.execute(select(model.id, model.name).where(model.id.in_(ids)))
+    }
+
+
+def _items(db: Session, store_id: uuid.UUID, days: ReportDays, currency: str) -> _Items:
+    """What the goods lines sold, by product and by category (one pass over the range's lines,
+    grouped by both), the largest gross first."""
     rows = db.execute(
         select(
-            key,
-            named.name,
+            TicketLineRow.product_id,
+            TicketLineRow.category_id,
             func.max(TicketLineRow.name),
             func.sum(TicketLineRow.quantity),
             func.sum(TicketLineRow.total),
@@ -245,30 +265,40 @@ def _items(
                 SyncedTicket.id == TicketLineRow.ticket_id,
             ),
         )
-        .outerjoin(named, and_(named.id == key, named.store_id == store_id))
-        .where(_sales_in(store_id, days), TicketLineRow.sells_gift_card == false())
-        .group_by(key, named.name)
-        .order_by(func.sum(TicketLineRow.total).desc(), named.name)
-    ).all()
-    items = []
-    for item_id, name, line_name, quantity, gross, tax in rows:
-        if item_id is None:
-            label = NO_CATEGORY if by_category else NO_PRODUCT
-        elif by_category:
-            label = name or NO_CATEGORY
-        else:
-            # A product the catalog no longer has keeps the name its lines were sold under.
-            label = name or line_name
-        items.append(
-            c.ItemSales(
-                key=str(item_id) if item_id is not None else "",
-                label=label,
-                quantity=int(quantity),
-                gross=money(int(gross), currency),
-                tax=money(int(tax), currency),
-            )
+        .where(
+            _sales_in(store_id, days),
+            TicketLineRow.store_id == store_id,
+            TicketLineRow.completed_at >= days.start_at,
+            TicketLineRow.completed_at < days.end_at,
+            TicketLineRow.sells_gift_card == false(),
         )
-    return items
+        .group_by(TicketLineRow.product_id, TicketLineRow.category_id)
+    ).all()
+    product_names = _names(db, Product, {row[0] for row in rows if row[0] is not None})
+    category_names = _names(db, Category, {row[1] for row in rows if row[1] is not None})
+    products: dict[uuid.UUID | None, _Item] = {}
+    categories: dict[uuid.UUID | None, _Item] = {}
+    for product_id, category_id, line_name, quantity, gross, tax in rows:
+        # A product the catalog no longer has keeps the name its lines were sold under.
+        product = product_names.get(product_id, line_name) if product_id else NO_PRODUCT
+        category = category_names.get(category_id, NO_CATEGORY) if category_id else NO_CATEGORY
+        products.setdefault(product_id, _Item(product)).add(int(quantity), int(gross), int(tax))
+        categories.setdefault(category_id, _Item(category)).add(int(quantity), int(gross), int(tax))
+    return _Items(_item_sales(products, currency), _item_sales(categories, currency))
+
+
+def _item_sales(items: dict[uuid.UUID | None, _Item], currency: str) -> list[c.ItemSales]:
+    ordered = sorted(items.items(), key=lambda pair: (-pair[1].gross, pair[1].label))
+    return [
+        c.ItemSales(
+            key=str(item_id) if item_id is not None else "",
+            label=item.label,
+            quantity=item.quantity,
+            gross=money(item.gross, currency),
+            tax=money(item.tax, currency),
+        )
+        for item_id, item in ordered
+    ]
 
 
 def tender_label(tender: str) -> str:
@@ -296,7 +326,12 @@ def _tenders(
                 SyncedTicket.id == TicketPaymentRow.ticket_id,
             ),
         )
-        .where(_sales_in(store_id, days))
+        .where(
+            _sales_in(store_id, days),
+            TicketPaymentRow.store_id == store_id,
+            TicketPaymentRow.completed_at >= days.start_at,
+            TicketPaymentRow.completed_at < days.end_at,
+        )
         .group_by(TicketPaymentRow.tender)
         .order_by(func.sum(TicketPaymentRow.amount).desc(), TicketPaymentRow.tender)
     ).all()
@@ -331,6 +366,7 @@ def sales_report(db: Session, store: Store, days: ReportDays) -> c.SalesReportOu
         by_hour[key.hour].add(sums)
         by_employee[key.employee_id].add(sums)
     names = employee_names(db, store.id)
+    items = _items(db, store.id, days, currency)
 
     def employee_label(employee_id: uuid.UUID | None) -> str:
         return names.get(employee_id, NO_EMPLOYEE) if employee_id else NO_EMPLOYEE
@@ -364,7 +400,7 @@ def sales_report(db: Session, store: Store, days: ReportDays) -> c.SalesReportOu
                 by_employee.items(), key=lambda item: employee_label(item[0])
             )
         ],
-        by_product=_items(db, store.id, days, currency, by_category=False),
-        by_category=_items(db, store.id, days, currency, by_category=True),
+        by_product=items.by_product,
+        by_category=items.by_category,
         by_tender=_tenders(db, store.id, days, currency),
     )
