@@ -237,10 +237,11 @@ SELECT gen_random_uuid(), l.card_id, l.seq, l.kind, l.amount, 0, l.delta,
        CAST(:manager_id AS uuid),
        coalesce(t.register_id, CAST(:register_1 AS uuid)), l.ticket_id, l.at
 FROM bench_ledger AS l LEFT JOIN bench_tickets AS t ON t.id = l.ticket_id;
-INSERT INTO liability_days (store_id, day, outstanding, cards)
+INSERT INTO liability_days (store_id, day, outstanding, cards, activities)
 SELECT CAST(:store_id AS uuid), CAST(timezone('UTC', created_at) AS date), sum(delta),
        sum(CASE WHEN balance_after > 0 THEN 1 ELSE 0 END
-           - CASE WHEN balance_after - delta > 0 THEN 1 ELSE 0 END)
+           - CASE WHEN balance_after - delta > 0 THEN 1 ELSE 0 END),
+       count(*)
 FROM card_activities WHERE delta <> 0
 GROUP BY 2;
 """

@@ -22,7 +22,7 @@ Definitions (also in docs/api-extensions.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import BigInteger, Subquery, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.report_range import ReportDays, months_before
-from pos_desktop.server.models import CardActivity, GiftCard, Store
+from pos_desktop.server.models import CardActivity, GiftCard, LiabilityDay, Store
 from pos_desktop.server.report_time import LocalClock, range_out, to_date
 from pos_desktop.server.reports import liability_before
 from pos_desktop.server.views import money
@@ -112,11 +112,11 @@ def _moves(db: Session, store: Store, days: ReportDays, until: datetime) -> _Mov
     return _Moves(flows, by_day)
 
 
-def _cards_at(store: Store, at: datetime) -> Subquery:
+def cards_back_from_now(store: Store, at: datetime) -> Subquery:
     """Each card of the store as it was just before ``at``: its balance and when its value
     last moved. Read back from the card's row as it is now (``balance``,
     ``last_activity_at``), undoing the activities since ``at``: for a recent ``at`` those are
-    few, so the whole ledger is never summed."""
+    few."""
     since = (
         select(
             CardActivity.card_id.label("card_id"),
@@ -157,6 +157,53 @@ def _cards_at(store: Store, at: datetime) -> Subquery:
     )
 
 
+def cards_up_to(store: Store, at: datetime) -> Subquery:
+    """The same, summed from the ledger up to ``at``: shorter when ``at`` is long ago."""
+    return (
+        select(
+            CardActivity.card_id.label("card_id"),
+            func.max(GiftCard.last4).label("last4"),
+            cast(func.sum(CardActivity.delta), BigInteger).label("balance"),
+            func.max(CardActivity.created_at).filter(CardActivity.delta != 0).label("last_at"),
+        )
+        .join(GiftCard, GiftCard.id == CardActivity.card_id)
+        .where(GiftCard.store_id == store.id, CardActivity.created_at < at)
+        .group_by(CardActivity.card_id)
+        .subquery()
+    )
+
+
+def _cards_at(db: Session, store: Store, at: datetime) -> Subquery:
+    """Each card's balance and last activity just before ``at``, read the shorter way: back
+    from the cards as they are now, or up from the ledger's start, whichever has fewer
+    activities to go through (``LiabilityDay.activities`` counts them by day)."""
+    since, before = db.execute(
+        select(
+            func.coalesce(
+                func.sum(
+                    case(
+                        (LiabilityDay.day >= at.astimezone(UTC).date(), LiabilityDay.activities),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+            func.coalesce(
+                func.sum(
+                    case(
+                        (LiabilityDay.day < at.astimezone(UTC).date(), LiabilityDay.activities),
+                        else_=0,
+                    )
+                ),
+                0,
+            ),
+        ).where(LiabilityDay.store_id == store.id)
+    ).one()
+    if int(before) < int(since):
+        return cards_up_to(store, at)
+    return cards_back_from_now(store, at)
+
+
 @dataclass(frozen=True, slots=True)
 class _Holding:
     aging: list[c.AgingBucket]
@@ -167,7 +214,7 @@ class _Holding:
 def _holding(db: Session, store: Store, at: datetime, idle_since: datetime) -> _Holding:
     """The cards holding value at ``at`` by age of their last activity, and how many of them
     (and how much) are dormant: conditional sums in one pass, no sort and no grouping."""
-    cards = _cards_at(store, at)
+    cards = _cards_at(db, store, at)
     # Whole days since the last activity are at most N while it is less than N + 1 days ago.
     limits = [
         at - timedelta(days=bucket.up_to_days + 1) if bucket.up_to_days is not None else None
@@ -202,7 +249,7 @@ def _holding(db: Session, store: Store, at: datetime, idle_since: datetime) -> _
 def _largest_dormant(
     db: Session, store: Store, at: datetime, idle_since: datetime
 ) -> list[c.DormantCard]:
-    cards = _cards_at(store, at)
+    cards = _cards_at(db, store, at)
     rows = db.execute(
         select(cards.c.card_id, cards.c.last4, cards.c.balance, cards.c.last_at)
         .where(cards.c.balance > 0, cards.c.last_at <= idle_since)

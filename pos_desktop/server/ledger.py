@@ -183,7 +183,13 @@ def _note_liability(
     transaction. Only activities that move value come here: a block or an activation does
     not queue behind another register's redemption on the day's row."""
     day = now.astimezone(UTC).date()
-    values = {"store_id": store_id, "day": day, "outstanding": delta, "cards": cards}
+    values = {
+        "store_id": store_id,
+        "day": day,
+        "outstanding": delta,
+        "cards": cards,
+        "activities": 1,
+    }
     table = LiabilityDay.__table__
     statement = insert_or_add(db, LiabilityDay).values(values)
     db.execute(
@@ -192,6 +198,7 @@ def _note_liability(
             set_={
                 "outstanding": table.c.outstanding + statement.excluded.outstanding,
                 "cards": table.c.cards + statement.excluded.cards,
+                "activities": table.c.activities + statement.excluded.activities,
             },
         )
     )

@@ -281,8 +281,9 @@ class CardActivity(Base):
 
 
 class LiabilityDay(Base):
-    """What a store's cards gained (``outstanding``: the sum of the deltas) and how many more
-    cards held value (``cards``) over one UTC day, kept by ledger.append in the activity's own
+    """What a store's cards gained (``outstanding``: the sum of the deltas), how many more
+    cards held value (``cards``) and how many activities moved value (``activities``) over one
+    UTC day, kept by ledger.append in the activity's own
     transaction. The liability at any instant is the days before it plus that day's
     activities up to the instant, so it never sums the whole ledger."""
 
@@ -292,6 +293,8 @@ class LiabilityDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     outstanding: Mapped[int] = mapped_column(BigInteger)
     cards: Mapped[int] = mapped_column(BigInteger)
+    # How many activities moved value: which way of reading cards at an instant is shorter.
+    activities: Mapped[int] = mapped_column(BigInteger)
 
 
 class CardLoad(Base):

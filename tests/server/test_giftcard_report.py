@@ -8,6 +8,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from pos_desktop.server.giftcard_report import cards_back_from_now, cards_up_to
+from pos_desktop.server.models import Store
 from tests.fixtures.reports import cents, report, usd
 from tests.fixtures.server_world import World
 
@@ -166,3 +171,51 @@ def test_giftcard_report_is_a_managers_report(world: World) -> None:
     response = world.get("/backoffice/reports/gift-cards", who="cashier", **RANGE)
 
     assert response.status_code == 403
+
+
+def test_giftcard_report_early_in_the_ledger(world: World) -> None:
+    """January 2026 (read up from the ledger's start, the shorter way then): A's $100.00 opens;
+    H's $15.00 is issued; at the closing A is 153 days idle, H 21."""
+    seeded_ledger(world)
+
+    answer = report(world, "gift-cards", start="2026-01-01", end="2026-01-31", dormant_months=3)
+
+    assert (cents(answer["opening"]), cents(answer["closing"]), answer["cards"]) == (
+        100_00,
+        115_00,
+        2,
+    )
+    assert [(a["cards"], cents(a["outstanding"])) for a in answer["aging"]] == [
+        (1, 15_00),
+        (0, 0),
+        (1, 100_00),
+        (0, 0),
+        (0, 0),
+    ]
+    assert (answer["dormant_cards"], cents(answer["dormant_outstanding"])) == (1, 100_00)
+
+
+def test_giftcard_cards_read_either_way_agree(world: World) -> None:
+    """Back from the cards as they are now, or up from the ledger's start: each card's balance
+    and last activity at an instant are the same."""
+    seeded_ledger(world)
+    with Session(world.engine) as db:
+        store = db.execute(select(Store).where(Store.name == "Test Store")).scalar_one()
+        for instant in (
+            datetime(2026, 1, 1, 5, tzinfo=UTC),
+            datetime(2026, 11, 2, 5, tzinfo=UTC),
+            datetime(2026, 11, 3, 14, 5, tzinfo=UTC),
+            datetime(2026, 11, 4, 5, tzinfo=UTC),
+            world.clock.now(),
+        ):
+            readings = []
+            for way in (cards_back_from_now, cards_up_to):
+                cards = way(store, instant)
+                rows = db.execute(
+                    select(cards.c.card_id, cards.c.balance, cards.c.last_at)
+                    .where(cards.c.balance > 0)
+                    .order_by(cards.c.card_id)
+                ).all()
+                readings.append([tuple(row) for row in rows])
+            assert readings[0] == readings[1], instant
+            assert readings[0], instant

@@ -5,8 +5,9 @@ value last moved on each card
 - ``ticket_lines.completed_at`` and ``ticket_payments.completed_at``: their ticket's, filled
   from it here, indexed with the store.
 - ``card_activities`` indexed by ``created_at``, and by ``kind`` and ``created_at``.
-- ``liability_days``: per store and UTC day, the sum of the deltas and how many more cards
-  held value; ledger.append keeps it from now on, filled from the ledger here.
+- ``liability_days``: per store and UTC day, the sum of the deltas, how many more cards
+  held value and how many activities moved value; ledger.append keeps it from now on,
+  filled from the ledger here.
 - ``gift_cards.last_activity_at``: the latest activity that moved value, kept by
   ledger.append from now on, filled from the ledger here.
 
@@ -41,10 +42,11 @@ UPDATE gift_cards SET last_activity_at = (
 # A card holds value after an activity when balance_after > 0, and held it before when
 # balance_after - delta > 0: the difference is the activity's change to the count of cards.
 _LIABILITY_DAYS = """
-INSERT INTO liability_days (store_id, day, outstanding, cards)
+INSERT INTO liability_days (store_id, day, outstanding, cards, activities)
 SELECT g.store_id, {day}, SUM(a.delta),
        SUM(CASE WHEN a.balance_after > 0 THEN 1 ELSE 0 END
-           - CASE WHEN a.balance_after - a.delta > 0 THEN 1 ELSE 0 END)
+           - CASE WHEN a.balance_after - a.delta > 0 THEN 1 ELSE 0 END),
+       COUNT(*)
 FROM card_activities AS a JOIN gift_cards AS g ON g.id = a.card_id
 WHERE a.delta <> 0
 GROUP BY g.store_id, {day}
@@ -77,6 +79,7 @@ def upgrade() -> None:
         sa.Column("day", sa.Date(), nullable=False),
         sa.Column("outstanding", sa.BigInteger(), nullable=False),
         sa.Column("cards", sa.BigInteger(), nullable=False),
+        sa.Column("activities", sa.BigInteger(), nullable=False),
         sa.ForeignKeyConstraint(
             ["store_id"], ["stores.id"], name=op.f("fk_liability_days_store_id_stores")
         ),
