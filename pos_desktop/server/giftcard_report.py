@@ -63,6 +63,9 @@ AGING = (
     _Bucket("Over a year", None),
 )
 DORMANT_LISTED = 100
+# Read cards back from now when the activities since are under a fifth of those before: on
+# PostgreSQL (bench/reports.py) a month a year back took 6.5 s read back, 0.6 s read up.
+BACK_FROM_NOW_SHARE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,9 +202,11 @@ def _cards_at(db: Session, store: Store, at: datetime) -> Subquery:
             ),
         ).where(LiabilityDay.store_id == store.id)
     ).one()
-    if int(before) < int(since):
-        return cards_up_to(store, at)
-    return cards_back_from_now(store, at)
+    # Undoing an activity costs more than adding one (each touched card's last activity
+    # before ``at`` is looked up): read back only from the newest fifth of the ledger.
+    if int(since) * BACK_FROM_NOW_SHARE < int(before):
+        return cards_back_from_now(store, at)
+    return cards_up_to(store, at)
 
 
 @dataclass(frozen=True, slots=True)
