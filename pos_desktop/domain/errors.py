@@ -225,6 +225,12 @@ class CardEmpty(DomainError):
     code = ErrorCode.CARD_EMPTY
 
 
+class InvalidRange(DomainError):
+    """A report's range that ends before it starts, or is longer than a report covers."""
+
+    code = ErrorCode.INVALID_RANGE
+
+
 class EgiftNotSent(DomainError):
     """Resend asked of an e-gift that has not gone out the first time yet."""
 

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel import Locale, UnknownLocaleError
 
-from pos_desktop.domain.errors import DomainError, ErrorCode
+from pos_desktop.domain.errors import DomainError
+from pos_desktop.domain.report_range import check_days
 
 MONDAY = 0  # date.weekday()'s numbering
 SUNDAY = 6
@@ -44,12 +45,6 @@ PRESET_LABELS = {
 }
 
 
-class ReversedRange(DomainError):
-    """A range whose last day comes before its first: nothing to report, said before asking."""
-
-    code = ErrorCode.INVALID_RANGE
-
-
 @dataclass(frozen=True, slots=True)
 class DayRange:
     """The store's days ``start`` to ``end``, both included."""
@@ -62,17 +57,10 @@ class DayRange:
         return (self.end - self.start).days + 1
 
 
-def reversed_message(start: date, end: date) -> str:
-    return (
-        f"The range ends ({end.isoformat()}) before it starts ({start.isoformat()}). "
-        "Pick an end on or after the start."
-    )
-
-
 def day_range(start: date, end: date) -> DayRange:
-    """A range picked by hand, or ``ReversedRange`` saying what to fix."""
-    if end < start:
-        raise ReversedRange(reversed_message(start, end))
+    """A range picked by hand, checked as the server checks it (``check_days``): refused
+    with ``InvalidRange`` saying what to fix, before any call."""
+    check_days(start, end)
     return DayRange(start, end)
 
 

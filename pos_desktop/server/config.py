@@ -34,6 +34,11 @@ class ServerConfig:
     # Deduct Funds codes: each send is a fresh 3 guesses, so this caps guesses per card too.
     codes_per_card_per_hour: int = 5
     resend_cooldown_seconds: int = 30
+    # The Back Office's front-page alerts: a register with this many unknown card numbers, or
+    # wrong PINs, in the window (GET /backoffice/alerts). At or under the rate limits above, so
+    # a manager hears of a guesser by the time the register is shut out.
+    alert_unknown_cards: Limit = field(default_factory=lambda: Limit(5, 600))
+    alert_wrong_pins: Limit = field(default_factory=lambda: Limit(5, 600))
 
     @property
     def unknown_cards(self) -> Limit:

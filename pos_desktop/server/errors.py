@@ -41,6 +41,7 @@ _DOMAIN_STATUS = {
     ErrorCode.SAME_RECIPIENT_EMAIL: 409,
     ErrorCode.NO_RECIPIENT_EMAIL: 422,
     ErrorCode.SHIFT_CONFLICT: 409,
+    ErrorCode.INVALID_RANGE: 422,
 }
 
 # Request fields whose validation failures are amount errors in the contract's terms.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -45,10 +45,18 @@ from pos_desktop.domain.giftcard import (
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
+from pos_desktop.server.database import insert_or_add
 from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.mail.egift_pdf import EgiftCard, egift_pdf
 from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
-from pos_desktop.server.models import Base, CardActivity, GiftCard, MailOutbox, SyncedTicket
+from pos_desktop.server.models import (
+    Base,
+    CardActivity,
+    GiftCard,
+    LiabilityDay,
+    MailOutbox,
+    SyncedTicket,
+)
 
 if TYPE_CHECKING:
     from pos_desktop import contracts as c
@@ -126,8 +134,10 @@ def append(
     Two plain statements rather than a unit-of-work flush: this is the hot path of every
     redemption, and the card row is already locked by ``lock_card``.
     """
-    balance, version = card.balance + entry.delta, card.version + 1
+    before = card.balance
+    balance, version = before + entry.delta, card.version + 1
     db.flush()  # whatever else the caller changed on the card goes first
+    moved: dict[str, object] = {"last_activity_at": now} if entry.delta else {}
     db.execute(
         sa_update(_CARDS)
         .where(_CARDS.c.id == card.id)
@@ -135,10 +145,14 @@ def append(
             balance=balance,
             version=version,
             open_deductions=_CARDS.c.open_deductions + outstanding_deductions((entry.kind,)),
+            **moved,
         )
     )
     set_committed_value(card, "balance", balance)
     set_committed_value(card, "version", version)
+    if entry.delta:
+        set_committed_value(card, "last_activity_at", now)
+        _note_liability(db, card.store_id, now, entry.delta, int(balance > 0) - int(before > 0))
     activity = CardActivity(
         id=uuid.uuid4(),
         card_id=card.id,
@@ -160,6 +174,34 @@ def append(
     row = {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
     db.execute(_ACTIVITIES.insert().values(row))
     return activity
+
+
+def _note_liability(
+    db: Session, store_id: uuid.UUID, now: datetime, delta: int, cards: int
+) -> None:
+    """Add a move of value to its store's UTC day (``LiabilityDay``), in the activity's
+    transaction. Only activities that move value come here: a block or an activation does
+    not queue behind another register's redemption on the day's row."""
+    day = now.astimezone(UTC).date()
+    values = {
+        "store_id": store_id,
+        "day": day,
+        "outstanding": delta,
+        "cards": cards,
+        "activities": 1,
+    }
+    table = LiabilityDay.__table__
+    statement = insert_or_add(db, LiabilityDay).values(values)
+    db.execute(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.store_id, table.c.day],
+            set_={
+                "outstanding": table.c.outstanding + statement.excluded.outstanding,
+                "cards": table.c.cards + statement.excluded.cards,
+                "activities": table.c.activities + statement.excluded.activities,
+            },
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

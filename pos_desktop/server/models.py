@@ -8,13 +8,14 @@ whose ``delta`` is the signed change, so ``balance == sum(delta)`` for every car
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -236,6 +237,9 @@ class GiftCard(Base):
     # ledger.append: what tells a used card from an active one without reading its ledger.
     open_deductions: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # When value last moved on the card (its latest activity with a delta), kept by
+    # ledger.append: the liability report's aging and dormant cards read it, not the ledger.
+    last_activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
 class CardActivity(Base):
@@ -245,6 +249,10 @@ class CardActivity(Base):
         CheckConstraint("balance_after >= 0", name="balance_after_not_negative"),
         # The ledger of a card is a gapless sequence: two writers can never append the same seq.
         UniqueConstraint("card_id", "seq"),
+        # The reports' ranges: the activities of a span of time (flows, a day's moves), and of
+        # one kind in it (refunds, voids, adjustments: a few among a month's redemptions).
+        Index("ix_card_activities_created_at", "created_at"),
+        Index("ix_card_activities_kind_created", "kind", "created_at"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -270,6 +278,23 @@ class CardActivity(Base):
     # Why a manager created or moved value without a paid ticket (issue, send, ...).
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class LiabilityDay(Base):
+    """What a store's cards gained (``outstanding``: the sum of the deltas), how many more
+    cards held value (``cards``) and how many activities moved value (``activities``) over one
+    UTC day, kept by ledger.append in the activity's own
+    transaction. The liability at any instant is the days before it plus that day's
+    activities up to the instant, so it never sums the whole ledger."""
+
+    __tablename__ = "liability_days"
+
+    store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    outstanding: Mapped[int] = mapped_column(BigInteger)
+    cards: Mapped[int] = mapped_column(BigInteger)
+    # How many activities moved value: which way of reading cards at an instant is shorter.
+    activities: Mapped[int] = mapped_column(BigInteger)
 
 
 class CardLoad(Base):
@@ -516,6 +541,7 @@ class TicketLineRow(Base):
     __tablename__ = "ticket_lines"
     __table_args__ = (
         ForeignKeyConstraint(["register_id", "ticket_id"], ["tickets.register_id", "tickets.id"]),
+        Index("ix_ticket_lines_store_completed", "store_id", "completed_at"),
     )
 
     register_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -531,6 +557,8 @@ class TicketLineRow(Base):
     tax: Mapped[int] = mapped_column(BigInteger)
     total: Mapped[int] = mapped_column(BigInteger)
     sells_gift_card: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The ticket's, so a report reads a month's lines by index, not every line to join them.
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class TicketPaymentRow(Base):
@@ -539,6 +567,7 @@ class TicketPaymentRow(Base):
     __tablename__ = "ticket_payments"
     __table_args__ = (
         ForeignKeyConstraint(["register_id", "ticket_id"], ["tickets.register_id", "tickets.id"]),
+        Index("ix_ticket_payments_store_completed", "store_id", "completed_at"),
     )
 
     register_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
@@ -549,6 +578,7 @@ class TicketPaymentRow(Base):
     amount: Mapped[int] = mapped_column(BigInteger)
     tip: Mapped[int] = mapped_column(BigInteger)
     activity_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, nullable=True)
+    completed_at: Mapped[datetime] = mapped_column(UtcDateTime)  # the ticket's
 
 
 class SyncedShift(Base):

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, delete, func, select
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from pos_desktop.domain.errors import CardNotFound, CardNumberTaken, ErrorCode
@@ -31,6 +31,12 @@ class Attempt(StrEnum):
     # listing the store's cards, not failing.
     CARD_SEARCH = "card_search"
 
+
+# What the exceptions report counts per register (server.exceptions_report).
+REPORTED_ATTEMPTS = (Attempt.WRONG_PIN, Attempt.UNKNOWN_CARD)
+LIMITED_FOR = timedelta(days=1)
+# Two years: a report of any range in the last year, and the same range a year before.
+REPORTED_FOR = timedelta(days=2 * 366)
 
 _WHAT = {
     Attempt.WRONG_PIN: "Too many wrong PINs on this register.",
@@ -115,16 +121,27 @@ def record_failure(
     now: datetime,
     employee_id: uuid.UUID | None = None,
 ) -> None:
-    """Count one attempt and forget those older than a day; committed by the caller."""
+    """Count one attempt and forget the register's old ones; committed by the caller.
+
+    A limit looks back minutes, so card searches are forgotten after a day; wrong PINs and
+    unknown card numbers are also the exceptions report's (per register, over any range of the
+    last year and the one before), so they are kept ``REPORTED_FOR``."""
     db.add(
         FailedAttempt(
             register_id=register_id, employee_id=employee_id, kind=kind.value, created_at=now
         )
     )
+    reported = [attempt.value for attempt in REPORTED_ATTEMPTS]
     db.execute(
         delete(FailedAttempt).where(
             FailedAttempt.register_id == register_id,
-            FailedAttempt.created_at < now - timedelta(days=1),
+            or_(
+                and_(
+                    FailedAttempt.kind.not_in(reported),
+                    FailedAttempt.created_at < now - LIMITED_FOR,
+                ),
+                FailedAttempt.created_at < now - REPORTED_FOR,
+            ),
         )
     )
 

@@ -48,6 +48,7 @@ def record(db: Session, register: RegisterCaller, ticket: c.Ticket) -> None:
             "tax": line.tax.amount,
             "total": line.total.amount,
             "sells_gift_card": line.id is not None and line.id in sold,
+            "completed_at": ticket.completed_at,
         }
         for position, line in enumerate(ticket.lines)
     ]
@@ -61,6 +62,7 @@ def record(db: Session, register: RegisterCaller, ticket: c.Ticket) -> None:
             "amount": payment.amount.amount,
             "tip": payment.tip.amount if payment.tip else 0,
             "activity_id": payment.activity_id,
+            "completed_at": ticket.completed_at,
         }
         for payment in ticket.payments
     ]

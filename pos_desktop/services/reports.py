@@ -76,7 +76,7 @@ class ReportsService:
         self._drive_roots = tuple(drive_roots)
 
     def run(self, query: ReportQuery) -> Report:
-        """The report ``query`` asks for; ``ReversedRange`` before any call when its days are
+        """The report ``query`` asks for; ``InvalidRange`` before any call when its days are
         the wrong way round, the server's refusal (``invalid_range``...) as it says it."""
         days = day_range(query.days.start, query.days.end)
         if query.kind is ReportKind.SALES:

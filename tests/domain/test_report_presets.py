@@ -10,13 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.errors import ErrorCode, InvalidRange
 from pos_desktop.domain.report_presets import (
     MONDAY,
     SUNDAY,
     DayRange,
     RangePreset,
-    ReversedRange,
     SkippedTime,
     day_range,
     preset_range,
@@ -198,7 +197,7 @@ def test_a_custom_range_is_taken_as_picked() -> None:
 
 
 def test_a_range_ending_before_it_starts_is_refused_with_what_to_fix() -> None:
-    with pytest.raises(ReversedRange) as refused:
+    with pytest.raises(InvalidRange) as refused:
         day_range(date(2026, 11, 8), date(2026, 11, 2))
     assert refused.value.code is ErrorCode.INVALID_RANGE
     assert refused.value.message == (

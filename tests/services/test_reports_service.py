@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from pos_desktop.domain.errors import InvalidRange
 from pos_desktop.domain.money import Money
-from pos_desktop.domain.report_presets import DayRange, ReversedRange
+from pos_desktop.domain.report_presets import DayRange
 from pos_desktop.services.report_results import (
     ExportFormat,
     GiftCardReport,
@@ -95,7 +96,7 @@ def test_reports_service_refuses_a_reversed_range_before_any_call(
     service: ReportsService, client: FakeReportsClient
 ) -> None:
     """An end before the start is refused on the register, and the server is never asked."""
-    with pytest.raises(ReversedRange, match="Pick an end on or after the start"):
+    with pytest.raises(InvalidRange, match="Pick an end on or after the start"):
         service.run(ReportQuery(ReportKind.SALES, DayRange(date(2026, 11, 4), date(2026, 11, 2))))
     assert client.calls == []
 

@@ -1,21 +1,45 @@
-"""The Back Office's reports (managers only), computed on the server (``reports``)."""
+"""The Back Office's reports and alerts (managers only), computed on the server in the
+store's time zone (``reports``, ``sales_report``, ``giftcard_report``, ``exceptions_report``).
+
+A range is ``?start=YYYY-MM-DD&end=YYYY-MM-DD``: the store's calendar days, both included;
+an end before the start, or more than ``MAX_REPORT_DAYS`` days, is 422 ``invalid_range``.
+"""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 from pydantic import AwareDatetime
+from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
+from pos_desktop.domain.report_range import ReportDays, report_days
 from pos_desktop.server import reports
-from pos_desktop.server.deps import ClockDep, ManagerDep, SessionsDep
+from pos_desktop.server.deps import ClockDep, ConfigDep, ManagerDep, SessionsDep
+from pos_desktop.server.exceptions_report import alerts as alerts_now
+from pos_desktop.server.exceptions_report import exceptions_report
+from pos_desktop.server.giftcard_report import giftcard_report
+from pos_desktop.server.models import Store
+from pos_desktop.server.sales_report import sales_report
 from pos_desktop.server.views import money
 
-router = APIRouter(prefix="/backoffice/reports", tags=["back office"])
+router = APIRouter(prefix="/backoffice", tags=["back office"])
+
+Start = Annotated[date, Query(description="the first day, store time (YYYY-MM-DD)")]
+End = Annotated[date, Query(description="the last day, included (YYYY-MM-DD)")]
 
 
-@router.get("/liability", response_model=c.LiabilityOut)
+def _store_days(
+    db: Session, manager: ManagerDep, start: date, end: date
+) -> tuple[Store, ReportDays]:
+    store = db.get_one(Store, manager.store.id)
+    return store, report_days(start, end, ZoneInfo(store.timezone))
+
+
+@router.get("/reports/liability", response_model=c.LiabilityOut)
 def liability(
     manager: ManagerDep,
     sessions: SessionsDep,
@@ -30,3 +54,48 @@ def liability(
     return c.LiabilityOut(
         at=instant, outstanding=money(owed.outstanding, manager.store.currency), cards=owed.cards
     )
+
+
+@router.get("/reports/sales", response_model=c.SalesReportOut)
+def sales(manager: ManagerDep, sessions: SessionsDep, start: Start, end: End) -> c.SalesReportOut:
+    """Completed tickets' sales by day, hour, employee, product, category and tender; gift
+    cards sold apart, never revenue (definitions in ``server.sales_report``)."""
+    with sessions() as db:
+        store, days = _store_days(db, manager, start, end)
+        return sales_report(db, store, days)
+
+
+@router.get("/reports/gift-cards", response_model=c.GiftCardReportOut)
+def gift_cards(
+    manager: ManagerDep,
+    sessions: SessionsDep,
+    clock: ClockDep,
+    start: Start,
+    end: End,
+    dormant_months: Annotated[int, Query(ge=1, le=120)] = 12,
+) -> c.GiftCardReportOut:
+    """The liability at the range's start and end, its flows, aging, dormant cards and a
+    daily series (definitions in ``server.giftcard_report``)."""
+    with sessions() as db:
+        store, days = _store_days(db, manager, start, end)
+        return giftcard_report(db, store, days, dormant_months, clock.now())
+
+
+@router.get("/reports/exceptions", response_model=c.ExceptionsReportOut)
+def exceptions(
+    manager: ManagerDep, sessions: SessionsDep, clock: ClockDep, start: Start, end: End
+) -> c.ExceptionsReportOut:
+    """Unsettled redemptions, voids, blocks, adjustments and refunds by employee, unknown
+    cards and wrong PINs by register, and mail given up (``server.exceptions_report``)."""
+    with sessions() as db:
+        store, days = _store_days(db, manager, start, end)
+        return exceptions_report(db, store, days, clock.now())
+
+
+@router.get("/alerts", response_model=c.AlertsOut)
+def alerts(
+    manager: ManagerDep, sessions: SessionsDep, clock: ClockDep, config: ConfigDep
+) -> c.AlertsOut:
+    """Registers past a threshold of unknown card numbers or wrong PINs right now."""
+    with sessions() as db:
+        return alerts_now(db, manager.store.id, config, clock.now())
