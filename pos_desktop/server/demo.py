@@ -15,7 +15,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import luhn_check_digit
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.product_rules import default_colour
-from pos_desktop.server import ledger
+from pos_desktop.server import ledger, ticket_rows
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
 from pos_desktop.server.deps import store_info
 from pos_desktop.server.keys import ServerKeys
@@ -25,7 +25,6 @@ from pos_desktop.server.models import (
     ProductBarcode,
     Register,
     Store,
-    SyncedTicket,
 )
 from pos_desktop.server.provisioning import create_employee, create_store, next_sync_version
 from pos_desktop.server.security import digest, new_token
@@ -164,7 +163,8 @@ def seed_demo_data(db: Session, keys: ServerKeys, now: datetime) -> StoreInfo:
                 f"demo-{card.state}",
                 ticket.completed_at,
             )
-            _push(db, counter, ticket, ticket.completed_at)
+            ticket_rows.keep(db, caller.register, ticket, ticket.completed_at)
+            ticket_rows.record(db, caller.register, ticket)
     return info
 
 
@@ -190,22 +190,4 @@ def _demo_ticket(number: int, paid: Money, at: datetime) -> c.Ticket:
         tax=c.MoneyBody.of(Money(0, paid.currency)),
         tip=c.MoneyBody.of(Money(0, paid.currency)),
         total=total,
-    )
-
-
-def _push(db: Session, register: Register, ticket: c.Ticket, now: datetime) -> None:
-    db.add(
-        SyncedTicket(
-            register_id=register.id,
-            id=ticket.id,
-            store_id=register.store_id,
-            number=ticket.number,
-            employee_id=None,
-            status=ticket.status,
-            total=ticket.total.amount,
-            currency=ticket.total.currency,
-            completed_at=ticket.completed_at,
-            body=ticket.model_dump_json(),
-            received_at=now,
-        )
     )

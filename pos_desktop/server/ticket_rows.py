@@ -1,14 +1,51 @@
-"""A pushed ticket's lines and payments written as rows, so reports are SQL over them rather
-than JSON read back in Python. Written once, with the ticket, in its transaction."""
+"""A pushed ticket kept once (``keep``), and its lines and payments written as rows, so
+reports are SQL over them rather than JSON read back in Python. Written once, with the
+ticket, in its transaction."""
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.server.context import RegisterCaller
-from pos_desktop.server.models import CardLoad, Product, TicketLineRow, TicketPaymentRow
+from pos_desktop.server.database import insert_or_skip
+from pos_desktop.server.models import (
+    CardLoad,
+    Product,
+    SyncedTicket,
+    TicketLineRow,
+    TicketPaymentRow,
+)
+
+
+def keep(db: Session, register: RegisterCaller, ticket: c.Ticket, now: datetime) -> bool:
+    """Keep ``ticket`` as ``register`` pushed it; False when the register had pushed it
+    already (a ticket is the register's: the same id from another register is another
+    ticket). Its rows are written by ``record``, once the caller has settled what it sold."""
+    kept = db.execute(
+        insert_or_skip(db, SyncedTicket)
+        .values(
+            id=ticket.id,
+            register_id=register.register_id,
+            store_id=register.store.id,
+            number=ticket.number,
+            employee_id=ticket.employee_id,
+            status=ticket.status,
+            total=ticket.total.amount,
+            subtotal=ticket.subtotal.amount,
+            tax=ticket.tax.amount,
+            tip=ticket.tip.amount,
+            currency=ticket.total.currency or register.store.currency,
+            completed_at=ticket.completed_at,
+            body=ticket.model_dump_json(),
+            received_at=now,
+        )
+        .returning(SyncedTicket.id)
+    ).first()
+    return kept is not None
 
 
 def record(db: Session, register: RegisterCaller, ticket: c.Ticket) -> None:

@@ -1,7 +1,8 @@
 """A register offline for a week, against a real uvicorn server on SQLite and PostgreSQL: each
 day it opens its drawer, sells for cash and closes with a Z, while every push fails. Back
 online, it pushes the week's tickets first and then its shifts, oldest Z first, and the server
-keeps each once: seven shifts numbered 1 to 7, each counting its day's three tickets."""
+keeps each once: seven shifts numbered 1 to 7, each counting its day's three tickets; the
+manager's sales report then holds the week, day by day."""
 
 from __future__ import annotations
 
@@ -154,6 +155,24 @@ def test_offline_week_pushes_tickets_then_shifts_in_order(
     assert tickets == DAYS * SALES_A_DAY
     with register.session() as db:
         assert outbox.waiting_count(db) == 0 and shifts.waiting_count(db) == 0
+    _assert_week_in_sales_report(store)
+
+
+def _assert_week_in_sales_report(store: Store) -> None:
+    """Once pushed, the week is in the manager's sales report, each sale on its own day of
+    the store's calendar (New York), paid in cash."""
+    first = MONDAY.date()
+    with ServerClient(store.server.base_url, store.register_token, timeout=30) as manager:
+        manager.open_session(MANAGER_PIN)
+        sales = manager.sales_report(first, first + timedelta(days=DAYS - 1))
+    day_gross = SALES_A_DAY * PRICE
+    assert [(row.key, row.figures.tickets, row.figures.gross.amount) for row in sales.by_day] == [
+        ((first + timedelta(days=day)).isoformat(), SALES_A_DAY, day_gross) for day in range(DAYS)
+    ]
+    assert (sales.totals.tickets, sales.totals.net.amount) == (DAYS * SALES_A_DAY, DAYS * day_gross)
+    assert [(t.tender, t.payments, t.amount.amount) for t in sales.by_tender] == [
+        ("Cash", DAYS * SALES_A_DAY, DAYS * day_gross)
+    ]
 
 
 def _shift_ids(register: RegisterDatabase) -> list[uuid.UUID]:

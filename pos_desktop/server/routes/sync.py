@@ -12,10 +12,9 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server import audit, card_sales, catalog, shifts, ticket_rows
-from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.deps import ClockDep, KeysDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
-from pos_desktop.server.models import Employee, Store, SyncCounter, SyncedTicket
+from pos_desktop.server.models import Employee, Store, SyncCounter
 from pos_desktop.server.views import money, role_of
 
 router = APIRouter(prefix="/sync", tags=["sync"])
@@ -41,27 +40,7 @@ def push(
         accepted: list[uuid.UUID] = []
         duplicates: list[uuid.UUID] = []
         for ticket in body.tickets:
-            row = db.execute(
-                insert_or_skip(db, SyncedTicket)
-                .values(
-                    id=ticket.id,
-                    register_id=register.register_id,
-                    store_id=register.store.id,
-                    number=ticket.number,
-                    employee_id=ticket.employee_id,
-                    status=ticket.status,
-                    total=ticket.total.amount,
-                    subtotal=ticket.subtotal.amount,
-                    tax=ticket.tax.amount,
-                    tip=ticket.tip.amount,
-                    currency=ticket.total.currency or register.store.currency,
-                    completed_at=ticket.completed_at,
-                    body=ticket.model_dump_json(),
-                    received_at=now,
-                )
-                .returning(SyncedTicket.id)
-            ).first()
-            if row is None:
+            if not ticket_rows.keep(db, register, ticket, now):
                 duplicates.append(ticket.id)
                 continue
             accepted.append(ticket.id)
