@@ -36,6 +36,7 @@ from ui.presenters.card_actions import changed_card
 from ui.presenters.card_list import CardDetails, CardLine, span_text
 from ui.presenters.card_lookup import HistoryRow
 from ui.widgets.banner import Banner, message_room
+from ui.widgets.breakable import breakable
 from ui.widgets.columns import WrappingDelegate, fit_columns
 from ui.widgets.form_fields import TouchRows, caption, details_stack, keep_bold_room, pick_combo
 from ui.widgets.touch import (
@@ -63,6 +64,9 @@ CARD_COLUMN, STATUS_COLUMN, BALANCE_COLUMN, ACTIVITY_COLUMN = range(len(COLUMNS)
 # under them.
 ACTIVITY_COLUMNS = ("Date", "Activity", "Balance")  # the balance after it
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+
+
+EMAIL_FIELDS = ("recipient", "buyer")
 
 
 class GiftCardListPage(QWidget):
@@ -381,7 +385,9 @@ class GiftCardListPage(QWidget):
             self.card_actions.show_card(card.card)
         self.card_title.setText(card.number)
         for key in self.fields:
-            self.fields[key].setText(str(getattr(card, key)))
+            text = str(getattr(card, key))
+            # An address breaks at its "@" and dots rather than widen the page past the screen.
+            self.fields[key].setText(breakable(text, "@.") if key in EMAIL_FIELDS else text)
         self.activities.clear()
         for row in card.activities:
             item = QTreeWidgetItem(

@@ -41,11 +41,12 @@ from tests.ui.catalog_support import open_page, pick_in_combo
 from tests.ui.layout_checks import layout_problems
 from tests.ui.support import TAP, MakeWindow, child, tap_pin
 from ui.main_window import MainWindow
-from ui.presenters.reports import ZERO_WIDTH_SPACE, breakable_path
+from ui.presenters.reports import breakable_path
 from ui.report_alert import AlertBanner
 from ui.report_export_dialog import ReportExportDialog
 from ui.reports_page import ReportsPage
 from ui.tab_frame import CHECKOUT_TAB
+from ui.widgets.breakable import ZERO_WIDTH_SPACE
 
 TODAY = date(2026, 11, 5)
 STORE_ZONE = "America/New_York"

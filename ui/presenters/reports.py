@@ -34,9 +34,8 @@ from pos_desktop.services.report_tables import ReportSheet, owed_text, report_sh
 from pos_desktop.services.results import DEFAULT_STORE_RULES
 from pos_desktop.sync.errors import ServerError
 from ui.presenters.background import EmployeePresenter
+from ui.widgets.breakable import breakable
 from ui.workers import Worker
-
-ZERO_WIDTH_SPACE = "\u200b"
 
 if TYPE_CHECKING:
     from pos_desktop.domain.catalog import StoreRules
@@ -47,7 +46,7 @@ if TYPE_CHECKING:
 def breakable_path(path: Path) -> str:
     """``path`` with a zero-width space after each separator: a label may wrap a long folder
     there instead of growing past its window."""
-    return str(path).replace(os.sep, os.sep + ZERO_WIDTH_SPACE)
+    return breakable(str(path), os.sep)
 
 
 def exported_word(done: ExportedReport, folder: ExportFolder) -> str:
