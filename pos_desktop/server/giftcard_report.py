@@ -276,7 +276,7 @@ def giftcard_report(
     db: Session, store: Store, days: ReportDays, dormant_months: int, now: datetime
 ) -> c.GiftCardReportOut:
     closing_at = min(days.end_at, now)
-    opening = liability_before(db, store.id, days.start_at).outstanding
+    opening = liability_before(db, store.id, days.start_at, now).outstanding
     moves = _moves(db, store, days, closing_at)
     series, outstanding = [], opening
     for day in days.each_day():

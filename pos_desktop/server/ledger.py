@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -45,7 +45,6 @@ from pos_desktop.domain.giftcard import (
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
-from pos_desktop.server.database import insert_or_add
 from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.mail.egift_pdf import EgiftCard, egift_pdf
 from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
@@ -53,7 +52,6 @@ from pos_desktop.server.models import (
     Base,
     CardActivity,
     GiftCard,
-    LiabilityDay,
     MailOutbox,
     SyncedTicket,
 )
@@ -152,7 +150,6 @@ def append(
     set_committed_value(card, "version", version)
     if entry.delta:
         set_committed_value(card, "last_activity_at", now)
-        _note_liability(db, card.store_id, now, entry.delta, int(balance > 0) - int(before > 0))
     activity = CardActivity(
         id=uuid.uuid4(),
         card_id=card.id,
@@ -174,34 +171,6 @@ def append(
     row = {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
     db.execute(_ACTIVITIES.insert().values(row))
     return activity
-
-
-def _note_liability(
-    db: Session, store_id: uuid.UUID, now: datetime, delta: int, cards: int
-) -> None:
-    """Add a move of value to its store's UTC day (``LiabilityDay``), in the activity's
-    transaction. Only activities that move value come here: a block or an activation does
-    not queue behind another register's redemption on the day's row."""
-    day = now.astimezone(UTC).date()
-    values = {
-        "store_id": store_id,
-        "day": day,
-        "outstanding": delta,
-        "cards": cards,
-        "activities": 1,
-    }
-    table = LiabilityDay.__table__
-    statement = insert_or_add(db, LiabilityDay).values(values)
-    db.execute(
-        statement.on_conflict_do_update(
-            index_elements=[table.c.store_id, table.c.day],
-            set_={
-                "outstanding": table.c.outstanding + statement.excluded.outstanding,
-                "cards": table.c.cards + statement.excluded.cards,
-                "activities": table.c.activities + statement.excluded.activities,
-            },
-        )
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -283,9 +283,9 @@ class CardActivity(Base):
 class LiabilityDay(Base):
     """What a store's cards gained (``outstanding``: the sum of the deltas), how many more
     cards held value (``cards``) and how many activities moved value (``activities``) over one
-    UTC day, kept by ledger.append in the activity's own
-    transaction. The liability at any instant is the days before it plus that day's
-    activities up to the instant, so it never sums the whole ledger."""
+    UTC day, summed from the ledger once the day is over (``server.reports.settle_days``).
+    The liability at any instant is the summed days before it plus the ledger's activities
+    from there up to the instant, so it never sums the whole ledger."""
 
     __tablename__ = "liability_days"
 

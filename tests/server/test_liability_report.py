@@ -51,3 +51,26 @@ def test_liability_is_a_managers_report(world: World) -> None:
     response = world.get("/backoffice/reports/liability", who="cashier")
 
     assert response.status_code == 403
+
+
+def test_liability_over_days_summed_once_and_moves_after(world: World) -> None:
+    """Days are summed by the first report once they are over and read from the sums after:
+    a report asked each day while value keeps moving still equals the ledger up to each
+    instant, and asking twice counts nothing twice."""
+    card = world.issue_card(100_00)
+    monday = world.clock.now()
+    asked: list[tuple[datetime, tuple[int, int]]] = []
+    for spent in (10_00, 20_00, 30_00):
+        world.clock.advance(days=1)
+        world.log_in_again()
+        assert world.redeem(card["id"], spent).status_code == 200
+        asked.append((world.clock.now(), owed(world)))
+        assert owed(world) == asked[-1][1]  # the second asking, over summed days
+    world.clock.advance(days=1)
+    world.log_in_again()
+    world.issue_card(5_00)
+
+    assert [answer for _, answer in asked] == [(90_00, 1), (70_00, 1), (40_00, 1)]
+    assert owed(world, monday) == (100_00, 1)
+    assert [owed(world, at) for at, _ in asked] == [(90_00, 1), (70_00, 1), (40_00, 1)]
+    assert owed(world) == (45_00, 2)

@@ -50,7 +50,8 @@ def liability(
     the ledger, and the number of cards holding value then."""
     instant = at or clock.now()
     with sessions() as db:
-        owed = reports.liability(db, manager.store.id, instant)
+        owed = reports.liability(db, manager.store.id, instant, clock.now())
+        db.commit()  # the days it summed, kept for the next report
     return c.LiabilityOut(
         at=instant, outstanding=money(owed.outstanding, manager.store.currency), cards=owed.cards
     )
@@ -78,7 +79,9 @@ def gift_cards(
     daily series (definitions in ``server.giftcard_report``)."""
     with sessions() as db:
         store, days = _store_days(db, manager, start, end)
-        return giftcard_report(db, store, days, dormant_months, clock.now())
+        report = giftcard_report(db, store, days, dormant_months, clock.now())
+        db.commit()  # the days it summed, kept for the next report
+        return report
 
 
 @router.get("/reports/exceptions", response_model=c.ExceptionsReportOut)

@@ -6,8 +6,8 @@ value last moved on each card
   from it here, indexed with the store.
 - ``card_activities`` indexed by ``created_at``, and by ``kind`` and ``created_at``.
 - ``liability_days``: per store and UTC day, the sum of the deltas, how many more cards
-  held value and how many activities moved value; ledger.append keeps it from now on,
-  filled from the ledger here.
+  held value and how many activities moved value; summed from the ledger by the first
+  report that needs a day once it is over (``server.reports.settle_days``), not here.
 - ``gift_cards.last_activity_at``: the latest activity that moved value, kept by
   ledger.append from now on, filled from the ledger here.
 
@@ -38,20 +38,6 @@ UPDATE gift_cards SET last_activity_at = (
     WHERE a.card_id = gift_cards.id AND a.delta <> 0
 )
 """
-
-# A card holds value after an activity when balance_after > 0, and held it before when
-# balance_after - delta > 0: the difference is the activity's change to the count of cards.
-_LIABILITY_DAYS = """
-INSERT INTO liability_days (store_id, day, outstanding, cards, activities)
-SELECT g.store_id, {day}, SUM(a.delta),
-       SUM(CASE WHEN a.balance_after > 0 THEN 1 ELSE 0 END
-           - CASE WHEN a.balance_after - a.delta > 0 THEN 1 ELSE 0 END),
-       COUNT(*)
-FROM card_activities AS a JOIN gift_cards AS g ON g.id = a.card_id
-WHERE a.delta <> 0
-GROUP BY g.store_id, {day}
-"""
-
 
 def upgrade() -> None:
     for table in ("ticket_lines", "ticket_payments"):
@@ -85,9 +71,6 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("store_id", "day", name=op.f("pk_liability_days")),
     )
-    postgresql = op.get_bind().dialect.name == "postgresql"
-    day = "CAST(timezone('UTC', a.created_at) AS DATE)" if postgresql else "date(a.created_at)"
-    op.execute(_LIABILITY_DAYS.format(day=day))
 
 
 def downgrade() -> None:
