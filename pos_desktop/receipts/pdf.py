@@ -3,10 +3,8 @@ as the receipt."""
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import os
-import tempfile
+import io
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from pos_desktop.domain.receipt import Receipt, ReceiptRow, RowStyle, receipt_rows, wrap_text
 from pos_desktop.domain.shift_paper import ShiftPaper, shift_rows, title_of
+from pos_desktop.receipts.files import write_whole
 
 PAGE_WIDTH = 80 * mm
 MARGIN = 4 * mm
@@ -187,21 +186,12 @@ def render_shift_pdf(paper: ShiftPaper, path: Path) -> Path:
 def _render_rows(rows: tuple[ReceiptRow, ...], path: Path, title: str, author: str) -> Path:
     lines = _layout(rows, pdf_fonts())
     height = 2 * MARGIN + sum(line.height for line in lines)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            # invariant: no creation time or random id inside, so one receipt is one file.
-            canvas = Canvas(out, pagesize=(PAGE_WIDTH, height), invariant=True)
-            canvas.setTitle(title)
-            canvas.setAuthor(author)
-            canvas.setCreator("POS Desktop")
-            _draw(canvas, lines, height)
-            canvas.save()
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return path
+    out = io.BytesIO()
+    # invariant: no creation time or random id inside, so one receipt is one file.
+    canvas = Canvas(out, pagesize=(PAGE_WIDTH, height), invariant=True)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setCreator("POS Desktop")
+    _draw(canvas, lines, height)
+    canvas.save()
+    return write_whole(path, out.getvalue())

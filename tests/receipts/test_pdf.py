@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from pos_desktop.domain.receipt import Receipt, RowStyle, receipt_for
-from pos_desktop.receipts import pdf
+from pos_desktop.receipts import files, pdf
 from pos_desktop.receipts.pdf import render_pdf
 from tests.fixtures.sales import completed_sale, line, split_sale, store
 
@@ -146,7 +146,7 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary_file(
     def disk_full(descriptor: int) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(pdf.os, "fsync", disk_full)
+    monkeypatch.setattr(files.os, "fsync", disk_full)
     with pytest.raises(OSError, match="No space"):
         render_pdf(receipt, path)
     assert path.read_bytes() == b"an older receipt"
