@@ -4,7 +4,6 @@ the sale's ticket, and all of a sale's refunds together never exceed what it too
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 
@@ -59,8 +58,7 @@ def _completed_sale(
 
 def _left_of_sale(db: Session, sale: SyncedTicket) -> int:
     """What the sale took (its total and tip) less what its refunds gave back so far."""
-    tip = json.loads(sale.body).get("tip", {}).get("amount", 0)
-    return sale.total + int(tip) - _refunded(db, sale.id, sale.store_id)
+    return sale.total + sale.tip - _refunded(db, sale.id, sale.store_id)
 
 
 def _refunded(db: Session, ticket_id: uuid.UUID, store_id: uuid.UUID) -> int:

@@ -151,6 +151,22 @@ def test_store_credit_never_exceeds_the_sale(world: World) -> None:
     assert rest.status_code == 201
 
 
+def test_refunds_of_a_sale_may_give_back_its_tip_too(world: World) -> None:
+    """A $20.00 sale with a $3.00 tip took $23.00: refunds give back up to that, no more."""
+    card = world.issue_card(50_00)
+    ticket_id = str(uuid.uuid4())
+    redeemed = world.redeem(card["id"], 20_00, tip=3_00, ticket_id=ticket_id)
+    assert redeemed.status_code == 200, redeemed.text
+    assert world.push_ticket(ticket_id, total=20_00, tip=3_00).status_code == 200
+
+    too_much = store_credit(world, ticket_id, 23_01)
+    all_of_it = store_credit(world, ticket_id, 23_00)
+
+    assert too_much.status_code == 409
+    assert "$23.00" in too_much.json()["error"]["message"]
+    assert all_of_it.status_code == 201, all_of_it.text
+
+
 def test_store_credit_for_another_registers_sale(world: World) -> None:
     """A sale rung up on another register of the store is found by its register and ticket."""
     other = another_register(world)
