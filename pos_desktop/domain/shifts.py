@@ -23,7 +23,7 @@ from enum import StrEnum
 from pos_desktop.domain.errors import DomainError, ErrorCode, InvalidAmount
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.sale import Sale, SaleStatus
-from pos_desktop.domain.tender import TenderKind
+from pos_desktop.domain.tender import TENDER_LABELS, TenderKind
 
 MAX_PIECES = 99_999  # of one note or coin in one drawer: more is a stuck key
 MAX_REASON_LENGTH = 200
@@ -245,17 +245,12 @@ class ShiftReport:
 
 
 _TENDER_ORDER = {TenderKind.CASH: 0, TenderKind.CARD: 1, TenderKind.GIFT_CARD: 2}
-_TENDER_NAMES = {
-    TenderKind.CASH: "Cash",
-    TenderKind.CARD: "Card",
-    TenderKind.GIFT_CARD: "Gift card",
-}
 
 
 def _tender_key(kind: TenderKind, label: str) -> tuple[str, str]:
     if kind is TenderKind.OTHER:
         return label, label
-    return kind.value, _TENDER_NAMES[kind]
+    return kind.value, TENDER_LABELS[kind]
 
 
 class _Sums:

@@ -128,7 +128,7 @@ def test_shift_report_of_a_day_is_exact_to_the_cent() -> None:
     assert [(t.label, t.count, t.amount.minor, t.cash) for t in report.tenders] == [
         ("Cash", 3, 2273 + 5406 + 299, True),  # 79.78
         ("Card", 1, 1174, False),
-        ("Gift card", 1, 1000, False),
+        ("Gift Card", 1, 1000, False),
         ("Voucher", 1, 812, False),
     ]
     assert report.non_cash == usd(1174 + 1000 + 812)  # 29.86
