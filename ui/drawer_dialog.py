@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -36,7 +35,7 @@ from ui.widgets.banner import Banner, message_room
 from ui.widgets.drawer_count import DrawerCountPanel
 from ui.widgets.form_fields import caption
 from ui.widgets.keypad import Keypad
-from ui.widgets.layouts import clear_layout
+from ui.widgets.layouts import clear_layout, scrolling_column
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_button
 
 TITLE = "Drawer"
@@ -266,17 +265,7 @@ class DrawerDialog(QDialog):
 
     def _build_past(self) -> QWidget:
         page = QWidget(self)
-        self.past_box = QWidget(page)
-        self.past_box.setObjectName("pastShifts")
-        self.past_list = QVBoxLayout(self.past_box)
-        self.past_list.setContentsMargins(0, 0, 0, 0)
-        self.past_list.setSpacing(6)
-        scroll = QScrollArea(page)
-        scroll.setObjectName("pastShiftsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.past_box)
-        enable_finger_scroll(scroll)
+        self.past_box, self.past_list, scroll = scrolling_column(page, "pastShifts")
         self.past_hint = caption("Loading past shifts…", page)
         self.past_hint.setObjectName("pastShiftsHint")
         back = touch_button("Back", "pastBack", "Back", page, role="secondary")

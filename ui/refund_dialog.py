@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -35,8 +34,8 @@ from ui.widgets.banner import Banner, message_room
 from ui.widgets.card_number_input import card_number_input
 from ui.widgets.form_fields import caption
 from ui.widgets.keypad import Keypad
-from ui.widgets.layouts import clear_layout
-from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_button
+from ui.widgets.layouts import clear_layout, scrolling_column
+from ui.widgets.touch import make_touchable, name_widget, touch_button
 
 PICK, REFUND, DONE = 0, 1, 2
 TITLE = "Refund a sale"
@@ -115,17 +114,7 @@ class RefundDialog(QDialog):
         find_row = QHBoxLayout()
         find_row.addWidget(self.receipt_input, 1)
         find_row.addWidget(self.find_button)
-        self.sales_box = QWidget(page)
-        self.sales_box.setObjectName("recentSales")
-        self.sales_list = QVBoxLayout(self.sales_box)
-        self.sales_list.setContentsMargins(0, 0, 0, 0)
-        self.sales_list.setSpacing(6)
-        scroll = QScrollArea(page)
-        scroll.setObjectName("recentSalesScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.sales_box)
-        enable_finger_scroll(scroll)
+        self.sales_box, self.sales_list, scroll = scrolling_column(page, "recentSales")
         self.sales_hint = caption("Loading this register's sales…", page)
         self.sales_hint.setObjectName("recentSalesHint")
         cancel = touch_button(

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QLayout, QSizePolicy, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QLayout,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.widgets.touch import enable_finger_scroll
 
 
 def clear_layout(layout: QLayout) -> None:
@@ -68,3 +78,20 @@ def fit_wrapped_text(window: QWidget) -> None:
     nothing. The height the layout needs for the window's width is its minimum instead.
     """
     window.installEventFilter(_TallEnoughForWrappedText(window))
+
+
+def scrolling_column(parent: QWidget, name: str) -> tuple[QWidget, QVBoxLayout, QScrollArea]:
+    """A column of rows a finger scrolls (a list of past shifts, of recent sales): the box
+    named ``name``, its layout to add rows to, and the scroll area to place."""
+    box = QWidget(parent)
+    box.setObjectName(name)
+    rows = QVBoxLayout(box)
+    rows.setContentsMargins(0, 0, 0, 0)
+    rows.setSpacing(6)
+    scroll = QScrollArea(parent)
+    scroll.setObjectName(f"{name}Scroll")
+    scroll.setWidgetResizable(True)
+    scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    scroll.setWidget(box)
+    enable_finger_scroll(scroll)
+    return box, rows, scroll
