@@ -41,6 +41,7 @@ from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, 
 TITLE = "Drawer"
 OPEN, DRAWER, MOVE, CLOSE, REPORT, PAST = range(6)
 PAY_IN, PAY_OUT, NO_SALE = "Pay in", "Pay out", "No sale"
+DRAWER_BY_KEY = "Counted, but no printer could open the drawer: open it with the key."
 # Within a 1024 x 768 screen, under a window manager's title bar.
 DIALOG_WIDTH_PX = 980
 DIALOG_HEIGHT_PX = 700
@@ -398,6 +399,9 @@ class DrawerDialog(QDialog):
         done = self._move
         self._show_state(state)
         self.pages.setCurrentIndex(DRAWER)
+        if done == NO_SALE and not state.drawer_kicked:
+            self.banner.show_message(f"{done}: {DRAWER_BY_KEY}")
+            return
         word = "The drawer is opening." if done == NO_SALE else "Counted in the drawer."
         self.banner.show_message(f"{done}: {word}", "info")
 

@@ -30,6 +30,9 @@ class DrawerState:
     denominations: tuple[Money, ...]
     shift: OpenShiftView | None = None
     report: ShiftReport | None = None
+    # After a no sale: whether a receipt printer that is online was asked to kick the
+    # drawer open (False: the cashier opens it with the key).
+    drawer_kicked: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -167,14 +167,20 @@ class ShiftService:
                 approval_outbox.enqueue(db, approval.of(None, f"No sale: {words}"))
             db.commit()
             state = self._state(db, rules)
+        return replace(state, drawer_kicked=self._kick_drawer())
+
+    def _kick_drawer(self) -> bool:
+        """Ask the receipt printer to open the drawer; False when there is none, it is
+        offline or the kick could not be queued (the no sale is counted all the same)."""
         printing = self._printing()
-        if printing is not None:
-            try:
-                printing.open_drawer()
-            except Exception:
-                # Counted already; the cashier opens the drawer with the key.
-                log.exception("could not queue the drawer for a no sale")
-        return state
+        if printing is None:
+            return False
+        try:
+            printing.open_drawer()
+            return printing.status().offline is None
+        except Exception:
+            log.exception("could not queue the drawer for a no sale")
+            return False
 
     def _move(
         self, employee: Employee, kind: MovementKind, amount: Money, reason: str

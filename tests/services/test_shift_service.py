@@ -247,6 +247,35 @@ def test_shift_no_sale_asks_the_manager_the_store_wants(
     assert detail == "No sale: Change for a customer"
 
 
+def test_shift_no_sale_says_whether_the_drawer_opens(
+    checkout_world: CheckoutWorld,
+    drawer: ShiftService,
+    printing: PrintService,
+    paper: Paper,
+    tmp_path: Path,
+) -> None:
+    """A no sale is counted whatever the printer does; the drawer is kicked open only by a
+    printer that is set and online, else the cashier is told to use the key."""
+    w = checkout_world
+    drawer.open(w.cashier, count_total(usd(0)))
+    assert drawer.no_sale(w.cashier, "Change for a customer").drawer_kicked
+
+    no_printer = ShiftService(
+        w.database, utc_now, w.checkout.rules, "Register 1", tmp_path / "shifts", lambda: None
+    )
+    unset = no_printer.no_sale(w.cashier, "Change for a customer")
+
+    def jammed(data: bytes) -> None:
+        raise OSError("paper jam")
+
+    paper.send = jammed  # type: ignore[method-assign]
+    printing.print_waiting()  # the first kick fails: the printer is offline now
+    offline = drawer.no_sale(w.cashier, "Change for a customer")
+
+    assert not unset.drawer_kicked and not offline.drawer_kicked
+    assert offline.report is not None and offline.report.no_sales == 3
+
+
 def test_shift_refuses_a_second_shift_and_cash_moves_without_one(
     checkout_world: CheckoutWorld, drawer: ShiftService
 ) -> None:

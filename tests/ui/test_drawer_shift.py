@@ -37,7 +37,7 @@ from tests.ui.support import (
     take_cash,
     type_into,
 )
-from ui.drawer_dialog import CLOSE, DRAWER, OPEN, REPORT, DrawerDialog
+from ui.drawer_dialog import CLOSE, DRAWER, DRAWER_BY_KEY, OPEN, REPORT, DrawerDialog
 from ui.main_window import MainWindow
 from ui.widgets.keypad import Keypad
 
@@ -227,3 +227,28 @@ def test_drawer_shift_open_sell_x_close_z_printed_and_saved(
     copy = printed_job(qtbot, printer, b"COPY")
     assert "Z report #1" in copy
     assert not problems, "\n".join(problems)
+
+
+def test_drawer_no_sale_without_a_printer_says_to_use_the_key(
+    qtbot: QtBot,
+    make_window: MakeWindow,
+    register_client: ServerClient,
+    log_in: Callable[..., None],
+) -> None:
+    """No receipt printer is set, so nothing can kick the drawer open: the no sale is counted
+    and the cashier is told to open the drawer with the key, not that it is opening."""
+    till = make_window(register_client)
+    till.resize(1024, 768)
+    log_in(till)
+    dialog = open_drawer(qtbot, till, DRAWER)
+    tap(qtbot, dialog, "noSaleButton")
+    type_into(qtbot, till, child(dialog, QLineEdit, "moveReason"), "change")
+    tap(qtbot, dialog, "moveConfirm")
+    qtbot.waitUntil(lambda: dialog.pages.currentIndex() == DRAWER, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: dialog.banner.text() != "", timeout=WAIT_MS)
+    assert dialog.banner.text() == f"No sale: {DRAWER_BY_KEY}"
+    problems: list[str] = []
+    fits(qtbot, dialog, "no sale without a printer", problems)
+    assert problems == []
+    assert dialog.state is not None and dialog.state.report is not None
+    assert dialog.state.report.no_sales == 1
