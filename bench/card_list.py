@@ -21,19 +21,17 @@ machine (and the runs repeat a page, so they are warm-cache figures).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
+from _postgres import DEFAULT_POSTGRES, percentile, postgres_database, timed_ms
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, func, select, text
-from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from pos_desktop.domain.card_filters import card_filter
@@ -49,30 +47,12 @@ from pos_desktop.server.provisioning import (
     enroll_register,
 )
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 AIM_MS = 50.0
 PAGE = 50
 MANAGER_PIN = "9999"
 # The newest card is issued at this instant; the oldest two years before.
 NEWEST = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 SPAN = timedelta(days=730)
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str) -> Iterator[str]:
-    """A fresh database on ``admin_url``'s server, dropped after."""
-    admin = make_url(admin_url)
-    libpq = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"pos_bench_cards_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(libpq, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin.set(drivername="postgresql+psycopg", database=name).render_as_string(
-            hide_password=False
-        )
-    finally:
-        with psycopg.connect(libpq, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,20 +173,6 @@ def fill(engine: Engine, shop: Shop, count: int) -> float:
 class Case:
     what: str
     params: dict[str, str]
-
-
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed_ms(runs: int, job: Callable[[], object]) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        job()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def _cases(engine: Engine, shop: Shop) -> list[Case]:
@@ -369,7 +335,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=30, help="runs each page is timed")
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, metavar="URL")
     args = parser.parse_args()
-    with postgres_database(args.postgres) as url:
+    with postgres_database(args.postgres, "pos_bench_cards") as url:
         run(url, args.cards, args.runs)
 
 

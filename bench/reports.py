@@ -23,19 +23,16 @@ machine (and the runs repeat a request, so they are warm-cache figures).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
+from _postgres import DEFAULT_POSTGRES, percentile, postgres_database, timed_ms
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
-from sqlalchemy.engine import make_url
 
 from pos_desktop.server.app import create_app
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
@@ -46,7 +43,6 @@ from pos_desktop.server.provisioning import (
     enroll_register,
 )
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 AIM_MS = 200.0
 MANAGER_PIN = "9999"
 # The reports are read at this instant; cards and tickets span the two years before it.
@@ -59,26 +55,6 @@ LAST_YEAR = {"start": "2025-11-01", "end": "2025-11-30"}
 class FixedClock:
     def now(self) -> datetime:
         return NOW
-
-
-@contextlib.contextmanager
-def postgres_database(admin_url: str, keep: bool = False) -> Iterator[str]:
-    """A fresh database on ``admin_url``'s server, dropped after unless ``keep``."""
-    admin = make_url(admin_url)
-    libpq = admin.set(drivername="postgresql").render_as_string(hide_password=False)
-    name = f"pos_bench_reports_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(libpq, autocommit=True, connect_timeout=5) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield admin.set(drivername="postgresql+psycopg", database=name).render_as_string(
-            hide_password=False
-        )
-    finally:
-        if keep:
-            print(f'kept database {name}: drop it with DROP DATABASE "{name}"')
-        else:
-            with psycopg.connect(libpq, autocommit=True) as conn:
-                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,20 +263,6 @@ def fill(engine: Engine, shop: Shop, activities: int, tickets: int) -> float:
     return time.perf_counter() - start
 
 
-def percentile(samples: list[float], share: float) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def timed_ms(runs: int, job: Callable[[], object]) -> list[float]:
-    samples = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        job()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
-
-
 def _counts(engine: Engine) -> str:
     with engine.connect() as conn:
         found = {
@@ -376,7 +338,7 @@ def main() -> None:
     parser.add_argument("--postgres", default=DEFAULT_POSTGRES, metavar="URL")
     parser.add_argument("--keep", action="store_true", help="keep the database, to EXPLAIN")
     args = parser.parse_args()
-    with postgres_database(args.postgres, args.keep) as url:
+    with postgres_database(args.postgres, "pos_bench_reports", args.keep) as url:
         run(url, args.activities, args.tickets, args.runs)
 
 
