@@ -48,6 +48,7 @@ DIALOG_HEIGHT_PX = 700
 NO_SHIFT_HINT = "No shift is open. Count the float into the drawer, then open the shift."
 CLOSE_HINT = "Count the drawer. The Z report is final: it closes the shift."
 NO_PRINTER = "No receipt printer is set: the report is on screen only."
+NO_PDF = "Its PDF could not be saved (the disk refused it); the Z is kept all the same."
 
 
 def _money_text(amount: Money, locale: str) -> str:
@@ -455,6 +456,8 @@ class DrawerDialog(QDialog):
             notes.append(NO_PRINTER)
         if printed.pdf is not None:
             notes.append(f"Saved as {printed.pdf.name}.")
+        elif paper.kind is ReportKind.Z and not paper.copy:
+            notes.append(NO_PDF)
         self.report_note.setText(" ".join(notes))
         is_x = paper.kind is ReportKind.X
         self.print_button.setText("Print" if is_x else "Print again")

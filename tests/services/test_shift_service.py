@@ -185,6 +185,27 @@ def test_shift_closed_twice_is_refused(checkout_world: CheckoutWorld, drawer: Sh
         drawer.close(w.cashier, shift.id, count_total(usd(50_00)))
 
 
+def test_shift_closes_when_its_pdf_cannot_be_saved(
+    checkout_world: CheckoutWorld, printing: PrintService, tmp_path: Path
+) -> None:
+    """A full or read-only disk does not stop the close: the Z is numbered, stored and
+    printed, and says it has no PDF (``pdf`` None) so the screen can tell the cashier."""
+    w = checkout_world
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the PDFs' folder should be")
+    drawer = ShiftService(
+        w.database, utc_now, w.checkout.rules, "Register 1", blocked / "shifts", lambda: printing
+    )
+    state = drawer.state()
+    assert state.shift is not None
+
+    z = drawer.close(w.cashier, state.shift.id, count_total(usd(0)))
+
+    assert z.pdf is None and z.printed
+    assert z.paper.z_number == 1
+    assert drawer.state().shift is None
+
+
 def test_shift_close_refused_while_an_open_ticket_holds_cash(
     checkout_world: CheckoutWorld, drawer: ShiftService
 ) -> None:
