@@ -9,7 +9,8 @@
 2. written by SQL (generate_series, a few statements): a quarter as many cards as
    ``--activities``, four activities each (issue, activation, a redemption paying a ticket,
    then another redemption, a reload, an adjustment, a refund or a cash-out within 60 days;
-   2 % blocked and voided instead), spread over the two years before ``NOW``; ``--tickets``
+   2 % blocked and voided instead), spread over the two years before ``NOW`` and written in
+   time order, as a ledger is appended; ``--tickets``
    tickets over the same two years, three lines each (one in 20 selling a gift card) and one
    or two payments, 2 % voided; wrong PINs, unknown card numbers and mail given up;
 3. timed, ``--runs`` times each, through the routes (in-process, the manager's session as a
@@ -206,13 +207,17 @@ JOIN (SELECT card_id, sum(delta) AS balance, max(at) FILTER (WHERE delta <> 0) A
     ON s.card_id = c.id;
 INSERT INTO card_activities (
     id, card_id, seq, kind, amount, tip, delta, balance_after, employee_id, register_id,
-    ticket_id, created_at
+    ticket_id, created_at, previous_move_at
 )
 SELECT gen_random_uuid(), l.card_id, l.seq, l.kind, l.amount, 0, l.delta,
        sum(l.delta) OVER (PARTITION BY l.card_id ORDER BY l.seq),
        CAST(:manager_id AS uuid),
-       coalesce(t.register_id, CAST(:register_1 AS uuid)), l.ticket_id, l.at
-FROM bench_ledger AS l LEFT JOIN bench_tickets AS t ON t.id = l.ticket_id;
+       coalesce(t.register_id, CAST(:register_1 AS uuid)), l.ticket_id, l.at,
+       CASE WHEN l.delta <> 0 THEN max(l.at) FILTER (WHERE l.delta <> 0) OVER (
+           PARTITION BY l.card_id ORDER BY l.seq ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+       ) END
+FROM bench_ledger AS l LEFT JOIN bench_tickets AS t ON t.id = l.ticket_id
+ORDER BY l.at;
 """
 
 _ATTEMPTS = """
@@ -305,7 +310,7 @@ def _cases() -> list[tuple[str, str, dict[str, str]]]:
 
 
 def _report(client: TestClient, headers: dict[str, str], runs: int) -> None:
-    # The first liability asked sums every day of the ledger over into liability_days, once.
+    # The first liability asked sums every day of the ledger over into holding_days, once.
     started = time.perf_counter()
     first = client.get("/api/v1/backoffice/reports/liability", headers=headers)
     assert first.status_code == 200, first.text

@@ -22,19 +22,23 @@ Definitions (also in docs/api-extensions.md):
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import BigInteger, Subquery, and_, case, cast, func, literal, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.report_range import ReportDays, months_before
-from pos_desktop.server.models import CardActivity, GiftCard, LiabilityDay, Store
+from pos_desktop.server.models import CardActivity, GiftCard, Store
 from pos_desktop.server.report_time import LocalClock, range_out, to_date
-from pos_desktop.server.reports import liability_before
+from pos_desktop.server.reports import (
+    Liability,
+    ended_before,
+    held_by_last_move,
+    liability_before,
+)
 from pos_desktop.server.views import money
-from pos_desktop.sqltypes import UtcDateTime
 
 FLOWS = (
     (ActivityKind.ISSUE, "Issued"),
@@ -63,9 +67,6 @@ AGING = (
     _Bucket("Over a year", None),
 )
 DORMANT_LISTED = 100
-# Read cards back from now when the activities since are under a fifth of those before: on
-# PostgreSQL (bench/reports.py) a month a year back took 6.5 s read back, 0.6 s read up.
-BACK_FROM_NOW_SHARE = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,100 +116,6 @@ def _moves(db: Session, store: Store, days: ReportDays, until: datetime) -> _Mov
     return _Moves(flows, by_day)
 
 
-def cards_back_from_now(store: Store, at: datetime) -> Subquery:
-    """Each card of the store as it was just before ``at``: its balance and when its value
-    last moved. Read back from the card's row as it is now (``balance``,
-    ``last_activity_at``), undoing the activities since ``at``: for a recent ``at`` those are
-    few."""
-    since = (
-        select(
-            CardActivity.card_id.label("card_id"),
-            cast(func.sum(CardActivity.delta), BigInteger).label("moved"),
-        )
-        .join(GiftCard, GiftCard.id == CardActivity.card_id)
-        .where(GiftCard.store_id == store.id, CardActivity.created_at >= at)
-        .group_by(CardActivity.card_id)
-        .subquery()
-    )
-    # When value last moved before ``at`` on the cards the activities since have touched.
-    before = (
-        select(
-            CardActivity.card_id.label("card_id"),
-            func.max(CardActivity.created_at).label("last_at"),
-        )
-        .where(
-            CardActivity.card_id.in_(select(since.c.card_id)),
-            CardActivity.created_at < at,
-            CardActivity.delta != 0,
-        )
-        .group_by(CardActivity.card_id)
-        .subquery()
-    )
-    return (
-        select(
-            GiftCard.id.label("card_id"),
-            GiftCard.last4.label("last4"),
-            (GiftCard.balance - func.coalesce(since.c.moved, 0)).label("balance"),
-            case(
-                (since.c.card_id.is_(None), GiftCard.last_activity_at), else_=before.c.last_at
-            ).label("last_at"),
-        )
-        .outerjoin(since, since.c.card_id == GiftCard.id)
-        .outerjoin(before, before.c.card_id == GiftCard.id)
-        .where(GiftCard.store_id == store.id)
-        .subquery()
-    )
-
-
-def cards_up_to(store: Store, at: datetime) -> Subquery:
-    """The same, summed from the ledger up to ``at``: shorter when ``at`` is long ago."""
-    return (
-        select(
-            CardActivity.card_id.label("card_id"),
-            func.max(GiftCard.last4).label("last4"),
-            cast(func.sum(CardActivity.delta), BigInteger).label("balance"),
-            func.max(CardActivity.created_at).filter(CardActivity.delta != 0).label("last_at"),
-        )
-        .join(GiftCard, GiftCard.id == CardActivity.card_id)
-        .where(GiftCard.store_id == store.id, CardActivity.created_at < at)
-        .group_by(CardActivity.card_id)
-        .subquery()
-    )
-
-
-def _cards_at(db: Session, store: Store, at: datetime) -> Subquery:
-    """Each card's balance and last activity just before ``at``, read the shorter way: back
-    from the cards as they are now, or up from the ledger's start, whichever has fewer
-    activities to go through (``LiabilityDay.activities`` counts them by day)."""
-    since, before = db.execute(
-        select(
-            func.coalesce(
-                func.sum(
-                    case(
-                        (LiabilityDay.day >= at.astimezone(UTC).date(), LiabilityDay.activities),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-            func.coalesce(
-                func.sum(
-                    case(
-                        (LiabilityDay.day < at.astimezone(UTC).date(), LiabilityDay.activities),
-                        else_=0,
-                    )
-                ),
-                0,
-            ),
-        ).where(LiabilityDay.store_id == store.id)
-    ).one()
-    # Undoing an activity costs more than adding one (each touched card's last activity
-    # before ``at`` is looked up): read back only from the newest fifth of the ledger.
-    if int(since) * BACK_FROM_NOW_SHARE < int(before):
-        return cards_back_from_now(store, at)
-    return cards_up_to(store, at)
-
-
 @dataclass(frozen=True, slots=True)
 class _Holding:
     aging: list[c.AgingBucket]
@@ -216,49 +123,65 @@ class _Holding:
     dormant_outstanding: int
 
 
-def _holding(db: Session, store: Store, at: datetime, idle_since: datetime) -> _Holding:
+def _holding(
+    db: Session, store: Store, at: datetime, idle_since: datetime, now: datetime
+) -> _Holding:
     """The cards holding value at ``at`` by age of their last activity, and how many of them
-    (and how much) are dormant: conditional sums in one pass, no sort and no grouping."""
-    cards = _cards_at(db, store, at)
+    (and how much) are dormant: bands of the cards by their last move, cut at each bucket's
+    limit and at ``idle_since``, summed."""
     # Whole days since the last activity are at most N while it is less than N + 1 days ago.
     limits = [
         at - timedelta(days=bucket.up_to_days + 1) if bucket.up_to_days is not None else None
         for bucket in AGING
     ]
-    conditions = []
-    for index, limit in enumerate(limits):
-        newer = None if index == 0 else limits[index - 1]
-        condition = cards.c.balance > 0
-        if limit is not None:
-            condition = and_(condition, cards.c.last_at > literal(limit, UtcDateTime))
-        if newer is not None:
-            condition = and_(condition, cards.c.last_at <= literal(newer, UtcDateTime))
-        conditions.append(condition)
-    dormant = and_(cards.c.balance > 0, cards.c.last_at <= literal(idle_since, UtcDateTime))
-    sums = []
-    for condition in [*conditions, dormant]:
-        sums.append(func.sum(case((condition, 1), else_=0)))
-        sums.append(func.sum(case((condition, cards.c.balance), else_=0)))
-    row = [int(value or 0) for value in db.execute(select(*sums)).one()]
-    aging = [
-        c.AgingBucket(
-            label=bucket.label,
-            cards=row[2 * index],
-            outstanding=money(row[2 * index + 1], store.currency),
+    edges = sorted({limit for limit in limits if limit is not None} | {idle_since})
+    held = held_by_last_move(db, store.id, at, edges, now)
+
+    def moved_between(after: datetime | None, until: datetime | None) -> Liability:
+        """The bands of the cards whose value last moved after ``after``, up to ``until``."""
+        first = 0 if after is None else edges.index(after) + 1
+        last = len(held) if until is None else edges.index(until) + 1
+        return Liability(
+            outstanding=sum(band.outstanding for band in held[first:last]),
+            cards=sum(band.cards for band in held[first:last]),
         )
-        for index, bucket in enumerate(AGING)
-    ]
-    return _Holding(aging, row[-2], row[-1])
+
+    aging = []
+    for index, (bucket, limit) in enumerate(zip(AGING, limits, strict=True)):
+        band = moved_between(limit, None if index == 0 else limits[index - 1])
+        aging.append(
+            c.AgingBucket(
+                label=bucket.label,
+                cards=band.cards,
+                outstanding=money(band.outstanding, store.currency),
+            )
+        )
+    dormant = moved_between(None, idle_since)
+    return _Holding(aging, dormant.cards, dormant.outstanding)
 
 
 def _largest_dormant(
     db: Session, store: Store, at: datetime, idle_since: datetime
 ) -> list[c.DormantCard]:
-    cards = _cards_at(db, store, at)
+    """The dormant cards holding most: the holdings with value begun by ``idle_since`` that
+    no later move ended before ``at``, read by balance from the largest down."""
     rows = db.execute(
-        select(cards.c.card_id, cards.c.last4, cards.c.balance, cards.c.last_at)
-        .where(cards.c.balance > 0, cards.c.last_at <= idle_since)
-        .order_by(cards.c.balance.desc(), cards.c.last_at, cards.c.card_id)
+        select(
+            CardActivity.card_id,
+            GiftCard.last4,
+            CardActivity.balance_after,
+            CardActivity.created_at,
+        )
+        .join(GiftCard, GiftCard.id == CardActivity.card_id)
+        .where(
+            GiftCard.store_id == store.id,
+            CardActivity.delta != 0,
+            CardActivity.balance_after > 0,
+            CardActivity.created_at <= idle_since,
+            CardActivity.created_at < at,
+            ~ended_before(at),
+        )
+        .order_by(CardActivity.balance_after.desc(), CardActivity.created_at, CardActivity.card_id)
         .limit(DORMANT_LISTED)
     ).all()
     return [
@@ -283,7 +206,7 @@ def giftcard_report(
         outstanding += moves.by_day.get(day, 0)
         series.append(c.LiabilityPoint(day=day, outstanding=money(outstanding, store.currency)))
     idle_since = months_before(closing_at, dormant_months, days.zone)
-    holding = _holding(db, store, closing_at, idle_since)
+    holding = _holding(db, store, closing_at, idle_since, now)
     return c.GiftCardReportOut(
         range=range_out(days),
         opening=money(opening, store.currency),

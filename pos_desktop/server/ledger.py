@@ -134,6 +134,7 @@ def append(
     """
     before = card.balance
     balance, version = before + entry.delta, card.version + 1
+    previous_move_at = card.last_activity_at if entry.delta else None
     db.flush()  # whatever else the caller changed on the card goes first
     moved: dict[str, object] = {"last_activity_at": now} if entry.delta else {}
     db.execute(
@@ -167,6 +168,7 @@ def append(
         refunds_id=entry.refunds_id,
         reason=entry.reason,
         created_at=now,
+        previous_move_at=previous_move_at,
     )
     row = {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
     db.execute(_ACTIVITIES.insert().values(row))

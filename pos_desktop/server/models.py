@@ -253,6 +253,14 @@ class CardActivity(Base):
         # one kind in it (refunds, voids, adjustments: a few among a month's redemptions).
         Index("ix_card_activities_created_at", "created_at"),
         Index("ix_card_activities_kind_created", "kind", "created_at"),
+        # The dormant cards, largest first: the holdings a value move began, by balance.
+        Index(
+            "ix_card_activities_holdings",
+            "balance_after",
+            "created_at",
+            postgresql_where=text("delta <> 0"),
+            sqlite_where=text("delta <> 0"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -278,23 +286,33 @@ class CardActivity(Base):
     # Why a manager created or moved value without a paid ticket (issue, send, ...).
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # For a value move: when the card's value last moved before it (None for its first).
+    # The move ends the holding that began then and begins one, which the reports count.
+    previous_move_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
-class LiabilityDay(Base):
-    """What a store's cards gained (``outstanding``: the sum of the deltas), how many more
-    cards held value (``cards``) and how many activities moved value (``activities``) over one
-    UTC day, summed from the ledger once the day is over (``server.reports.settle_days``).
-    The liability at any instant is the summed days before it plus the ledger's activities
-    from there up to the instant, so it never sums the whole ledger."""
+class HoldingDay(Base):
+    """What one UTC day's value moves did to a store's cards, by the UTC day when each
+    holding they touched began (``begun_day``).
 
-    __tablename__ = "liability_days"
+    A card's *holding* is the balance it keeps from one value move to the next, dated by the
+    move that began it. A move ends the card's holding (its balance before, begun at
+    ``previous_move_at``) and begins one (its balance after). ``holdings`` counts the
+    holdings with value begun less those ended, ``balance`` sums their balances the same way.
+    Summed from the ledger once the day is over (``server.reports.settle_days``), so:
+
+    - the liability at an instant is every summed day before it plus the ledger from there;
+    - the cards holding value at an instant, by when their value last moved (aging, dormant
+      cards), are the same sums grouped by ``begun_day``.
+    """
+
+    __tablename__ = "holding_days"
 
     store_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("stores.id"), primary_key=True)
     day: Mapped[date] = mapped_column(Date, primary_key=True)
-    outstanding: Mapped[int] = mapped_column(BigInteger)
-    cards: Mapped[int] = mapped_column(BigInteger)
-    # How many activities moved value: which way of reading cards at an instant is shorter.
-    activities: Mapped[int] = mapped_column(BigInteger)
+    begun_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    holdings: Mapped[int] = mapped_column(BigInteger)
+    balance: Mapped[int] = mapped_column(BigInteger)
 
 
 class CardLoad(Base):

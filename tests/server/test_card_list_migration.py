@@ -11,24 +11,17 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, select
 
-from pos_desktop.server.database import alembic_config, make_engine, migrate
+from pos_desktop.server.database import alembic_config
 from pos_desktop.server.models import GiftCard
-from tests.fixtures.databases import create_postgres_database, drop_postgres_database
+from tests.fixtures.databases import database_of_its_own
 from tests.fixtures.server_world import World
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A database of this test's own (it is migrated down and up again)."""
-    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    if request.param == "postgresql":
-        url = create_postgres_database("pos_migrate")
-    made = make_engine(url)
-    migrate(made)
-    yield made
-    made.dispose()
-    if request.param == "postgresql":
-        drop_postgres_database(url)
+    with database_of_its_own(request.param, tmp_path, "pos_migrate") as made:
+        yield made
 
 
 def test_migration_0010_counts_open_deductions_from_the_ledger(world: World) -> None:

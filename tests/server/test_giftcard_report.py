@@ -4,15 +4,16 @@ closing, and the balance at the end of each day."""
 
 from __future__ import annotations
 
+import bisect
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pos_desktop.server.giftcard_report import cards_back_from_now, cards_up_to
-from pos_desktop.server.models import Store
+from pos_desktop.server.models import CardActivity, GiftCard, Store
+from pos_desktop.server.reports import held_by_last_move
 from tests.fixtures.report_ledger import cents, report, usd
 from tests.fixtures.server_world import World
 
@@ -195,27 +196,52 @@ def test_giftcard_report_early_in_the_ledger(world: World) -> None:
     assert (answer["dormant_cards"], cents(answer["dormant_outstanding"])) == (1, 100_00)
 
 
-def test_giftcard_cards_read_either_way_agree(world: World) -> None:
-    """Back from the cards as they are now, or up from the ledger's start: each card's balance
-    and last activity at an instant are the same."""
+def _held_per_card(
+    db: Session, store: Store, at: datetime, edges: list[datetime]
+) -> list[tuple[int, int]]:
+    """The bands read the slow way: each card's balance and last move before ``at``."""
+    cards: dict[uuid.UUID, tuple[int, datetime | None]] = {}
+    for card_id, delta, created_at in db.execute(
+        select(CardActivity.card_id, CardActivity.delta, CardActivity.created_at)
+        .join(GiftCard, GiftCard.id == CardActivity.card_id)
+        .where(GiftCard.store_id == store.id, CardActivity.created_at < at)
+        .order_by(CardActivity.card_id, CardActivity.seq)
+    ):
+        balance, last = cards.get(card_id, (0, None))
+        cards[card_id] = (balance + delta, created_at if delta else last)
+    bands = [(0, 0)] * (len(edges) + 1)
+    for balance, last in cards.values():
+        if balance > 0 and last is not None:
+            band = bisect.bisect_left(edges, last)
+            bands[band] = (bands[band][0] + 1, bands[band][1] + balance)
+    return bands
+
+
+def test_giftcard_holdings_are_each_cards_last_move(world: World) -> None:
+    """The cards holding value at an instant, banded by their last move and read from the
+    day sums, the days an edge cuts and the ledger since, are each card's own reading of the
+    ledger, at instants on and between midnights, with edges on and between midnights."""
     seeded_ledger(world)
     with Session(world.engine) as db:
         store = db.execute(select(Store).where(Store.name == "Test Store")).scalar_one()
+        now = world.clock.now()
         for instant in (
             datetime(2026, 1, 1, 5, tzinfo=UTC),
-            datetime(2026, 11, 2, 5, tzinfo=UTC),
+            datetime(2026, 10, 31, 3, 30, tzinfo=UTC),
+            datetime(2026, 11, 2, 0, tzinfo=UTC),
             datetime(2026, 11, 3, 14, 5, tzinfo=UTC),
-            datetime(2026, 11, 4, 5, tzinfo=UTC),
-            world.clock.now(),
+            datetime(2026, 11, 4, 15, 30, tzinfo=UTC),
+            now,
         ):
-            readings = []
-            for way in (cards_back_from_now, cards_up_to):
-                cards = way(store, instant)
-                rows = db.execute(
-                    select(cards.c.card_id, cards.c.balance, cards.c.last_at)
-                    .where(cards.c.balance > 0)
-                    .order_by(cards.c.card_id)
-                ).all()
-                readings.append([tuple(row) for row in rows])
-            assert readings[0] == readings[1], instant
-            assert readings[0], instant
+            for edges in (
+                [],
+                [instant - timedelta(days=1)],
+                [datetime(2026, 10, 15, 14, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC)],
+                sorted(instant - timedelta(days=days, hours=7) for days in (1, 30, 90, 365)),
+                [datetime(2025, 9, 1, 12, tzinfo=UTC), datetime(2026, 11, 3, 14, tzinfo=UTC)],
+            ):
+                edges = [edge for edge in edges if edge < instant]
+                held = held_by_last_move(db, store.id, instant, edges, now)
+                assert [(band.cards, band.outstanding) for band in held] == _held_per_card(
+                    db, store, instant, edges
+                ), (instant, edges)

@@ -14,24 +14,17 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, select
 
-from pos_desktop.server.database import alembic_config, make_engine, migrate
+from pos_desktop.server.database import alembic_config
 from pos_desktop.server.models import SyncedTicket, TicketLineRow, TicketPaymentRow
-from tests.fixtures.databases import create_postgres_database, drop_postgres_database
+from tests.fixtures.databases import database_of_its_own
 from tests.fixtures.server_world import World
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A database of this test's own (the migration test takes it down and up again)."""
-    url = f"sqlite:///{tmp_path / 'server.sqlite3'}"
-    if request.param == "postgresql":
-        url = create_postgres_database("pos_rows")
-    made = make_engine(url)
-    migrate(made)
-    yield made
-    made.dispose()
-    if request.param == "postgresql":
-        drop_postgres_database(url)
+    with database_of_its_own(request.param, tmp_path, "pos_rows") as made:
+        yield made
 
 
 def money(amount: int) -> dict[str, Any]:
