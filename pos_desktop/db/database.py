@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_desktop.schema import upgrade_to
 from pos_desktop.sqlite import configure_sqlite
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 DATABASE_FILE = "register.sqlite3"
+# The newest migration (pos_desktop.schema.upgrade_to).
+HEAD_REVISION = "0014"
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # only to migrate (pos_desktop.schema)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -47,7 +54,7 @@ class RegisterDatabase:
         return cls.open(data_dir / DATABASE_FILE)
 
     def migrate(self) -> None:
-        command.upgrade(alembic_config(self.engine), "head")
+        upgrade_to(self.engine, HEAD_REVISION, lambda: alembic_config(self.engine))
 
     def session(self) -> Session:
         return self._sessions()

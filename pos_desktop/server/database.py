@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -14,11 +13,17 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_desktop.schema import upgrade_to
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.models import Base
 from pos_desktop.sqlite import configure_sqlite
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# The newest migration (pos_desktop.schema.upgrade_to).
+HEAD_REVISION = "0014"
 
 
 def normalize_url(url: str) -> str:
@@ -61,6 +66,8 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 def alembic_config(engine: Engine, keys: ServerKeys | None = None) -> Config:
+    from alembic.config import Config  # only to migrate (pos_desktop.schema)
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -71,4 +78,4 @@ def alembic_config(engine: Engine, keys: ServerKeys | None = None) -> Config:
 def migrate(engine: Engine, keys: ServerKeys | None = None) -> None:
     """Bring the schema to the newest revision; safe to call at every start. ``keys``: the
     server key, which a migration that rewrites secrets held in rows needs."""
-    command.upgrade(alembic_config(engine, keys), "head")
+    upgrade_to(engine, HEAD_REVISION, lambda: alembic_config(engine, keys))

@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from pos_desktop.db import sales
-from pos_desktop.db.database import RegisterDatabase
+from pos_desktop.db.database import HEAD_REVISION, RegisterDatabase, alembic_config
 from pos_desktop.db.models import Base
+from pos_desktop.schema import schema_revision
 
 
 def test_register_database_migrations_match_the_models(register_db: RegisterDatabase) -> None:
@@ -22,6 +24,17 @@ def test_register_database_migrations_match_the_models(register_db: RegisterData
     with register_db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_register_database_head_is_the_one_opening_skips_alembic_for(
+    register_db: RegisterDatabase,
+) -> None:
+    """Opening skips Alembic on a database at HEAD_REVISION: that must be the newest
+    migration, or a register would run on a schema older than its code."""
+    head = ScriptDirectory.from_config(alembic_config(register_db.engine)).get_heads()
+
+    assert head == [HEAD_REVISION]
+    assert schema_revision(register_db.engine) == HEAD_REVISION
 
 
 def test_register_database_opens_again_without_change(tmp_path: Path) -> None:

@@ -16,7 +16,13 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, Table, select
 
-from pos_desktop.server.database import alembic_config, make_engine, migrate
+from pos_desktop.schema import schema_revision
+from pos_desktop.server.database import (
+    HEAD_REVISION,
+    alembic_config,
+    make_engine,
+    migrate,
+)
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.models import Base
 from tests.fixtures.databases import create_postgres_database, drop_postgres_database
@@ -40,6 +46,15 @@ def test_migrations_are_safe_to_run_again(engine: Engine) -> None:
         current = MigrationContext.configure(conn).get_current_heads()
     head = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
     assert current == tuple(head)
+
+
+def test_migrations_head_is_the_one_start_up_skips_alembic_for(engine: Engine) -> None:
+    """The server skips Alembic on a database at HEAD_REVISION: that must be the newest
+    migration, or a server would start on a schema older than its code."""
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+
+    assert head == [HEAD_REVISION]
+    assert schema_revision(engine) == HEAD_REVISION
 
 
 # --- 0003: card numbers leave the database readable ----------------------------------------
