@@ -110,27 +110,14 @@ def _embedded_token(server: EmbeddedServer, settings: Settings, database_url: st
     issuer = embedded_issuer(database_url)
     path = credentials_path(settings.data_dir)
     saved = load_credentials(path, issuer)
-    if saved is not None and _embedded_register_exists(server, saved):
+    if saved is not None and server.knows_register(saved.token):
         log.info("reusing register %s", saved.register_id)
         return saved.token
+    if saved is not None:
+        log.warning("saved register token is unknown to the embedded database; enrolling again")
     enrolled = server.enroll_local_register(settings.register_name)
     _save(path, issuer, enrolled)
     return enrolled.token
-
-
-def _embedded_register_exists(server: EmbeddedServer, saved: RegisterCredentials) -> bool:
-    """False when the database was deleted or replaced since the token was saved."""
-    with ServerClient(server.base_url, saved.token) as probe:
-        try:
-            probe.pull("0")
-        except ServerError as exc:
-            if exc.is_unauthorized:
-                log.warning(
-                    "saved register token is unknown to the embedded database; enrolling again"
-                )
-                return False
-            raise
-    return True
 
 
 def _remote_backend(settings: Settings, server_url: str) -> Backend:
