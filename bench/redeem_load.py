@@ -26,27 +26,24 @@ Aims: redemptions/s at 32 connections >= 0.15 x pgbench tps at 32 clients; p99 a
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import re
 import shutil
-import signal
-import socket
 import statistics
 import string
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import psycopg
+from _server import running_server, tail
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -261,12 +258,6 @@ def pg_env(admin_url: str) -> dict[str, str]:
 # --------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def server_cli(database_url: str, *args: str) -> str:
     """Run one ``python -m pos_desktop.server`` command; return its standard output."""
     cmd = [sys.executable, "-m", "pos_desktop.server", args[0], "--database-url", database_url]
@@ -277,68 +268,6 @@ def server_cli(database_url: str, *args: str) -> str:
             f"{' '.join(cmd[2:4])} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}"
         )
     return done.stdout
-
-
-@contextlib.contextmanager
-def running_server(database_url: str, workers: int, log_path: Path) -> Iterator[str]:
-    port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    cmd = [
-        sys.executable,
-        "-m",
-        "pos_desktop.server",
-        "serve",
-        "--database-url",
-        database_url,
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-    ]
-    log(f"starting server: {' '.join(cmd[2:])}")
-    with log_path.open("wb") as log_file:
-        proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
-        )
-        try:
-            wait_healthy(base_url, proc, log_path)
-            yield base_url
-        finally:
-            stop_process_group(proc)
-
-
-def wait_healthy(base_url: str, proc: subprocess.Popen[bytes], log_path: Path) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"server exited ({proc.returncode}):\n{tail(log_path)}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(f"{base_url}/api/v1/health", timeout=2).status_code == 200:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"server not healthy after 60 s:\n{tail(log_path)}")
-
-
-def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is not None:
-        return
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-
-
-def tail(path: Path, lines: int = 40) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return ""
 
 
 # --------------------------------------------------------------------------------------------
