@@ -49,6 +49,8 @@ NO_SHIFT_HINT = "No shift is open. Count the float into the drawer, then open th
 CLOSE_HINT = "Count the drawer. The Z report is final: it closes the shift."
 NO_PRINTER = "No receipt printer is set: the report is on screen only."
 NO_PDF = "Its PDF could not be saved (the disk refused it); the Z is kept all the same."
+# A Z is for good: a blank count would close the shift short by all it expected.
+NOTHING_COUNTED = "Count the drawer first: type what it holds, 0 for an empty drawer."
 
 
 def _money_text(amount: Money, locale: str) -> str:
@@ -436,6 +438,9 @@ class DrawerDialog(QDialog):
         self.banner.clear()
         state = self.state
         if state is None or state.shift is None:
+            return
+        if not self.close_count.counted():
+            self.banner.show_message(NOTHING_COUNTED)
             return
         try:
             count = self.close_count.count()

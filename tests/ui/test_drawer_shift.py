@@ -37,7 +37,15 @@ from tests.ui.support import (
     take_cash,
     type_into,
 )
-from ui.drawer_dialog import CLOSE, DRAWER, DRAWER_BY_KEY, OPEN, REPORT, DrawerDialog
+from ui.drawer_dialog import (
+    CLOSE,
+    DRAWER,
+    DRAWER_BY_KEY,
+    NOTHING_COUNTED,
+    OPEN,
+    REPORT,
+    DrawerDialog,
+)
 from ui.main_window import MainWindow
 from ui.widgets.keypad import Keypad
 
@@ -188,9 +196,13 @@ def test_drawer_shift_open_sell_x_close_z_printed_and_saved(
     assert "X report" in shown and "$124.12" in shown
     tap(qtbot, dialog, "reportBack")
 
-    # Close: counted as a total, $124.02: ten cents short; the Z prints and is kept as PDF.
+    # Close with nothing counted: refused, the shift stays open (a Z is for good).
     tap(qtbot, dialog, "closeShiftButton")
     qtbot.waitUntil(lambda: dialog.pages.currentIndex() == CLOSE, timeout=WAIT_MS)
+    tap(qtbot, dialog, "closeShiftConfirm")
+    assert dialog.banner.text() == NOTHING_COUNTED
+    assert dialog.pages.currentIndex() == CLOSE
+    # Counted as a total, $124.02: ten cents short; the Z prints and is kept as PDF.
     tap(qtbot, dialog, "closeCountMode")
     keys(qtbot, dialog, "closeCountKeypad", "12402")
     qtbot.waitUntil(lambda: dialog.difference_label.text() == "Short $0.10")

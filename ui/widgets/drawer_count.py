@@ -202,6 +202,12 @@ class DrawerCountPanel(QWidget):
             return count_by_denomination(self._currency, pieces)
         return count_total(self.total_field.amount() or Money.zero(self._currency))
 
+    def counted(self) -> bool:
+        """Whether anything was typed: a blank count is not a count of 0."""
+        if self.by_pieces:
+            return any(field.text() for field in self._fields)
+        return self.total_field.amount() is not None
+
     def total(self) -> Money:
         try:
             return self.count().total
