@@ -53,14 +53,6 @@ def insert_or_skip(db: Session, model: type[Base]) -> PgInsert | SqliteInsert:
     return sqlite_insert(model).on_conflict_do_nothing()
 
 
-def insert_or_add(db: Session, model: type[Base]) -> PgInsert | SqliteInsert:
-    """``INSERT`` for the session's database, ready for ``on_conflict_do_update``: both
-    dialects have it, spelled by their own constructs."""
-    if db.get_bind().dialect.name == "postgresql":
-        return pg_insert(model)
-    return sqlite_insert(model)
-
-
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 

@@ -29,6 +29,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.email_mask import mask_email
 from pos_desktop.domain.giftcard import DEDUCTION_KINDS, ActivityKind
 from pos_desktop.domain.report_range import ReportDays
+from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.server.config import Limit, ServerConfig
 from pos_desktop.server.models import (
     CardActivity,
@@ -81,7 +82,7 @@ def _unsettled(
             ~exists().where(
                 SyncedTicket.register_id == CardActivity.register_id,
                 SyncedTicket.id == CardActivity.ticket_id,
-                SyncedTicket.status == "completed",
+                SyncedTicket.status == SaleStatus.COMPLETED.value,
             ),
         )
         .order_by(CardActivity.created_at, CardActivity.id)
@@ -122,7 +123,7 @@ def _by_employee(db: Session, store: Store, days: ReportDays) -> list[c.Employee
         select(SyncedTicket.employee_id, func.count())
         .where(
             SyncedTicket.store_id == store.id,
-            SyncedTicket.status == "voided",
+            SyncedTicket.status == SaleStatus.VOIDED.value,
             SyncedTicket.completed_at >= days.start_at,
             SyncedTicket.completed_at < days.end_at,
         )

@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.report_range import ReportDays
+from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.domain.tender import TENDER_LABELS, TenderKind
 from pos_desktop.server.models import (
     CardActivity,
@@ -112,7 +113,7 @@ class _Key:
 def _sales_in(store_id: uuid.UUID, days: ReportDays) -> ColumnElement[bool]:
     return and_(
         SyncedTicket.store_id == store_id,
-        SyncedTicket.status == "completed",
+        SyncedTicket.status == SaleStatus.COMPLETED.value,
         SyncedTicket.completed_at >= days.start_at,
         SyncedTicket.completed_at < days.end_at,
     )
