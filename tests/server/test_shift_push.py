@@ -161,3 +161,5 @@ def test_shift_push_refuses_a_malformed_shift(world: World) -> None:
 
     assert _push(world, bad_number).status_code == 422
     assert _push(world, bad_kind).status_code == 422
+    with make_session_factory(world.engine)() as db:
+        assert db.execute(select(SyncedShift)).first() is None
