@@ -238,7 +238,7 @@ class GiftCard(Base):
     open_deductions: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     # When value last moved on the card (its latest activity with a delta), kept by
-    # ledger.append: the liability report's aging and dormant cards read it, not the ledger.
+    # ledger.append, which copies it into the next value move's previous_move_at.
     last_activity_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
 
