@@ -19,6 +19,16 @@ _MAX_TEXT_LENGTH = 32
 _THOUSANDS = re.compile(r"\d{1,3}(,\d{3})+(\.\d*)?")
 
 
+def divide_half_up(numerator: int, denominator: int) -> int:
+    """``numerator / denominator`` in whole minor units, rounded half away from zero (tax
+    out of a price, an average ticket); 0 when dividing by 0."""
+    if denominator == 0:
+        return 0
+    quotient, remainder = divmod(abs(numerator), denominator)
+    rounded = quotient + (1 if remainder * 2 >= denominator else 0)
+    return rounded if numerator >= 0 else -rounded
+
+
 def currency_exponent(currency: str) -> int:
     """Number of decimals the currency has (2 for USD, 0 for JPY, 3 for KWD)."""
     return int(get_currency_precision(currency))

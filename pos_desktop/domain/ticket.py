@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from pos_desktop.domain.card_sale import CardLine
 from pos_desktop.domain.errors import DomainError, ErrorCode
-from pos_desktop.domain.money import MAX_MINOR_UNITS, Money
+from pos_desktop.domain.money import MAX_MINOR_UNITS, Money, divide_half_up
 
 BASIS_POINTS = 10_000
 MAX_QUANTITY = 999
@@ -23,12 +23,6 @@ class TicketRefused(DomainError):
     """A change the ticket cannot take (too many lines, quantity out of range, ...)."""
 
     code = ErrorCode.TICKET_REFUSED
-
-
-def _divide_half_up(numerator: int, denominator: int) -> int:
-    """Integer division rounded half away from zero, for non-negative numerators."""
-    quotient, remainder = divmod(numerator, denominator)
-    return quotient + (1 if remainder * 2 >= denominator else 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,11 +38,11 @@ def line_amounts(
     """Net, tax and gross of ``quantity`` units; a price includes its tax when the store says so."""
     extended = unit_price.minor * quantity
     if prices_include_tax:
-        net = _divide_half_up(extended * BASIS_POINTS, BASIS_POINTS + tax_rate_bp)
+        net = divide_half_up(extended * BASIS_POINTS, BASIS_POINTS + tax_rate_bp)
         tax = extended - net
     else:
         net = extended
-        tax = _divide_half_up(extended * tax_rate_bp, BASIS_POINTS)
+        tax = divide_half_up(extended * tax_rate_bp, BASIS_POINTS)
     currency = unit_price.currency
     return LineAmounts(Money(net, currency), Money(tax, currency), Money(net + tax, currency))
 

@@ -38,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.giftcard import ActivityKind
+from pos_desktop.domain.money import divide_half_up
 from pos_desktop.domain.report_range import ReportDays
 from pos_desktop.domain.sale import SaleStatus
 from pos_desktop.domain.tender import TENDER_LABELS, TenderKind
@@ -92,15 +93,6 @@ class _Sums:
             tickets=self.tickets,
             average=money(divide_half_up(net, self.tickets), currency),
         )
-
-
-def divide_half_up(numerator: int, denominator: int) -> int:
-    """``numerator / denominator`` rounded half away from zero; 0 when dividing by 0."""
-    if denominator == 0:
-        return 0
-    quotient, remainder = divmod(abs(numerator), denominator)
-    rounded = quotient + (1 if remainder * 2 >= denominator else 0)
-    return rounded if numerator >= 0 else -rounded
 
 
 @dataclass(frozen=True, slots=True)

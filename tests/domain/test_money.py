@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pos_desktop.domain.errors import CurrencyMismatch, InvalidAmount
-from pos_desktop.domain.money import MAX_MINOR_UNITS, Money, currency_exponent
+from pos_desktop.domain.money import MAX_MINOR_UNITS, Money, currency_exponent, divide_half_up
 
 # Decimals per currency, written out here so the tests do not lean on the code they check.
 EXPONENTS = {"USD": 2, "EUR": 2, "JPY": 0, "KWD": 3}
@@ -367,3 +367,12 @@ def test_money_format_defaults_to_en_us() -> None:
     # when it is formatted with no locale
     # then it is written the en_US way
     assert Money(5, "USD").format() == "$0.05"
+
+
+def test_money_divide_half_up_rounds_halves_away_from_zero() -> None:
+    """$14.50 over 4 tickets is $3.625, shown $3.63; a refund-heavy -$14.50 is -$3.63; no
+    ticket averages 0 rather than failing."""
+    assert divide_half_up(14_50, 4) == 3_63
+    assert divide_half_up(-14_50, 4) == -3_63
+    assert divide_half_up(14_49, 4) == 3_62
+    assert divide_half_up(5, 0) == 0
