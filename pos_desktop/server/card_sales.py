@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
@@ -71,20 +71,22 @@ def sale_amount(amount: c.MoneyBody, store: StoreInfo) -> Money:
     return money
 
 
+# Built once, with parameters: a redemption that pays a ticket asks it.
+_SELLING_A_CARD = select(CardLoad.id).where(
+    CardLoad.register_id == bindparam("register_id"),
+    CardLoad.ticket_id == bindparam("ticket_id"),
+    CardLoad.state == LoadState.PENDING,
+)
+
+
 def ensure_ticket_sells_no_card(
     db: Session, store: StoreInfo, register_id: uuid.UUID, ticket_id: uuid.UUID | None
 ) -> None:
     """Refuse a gift card paying a ticket that sells one, unless the store allows it."""
     if store.giftcard_pays_giftcard or ticket_id is None:
         return
-    selling = db.execute(
-        select(CardLoad.id).where(
-            CardLoad.register_id == register_id,
-            CardLoad.ticket_id == ticket_id,
-            CardLoad.state == LoadState.PENDING,
-        )
-    ).first()
-    if selling is not None:
+    selling = db.execute(_SELLING_A_CARD, {"register_id": register_id, "ticket_id": ticket_id})
+    if selling.first() is not None:
         raise GiftCardForGiftCard(
             "This ticket sells a gift card, and a gift card cannot pay for a gift card. "
             "Take another tender."

@@ -45,10 +45,18 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=16, max_overflow=24, pool_recycle=1800)
 
 
+DIALECTS = ("postgresql", "sqlite")
+
+
 def insert_or_skip(db: Session, model: type[Base]) -> PgInsert | SqliteInsert:
-    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database; both dialects have it,
+    """``INSERT ... ON CONFLICT DO NOTHING`` for the session's database."""
+    return insert_or_skip_in(db.get_bind().dialect.name, model)
+
+
+def insert_or_skip_in(dialect: str, model: type[Base]) -> PgInsert | SqliteInsert:
+    """``INSERT ... ON CONFLICT DO NOTHING`` for ``dialect``; both of ``DIALECTS`` have it,
     spelled by their own constructs."""
-    if db.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return pg_insert(model).on_conflict_do_nothing()
     return sqlite_insert(model).on_conflict_do_nothing()
 

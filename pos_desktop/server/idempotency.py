@@ -21,12 +21,12 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import select, update
+from sqlalchemy import Executable, bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.server.clock import Clock
-from pos_desktop.server.database import insert_or_skip
+from pos_desktop.server.database import DIALECTS, insert_or_skip_in
 from pos_desktop.server.deps import ClockDep, EmployeeDep, KeysDep, SessionsDep
 from pos_desktop.server.errors import ApiError, CommittedRefusal
 from pos_desktop.server.keys import ServerKeys
@@ -138,27 +138,20 @@ class _Run:
     def _claim(self, answer: tuple[int, bytes] = (0, b"")) -> bool:
         """Insert the key's row; False when another request already holds the key."""
         status_code, body = answer
-        statement = (
-            insert_or_skip(self.db, IdempotencyRecord)
-            .values(
-                register_id=self.once.register_id,
-                key=self.once.key,
-                request_hash=self.request_hash,
-                status_code=status_code,
-                response_body=body,
-                sealed=False,
-                created_at=self.now,
-            )
-            .returning(IdempotencyRecord.key)
-        )
-        return self.db.execute(statement).first() is not None
+        values = {
+            "register_id": self.once.register_id,
+            "key": self.once.key,
+            "request_hash": self.request_hash,
+            "status_code": status_code,
+            "response_body": body,
+            "sealed": False,
+            "created_at": self.now,
+        }
+        return self.db.execute(_claim_statement(self.db), values).first() is not None
 
     def _replay(self) -> Response:
         record = self.db.execute(
-            select(IdempotencyRecord).where(
-                IdempotencyRecord.register_id == self.once.register_id,
-                IdempotencyRecord.key == self.once.key,
-            )
+            _RECORD, {"held_by": self.once.register_id, "held_key": self.once.key}
         ).scalar_one()
         self.db.rollback()
         if record.request_hash != self.request_hash:
@@ -175,17 +168,40 @@ class _Run:
     def _store(self, answer: tuple[int, bytes], *, seal: bool = False) -> None:
         status_code, body = answer
         self.db.execute(
-            update(IdempotencyRecord)
-            .where(
-                IdempotencyRecord.register_id == self.once.register_id,
-                IdempotencyRecord.key == self.once.key,
-            )
-            .values(
-                status_code=status_code,
-                response_body=self.once.keys.answers.seal(body) if seal else body,
-                sealed=seal,
-            )
+            _STORE,
+            {
+                "held_by": self.once.register_id,
+                "held_key": self.once.key,
+                "answer_status": status_code,
+                "answer_body": self.once.keys.answers.seal(body) if seal else body,
+                "answer_sealed": seal,
+            },
         )
+
+
+# Built once, with parameters, as the ledger's statements are: every move of value runs them.
+_THIS_KEY = (
+    IdempotencyRecord.register_id == bindparam("held_by"),
+    IdempotencyRecord.key == bindparam("held_key"),
+)
+_RECORD = select(IdempotencyRecord).where(*_THIS_KEY)
+_STORE = (
+    update(IdempotencyRecord)
+    .where(*_THIS_KEY)
+    .values(
+        status_code=bindparam("answer_status"),
+        response_body=bindparam("answer_body"),
+        sealed=bindparam("answer_sealed"),
+    )
+)
+_CLAIMS = {
+    dialect: insert_or_skip_in(dialect, IdempotencyRecord).returning(IdempotencyRecord.key)
+    for dialect in DIALECTS
+}
+
+
+def _claim_statement(db: Session) -> Executable:
+    return _CLAIMS[db.get_bind().dialect.name]
 
 
 def _error_bytes(error: ApiError) -> bytes:

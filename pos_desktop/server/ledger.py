@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -85,13 +85,18 @@ def to_amount_and_tip(
     )
 
 
+# The statements of every redemption are built once, with parameters: building one costs
+# more of the server's Python than running it (SQLAlchemy memoizes a statement's cache key).
+_LOCK_CARD = (
+    select(GiftCard)
+    .where(GiftCard.id == bindparam("card_id"), GiftCard.store_id == bindparam("store_id"))
+    .with_for_update()
+)
+
+
 def lock_card(db: Session, card_id: uuid.UUID, store_id: uuid.UUID) -> GiftCard:
     """The card, row-locked for a change; another store's card is as unknown as a wrong id."""
-    card = db.execute(
-        select(GiftCard)
-        .where(GiftCard.id == card_id, GiftCard.store_id == store_id)
-        .with_for_update()
-    ).scalar()
+    card = db.execute(_LOCK_CARD, {"card_id": card_id, "store_id": store_id}).scalar()
     if card is None:
         raise CardNotFound()
     return card
@@ -121,6 +126,21 @@ class Entry:
 
 _CARDS = Base.metadata.tables[GiftCard.__tablename__]
 _ACTIVITIES = Base.metadata.tables[CardActivity.__tablename__]
+_MOVE_BALANCE = (
+    sa_update(_CARDS)
+    .where(_CARDS.c.id == bindparam("card_id"))
+    .values(
+        balance=bindparam("new_balance"),
+        version=bindparam("new_version"),
+        open_deductions=_CARDS.c.open_deductions + bindparam("opened", type_=Integer),
+        # A move of value stamps the card; an entry that moves nothing leaves its stamp.
+        last_activity_at=func.coalesce(
+            bindparam("moved_at", type_=_CARDS.c.last_activity_at.type),
+            _CARDS.c.last_activity_at,
+        ),
+    )
+)
+_APPEND_ACTIVITY = _ACTIVITIES.insert()
 
 
 def append(
@@ -135,16 +155,15 @@ def append(
     balance, version = before + entry.delta, card.version + 1
     previous_move_at = card.last_activity_at if entry.delta else None
     db.flush()  # whatever else the caller changed on the card goes first
-    moved: dict[str, object] = {"last_activity_at": now} if entry.delta else {}
     db.execute(
-        sa_update(_CARDS)
-        .where(_CARDS.c.id == card.id)
-        .values(
-            balance=balance,
-            version=version,
-            open_deductions=_CARDS.c.open_deductions + outstanding_deductions((entry.kind,)),
-            **moved,
-        )
+        _MOVE_BALANCE,
+        {
+            "card_id": card.id,
+            "new_balance": balance,
+            "new_version": version,
+            "opened": outstanding_deductions((entry.kind,)),
+            "moved_at": now if entry.delta else None,
+        },
     )
     set_committed_value(card, "balance", balance)
     set_committed_value(card, "version", version)
@@ -169,8 +188,9 @@ def append(
         created_at=now,
         previous_move_at=previous_move_at,
     )
-    row = {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
-    db.execute(_ACTIVITIES.insert().values(row))
+    db.execute(
+        _APPEND_ACTIVITY, {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
+    )
     return activity
 
 

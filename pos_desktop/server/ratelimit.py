@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, and_, delete, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, and_, bindparam, delete, func, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from pos_desktop.domain.errors import CardNotFound, CardNumberTaken, ErrorCode
 from pos_desktop.server.config import Limit
@@ -48,20 +48,31 @@ _WHAT_EMPLOYEE = {
 }
 
 
+def _attempts_since(who: InstrumentedAttribute[uuid.UUID | None]) -> Select[int, datetime]:
+    """How many attempts of a kind one register or employee (``who``) made since an instant,
+    and the oldest: built once per column, with parameters, since every redemption asks."""
+    return select(func.count(), func.min(FailedAttempt.created_at)).where(
+        who == bindparam("who"),
+        FailedAttempt.kind == bindparam("kind"),
+        FailedAttempt.created_at > bindparam("since"),
+    )
+
+
+_BY_REGISTER = _attempts_since(FailedAttempt.register_id)
+_BY_EMPLOYEE = _attempts_since(FailedAttempt.employee_id)
+
+
 def _refuse_if_over(
     db: Session,
-    who: ColumnElement[bool],
+    attempts: Select[int, datetime],
+    who: uuid.UUID,
     kind: Attempt,
     limit: Limit,
     now: datetime,
     what: str,
 ) -> None:
     since = now - timedelta(seconds=limit.window_seconds)
-    count, oldest = db.execute(
-        select(func.count(), func.min(FailedAttempt.created_at)).where(
-            who, FailedAttempt.kind == kind.value, FailedAttempt.created_at > since
-        )
-    ).one()
+    count, oldest = db.execute(attempts, {"who": who, "kind": kind.value, "since": since}).one()
     if count < limit.count or oldest is None:
         return
     retry_after = max(1, math.ceil((oldest - since).total_seconds()))
@@ -80,8 +91,8 @@ def ensure_allowed(
     window_seconds: int,
 ) -> None:
     """Raise 429 ``rate_limited`` with Retry-After while the register is over its limit."""
-    who = FailedAttempt.register_id == register_id
-    _refuse_if_over(db, who, kind, Limit(limit, window_seconds), now, _WHAT[kind])
+    limits = Limit(limit, window_seconds)
+    _refuse_if_over(db, _BY_REGISTER, register_id, kind, limits, now, _WHAT[kind])
 
 
 def ensure_employee_allowed(
@@ -96,8 +107,8 @@ def ensure_employee_allowed(
         limit=limit.count,
         window_seconds=limit.window_seconds,
     )
-    who = FailedAttempt.employee_id == caller.employee_id
-    _refuse_if_over(db, who, kind, limit, now, _WHAT_EMPLOYEE.get(kind, _WHAT[kind]))
+    what = _WHAT_EMPLOYEE.get(kind, _WHAT[kind])
+    _refuse_if_over(db, _BY_EMPLOYEE, caller.employee_id, kind, limit, now, what)
 
 
 def rate_limited(retry_after: float, message: str) -> ApiError:
