@@ -85,7 +85,9 @@ def ensure_ticket_sells_no_card(
     """Refuse a gift card paying a ticket that sells one, unless the store allows it."""
     if store.giftcard_pays_giftcard or ticket_id is None:
         return
-    selling = db.execute(_SELLING_A_CARD, {"register_id": register_id, "ticket_id": ticket_id})
+    selling = db.connection().execute(
+        _SELLING_A_CARD, {"register_id": register_id, "ticket_id": ticket_id}
+    )
     if selling.first() is not None:
         raise GiftCardForGiftCard(
             "This ticket sells a gift card, and a gift card cannot pay for a gift card. "

@@ -21,7 +21,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from fastapi.responses import Response
 from pydantic import BaseModel
-from sqlalchemy import Executable, bindparam, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop.domain.errors import DomainError, ErrorCode
@@ -147,7 +147,8 @@ class _Run:
             "sealed": False,
             "created_at": self.now,
         }
-        return self.db.execute(_claim_statement(self.db), values).first() is not None
+        claim = _CLAIMS[self.db.get_bind().dialect.name]
+        return self.db.connection().execute(claim, values).first() is not None
 
     def _replay(self) -> Response:
         record = self.db.execute(
@@ -167,7 +168,7 @@ class _Run:
 
     def _store(self, answer: tuple[int, bytes], *, seal: bool = False) -> None:
         status_code, body = answer
-        self.db.execute(
+        self.db.connection().execute(
             _STORE,
             {
                 "held_by": self.once.register_id,
@@ -179,7 +180,8 @@ class _Run:
         )
 
 
-# Built once, with parameters, as the ledger's statements are: every move of value runs them.
+# Built once, with parameters, as the ledger's statements are: every move of value runs them,
+# on the session's connection (no ORM object stands for the key's row while it is claimed).
 _THIS_KEY = (
     IdempotencyRecord.register_id == bindparam("held_by"),
     IdempotencyRecord.key == bindparam("held_key"),
@@ -198,10 +200,6 @@ _CLAIMS = {
     dialect: insert_or_skip_in(dialect, IdempotencyRecord).returning(IdempotencyRecord.key)
     for dialect in DIALECTS
 }
-
-
-def _claim_statement(db: Session) -> Executable:
-    return _CLAIMS[db.get_bind().dialect.name]
 
 
 def _error_bytes(error: ApiError) -> bytes:

@@ -154,19 +154,24 @@ def append(
     before = card.balance
     balance, version = before + entry.delta, card.version + 1
     previous_move_at = card.last_activity_at if entry.delta else None
+    opened = outstanding_deductions((entry.kind,))
     db.flush()  # whatever else the caller changed on the card goes first
-    db.execute(
+    # On the session's connection, past the ORM: the card's attributes are set right here,
+    # so the ORM's matching of the statement against the objects it holds is not needed.
+    connection = db.connection()
+    connection.execute(
         _MOVE_BALANCE,
         {
             "card_id": card.id,
             "new_balance": balance,
             "new_version": version,
-            "opened": outstanding_deductions((entry.kind,)),
+            "opened": opened,
             "moved_at": now if entry.delta else None,
         },
     )
     set_committed_value(card, "balance", balance)
     set_committed_value(card, "version", version)
+    set_committed_value(card, "open_deductions", card.open_deductions + opened)
     if entry.delta:
         set_committed_value(card, "last_activity_at", now)
     activity = CardActivity(
@@ -188,7 +193,7 @@ def append(
         created_at=now,
         previous_move_at=previous_move_at,
     )
-    db.execute(
+    connection.execute(
         _APPEND_ACTIVITY, {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
     )
     return activity

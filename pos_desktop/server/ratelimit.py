@@ -72,7 +72,8 @@ def _refuse_if_over(
     what: str,
 ) -> None:
     since = now - timedelta(seconds=limit.window_seconds)
-    count, oldest = db.execute(attempts, {"who": who, "kind": kind.value, "since": since}).one()
+    found = db.connection().execute(attempts, {"who": who, "kind": kind.value, "since": since})
+    count, oldest = found.one()
     if count < limit.count or oldest is None:
         return
     retry_after = max(1, math.ceil((oldest - since).total_seconds()))
