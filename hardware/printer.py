@@ -6,6 +6,9 @@ failure to reach it or write to it is a ``PrinterOffline`` with the reason. The 
 opens through the printer's kick pulse (``drawer_kick``, a print job of its own). Every call
 blocks up to its timeout, a ``file:`` device included: call it from a worker thread
 (pos_desktop.services.printing), never from the GUI thread.
+
+python-escpos reads its whole printer database when imported (about 0.15 s), so it is imported
+by the first job, on the print worker, not while the register starts.
 """
 
 from __future__ import annotations
@@ -15,9 +18,6 @@ import functools
 import os
 import time
 from typing import Any
-
-from escpos.exceptions import Error as EscposError
-from escpos.printer import Dummy, Network, Serial
 
 from pos_desktop.config import PrinterAddress
 
@@ -47,6 +47,8 @@ def describe(address: PrinterAddress) -> str:
 @functools.cache
 def drawer_kick(pin: int = DRAWER_PIN) -> bytes:
     """The kick pulse that opens a cash drawer wired to the printer (ESC p, via python-escpos)."""
+    from escpos.printer import Dummy
+
     dummy = Dummy()
     dummy.cashdraw(pin)
     return bytes(dummy.output)
@@ -69,6 +71,8 @@ class ReceiptPrinter:
 
     def send(self, data: bytes) -> None:
         """Write ``data`` whole to the printer, or raise ``PrinterOffline``."""
+        from escpos.exceptions import Error as EscposError
+
         if self.address.kind == "file":
             try:
                 _write_device(self.address.target, data, self.timeout)
@@ -88,6 +92,8 @@ class ReceiptPrinter:
                 connection.close()
 
     def _connection(self) -> Any:
+        from escpos.printer import Network, Serial
+
         address = self.address
         profile = {"profile": self.profile} if self.profile else {}
         if address.kind == "tcp":

@@ -77,6 +77,7 @@ class SettingsView(QWidget):
         layout.addLayout(panels, 1)
 
         presenter.ports_listed.connect(self._show_ports)
+        presenter.profiles_listed.connect(self._show_profiles)
         presenter.loaded.connect(self.show_settings)
         presenter.said.connect(lambda text: self.banner.show_message(text, "info"))
         presenter.refused.connect(self._refused)
@@ -192,7 +193,6 @@ class SettingsView(QWidget):
         self.profile_input = QComboBox(printer)
         name_widget(self.profile_input, "printerProfileInput", "Printer profile")
         _touch_combo(self.profile_input)
-        self.profile_input.addItems(list(self._presenter.profiles))
         self.paper_input = QComboBox(printer)
         name_widget(self.paper_input, "paperWidthInput", "Paper width")
         _touch_combo(self.paper_input)
@@ -244,6 +244,10 @@ class SettingsView(QWidget):
         for port in ports:
             self.port_input.addItem(port.label, port.device)
         self.port_input.setCurrentText(typed)
+
+    def _show_profiles(self, profiles: tuple[str, ...]) -> None:
+        if self.profile_input.count() == 0:  # the list never changes while the register runs
+            self.profile_input.addItems(list(profiles))
 
     def show_settings(self, settings: DeviceSettings) -> None:
         self._set_port(settings.scanner_port)

@@ -11,10 +11,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from typing import Any
-
-from escpos.magicencode import Encoder
-from escpos.printer import Dummy
+from typing import TYPE_CHECKING, Any
 
 from pos_desktop.domain.receipt import (
     Receipt,
@@ -25,6 +22,11 @@ from pos_desktop.domain.receipt import (
 )
 from pos_desktop.domain.shift_paper import ShiftPaper
 from pos_desktop.domain.slips import Slip, rows_of
+
+if TYPE_CHECKING:
+    # Imported where used: python-escpos reads its printer database when imported, and the
+    # register imports this module at start.
+    from escpos.magicencode import Encoder
 
 DEFAULT_PROFILE = "TM-T88V"
 # Font A columns of each paper width; a printer with a wider head (48 columns on 80 mm) is
@@ -71,6 +73,9 @@ class _Pages:
     """The code pages of one profile and the characters they hold, computed once."""
 
     def __init__(self, profile: str) -> None:
+        from escpos.magicencode import Encoder
+        from escpos.printer import Dummy
+
         pages = Dummy(profile=profile).profile.get_code_pages()
         self.map = {name: slot for name, slot in pages.items() if name not in _SKIPPED_PAGES}
         # Character maps are pure data: every render's encoder shares them (the slow part).
@@ -87,6 +92,8 @@ class _Pages:
 
     def encoder(self) -> Encoder:
         """A fresh encoder (its choice of pages is per receipt, so bytes are reproducible)."""
+        from escpos.magicencode import Encoder
+
         encoder = Encoder(self.map)
         encoder.available_characters = self.char_maps
         if PREFERRED_PAGE in self.map:
@@ -191,6 +198,8 @@ def _render_rows(
     footer: str,
 ) -> bytes:
     width = columns if columns is not None else printer_columns(paper_mm)
+    from escpos.printer import Dummy
+
     pages = _pages(profile)
     text = pages.printable
     printer = Dummy(profile=profile, magic_encode_args={"encoder": pages.encoder()})

@@ -19,7 +19,6 @@ from dataclasses import asdict, fields, replace
 from datetime import datetime
 
 import serial.tools.list_ports
-from escpos.capabilities import CAPABILITIES
 from sqlalchemy import select
 
 from hardware.printer import ReceiptPrinter, describe
@@ -57,7 +56,9 @@ MAX_AFFIX_LENGTH = 40
 
 
 def printer_profiles() -> tuple[str, ...]:
-    """python-escpos's printer profiles, by name."""
+    """python-escpos's printer profiles, by name (its database loads on first use)."""
+    from escpos.capabilities import CAPABILITIES
+
     return tuple(sorted(CAPABILITIES["profiles"], key=str.lower))
 
 

@@ -80,6 +80,7 @@ def last_bytes(data: bytes, size: int) -> bytes:
 class DevicesPresenter(BackgroundPresenter):
     loaded = Signal(object)  # DeviceSettings
     ports_listed = Signal(list)  # list[SerialPort]
+    profiles_listed = Signal(tuple)  # tuple[str, ...]: python-escpos's printer profiles
     saved = Signal(object)  # DeviceSettings, as stored and now in use
     said = Signal(str)  # a short answer: saved, test page sent
     refused = Signal(str, str)  # the field that is wrong (may be ""), and why
@@ -97,12 +98,12 @@ class DevicesPresenter(BackgroundPresenter):
     ) -> None:
         super().__init__(parent, pool)
         self._devices = devices
-        self.profiles = devices.profiles()
 
     def load(self) -> None:
-        """The stored settings and the system's serial ports."""
+        """The stored settings, the system's serial ports and the printer profiles (read on the
+        worker: python-escpos's database takes a moment to load, not at the register's start)."""
         self._worker.submit(
-            lambda: (self._devices.load(), self._devices.ports()),
+            lambda: (self._devices.load(), self._devices.ports(), self._devices.profiles()),
             self._loaded,
             self._failed,
         )
@@ -116,9 +117,10 @@ class DevicesPresenter(BackgroundPresenter):
             lambda error: log.warning("on-screen keyboard setting not read: %s", error),
         )
 
-    def _loaded(self, result: tuple[DeviceSettings, list[SerialPort]]) -> None:
-        settings, ports = result
+    def _loaded(self, result: tuple[DeviceSettings, list[SerialPort], tuple[str, ...]]) -> None:
+        settings, ports, profiles = result
         self.ports_listed.emit(ports)
+        self.profiles_listed.emit(profiles)
         self.loaded.emit(settings)
 
     def save(self, settings: DeviceSettings) -> None:
