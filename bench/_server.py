@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -50,16 +51,44 @@ def start_server(
         )
 
 
+@dataclass(frozen=True)
+class Running:
+    base_url: str
+    group: int  # the process group of the server and its workers
+
+
 @contextlib.contextmanager
-def running_server(database_url: str, workers: int, log_path: Path) -> Iterator[str]:
+def running_server(database_url: str, workers: int, log_path: Path) -> Iterator[Running]:
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     proc = start_server(database_url, workers, log_path, port)
     try:
         wait_healthy(base_url, proc, log_path)
-        yield base_url
+        yield Running(base_url, proc.pid)
     finally:
         stop_process_group(proc)
+
+
+def cpu_seconds(group: int) -> tuple[float, float]:
+    """CPU time (user + system) used so far by the processes of ``group`` and by PostgreSQL's
+    processes on this machine, from /proc (Linux); a process that ended is not counted."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    ours = postgres = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = Path(entry.path, "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2 :].split()
+        used = int(fields[11]) + int(fields[12])
+        if int(fields[2]) == group:
+            ours += used
+        elif name == "postgres":
+            postgres += used
+    return ours / ticks, postgres / ticks
 
 
 def wait_healthy(

@@ -44,7 +44,7 @@ from typing import Any
 
 import httpx
 import psycopg
-from _server import running_server, tail
+from _server import Running, cpu_seconds, running_server, tail
 from psycopg import sql
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,6 +166,11 @@ class ScenarioResult:
     max_ms: float
     ok_per_card: dict[str, int]
     samples: list[str]
+    server_cpu_s: float  # the server's processes, over the run
+    postgres_cpu_s: float
+
+    def cpu_us_per_ok(self, seconds: float) -> float:
+        return seconds * 1e6 / self.ok if self.ok else 0.0
 
     @property
     def redemptions_per_s(self) -> float:
@@ -351,8 +356,9 @@ def probe_redeem(base_url: str, creds: Credentials, card_id: str, number: str, a
 
 
 def run_scenario(
-    ctx: Context, base_url: str, creds: Credentials, scenario: Scenario, run_id: str
+    ctx: Context, server: Running, creds: Credentials, scenario: Scenario, run_id: str
 ) -> ScenarioResult:
+    base_url = server.base_url
     slug = re.sub(r"[^a-z0-9]+", "-", scenario.name.lower()).strip("-")
     script = ctx.workdir / f"redeem-{slug}.lua"
     script.write_text(
@@ -384,7 +390,9 @@ def run_scenario(
         f"{scenario.name}: wrk -t{scenario.connections} -c{scenario.connections} "
         f"-d{ctx.args.duration}s"
     )
+    cpu_before = cpu_seconds(server.group)
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    cpu_after = cpu_seconds(server.group)
     match = re.search(r"^BENCH_RESULT (\{.*\})$", done.stdout, re.MULTILINE)
     if done.returncode != 0 or match is None:
         raise RuntimeError(f"wrk failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -412,6 +420,8 @@ def run_scenario(
         max_ms=data["max_us"] / 1000,
         ok_per_card=ok_per_card,
         samples=sorted({t["sample"] for t in threads if t["sample"]})[:5],
+        server_cpu_s=cpu_after[0] - cpu_before[0],
+        postgres_cpu_s=cpu_after[1] - cpu_before[1],
     )
 
 
@@ -538,6 +548,7 @@ def print_report(
     header = (
         f"{'scenario':<28}{'conns':>6}{'requests':>10}{'2xx/s':>10}{'p50 ms':>9}{'p95 ms':>9}"
         f"{'p99 ms':>9}{'max ms':>9}{'2xx':>9}{'4xx':>7}{'5xx':>6}{'other':>7}{'sock':>6}"
+        f"{'srv us':>8}{'pg us':>7}"
     )
     print(header)
     print("-" * len(header))
@@ -546,8 +557,10 @@ def print_report(
             f"{r.scenario.name:<28}{r.scenario.connections:>6}{r.requests:>10}"
             f"{r.redemptions_per_s:>10.1f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.p99_ms:>9.1f}"
             f"{r.max_ms:>9.1f}{r.ok:>9}{r.c4xx:>7}{r.c5xx:>6}{r.c3xx + r.other:>7}"
-            f"{r.socket_errors:>6}"
+            f"{r.socket_errors:>6}{r.cpu_us_per_ok(r.server_cpu_s):>8.0f}"
+            f"{r.cpu_us_per_ok(r.postgres_cpu_s):>7.0f}"
         )
+    print("  srv us, pg us: CPU time of the server's processes and of PostgreSQL's per 2xx")
     for r in results:
         for sample in r.samples:
             print(f"  {r.scenario.name}: first non-2xx: {sample}")
@@ -655,7 +668,8 @@ def run(ctx: Context, bench_conninfo: str, database_url: str) -> int:
     results: list[ScenarioResult] = []
     tps_runs: list[float] = []
 
-    with running_server(database_url, args.server_workers, server_log) as base_url:
+    with running_server(database_url, args.server_workers, server_log) as server:
+        base_url = server.base_url
         creds = provision(database_url, base_url, pin="4711")
         ctx.numbers = issue_cards(database_url, count=32 + 1 + 8 + 1, amount=args.card_balance)
         probe_card, *cards = ctx.numbers
@@ -673,7 +687,7 @@ def run(ctx: Context, bench_conninfo: str, database_url: str) -> int:
             for index, scenario in enumerate(scenarios):
                 # Keys are unique across scenarios and rounds: a key reused is a 409.
                 run_key = f"{run_id}-{round_}-{index}"
-                results.append(run_scenario(ctx, base_url, creds, scenario, run_key))
+                results.append(run_scenario(ctx, server, creds, scenario, run_key))
             if not args.skip_pgbench:
                 tps_runs.append(run_pgbench(ctx))
         if any(r.c5xx for r in results):
