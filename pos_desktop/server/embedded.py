@@ -57,9 +57,12 @@ class EmbeddedServer:
         config: ServerConfig | None = None,
         data_dir: Path | None = None,
         demo: bool = True,
+        keys: ServerKeys | None = None,
     ) -> None:
         """``data_dir`` holds the server key and, with no SMTP server set, the outbox of .eml
         files; without it (tests, benches) the key is this run's own and mail stays queued.
+        ``keys``: the key the database was sealed with, when it comes from elsewhere (a test's
+        copy of a prepared database); by default the data folder's, else this run's own.
         ``demo``: seed the demo store into an empty database; False for a real store, which
         the first start created (``pos_desktop.startup.create_new_store``)."""
         self.database_url = database_url
@@ -67,6 +70,7 @@ class EmbeddedServer:
         self.config = config or ServerConfig()
         self.data_dir = data_dir
         self.demo = demo
+        self.keys = keys
         self.base_url = ""
         self._engine: Engine | None = None
         self._mail_sender: MailSender | None = None
@@ -82,11 +86,13 @@ class EmbeddedServer:
     def start(self, port: int = 0) -> None:
         """Serve on ``port`` of loopback (0: any free one)."""
         self._engine = make_engine(self.database_url)
-        keys = (
-            ServerKeys.in_folder(self.data_dir)
-            if self.data_dir is not None
-            else ServerKeys.for_this_run()
-        )
+        keys = self.keys
+        if keys is None:
+            keys = (
+                ServerKeys.in_folder(self.data_dir)
+                if self.data_dir is not None
+                else ServerKeys.for_this_run()
+            )
         prepare_database(self._engine, self.clock, keys, demo=self.demo)
         app = create_app(self._engine, clock=self.clock, config=self.config, keys=keys)
         sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
