@@ -22,11 +22,20 @@ NAV_WIDTH_PX = 160
 
 
 class BackOfficeView(QWidget):
+    """``fill(view)`` adds the pages (``add_page``) and the alert (``add_alert``) when the tab
+    is first needed, not when the register starts: most registers' cashiers never open it,
+    and building its pages would hold up the PIN pad."""
+
     # The tab came into view (True) or went out of it (False): e.g. poll the alerts meanwhile.
     visibility_changed = Signal(bool)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        fill: Callable[[BackOfficeView], None] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
+        self._fill = fill
         name_widget(self, "backOfficeView", "Back Office")
         self.nav = QListWidget(self)
         name_widget(self.nav, "backOfficeNav", "Back Office pages")
@@ -75,7 +84,23 @@ class BackOfficeView(QWidget):
         if self.nav.currentRow() < 0:
             self.nav.setCurrentRow(0)
 
+    def filled(self) -> bool:
+        """Whether the pages are built (see ``fill``)."""
+        return self._fill is None
+
+    def _ensure_filled(self) -> None:
+        fill, self._fill = self._fill, None
+        if fill is not None:
+            # The pages go in quietly: whoever needed them loads the one on show.
+            self.nav.blockSignals(True)
+            try:
+                fill(self)
+            finally:
+                self.nav.blockSignals(False)
+            self.pages.setCurrentIndex(self.nav.currentRow())
+
     def page_titles(self) -> list[str]:
+        self._ensure_filled()
         return [self.nav.item(row).text() for row in range(self.nav.count())]
 
     def show_page(self, title: str) -> None:
@@ -90,15 +115,19 @@ class BackOfficeView(QWidget):
     def accept_scan(self, code: str) -> bool:
         """A scan while the tab shows: the page on show takes it if it has a use for one
         (``accept_scan(code) -> bool``, as the Products page has); True when it did."""
+        if not self.filled():
+            return False
         accept = getattr(self.pages.currentWidget(), "accept_scan", None)
         return bool(accept(code)) if callable(accept) else False
 
     def reset(self) -> None:
+        """The manager leaves: nothing of theirs stays (pages never built hold nothing)."""
         for on_reset in self._on_reset:
             on_reset()
         self.nav.setCurrentRow(0)
 
     def showEvent(self, event: QShowEvent) -> None:
+        self._ensure_filled()
         super().showEvent(event)
         self.visibility_changed.emit(True)
 

@@ -322,6 +322,13 @@ class MainWindow(QMainWindow):
 
     def _build_back_office(self) -> BackOfficeView:
         from ui.back_office_view import BackOfficeView
+
+        back_office = BackOfficeView(self._fill_back_office)
+        back_office.visibility_changed.connect(self._follow_back_office)
+        return back_office
+
+    def _fill_back_office(self, back_office: BackOfficeView) -> None:
+        """The Back Office's pages, built when the tab is first needed."""
         from ui.categories_page import CategoriesPage
         from ui.employees_page import EmployeesPage
         from ui.gift_card_list_page import GiftCardListPage
@@ -331,7 +338,6 @@ class MainWindow(QMainWindow):
         from ui.reports_page import ReportsPage
         from ui.store_settings_page import StoreSettingsPage
 
-        back_office = BackOfficeView()
         employees = EmployeesPage(self.staff)
         back_office.add_page("Employees", employees, employees.load, employees.reset)
         products = ProductsPage(self.products, self.catalog_files)
@@ -349,8 +355,6 @@ class MainWindow(QMainWindow):
         alert = AlertBanner(self.alerts, back_office)
         back_office.add_alert(alert, self.alerts.reset)
         alert.open_requested.connect(lambda: self._open_exceptions(back_office, reports))
-        back_office.visibility_changed.connect(self._follow_back_office)
-        return back_office
 
     def _follow_back_office(self, shown: bool) -> None:
         """The alerts are asked for while the Back Office shows, and not otherwise."""

@@ -91,6 +91,20 @@ def test_back_office_hidden_for_a_cashier(
     assert not frame.back_office_shown
 
 
+def test_back_office_pages_built_when_the_tab_is_first_opened(
+    qtbot: QtBot, manager: MainWindow
+) -> None:
+    """The register starts without building the Back Office's pages (a cashier's PIN pad is
+    ready sooner); the manager's first tap on the tab builds them and lists the staff."""
+    view = manager.tab_frame.back_office_view
+    assert view is not None
+    assert not view.filled()
+    assert manager.findChild(EmployeesPage) is None
+    page = open_employees(qtbot, manager)
+    assert view.filled()
+    assert page.isVisible()
+
+
 def test_back_office_added_cashier_logs_in_with_their_pin(
     qtbot: QtBot, manager: MainWindow, log_in: Callable[..., None]
 ) -> None:
