@@ -26,6 +26,7 @@ from ui.main_window import MainWindow, fit_to_screen
 if TYPE_CHECKING:
     from pos_desktop.config import Settings
     from pos_desktop.services.first_start import FirstStartService
+    from pos_desktop.services.register_services import RegisterServices
     from pos_desktop.startup import Register
     from ui.first_start_view import FirstStartView
 
@@ -95,8 +96,22 @@ class RegisterStartup(QObject):
             self._window.attach(self._register.services, demo=self._register.demo)
             if self._register.scanner is not None:
                 self._window.use_serial_scanner(self._register.scanner)
+            self._prepare_receipts(self._register.services)
         else:
             self._window.show_startup_error(self._error)
+
+    @staticmethod
+    def _prepare_receipts(services: RegisterServices) -> None:
+        """The first receipt's PDF library and fonts, loaded on a thread of their own once the
+        PIN pad takes a PIN: before it, they would hold it up; at the first sale, the receipt."""
+
+        def prepare() -> None:
+            try:
+                services.receipts.prepare()
+            except Exception:
+                log.exception("could not load the receipt fonts")
+
+        threading.Thread(target=prepare, name="receipt-fonts", daemon=True).start()
 
     def _ask(self, service: FirstStartService, settings: Settings) -> None:
         from ui.first_start_view import FirstStartView

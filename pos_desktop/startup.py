@@ -229,7 +229,6 @@ def start_register(
                 log.warning("the sync loop was still running at shutdown")
 
         services.receipts.demo = backend.demo
-        services.receipts.prepare()
         # Stopped before the client closes.
         backend.on_close(stop_sync)
         sync.start()

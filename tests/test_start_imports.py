@@ -11,14 +11,14 @@ import sys
 import main
 import pos_desktop.startup
 import pos_desktop.server.embedded
-print(",".join(sorted({name.split(".")[0] for name in sys.modules} & {"escpos", "alembic"})))
+print(",".join(sorted({name.split(".")[0] for name in sys.modules} & {"escpos", "alembic", "reportlab"})))
 """
 
 
-def test_start_imports_leave_the_printer_database_and_migrations_unloaded() -> None:
+def test_start_imports_leave_printing_pdf_and_migration_libraries_unloaded() -> None:
     """The start-up modules, the embedded server's included, do not load python-escpos (it
-    reads its whole printer database when imported) or Alembic: the first print job and an
-    out-of-date database load them when they need them."""
+    reads its whole printer database when imported), reportlab or Alembic: the first print job,
+    the receipts' warm-up once the PIN pad is ready and an out-of-date database load them."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     done = subprocess.run(  # noqa: S603 (our own interpreter and code)
         [sys.executable, "-c", LOAD_START_UP],

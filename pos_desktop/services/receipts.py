@@ -10,7 +10,6 @@ from pos_desktop.domain.catalog import StoreRules
 from pos_desktop.domain.receipt import receipt_for, receipt_text
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import TenderKind
-from pos_desktop.receipts.pdf import load_fonts, render_pdf
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.results import ProducedReceipt
 
@@ -35,7 +34,10 @@ class ReceiptService:
         self.demo = demo
 
     def prepare(self) -> None:
-        """Load what the first receipt needs; for start-up, off the screen's thread."""
+        """Load what the first receipt needs (reportlab and the fonts, about 0.15 s), off the
+        screen's thread: once the register is up, so the PIN pad does not wait for it."""
+        from pos_desktop.receipts.pdf import load_fonts
+
         load_fonts()
 
     def produce(self, sale: Sale) -> ProducedReceipt:
@@ -49,6 +51,8 @@ class ReceiptService:
             except Exception:
                 # The sale is complete whatever the printer queue says; the screen shows it.
                 log.exception("could not queue the receipt of ticket %s", sale.id)
+        from pos_desktop.receipts.pdf import render_pdf  # loaded by prepare() in the meantime
+
         path = self._folder / f"receipt-{sale.number:06d}-{sale.id.hex[:8]}.pdf"
         try:
             self._folder.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.report_presets import day_range, store_instant
 from pos_desktop.receipts.report_csv import write_report_csv
-from pos_desktop.receipts.report_pdf import write_report_pdf
 from pos_desktop.services.report_results import (
     REPORT_TITLES,
     ExceptionsReport,
@@ -127,6 +126,8 @@ class ReportsService:
             if format is ExportFormat.CSV:
                 write_report_csv(sheet, store, path)
             else:
+                from pos_desktop.receipts.report_pdf import write_report_pdf  # not at start-up
+
                 write_report_pdf(sheet, store, path)
         except OSError as exc:
             reason = exc.strerror or str(exc)

@@ -41,7 +41,6 @@ from pos_desktop.domain.shifts import (
     denominations,
     shift_report,
 )
-from pos_desktop.receipts.pdf import render_shift_pdf
 from pos_desktop.services.approvals import approval_to_record
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.results import Employee
@@ -347,6 +346,8 @@ class ShiftService:
             return False
 
     def _pdf(self, paper: ShiftPaper) -> Path | None:
+        from pos_desktop.receipts.pdf import render_shift_pdf  # reportlab: not at start-up
+
         path = self._folder / f"z-{paper.z_number:06d}-{paper.short_id}.pdf"
         try:
             self._folder.mkdir(parents=True, exist_ok=True)
