@@ -11,7 +11,8 @@ import sys
 import main
 import pos_desktop.startup
 import pos_desktop.server.embedded
-print(",".join(sorted({name.split(".")[0] for name in sys.modules} & {"escpos", "alembic", "reportlab"})))
+loaded = {name.split(".")[0] for name in sys.modules}
+print(",".join(sorted(loaded & {"escpos", "alembic", "reportlab"})))
 """
 
 

@@ -67,6 +67,15 @@ def _engine(args: argparse.Namespace) -> Engine:
     return engine
 
 
+def serving_workers(requested: int | None, url: str) -> int:
+    """``--workers``, else one process per CPU on PostgreSQL (the server's Python is what
+    limits it: a process uses one CPU at most) and one on SQLite, which takes one writer at
+    a time."""
+    if requested is not None:
+        return requested
+    return 1 if url.startswith("sqlite") else os.cpu_count() or 1
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     url = _database_url(args)
     _engine(args).dispose()
@@ -77,7 +86,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         factory=True,
         host=args.host,
         port=args.port,
-        workers=args.workers,
+        workers=serving_workers(args.workers, url),
         log_level=args.log_level,
         access_log=False,
     )
@@ -288,7 +297,9 @@ def parser() -> argparse.ArgumentParser:
     serve = command("serve", cmd_serve, "apply migrations, then serve the API")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1)
+    serve.add_argument(
+        "--workers", type=int, help="server processes; default: one per CPU (SQLite: one)"
+    )
     serve.add_argument("--log-level", default="warning")
 
     employee = command("create-employee", cmd_create_employee, "add a manager or cashier")

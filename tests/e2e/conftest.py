@@ -152,7 +152,9 @@ def store(
     A fresh process per test keeps a server that one test wedged from failing the next; a
     failing test's report shows the server's log.
     """
-    args = ("--database-url", provisioned.database_url)
+    # One process: a Back Office change is seen at once (a process remembers callers for a
+    # few seconds); the tests that spread requests over processes ask for two.
+    args = ("--database-url", provisioned.database_url, "--workers", "1")
     with serve(args, tmp_path / "server.log") as server:
         request.node.stash[SERVER_KEY] = server
         if provisioned.register_token is None or provisioned.session_token is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import uuid
@@ -16,6 +17,7 @@ from sqlalchemy import create_engine, func, inspect, select
 
 from pos_desktop.domain.card_number import is_valid_card_number
 from pos_desktop.server.app import create_app
+from pos_desktop.server.cli import serving_workers
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
 from pos_desktop.server.keys import ServerKeys
@@ -335,3 +337,15 @@ def test_cli_tip_base_moves_tips_to_the_total_and_registers_pull_it(store_url: s
     assert moved.returncode == 0, moved.stderr
     assert last_line(moved.stdout).endswith("taken on the total with tax")
     assert store.tip_base == "total" and store.sync_version > before
+
+
+def test_cli_serve_workers_one_per_cpu_on_postgresql_one_on_sqlite(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without --workers, serve runs a process per CPU on PostgreSQL and one on SQLite (one
+    writer at a time); --workers wins over both."""
+    monkeypatch.setattr(os, "cpu_count", lambda: 4)
+    assert serving_workers(None, "postgresql+psycopg://pos@db/pos") == 4
+    assert serving_workers(None, "sqlite:////var/lib/pos/server.sqlite3") == 1
+    assert serving_workers(3, "sqlite:////var/lib/pos/server.sqlite3") == 3
+    assert serving_workers(1, "postgresql+psycopg://pos@db/pos") == 1
