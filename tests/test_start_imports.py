@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from tests.fixtures.fresh_imports import libraries_loaded
 
-LOAD_START_UP = """
-import sys
+START_UP = """
 import main
 import pos_desktop.startup
 import pos_desktop.server.embedded
-loaded = {name.split(".")[0] for name in sys.modules}
-print(",".join(sorted(loaded & {"escpos", "alembic", "reportlab"})))
 """
 
 
@@ -20,13 +15,4 @@ def test_start_imports_leave_printing_pdf_and_migration_libraries_unloaded() -> 
     """The start-up modules, the embedded server's included, do not load python-escpos (it
     reads its whole printer database when imported), reportlab or Alembic: the first print job,
     the receipts' warm-up once the PIN pad is ready and an out-of-date database load them."""
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    done = subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", LOAD_START_UP],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=120,
-        check=True,
-    )
-    assert done.stdout.strip() == ""
+    assert libraries_loaded(START_UP, ("escpos", "alembic", "reportlab")) == []
