@@ -155,6 +155,7 @@ def append(
     balance, version = before + entry.delta, card.version + 1
     previous_move_at = card.last_activity_at if entry.delta else None
     opened = outstanding_deductions((entry.kind,))
+    open_deductions = card.open_deductions + opened  # read before the row changes under it
     db.flush()  # whatever else the caller changed on the card goes first
     # On the session's connection, past the ORM: the card's attributes are set right here,
     # so the ORM's matching of the statement against the objects it holds is not needed.
@@ -171,7 +172,7 @@ def append(
     )
     set_committed_value(card, "balance", balance)
     set_committed_value(card, "version", version)
-    set_committed_value(card, "open_deductions", card.open_deductions + opened)
+    set_committed_value(card, "open_deductions", open_deductions)
     if entry.delta:
         set_committed_value(card, "last_activity_at", now)
     activity = CardActivity(
