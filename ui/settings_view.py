@@ -58,6 +58,7 @@ class SettingsView(QWidget):
         self.setAccessibleName("Settings")
         self._presenter = presenter
         self._raw = b""
+        self._stored_profile = ""  # shown once the profile list has come (see load)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(32, 14, 32, 14)
@@ -248,6 +249,13 @@ class SettingsView(QWidget):
     def _show_profiles(self, profiles: tuple[str, ...]) -> None:
         if self.profile_input.count() == 0:  # the list never changes while the register runs
             self.profile_input.addItems(list(profiles))
+            self._select_profile()
+
+    def _select_profile(self) -> None:
+        """The stored profile, whichever of the settings and the list arrived first."""
+        index = self.profile_input.findText(self._stored_profile)
+        if index >= 0:
+            self.profile_input.setCurrentIndex(index)
 
     def show_settings(self, settings: DeviceSettings) -> None:
         self._set_port(settings.scanner_port)
@@ -256,9 +264,8 @@ class SettingsView(QWidget):
         self.prefix_input.setText(settings.scanner_prefix)
         self.suffix_input.setText(settings.scanner_suffix)
         self.printer_input.setText(settings.printer)
-        index = self.profile_input.findText(settings.printer_profile)
-        if index >= 0:
-            self.profile_input.setCurrentIndex(index)
+        self._stored_profile = settings.printer_profile
+        self._select_profile()
         self._select(self.paper_input, settings.paper_mm)
         self._select(self.keyboard_input, settings.onscreen_keyboard.value)
 

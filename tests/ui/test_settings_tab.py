@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
+from pos_desktop.services import devices as devices_service
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.printer import PrinterServer, free_port
 from tests.ui.support import TAP, MakeWindow, button
@@ -232,3 +233,17 @@ def test_settings_persist_in_the_register_database(
     assert shown.printer_input.text() == "file:/dev/null"
     assert shown.profile_input.currentText() == "TM-T20II"
     assert shown.paper_input.currentData() == 58
+
+
+def test_settings_profiles_listed_when_the_ports_cannot_be_read(
+    qtbot: QtBot, manager_window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A system that cannot list its serial ports still offers the printer profiles: they
+    load on a job of their own."""
+
+    def no_ports() -> list[object]:
+        raise OSError("permission denied: /dev")
+
+    monkeypatch.setattr(devices_service, "serial_ports", no_ports)
+    view = open_settings(qtbot, manager_window)
+    assert view.profile_input.count() > 1

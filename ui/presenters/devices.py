@@ -100,12 +100,12 @@ class DevicesPresenter(BackgroundPresenter):
         self._devices = devices
 
     def load(self) -> None:
-        """The stored settings, the system's serial ports and the printer profiles (read on the
-        worker: python-escpos's database takes a moment to load, not at the register's start)."""
+        """The stored settings and the system's serial ports; and in a job of their own, so a
+        failed load still lists them, the printer profiles (python-escpos's database loads on
+        the worker, not while the register starts)."""
+        self._worker.submit(self._devices.profiles, self.profiles_listed.emit, self._failed)
         self._worker.submit(
-            lambda: (self._devices.load(), self._devices.ports(), self._devices.profiles()),
-            self._loaded,
-            self._failed,
+            lambda: (self._devices.load(), self._devices.ports()), self._loaded, self._failed
         )
 
     def load_keyboard_mode(self) -> None:
@@ -117,10 +117,9 @@ class DevicesPresenter(BackgroundPresenter):
             lambda error: log.warning("on-screen keyboard setting not read: %s", error),
         )
 
-    def _loaded(self, result: tuple[DeviceSettings, list[SerialPort], tuple[str, ...]]) -> None:
-        settings, ports, profiles = result
+    def _loaded(self, result: tuple[DeviceSettings, list[SerialPort]]) -> None:
+        settings, ports = result
         self.ports_listed.emit(ports)
-        self.profiles_listed.emit(profiles)
         self.loaded.emit(settings)
 
     def save(self, settings: DeviceSettings) -> None:
