@@ -67,13 +67,27 @@ def _engine(args: argparse.Namespace) -> Engine:
     return engine
 
 
+# Each process pools up to 40 connections (database.make_engine): two stay within
+# PostgreSQL's default of 100. A bigger machine asks for more, with connections to match.
+MAX_DEFAULT_WORKERS = 2
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container's or taskset's share, not the host's)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def serving_workers(requested: int | None, url: str) -> int:
-    """``--workers``, else one process per CPU on PostgreSQL (the server's Python is what
-    limits it: a process uses one CPU at most) and one on SQLite, which takes one writer at
-    a time."""
+    """``--workers``, else on PostgreSQL one process per usable CPU up to
+    ``MAX_DEFAULT_WORKERS`` (the server's Python is what limits it, and a process uses one CPU
+    at most), and one on SQLite, which takes one writer at a time."""
     if requested is not None:
         return requested
-    return 1 if url.startswith("sqlite") else os.cpu_count() or 1
+    if url.startswith("sqlite"):
+        return 1
+    return min(usable_cpus(), MAX_DEFAULT_WORKERS)
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -298,7 +312,9 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
-        "--workers", type=int, help="server processes; default: one per CPU (SQLite: one)"
+        "--workers",
+        type=int,
+        help="server processes; default: one per CPU, at most 2 (SQLite: one)",
     )
     serve.add_argument("--log-level", default="warning")
 

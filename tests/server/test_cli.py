@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import uuid
@@ -16,6 +15,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, func, inspect, select
 
 from pos_desktop.domain.card_number import is_valid_card_number
+from pos_desktop.server import cli as server_cli
 from pos_desktop.server.app import create_app
 from pos_desktop.server.cli import serving_workers
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
@@ -339,13 +339,20 @@ def test_cli_tip_base_moves_tips_to_the_total_and_registers_pull_it(store_url: s
     assert store.tip_base == "total" and store.sync_version > before
 
 
-def test_cli_serve_workers_one_per_cpu_on_postgresql_one_on_sqlite(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize(("cpus", "workers"), [(1, 1), (2, 2), (64, 2)])
+def test_cli_serve_workers_one_per_cpu_up_to_two_on_postgresql(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, workers: int
 ) -> None:
-    """Without --workers, serve runs a process per CPU on PostgreSQL and one on SQLite (one
-    writer at a time); --workers wins over both."""
-    monkeypatch.setattr(os, "cpu_count", lambda: 4)
-    assert serving_workers(None, "postgresql+psycopg://pos@db/pos") == 4
+    """Without --workers, serve runs a process per usable CPU on PostgreSQL, two at most (each
+    pools up to 40 connections of PostgreSQL's default 100)."""
+    monkeypatch.setattr(server_cli, "usable_cpus", lambda: cpus)
+    assert serving_workers(None, "postgresql+psycopg://pos@db/pos") == workers
+
+
+def test_cli_serve_workers_one_on_sqlite_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite takes one writer at a time: one process, unless --workers says otherwise, which
+    wins on PostgreSQL too."""
+    monkeypatch.setattr(server_cli, "usable_cpus", lambda: 4)
     assert serving_workers(None, "sqlite:////var/lib/pos/server.sqlite3") == 1
     assert serving_workers(3, "sqlite:////var/lib/pos/server.sqlite3") == 3
     assert serving_workers(1, "postgresql+psycopg://pos@db/pos") == 1
