@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from pos_desktop.contracts import ErrorBody
@@ -84,7 +84,8 @@ def create_app(
         status: {"model": ErrorBody, "description": "Refused: see error.code and error.message"}
         for status in (401, 403, 404, 409, 422, 429)
     }
-    api = APIRouter(prefix=API_PREFIX, responses=errors)
+    # Each module's router straight into the app: through a router of their own, FastAPI
+    # would work out every route's dependencies once more.
     for module in (
         health,
         registers,
@@ -106,6 +107,5 @@ def create_app(
         backoffice_catalog,
         backoffice_giftcards,
     ):
-        api.include_router(module.router)
-    app.include_router(api)
+        app.include_router(module.router, prefix=API_PREFIX, responses=errors)
     return app
