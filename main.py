@@ -96,6 +96,7 @@ class RegisterStartup(QObject):
             self._window.attach(self._register.services, demo=self._register.demo)
             if self._register.scanner is not None:
                 self._window.use_serial_scanner(self._register.scanner)
+            self._register.start_sync()
             self._prepare_receipts(self._register.services)
         else:
             self._window.show_startup_error(self._error)

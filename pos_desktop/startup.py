@@ -177,6 +177,9 @@ class Register:
     services: RegisterServices
     demo: bool
     close: Callable[[], None]
+    # Starts the sync loop, once the window has its screens: its first round (a push and a
+    # catalog pull, through the embedded server in this process) would hold up building them.
+    start_sync: Callable[[], None]
     # The serial scanner to read (stored settings, else POS_SCANNER_*); None: none.
     scanner: ScannerSettings | None = None
 
@@ -196,9 +199,10 @@ def start_register(
     on_catalog_changed: Callable[[CatalogChange], None],
     on_waiting: Callable[[int], None] | None = None,
 ) -> Register:
-    """Connect, open the database, start the sync loop. ``on_catalog_changed`` runs on the
-    sync thread after a pull changed the catalog or the store's settings; ``on_waiting`` there
-    too, after every push, with the number of tickets still waiting to reach the server."""
+    """Connect, open the database, ready the sync loop (``Register.start_sync`` starts it).
+    ``on_catalog_changed`` runs on the sync thread after a pull changed the catalog or the
+    store's settings; ``on_waiting`` there too, after every push, with the number of tickets
+    still waiting to reach the server."""
     backend = connect_backend(settings)
     try:
         database = RegisterDatabase.in_folder(settings.data_dir)
@@ -231,10 +235,13 @@ def start_register(
         services.receipts.demo = backend.demo
         # Stopped before the client closes.
         backend.on_close(stop_sync)
-        sync.start()
     except BaseException:
         backend.close()
         raise
     return Register(
-        services=services, demo=backend.demo, close=backend.close, scanner=_scanner(devices)
+        services=services,
+        demo=backend.demo,
+        close=backend.close,
+        start_sync=sync.start,
+        scanner=_scanner(devices),
     )
