@@ -92,7 +92,9 @@ def child_register() -> None:
 
     import main
 
+    # The steps of main.main(), with marks around them.
     main.quiet_request_logs()
+    main.pause_collector()
     app = QApplication(sys.argv)
     window = main.build()
     login = getattr(window, "login_view")  # noqa: B009 (MainWindow's, typed in ui/)

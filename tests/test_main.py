@@ -6,6 +6,7 @@ import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import gc
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -172,6 +173,41 @@ def test_build_remote_server_without_enroll_code_explains_what_to_do(
     qtbot.waitUntil(lambda: "POS_ENROLL_CODE" in banner.text(), timeout=STARTED_MS)
     assert not window.is_ready
     assert not window.login_view.pin_pad.isEnabled()
+
+
+@pytest.fixture
+def collector_paused() -> Iterator[None]:
+    """The collector paused as main() pauses it; afterwards, as before the test."""
+    main.pause_collector()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+
+
+@pytest.mark.usefixtures("collector_paused")
+def test_main_collector_paused_for_the_start_runs_again_once_the_register_is_up(
+    data_dir: Path, build: BuildFn
+) -> None:
+    """main() pauses the garbage collector while the register starts (it frees nothing then);
+    the window getting its register turns it back on."""
+    assert not gc.isenabled()
+    build()
+    assert gc.isenabled()
+
+
+@pytest.mark.usefixtures("collector_paused")
+def test_main_collector_runs_again_when_the_register_cannot_start(
+    qtbot: QtBot, data_dir: Path, build: BuildFn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A start that ends in a message on screen turns the collector back on too."""
+    monkeypatch.setenv("POS_SERVER_URL", "http://127.0.0.1:9")
+    window = build(started=False)
+    qtbot.waitUntil(
+        lambda: "POS_ENROLL_CODE" in window.login_view.banner.text(), timeout=STARTED_MS
+    )
+    assert gc.isenabled()
 
 
 def test_build_remote_server_enrolls_with_code_then_reuses_token(
