@@ -36,6 +36,7 @@ from pos_desktop.domain.giftcard import (
 from pos_desktop.domain.money import Money
 from pos_desktop.server import ledger
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
+from pos_desktop.server.database import run_prepared
 from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.models import CardActivity, CardLoad, GiftCard
 
@@ -85,8 +86,8 @@ def ensure_ticket_sells_no_card(
     """Refuse a gift card paying a ticket that sells one, unless the store allows it."""
     if store.giftcard_pays_giftcard or ticket_id is None:
         return
-    selling = db.connection().execute(
-        _SELLING_A_CARD, {"register_id": register_id, "ticket_id": ticket_id}
+    selling = run_prepared(
+        db, _SELLING_A_CARD, {"register_id": register_id, "ticket_id": ticket_id}
     )
     if selling.first() is not None:
         raise GiftCardForGiftCard(

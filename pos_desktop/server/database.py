@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import CursorResult, Engine, Executable, create_engine
 from sqlalchemy.dialects.postgresql import Insert as PgInsert
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import Insert as SqliteInsert
@@ -59,6 +59,17 @@ def insert_or_skip_in(dialect: str, model: type[Base]) -> PgInsert | SqliteInser
     if dialect == "postgresql":
         return pg_insert(model).on_conflict_do_nothing()
     return sqlite_insert(model).on_conflict_do_nothing()
+
+
+def run_prepared(
+    db: Session, statement: Executable, params: dict[str, object]
+) -> CursorResult[Any]:
+    """A statement built once with parameters, run on the session's own connection (its
+    transaction), past the ORM's handling of it: for the redemption path, where that handling
+    cost more than the statement. Pending ORM changes go first, as ``Session.execute``'s would,
+    so the statement sees them."""
+    db.flush()
+    return db.connection().execute(statement, params)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pos_desktop.domain.errors import DomainError, ErrorCode
 from pos_desktop.server.clock import Clock
-from pos_desktop.server.database import DIALECTS, insert_or_skip_in
+from pos_desktop.server.database import DIALECTS, insert_or_skip_in, run_prepared
 from pos_desktop.server.deps import ClockDep, EmployeeDep, KeysDep, SessionsDep
 from pos_desktop.server.errors import ApiError, CommittedRefusal
 from pos_desktop.server.keys import ServerKeys
@@ -148,7 +148,7 @@ class _Run:
             "created_at": self.now,
         }
         claim = _CLAIMS[self.db.get_bind().dialect.name]
-        return self.db.connection().execute(claim, values).first() is not None
+        return run_prepared(self.db, claim, values).first() is not None
 
     def _replay(self) -> Response:
         record = self.db.execute(
@@ -168,7 +168,8 @@ class _Run:
 
     def _store(self, answer: tuple[int, bytes], *, seal: bool = False) -> None:
         status_code, body = answer
-        self.db.connection().execute(
+        run_prepared(
+            self.db,
             _STORE,
             {
                 "held_by": self.once.register_id,
@@ -180,8 +181,8 @@ class _Run:
         )
 
 
-# Built once, with parameters, as the ledger's statements are: every move of value runs them,
-# on the session's connection (no ORM object stands for the key's row while it is claimed).
+# Built once, with parameters, as the ledger's statements are: every move of value runs them
+# (run_prepared; no ORM object stands for the key's row while it is claimed).
 _THIS_KEY = (
     IdempotencyRecord.register_id == bindparam("held_by"),
     IdempotencyRecord.key == bindparam("held_key"),

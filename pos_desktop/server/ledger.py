@@ -45,6 +45,7 @@ from pos_desktop.domain.giftcard import (
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.redemption import RedemptionPlan, plan_redemption, require_full_plan
 from pos_desktop.server.context import EmployeeCaller, StoreInfo
+from pos_desktop.server.database import run_prepared
 from pos_desktop.server.keys import CardNumbers, ServerKeys
 from pos_desktop.server.mail.message import Attachment, Mail, queue_mail
 from pos_desktop.server.models import (
@@ -85,8 +86,9 @@ def to_amount_and_tip(
     )
 
 
-# The statements of every redemption are built once, with parameters: building one costs
-# more of the server's Python than running it (SQLAlchemy memoizes a statement's cache key).
+# The statements of every redemption are built once, with parameters: building one cost about
+# as much of the server's Python as running it (SQLAlchemy memoizes a built statement's cache
+# key).
 _LOCK_CARD = (
     select(GiftCard)
     .where(GiftCard.id == bindparam("card_id"), GiftCard.store_id == bindparam("store_id"))
@@ -156,11 +158,10 @@ def append(
     previous_move_at = card.last_activity_at if entry.delta else None
     opened = outstanding_deductions((entry.kind,))
     open_deductions = card.open_deductions + opened  # read before the row changes under it
-    db.flush()  # whatever else the caller changed on the card goes first
-    # On the session's connection, past the ORM: the card's attributes are set right here,
-    # so the ORM's matching of the statement against the objects it holds is not needed.
-    connection = db.connection()
-    connection.execute(
+    # Whatever else the caller changed on the card goes first (run_prepared flushes); the
+    # card's attributes are set right here, as the row now holds them.
+    run_prepared(
+        db,
         _MOVE_BALANCE,
         {
             "card_id": card.id,
@@ -194,9 +195,8 @@ def append(
         created_at=now,
         previous_move_at=previous_move_at,
     )
-    connection.execute(
-        _APPEND_ACTIVITY, {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
-    )
+    row = {column.key: getattr(activity, column.key) for column in _ACTIVITIES.c}
+    run_prepared(db, _APPEND_ACTIVITY, row)
     return activity
 
 

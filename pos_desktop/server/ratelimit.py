@@ -20,6 +20,7 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 from pos_desktop.domain.errors import CardNotFound, CardNumberTaken, ErrorCode
 from pos_desktop.server.config import Limit
 from pos_desktop.server.context import EmployeeCaller
+from pos_desktop.server.database import run_prepared
 from pos_desktop.server.errors import ApiError, CommittedRefusal
 from pos_desktop.server.models import FailedAttempt
 
@@ -72,8 +73,8 @@ def _refuse_if_over(
     what: str,
 ) -> None:
     since = now - timedelta(seconds=limit.window_seconds)
-    found = db.connection().execute(attempts, {"who": who, "kind": kind.value, "since": since})
-    count, oldest = found.one()
+    found = run_prepared(db, attempts, {"who": who, "kind": kind.value, "since": since})
+    count, oldest = tuple(found.one())
     if count < limit.count or oldest is None:
         return
     retry_after = max(1, math.ceil((oldest - since).total_seconds()))
