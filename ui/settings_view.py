@@ -290,6 +290,7 @@ class SettingsView(QWidget):
             "scanner_prefix": self.prefix_input,
             "scanner_suffix": self.suffix_input,
             "printer": self.printer_input,
+            "printer_profile": self.profile_input,
         }.get(field)
         if target is not None:
             target.setFocus()

@@ -55,6 +55,9 @@ MAX_PORT_LENGTH = 300
 MAX_AFFIX_LENGTH = 40
 
 
+NO_PROFILE = "Pick the printer's profile from the list."
+
+
 def printer_profiles() -> tuple[str, ...]:
     """python-escpos's printer profiles, by name (its database loads on first use)."""
     from escpos.capabilities import CAPABILITIES
@@ -103,6 +106,9 @@ def validate(settings: DeviceSettings) -> DeviceSettings:
             "printer",
             f"The printer connection {printer!r} is not valid. Write it like {PRINTER_FORMATS}.",
         ) from None
+    if not settings.printer_profile:
+        # The Settings tab's list fills from a worker: a Save in that moment has none picked.
+        raise InvalidDeviceSettings("printer_profile", NO_PROFILE)
     if settings.printer_profile not in printer_profiles():
         raise InvalidDeviceSettings(
             "printer_profile", f"{settings.printer_profile!r} is not a known printer profile."

@@ -12,7 +12,13 @@ import pytest
 from pos_desktop.config import KeyboardMode, Settings
 from pos_desktop.db.database import RegisterDatabase
 from pos_desktop.receipts.escpos import DEFAULT_PROFILE
-from pos_desktop.services.devices import DeviceService, printer_profiles, serial_ports, validate
+from pos_desktop.services.devices import (
+    NO_PROFILE,
+    DeviceService,
+    printer_profiles,
+    serial_ports,
+    validate,
+)
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import utc_now
 from pos_desktop.services.results import DeviceSettings, InvalidDeviceSettings, NoPrinter
@@ -41,6 +47,14 @@ def devices(
     )
     yield service
     service.close()
+
+
+def test_validate_refuses_no_printer_profile_asking_to_pick_one() -> None:
+    """No profile picked (the list had not come yet) is refused with what to do, not as an
+    unknown profile called ''."""
+    with pytest.raises(InvalidDeviceSettings) as refused:
+        validate(replace(DeviceSettings(), printer_profile=""))
+    assert (refused.value.field, refused.value.message) == ("printer_profile", NO_PROFILE)
 
 
 @pytest.mark.parametrize(
