@@ -197,9 +197,9 @@ def _render_rows(
     columns: int | None,
     footer: str,
 ) -> bytes:
-    width = columns if columns is not None else printer_columns(paper_mm)
     from escpos.printer import Dummy
 
+    width = columns if columns is not None else printer_columns(paper_mm)
     pages = _pages(profile)
     text = pages.printable
     printer = Dummy(profile=profile, magic_encode_args={"encoder": pages.encoder()})
