@@ -118,7 +118,7 @@ class _Run:
             answer = refusal.status, _error_bytes(refusal)
             self._store(answer)
             db.commit()
-            return _response(answer)
+            return answer_response(answer)
         except (ApiError, DomainError) as refusal:
             db.rollback()
             error = refusal if isinstance(refusal, ApiError) else ApiError.from_domain(refusal)
@@ -126,14 +126,14 @@ class _Run:
             if error.status == 429:
                 # "Not now" is no answer to the request: the key stays free, so the same
                 # request goes through once its Retry-After is over (as gate_send's 429 does).
-                return _response(answer)
+                return answer_response(answer)
             if not self._claim(answer):
                 return self._replay()
             db.commit()
-            return _response(answer)
+            return answer_response(answer)
         self._store((status_code, answer_body), seal=seal)
         db.commit()
-        return _response((status_code, answer_body))
+        return answer_response((status_code, answer_body))
 
     def _claim(self, answer: tuple[int, bytes] = (0, b"")) -> bool:
         """Insert the key's row; False when another request already holds the key."""
@@ -164,7 +164,7 @@ class _Run:
         body = record.response_body
         if record.sealed:
             body = self.once.keys.answers.open(body)
-        return _response((record.status_code, body))
+        return answer_response((record.status_code, body))
 
     def _store(self, answer: tuple[int, bytes], *, seal: bool = False) -> None:
         status_code, body = answer
@@ -207,7 +207,7 @@ def _error_bytes(error: ApiError) -> bytes:
     return json.dumps(error.body(), separators=(",", ":")).encode()
 
 
-def _response(answer: tuple[int, bytes]) -> Response:
+def answer_response(answer: tuple[int, bytes]) -> Response:
     status_code, body = answer
     response = Response(content=body, status_code=status_code, media_type=JSON)
     if status_code == 429:

@@ -20,7 +20,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import validate_card_number
 from pos_desktop.domain.card_search import normalize_email
 from pos_desktop.domain.errors import CardNotFound, ErrorCode
-from pos_desktop.server import ledger, views
+from pos_desktop.server import ledger, redemption_trip, views
 from pos_desktop.server.card_sales import ensure_ticket_sells_no_card
 from pos_desktop.server.deps import (
     ClockDep,
@@ -214,6 +214,12 @@ def redeem(
     is answered as an unknown card, and counted as one."""
     amount, tip = ledger.to_amount_and_tip(body.amount, body.tip, employee.store)
     presented = ledger.Presented(card_id, validate_card_number(body.number), keys.numbers)
+    paid = redemption_trip.redeem(
+        once, body, employee, presented, amount, tip, config.unknown_cards
+    )
+    if paid is not None:
+        log_value("redeem", employee, card_id, paid.debited)
+        return paid.answer
 
     def operation(db: Session, now: datetime) -> c.RedemptionOut:
         ensure_ticket_sells_no_card(
