@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,6 +19,7 @@ from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
 from pos_desktop.server.database import make_engine
 from tests.e2e.conftest import CARD_AMOUNT, Card, Store
 from tests.fixtures.databases import assert_ledger_invariant
+from tests.fixtures.server_process import serve
 
 pytestmark = pytest.mark.e2e
 
@@ -138,3 +140,66 @@ def test_redeem_parallel_replays_with_other_body_are_refused(
     assert {r.json()["error"]["code"] for r in responses} == {"idempotency_key_reused"}
     assert store.card(fresh_card.id)["balance"]["amount"] == CARD_AMOUNT - 1_00
     assert redemptions(store, fresh_card.id) == 1
+
+
+def post_until_killed(
+    store: Store, path: str, body: dict[str, Any], keys: list[str], kill_after: int
+) -> list[httpx.Response | Exception]:
+    """POST ``body`` once per key, eight at a time, and SIGKILL the server as soon as
+    ``kill_after`` answers are in: what was in flight then comes back as its exception."""
+
+    async def send() -> list[httpx.Response | Exception]:
+        answered = 0
+        gate = asyncio.Semaphore(8)
+        async with httpx.AsyncClient(
+            base_url=f"{store.server.base_url}/api/v1", timeout=REQUEST_TIMEOUT_SECONDS
+        ) as client:
+
+            async def one(key: str) -> httpx.Response:
+                nonlocal answered
+                async with gate:
+                    response = await client.post(path, json=body, headers=store.headers(key))
+                answered += 1
+                if answered == kill_after:
+                    store.server.process.kill()
+                return response
+
+            return list(await asyncio.gather(*map(one, keys), return_exceptions=True))
+
+    return asyncio.run(send())
+
+
+def test_redeem_retries_after_a_server_sigkill_apply_once_and_replay_the_answers(
+    store: Store, fresh_card: Card, tmp_path: Path
+) -> None:
+    """The server is killed with SIGKILL while redemptions are in flight; the register
+    retries every request, with its key, on the restarted server. Each redemption applies
+    once, and an answer given before the kill comes again byte for byte: it was stored with
+    the redemption it answers."""
+    keys = [uuid.uuid4().hex for _ in range(40)]
+    path = f"/giftcards/{fresh_card.id}/redeem"
+    body = paying(fresh_card, ONE_DOLLAR)
+
+    before = post_until_killed(store, path, body, keys, kill_after=10)
+    store.server.process.wait()
+    args = ("--database-url", store.database_url, "--workers", "1")
+    with serve(args, tmp_path / "restarted.log") as server:
+        restarted = Store(server, store.database_url, store.register_token, store.session_token)
+        after = [restarted.post(path, body, key) for key in keys]
+
+        given = [answer for answer in before if isinstance(answer, httpx.Response)]
+        assert len(given) >= 10, describe(before)
+        assert {r.status_code for r in given} == {200}, describe(before)
+        assert {r.status_code for r in after} == {200}, describe(list(after))
+        for first, again in zip(before, after, strict=True):
+            if isinstance(first, httpx.Response):
+                assert again.content == first.content
+        paid = sorted(r.json()["balance_after"]["amount"] for r in after)
+        assert paid == list(range(CARD_AMOUNT - 40_00, CARD_AMOUNT, 1_00)), "each key paid once"
+        assert restarted.card(fresh_card.id)["balance"]["amount"] == CARD_AMOUNT - 40_00
+        assert redemptions(restarted, fresh_card.id) == 40
+    engine = make_engine(store.database_url)
+    try:
+        assert_ledger_invariant(engine)
+    finally:
+        engine.dispose()
