@@ -1,15 +1,17 @@
 """A real server for end-to-end tests: ``python -m pos_desktop.server serve`` in a subprocess.
 
-Each database kind (SQLite file, throwaway PostgreSQL database) is set up once for the module
-the way an operator would: the store, the employee, the enrollment code and the cards come from
-the CLI; the register enrolls and the cashier logs in through the API. Each test then gets a
-server process of its own over that database and a card no other test touches.
+Each database kind (SQLite file, throwaway PostgreSQL database) is set up the way an operator
+would: the store, the employee, the enrollment code and the cards come from the CLI, once per
+test process, and each module gets a copy of its own; the register enrolls and the cashier logs
+in through the API. Each test then gets a server process of its own over its module's database
+and a card no other test touches.
 
 When a test fails, what the server wrote to stdout/stderr is added to its report.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +20,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy.engine import make_url
 
 from tests.fixtures.databases import create_postgres_database, drop_postgres_database
 from tests.fixtures.server_process import LiveServer, run_cli, serve
@@ -110,37 +113,88 @@ def server_database_url(
     drop_postgres_database(url)
 
 
-@pytest.fixture(scope="module")
-def provisioned(server_database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Provisioned:
-    """A migrated database with a store, a cashier, an enrollment code and a pool of sent
-    cards."""
+def _provision(database_url: str, folder: Path) -> Provisioned:
+    """Set up an empty database as an operator would: a store, a cashier, an enrollment code
+    and a pool of sent cards, each from the CLI."""
     # The first command migrates and sets the store up; the last two then run side by side.
-    pin_file = tmp_path_factory.mktemp("e2e-manager") / "pin"
+    pin_file = folder / "manager-pin"
     pin_file.write_text(f"{MANAGER_PIN}\n")
     run_cli(
-        server_database_url,
+        database_url,
         "init-store",
         *("--name", "E2E Store", "--currency", "USD", "--locale", "en_US"),
         *("--timezone", "America/New_York", "--manager-name", "Morgan Manager"),
         *("--pin-file", str(pin_file)),
     )
     run_cli(
-        server_database_url,
+        database_url,
         "create-employee",
         *("--name", "Casey Cashier", "--role", "cashier", "--pin", CASHIER_PIN),
     )
     with ThreadPoolExecutor(2) as pool:
-        code_run = pool.submit(run_cli, server_database_url, "enroll-code")
+        code_run = pool.submit(run_cli, database_url, "enroll-code")
         cards_run = pool.submit(
             run_cli,
-            server_database_url,
+            database_url,
             "issue-cards",
             *("--count", str(CARD_POOL_SIZE), "--amount", str(CARD_AMOUNT)),
         )
         code = code_run.result().stdout.strip().splitlines()[-1]
         cards = [Card(*line.split()) for line in cards_run.result().stdout.splitlines()]
     assert len(cards) == CARD_POOL_SIZE, cards
-    return Provisioned(server_database_url, code, cards)
+    return Provisioned(database_url, code, cards)
+
+
+class Provisioning:
+    """One database of each kind provisioned from the CLI per test process, which each module
+    copies: four CLI runs (a Python start each) cost 4-5 s, a copy a tenth of a second. A copy
+    is a database of its own, so every module has the same unused cards and enrollment code."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.originals: dict[str, Provisioned] = {}
+
+    def copy(self, kind: str) -> Provisioned:
+        original = self.originals.get(kind)
+        if original is None:
+            original = _provision(self._new_database(kind), self.folder)
+            self.originals[kind] = original
+        url = self._new_database(kind, copy_of=original.database_url)
+        return Provisioned(url, original.enroll_code, list(original.unused_cards))
+
+    def _new_database(self, kind: str, copy_of: str | None = None) -> str:
+        if kind == "postgresql":
+            return create_postgres_database("pos_e2e", copy_of=copy_of)
+        path = self.folder / f"server-{len(list(self.folder.glob('*.sqlite3')))}.sqlite3"
+        if copy_of is not None:
+            shutil.copyfile(make_url(copy_of).database or "", path)
+        return f"sqlite:///{path}"
+
+    def drop(self) -> None:
+        if "postgresql" in self.originals:
+            drop_postgres_database(self.originals["postgresql"].database_url)
+
+
+@pytest.fixture(scope="session")
+def provisioning(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provisioning]:
+    made = Provisioning(tmp_path_factory.mktemp("e2e-provisioned"))
+    yield made
+    made.drop()
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def provisioned(
+    request: pytest.FixtureRequest, provisioning: Provisioning
+) -> Iterator[Provisioned]:
+    """A migrated database of the module's own with a store, a cashier, an enrollment code
+    and a pool of sent cards."""
+    provisioned = provisioning.copy(request.param)
+    yield provisioned
+    if request.param == "postgresql":
+        drop_postgres_database(provisioned.database_url)
 
 
 @pytest.fixture
