@@ -115,7 +115,7 @@ def _call(engine: Engine, params: dict[str, object]) -> tuple[bytes, int] | None
         )
         connection.autocommit = True  # the function's one statement is its transaction
         try:
-            row = connection.execute(_CALL, params, prepare=True).fetchone()
+            row = connection.execute(_CALL, params).fetchone()
         finally:
             connection.autocommit = False
     finally:
