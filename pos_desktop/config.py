@@ -131,6 +131,9 @@ class Settings(BaseSettings):
     sync_interval_seconds: float = 10.0
     # Server side.
     database_url: str | None = None
+    # The database URL goes through a transaction pooler (PgBouncer's pool_mode = transaction):
+    # the next transaction may run on another server connection, so nothing is prepared.
+    database_transaction_pooling: bool = False
     # Unset: the server's own defaults (pos_desktop.server.config.ServerConfig).
     session_ttl_seconds: int | None = None
     server_threads: int | None = None

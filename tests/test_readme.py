@@ -11,8 +11,9 @@ from pos_desktop.server.demo import DEMO_PRODUCTS
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 # What a fresh Debian machine (with the PostgreSQL the server section asks for) can run as is;
-# everything of the project's own goes through ./dev, which installs uv and the virtualenv.
-FRESH_MACHINE_COMMANDS = {"./dev", "createdb", "export", "psql"}
+# everything of the project's own goes through ./dev, which installs uv and the virtualenv, or
+# through deploy/local-cluster, which readies it with ./dev and names the Debian packages it lacks.
+FRESH_MACHINE_COMMANDS = {"./dev", "deploy/local-cluster", "createdb", "export", "psql"}
 ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
 # A command run with uv, or with a Python that has the project's dependencies only once uv made
 # the virtualenv (`uv` alone, named as a tool, is no command).

@@ -25,7 +25,9 @@ def create_from_environment() -> FastAPI:
     settings = Settings()
     if not settings.database_url:
         raise SystemExit("error: set POS_DATABASE_URL to the server's database")
-    engine = make_engine(settings.database_url)
+    engine = make_engine(
+        settings.database_url, transaction_pooling=settings.database_transaction_pooling
+    )
     config = ServerConfig.from_settings(settings)
     clock = SystemClock()
     # Every worker and every server of the store reads the same key file, so any of them can

@@ -62,7 +62,9 @@ def _keys() -> ServerKeys:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    engine = make_engine(_database_url(args))
+    engine = make_engine(
+        _database_url(args), transaction_pooling=Settings().database_transaction_pooling
+    )
     migrate(engine, _keys())
     return engine
 

@@ -34,15 +34,21 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, transaction_pooling: bool = False) -> Engine:
+    """``transaction_pooling``: ``url`` is a transaction pooler's (PgBouncer), whose next
+    transaction may run on another server connection, so psycopg prepares nothing (it would
+    after a statement's fifth use on a connection)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         configure_sqlite(engine)
         return engine
+    connect_args = {"prepare_threshold": None} if transaction_pooling else {}
     # No pre-ping: it costs a round trip on every checkout; a connection the server dropped
     # fails that one request, and the pool recycles connections before idle timeouts bite.
-    return create_engine(url, pool_size=16, max_overflow=24, pool_recycle=1800)
+    return create_engine(
+        url, pool_size=16, max_overflow=24, pool_recycle=1800, connect_args=connect_args
+    )
 
 
 DIALECTS = ("postgresql", "sqlite")

@@ -62,6 +62,10 @@ class Store:
     register_token: str
     session_token: str
 
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
     def headers(self, key: str | None = None) -> dict[str, str]:
         headers = {
             "X-Register-Token": self.register_token,

@@ -6,11 +6,9 @@ same moment, the card never pays out more than it holds and a key never redeems 
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections import Counter
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
@@ -18,63 +16,19 @@ import pytest
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
 from pos_desktop.server.database import make_engine
 from tests.e2e.conftest import CARD_AMOUNT, Card, Store
+from tests.fixtures.bursts import (
+    ONE_DOLLAR,
+    TWO_DOLLARS,
+    answered,
+    describe,
+    paying,
+    post_all_at_once,
+    post_until_killed,
+)
 from tests.fixtures.databases import assert_ledger_invariant
 from tests.fixtures.server_process import serve
 
 pytestmark = pytest.mark.e2e
-
-ONE_DOLLAR = {"amount": {"amount": 1_00}, "tip": {"amount": 0}}
-TWO_DOLLARS = {"amount": {"amount": 2_00}, "tip": {"amount": 0}}
-
-
-def paying(card: Card, amount: dict[str, Any]) -> dict[str, Any]:
-    """A redemption body with the card at hand: its number is the proof."""
-    return {"number": card.number, **amount}
-
-
-# A server that works answers these bursts in a few seconds; one that wedges fails in this time.
-REQUEST_TIMEOUT_SECONDS = 40
-
-
-def post_all_at_once(
-    store: Store, path: str, body: dict[str, Any], keys: list[str]
-) -> list[httpx.Response | Exception]:
-    """POST ``body`` once per key, all requests in flight together, each on its own connection.
-
-    A request that gets no answer (a timeout, a dropped connection) comes back as its exception.
-    """
-
-    async def send() -> list[httpx.Response | Exception]:
-        limits = httpx.Limits(max_connections=len(keys), max_keepalive_connections=len(keys))
-        async with httpx.AsyncClient(
-            base_url=f"{store.server.base_url}/api/v1",
-            limits=limits,
-            timeout=REQUEST_TIMEOUT_SECONDS,
-        ) as client:
-            calls = (client.post(path, json=body, headers=store.headers(key)) for key in keys)
-            return list(await asyncio.gather(*calls, return_exceptions=True))
-
-    return asyncio.run(send())
-
-
-def outcome(answer: httpx.Response | Exception) -> int | str:
-    return answer.status_code if isinstance(answer, httpx.Response) else type(answer).__name__
-
-
-def answered(answers: list[httpx.Response | Exception]) -> list[httpx.Response]:
-    """The responses, once it is checked that every request got one."""
-    responses = [a for a in answers if isinstance(a, httpx.Response)]
-    assert len(responses) == len(answers), describe(answers)
-    return responses
-
-
-def describe(answers: list[httpx.Response | Exception]) -> str:
-    """Outcome counts and the first body per outcome, for assertion messages."""
-    first: dict[int | str, str] = {}
-    for answer in answers:
-        text = answer.text[:300] if isinstance(answer, httpx.Response) else repr(answer)
-        first.setdefault(outcome(answer), text)
-    return f"{dict(Counter(outcome(a) for a in answers))}; first of each: {first}"
 
 
 def redemptions(store: Store, card_id: str) -> int:
@@ -142,33 +96,6 @@ def test_redeem_parallel_replays_with_other_body_are_refused(
     assert redemptions(store, fresh_card.id) == 1
 
 
-def post_until_killed(
-    store: Store, path: str, body: dict[str, Any], keys: list[str], kill_after: int
-) -> list[httpx.Response | Exception]:
-    """POST ``body`` once per key, eight at a time, and SIGKILL the server as soon as
-    ``kill_after`` answers are in: what was in flight then comes back as its exception."""
-
-    async def send() -> list[httpx.Response | Exception]:
-        answered = 0
-        gate = asyncio.Semaphore(8)
-        async with httpx.AsyncClient(
-            base_url=f"{store.server.base_url}/api/v1", timeout=REQUEST_TIMEOUT_SECONDS
-        ) as client:
-
-            async def one(key: str) -> httpx.Response:
-                nonlocal answered
-                async with gate:
-                    response = await client.post(path, json=body, headers=store.headers(key))
-                answered += 1
-                if answered == kill_after:
-                    store.server.process.kill()
-                return response
-
-            return list(await asyncio.gather(*map(one, keys), return_exceptions=True))
-
-    return asyncio.run(send())
-
-
 def test_redeem_retries_after_a_server_sigkill_apply_once_and_replay_the_answers(
     store: Store, fresh_card: Card, tmp_path: Path
 ) -> None:
@@ -180,7 +107,9 @@ def test_redeem_retries_after_a_server_sigkill_apply_once_and_replay_the_answers
     path = f"/giftcards/{fresh_card.id}/redeem"
     body = paying(fresh_card, ONE_DOLLAR)
 
-    before = post_until_killed(store, path, body, keys, kill_after=10)
+    before = post_until_killed(
+        store, path, body, keys, kill_after=10, kill=store.server.process.kill
+    )
     store.server.process.wait()
     args = ("--database-url", store.database_url, "--workers", "1")
     with serve(args, tmp_path / "restarted.log") as server:

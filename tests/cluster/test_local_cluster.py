@@ -1,0 +1,121 @@
+"""The store on the chain's cluster (deploy/local-cluster): registers talk to HAProxy, which
+spreads them over two servers, which reach the primary through PgBouncer in transaction
+pooling. The races a single server wins must be won across servers too."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+
+from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
+from pos_desktop.server.database import make_engine
+from tests.fixtures.bursts import (
+    ONE_DOLLAR,
+    answered,
+    describe,
+    paying,
+    post_all_at_once,
+    post_until_killed,
+)
+from tests.fixtures.cluster import CARD_AMOUNT, Card, Cluster, local_cluster
+from tests.fixtures.databases import assert_ledger_invariant
+
+pytestmark = [pytest.mark.cluster, pytest.mark.postgres]
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Cluster]:
+    with local_cluster() as started:
+        yield started
+
+
+@pytest.fixture
+def card(cluster: Cluster) -> Card:
+    """A sent card holding 50.00 that no other test touches."""
+    return cluster.cards.pop()
+
+
+def redeemed_on(cluster: Cluster, card: Card) -> dict[str, int]:
+    """How many redemptions of ``card`` each server logged."""
+    return {name: cluster.server_log(name).count(f"redeem card={card.id}") for name in ("a", "b")}
+
+
+def ledger_balances(cluster: Cluster) -> None:
+    engine = make_engine(cluster.primary_url)
+    try:
+        assert_ledger_invariant(engine)
+    finally:
+        engine.dispose()
+
+
+def test_cluster_200_redemptions_at_once_on_one_card_pay_exactly_its_balance(
+    cluster: Cluster, card: Card
+) -> None:
+    """200 simultaneous 1.00 redemptions on 50.00, spread by HAProxy over both servers: 50
+    pay, 150 get the seed's refusal, no 5xx."""
+    keys = [uuid.uuid4().hex for _ in range(200)]
+
+    answers = post_all_at_once(
+        cluster, f"/giftcards/{card.id}/redeem", paying(card, ONE_DOLLAR), keys
+    )
+
+    responses = answered(answers)
+    assert Counter(r.status_code for r in responses) == {200: 50, 409: 150}, describe(answers)
+    refusals = {r.json()["error"]["message"] for r in responses if r.status_code == 409}
+    assert refusals == {INSUFFICIENT_BALANCE_MESSAGE}
+    paid = sorted(r.json()["balance_after"]["amount"] for r in responses if r.status_code == 200)
+    assert paid == list(range(0, CARD_AMOUNT, 1_00)), "each payment saw the one before it"
+    assert cluster.card(card.id)["balance"]["amount"] == 0
+    assert all(redeemed_on(cluster, card).values()), "both servers paid some"
+    ledger_balances(cluster)
+
+
+def test_cluster_50_copies_of_one_request_apply_once_across_both_servers(
+    cluster: Cluster, card: Card
+) -> None:
+    """50 copies of one request (same key, same body) at once, on both servers: one
+    redemption, and every copy gets its answer byte for byte."""
+    key = uuid.uuid4().hex
+
+    answers = post_all_at_once(
+        cluster, f"/giftcards/{card.id}/redeem", paying(card, ONE_DOLLAR), [key] * 50
+    )
+
+    responses = answered(answers)
+    assert {r.status_code for r in responses} == {200}, describe(answers)
+    assert len({r.content for r in responses}) == 1
+    assert cluster.card(card.id)["balance"]["amount"] == CARD_AMOUNT - 1_00
+    assert sum(redeemed_on(cluster, card).values()) == 1
+
+
+def test_cluster_server_killed_under_load_loses_and_doubles_nothing(
+    cluster: Cluster, card: Card
+) -> None:
+    """Server a is SIGKILLed while redemptions run through HAProxy; the register retries
+    every request with its key, and HAProxy sends the retries to server b. Each redemption
+    applies once; every answer given before the kill is given again byte for byte.
+
+    Last in the module: server a stays down."""
+    keys = [uuid.uuid4().hex for _ in range(40)]
+    path = f"/giftcards/{card.id}/redeem"
+    body = paying(card, ONE_DOLLAR)
+
+    before = post_until_killed(
+        cluster, path, body, keys, kill_after=10, kill=lambda: cluster.kill_server("a")
+    )
+    after = [post_all_at_once(cluster, path, body, [key])[0] for key in keys]
+
+    given = [answer for answer in before if not isinstance(answer, Exception)]
+    assert len(given) >= 10 and {r.status_code for r in given} == {200}, describe(before)
+    again = answered(after)
+    assert {r.status_code for r in again} == {200}, describe(after)
+    for first, second in zip(before, again, strict=True):
+        if not isinstance(first, Exception):
+            assert second.content == first.content
+    paid = sorted(r.json()["balance_after"]["amount"] for r in again)
+    assert paid == list(range(CARD_AMOUNT - 40_00, CARD_AMOUNT, 1_00)), "each key paid once"
+    assert cluster.card(card.id)["balance"]["amount"] == CARD_AMOUNT - 40_00
+    ledger_balances(cluster)
