@@ -4,10 +4,13 @@ pooling. The races a single server wins must be won across servers too."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections import Counter
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
+import psycopg
 import pytest
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
@@ -21,7 +24,7 @@ from tests.fixtures.bursts import (
     post_until_killed,
 )
 from tests.fixtures.cluster import CARD_AMOUNT, Card, Cluster, local_cluster
-from tests.fixtures.databases import assert_ledger_invariant
+from tests.fixtures.databases import assert_ledger_invariant, libpq
 
 pytestmark = [pytest.mark.cluster, pytest.mark.postgres]
 
@@ -89,6 +92,44 @@ def test_cluster_50_copies_of_one_request_apply_once_across_both_servers(
     assert len({r.content for r in responses}) == 1
     assert cluster.card(card.id)["balance"]["amount"] == CARD_AMOUNT - 1_00
     assert sum(redeemed_on(cluster, card).values()) == 1
+
+
+def test_cluster_restore_drill_brings_the_ledger_back_to_a_chosen_instant(
+    cluster: Cluster, card: Card
+) -> None:
+    """Redemptions before and after an instant; the restore drill restores the start-up base
+    backup plus the WAL archive to that instant in a new cluster: the ledger there balances
+    and holds exactly what the primary held then."""
+    path = f"/giftcards/{card.id}/redeem"
+    for _ in range(5):
+        assert cluster.post(path, paying(card, ONE_DOLLAR)).status_code == 200
+    held_then = ledger_summary(cluster)
+    instant = datetime.now(UTC)
+    time.sleep(0.5)
+    for _ in range(5):
+        assert cluster.post(path, paying(card, ONE_DOLLAR)).status_code == 200
+    with psycopg.connect(libpq(cluster.primary_url), autocommit=True) as primary:
+        primary.execute("SELECT pg_switch_wal()")  # archive the WAL past the instant now
+
+    drill = cluster.restore_drill(instant)
+
+    assert drill.returncode == 0, drill.stderr
+    restored = dict(word.split("=", 1) for word in drill.stdout.split())
+    assert restored["unbalanced_cards"] == "0"
+    assert (restored["cards"], restored["activities"], restored["balances"]) == held_then
+    assert ledger_summary(cluster) != held_then, "the primary moved on after the instant"
+
+
+def ledger_summary(cluster: Cluster) -> tuple[str, str, str]:
+    """Cards, activities and the sum of balances on the primary, as the drill prints them."""
+    with psycopg.connect(libpq(cluster.primary_url)) as primary:
+        row = primary.execute(
+            "SELECT (SELECT count(*) FROM gift_cards), (SELECT count(*) FROM card_activities),"
+            " (SELECT coalesce(sum(balance), 0) FROM gift_cards)"
+        ).fetchone()
+    assert row is not None
+    cards, activities, balances = row
+    return str(cards), str(activities), str(balances)
 
 
 def test_cluster_server_killed_under_load_loses_and_doubles_nothing(
