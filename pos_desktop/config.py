@@ -134,6 +134,8 @@ class Settings(BaseSettings):
     # The database URL goes through a transaction pooler (PgBouncer's pool_mode = transaction):
     # the next transaction may run on another server connection, so nothing is prepared.
     database_transaction_pooling: bool = False
+    # A streaming replica of the database, where the read-only pages read (server.replica).
+    replica_database_url: str | None = None
     # Unset: the server's own defaults (pos_desktop.server.config.ServerConfig).
     session_ttl_seconds: int | None = None
     server_threads: int | None = None

@@ -914,6 +914,9 @@ class CardPage(Answer):
 
     items: list[CardListItem]
     next_cursor: str | None
+    # Read from the server's replica, this many milliseconds behind the primary; None: read
+    # from the primary itself.
+    replica_lag_ms: int | None = None
 
 
 class LiabilityOut(Answer):
@@ -991,6 +994,9 @@ class SalesReportOut(Answer):
     by_product: list[ItemSales]
     by_category: list[ItemSales]
     by_tender: list[TenderSales]
+    # Read from the server's replica, this many milliseconds behind the primary; None: read
+    # from the primary itself.
+    replica_lag_ms: int | None = None
 
 
 class LiabilityFlow(Answer):
@@ -1087,6 +1093,9 @@ class ExceptionsReportOut(Answer):
     by_employee: list[EmployeeExceptions]
     by_register: list[RegisterExceptions]
     mail_failures: list[MailFailure]
+    # Read from the server's replica, this many milliseconds behind the primary; None: read
+    # from the primary itself.
+    replica_lag_ms: int | None = None
 
 
 AlertKind = Literal["unknown_cards", "wrong_pins"]

@@ -48,8 +48,11 @@ def create_app(
     clock: Clock | None = None,
     config: ServerConfig | None = None,
     keys: ServerKeys | None = None,
+    replica: Engine | None = None,
 ) -> FastAPI:
-    """Build the app over a migrated database; the caller owns the engine's lifetime.
+    """Build the app over a migrated database; the caller owns the engines' lifetime.
+
+    ``replica``: a streaming replica of it, where the read-only pages read (``replica``).
 
     ``keys``: the server key (card numbers, sealed mail, code hashes); without one, a key of
     this run's own, which suits only a database that lives no longer than the process.
@@ -72,6 +75,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.session_factory = make_session_factory(engine)
+    app.state.replica_session_factory = make_session_factory(replica) if replica else None
     app.state.clock = clock or SystemClock()
     app.state.config = config
     app.state.keys = keys or ServerKeys.for_this_run()

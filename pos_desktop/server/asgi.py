@@ -28,12 +28,13 @@ def create_from_environment() -> FastAPI:
     engine = make_engine(
         settings.database_url, transaction_pooling=settings.database_transaction_pooling
     )
+    replica = make_engine(settings.replica_database_url) if settings.replica_database_url else None
     config = ServerConfig.from_settings(settings)
     clock = SystemClock()
     # Every worker and every server of the store reads the same key file, so any of them can
     # read the card numbers and send the mail another wrote.
     keys = ServerKeys.in_folder(settings.data_dir)
-    app = create_app(engine, clock=clock, config=config, keys=keys)
+    app = create_app(engine, clock=clock, config=config, keys=keys, replica=replica)
     run_beside(
         app,
         sender_for(engine, settings.data_dir, clock=clock, sealer=keys.mail, config=config.mail),

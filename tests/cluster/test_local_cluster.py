@@ -4,6 +4,7 @@ pooling. The races a single server wins must be won across servers too."""
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
 from collections import Counter
@@ -92,6 +93,50 @@ def test_cluster_50_copies_of_one_request_apply_once_across_both_servers(
     assert len({r.content for r in responses}) == 1
     assert cluster.card(card.id)["balance"]["amount"] == CARD_AMOUNT - 1_00
     assert sum(redeemed_on(cluster, card).values()) == 1
+
+
+# WAL the primary had sent and the replica had not yet received when it measured its lag.
+IN_TRANSIT_SECONDS = 0.2
+
+
+def test_cluster_back_office_reads_the_replica_and_sees_redemptions_within_its_lag(
+    cluster: Cluster, card: Card
+) -> None:
+    """Redemptions run on the primary while the Back Office's card list reads the replica:
+    every page says it was read there and how far behind, and shows each redemption
+    acknowledged before that (give or take WAL in transit), and none not yet asked for."""
+    path = f"/giftcards/{card.id}/redeem"
+    sent: list[float] = []
+    acknowledged: list[float] = []
+    statuses: list[int] = []
+
+    def redeem() -> None:
+        for _ in range(30):
+            sent.append(time.monotonic())
+            statuses.append(cluster.post(path, paying(card, ONE_DOLLAR)).status_code)
+            acknowledged.append(time.monotonic())
+
+    redeeming = threading.Thread(target=redeem)
+    redeeming.start()
+    pages = []
+    while redeeming.is_alive():
+        asked = time.monotonic()
+        page = cluster.manager_get("/backoffice/giftcards")
+        pages.append((asked, time.monotonic(), page))
+    redeeming.join()
+
+    assert set(statuses) == {200}
+    assert len(pages) >= 5
+    for asked, answered_at, page in pages:
+        assert page.status_code == 200, page.text
+        lag = page.json()["replica_lag_ms"]
+        assert lag is not None, "read from the replica"
+        listed = {item["id"]: item for item in page.json()["items"]}
+        seen = (CARD_AMOUNT - listed[card.id]["balance"]["amount"]) // 1_00
+        current_until = asked - lag / 1000 - IN_TRANSIT_SECONDS
+        surely = sum(1 for at in acknowledged if at < current_until)
+        at_most = sum(1 for at in sent if at < answered_at)
+        assert surely <= seen <= at_most, (lag, surely, seen, at_most)
 
 
 def test_cluster_restore_drill_brings_the_ledger_back_to_a_chosen_instant(

@@ -63,6 +63,16 @@ def test_card_list_newest_first(world: World, cards: dict[str, str]) -> None:
     assert ids(listed(world)) == list(reversed(cards.values()))
 
 
+def test_card_list_without_a_replica_is_read_from_the_primary(world: World) -> None:
+    """A server with no replica reads the list from the primary, and says no replica lag."""
+    card(world)
+
+    response = world.get(LIST, who="manager")
+
+    assert response.status_code == 200, response.text
+    assert response.json()["replica_lag_ms"] is None
+
+
 def test_card_list_item_shows_last_activity(world: World) -> None:
     """A card's row says when it last moved: its latest redemption, not its issue."""
     issued = card(world)

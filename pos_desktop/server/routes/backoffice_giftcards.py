@@ -16,7 +16,8 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.card_filters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, card_filter
 from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.server import card_list
-from pos_desktop.server.deps import ManagerDep, SessionsDep
+from pos_desktop.server.deps import ManagerDep
+from pos_desktop.server.replica import ReadingDep
 
 router = APIRouter(prefix="/backoffice", tags=["back office"])
 
@@ -26,7 +27,7 @@ Instant = Annotated[AwareDatetime | None, Query()]
 @router.get("/giftcards", response_model=c.CardPage)
 def list_giftcards(
     manager: ManagerDep,
-    sessions: SessionsDep,
+    reading: ReadingDep,
     status: CardStatus | None = None,
     balance_above_zero: bool = False,
     issued_from: Instant = None,
@@ -46,5 +47,7 @@ def list_giftcards(
         email=email,
         last4=last4,
     )
-    with sessions() as db:
-        return card_list.list_cards(db, manager.store.id, wanted, limit=limit, cursor=cursor)
+    with reading.session() as (db, lag):
+        page = card_list.list_cards(db, manager.store.id, wanted, limit=limit, cursor=cursor)
+    page.replica_lag_ms = lag
+    return page

@@ -23,6 +23,7 @@ from pos_desktop.server.exceptions_report import alerts as alerts_now
 from pos_desktop.server.exceptions_report import exceptions_report
 from pos_desktop.server.giftcard_report import giftcard_report
 from pos_desktop.server.models import Store
+from pos_desktop.server.replica import ReadingDep
 from pos_desktop.server.sales_report import sales_report
 from pos_desktop.server.views import money
 
@@ -58,12 +59,14 @@ def liability(
 
 
 @router.get("/reports/sales", response_model=c.SalesReportOut)
-def sales(manager: ManagerDep, sessions: SessionsDep, start: Start, end: End) -> c.SalesReportOut:
+def sales(manager: ManagerDep, reading: ReadingDep, start: Start, end: End) -> c.SalesReportOut:
     """Completed tickets' sales by day, hour, employee, product, category and tender; gift
     cards sold apart, never revenue (definitions in ``server.sales_report``)."""
-    with sessions() as db:
+    with reading.session() as (db, lag):
         store, days = _store_days(db, manager, start, end)
-        return sales_report(db, store, days)
+        report = sales_report(db, store, days)
+    report.replica_lag_ms = lag
+    return report
 
 
 @router.get("/reports/gift-cards", response_model=c.GiftCardReportOut)
@@ -86,13 +89,15 @@ def gift_cards(
 
 @router.get("/reports/exceptions", response_model=c.ExceptionsReportOut)
 def exceptions(
-    manager: ManagerDep, sessions: SessionsDep, clock: ClockDep, start: Start, end: End
+    manager: ManagerDep, reading: ReadingDep, clock: ClockDep, start: Start, end: End
 ) -> c.ExceptionsReportOut:
     """Unsettled redemptions, voids, blocks, adjustments and refunds by employee, unknown
     cards and wrong PINs by register, and mail given up (``server.exceptions_report``)."""
-    with sessions() as db:
+    with reading.session() as (db, lag):
         store, days = _store_days(db, manager, start, end)
-        return exceptions_report(db, store, days, clock.now())
+        report = exceptions_report(db, store, days, clock.now())
+    report.replica_lag_ms = lag
+    return report
 
 
 @router.get("/alerts", response_model=c.AlertsOut)
