@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
+from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.database import make_engine
 from tests.fixtures.bursts import (
     ONE_DOLLAR,
@@ -175,6 +176,67 @@ def ledger_summary(cluster: Cluster) -> tuple[str, str, str]:
     assert row is not None
     cards, activities, balances = row
     return str(cards), str(activities), str(balances)
+
+
+def test_cluster_unknown_card_limit_counts_attempts_on_both_servers(cluster: Cluster) -> None:
+    """Wrong numbers spread by HAProxy over both servers count toward one register limit: the
+    request after the limit, even with the right number, is 429."""
+    guessing = cluster.on_another_register("Till 2")  # the others' limits stay untouched
+    first, second = cluster.cards.pop(), cluster.cards.pop()
+    wrong = {"number": second.number, **ONE_DOLLAR}  # another card's number: unknown here
+    limit = ServerConfig().unknown_card_limit
+
+    refused = [guessing.post(f"/giftcards/{first.id}/redeem", wrong) for _ in range(limit)]
+    over = guessing.post(f"/giftcards/{first.id}/redeem", paying(first, ONE_DOLLAR))
+
+    assert [r.status_code for r in refused] == [404] * limit
+    assert over.status_code == 429, over.text
+    assert int(over.headers["Retry-After"]) > 0
+    assert cluster.card(first.id)["balance"]["amount"] == CARD_AMOUNT
+
+
+def test_cluster_one_open_code_per_card_and_each_mail_sent_once(cluster: Cluster) -> None:
+    """Codes for one card asked for at once on both servers leave one open; every mail
+    queued (the e-gift card's, each code's) is delivered once, though both servers' senders
+    work the same outbox."""
+    mails_before = len(list(cluster.outbox.glob("*.eml")))
+    issued = cluster.manager_post(
+        "/giftcards",
+        {
+            "amount": {"amount": 50_00},
+            "buyer_email": "buyer@example.com",
+            "recipient_email": "pat@example.com",
+            "reason": "cluster test",
+        },
+    )
+    assert issued.status_code == 201, issued.text
+    card_id = issued.json()["id"]
+    sent = cluster.manager_post(f"/giftcards/{card_id}/send", {"reason": "cluster test"})
+    assert sent.status_code == 200, sent.text
+    keys = [uuid.uuid4().hex for _ in range(6)]
+
+    answers = post_all_at_once(
+        cluster, f"/giftcards/{card_id}/deduction-codes", {"amount": {"amount": 5_00}}, keys
+    )
+
+    statuses = Counter(r.status_code for r in answered(answers))
+    assert statuses[201] >= 1 and set(statuses) <= {201, 429}, describe(answers)
+    with psycopg.connect(libpq(cluster.primary_url)) as primary:
+        open_codes = primary.execute(
+            "SELECT count(*) FROM deduction_challenges WHERE card_id = %s AND state = 'open'",
+            (card_id,),
+        ).fetchone()
+        queued = primary.execute(
+            "SELECT count(*) FROM mail_outbox WHERE card_id = %s", (card_id,)
+        ).fetchone()
+    assert open_codes == (1,)
+    assert queued == (1 + statuses[201],), "the e-gift mail and one per code"
+    deadline = time.monotonic() + 30
+    while len(list(cluster.outbox.glob("*.eml"))) < mails_before + queued[0]:
+        assert time.monotonic() < deadline, "the mail was not all delivered"
+        time.sleep(0.2)
+    time.sleep(2)  # time enough for a second delivery of any of them, were there one
+    assert len(list(cluster.outbox.glob("*.eml"))) == mails_before + queued[0]
 
 
 def test_cluster_server_killed_under_load_loses_and_doubles_nothing(
