@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
-from fastapi import FastAPI
+from fastapi import FastAPI, Response
 from sqlalchemy import Engine
 
 from pos_desktop.contracts import ErrorBody
@@ -18,6 +18,7 @@ from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.deps import install_caller_caches
 from pos_desktop.server.errors import install_error_handlers
 from pos_desktop.server.keys import ServerKeys
+from pos_desktop.server.metrics import RequestMetrics, scrape, watch_pool
 from pos_desktop.server.routes import (
     activities,
     backoffice_catalog,
@@ -82,6 +83,15 @@ def create_app(
     install_caller_caches(app, config.auth_cache_seconds)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(RequestMetrics)
+    watch_pool(engine)
+
+    @app.get("/metrics", include_in_schema=False)
+    def metrics() -> Response:
+        """Prometheus' scrape (``server.metrics``): for the operator, not the registers."""
+        content, media_type = scrape(app.state.session_factory)
+        return Response(content, media_type=media_type)
+
     # Every route may answer with the contract's error shape; say so in the OpenAPI document
     # (this also replaces FastAPI's own {"detail": ...} schema for 422).
     errors: dict[int | str, dict[str, Any]] = {

@@ -6,10 +6,13 @@ Every command takes ``--database-url``, or reads ``POS_DATABASE_URL`` when it is
 from __future__ import annotations
 
 import argparse
+import atexit
 import getpass
 import logging
 import os
+import shutil
 import sys
+import tempfile
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -35,6 +38,7 @@ from pos_desktop.server.deps import store_info
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.logs import configure_logging
+from pos_desktop.server.metrics import MULTIPROCESS_DIR
 from pos_desktop.server.provisioning import (
     NoStore,
     StoreExists,
@@ -97,12 +101,18 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _engine(args).dispose()
     # Workers import the app by name and read the database from the environment.
     os.environ["POS_DATABASE_URL"] = url
+    workers = serving_workers(args.workers, url)
+    if workers > 1:
+        # Each worker keeps its /metrics figures in this folder, which any of them sums up;
+        # set before they start, as prometheus_client reads it when they import it.
+        os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="pos-metrics-")
+        atexit.register(shutil.rmtree, os.environ[MULTIPROCESS_DIR], ignore_errors=True)
     uvicorn.run(
         "pos_desktop.server.asgi:create_from_environment",
         factory=True,
         host=args.host,
         port=args.port,
-        workers=serving_workers(args.workers, url),
+        workers=workers,
         log_level=args.log_level,
         access_log=False,
     )

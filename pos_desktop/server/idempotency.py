@@ -30,6 +30,7 @@ from pos_desktop.server.database import DIALECTS, insert_or_skip_in, run_prepare
 from pos_desktop.server.deps import ClockDep, EmployeeDep, KeysDep, SessionsDep
 from pos_desktop.server.errors import ApiError, CommittedRefusal
 from pos_desktop.server.keys import ServerKeys
+from pos_desktop.server.metrics import REPLAYS
 from pos_desktop.server.models import IdempotencyRecord
 
 IdempotencyKey = Annotated[str, Header(alias="Idempotency-Key", min_length=1, max_length=128)]
@@ -151,6 +152,7 @@ class _Run:
         return run_prepared(self.db, claim, values).first() is not None
 
     def _replay(self) -> Response:
+        REPLAYS.inc()
         record = self.db.execute(
             _RECORD, {"held_by": self.once.register_id, "held_key": self.once.key}
         ).scalar_one()

@@ -10,6 +10,7 @@ import logging
 import uuid
 
 from pos_desktop.server.context import EmployeeCaller
+from pos_desktop.server.metrics import VALUE_MOVED, VALUE_MOVES
 
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
@@ -24,6 +25,9 @@ def configure_logging() -> None:
 
 
 def log_value(what: str, caller: EmployeeCaller, card_id: uuid.UUID, minor: int) -> None:
+    """Log a move of value, and count it for ``/metrics``."""
+    VALUE_MOVES.labels(what).inc()
+    VALUE_MOVED.labels(what, caller.store.currency).inc(minor)
     log.info(
         "%s card=%s amount=%d %s employee=%s register=%s",
         what,

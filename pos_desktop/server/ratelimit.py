@@ -22,6 +22,7 @@ from pos_desktop.server.config import Limit
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.database import run_prepared
 from pos_desktop.server.errors import ApiError, CommittedRefusal
+from pos_desktop.server.metrics import RATE_LIMITED
 from pos_desktop.server.models import FailedAttempt
 
 
@@ -117,6 +118,7 @@ def rate_limited(retry_after: float, message: str) -> ApiError:
     """429 ``rate_limited`` with the whole seconds to wait (at least 1) in the Retry-After
     header and beside the message."""
     seconds = max(1, math.ceil(retry_after))
+    RATE_LIMITED.inc()
     return ApiError(
         429,
         ErrorCode.RATE_LIMITED,

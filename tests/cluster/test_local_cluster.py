@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
+import httpx
 import psycopg
 import pytest
 
@@ -237,6 +238,20 @@ def test_cluster_one_open_code_per_card_and_each_mail_sent_once(cluster: Cluster
         time.sleep(0.2)
     time.sleep(2)  # time enough for a second delivery of any of them, were there one
     assert len(list(cluster.outbox.glob("*.eml"))) == mails_before + queued[0]
+
+
+def test_cluster_metrics_are_scraped_from_each_server_not_through_haproxy(
+    cluster: Cluster,
+) -> None:
+    """HAProxy refuses /metrics to whoever reaches the registers' address; each server
+    answers it on its own port, counting the redemptions it served."""
+    through_haproxy = httpx.get(f"{cluster.base_url}/metrics", timeout=30)
+    servers = cluster.addresses["POS_CLUSTER_SERVERS"].split()
+    scraped = [httpx.get(f"{server}/metrics", timeout=30) for server in servers]
+
+    assert through_haproxy.status_code == 403
+    assert [r.status_code for r in scraped] == [200, 200]
+    assert all('pos_value_moves_total{what="redeem"}' in r.text for r in scraped)
 
 
 def test_cluster_server_killed_under_load_loses_and_doubles_nothing(
