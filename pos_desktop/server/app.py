@@ -18,7 +18,8 @@ from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.deps import install_caller_caches
 from pos_desktop.server.errors import install_error_handlers
 from pos_desktop.server.keys import ServerKeys
-from pos_desktop.server.metrics import RequestMetrics, scrape, watch_pool
+from pos_desktop.server.metrics import scrape, watch_pool
+from pos_desktop.server.request_log import RequestLog
 from pos_desktop.server.routes import (
     activities,
     backoffice_catalog,
@@ -83,7 +84,7 @@ def create_app(
     install_caller_caches(app, config.auth_cache_seconds)
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware)
-    app.add_middleware(RequestMetrics)
+    app.add_middleware(RequestLog)
     watch_pool(engine)
 
     @app.get("/metrics", include_in_schema=False)

@@ -11,9 +11,7 @@ every server of the chain reports the same queue.
 from __future__ import annotations
 
 import os
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
-from time import perf_counter
-from typing import Any
+from collections.abc import Iterator
 
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
@@ -63,49 +61,11 @@ POOL_IN_USE = Gauge(
     multiprocess_mode="livesum",
 )
 
-Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
-Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
-App = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
 
-
-class RequestMetrics:
-    """ASGI middleware: each HTTP request counted by its route's template (never its ids) and
-    status, and timed."""
-
-    def __init__(self, app: App) -> None:
-        self.app = app
-
-    async def __call__(self, scope: MutableMapping[str, Any], receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = perf_counter()
-        status = 500  # what the client gets if the app fails before it answers
-
-        async def sending(message: MutableMapping[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, sending)
-        finally:
-            route = _template(scope)
-            REQUESTS.labels(scope["method"], route, str(status)).inc()
-            LATENCY.labels(scope["method"], route).observe(perf_counter() - started)
-
-
-def _template(scope: MutableMapping[str, Any]) -> str:
-    """The matched route's path with its parameters' names for their values
-    (``/api/v1/giftcards/{card_id}/redeem``); "unmatched" when no route took the request, so
-    that paths nobody serves cannot grow the labels without end."""
-    if scope.get("route") is None:
-        return "unmatched"
-    names = {str(value): name for name, value in scope.get("path_params", {}).items()}
-    return "/".join(
-        f"{{{names[part]}}}" if part in names else part for part in scope["path"].split("/")
-    )
+def count_request(method: str, route: str, status: int, seconds: float) -> None:
+    """One HTTP request answered (``request_log.RequestLog`` calls it for each)."""
+    REQUESTS.labels(method, route, str(status)).inc()
+    LATENCY.labels(method, route).observe(seconds)
 
 
 def _checked_out(*_: object) -> None:

@@ -509,6 +509,9 @@ class ServerClient:
         # byte for byte, or the server refuses it as a reused key.
         content = json.model_dump_json(exclude_none=True).encode() if json is not None else None
         headers = self._headers()
+        # The server logs every line of this request with the same id: the two logs meet.
+        request_id = uuid.uuid4().hex
+        headers["X-Request-ID"] = request_id
         if idempotency_key is not None:
             headers["Idempotency-Key"] = idempotency_key
         if content is not None:
@@ -520,8 +523,11 @@ class ServerClient:
         except httpx.TransportError as exc:
             # Connect refused, DNS, TLS, timeouts, a dropped connection: the cashier can do
             # nothing about which one, so they all read the same; the log keeps the detail.
-            log.warning("%s %s: no answer from the server: %r", method, path, exc)
+            log.warning(
+                "%s %s: no answer from the server (request %s): %r", method, path, request_id, exc
+            )
             raise ServerUnreachable() from exc
+        log.info("%s %s: %d (request %s)", method, path, response.status_code, request_id)
         if response.is_error:
             raise error_from_response(response)
         return response

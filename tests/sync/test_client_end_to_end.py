@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN, RECIPIENT_EMAIL
@@ -63,3 +65,21 @@ def test_end_to_end_enroll_code_works_once(
     ):
         second.enroll(code, "Second")
     assert caught.value.code == "invalid_enroll_code"
+
+
+def test_end_to_end_register_and_server_log_one_id_per_request(
+    register_client: ServerClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The register logs each request with an id it sends along; the server logs its line for
+    that request under the same id, and answers with it."""
+    caplog.set_level(logging.INFO)
+
+    register_client.health()
+
+    sent = [r for r in caplog.records if r.name == "pos_desktop.sync.client"]
+    assert len(sent) == 1 and "GET /health: 200 (request " in sent[0].getMessage()
+    request_id = sent[0].getMessage().rsplit(" ", 1)[1].rstrip(")")
+    served = [r for r in caplog.records if r.name == "pos_desktop.server.requests"]
+    assert [(r.request_id, r.route, r.status) for r in served] == [  # type: ignore[attr-defined]
+        (request_id, "/api/v1/health", 200)
+    ]
