@@ -57,6 +57,10 @@ async def get_keys(request: Request) -> ServerKeys:
     return keys
 
 
+# A text query parameter's pattern: PostgreSQL text cannot hold NUL, so a NUL is a 422 here
+# rather than a failure at the database.
+WITHOUT_NUL = r"^[^\x00]*$"
+
 SessionsDep = Annotated[sessionmaker[Session], Depends(get_sessions)]
 KeysDep = Annotated[ServerKeys, Depends(get_keys)]
 ClockDep = Annotated[Clock, Depends(get_clock)]

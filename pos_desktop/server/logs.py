@@ -60,7 +60,7 @@ def configure_logging() -> None:
 def log_value(what: str, caller: EmployeeCaller, card_id: uuid.UUID, minor: int) -> None:
     """Log a move of value, and count it for ``/metrics``."""
     VALUE_MOVES.labels(what).inc()
-    VALUE_MOVED.labels(what, caller.store.currency).inc(minor)
+    VALUE_MOVED.labels(what, caller.store.currency).inc(abs(minor))  # an adjustment down too
     log.info(
         "%s card=%s amount=%d %s employee=%s register=%s",
         what,

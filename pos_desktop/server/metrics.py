@@ -48,7 +48,8 @@ VALUE_MOVES = Counter(
 )
 VALUE_MOVED = Counter(
     "pos_value_moved_minor_units",
-    "Value moved on gift cards, in minor units, by kind and currency",
+    "Value moved on or off gift cards, in minor units (an adjustment down counts as its size),"
+    " by kind and currency",
     ["what", "currency"],
 )
 REPLAYS = Counter(

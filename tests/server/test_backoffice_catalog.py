@@ -325,3 +325,17 @@ def test_backoffice_catalog_is_the_managers_store_only(world: World, other_store
         other_store, f"/backoffice/products/{product['id']}", {"version": 1, "price": 1}
     )
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize(
+    "path", ["/backoffice/products?search=%00", "/backoffice/giftcards?email=a%00b"]
+)
+def test_backoffice_text_query_with_a_nul_is_refused_not_a_server_error(
+    world: World, path: str
+) -> None:
+    """PostgreSQL text cannot hold NUL: a search holding one is 422, on either database
+    (found by the OpenAPI fuzz test on PostgreSQL, where it was a 500)."""
+    response = world.client.get(f"/api/v1{path}", headers=world.headers("manager"))
+
+    assert response.status_code == 422, response.text
+    assert response.json()["error"]["code"] == "invalid_request"

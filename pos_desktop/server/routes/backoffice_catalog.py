@@ -19,7 +19,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain import catalog_csv
 from pos_desktop.domain import product_rules as rules
 from pos_desktop.server import catalog
-from pos_desktop.server.deps import ClockDep, ManagerDep, SessionsDep
+from pos_desktop.server.deps import WITHOUT_NUL, ClockDep, ManagerDep, SessionsDep
 from pos_desktop.server.models import Store
 
 router = APIRouter(prefix="/backoffice", tags=["back office"])
@@ -74,7 +74,7 @@ def update_category(
 def list_products(
     manager: ManagerDep,
     sessions: SessionsDep,
-    search: Annotated[str, Query(max_length=200)] = "",
+    search: Annotated[str, Query(max_length=200, pattern=WITHOUT_NUL)] = "",
     category_id: uuid.UUID | None = None,
     archived: bool = False,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,

@@ -16,7 +16,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.card_filters import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, card_filter
 from pos_desktop.domain.giftcard import CardStatus
 from pos_desktop.server import card_list
-from pos_desktop.server.deps import ManagerDep
+from pos_desktop.server.deps import WITHOUT_NUL, ManagerDep
 from pos_desktop.server.replica import ReadingDep
 
 router = APIRouter(prefix="/backoffice", tags=["back office"])
@@ -32,9 +32,9 @@ def list_giftcards(
     balance_above_zero: bool = False,
     issued_from: Instant = None,
     issued_until: Instant = None,
-    email: Annotated[str | None, Query(max_length=254)] = None,
-    last4: Annotated[str | None, Query(max_length=64)] = None,
-    cursor: Annotated[str | None, Query(max_length=512)] = None,
+    email: Annotated[str | None, Query(max_length=254, pattern=WITHOUT_NUL)] = None,
+    last4: Annotated[str | None, Query(max_length=64, pattern=WITHOUT_NUL)] = None,
+    cursor: Annotated[str | None, Query(max_length=512, pattern=WITHOUT_NUL)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = DEFAULT_PAGE_SIZE,
 ) -> c.CardPage:
     """The store's cards that match every filter given, newest first; ``issued_from`` is

@@ -23,6 +23,7 @@ from pos_desktop.domain.errors import CardNotFound, ErrorCode
 from pos_desktop.server import ledger, redemption_trip, views
 from pos_desktop.server.card_sales import ensure_ticket_sells_no_card
 from pos_desktop.server.deps import (
+    WITHOUT_NUL,
     ClockDep,
     ConfigDep,
     EmployeeDep,
@@ -83,7 +84,7 @@ def search(
     config: ConfigDep,
     recipient_email: EmailQuery = None,
     buyer_email: EmailQuery = None,
-    last4: Annotated[str | None, Query(max_length=64)] = None,
+    last4: Annotated[str | None, Query(max_length=64, pattern=WITHOUT_NUL)] = None,
 ) -> c.CardList:
     """Cards of this store by exact recipient e-mail, exact buyer e-mail or the number's last
     4 digits, masked. Every search counts against the register's and the employee's limit."""

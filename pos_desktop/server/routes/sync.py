@@ -12,7 +12,7 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
 from pos_desktop.server import audit, card_sales, catalog, shifts, ticket_rows
-from pos_desktop.server.deps import ClockDep, KeysDep, RegisterDep, SessionsDep
+from pos_desktop.server.deps import WITHOUT_NUL, ClockDep, KeysDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, Store, SyncCounter
 from pos_desktop.server.views import money, role_of
@@ -96,7 +96,7 @@ def _employees_changed(
 def pull(
     register: RegisterDep,
     sessions: SessionsDep,
-    cursor: Annotated[str | None, Query(max_length=32)] = None,
+    cursor: Annotated[str | None, Query(max_length=32, pattern=WITHOUT_NUL)] = None,
 ) -> c.PullResponse:
     """Products, employees and settings changed since ``cursor``; the answer's cursor is next."""
     with sessions() as db:
