@@ -22,6 +22,7 @@ import httpx
 import pytest
 from sqlalchemy.engine import make_url
 
+from tests.fixtures.bursts import register_headers
 from tests.fixtures.databases import create_postgres_database, drop_postgres_database
 from tests.fixtures.server_process import LiveServer, run_cli, serve
 
@@ -67,13 +68,7 @@ class Store:
         return self.server.base_url
 
     def headers(self, key: str | None = None) -> dict[str, str]:
-        headers = {
-            "X-Register-Token": self.register_token,
-            "Authorization": f"Bearer {self.session_token}",
-        }
-        if key is not None:
-            headers["Idempotency-Key"] = key
-        return headers
+        return register_headers(self.register_token, self.session_token, key)
 
     def post(self, path: str, body: Any, key: str) -> httpx.Response:
         return httpx.post(
