@@ -136,6 +136,8 @@ class Settings(BaseSettings):
     database_transaction_pooling: bool = False
     # A streaming replica of the database, where the read-only pages read (server.replica).
     replica_database_url: str | None = None
+    # What Prometheus sends as a bearer token for GET /metrics; unset: loopback only.
+    metrics_token: SecretStr | None = None
     # Unset: the server's own defaults (pos_desktop.server.config.ServerConfig).
     session_ttl_seconds: int | None = None
     server_threads: int | None = None

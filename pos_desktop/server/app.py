@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import anyio.to_thread
-from fastapi import FastAPI, Response
+from fastapi import FastAPI, Request, Response
 from sqlalchemy import Engine
 
 from pos_desktop.contracts import ErrorBody
@@ -18,7 +18,7 @@ from pos_desktop.server.database import make_session_factory
 from pos_desktop.server.deps import install_caller_caches
 from pos_desktop.server.errors import install_error_handlers
 from pos_desktop.server.keys import ServerKeys
-from pos_desktop.server.metrics import scrape, watch_pool
+from pos_desktop.server.metrics import ensure_may_scrape, scrape, watch_pool
 from pos_desktop.server.request_log import RequestLog
 from pos_desktop.server.routes import (
     activities,
@@ -88,8 +88,11 @@ def create_app(
     watch_pool(engine)
 
     @app.get("/metrics", include_in_schema=False)
-    def metrics() -> Response:
+    def metrics(request: Request) -> Response:
         """Prometheus' scrape (``server.metrics``): for the operator, not the registers."""
+        client = request.client.host if request.client else None
+        authorization = request.headers.get("authorization", "")
+        ensure_may_scrape(config.metrics_token, client, authorization)
         content, media_type = scrape(app.state.session_factory)
         return Response(content, media_type=media_type)
 

@@ -39,6 +39,9 @@ class ServerConfig:
     # a manager hears of a guesser by the time the register is shut out.
     alert_unknown_cards: Limit = field(default_factory=lambda: Limit(5, 600))
     alert_wrong_pins: Limit = field(default_factory=lambda: Limit(5, 600))
+    # GET /metrics: with a token, for whoever sends it as a bearer token; without one, for
+    # this machine alone (loopback), since the figures are the store's business.
+    metrics_token: str | None = None
 
     @property
     def unknown_cards(self) -> Limit:
@@ -56,4 +59,6 @@ class ServerConfig:
             config = replace(config, session_ttl_seconds=settings.session_ttl_seconds)
         if settings.server_threads is not None:
             config = replace(config, worker_threads=settings.server_threads)
+        if settings.metrics_token is not None:
+            config = replace(config, metrics_token=settings.metrics_token.get_secret_value())
         return config

@@ -10,6 +10,7 @@ every server of the chain reports the same queue.
 
 from __future__ import annotations
 
+import hmac
 import os
 from collections.abc import Iterator
 
@@ -28,6 +29,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from pos_desktop.server.errors import forbidden, unauthorized
 from pos_desktop.server.models import MailOutbox
 
 MULTIPROCESS_DIR = "PROMETHEUS_MULTIPROC_DIR"
@@ -106,6 +108,22 @@ class _Outbox(Collector):
         yield GaugeMetricFamily(
             "pos_mail_given_up", "Mail the senders gave up on (see mail_attempts)", value=failed
         )
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+ONLY_HERE_MESSAGE = "Metrics are for this machine only, unless the server has a metrics token."
+SCRAPE_REFUSED_MESSAGE = "Send the server's metrics token as a bearer token to read its metrics."
+
+
+def ensure_may_scrape(token: str | None, client_host: str | None, authorization: str) -> None:
+    """Refuse a scrape that sends no (or the wrong) metrics token when the server has one,
+    or that comes from another machine when it has none."""
+    if token is None:
+        if client_host not in LOOPBACK:
+            raise forbidden(ONLY_HERE_MESSAGE)
+        return
+    if not hmac.compare_digest(authorization.encode(), f"Bearer {token}".encode()):
+        raise unauthorized(SCRAPE_REFUSED_MESSAGE)
 
 
 def scrape(sessions: sessionmaker[Session]) -> tuple[bytes, str]:

@@ -2,17 +2,29 @@
 
 from __future__ import annotations
 
+import pytest
+from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
 from pos_desktop.domain.card_number import generate_card_number
+from pos_desktop.server.app import create_app
+from pos_desktop.server.config import ServerConfig
 from tests.fixtures.server_world import World
 
 REDEEM_ROUTE = "/api/v1/giftcards/{card_id}/redeem"
+TOKEN = "prometheus-secret"
+SCRAPER = {"Authorization": f"Bearer {TOKEN}"}
+
+
+@pytest.fixture
+def server_config() -> ServerConfig:
+    """A server with a metrics token: the test client is no loopback address."""
+    return ServerConfig(metrics_token=TOKEN)
 
 
 def scraped(world: World) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
     """Every sample of the exposition, by name and labels."""
-    response = world.client.get("/metrics")
+    response = world.client.get("/metrics", headers=SCRAPER)
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/plain")
     return {
@@ -56,7 +68,7 @@ def test_metrics_count_a_redemption_its_amount_its_route_and_its_time(world: Wor
         - value(before, "pos_value_moves_total", what="redeem")
         == 1
     )
-    assert card["id"] not in world.client.get("/metrics").text
+    assert card["id"] not in world.client.get("/metrics", headers=SCRAPER).text
 
 
 def test_metrics_count_replays_and_rate_limit_refusals(world: World) -> None:
@@ -89,3 +101,28 @@ def test_metrics_show_the_mail_outbox_and_the_pool(world: World) -> None:
     assert value(after, "pos_mail_queued") == value(before, "pos_mail_queued") + 1
     assert value(after, "pos_mail_given_up") == 0
     assert ("pos_db_pool_connections_in_use", frozenset()) in after
+
+
+@pytest.mark.parametrize("sent", [{}, {"Authorization": "Bearer guess"}, {"Authorization": TOKEN}])
+def test_metrics_need_the_token_when_the_server_has_one(world: World, sent: dict[str, str]) -> None:
+    """No token, a wrong one, or the right one not as a bearer token: 401, no figures."""
+    response = world.client.get("/metrics", headers=sent)
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "unauthorized"
+    assert "pos_" not in response.text
+
+
+def test_metrics_without_a_token_are_for_this_machine_only(world: World) -> None:
+    """A server with no metrics token answers a scrape from another machine with 403 (the
+    test client is not loopback), and one from this machine with the figures."""
+    app = create_app(world.engine, clock=world.clock)
+
+    with TestClient(app) as elsewhere, TestClient(app, client=("127.0.0.1", 50000)) as here:
+        refused = elsewhere.get("/metrics")
+        answered = here.get("/metrics")
+
+    assert refused.status_code == 403
+    assert "for this machine only" in refused.json()["error"]["message"]
+    assert answered.status_code == 200
+    assert "pos_http_requests_total" in answered.text
