@@ -7,7 +7,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
+from pos_desktop.server.app import create_app
+from pos_desktop.server.database import make_engine
 from tests.fixtures.server_world import World
 
 LIST = "/backoffice/giftcards"
@@ -244,3 +247,28 @@ def test_card_list_bad_filter_is_422_with_a_message(
 
     assert response.status_code == 422, response.text
     assert words in response.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("replica", ["unreachable", "not a replica"])
+def test_card_list_reads_the_primary_when_the_replica_cannot_serve(
+    world: World, replica: str
+) -> None:
+    """A replica out of reach, or a database that cannot say how far behind a primary it is
+    (the primary itself given as the replica), is not read: the list comes from the primary,
+    whole, and says so."""
+    made = card(world)
+    unreachable = make_engine("postgresql://postgres@127.0.0.1:9/pos")  # nothing listens
+    app = create_app(
+        world.engine,
+        clock=world.clock,
+        replica=unreachable if replica == "unreachable" else world.engine,
+    )
+    try:
+        with TestClient(app) as client:
+            response = client.get(f"/api/v1{LIST}", headers=world.headers("manager"))
+    finally:
+        unreachable.dispose()
+
+    assert response.status_code == 200, response.text
+    assert response.json()["replica_lag_ms"] is None
+    assert made in ids(response.json()["items"])
