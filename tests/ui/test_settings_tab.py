@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
 from pos_desktop.services import devices as devices_service
+from pos_desktop.services.devices import NO_PROFILE
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.printer import PrinterServer, free_port
 from tests.ui.support import TAP, MakeWindow, button
@@ -247,3 +248,21 @@ def test_settings_profiles_listed_when_the_ports_cannot_be_read(
     monkeypatch.setattr(devices_service, "serial_ports", no_ports)
     view = open_settings(qtbot, manager_window)
     assert view.profile_input.count() > 1
+
+
+def test_settings_save_with_no_profile_picked_asks_for_one_on_the_list(
+    qtbot: QtBot, manager_window: MainWindow
+) -> None:
+    """A Save with no printer profile picked (the list fills from a worker, so there is a
+    moment with none) says to pick one, puts the focus on the list and stores nothing."""
+    window = manager_window
+    view = open_settings(qtbot, window)
+    view.printer_input.setText("file:/dev/null")
+    view.profile_input.setCurrentIndex(-1)
+    save(qtbot, view)
+    qtbot.waitUntil(view.banner.isVisible, timeout=WAIT_MS)
+
+    assert view.banner.text() == NO_PROFILE
+    assert view.banner.kind() == "error"
+    assert view.profile_input.hasFocus()
+    assert window.printing is None
