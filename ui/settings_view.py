@@ -94,7 +94,8 @@ class SettingsView(QWidget):
         title.setProperty("heading", True)
         under = QVBoxLayout(room)
         under.setContentsMargins(0, 0, 0, 0)
-        under.addWidget(title)
+        # At the room's top, where a message lies: one covers it whole, never half of it.
+        under.addWidget(title, 0, Qt.AlignmentFlag.AlignTop)
         self.save_button = touch_button(
             "Save", "saveSettingsButton", "Save device settings", self, role="primary", scale=1.25
         )
