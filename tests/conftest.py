@@ -16,6 +16,7 @@ import os
 pytest_plugins = [
     "tests.fixtures.checkout",
     "tests.fixtures.databases",
+    "tests.fixtures.qt",
     "tests.fixtures.register",
     "tests.fixtures.server_world",
 ]

@@ -72,7 +72,7 @@ def files(tmp_path: Path) -> Iterator[CatalogFiles]:
     server = start_server(tmp_path / "server.sqlite3")
     try:
         enrolled = server.enroll_local_register("Office")
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             SessionService(client).log_in(MANAGER_PIN)
             yield CatalogFiles(
                 client,

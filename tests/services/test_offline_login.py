@@ -32,7 +32,7 @@ class Clock:
 def synced_db(demo_server: EmbeddedServer, register_db: RegisterDatabase) -> RegisterDatabase:
     """A register database that pulled the demo store's employees once."""
     enrolled = demo_server.enroll_local_register("Offline register")
-    with ServerClient(demo_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(demo_server.base_url, enrolled.token) as client:
         CatalogSync(register_db, client).pull_once()
     return register_db
 
@@ -112,7 +112,7 @@ def test_session_online_log_in_is_not_offline(
 ) -> None:
     """With the server up, the server opens the session as before."""
     enrolled = demo_server.enroll_local_register("Online register")
-    with ServerClient(demo_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(demo_server.base_url, enrolled.token) as client:
         session = SessionService(client, synced_db).log_in(CASHIER_PIN)
 
     assert not session.offline

@@ -18,7 +18,7 @@ def test_still_active_for_an_employee_the_register_has_not_pulled_yet(
     last sync, or before its first), stays logged in; once a pull says they are deactivated,
     they are not."""
     enrolled = demo_server.enroll_local_register("New register")
-    with ServerClient(demo_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(demo_server.base_url, enrolled.token) as client:
         service = SessionService(client, register_db)
         service.log_in(CASHIER_PIN)
 

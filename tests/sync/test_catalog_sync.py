@@ -115,7 +115,7 @@ def test_catalog_sync_server_change_arrives_with_next_pull(
 ) -> None:
     """A product repriced on the server reaches the register on its next pull, alone."""
     enrolled = own_server.enroll_local_register("Catalog register")
-    with ServerClient(own_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(own_server.base_url, enrolled.token) as client:
         sync = CatalogSync(register_db, client)
         sync.pull_once()
         with make_session_factory(own_server.engine)() as server_db:
@@ -235,7 +235,7 @@ def test_catalog_sync_receipt_texts_arrive_with_next_pull(
     """The store's address, phone, receipt header and footer set on the server reach the
     register's rules (and so its receipts) on the next pull."""
     enrolled = own_server.enroll_local_register("Receipt register")
-    with ServerClient(own_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(own_server.base_url, enrolled.token) as client:
         sync = CatalogSync(register_db, client)
         sync.pull_once()
         with make_session_factory(own_server.engine)() as server_db:

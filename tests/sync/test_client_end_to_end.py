@@ -45,7 +45,7 @@ def test_end_to_end_new_register_enrolls_with_a_managers_code(
     """A manager's one-time code enrolls a second register, which can then log in."""
     register_client.open_session(MANAGER_PIN)
     code = register_client.create_enroll_code().code
-    with ServerClient(demo_server.base_url, timeout=5) as newcomer:
+    with ServerClient(demo_server.base_url) as newcomer:
         newcomer.enroll(code, "Second register")
         session = newcomer.open_session(CASHIER_PIN)
     assert session.employee.role == "cashier"
@@ -57,10 +57,10 @@ def test_end_to_end_enroll_code_works_once(
     """A used enroll code is refused with the server's message."""
     register_client.open_session(MANAGER_PIN)
     code = register_client.create_enroll_code().code
-    with ServerClient(demo_server.base_url, timeout=5) as first:
+    with ServerClient(demo_server.base_url) as first:
         first.enroll(code, "First")
     with (
-        ServerClient(demo_server.base_url, timeout=5) as second,
+        ServerClient(demo_server.base_url) as second,
         pytest.raises(ServerError) as caught,
     ):
         second.enroll(code, "Second")

@@ -106,7 +106,7 @@ def test_outbox_relay_refusal_counts_an_attempt_and_keeps_waiting(
     ticket = make_ticket()
     enqueue(register_db, ticket, clock)
 
-    with ServerClient(demo_server.base_url, "not-a-register-token", timeout=5) as stranger:
+    with ServerClient(demo_server.base_url, "not-a-register-token") as stranger:
         confirmed = OutboxRelay(register_db, stranger, clock.now).push_once()
 
     row = _row(register_db, ticket)

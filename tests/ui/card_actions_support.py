@@ -73,7 +73,7 @@ class Counter:
     def manager(self) -> ServerClient:
         """A manager at a second register of the store, to set a card up through the API."""
         enrolled = self.server.enroll_local_register("Back room")
-        client = ServerClient(self.server.base_url, enrolled.token, timeout=5)
+        client = ServerClient(self.server.base_url, enrolled.token)
         SessionService(client).log_in(MANAGER_PIN)
         return client
 

@@ -47,7 +47,7 @@ class Store:
     def other_manager(self) -> ServerClient:
         """A second register where the manager works at the same time."""
         enrolled = self.server.enroll_local_register("Back room")
-        client = ServerClient(self.server.base_url, enrolled.token, timeout=5)
+        client = ServerClient(self.server.base_url, enrolled.token)
         SessionService(client).log_in(MANAGER_PIN)
         return client
 

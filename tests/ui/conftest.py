@@ -162,7 +162,7 @@ def catalog_store(
     server = start_server(tmp_path / "server.sqlite3")
     try:
         enrolled = server.enroll_local_register("Counter")
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             data_dir = tmp_path / "register"
             window = make_window(client, data_dir=data_dir)
             window.resize(1024, 768)
@@ -182,7 +182,7 @@ def counter(tmp_path: Path, make_window: MakeWindow) -> Iterator[Counter]:
     printer = PrinterServer()
     try:
         enrolled = server.enroll_local_register("Counter")
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             store = Counter(server, client, printer, tmp_path / "register", make_window)
             try:
                 yield store

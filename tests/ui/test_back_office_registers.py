@@ -133,7 +133,7 @@ def enroll(demo_server: EmbeddedServer) -> Iterator[Callable[[str, str], ServerC
     made: list[ServerClient] = []
 
     def do(code: str, name: str) -> ServerClient:
-        client = ServerClient(demo_server.base_url, timeout=5)
+        client = ServerClient(demo_server.base_url)
         made.append(client)
         client.enroll(code, name)
         return client
@@ -312,7 +312,7 @@ def test_registers_page_says_when_the_server_is_unreachable(
 ) -> None:
     """With the server gone, listing and making a code each say so in the message room."""
     enrolled = own_server.enroll_local_register("Till")
-    with ServerClient(own_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(own_server.base_url, enrolled.token) as client:
         window = make_window(client)
         log_in(window, MANAGER_PIN)
         page = open_registers(qtbot, window)

@@ -204,7 +204,7 @@ def test_checkout_idle_lock_follows_the_store_setting(
             store.sync_version = next_sync_version(server_db)
             server_db.commit()
         enrolled = server.enroll_local_register("Idle register")
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             following = make_window(client)
             assert following.idle_lock.seconds == DEFAULT_IDLE_LOCK_SECONDS
             log_in(following)

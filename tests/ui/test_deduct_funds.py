@@ -61,7 +61,7 @@ def view(
     tmp_path: Path,
 ) -> Iterator[GiftCardsView]:
     enrolled = server.enroll_local_register("Deduct register")
-    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(server.base_url, enrolled.token) as client:
         window: MainWindow = make_window(client, clock=clock.now, data_dir=tmp_path / "register")
         log_in(window)
         window.tab_frame.tabs.setCurrentIndex(GIFT_CARDS_TAB)
@@ -219,7 +219,7 @@ def test_deduct_funds_prints_a_slip_with_the_card_and_its_balance(
 
     enrolled = server.enroll_local_register("Slip register")
     try:
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             window = make_window(
                 client, clock=clock.now, data_dir=tmp_path / "register", printing=printing
             )

@@ -43,7 +43,7 @@ def store(tmp_path: Path, make_window: MakeWindow) -> Iterator[Store]:
     mail = tmp_path / "mail"
     server = start_server(tmp_path / "server.sqlite3", data_dir=mail)
     enrolled = server.enroll_local_register("E-gift register")
-    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(server.base_url, enrolled.token) as client:
         yield Store(server, mail, client, lambda: make_window(client, data_dir=tmp_path / "reg"))
     server.stop()
 

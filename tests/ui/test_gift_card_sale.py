@@ -260,7 +260,7 @@ def test_card_sale_without_the_server_says_it_is_needed(
     server = start_server(tmp_path / "gone.sqlite3")
     try:
         enrolled = server.enroll_local_register("Counter")
-        with ServerClient(server.base_url, enrolled.token, timeout=2) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             window = make_window(client)
             tap_pin(qtbot, window, "1111")
             qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)

@@ -74,7 +74,7 @@ def test_login_too_many_wrong_pins_shows_retry_message(
     server = start_server(tmp_path / "server.sqlite3", config=ServerConfig(wrong_pin_limit=2))
     try:
         enrolled = server.enroll_local_register("Limited register")
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             window = make_window(client)
             banner = window.login_view.banner
             for _ in range(2):

@@ -50,7 +50,7 @@ WAIT_MS = 10_000
 def back_office(demo_server: EmbeddedServer) -> Iterator[ServerClient]:
     """The demo manager at the Back Office of another register of the store."""
     enrolled = demo_server.enroll_local_register("Back office")
-    with ServerClient(demo_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(demo_server.base_url, enrolled.token) as client:
         client.open_session(MANAGER_PIN)
         yield client
 

@@ -167,7 +167,7 @@ def test_offline_register_keeps_the_store_idle_lock(
             store.sync_version = next_sync_version(server_db)
             server_db.commit()
         enrolled = server.enroll_local_register("Idle register")
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             window = _offline_window(make_window, client, unused_port_url, tmp_path / "r")
     finally:
         server.stop()
@@ -190,7 +190,7 @@ def test_offline_session_asks_for_the_pin_once_the_server_is_back(
     server = start_server(tmp_path / "store.sqlite3", data_dir=server_dir)
     port = urlsplit(server.base_url).port
     enrolled = server.enroll_local_register("Back register")
-    with ServerClient(server.base_url, enrolled.token, timeout=2) as client:
+    with ServerClient(server.base_url, enrolled.token) as client:
         make_window(client, data_dir=tmp_path / "r").close()
         server.stop()
         window = make_window(client, data_dir=tmp_path / "r")

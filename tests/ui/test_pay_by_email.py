@@ -52,7 +52,7 @@ def till(tmp_path: Path, make_window: MakeWindow, log_in: Callable[..., None]) -
     mail = tmp_path / "mail"
     server = start_server(tmp_path / "server.sqlite3", clock=clock, data_dir=mail)
     enrolled = server.enroll_local_register("E-mail register")
-    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(server.base_url, enrolled.token) as client:
         window = make_window(client, clock=clock.now, data_dir=tmp_path / "register")
         log_in(window)
         yield Till(window, server, enrolled.token, mail)

@@ -42,7 +42,7 @@ from ui.refund_dialog import DONE, REFUND
 @pytest.fixture
 def back_office(demo_server: EmbeddedServer) -> Iterator[ServerClient]:
     enrolled = demo_server.enroll_local_register("Back office")
-    with ServerClient(demo_server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(demo_server.base_url, enrolled.token) as client:
         client.open_session(MANAGER_PIN)
         yield client
 

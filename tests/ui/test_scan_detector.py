@@ -54,7 +54,7 @@ def test_wedge_scan_detector_burst_with_enter_is_a_scan(
     detector = make_detector()
     with (
         qtbot.assertNotEmitted(line_edit.returnPressed),
-        qtbot.waitSignal(detector.scanned, timeout=5_000) as scan,
+        qtbot.waitSignal(detector.scanned) as scan,
     ):
         qtbot.keyClicks(line_edit, CODE)
         qtbot.keyClick(line_edit, Qt.Key.Key_Return)
@@ -72,7 +72,7 @@ def test_wedge_scan_detector_slow_typing_reaches_the_widget(
         for char in CODE:
             qtbot.keyClick(line_edit, char)
             qtbot.wait(60)
-        with qtbot.waitSignal(line_edit.returnPressed, timeout=5_000):
+        with qtbot.waitSignal(line_edit.returnPressed):
             qtbot.keyClick(line_edit, Qt.Key.Key_Return)
     assert line_edit.text() == CODE
 
@@ -84,7 +84,7 @@ def test_wedge_scan_detector_short_burst_is_typing(
     detector = make_detector(min_length=6)
     with (
         qtbot.assertNotEmitted(detector.scanned),
-        qtbot.waitSignal(line_edit.returnPressed, timeout=5_000),
+        qtbot.waitSignal(line_edit.returnPressed),
     ):
         qtbot.keyClicks(line_edit, "12345")
         qtbot.keyClick(line_edit, Qt.Key.Key_Return)
@@ -99,7 +99,7 @@ def test_wedge_scan_detector_burst_without_enter_is_released_after_the_gap(
     with qtbot.assertNotEmitted(detector.scanned):
         qtbot.keyClicks(line_edit, CODE)
         assert line_edit.text() == ""  # held: the event loop has not run since
-        qtbot.waitUntil(lambda: line_edit.text() == CODE, timeout=5_000)
+        qtbot.waitUntil(lambda: line_edit.text() == CODE)
 
 
 def test_wedge_scan_detector_backspace_releases_held_keys_first(
@@ -123,7 +123,7 @@ def test_wedge_scan_detector_disabled_passes_everything_through(
     detector.set_enabled(False)
     with (
         qtbot.assertNotEmitted(detector.scanned),
-        qtbot.waitSignal(line_edit.returnPressed, timeout=5_000),
+        qtbot.waitSignal(line_edit.returnPressed),
     ):
         qtbot.keyClicks(line_edit, CODE)
         assert line_edit.text() == CODE

@@ -107,7 +107,7 @@ def own_store(
     mail = tmp_path / "mail"
     server = start_server(tmp_path / "server.sqlite3", data_dir=mail)
     enrolled = server.enroll_local_register("Front counter")
-    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(server.base_url, enrolled.token) as client:
         window = make_window(client, data_dir=tmp_path / "register")
         log_in(window)
         yield window, server, mail

@@ -33,7 +33,7 @@ def test_deactivated_cashier_is_locked_out_at_the_next_pull(
     server = start_server(tmp_path / "store.sqlite3")
     try:
         enrolled = server.enroll_local_register("Front counter")
-        with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+        with ServerClient(server.base_url, enrolled.token) as client:
             window = make_window(client, data_dir=tmp_path / "r")
             tap_pin(window, CASHIER_PIN)
             qtbot.waitUntil(lambda: window.logged_in, timeout=WAIT_MS)

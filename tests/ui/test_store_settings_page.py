@@ -56,7 +56,7 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
 @pytest.fixture
 def manager_client(server: EmbeddedServer) -> Iterator[ServerClient]:
     enrolled = server.enroll_local_register("Back office")
-    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(server.base_url, enrolled.token) as client:
         SessionService(client).log_in("9999")  # the demo's manager
         yield client
 
@@ -197,7 +197,7 @@ def test_store_settings_page_refuses_an_unknown_time_zone_before_sending(
     _erase(qtbot, page, zone)
     _type(qtbot, page, zone, "Mars/Olympus")
     _tap_save(qtbot, page)
-    qtbot.waitUntil(lambda: page.messages["timezone"].text() == UNKNOWN_TIMEZONE, timeout=5_000)
+    qtbot.waitUntil(lambda: page.messages["timezone"].text() == UNKNOWN_TIMEZONE)
     assert page.status.text() == FIX_FIELDS
     assert page.timezone.currentText() == "Mars/Olympus"
     assert _stored(server).timezone == before

@@ -41,7 +41,7 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
 @pytest.fixture
 def client(server: EmbeddedServer) -> Iterator[ServerClient]:
     enrolled = server.enroll_local_register("Front counter")
-    with ServerClient(server.base_url, enrolled.token, timeout=5) as client:
+    with ServerClient(server.base_url, enrolled.token) as client:
         yield client
 
 

@@ -65,8 +65,8 @@ def test_two_registers_deactivated_cashier_refused_on_the_other(
     back_token = pg_server.enroll_local_register("Back counter").token
     front_token = pg_server.enroll_local_register("Front counter").token
     with (
-        ServerClient(pg_server.base_url, back_token, timeout=5) as back_client,
-        ServerClient(pg_server.base_url, front_token, timeout=5) as front_client,
+        ServerClient(pg_server.base_url, back_token) as back_client,
+        ServerClient(pg_server.base_url, front_token) as front_client,
     ):
         front = make_window(front_client, data_dir=tmp_path / "front")
         tap_pin(qtbot, front, CASHIER_PIN)
@@ -105,8 +105,8 @@ def test_two_registers_product_added_on_one_sells_on_the_other(
     back_token = pg_server.enroll_local_register("Back counter").token
     front_token = pg_server.enroll_local_register("Front counter").token
     with (
-        ServerClient(pg_server.base_url, back_token, timeout=5) as back_client,
-        ServerClient(pg_server.base_url, front_token, timeout=5) as front_client,
+        ServerClient(pg_server.base_url, back_token) as back_client,
+        ServerClient(pg_server.base_url, front_token) as front_client,
     ):
         front = make_window(front_client, data_dir=tmp_path / "front")
         tap_pin(qtbot, front, CASHIER_PIN)

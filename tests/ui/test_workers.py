@@ -41,7 +41,7 @@ def test_worker_runs_job_off_gui_thread_and_answers_on_it(qtbot: QtBot, worker: 
         seen["value"], seen["callback_thread"] = value, threading.get_ident()
 
     worker.submit(job, done, _unexpected)
-    qtbot.waitUntil(lambda: "value" in seen, timeout=5_000)
+    qtbot.waitUntil(lambda: "value" in seen)
     assert seen == {"job_thread": seen["job_thread"], "value": 42, "callback_thread": gui}
     assert seen["job_thread"] != gui
 
@@ -54,7 +54,7 @@ def test_worker_hands_exceptions_to_on_failure(qtbot: QtBot, worker: Worker) -> 
         raise LookupError("no such card")
 
     worker.submit(job, lambda _: pytest.fail("succeeded"), failures.append)
-    qtbot.waitUntil(lambda: bool(failures), timeout=5_000)
+    qtbot.waitUntil(lambda: bool(failures))
     assert isinstance(failures[0], LookupError)
 
 
