@@ -27,7 +27,7 @@ from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.errors import ServerUnreachable
 from tests.fixtures.printer import PrinterServer
-from tests.fixtures.register import start_server
+from tests.fixtures.register import CLIENT_TIMEOUT_S, start_server
 from tests.fixtures.shifts import open_drawer_shift
 from tests.ui.card_actions_support import Counter
 from tests.ui.catalog_support import WAIT_MS, Store
@@ -162,7 +162,7 @@ def catalog_store(
     server = start_server(tmp_path / "server.sqlite3")
     try:
         enrolled = server.enroll_local_register("Counter")
-        with ServerClient(server.base_url, enrolled.token) as client:
+        with ServerClient(server.base_url, enrolled.token, timeout=CLIENT_TIMEOUT_S) as client:
             data_dir = tmp_path / "register"
             window = make_window(client, data_dir=data_dir)
             window.resize(1024, 768)
@@ -182,7 +182,7 @@ def counter(tmp_path: Path, make_window: MakeWindow) -> Iterator[Counter]:
     printer = PrinterServer()
     try:
         enrolled = server.enroll_local_register("Counter")
-        with ServerClient(server.base_url, enrolled.token) as client:
+        with ServerClient(server.base_url, enrolled.token, timeout=CLIENT_TIMEOUT_S) as client:
             store = Counter(server, client, printer, tmp_path / "register", make_window)
             try:
                 yield store
