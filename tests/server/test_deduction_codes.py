@@ -12,8 +12,6 @@ import re
 import threading
 import uuid
 from datetime import datetime, timedelta
-from email import message_from_bytes
-from email.policy import default
 from typing import Any
 
 import httpx
@@ -27,86 +25,20 @@ from pos_desktop.server.models import (
     CardActivity,
     DeductionChallenge,
     GiftCard,
-    MailOutbox,
     Store,
 )
 from tests.fixtures.at_rest import columns_holding
+from tests.fixtures.deduction_codes import (
+    CODE_IN_MAIL,
+    ask_for_code,
+    code_in_mail,
+    open_challenge,
+    plain_text,
+    queued_mails,
+    resend_code,
+    verify_code,
+)
 from tests.fixtures.server_world import World, another_register
-
-CODE_IN_MAIL = re.compile(r"Your code: (\d{6})")
-
-
-# --- helpers -----------------------------------------------------------------------------
-
-
-def _text(message: bytes) -> str:
-    body = message_from_bytes(message, policy=default).get_body(("plain",))
-    assert body is not None
-    content: str = body.get_content()
-    return content
-
-
-def _mails(world: World, kind: str) -> dict[uuid.UUID, MailOutbox]:
-    with make_session_factory(world.engine)() as db:
-        rows = db.execute(select(MailOutbox).where(MailOutbox.kind == kind)).scalars().all()
-    return {row.id: row for row in rows}
-
-
-def _code_of(world: World, mail: MailOutbox) -> str:
-    assert mail.sealed
-    found = CODE_IN_MAIL.search(_text(world.sealer.open(mail.message)))
-    assert found is not None
-    return found.group(1)
-
-
-def _request(
-    world: World,
-    card_id: str,
-    amount: int,
-    tip: int | None = None,
-    *,
-    key: str = "auto",
-    ticket_id: str | None = None,
-) -> tuple[httpx.Response, str | None]:
-    """Ask for a code; the answer and the code the new mail carries (None when none went)."""
-    before = _mails(world, "deduction_code")
-    body: dict[str, Any] = {"amount": {"amount": amount}}
-    if tip is not None:
-        body["tip"] = {"amount": tip}
-    if ticket_id is not None:
-        body["ticket_id"] = ticket_id
-    response = world.post(f"/giftcards/{card_id}/deduction-codes", body, key=key)
-    return response, _new_code(world, before)
-
-
-def _resend(
-    world: World, challenge_id: str, key: str = "auto"
-) -> tuple[httpx.Response, str | None]:
-    before = _mails(world, "deduction_code")
-    response = world.post(f"/deduction-codes/{challenge_id}/resend", key=key)
-    return response, _new_code(world, before)
-
-
-def _new_code(world: World, before: dict[uuid.UUID, MailOutbox]) -> str | None:
-    new = [
-        mail for mail_id, mail in _mails(world, "deduction_code").items() if mail_id not in before
-    ]
-    codes = {_code_of(world, mail) for mail in new}
-    assert len(codes) <= 1, "one send, one code (whatever the number of addresses)"
-    return codes.pop() if codes else None
-
-
-def _open(world: World, card_id: str, amount: int, tip: int | None = None) -> tuple[str, str]:
-    """An open challenge for ``amount`` on the card, and its code."""
-    response, code = _request(world, card_id, amount, tip)
-    assert response.status_code == 201, response.text
-    assert code is not None
-    challenge_id: str = response.json()["challenge_id"]
-    return challenge_id, code
-
-
-def _verify(world: World, challenge_id: str, code: str, key: str = "auto") -> httpx.Response:
-    return world.post(f"/deduction-codes/{challenge_id}/verify", {"code": code}, key=key)
 
 
 def _wrong(code: str) -> str:
@@ -156,7 +88,7 @@ def test_deduction_codes_request_answers_masked_address_attempts_and_times(world
     card = world.issue_card(50_00, buyer="jane.buyer@example.com")
     now = world.clock.now()
 
-    response, code = _request(world, card["id"], 12_00)
+    response, code = ask_for_code(world, card["id"], 12_00)
 
     assert response.status_code == 201, response.text
     body = response.json()
@@ -174,10 +106,10 @@ def test_deduction_codes_code_mail_is_sealed_and_says_store_amount_card_and_vali
     """The code mail goes to the buyer, sealed, naming store, amount, card end and validity."""
     card = world.issue_card(50_00, buyer="jane.buyer@example.com")
 
-    _request(world, card["id"], 12_00)
+    ask_for_code(world, card["id"], 12_00)
 
-    (mail,) = _mails(world, "deduction_code").values()
-    text = _text(world.sealer.open(mail.message))
+    (mail,) = queued_mails(world, "deduction_code").values()
+    text = plain_text(world.sealer.open(mail.message))
     assert mail.to_address == "jane.buyer@example.com"
     assert mail.sealed and CODE_IN_MAIL.search(text)
     assert "Test Store" in text
@@ -203,12 +135,12 @@ def test_deduction_codes_go_where_the_store_setting_says(
     _set_store(world, deduction_code_to=setting)
     card = world.issue_card(50_00)
 
-    response, _ = _request(world, card["id"], 5_00)
+    response, _ = ask_for_code(world, card["id"], 5_00)
 
     assert response.json()["sent_to"] == sent_to
-    mails = _mails(world, "deduction_code").values()
+    mails = queued_mails(world, "deduction_code").values()
     assert sorted(mail.to_address for mail in mails) == to
-    assert len({_code_of(world, mail) for mail in mails}) == 1
+    assert len({code_in_mail(world, mail) for mail in mails}) == 1
 
 
 def test_deduction_codes_validity_follows_the_store_setting(world: World) -> None:
@@ -217,18 +149,18 @@ def test_deduction_codes_validity_follows_the_store_setting(world: World) -> Non
     card = world.issue_card(50_00)
     now = world.clock.now()
 
-    response, _ = _request(world, card["id"], 5_00)
+    response, _ = ask_for_code(world, card["id"], 5_00)
 
     assert response.json()["expires_at"] == _wire(now + timedelta(minutes=3))
-    (mail,) = _mails(world, "deduction_code").values()
-    assert "3 minutes" in _text(world.sealer.open(mail.message))
+    (mail,) = queued_mails(world, "deduction_code").values()
+    assert "3 minutes" in plain_text(world.sealer.open(mail.message))
 
 
 def test_deduction_codes_pending_card_is_refused_card_not_sent(world: World) -> None:
     """A card not yet sent to its recipient gets no code."""
     card = world.issue_card(50_00, send=False)
 
-    response, code = _request(world, card["id"], 5_00)
+    response, code = ask_for_code(world, card["id"], 5_00)
 
     assert response.status_code == 409
     assert _error(response) == {
@@ -249,7 +181,7 @@ def test_deduction_codes_blocked_or_voided_card_is_refused(world: World, action:
         == 200
     )
 
-    response, code = _request(world, card["id"], 5_00)
+    response, code = ask_for_code(world, card["id"], 5_00)
 
     assert response.status_code == 409
     assert _error(response)["code"] == "card_not_redeemable"
@@ -260,7 +192,7 @@ def test_deduction_codes_amount_over_balance_is_refused_with_seed_message(world:
     """More than the balance gets no code and the seed's wording."""
     card = world.issue_card(10_00)
 
-    response, code = _request(world, card["id"], 10_01)
+    response, code = ask_for_code(world, card["id"], 10_01)
 
     assert response.status_code == 409
     assert _error(response) == {
@@ -281,7 +213,7 @@ def test_deduction_codes_card_without_address_is_refused_no_code_address(world: 
     card = sold.json()
     world.send_card(card["id"])
 
-    response, code = _request(world, card["id"], 5_00)
+    response, code = ask_for_code(world, card["id"], 5_00)
 
     assert response.status_code == 422
     assert _error(response)["code"] == "no_code_address"
@@ -300,7 +232,7 @@ def test_deduction_codes_unknown_or_other_stores_card_is_404(
 
     assert theirs.status_code == made_up.status_code == 404
     assert _error(theirs)["code"] == "card_not_found"
-    assert _mails(world, "deduction_code") == {}
+    assert queued_mails(world, "deduction_code") == {}
 
 
 # --- verifying -------------------------------------------------------------------------------
@@ -311,10 +243,10 @@ def test_deduction_codes_right_code_deducts_and_history_names_employee_and_time(
 ) -> None:
     """The right code deducts at once; the history shows who did it, where, and when."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     world.clock.advance(minutes=2)
 
-    response = _verify(world, challenge_id, code)
+    response = verify_code(world, challenge_id, code)
 
     assert response.status_code == 200, response.text
     body = response.json()
@@ -338,11 +270,11 @@ def test_deduction_codes_deduction_carries_ticket_and_covers_tip_from_what_is_le
     """Amount first, tip from what is left; the ticket the code was asked for is recorded."""
     card = world.issue_card(50_00)
     ticket_id = str(uuid.uuid4())
-    response, code = _request(world, card["id"], 45_00, tip=8_00, ticket_id=ticket_id)
+    response, code = ask_for_code(world, card["id"], 45_00, tip=8_00, ticket_id=ticket_id)
     assert response.status_code == 201, response.text
     assert code is not None
 
-    body = _verify(world, response.json()["challenge_id"], code).json()
+    body = verify_code(world, response.json()["challenge_id"], code).json()
 
     assert body["redeemed"]["amount"] == 45_00
     assert body["tip_covered"]["amount"] == 5_00
@@ -353,12 +285,12 @@ def test_deduction_codes_deduction_carries_ticket_and_covers_tip_from_what_is_le
 def test_deduction_codes_confirmation_mail_has_amount_and_remaining_balance(world: World) -> None:
     """After the deduction the buyer gets a plain mail with the amount and what is left."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
 
-    _verify(world, challenge_id, code)
+    verify_code(world, challenge_id, code)
 
-    (mail,) = _mails(world, "deduction_done").values()
-    text = _text(mail.message)
+    (mail,) = queued_mails(world, "deduction_done").values()
+    text = plain_text(mail.message)
     assert not mail.sealed
     assert mail.to_address == "buyer@example.com"
     assert "$12.00 was deducted" in text
@@ -369,26 +301,26 @@ def test_deduction_codes_confirmation_mail_has_amount_and_remaining_balance(worl
 def test_deduction_codes_expired_code_is_refused_and_deducts_nothing(world: World) -> None:
     """Once its time has run out the code is refused as expired, and stays refused."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     world.clock.advance(minutes=10)
 
-    first = _verify(world, challenge_id, code)
-    again = _verify(world, challenge_id, code)
+    first = verify_code(world, challenge_id, code)
+    again = verify_code(world, challenge_id, code)
 
     assert first.status_code == again.status_code == 410
     assert _error(first)["code"] == _error(again)["code"] == "code_expired"
     assert _state(world, challenge_id) == "expired"
     assert world.balance(card["id"]) == 50_00
-    assert _mails(world, "deduction_done") == {}
+    assert queued_mails(world, "deduction_done") == {}
 
 
 def test_deduction_codes_code_works_until_its_last_second(world: World) -> None:
     """A second before the deadline the code still deducts."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     world.clock.advance(minutes=9, seconds=59)
 
-    assert _verify(world, challenge_id, code).status_code == 200
+    assert verify_code(world, challenge_id, code).status_code == 200
 
 
 def test_deduction_codes_three_wrong_codes_cancel_and_a_fourth_try_is_refused(
@@ -396,11 +328,11 @@ def test_deduction_codes_three_wrong_codes_cancel_and_a_fourth_try_is_refused(
 ) -> None:
     """Two wrong codes leave 2 then 1 tries; the third cancels; even the right code is late."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     wrong = _wrong(code)
 
-    answers = [_verify(world, challenge_id, wrong) for _ in range(3)]
-    fourth = _verify(world, challenge_id, code)
+    answers = [verify_code(world, challenge_id, wrong) for _ in range(3)]
+    fourth = verify_code(world, challenge_id, code)
 
     assert [a.status_code for a in answers] == [422, 422, 410]
     assert [_error(a)["code"] for a in answers] == ["wrong_code", "wrong_code", "code_cancelled"]
@@ -414,11 +346,11 @@ def test_deduction_codes_three_wrong_codes_cancel_and_a_fourth_try_is_refused(
 def test_deduction_codes_new_code_for_the_card_kills_the_old_one(world: World) -> None:
     """Asking again cancels the first code (saying a newer one was sent); the new one works."""
     card = world.issue_card(50_00)
-    first_id, first_code = _open(world, card["id"], 12_00)
-    second_id, second_code = _open(world, card["id"], 10_00)
+    first_id, first_code = open_challenge(world, card["id"], 12_00)
+    second_id, second_code = open_challenge(world, card["id"], 10_00)
 
-    old = _verify(world, first_id, first_code)
-    new = _verify(world, second_id, second_code)
+    old = verify_code(world, first_id, first_code)
+    new = verify_code(world, second_id, second_code)
 
     assert old.status_code == 410
     assert _error(old)["code"] == "code_cancelled"
@@ -431,17 +363,17 @@ def test_deduction_codes_new_code_for_the_card_kills_the_old_one(world: World) -
 def test_deduction_codes_balance_fallen_since_request_cancels_at_verify(world: World) -> None:
     """Too little left at verify: refused, nothing deducted, and the code dies with it."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 40_00)
+    challenge_id, code = open_challenge(world, card["id"], 40_00)
     ticket = str(uuid.uuid4())
     redeemed = world.redeem(card["id"], 20_00, ticket_id=ticket)
     assert redeemed.status_code == 200
 
-    refused = _verify(world, challenge_id, code)
+    refused = verify_code(world, challenge_id, code)
     reversal = world.post(
         f"/activities/{redeemed.json()['activity']['id']}/reverse", {"ticket_id": ticket}
     )
     assert reversal.status_code == 200, reversal.text
-    later = _verify(world, challenge_id, code)
+    later = verify_code(world, challenge_id, code)
 
     assert refused.status_code == 409
     assert _error(refused) == {
@@ -457,10 +389,10 @@ def test_deduction_codes_balance_fallen_since_request_cancels_at_verify(world: W
 def test_deduction_codes_card_blocked_since_request_refuses_at_verify(world: World) -> None:
     """A manager's block between request and verify stops the deduction."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 10_00)
+    challenge_id, code = open_challenge(world, card["id"], 10_00)
     world.post(f"/giftcards/{card['id']}/block", {"reason": "test"}, who="manager")
 
-    response = _verify(world, challenge_id, code)
+    response = verify_code(world, challenge_id, code)
 
     assert response.status_code == 409
     assert _error(response)["code"] == "card_not_redeemable"
@@ -470,25 +402,25 @@ def test_deduction_codes_card_blocked_since_request_refuses_at_verify(world: Wor
 def test_deduction_codes_retried_verify_never_deducts_twice(world: World) -> None:
     """The same verify sent again with its key replays the answer; one deduction."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
 
-    first = _verify(world, challenge_id, code, key="verify-1")
-    again = _verify(world, challenge_id, code, key="verify-1")
+    first = verify_code(world, challenge_id, code, key="verify-1")
+    again = verify_code(world, challenge_id, code, key="verify-1")
 
     assert first.status_code == again.status_code == 200
     assert first.content == again.content
     assert world.balance(card["id"]) == 38_00
     assert _deductions(world) == 1
-    assert len(_mails(world, "deduction_done")) == 1
+    assert len(queued_mails(world, "deduction_done")) == 1
 
 
 def test_deduction_codes_verify_with_a_new_key_after_deducting_is_refused(world: World) -> None:
     """A used code answers code_used (410) to a fresh request; nothing more is deducted."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
-    _verify(world, challenge_id, code)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
+    verify_code(world, challenge_id, code)
 
-    again = _verify(world, challenge_id, code)
+    again = verify_code(world, challenge_id, code)
 
     assert again.status_code == 410
     assert _error(again)["code"] == "code_used"
@@ -498,11 +430,11 @@ def test_deduction_codes_verify_with_a_new_key_after_deducting_is_refused(world:
 def test_deduction_codes_racing_verifies_deduct_once(world: World) -> None:
     """Two registers' worth of retries racing with different keys: one deducts."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     answers: list[int] = []
 
     def verify() -> None:
-        answers.append(_verify(world, challenge_id, code).status_code)
+        answers.append(verify_code(world, challenge_id, code).status_code)
 
     threads = [threading.Thread(target=verify) for _ in range(4)]
     for thread in threads:
@@ -517,12 +449,12 @@ def test_deduction_codes_racing_verifies_deduct_once(world: World) -> None:
 def test_deduction_codes_retried_wrong_code_uses_one_attempt(world: World) -> None:
     """A wrong code retried with its key replays the refusal and costs one try, not two."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     wrong = _wrong(code)
 
-    first = _verify(world, challenge_id, wrong, key="wrong-1")
-    again = _verify(world, challenge_id, wrong, key="wrong-1")
-    next_try = _verify(world, challenge_id, wrong, key="wrong-2")
+    first = verify_code(world, challenge_id, wrong, key="wrong-1")
+    again = verify_code(world, challenge_id, wrong, key="wrong-1")
+    next_try = verify_code(world, challenge_id, wrong, key="wrong-2")
 
     assert first.content == again.content
     assert _error(first)["attempts_left"] == 2
@@ -532,12 +464,12 @@ def test_deduction_codes_retried_wrong_code_uses_one_attempt(world: World) -> No
 def test_deduction_codes_verify_from_another_register_is_refused(world: World) -> None:
     """Another register can neither use nor resend the code, and costs it no try."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     elsewhere = _second_register(world)
 
-    refused = _verify(elsewhere, challenge_id, code)
+    refused = verify_code(elsewhere, challenge_id, code)
     resend = elsewhere.post(f"/deduction-codes/{challenge_id}/resend")
-    here = _verify(world, challenge_id, code)
+    here = verify_code(world, challenge_id, code)
 
     assert refused.status_code == resend.status_code == 403
     assert _error(refused)["code"] == _error(resend)["code"] == "code_not_yours"
@@ -548,7 +480,7 @@ def test_deduction_codes_verify_from_another_register_is_refused(world: World) -
 def test_deduction_codes_verify_by_another_employee_is_refused(world: World) -> None:
     """The code is bound to the employee who asked: the manager on the same register is not."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
 
     response = world.post(f"/deduction-codes/{challenge_id}/verify", {"code": code}, who="manager")
 
@@ -562,9 +494,9 @@ def test_deduction_codes_other_store_cannot_see_the_challenge(
 ) -> None:
     """Another store's register gets 404 for the challenge, on verify and on resend."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
 
-    verify = _verify(other_store, challenge_id, code)
+    verify = verify_code(other_store, challenge_id, code)
     resend = other_store.post(f"/deduction-codes/{challenge_id}/resend")
 
     assert verify.status_code == resend.status_code == 404
@@ -575,31 +507,31 @@ def test_deduction_codes_other_store_cannot_see_the_challenge(
 def test_deduction_codes_malformed_code_is_422_without_using_a_try(world: World) -> None:
     """Five digits or letters are not a code: refused before they count."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
 
     for bad in ("12345", "abcdef", "1234567", ""):
-        refused = _verify(world, challenge_id, bad)
+        refused = verify_code(world, challenge_id, bad)
         assert refused.status_code == 422
         assert _error(refused) == {
             "code": "invalid_code",
             "message": "Enter the 6-digit code the customer received.",
             "field": "code",
         }
-    assert _verify(world, challenge_id, code).status_code == 200
+    assert verify_code(world, challenge_id, code).status_code == 200
 
 
 def test_deduction_codes_guessing_never_deducts(world: World) -> None:
     """1,000 random wrong codes: 2 refusals, then the challenge is dead, and the real code too."""
     card = world.issue_card(50_00)
-    challenge_id, code = _open(world, card["id"], 12_00)
+    challenge_id, code = open_challenge(world, card["id"], 12_00)
     guesses = random.Random(0)
 
     statuses = []
     for _ in range(1000):
         guess = f"{guesses.randrange(10**6):06d}"
         if guess != code:
-            statuses.append(_verify(world, challenge_id, guess).status_code)
-    last = _verify(world, challenge_id, code)
+            statuses.append(verify_code(world, challenge_id, guess).status_code)
+    last = verify_code(world, challenge_id, code)
 
     assert statuses[:3] == [422, 422, 410]
     assert set(statuses[3:]) == {410}
@@ -614,16 +546,16 @@ def test_deduction_codes_guessing_never_deducts(world: World) -> None:
 def test_deduction_codes_resend_kills_old_code_resets_tries_and_expiry(world: World) -> None:
     """A resent code gets 3 tries and a fresh validity; the old code is just a wrong code."""
     card = world.issue_card(50_00)
-    challenge_id, old_code = _open(world, card["id"], 12_00)
-    assert _verify(world, challenge_id, _wrong(old_code)).status_code == 422
+    challenge_id, old_code = open_challenge(world, card["id"], 12_00)
+    assert verify_code(world, challenge_id, _wrong(old_code)).status_code == 422
     world.clock.advance(minutes=8)
     resent_at = world.clock.now()
 
-    resent, new_code = _resend(world, challenge_id)
+    resent, new_code = resend_code(world, challenge_id)
     assert new_code is not None and new_code != old_code  # 1 in a million: rerun
     world.clock.advance(minutes=5)  # past the first code's 10 minutes, within the new one's
-    old = _verify(world, challenge_id, old_code)
-    new = _verify(world, challenge_id, new_code)
+    old = verify_code(world, challenge_id, old_code)
+    new = verify_code(world, challenge_id, new_code)
 
     assert resent.status_code == 200, resent.text
     body = resent.json()
@@ -640,12 +572,12 @@ def test_deduction_codes_resend_kills_old_code_resets_tries_and_expiry(world: Wo
 def test_deduction_codes_resend_before_cooldown_is_429_with_retry_after(world: World) -> None:
     """The Resend button waits 30 s; early, it is told how long, and the same key works later."""
     card = world.issue_card(50_00)
-    challenge_id, _ = _open(world, card["id"], 12_00)
+    challenge_id, _ = open_challenge(world, card["id"], 12_00)
     world.clock.advance(seconds=20)
 
-    early, code = _resend(world, challenge_id, key="resend-1")
+    early, code = resend_code(world, challenge_id, key="resend-1")
     world.clock.advance(seconds=10)
-    later, later_code = _resend(world, challenge_id, key="resend-1")
+    later, later_code = resend_code(world, challenge_id, key="resend-1")
 
     assert early.status_code == 429
     assert _error(early)["code"] == "rate_limited"
@@ -660,12 +592,12 @@ def test_deduction_codes_hourly_limit_is_429_then_frees_up(world: World) -> None
     """Five codes an hour for one card; the sixth waits until the oldest is an hour old."""
     card = world.issue_card(50_00)
     for _ in range(5):
-        assert _request(world, card["id"], 1_00)[0].status_code == 201
+        assert ask_for_code(world, card["id"], 1_00)[0].status_code == 201
         world.clock.advance(minutes=5)
 
-    refused, code = _request(world, card["id"], 1_00)
+    refused, code = ask_for_code(world, card["id"], 1_00)
     world.clock.advance(minutes=35)
-    allowed, _ = _request(world, card["id"], 1_00)
+    allowed, _ = ask_for_code(world, card["id"], 1_00)
 
     assert refused.status_code == 429
     assert _error(refused)["code"] == "rate_limited"
@@ -678,14 +610,14 @@ def test_deduction_codes_hourly_limit_is_429_then_frees_up(world: World) -> None
 def test_deduction_codes_resends_count_toward_the_hourly_limit(world: World) -> None:
     """Resending is sending: one request and four resends use up the card's hour."""
     card = world.issue_card(50_00)
-    challenge_id, _ = _open(world, card["id"], 1_00)
+    challenge_id, _ = open_challenge(world, card["id"], 1_00)
     for _ in range(4):
         world.clock.advance(seconds=30)
-        assert _resend(world, challenge_id)[0].status_code == 200
+        assert resend_code(world, challenge_id)[0].status_code == 200
     world.clock.advance(seconds=30)
 
-    resend, _ = _resend(world, challenge_id)
-    request, _ = _request(world, card["id"], 1_00)
+    resend, _ = resend_code(world, challenge_id)
+    request, _ = ask_for_code(world, card["id"], 1_00)
 
     assert resend.status_code == request.status_code == 429
     assert _error(resend)["retry_after"] == 3600 - 150
@@ -700,15 +632,15 @@ def test_deduction_codes_resend_of_a_closed_challenge_is_410(
 ) -> None:
     """A cancelled, expired or used challenge gets no new code."""
     card = world.issue_card(50_00)
-    challenge_id, real = _open(world, card["id"], 12_00)
+    challenge_id, real = open_challenge(world, card["id"], 12_00)
     if close == "wrong":
         for _ in range(3):
-            _verify(world, challenge_id, _wrong(real))
+            verify_code(world, challenge_id, _wrong(real))
     elif close == "deduct":
-        _verify(world, challenge_id, real)
+        verify_code(world, challenge_id, real)
     world.clock.advance(minutes=11)
 
-    response, sent = _resend(world, challenge_id)
+    response, sent = resend_code(world, challenge_id)
 
     assert response.status_code == 410
     assert _error(response)["code"] == code
@@ -721,12 +653,12 @@ def test_deduction_codes_resend_of_a_closed_challenge_is_410(
 def test_deduction_codes_database_never_holds_a_plain_code(world: World) -> None:
     """After request, resend, a wrong try and the deduction, no column holds a code."""
     card = world.issue_card(50_00)
-    challenge_id, first = _open(world, card["id"], 12_00)
+    challenge_id, first = open_challenge(world, card["id"], 12_00)
     world.clock.advance(seconds=30)
-    _, second = _resend(world, challenge_id)
+    _, second = resend_code(world, challenge_id)
     assert second is not None
-    _verify(world, challenge_id, first if first != second else _wrong(second))
-    assert _verify(world, challenge_id, second).status_code == 200
+    verify_code(world, challenge_id, first if first != second else _wrong(second))
+    assert verify_code(world, challenge_id, second).status_code == 200
 
     # A keyed digest's hex holds any six digits now and then (about once in 16^6 places),
     # and a code cannot be read back from one: digests are no place a code is kept.
