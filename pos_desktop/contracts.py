@@ -27,8 +27,9 @@ from pos_desktop.domain.approvals import ApprovalAction
 # The wire's error codes: one enum for server and register, re-exported with the models.
 from pos_desktop.domain.errors import ErrorCode as ErrorCode
 from pos_desktop.domain.money import MAX_MINOR_UNITS, Money
+from pos_desktop.domain.roles import Role as Role
+from pos_desktop.domain.roles import StaffRole as StaffRole
 
-Role = Literal["cashier", "manager"]
 CardStatusName = Literal["pending", "active", "used", "blocked", "voided"]
 
 
@@ -401,7 +402,7 @@ class VerifyCodeRequest(Wire):
 
 class CreateEmployeeRequest(Wire):
     name: Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_not_blank)]
-    role: Role
+    role: StaffRole
     pin: str = Field(min_length=1, max_length=32)
 
 
@@ -697,6 +698,8 @@ class BackOfficeStore(Answer):
     giftcard_pays_giftcard: bool = False
     # None: the law asks no cash-out of small balances here.
     cash_out_below: MoneyOut | None = None
+    # The store's cards are found and redeemed in every store of the chain.
+    cards_chain_wide: bool = False
 
 
 class StoreUpdate(Wire):
@@ -729,14 +732,16 @@ class StoreUpdate(Wire):
     giftcard_pays_giftcard: bool | None = None
     # 0: no cash-out required by law.
     cash_out_below: Annotated[StrictInt, Field(ge=0, le=MAX_MINOR_UNITS)] | None = None
+    cards_chain_wide: bool | None = None
 
 
 class StaffMember(Answer):
-    """An employee as the Back Office lists them: never their PIN or its hash."""
+    """An employee as the Back Office lists them: never their PIN or its hash (nor an owner,
+    whom no store's manager changes)."""
 
     id: uuid.UUID
     name: str
-    role: Role
+    role: StaffRole
     active: bool
     created_at: AwareDatetime
 
@@ -749,7 +754,7 @@ class EmployeeUpdate(Wire):
     """What to change about an employee; a field left out (or null) keeps its value."""
 
     name: Name | None = None
-    role: Role | None = None
+    role: StaffRole | None = None
     pin: str | None = Field(default=None, min_length=1, max_length=32)
     active: bool | None = None
 
@@ -997,6 +1002,38 @@ class SalesReportOut(Answer):
     # Read from the server's replica, this many milliseconds behind the primary; None: read
     # from the primary itself.
     replica_lag_ms: int | None = None
+
+
+class ChainStoreRow(Answer):
+    """One store of the chain in the owner's report: its sales over the range (its own
+    calendar days) and what its cards owed at the range's end."""
+
+    id: uuid.UUID
+    name: str
+    currency: str
+    sales: SalesFigures
+    outstanding: MoneyOut
+    cards: int
+
+
+class ChainTotal(Answer):
+    """The chain's stores of one currency, added up."""
+
+    currency: str
+    stores: int
+    sales: SalesFigures
+    outstanding: MoneyOut
+    cards: int
+
+
+class ChainReportOut(Answer):
+    """The owner's report: each store, then one total per currency (stores in different
+    currencies are never added together)."""
+
+    start: date
+    end: date
+    stores: list[ChainStoreRow]
+    totals: list[ChainTotal]
 
 
 class LiabilityFlow(Answer):

@@ -33,7 +33,7 @@ from ui.widgets.pin_twice import PinTwice
 from ui.widgets.touch import enable_finger_scroll, make_touchable, name_widget, touch_button
 
 if TYPE_CHECKING:
-    from pos_desktop.contracts import Role
+    from pos_desktop.contracts import StaffRole
     from ui.presenters.staff import StaffPresenter
 
 PICK_HINT = "Tap an employee to change them, or add one."
@@ -53,11 +53,13 @@ class NewPin(PinTwice):
 class RoleButtons(QWidget):
     """Cashier or Manager: one of two touch buttons, checked."""
 
-    def __init__(self, name: str, choices: tuple[tuple[str, Role], ...], parent: QWidget) -> None:
+    def __init__(
+        self, name: str, choices: tuple[tuple[str, StaffRole], ...], parent: QWidget
+    ) -> None:
         super().__init__(parent)
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
-        self._roles: dict[QPushButton, Role] = {}
+        self._roles: dict[QPushButton, StaffRole] = {}
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         for label, role in choices:
@@ -68,14 +70,14 @@ class RoleButtons(QWidget):
             self._roles[button] = role
             row.addWidget(button)
 
-    def button(self, role: Role) -> QPushButton:
+    def button(self, role: StaffRole) -> QPushButton:
         return next(button for button, its in self._roles.items() if its == role)
 
-    def role(self) -> Role:
+    def role(self) -> StaffRole:
         checked = self.group.checkedButton()
         return self._roles[checked] if isinstance(checked, QPushButton) else "cashier"
 
-    def check(self, role: Role) -> None:
+    def check(self, role: StaffRole) -> None:
         self.button(role).setChecked(True)
 
 

@@ -30,6 +30,7 @@ from pos_desktop.db.models import ProductBarcode as BarcodeRow
 from pos_desktop.db.models import Setting
 from pos_desktop.domain.catalog import CategoryButton, Product, StoreRules
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.roles import role_named
 from pos_desktop.domain.tender import TipBase
 
 CURSOR_KEY = "sync_cursor"
@@ -278,7 +279,7 @@ def employee_role(db: Session, employee_id: uuid.UUID) -> Role | None:
     row = db.get(EmployeeRow, employee_id)
     if row is None or not row.active:
         return None
-    return "manager" if row.role == "manager" else "cashier"
+    return role_named(row.role)
 
 
 def pin_verifiers(db: Session) -> list[PinVerifier]:
@@ -286,12 +287,7 @@ def pin_verifiers(db: Session) -> list[PinVerifier]:
     rows = db.execute(
         select(EmployeeRow).where(EmployeeRow.active.is_(True)).order_by(EmployeeRow.name)
     ).scalars()
-    return [
-        PinVerifier(
-            row.id, row.name, "manager" if row.role == "manager" else "cashier", row.pin_hash
-        )
-        for row in rows
-    ]
+    return [PinVerifier(row.id, row.name, role_named(row.role), row.pin_hash) for row in rows]
 
 
 def _employee_values(e: SyncEmployee) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from pos_desktop.domain.errors import DomainError, ErrorCode
+from pos_desktop.domain.roles import manages
 
 
 class ApprovalAction(StrEnum):
@@ -40,7 +41,6 @@ APPROVAL_LABELS: dict[ApprovalAction, str] = {
 # Approvals of these travel on the ticket they changed; the others go to the server alone.
 TICKET_ACTIONS = frozenset({ApprovalAction.VOID_TICKET, ApprovalAction.REMOVE_PAID_LINE})
 
-APPROVER_ROLE = "manager"
 WRONG_PIN = "Wrong PIN."
 NOT_A_MANAGER = "That PIN is not a manager's."
 MANAGER_NEEDED = "This needs a manager's approval."
@@ -59,12 +59,12 @@ def asks_manager(
 ) -> bool:
     """Whether an employee of ``role`` must get a manager's PIN before ``action``: the store
     requires it, and they are not a manager themselves (an unknown employee is asked)."""
-    return action in required and role != APPROVER_ROLE
+    return action in required and (role is None or not manages(role))
 
 
 def check_approver(role: str) -> None:
-    """Only a manager approves: any other employee's PIN is refused."""
-    if role != APPROVER_ROLE:
+    """Only a manager (or an owner) approves: any other employee's PIN is refused."""
+    if not manages(role):
         raise ApprovalRefused(NOT_A_MANAGER)
 
 

@@ -46,6 +46,7 @@ class ErrorCode(StrEnum):
     CARD_NOT_SENT = "card_not_sent"
     CARD_NOT_SENDABLE = "card_not_sendable"
     CARD_VOIDED = "card_voided"
+    OTHER_STORES_CARD = "other_stores_card"
     NO_RECIPIENT_EMAIL = "no_recipient_email"
     ACTIVITY_NOT_FOUND = "activity_not_found"
     NOT_REVERSIBLE = "not_reversible"
@@ -157,6 +158,18 @@ class CardNotFound(DomainError):
 
 class CardVoided(DomainError):
     code = ErrorCode.CARD_VOIDED
+
+
+class OtherStoresCard(DomainError):
+    """A chain-wide card of another store: it pays here, but only its own store changes it."""
+
+    code = ErrorCode.OTHER_STORES_CARD
+
+    def __init__(self, store_name: str) -> None:
+        super().__init__(
+            f"This card was sold at {store_name}: it pays in every store of the chain, "
+            f"but only {store_name} can change it."
+        )
 
 
 class CardNotSendable(DomainError):

@@ -10,10 +10,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from pos_desktop.contracts import ApprovalRecord
+from pos_desktop.domain.roles import OWNER
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller
 from pos_desktop.server.database import insert_or_skip
 from pos_desktop.server.models import AuditEntry, Employee
@@ -134,9 +135,11 @@ def record_approvals(
     known = set(
         db.execute(
             select(Employee.id).where(
-                Employee.store_id == store_id,
                 Employee.id.in_(named),
-                Employee.role == "manager",
+                or_(
+                    and_(Employee.store_id == store_id, Employee.role == "manager"),
+                    Employee.role == OWNER,  # an owner approves in every store
+                ),
             )
         ).scalars()
     )

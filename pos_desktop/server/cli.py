@@ -10,6 +10,7 @@ import atexit
 import getpass
 import logging
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -17,13 +18,14 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import uvicorn
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from pos_desktop.config import Settings
 from pos_desktop.domain.errors import DomainError
 from pos_desktop.domain.giftcard import ActivityKind
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.pin import PIN_MIN_LENGTH
+from pos_desktop.domain.roles import OWNER, ROLES
 from pos_desktop.server import audit, ledger
 from pos_desktop.server.clock import SystemClock
 from pos_desktop.server.database import make_engine, make_session_factory, migrate, normalize_url
@@ -39,13 +41,17 @@ from pos_desktop.server.errors import ApiError
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.logs import configure_logging
 from pos_desktop.server.metrics import MULTIPROCESS_DIR
+from pos_desktop.server.models import Store
 from pos_desktop.server.provisioning import (
     NoStore,
     StoreExists,
+    StoreNotNamed,
     create_employee,
     create_enroll_code,
     create_first_store,
+    create_store,
     next_sync_version,
+    store_named,
     the_store,
 )
 from pos_desktop.server.store_settings import check_settings, settings_of
@@ -121,16 +127,22 @@ def cmd_serve(args: argparse.Namespace) -> None:
 def cmd_create_employee(args: argparse.Namespace) -> None:
     clock = SystemClock()
     with make_session_factory(_engine(args))() as db:
-        store = the_store(db)
+        if args.role == OWNER:
+            if args.store is not None:
+                raise SystemExit("error: an owner works in every store; leave out --store")
+            store = the_store(db)
+        else:
+            store = store_named(db, args.store)
         employee = create_employee(db, store, args.name, args.role, args.pin, clock.now())
         db.commit()
-        print(f"created {args.role} {employee.name} ({employee.id}) in {store.name}")
+        where = "every store of the chain" if args.role == OWNER else store.name
+        print(f"created {args.role} {employee.name} ({employee.id}) in {where}")
 
 
 def cmd_enroll_code(args: argparse.Namespace) -> None:
     clock = SystemClock()
     with make_session_factory(_engine(args))() as db:
-        store = the_store(db)
+        store = store_named(db, args.store)
         code, row = create_enroll_code(db, store.id, None, clock.now(), timedelta(hours=args.hours))
         db.commit()
         until = f"{row.expires_at:%Y-%m-%d %H:%M} UTC"
@@ -153,32 +165,56 @@ def _first_manager_pin(pin_file: str | None) -> str:
 
 def cmd_init_store(args: argparse.Namespace) -> None:
     """The first store and its first manager, nothing else: no demo product, card or PIN."""
+    _new_store(args, first=True)
+    print("next: enroll a register with `python -m pos_desktop.server enroll-code`")
+
+
+def cmd_create_store(args: argparse.Namespace) -> None:
+    """One more store of the chain and its first manager."""
+    _new_store(args, first=False)
+    print(f"next: enroll its registers with `enroll-code --store {shlex.quote(args.name)}`")
+
+
+def _new_store(args: argparse.Namespace, *, first: bool) -> None:
     name, manager = args.name.strip(), args.manager_name.strip()
     if not name or not manager:
         raise SystemExit("error: the store and the manager each need a name")
     check_settings({"currency": args.currency, "locale": args.locale, "timezone": args.timezone})
     pin = _first_manager_pin(args.pin_file)
     clock = SystemClock()
+    settings = {
+        "currency": args.currency,
+        "locale": args.locale,
+        "timezone": args.timezone,
+        "prices_include_tax": args.prices_include_tax,
+        "address": args.address,
+        "phone": args.phone,
+    }
     with make_session_factory(_engine(args))() as db:
         now = clock.now()
-        try:
-            store = create_first_store(
-                db,
-                name,
-                now,
-                currency=args.currency,
-                locale=args.locale,
-                timezone=args.timezone,
-                prices_include_tax=args.prices_include_tax,
-                address=args.address,
-                phone=args.phone,
-            )
-        except StoreExists as exc:
-            raise SystemExit(
-                f"error: {exc}; init-store only sets up a new server and changed nothing"
-            ) from exc
+        if first:
+            try:
+                store = create_first_store(db, name, now, **settings)
+            except StoreExists as exc:
+                raise SystemExit(
+                    f"error: {exc}; init-store only sets up a new server and changed nothing; "
+                    "add another store with create-store"
+                ) from exc
+        else:
+            the_store(db)  # a chain grows from a server set up with init-store
+            taken = [
+                other
+                for other in db.execute(select(Store.name)).scalars()
+                if other.casefold() == name.casefold()
+            ]
+            if taken:
+                raise SystemExit(f"error: a store is already named {taken[0]!r}; nothing changed")
+            store = create_store(db, name, now, **settings)
+        store.cards_chain_wide = args.cards_chain_wide
         employee = create_employee(db, store, manager, "manager", pin, now)
-        created = {name: {"old": None, "new": value} for name, value in settings_of(store).items()}
+        created = {
+            field: {"old": None, "new": value} for field, value in settings_of(store).items()
+        }
         audit.record(
             db,
             store_id=store.id,
@@ -203,7 +239,17 @@ def cmd_init_store(args: argparse.Namespace) -> None:
         )
         db.commit()
     print(f"created {store.name} with manager {employee.name}")
-    print("next: enroll a register with `python -m pos_desktop.server enroll-code`")
+
+
+def cmd_list_stores(args: argparse.Namespace) -> None:
+    """The chain's stores, oldest first: the names --store takes."""
+    with make_session_factory(_engine(args))() as db:
+        stores = db.execute(select(Store).order_by(Store.created_at)).scalars().all()
+        if not stores:
+            raise NoStore()
+        for store in stores:
+            reach = "chain-wide" if store.cards_chain_wide else "this store only"
+            print(f"{store.name}\t{store.currency}\t{store.timezone}\tcards: {reach}")
 
 
 def cmd_demo_data(args: argparse.Namespace) -> None:
@@ -225,7 +271,7 @@ def cmd_issue_cards(args: argparse.Namespace) -> None:
     clock = SystemClock()
     numbers = _keys().numbers
     with make_session_factory(_engine(args))() as db:
-        store = store_info(the_store(db))
+        store = store_info(store_named(db, args.store))
         for _ in range(args.count):
             now = clock.now()
             new = ledger.NewCard(amount=Money(args.amount, store.currency))
@@ -250,7 +296,7 @@ TIP_BASES = {"subtotal": "the subtotal before tax", "total": "the total with tax
 def cmd_tip_base(args: argparse.Namespace) -> None:
     """What the register's tip percentages are taken on; prints the store's setting."""
     with make_session_factory(_engine(args))() as db:
-        store = the_store(db)
+        store = store_named(db, args.store)
         if args.on is not None and args.on != store.tip_base:
             store.tip_base = args.on
             # A new version: every register pulls the setting at its next sync.
@@ -262,7 +308,7 @@ def cmd_tip_base(args: argparse.Namespace) -> None:
 def cmd_deduction_codes(args: argparse.Namespace) -> None:
     """Who gets a Deduct Funds code, and for how long it works; prints the store's setting."""
     with make_session_factory(_engine(args))() as db:
-        store = the_store(db)
+        store = store_named(db, args.store)
         if args.send_to is not None:
             store.deduction_code_to = args.send_to
         if args.minutes is not None:
@@ -280,7 +326,7 @@ PIN_DIGITS_CHOICES = (4, 6)
 def cmd_pin_policy(args: argparse.Namespace) -> None:
     """The fewest digits a new employee's PIN may have in the store; prints it."""
     with make_session_factory(_engine(args))() as db:
-        store = the_store(db)
+        store = store_named(db, args.store)
         if args.digits is not None:
             store.pin_digits = args.digits
         db.commit()
@@ -330,53 +376,87 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--log-level", default="warning")
 
-    employee = command("create-employee", cmd_create_employee, "add a manager or cashier")
+    def for_one_store(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--store", help="the store's name (list-stores); needed once the chain has two"
+        )
+        return sub
+
+    employee = for_one_store(
+        command("create-employee", cmd_create_employee, "add a cashier, manager or owner")
+    )
     employee.add_argument("--name", required=True)
-    employee.add_argument("--role", choices=("manager", "cashier"), required=True)
-    employee.add_argument("--pin", required=True, help="4 to 8 digits, unique in the store")
+    employee.add_argument(
+        "--role",
+        choices=ROLES,
+        required=True,
+        help="an owner manages every store of the chain and reads its reports",
+    )
+    employee.add_argument(
+        "--pin", required=True, help="4 to 8 digits, unique in the store (an owner's: in all)"
+    )
 
     init = command("init-store", cmd_init_store, "set up a new server's store and first manager")
-    init.add_argument("--name", required=True, help="the store's name, as receipts show it")
-    init.add_argument("--address", default="", help="printed on receipts")
-    init.add_argument("--phone", default="", help="printed on receipts")
-    init.add_argument("--currency", required=True, help="ISO 4217 code, e.g. USD or EUR")
-    init.add_argument("--locale", required=True, help="language and country, e.g. en_US")
-    init.add_argument("--timezone", required=True, help="IANA time zone, e.g. Europe/Paris")
-    init.add_argument(
-        "--prices-include-tax",
-        action=argparse.BooleanOptionalAction,
-        default=False,
-        help="whether product prices already include tax (default: no)",
-    )
-    init.add_argument("--manager-name", required=True, help="the first manager's name")
-    init.add_argument(
-        "--pin-file",
-        help="read the manager's PIN from this file's first line (- for standard input); "
-        "without it, the PIN is asked twice",
-    )
+    more = command("create-store", cmd_create_store, "add a store to the chain, and its manager")
+    for sub in (init, more):
+        sub.add_argument("--name", required=True, help="the store's name, as receipts show it")
+        sub.add_argument("--address", default="", help="printed on receipts")
+        sub.add_argument("--phone", default="", help="printed on receipts")
+        sub.add_argument("--currency", required=True, help="ISO 4217 code, e.g. USD or EUR")
+        sub.add_argument("--locale", required=True, help="language and country, e.g. en_US")
+        sub.add_argument("--timezone", required=True, help="IANA time zone, e.g. Europe/Paris")
+        sub.add_argument(
+            "--prices-include-tax",
+            action=argparse.BooleanOptionalAction,
+            default=False,
+            help="whether product prices already include tax (default: no)",
+        )
+        sub.add_argument(
+            "--cards-chain-wide",
+            action=argparse.BooleanOptionalAction,
+            default=False,
+            help="whether its gift cards are redeemed in every store of the chain (default: "
+            "only in this one; its managers can change it in the Back Office)",
+        )
+        sub.add_argument("--manager-name", required=True, help="the first manager's name")
+        sub.add_argument(
+            "--pin-file",
+            help="read the manager's PIN from this file's first line (- for standard input); "
+            "without it, the PIN is asked twice",
+        )
 
-    code = command("enroll-code", cmd_enroll_code, "print a one-time code to enroll a register")
+    command("list-stores", cmd_list_stores, "list the chain's stores")
+
+    code = for_one_store(
+        command("enroll-code", cmd_enroll_code, "print a one-time code to enroll a register")
+    )
     code.add_argument("--hours", type=int, default=24, help="how long the code is valid")
 
     command("demo-data", cmd_demo_data, "create the demo store, employees, products and cards")
 
-    codes = command(
-        "deduction-codes", cmd_deduction_codes, "show or set who gets Deduct Funds codes"
+    codes = for_one_store(
+        command("deduction-codes", cmd_deduction_codes, "show or set who gets Deduct Funds codes")
     )
     codes.add_argument(
         "--send-to", choices=tuple(CODE_RECIPIENTS), help="whose e-mail gets the code"
     )
     codes.add_argument("--minutes", type=_minutes, help="how long a code works (1 to 60)")
 
-    tips = command("tip-base", cmd_tip_base, "show or set what tip percentages are taken on")
+    tips = for_one_store(
+        command("tip-base", cmd_tip_base, "show or set what tip percentages are taken on")
+    )
     tips.add_argument("--on", choices=tuple(TIP_BASES), help="subtotal (before tax) or total")
 
-    pins = command("pin-policy", cmd_pin_policy, "show or set how many digits new PINs need")
+    pins = for_one_store(
+        command("pin-policy", cmd_pin_policy, "show or set how many digits new PINs need")
+    )
     pins.add_argument(
         "--digits", type=int, choices=PIN_DIGITS_CHOICES, help="the fewest digits a PIN may have"
     )
 
-    cards = command("issue-cards", cmd_issue_cards, "issue sent cards (load tests, imports)")
+    cards = for_one_store(
+        command("issue-cards", cmd_issue_cards, "issue sent cards (load tests, imports)")
+    )
     cards.add_argument("--count", type=_positive, required=True)
     # Not capped at the store's maximum on purpose: load tests need cards that never run dry.
     cards.add_argument(
@@ -398,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     except (ApiError, DomainError) as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         raise SystemExit(2) from exc
-    except NoStore as exc:
+    except (NoStore, StoreNotNamed) as exc:
         # Nothing was changed (a store made here would be a US-dollar one nobody chose).
         raise SystemExit(f"error: {exc}") from exc
 

@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.roles import manages
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,4 +43,5 @@ class EmployeeCaller:
 
     @property
     def is_manager(self) -> bool:
-        return self.role == "manager"
+        """A manager or an owner: what the Back Office and managers' approvals need."""
+        return manages(self.role)

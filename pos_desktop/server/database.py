@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # The newest migration (pos_desktop.schema.upgrade_to).
-HEAD_REVISION = "0015"
+HEAD_REVISION = "0016"
 
 
 def normalize_url(url: str) -> str:

@@ -216,9 +216,11 @@ def gate_send(
             return  # the operation gives the proper answer
         card_id, last_sent_at = challenge.card_id, challenge.last_sent_at
     elif card_id is not None:
-        store_id = db.execute(select(GiftCard.store_id).where(GiftCard.id == card_id)).scalar()
-        if store_id != caller.store.id:
-            return  # another store's card is unknown, not rate limited
+        reached = db.execute(
+            select(GiftCard.id).where(GiftCard.id == card_id, ledger.within_reach(caller.store.id))
+        ).first()
+        if reached is None:
+            return  # a card out of the store's reach is unknown, not rate limited
     if card_id is not None:
         _ensure_send_allowed(db, card_id, now, limits, last_sent_at)
 
@@ -318,7 +320,7 @@ def request_code(
     keys: ServerKeys,
 ) -> DeductionChallenge:
     """Open a challenge for ``request`` on the card and e-mail its code (sealed in the outbox)."""
-    card = ledger.lock_card(db, card_id, caller.store.id)
+    card = ledger.lock_card(db, card_id, caller.store.id, to_pay=True)
     # Refused as the ledger would refuse the deduction, and a pending card as card_not_sent.
     ledger.plan_payment(card, request.amount, request.tip, ensure_status=ensure_deductible)
     ensure_ticket_sells_no_card(db, caller.store, caller.register.register_id, request.ticket_id)
@@ -370,7 +372,7 @@ def _locked_challenge(
     found = db.get(DeductionChallenge, challenge_id)
     if found is None or found.store_id != caller.store.id:
         raise ChallengeNotFound()
-    card = ledger.lock_card(db, found.card_id, caller.store.id)
+    card = ledger.lock_card(db, found.card_id, caller.store.id, to_pay=True)
     challenge = db.execute(
         select(DeductionChallenge)
         .where(DeductionChallenge.id == challenge_id)

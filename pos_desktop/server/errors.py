@@ -19,6 +19,7 @@ _DOMAIN_STATUS = {
     ErrorCode.CARD_NOT_SENT: 409,
     ErrorCode.CARD_NOT_SENDABLE: 409,
     ErrorCode.CARD_VOIDED: 409,
+    ErrorCode.OTHER_STORES_CARD: 409,
     ErrorCode.ACTIVITY_NOT_FOUND: 404,
     ErrorCode.NOT_REVERSIBLE: 409,
     ErrorCode.ALREADY_REVERSED: 409,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import ColumnElement, Integer, bindparam, func, or_, select
 from sqlalchemy import update as sa_update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -29,6 +29,7 @@ from pos_desktop.domain.errors import (
     NoRecipientEmail,
     NotReversible,
     NotYourRedemption,
+    OtherStoresCard,
     OtherTicket,
     TicketCompleted,
 )
@@ -53,6 +54,7 @@ from pos_desktop.server.models import (
     CardActivity,
     GiftCard,
     MailOutbox,
+    Store,
     SyncedTicket,
 )
 
@@ -89,19 +91,49 @@ def to_amount_and_tip(
 # The statements of every redemption are built once, with parameters: building one cost about
 # as much of the server's Python as running it (SQLAlchemy memoizes a built statement's cache
 # key).
+def within_reach(store_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
+    """The cards a store's counter finds and pays with: its own, and those of every store
+    whose cards are chain-wide (``Store.cards_chain_wide``)."""
+    return or_(
+        GiftCard.store_id == store_id,
+        GiftCard.store_id.in_(select(Store.id).where(Store.cards_chain_wide)),
+    )
+
+
 _LOCK_CARD = (
     select(GiftCard)
     .where(GiftCard.id == bindparam("card_id"), GiftCard.store_id == bindparam("store_id"))
     .with_for_update()
 )
+_LOCK_CARD_IN_REACH = (
+    select(GiftCard)
+    .where(GiftCard.id == bindparam("card_id"), within_reach(bindparam("store_id")))
+    .with_for_update(of=GiftCard)
+)
 
 
-def lock_card(db: Session, card_id: uuid.UUID, store_id: uuid.UUID) -> GiftCard:
-    """The card, row-locked for a change; another store's card is as unknown as a wrong id."""
-    card = db.execute(_LOCK_CARD, {"card_id": card_id, "store_id": store_id}).scalar()
-    if card is None:
-        raise CardNotFound()
-    return card
+def lock_card(
+    db: Session, card_id: uuid.UUID, store_id: uuid.UUID, *, to_pay: bool = False
+) -> GiftCard:
+    """The card, row-locked for a change; another store's card is as unknown as a wrong id.
+
+    ``to_pay``: the card pays (a redemption, a deduction, its reversal), which a chain-wide
+    card does in every store. Any other change is its own store's: a chain-wide card of
+    another store is refused as such (``OtherStoresCard``), not as unknown, since the
+    counter found it."""
+    params = {"card_id": card_id, "store_id": store_id}
+    card = db.execute(_LOCK_CARD_IN_REACH if to_pay else _LOCK_CARD, params).scalar()
+    if card is not None:
+        return card
+    if not to_pay:
+        home = db.execute(
+            select(Store.name)
+            .join(GiftCard, GiftCard.store_id == Store.id)
+            .where(GiftCard.id == card_id, within_reach(store_id))
+        ).scalar()
+        if home is not None:
+            raise OtherStoresCard(home)
+    raise CardNotFound()
 
 
 def record_of(card: GiftCard, kinds: tuple[ActivityKind, ...] = ()) -> CardRecord:
@@ -238,10 +270,11 @@ def unused_number(db: Session, numbers: CardNumbers) -> str:
 def find_by_number(
     db: Session, numbers: CardNumbers, store_id: uuid.UUID, number: str
 ) -> GiftCard | None:
-    """The store's card with this (validated) number; another store's is as unknown."""
+    """The card with this (validated) number within the store's reach (``within_reach``);
+    any other store's is as unknown."""
     return db.execute(
         select(GiftCard).where(
-            GiftCard.store_id == store_id, GiftCard.number_hash == numbers.lookup_hash(number)
+            within_reach(store_id), GiftCard.number_hash == numbers.lookup_hash(number)
         )
     ).scalar()
 
@@ -472,9 +505,10 @@ class Presented:
     number: str  # validated
     numbers: CardNumbers
 
-    def lock(self, db: Session, store_id: uuid.UUID) -> GiftCard:
-        """The card, row-locked; a wrong number is as unknown as a wrong id (``CardNotFound``)."""
-        card = lock_card(db, self.card_id, store_id)
+    def lock(self, db: Session, store_id: uuid.UUID, *, to_pay: bool = False) -> GiftCard:
+        """The card, row-locked (``lock_card``); a wrong number is as unknown as a wrong id
+        (``CardNotFound``)."""
+        card = lock_card(db, self.card_id, store_id, to_pay=to_pay)
         if not self.numbers.matches(card.number_hash, self.number):
             raise CardNotFound()
         return card
@@ -490,7 +524,7 @@ def redeem(
     idempotency_key: str,
     now: datetime,
 ) -> Redeemed:
-    card = presented.lock(db, caller.store.id)
+    card = presented.lock(db, caller.store.id, to_pay=True)
     plan = plan_payment(card, amount, tip)
     return debit(
         db,
@@ -521,7 +555,7 @@ def reverse(
     original = db.get(CardActivity, activity_id)
     if original is None:
         raise ActivityNotFound()
-    card = lock_card(db, original.card_id, caller.store.id)
+    card = lock_card(db, original.card_id, caller.store.id, to_pay=True)
     if original.register_id != caller.register.register_id:
         raise NotYourRedemption(
             "This redemption was made on another register; only that register can give it back."

@@ -83,6 +83,9 @@ class Store(Base):
     # Where the law makes a store cash out a small balance on request (California: under
     # $10), the threshold in minor units; None where it does not.
     cash_out_below: Mapped[int | None] = mapped_column(BigInteger, nullable=True)
+    # On: the cards sold here are found and redeemed in every store of the chain (each
+    # store's own rules apply where a card is used); off: only here.
+    cards_chain_wide: Mapped[bool] = mapped_column(Boolean, default=False)
     tenders: Mapped[str] = mapped_column(Text, default="")  # extra tender names, one per line
     # What tip percentages are taken on: "subtotal" (before tax) or "total".
     tip_base: Mapped[str] = mapped_column(String(16), default="subtotal")
@@ -109,8 +112,10 @@ class Employee(Base):
     __tablename__ = "employees"
     __table_args__ = (
         # PINs are unique per store; the lookup key is a keyed hash, the verifier is argon2.
+        # An owner works in every store: their row is kept in the chain's first store, and
+        # their PIN is unique in every store (server.provisioning).
         UniqueConstraint("store_id", "pin_lookup"),
-        CheckConstraint("role IN ('cashier', 'manager')", name="role"),
+        CheckConstraint("role IN ('cashier', 'manager', 'owner')", name="role"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

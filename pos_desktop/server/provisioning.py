@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop.domain.errors import ErrorCode, InvalidPin
 from pos_desktop.domain.pin import validate_pin
+from pos_desktop.domain.roles import OWNER, ROLES
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import (
     Employee,
@@ -124,6 +125,46 @@ class NoStore(Exception):
         super().__init__(NO_STORE_MESSAGE)
 
 
+def owner_home(db: Session) -> Store:
+    """The store whose rows hold the chain's owners: its first, which every chain has and
+    keeps (a store is never deleted). Their PINs are looked up with its pepper."""
+    return the_store(db)
+
+
+def owner_with_pin(db: Session, pin: str) -> Employee | None:
+    """The owner with this PIN, whichever store's register asks."""
+    home = owner_home(db)
+    return db.execute(
+        select(Employee).where(
+            Employee.store_id == home.id,
+            Employee.role == OWNER,
+            Employee.pin_lookup == pin_lookup(home.pin_pepper, pin),
+        )
+    ).scalar()
+
+
+class StoreNotNamed(Exception):
+    """A command for one store, on a server with several, named none or an unknown one."""
+
+
+def store_named(db: Session, name: str | None) -> Store:
+    """The store of this name (any case); with no name, the server's only store."""
+    stores = db.execute(select(Store).order_by(Store.created_at)).scalars().all()
+    if not stores:
+        raise NoStore()
+    names = ", ".join(store.name for store in stores)
+    if name is None:
+        if len(stores) > 1:
+            raise StoreNotNamed(
+                f"this server has {len(stores)} stores ({names}): name one with --store"
+            )
+        return stores[0]
+    for store in stores:
+        if store.name.casefold() == name.strip().casefold():
+            return store
+    raise StoreNotNamed(f"no store is named {name!r}; the stores are: {names}")
+
+
 def the_store(db: Session) -> Store:
     """The server's first store, the one its commands look after. Never made here: a store
     made on first use would be a US-dollar store nobody chose (``init-store`` sets one up)."""
@@ -137,23 +178,44 @@ def _pin_taken() -> ApiError:
     return ApiError(409, ErrorCode.PIN_TAKEN, "Another employee of this store has this PIN.")
 
 
-def _free_pin_lookup(db: Session, store: Store, pin: str, holder: uuid.UUID | None = None) -> str:
+def _taken(
+    db: Session, store: Store, pin: str, holder: uuid.UUID | None, *, owners_only: bool = False
+) -> bool:
+    """Whether an employee of ``store`` (an owner, with ``owners_only``) but ``holder`` has
+    this PIN."""
+    found = db.execute(
+        select(Employee.id).where(
+            Employee.store_id == store.id,
+            Employee.pin_lookup == pin_lookup(store.pin_pepper, pin),
+            Employee.id != holder if holder is not None else true(),
+            Employee.role == OWNER if owners_only else true(),
+        )
+    ).first()
+    return found is not None
+
+
+def _free_pin_lookup(
+    db: Session, store: Store, pin: str, holder: uuid.UUID | None = None, *, owner: bool = False
+) -> str:
     """The lookup key of a PIN the store's rules allow and no employee of the store has but
-    ``holder`` (keeping one's own PIN is no clash)."""
+    ``holder`` (keeping one's own PIN is no clash).
+
+    A PIN alone says who logs in, and an owner logs in at every store's registers: an
+    owner's PIN is no employee's in any store, and an employee's no owner's."""
     validate_pin(pin)
     if len(pin) < store.pin_digits:
         raise InvalidPin(f"This store's PINs have at least {store.pin_digits} digits.")
-    lookup = pin_lookup(store.pin_pepper, pin)
-    taken = db.execute(
-        select(Employee.id).where(
-            Employee.store_id == store.id,
-            Employee.pin_lookup == lookup,
-            Employee.id != holder if holder is not None else true(),
-        )
-    ).first()
-    if taken is not None:
+    if _taken(db, store, pin, holder):
         raise _pin_taken()
-    return lookup
+    if owner:
+        others = db.execute(select(Store).where(Store.id != store.id)).scalars()
+        if any(_taken(db, other, pin, holder) for other in others):
+            raise _pin_taken()
+    else:
+        home = the_store(db)
+        if home.id != store.id and _taken(db, home, pin, holder, owners_only=True):
+            raise _pin_taken()
+    return pin_lookup(store.pin_pepper, pin)
 
 
 def _flush_pin(db: Session) -> None:
@@ -167,9 +229,13 @@ def _flush_pin(db: Session) -> None:
 def create_employee(
     db: Session, store: Store, name: str, role: str, pin: str, now: datetime
 ) -> Employee:
-    if role not in ("cashier", "manager"):
-        raise ApiError(422, ErrorCode.INVALID_ROLE, "A role is cashier or manager.")
-    lookup = _free_pin_lookup(db, store, pin)
+    """A cashier or a manager of ``store``; an owner of the whole chain, whose row the
+    chain's first store keeps (``owner_home``)."""
+    if role not in ROLES:
+        raise ApiError(422, ErrorCode.INVALID_ROLE, "A role is cashier, manager or owner.")
+    if role == OWNER:
+        store = owner_home(db)
+    lookup = _free_pin_lookup(db, store, pin, owner=role == OWNER)
     employee = Employee(
         id=uuid.uuid4(),
         store_id=store.id,
@@ -189,7 +255,9 @@ def create_employee(
 def change_pin(db: Session, store: Store, employee: Employee, pin: str) -> None:
     """Give ``employee`` a new PIN (the store's rules, unique in the store); the caller takes
     a new sync version so registers pull the new verifier."""
-    employee.pin_lookup = _free_pin_lookup(db, store, pin, employee.id)
+    employee.pin_lookup = _free_pin_lookup(
+        db, store, pin, employee.id, owner=employee.role == OWNER
+    )
     employee.pin_hash = hash_pin(pin)
     _flush_pin(db)
 

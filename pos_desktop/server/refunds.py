@@ -20,6 +20,7 @@ from pos_desktop.domain.errors import (
 )
 from pos_desktop.domain.giftcard import DEDUCTION_KINDS, ActivityKind, Delivery
 from pos_desktop.domain.money import Money
+from pos_desktop.domain.roles import OWNER, manages
 from pos_desktop.server import ledger
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.errors import forbidden
@@ -38,9 +39,9 @@ def ensure_approved(db: Session, caller: EmployeeCaller, approved_by: uuid.UUID 
     approver = db.get(Employee, approved_by) if approved_by is not None else None
     if (
         approver is None
-        or approver.store_id != caller.store.id
+        or (approver.store_id != caller.store.id and approver.role != OWNER)
         or not approver.active
-        or approver.role != "manager"
+        or not manages(approver.role)
     ):
         raise forbidden("A manager must approve this refund.")
 

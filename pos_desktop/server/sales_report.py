@@ -62,7 +62,7 @@ NO_EMPLOYEE = "No employee"
 
 
 @dataclass(slots=True)
-class _Sums:
+class SalesSums:
     """A group's figures while they are added up, in minor units."""
 
     gross: int = 0
@@ -72,7 +72,7 @@ class _Sums:
     gift_cards_sold: int = 0
     tickets: int = 0
 
-    def add(self, other: _Sums) -> None:
+    def add(self, other: SalesSums) -> None:
         self.gross += other.gross
         self.refunds += other.refunds
         self.tax += other.tax
@@ -111,7 +111,7 @@ def _sales_in(store_id: uuid.UUID, days: ReportDays) -> ColumnElement[bool]:
     )
 
 
-def _ticket_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Key, _Sums]:
+def _ticket_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Key, SalesSums]:
     """The completed tickets' figures grouped by local day, hour and employee."""
     clock = LocalClock(days)
     goods = TicketLineRow.sells_gift_card == false()
@@ -167,7 +167,7 @@ def _ticket_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Ke
         ).group_by(tickets.c.day, tickets.c.hour, tickets.c.employee_id)
     ).all()
     return {
-        _Key(to_date(day), int(hour), employee): _Sums(
+        _Key(to_date(day), int(hour), employee): SalesSums(
             gross=int(gross),
             tax=int(tax),
             tips=int(tips),
@@ -178,7 +178,7 @@ def _ticket_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Ke
     }
 
 
-def _refund_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Key, _Sums]:
+def _refund_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Key, SalesSums]:
     """The store's refunds made in the range, by the local day, hour and employee they were
     made."""
     clock = LocalClock(days)
@@ -204,7 +204,7 @@ def _refund_sums(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Ke
         ).group_by(refunds.c.day, refunds.c.hour, refunds.c.employee_id)
     ).all()
     return {
-        _Key(to_date(day), int(hour), employee): _Sums(refunds=int(amount))
+        _Key(to_date(day), int(hour), employee): SalesSums(refunds=int(amount))
         for day, hour, employee, amount in rows
     }
 
@@ -344,15 +344,28 @@ def employee_names(db: Session, store_id: uuid.UUID) -> dict[uuid.UUID, str]:
     return {employee_id: name for employee_id, name in rows}
 
 
+def _groups(db: Session, store_id: uuid.UUID, days: ReportDays) -> dict[_Key, SalesSums]:
+    groups = _ticket_sums(db, store_id, days)
+    for key, sums in _refund_sums(db, store_id, days).items():
+        groups.setdefault(key, SalesSums()).add(sums)
+    return groups
+
+
+def sales_totals(db: Session, store_id: uuid.UUID, days: ReportDays) -> SalesSums:
+    """The store's figures over the whole range, as its sales report's ``totals``."""
+    totals = SalesSums()
+    for sums in _groups(db, store_id, days).values():
+        totals.add(sums)
+    return totals
+
+
 def sales_report(db: Session, store: Store, days: ReportDays) -> c.SalesReportOut:
     currency = store.currency
-    groups = _ticket_sums(db, store.id, days)
-    for key, sums in _refund_sums(db, store.id, days).items():
-        groups.setdefault(key, _Sums()).add(sums)
-    totals = _Sums()
-    by_day: dict[date, _Sums] = defaultdict(_Sums)
-    by_hour: dict[int, _Sums] = defaultdict(_Sums)
-    by_employee: dict[uuid.UUID | None, _Sums] = defaultdict(_Sums)
+    groups = _groups(db, store.id, days)
+    totals = SalesSums()
+    by_day: dict[date, SalesSums] = defaultdict(SalesSums)
+    by_hour: dict[int, SalesSums] = defaultdict(SalesSums)
+    by_employee: dict[uuid.UUID | None, SalesSums] = defaultdict(SalesSums)
     for key, sums in groups.items():
         totals.add(sums)
         by_day[key.day].add(sums)
@@ -371,7 +384,7 @@ def sales_report(db: Session, store: Store, days: ReportDays) -> c.SalesReportOu
             c.SalesGroup(
                 key=day.isoformat(),
                 label=format_date(day, "medium", locale=store.locale),
-                figures=by_day.get(day, _Sums()).figures(currency),
+                figures=by_day.get(day, SalesSums()).figures(currency),
             )
             for day in days.each_day()
         ],
@@ -379,7 +392,7 @@ def sales_report(db: Session, store: Store, days: ReportDays) -> c.SalesReportOu
             c.SalesGroup(
                 key=f"{hour:02d}",
                 label=f"{hour:02d}:00-{(hour + 1) % 24:02d}:00",
-                figures=by_hour.get(hour, _Sums()).figures(currency),
+                figures=by_hour.get(hour, SalesSums()).figures(currency),
             )
             for hour in range(24)
         ],

@@ -128,6 +128,7 @@ def settings_of(store: Store) -> dict[str, Any]:
         "min_card_amount": store.min_card_amount,
         "giftcard_pays_giftcard": store.giftcard_pays_giftcard,
         "cash_out_below": store.cash_out_below or 0,
+        "cards_chain_wide": store.cards_chain_wide,
     }
 
 

@@ -17,7 +17,7 @@ from pos_desktop.services.results import StaffEntry, StaffRefused
 from pos_desktop.sync.errors import ServerError
 
 if TYPE_CHECKING:
-    from pos_desktop.contracts import Role
+    from pos_desktop.contracts import StaffRole
     from pos_desktop.sync.client import ServerClient
 
 EMPTY_NAME = "Enter a name."
@@ -56,7 +56,7 @@ class StaffService:
     def list(self) -> tuple[StaffEntry, ...]:
         return tuple(_entry(member) for member in self._client.list_staff().items)
 
-    def add(self, name: str, role: Role, pin: str) -> StaffEntry:
+    def add(self, name: str, role: StaffRole, pin: str) -> StaffEntry:
         try:
             request = c.CreateEmployeeRequest(name=_checked_name(name), role=role, pin=pin)
         except ValidationError as exc:
@@ -68,12 +68,12 @@ class StaffService:
             if refusal is None:
                 raise
             raise refusal from exc
-        return StaffEntry(id=added.id, name=added.name, role=added.role, active=True)
+        return StaffEntry(id=added.id, name=added.name, role=role, active=True)
 
     def rename(self, employee_id: uuid.UUID, name: str) -> StaffEntry:
         return self._update(employee_id, name=_checked_name(name))
 
-    def set_role(self, employee_id: uuid.UUID, role: Role) -> StaffEntry:
+    def set_role(self, employee_id: uuid.UUID, role: StaffRole) -> StaffEntry:
         return self._update(employee_id, role=role)
 
     def set_pin(self, employee_id: uuid.UUID, pin: str) -> StaffEntry:
@@ -87,7 +87,7 @@ class StaffService:
         employee_id: uuid.UUID,
         *,
         name: str | None = None,
-        role: Role | None = None,
+        role: StaffRole | None = None,
         pin: str | None = None,
         active: bool | None = None,
     ) -> StaffEntry:

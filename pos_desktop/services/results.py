@@ -25,6 +25,7 @@ from pos_desktop.domain.errors import DeductionRefused, DomainError, ErrorCode
 from pos_desktop.domain.giftcard import ActivityKind, CardStatus
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.receipt import CardSlip, local_time
+from pos_desktop.domain.roles import ROLE_LABELS, Role, StaffRole, manages
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import Payment
 
@@ -32,12 +33,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from pos_desktop.config import Settings
-    from pos_desktop.contracts import ActivityOut, CardDetail, CardOut, EgiftDeliveryOut, Role
+    from pos_desktop.contracts import ActivityOut, CardDetail, CardOut, EgiftDeliveryOut
 
 
 # -- who is at the register --------------------------------------------------------------------
-
-ROLE_LABELS: dict[Role, str] = {"cashier": "Cashier", "manager": "Manager"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +47,8 @@ class Employee:
 
     @property
     def is_manager(self) -> bool:
-        return self.role == "manager"
+        """A manager or an owner: the Back Office and managers' approvals are theirs."""
+        return manages(self.role)
 
     @property
     def role_label(self) -> str:
@@ -491,6 +491,8 @@ class StoreSettingsValues:
     min_card_amount: Money | None = None
     giftcard_pays_giftcard: bool = False
     cash_out_below: Money | None = None
+    # The store's cards are found and redeemed in every store of the chain.
+    cards_chain_wide: bool = False
 
     def changes(self, edited: StoreSettingsValues) -> dict[str, object]:
         """The fields ``edited`` gives another value than these: what a save sends."""
@@ -519,7 +521,7 @@ class StaffEntry:
 
     id: uuid.UUID
     name: str
-    role: Role
+    role: StaffRole
     active: bool
 
     @property

@@ -126,4 +126,5 @@ def _values(store: BackOfficeStore) -> StoreSettingsValues:
         min_card_amount=store.min_card_amount.to_money() if store.min_card_amount else None,
         giftcard_pays_giftcard=store.giftcard_pays_giftcard,
         cash_out_below=store.cash_out_below.to_money() if store.cash_out_below else None,
+        cards_chain_wide=store.cards_chain_wide,
     )

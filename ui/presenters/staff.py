@@ -17,12 +17,12 @@ from pos_desktop.services.results import StaffEntry, StaffRefused
 from ui.presenters.background import EmployeePresenter
 
 if TYPE_CHECKING:
-    from pos_desktop.contracts import Role
+    from pos_desktop.contracts import StaffRole
     from pos_desktop.services.back_office import StaffService
 
 PINS_DIFFER = "The two PINs differ. Enter the new PIN again, twice."
 PIN_TWICE = "Enter the PIN twice on the pad."
-ROLE_CHOICES: tuple[tuple[str, Role], ...] = (("Cashier", "cashier"), ("Manager", "manager"))
+ROLE_CHOICES: tuple[tuple[str, StaffRole], ...] = (("Cashier", "cashier"), ("Manager", "manager"))
 ACTIVE, INACTIVE = "Active", "Deactivated"
 
 
@@ -80,7 +80,7 @@ class StaffPresenter(EmployeePresenter):
     def load(self) -> None:
         self._worker.submit(self._service.list, self.listed.emit, self._failed)
 
-    def add(self, name: str, role: Role, pin: str, pin_again: str) -> None:
+    def add(self, name: str, role: StaffRole, pin: str, pin_again: str) -> None:
         if self._pins_refused(pin, pin_again):
             return
         self._save(lambda: self._service.add(name, role, pin), added)
@@ -88,7 +88,7 @@ class StaffPresenter(EmployeePresenter):
     def rename(self, employee_id: uuid.UUID, name: str) -> None:
         self._save(lambda: self._service.rename(employee_id, name), renamed)
 
-    def set_role(self, employee_id: uuid.UUID, role: Role) -> None:
+    def set_role(self, employee_id: uuid.UUID, role: StaffRole) -> None:
         self._save(lambda: self._service.set_role(employee_id, role), role_set)
 
     def set_pin(self, employee_id: uuid.UUID, pin: str, pin_again: str) -> None:

@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.report_range import ReportDays, report_days
 from pos_desktop.server import reports
-from pos_desktop.server.deps import ClockDep, ConfigDep, ManagerDep, SessionsDep
+from pos_desktop.server.chain_report import chain_report
+from pos_desktop.server.deps import ClockDep, ConfigDep, ManagerDep, OwnerDep, SessionsDep
 from pos_desktop.server.exceptions_report import alerts as alerts_now
 from pos_desktop.server.exceptions_report import exceptions_report
 from pos_desktop.server.giftcard_report import giftcard_report
@@ -38,6 +39,18 @@ def _store_days(
 ) -> tuple[Store, ReportDays]:
     store = db.get_one(Store, manager.store.id)
     return store, report_days(start, end, ZoneInfo(store.timezone))
+
+
+@router.get("/reports/chain", response_model=c.ChainReportOut)
+def chain(
+    owner: OwnerDep, sessions: SessionsDep, clock: ClockDep, start: Start, end: End
+) -> c.ChainReportOut:
+    """Every store of the chain (owners only): sales over each store's own calendar days, and
+    what its cards owed at the end."""
+    with sessions() as db:
+        report = chain_report(db, start, end, clock.now())
+        db.commit()  # the liability's day sums, kept for the next report
+    return report
 
 
 @router.get("/reports/liability", response_model=c.LiabilityOut)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.roles import OWNER, staff_role_named
 from pos_desktop.server import audit
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.deps import (
@@ -27,7 +28,6 @@ from pos_desktop.server.deps import (
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, Store
 from pos_desktop.server.provisioning import change_pin, end_sessions, next_sync_version
-from pos_desktop.server.views import role_of
 
 router = APIRouter(prefix="/backoffice", tags=["back office"])
 
@@ -36,7 +36,7 @@ def _staff_member(employee: Employee) -> c.StaffMember:
     return c.StaffMember(
         id=employee.id,
         name=employee.name,
-        role=role_of(employee.role),
+        role=staff_role_named(employee.role),
         active=employee.active,
         created_at=employee.created_at,
     )
@@ -47,7 +47,7 @@ def list_employees(manager: ManagerDep, sessions: SessionsDep) -> c.StaffList:
     with sessions() as db:
         rows = db.execute(
             select(Employee)
-            .where(Employee.store_id == manager.store.id)
+            .where(Employee.store_id == manager.store.id, Employee.role != OWNER)
             .order_by(Employee.active.desc(), Employee.name, Employee.id)
         ).scalars()
         return c.StaffList(items=[_staff_member(row) for row in rows])
@@ -107,7 +107,11 @@ def update_employee(
         ).scalar_one()
         now = clock.now()
         employee = db.execute(
-            select(Employee).where(Employee.id == employee_id, Employee.store_id == store.id)
+            select(Employee).where(
+                Employee.id == employee_id,
+                Employee.store_id == store.id,
+                Employee.role != OWNER,  # owners are the chain's, changed on the server only
+            )
         ).scalar()
         if employee is None:
             raise ApiError(

@@ -104,7 +104,7 @@ def search(
         cards = (
             db.execute(
                 select(GiftCard)
-                .where(GiftCard.store_id == employee.store.id, matches)
+                .where(ledger.within_reach(employee.store.id), matches)
                 .order_by(GiftCard.created_at.desc())
                 .limit(100)
             )
@@ -152,8 +152,10 @@ def lookup_retired() -> None:
 @router.get("/{card_id}", response_model=c.CardDetail)
 def card_detail(card_id: uuid.UUID, employee: EmployeeDep, sessions: SessionsDep) -> c.CardDetail:
     with sessions() as db:
-        card = db.get(GiftCard, card_id)
-        if card is None or card.store_id != employee.store.id:
+        card = db.execute(
+            select(GiftCard).where(GiftCard.id == card_id, ledger.within_reach(employee.store.id))
+        ).scalar()
+        if card is None:
             raise CardNotFound()
         return views.card_detail(db, card)
 

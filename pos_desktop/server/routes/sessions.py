@@ -17,7 +17,7 @@ from pos_desktop.server.deps import (
 )
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, EmployeeSession, Store
-from pos_desktop.server.provisioning import next_sync_version
+from pos_desktop.server.provisioning import next_sync_version, owner_with_pin
 from pos_desktop.server.ratelimit import Attempt, ensure_allowed, record_failure
 from pos_desktop.server.security import (
     digest,
@@ -59,6 +59,8 @@ def open_session(
                 Employee.pin_lookup == pin_lookup(pepper, body.pin),
             )
         ).scalar()
+        if employee is None:
+            employee = owner_with_pin(db, body.pin)
         if employee is None or not verify_pin(employee.pin_hash, body.pin):
             record_failure(db, register.register_id, Attempt.WRONG_PIN, now=now)
             db.commit()

@@ -5,12 +5,13 @@ from collections.abc import Sequence
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.roles import OWNER
 from pos_desktop.server import audit, card_sales, catalog, shifts, ticket_rows
 from pos_desktop.server.deps import WITHOUT_NUL, ClockDep, KeysDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
@@ -76,12 +77,13 @@ def _parse_cursor(cursor: str | None) -> int:
 def _employees_changed(
     db: Session, store_id: uuid.UUID, since: int, upto: int
 ) -> Sequence[Employee]:
-    """The store's employees whose version is in (since, upto], oldest change first."""
+    """The store's employees, and the chain's owners, whose version is in (since, upto],
+    oldest change first."""
     return (
         db.execute(
             select(Employee)
             .where(
-                Employee.store_id == store_id,
+                or_(Employee.store_id == store_id, Employee.role == OWNER),
                 Employee.sync_version > since,
                 Employee.sync_version <= upto,
             )
