@@ -406,6 +406,10 @@ def take(out_dir: Path) -> list[Path]:
         bar = store.scroll_area.verticalScrollBar()
         bar.setValue(store.add_tax_rate.y() - 16)
         save("back-office-store.png")
+        store.chain_wide.click()
+        bar.setValue(bar.maximum())
+        app.processEvents()
+        save("back-office-store-cards.png")
 
         # The catalog: the products, a CSV file's preview with its bad rows, the categories.
         back_office.show_page("Products")

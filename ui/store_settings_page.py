@@ -371,16 +371,26 @@ class StoreSettingsPage(QWidget):
             line = self.messages[name]
             field.edited.connect(lambda f=field, m=line: m.setText(f.message_text()))
         text = "A gift card may pay for a gift card"
-        self.card_for_card = touch_button(text, "giftcardPaysGiftcard", text, page)
-        self.card_for_card.setCheckable(True)
-        self.card_for_card.setProperty("tipPreset", True)  # the theme's checked toggle
-        self.card_for_card.toggled.connect(
-            lambda checked: self.card_for_card.setText(f"{CHECKED_MARK}{text}" if checked else text)
+        self.card_for_card = self._add_toggle(
+            form,
+            "giftcard_pays_giftcard",
+            "Gift cards",
+            _toggle(text, "giftcardPaysGiftcard", text, page),
         )
+        text = "Cards sold here are redeemed there too"
+        self.chain_wide = self._add_toggle(
+            form, "cards_chain_wide", "Other stores", _toggle(text, "cardsChainWide", text, page)
+        )
+
+    def _add_toggle(
+        self, form: QGridLayout, field: str, caption: str, toggle: QPushButton
+    ) -> QPushButton:
+        """A yes-or-no setting across a row of its own: the whole row wide, so that its text,
+        bold and behind a check once on, is never cut."""
         row = QHBoxLayout()
-        row.addWidget(self.card_for_card)
-        row.addStretch(1)
-        self._add(form, "giftcard_pays_giftcard", "Gift cards", row, -1)
+        row.addWidget(toggle, 1)
+        self._add(form, field, caption, row, -1)
+        return toggle
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, AmountField):
@@ -397,16 +407,7 @@ class StoreSettingsPage(QWidget):
         self.approvals: dict[ApprovalAction, QPushButton] = {}
         for index, (action, label) in enumerate(APPROVAL_LABELS.items()):
             words = "".join(part.capitalize() for part in action.value.split("_"))
-            button = touch_button(
-                label, f"approval{words}", f"Needs a manager's PIN: {label}", page
-            )
-            button.setCheckable(True)
-            button.setProperty("tipPreset", True)  # the theme's look of a checked toggle
-            button.toggled.connect(
-                lambda checked, b=button, text=label: b.setText(
-                    f"{CHECKED_MARK}{text}" if checked else text
-                )
-            )
+            button = _toggle(label, f"approval{words}", f"Needs a manager's PIN: {label}", page)
             grid.addWidget(button, index // APPROVAL_COLUMNS, index % APPROVAL_COLUMNS)
             self.approvals[action] = button
         for column in range(APPROVAL_COLUMNS):
@@ -505,6 +506,7 @@ class StoreSettingsPage(QWidget):
             amount.set_currency(values.max_card_amount.currency)
             amount.set_amount(value)
         self.card_for_card.setChecked(values.giftcard_pays_giftcard)
+        self.chain_wide.setChecked(values.cards_chain_wide)
         self._show_refusals({})
 
     # -- tax rates ---------------------------------------------------------------------------
@@ -614,6 +616,7 @@ class StoreSettingsPage(QWidget):
                 action for action, button in self.approvals.items() if button.isChecked()
             ),
             giftcard_pays_giftcard=self.card_for_card.isChecked(),
+            cards_chain_wide=self.chain_wide.isChecked(),
         )
 
     def _save(self) -> None:
@@ -626,6 +629,17 @@ class StoreSettingsPage(QWidget):
         self.form_page.setEnabled(not busy)
         self.save_button.setEnabled(not busy)
         self.reload_button.setEnabled(not busy)
+
+
+def _toggle(text: str, object_name: str, accessible_name: str, parent: QWidget) -> QPushButton:
+    """A yes-or-no touch button that shows a check while it is on."""
+    button = touch_button(text, object_name, accessible_name, parent)
+    button.setCheckable(True)
+    button.setProperty("tipPreset", True)  # the theme's look of a checked toggle
+    button.toggled.connect(
+        lambda checked: button.setText(f"{CHECKED_MARK}{text}" if checked else text)
+    )
+    return button
 
 
 def _check(group: QButtonGroup, value: str) -> None:

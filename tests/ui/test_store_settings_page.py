@@ -453,6 +453,23 @@ def test_store_settings_page_saves_the_gift_card_rules(
     assert page.cash_out_below.amount() is not None
 
 
+def test_store_settings_page_makes_the_cards_chain_wide_and_back(
+    qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
+) -> None:
+    """A tap on the chain toggle, saved, lets the chain's other stores redeem the store's
+    cards; a second tap, saved, keeps them here again."""
+    assert not page.chain_wide.isChecked()
+    _tap(qtbot, page, "cardsChainWide")
+    assert page.chain_wide.text().startswith("✓ ")
+    _save_and_reload(qtbot, page)
+    assert _stored(server).cards_chain_wide
+    assert page.chain_wide.isChecked()
+
+    _tap(qtbot, page, "cardsChainWide")
+    _save_and_reload(qtbot, page)
+    assert not _stored(server).cards_chain_wide
+
+
 def test_store_settings_page_cleared_cash_out_means_no_such_law(
     qtbot: QtBot, page: StoreSettingsPage, server: EmbeddedServer
 ) -> None:
