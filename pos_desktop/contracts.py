@@ -1028,10 +1028,10 @@ class ChainTotal(Answer):
 
 class ChainReportOut(Answer):
     """The owner's report: each store, then one total per currency (stores in different
-    currencies are never added together)."""
+    currencies are never added together). ``range`` is the days as the asking register's
+    store reads them; each store's row covers the same calendar days on its own clock."""
 
-    start: date
-    end: date
+    range: ReportRange
     stores: list[ChainStoreRow]
     totals: list[ChainTotal]
 

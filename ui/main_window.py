@@ -442,6 +442,7 @@ class MainWindow(QMainWindow):
         self.tab_frame.show_employee(employee, offline=offline)
         self.stack.setCurrentWidget(self.tab_frame)
         self.sale.start(employee)
+        self.reports.reads_chain = employee.reads_chain
         self.scanner.set_enabled(True)
         self.idle_lock.start()
         self.store.refresh()

@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 DORMANT_CHOICES = (3, 6, 12, 18, 24, 36)
 DORMANT_TABLE = "dormant"
 LOADING = "Asking the server…"
+# The table a report opens on, where it is not its summary.
+FIRST_TABLES = {ReportKind.EXCEPTIONS: "unsettled", ReportKind.CHAIN: "stores"}
 # A table this narrow leaves room for its chart beside it; a wider one has the chart above.
 BESIDE_COLUMNS = 3
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -118,12 +120,6 @@ class ReportsPage(QWidget):
         self.table_picker = pick_combo("reportTablePicker", "Table shown", self)
         self.table_picker.activated.connect(lambda _index: self._pick_table())
         row.addWidget(self.table_picker, 1)
-        self.export_button = touch_button(
-            "Export…", "reportExportButton", "Export the report as CSV or PDF", self
-        )
-        self.export_button.setEnabled(False)
-        self.export_button.clicked.connect(self._open_export)
-        row.addWidget(self.export_button)
         return row
 
     def _build_range(self) -> QHBoxLayout:
@@ -146,6 +142,13 @@ class ReportsPage(QWidget):
         row.addWidget(self.end_picker)
         row.addWidget(self.show_button)
         row.addStretch(1)
+        # Here rather than beside the reports: with an owner's Chain there, that row is full.
+        self.export_button = touch_button(
+            "Export…", "reportExportButton", "Export the report as CSV or PDF", self
+        )
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self._open_export)
+        row.addWidget(self.export_button)
         return row
 
     def _build_owed(self) -> QWidget:
@@ -272,7 +275,12 @@ class ReportsPage(QWidget):
         return self._sheet
 
     def load(self) -> None:
-        """The page came into view: the report picked, for the days picked, afresh."""
+        """The page came into view: the report picked, for the days picked, afresh. The Chain
+        report is offered to an owner only."""
+        chain = self._presenter.reads_chain
+        self.kind_buttons[ReportKind.CHAIN].setVisible(chain)
+        if self._kind is ReportKind.CHAIN and not chain:
+            self.pick(ReportKind.SALES)
         preset = self._preset()
         if preset is not RangePreset.CUSTOM:
             self._set_days(self._presenter.preset_days(preset))
@@ -303,7 +311,7 @@ class ReportsPage(QWidget):
         self.owed_row.setVisible(kind is ReportKind.GIFT_CARDS)
         self.owed_answer.clear()
         self.owed_day.setDate(_qdate(self._presenter.preset_days(RangePreset.TODAY).start))
-        self._table_key = "summary" if kind is not ReportKind.EXCEPTIONS else "unsettled"
+        self._table_key = FIRST_TABLES.get(kind, "summary")
         if preset is not None:
             self.preset.setCurrentIndex(self.preset.findData(preset.value))
             self._set_days(self._presenter.preset_days(preset))

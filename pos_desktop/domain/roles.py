@@ -20,6 +20,11 @@ def manages(role: str) -> bool:
     return role in ("manager", "owner")
 
 
+def reads_chain(role: str) -> bool:
+    """Whether this role reads the report of every store of the chain."""
+    return role == OWNER
+
+
 def role_named(value: str) -> Role:
     """The role a stored or received name stands for; ``ValueError`` for any other."""
     for role in ROLES:

@@ -14,13 +14,17 @@ from pos_desktop import contracts as c
 from pos_desktop.domain.report_range import report_days
 from pos_desktop.server import reports
 from pos_desktop.server.models import Store
+from pos_desktop.server.report_time import range_out
 from pos_desktop.server.sales_report import SalesSums, sales_totals
 from pos_desktop.server.views import money
 
 
-def chain_report(db: Session, start: date, end: date, now: datetime) -> c.ChainReportOut:
+def chain_report(
+    db: Session, start: date, end: date, now: datetime, zone: ZoneInfo
+) -> c.ChainReportOut:
     """Each store over its own calendar days ``start`` to ``end``; what its cards owed at the
-    end of its last day (or now, for a range that has not ended)."""
+    end of its last day (or now, for a range that has not ended). ``zone``: the asking
+    register's store's, in which the answer's range is given."""
     sales: dict[str, SalesSums] = defaultdict(SalesSums)
     outstanding: dict[str, int] = defaultdict(int)
     cards: dict[str, int] = defaultdict(int)
@@ -46,8 +50,7 @@ def chain_report(db: Session, start: date, end: date, now: datetime) -> c.ChainR
         cards[currency] += liability.cards
         counted[currency] += 1
     return c.ChainReportOut(
-        start=start,
-        end=end,
+        range=range_out(report_days(start, end, zone)),
         stores=rows,
         totals=[
             c.ChainTotal(

@@ -24,12 +24,14 @@ class ReportKind(StrEnum):
     SALES = "sales"
     GIFT_CARDS = "gift_cards"
     EXCEPTIONS = "exceptions"
+    CHAIN = "chain"  # every store's: an owner's only
 
 
 REPORT_TITLES = {
     ReportKind.SALES: "Sales",
     ReportKind.GIFT_CARDS: "Gift cards",
     ReportKind.EXCEPTIONS: "Exceptions",
+    ReportKind.CHAIN: "Chain",
 }
 
 
@@ -322,7 +324,49 @@ class ExceptionsReport:
         )
 
 
-Report = SalesReport | GiftCardReport | ExceptionsReport
+# -- the chain ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ChainRow:
+    """A store of the chain (``name``), or the chain's stores of one currency (``stores`` of
+    them): their sales over the days, and what their cards owed at the end."""
+
+    name: str
+    stores: int
+    sales: Figures
+    outstanding: Money
+    cards: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    period: Period
+    stores: tuple[ChainRow, ...]
+    totals: tuple[ChainRow, ...]  # one a currency
+
+    @classmethod
+    def from_wire(cls, wire: c.ChainReportOut) -> ChainReport:
+        return cls(
+            period=Period.from_wire(wire.range),
+            stores=tuple(
+                ChainRow(s.name, 1, Figures.from_wire(s.sales), s.outstanding.to_money(), s.cards)
+                for s in wire.stores
+            ),
+            totals=tuple(
+                ChainRow(
+                    t.currency,
+                    t.stores,
+                    Figures.from_wire(t.sales),
+                    t.outstanding.to_money(),
+                    t.cards,
+                )
+                for t in wire.totals
+            ),
+        )
+
+
+Report = SalesReport | GiftCardReport | ExceptionsReport | ChainReport
 
 
 # -- alerts -------------------------------------------------------------------------------------

@@ -19,6 +19,8 @@ from babel.dates import format_date, format_datetime, format_skeleton
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.receipt import known_locale, local_time
 from pos_desktop.services.report_results import (
+    ChainReport,
+    ChainRow,
     ExceptionsReport,
     Figures,
     FiguresRow,
@@ -97,6 +99,8 @@ def report_sheet(report: Report, locale: str) -> ReportSheet:
             report.period,
             _gift_card_tables(report, locale),
         )
+    if isinstance(report, ChainReport):
+        return ReportSheet(ReportKind.CHAIN, "Chain report", report.period, _chain_tables(report))
     return ReportSheet(
         ReportKind.EXCEPTIONS, "Exceptions report", report.period, _exceptions_tables(report)
     )
@@ -358,6 +362,53 @@ def _dormant_note(report: GiftCardReport, locale: str) -> str:
     if cards > len(report.dormant):
         note += f"; the {len(report.dormant)} largest balances are listed"
     return note + "."
+
+
+# -- the chain ---------------------------------------------------------------------------------
+
+
+def _chain_columns(first: str) -> tuple[Column, ...]:
+    return (
+        Column(first),
+        Column(NET, numeric=True),
+        Column("Tickets", numeric=True),
+        Column(GIFT_CARDS_SOLD, numeric=True, on_screen=False),
+        Column("Cards owe", numeric=True),
+        Column("Cards", numeric=True, screen_title="Cards\nholding"),
+    )
+
+
+def _chain_cells(first: Cell, row: ChainRow) -> tuple[Cell, ...]:
+    return (
+        first,
+        row.sales.net,
+        row.sales.tickets,
+        row.sales.gift_cards_sold,
+        row.outstanding,
+        row.cards,
+    )
+
+
+def _chain_tables(report: ChainReport) -> tuple[ReportTable, ...]:
+    return (
+        ReportTable(
+            "stores",
+            "By store",
+            _chain_columns("Store"),
+            tuple(_chain_cells(row.name, row) for row in report.stores),
+            "The chain has no store.",
+            note="Each store over these days on its own clock; its cards as they stood at "
+            "the end of its last day.",
+        ),
+        ReportTable(
+            "totals",
+            "Chain total",
+            (Column("Currency"), Column("Stores", numeric=True), *_chain_columns("")[1:]),
+            tuple((row.name, row.stores, *_chain_cells("", row)[1:]) for row in report.totals),
+            "The chain has no store.",
+            note="Stores in different currencies are never added together.",
+        ),
+    )
 
 
 # -- exceptions --------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from pos_desktop.domain.report_presets import day_range, store_instant
 from pos_desktop.receipts.report_csv import write_report_csv
 from pos_desktop.services.report_results import (
     REPORT_TITLES,
+    ChainReport,
     ExceptionsReport,
     ExportedReport,
     ExportFolder,
@@ -85,6 +86,8 @@ class ReportsService:
                 days.start, days.end, dormant_months=query.dormant_months
             )
             return GiftCardReport.from_wire(wire)
+        if query.kind is ReportKind.CHAIN:
+            return ChainReport.from_wire(self._client.chain_report(days.start, days.end))
         return ExceptionsReport.from_wire(self._client.exceptions_report(days.start, days.end))
 
     def owed_at(self, day: date, hour: int, minute: int, timezone: str) -> OwedAt:

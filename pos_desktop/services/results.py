@@ -25,7 +25,7 @@ from pos_desktop.domain.errors import DeductionRefused, DomainError, ErrorCode
 from pos_desktop.domain.giftcard import ActivityKind, CardStatus
 from pos_desktop.domain.money import Money
 from pos_desktop.domain.receipt import CardSlip, local_time
-from pos_desktop.domain.roles import ROLE_LABELS, Role, StaffRole, manages
+from pos_desktop.domain.roles import ROLE_LABELS, Role, StaffRole, manages, reads_chain
 from pos_desktop.domain.sale import Sale
 from pos_desktop.domain.tender import Payment
 
@@ -49,6 +49,11 @@ class Employee:
     def is_manager(self) -> bool:
         """A manager or an owner: the Back Office and managers' approvals are theirs."""
         return manages(self.role)
+
+    @property
+    def reads_chain(self) -> bool:
+        """An owner: the report of every store of the chain is theirs too."""
+        return reads_chain(self.role)
 
     @property
     def role_label(self) -> str:

@@ -42,6 +42,7 @@ from pos_desktop.contracts import (
     CategoryList,
     CategoryOut,
     CategoryUpdate,
+    ChainReportOut,
     CreateEmployeeRequest,
     DeductionChallengeOut,
     DeductionCodeRequest,
@@ -649,6 +650,12 @@ class ServerClient:
     def exceptions_report(self, start: date, end: date) -> ExceptionsReportOut:
         return self._call(
             "GET", "/backoffice/reports/exceptions", ExceptionsReportOut, params=_days(start, end)
+        )
+
+    def chain_report(self, start: date, end: date) -> ChainReportOut:
+        """Every store of the chain (an owner's session only)."""
+        return self._call(
+            "GET", "/backoffice/reports/chain", ChainReportOut, params=_days(start, end)
         )
 
     def alerts(self) -> AlertsOut:

@@ -229,6 +229,7 @@ def test_chain_report_is_the_owners_and_adds_up_the_stores(
         report = client.get("/api/v1/backoffice/reports/chain", params=asked, headers=owner)
         assert report.status_code == 200, report.text
     body = report.json()
+    assert (body["range"]["start"], body["range"]["timezone"]) == (day, "America/Chicago")
     stores = {row["name"]: row for row in body["stores"]}
     assert stores["Uptown"]["outstanding"]["amount"] == 40_00
     assert stores["Uptown"]["cards"] == 1

@@ -81,6 +81,8 @@ class ReportsPresenter(EmployeePresenter):
         self._exporter.busy_changed.connect(self.exporting_changed)
         self._rules: StoreRules = DEFAULT_STORE_RULES
         self._query: ReportQuery | None = None
+        # Whether the employee logged in reads the whole chain's report (an owner).
+        self.reads_chain = False
 
     @property
     def rules(self) -> StoreRules:

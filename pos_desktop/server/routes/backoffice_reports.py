@@ -48,7 +48,8 @@ def chain(
     """Every store of the chain (owners only): sales over each store's own calendar days, and
     what its cards owed at the end."""
     with sessions() as db:
-        report = chain_report(db, start, end, clock.now())
+        zone = ZoneInfo(db.get_one(Store, owner.store.id).timezone)
+        report = chain_report(db, start, end, clock.now(), zone)
         db.commit()  # the liability's day sums, kept for the next report
     return report
 
