@@ -40,6 +40,7 @@ from pos_desktop.services.report_tables import (
     ReportTable,
     cell_text,
     period_text,
+    replica_text,
 )
 from ui.report_chart import ReportChartView
 from ui.report_export_dialog import ReportExportDialog
@@ -392,7 +393,9 @@ class ReportsPage(QWidget):
         )
 
     def _period_words(self, sheet: ReportSheet) -> str:
-        return f"{sheet.title}: {period_text(sheet.period, self._presenter.rules.locale)}"
+        words = f"{sheet.title}: {period_text(sheet.period, self._presenter.rules.locale)}"
+        lag = replica_text(sheet.replica_lag_ms)
+        return f"{words} · {lag}" if lag else words
 
     def _show_sheet(self, sheet: ReportSheet) -> None:
         self._sheet = sheet

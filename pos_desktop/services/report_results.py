@@ -135,6 +135,8 @@ class SalesReport:
     by_product: tuple[ItemRow, ...]
     by_category: tuple[ItemRow, ...]
     by_tender: tuple[TenderRow, ...]
+    # Read from the server's replica, this far behind its primary; None: from the primary.
+    replica_lag_ms: int | None = None
 
     @classmethod
     def from_wire(cls, wire: c.SalesReportOut) -> SalesReport:
@@ -147,6 +149,7 @@ class SalesReport:
             by_product=tuple(ItemRow.from_wire(row) for row in wire.by_product),
             by_category=tuple(ItemRow.from_wire(row) for row in wire.by_category),
             by_tender=tuple(TenderRow.from_wire(row) for row in wire.by_tender),
+            replica_lag_ms=wire.replica_lag_ms,
         )
 
 
@@ -282,6 +285,7 @@ class ExceptionsReport:
     by_employee: tuple[EmployeeExceptionRow, ...]
     by_register: tuple[RegisterExceptionRow, ...]
     mail_failures: tuple[MailFailureRow, ...]
+    replica_lag_ms: int | None = None  # as SalesReport's
 
     @classmethod
     def from_wire(cls, wire: c.ExceptionsReportOut) -> ExceptionsReport:
@@ -321,6 +325,7 @@ class ExceptionsReport:
                 MailFailureRow(m.queued_at, m.kind, m.to, m.attempts, m.error)
                 for m in wire.mail_failures
             ),
+            replica_lag_ms=wire.replica_lag_ms,
         )
 
 

@@ -80,6 +80,7 @@ class ReportSheet:
     title: str
     period: Period
     tables: tuple[ReportTable, ...]
+    replica_lag_ms: int | None = None  # read from the server's replica, this far behind
 
     def table(self, key: str) -> ReportTable:
         return next(table for table in self.tables if table.key == key)
@@ -90,7 +91,11 @@ def report_sheet(report: Report, locale: str) -> ReportSheet:
     locale = known_locale(locale)
     if isinstance(report, SalesReport):
         return ReportSheet(
-            ReportKind.SALES, "Sales report", report.period, _sales_tables(report, locale)
+            ReportKind.SALES,
+            "Sales report",
+            report.period,
+            _sales_tables(report, locale),
+            report.replica_lag_ms,
         )
     if isinstance(report, GiftCardReport):
         return ReportSheet(
@@ -102,7 +107,11 @@ def report_sheet(report: Report, locale: str) -> ReportSheet:
     if isinstance(report, ChainReport):
         return ReportSheet(ReportKind.CHAIN, "Chain report", report.period, _chain_tables(report))
     return ReportSheet(
-        ReportKind.EXCEPTIONS, "Exceptions report", report.period, _exceptions_tables(report)
+        ReportKind.EXCEPTIONS,
+        "Exceptions report",
+        report.period,
+        _exceptions_tables(report),
+        report.replica_lag_ms,
     )
 
 
@@ -140,6 +149,16 @@ def period_text(period: Period, locale: str) -> str:
         return f"{start} ({period.timezone})"
     end = format_date(period.end, "medium", locale=locale)
     return f"{start} \u2013 {end} ({period.timezone})"
+
+
+def replica_text(lag_ms: int | None) -> str:
+    """How current a report read from the server's replica is: "" for one read from the
+    primary itself (as current as can be)."""
+    if lag_ms is None:
+        return ""
+    if lag_ms < 1000:
+        return "read from the replica, up to date within a second"
+    return f"read from the replica, {lag_ms / 1000:.1f} s behind"
 
 
 def owed_text(owed: OwedAt, locale: str, timezone: str) -> str:

@@ -24,7 +24,7 @@ from pos_desktop.services.report_results import (
     ReportQuery,
     SalesReport,
 )
-from pos_desktop.services.report_tables import ReportSheet, report_sheet
+from pos_desktop.services.report_tables import ReportSheet, replica_text, report_sheet
 from pos_desktop.services.reports import (
     EXPORTS_LABEL,
     HOME_LABEL,
@@ -333,3 +333,16 @@ def test_a_folder_that_takes_no_file_is_said(service: ReportsService, tmp_path: 
     gone = tmp_path / "unplugged"
     with pytest.raises(ExportRefused, match=r"could not be saved in .*unplugged"):
         service.export(sheet_of(service, ReportKind.SALES), STORE, ExportFormat.PDF, gone)
+
+
+@pytest.mark.parametrize(
+    ("lag_ms", "words"),
+    [
+        (None, ""),
+        (0, "read from the replica, up to date within a second"),
+        (999, "read from the replica, up to date within a second"),
+        (2_449, "read from the replica, 2.4 s behind"),
+    ],
+)
+def test_replica_text_says_how_current_a_report_is(lag_ms: int | None, words: str) -> None:
+    assert replica_text(lag_ms) == words

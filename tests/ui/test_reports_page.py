@@ -413,3 +413,16 @@ def test_back_office_alert_goes_when_the_manager_locks(
     assert not banner.isVisible()
     assert reports.page.sheet is None
     assert not reports.window.alerts.polling
+
+
+def test_reports_page_says_how_far_behind_the_replica_read_was(
+    qtbot: QtBot, reports: Reports
+) -> None:
+    """A report the server read from its replica says so, with how far behind it was; one
+    read from the primary says nothing of it."""
+    page = open_reports(qtbot, reports)
+    assert "replica" not in page.period.text()
+    reports.client.replica_lag_ms = 2_400
+    tap(qtbot, page.show_button)
+    qtbot.waitUntil(lambda: "read from the replica, 2.4 s behind" in page.period.text())
+    assert page.period.text().startswith("Sales report: ")
