@@ -50,6 +50,7 @@ from pos_desktop.server.provisioning import (
     create_enroll_code,
     create_first_store,
     create_store,
+    first_store,
     next_sync_version,
     store_named,
     the_store,
@@ -201,7 +202,10 @@ def _new_store(args: argparse.Namespace, *, first: bool) -> None:
                     "add another store with create-store"
                 ) from exc
         else:
-            the_store(db)  # a chain grows from a server set up with init-store
+            # A chain grows from a server set up with init-store. The lock (until commit)
+            # makes two create-store of one name at once make one store, not two.
+            if first_store(db) is None:
+                raise NoStore()
             taken = [
                 other
                 for other in db.execute(select(Store.name)).scalars()

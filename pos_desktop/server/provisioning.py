@@ -31,7 +31,7 @@ from pos_desktop.server.security import (
     pin_lookup,
 )
 
-_FIRST_STORE_LOCK = 0x504F5301  # "POS" 1: any fixed key no other code uses
+FIRST_STORE_LOCK = 0x504F5301  # "POS" 1: any fixed key no other code uses
 
 
 def next_sync_version(db: Session) -> int:
@@ -91,7 +91,7 @@ def first_store(db: Session) -> Store | None:
     if db.get_bind().dialect.name == "postgresql":
         # Two first commands at once must not both find no store and make one each; SQLite
         # needs nothing, its transactions already write one at a time (BEGIN IMMEDIATE).
-        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_STORE_LOCK})
+        db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_STORE_LOCK})
     return db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
 
 

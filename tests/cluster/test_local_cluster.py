@@ -17,6 +17,7 @@ import pytest
 
 from pos_desktop.domain.errors import INSUFFICIENT_BALANCE_MESSAGE
 from pos_desktop.server.config import ServerConfig
+from pos_desktop.server.provisioning import FIRST_STORE_LOCK
 from tests.fixtures.bursts import (
     ONE_DOLLAR,
     answered,
@@ -192,6 +193,23 @@ def ledger_summary(cluster: Cluster) -> tuple[str, str, str]:
     assert row is not None
     cards, activities, balances = row
     return str(cards), str(activities), str(balances)
+
+
+def test_cluster_pgbouncer_keeps_a_transactions_advisory_lock_until_it_ends(
+    cluster: Cluster,
+) -> None:
+    """Through PgBouncer in transaction pooling, the lock first_store and create-store take
+    (pg_advisory_xact_lock) holds another client out until the transaction that took it
+    ends, and then lets it in: the one kind of advisory lock the server takes."""
+    key = FIRST_STORE_LOCK
+    url = libpq(cluster.database_url)
+    with psycopg.connect(url) as holder, psycopg.connect(url, autocommit=True) as other:
+        holder.execute("SELECT pg_advisory_xact_lock(%s)", (key,))
+        taken = other.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,)).fetchone()
+        assert taken == (False,)
+        holder.commit()
+        free = other.execute("SELECT pg_try_advisory_xact_lock(%s)", (key,)).fetchone()
+        assert free == (True,)
 
 
 def test_cluster_unknown_card_limit_counts_attempts_on_both_servers(cluster: Cluster) -> None:
