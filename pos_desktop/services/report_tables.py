@@ -170,13 +170,16 @@ def owed_text(owed: OwedAt, locale: str, timezone: str) -> str:
 
 
 def currency_of(sheet: ReportSheet) -> str:
-    """The currency the sheet's amounts are in (the store's), "" when it holds none."""
-    for table in sheet.tables:
-        for row in table.rows:
-            for cell in row:
-                if isinstance(cell, Money):
-                    return cell.currency
-    return ""
+    """The currency the sheet's amounts are in (the store's), "" when it holds none; a
+    chain's stores in several currencies give each, in the order they come ("USD, EUR")."""
+    seen = {
+        cell.currency: None
+        for table in sheet.tables
+        for row in table.rows
+        for cell in row
+        if isinstance(cell, Money)
+    }
+    return ", ".join(seen)
 
 
 # -- sales -------------------------------------------------------------------------------------

@@ -205,6 +205,22 @@ def test_gift_card_csv_has_the_liability_and_dormant_cards(service: ReportsServi
     ]
 
 
+def test_chain_csv_keeps_each_currency_apart(service: ReportsService) -> None:
+    """A chain in dollars and euros: the header names both, each store's row is in its own
+    currency, and the totals are one a currency."""
+    sheet = sheet_of(service, ReportKind.CHAIN)
+    rows = read_csv(service.export(sheet, STORE, ExportFormat.CSV, service.exports).path)
+    assert ["Currency", "USD, EUR"] in rows
+    stores = section(rows, "By store")
+    assert stores[1] == ["Store", "Net sales", "Tickets", "Gift cards sold", "Cards owe", "Cards"]
+    assert stores[2:] == [
+        ["Demo Gift Shop", "1200.00", "48", "150.00", "5150.00", "86"],
+        ["Paris", "1200.00", "48", "150.00", "200.00", "4"],
+    ]
+    totals = section(rows, "Chain total")
+    assert [row[:2] for row in totals[2:]] == [["USD", "1"], ["EUR", "1"]]
+
+
 def test_exceptions_csv_lists_the_unsettled_redemption(service: ReportsService) -> None:
     sheet = sheet_of(service, ReportKind.EXCEPTIONS)
     rows = read_csv(service.export(sheet, STORE, ExportFormat.CSV, service.exports).path)
