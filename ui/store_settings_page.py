@@ -47,7 +47,7 @@ from ui.presenters.store_settings import (
     StoreSettingsPresenter,
 )
 from ui.widgets.amount_field import AmountField
-from ui.widgets.form_fields import message_label, typed_combo
+from ui.widgets.form_fields import keep_bold_room, message_label, typed_combo
 from ui.widgets.keypad import Keypad
 from ui.widgets.touch import (
     enable_finger_scroll,
@@ -214,8 +214,8 @@ class StoreSettingsPage(QWidget):
             button.setCheckable(True)
             button.setProperty("tipPreset", True)  # the theme's look of a checked toggle
             button.setProperty("choice", value)
+            keep_bold_room(button)  # a checked choice's bold text needs more than its hint
             group.addButton(button)
-            # Equal shares of the row: a checked choice's bold text needs more than its hint.
             row.addWidget(button, 1)
         return group, row
 
