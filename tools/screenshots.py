@@ -563,9 +563,11 @@ def _take_chain_report(window: MainWindow, save: Callable[[str], None]) -> None:
     _button(back_office, "backOfficeAlertDismiss").click()
     reports.kind_buttons[ReportKind.CHAIN].click()
     _wait_for(
-        lambda: not window.reports.busy
-        and reports.sheet is not None
-        and reports.sheet.kind is ReportKind.CHAIN,
+        lambda: (
+            not window.reports.busy
+            and reports.sheet is not None
+            and reports.sheet.kind is ReportKind.CHAIN
+        ),
         "the chain report",
     )
     save("back-office-reports-chain.png")
