@@ -88,9 +88,6 @@ def to_amount_and_tip(
     )
 
 
-# The statements of every redemption are built once, with parameters: building one cost about
-# as much of the server's Python as running it (SQLAlchemy memoizes a built statement's cache
-# key).
 def within_reach(store_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElement[bool]:
     """The cards a store's counter finds and pays with: its own, and those of every store
     whose cards are chain-wide (``Store.cards_chain_wide``)."""
@@ -100,6 +97,9 @@ def within_reach(store_id: uuid.UUID | ColumnElement[uuid.UUID]) -> ColumnElemen
     )
 
 
+# The statements of every redemption are built once, with parameters: building one cost about
+# as much of the server's Python as running it (SQLAlchemy memoizes a built statement's cache
+# key).
 _LOCK_CARD = (
     select(GiftCard)
     .where(GiftCard.id == bindparam("card_id"), GiftCard.store_id == bindparam("store_id"))
@@ -555,7 +555,14 @@ def reverse(
     original = db.get(CardActivity, activity_id)
     if original is None:
         raise ActivityNotFound()
-    card = lock_card(db, original.card_id, caller.store.id, to_pay=True)
+    store_id = caller.store.id
+    if original.register_id == caller.register.register_id:
+        # What this register took it may give back, even from a card whose store has stopped
+        # being chain-wide since: the ticket it paid is still open here.
+        store_id = db.execute(
+            select(GiftCard.store_id).where(GiftCard.id == original.card_id)
+        ).scalar_one()
+    card = lock_card(db, original.card_id, store_id, to_pay=True)
     if original.register_id != caller.register.register_id:
         raise NotYourRedemption(
             "This redemption was made on another register; only that register can give it back."

@@ -65,6 +65,24 @@ def test_chain_wide_card_redeems_in_another_store_and_gives_back_there(
     assert other_store.balance(card["id"]) == 15_00
 
 
+def test_chain_wide_card_redeemed_elsewhere_is_given_back_after_the_setting_goes_off(
+    world: World, other_store: World
+) -> None:
+    """Another store's register paid with the card, then the card's store stopped being
+    chain-wide: that register still gives its redemption back on its open ticket (the
+    customer's value is not stranded), though the card is no longer found there."""
+    card = world.issue_card(20_00)
+    chain_wide(world)
+    ticket = str(uuid.uuid4())
+    paid = other_store.redeem(card["id"], 6_00, number=card["number"], ticket_id=ticket)
+    assert paid.status_code == 200, paid.text
+    chain_wide(world, on=False)
+    assert other_store.lookup(card["number"]).status_code == 404
+    back = other_store.reverse(paid.json()["activity"]["id"], ticket)
+    assert back.status_code == 200, back.text
+    assert world.balance(card["id"]) == 20_00
+
+
 def test_chain_wide_card_deduct_funds_in_another_store(world: World, other_store: World) -> None:
     """Deduct Funds by e-mailed code works in another store: the code it mails opens the
     deduction there."""
