@@ -27,7 +27,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from pos_desktop.domain.roles import OWNER
+from pos_desktop.domain.roles import reads_chain
 from pos_desktop.server.clock import Clock
 from pos_desktop.server.config import ServerConfig
 from pos_desktop.server.context import EmployeeCaller, RegisterCaller, StoreInfo
@@ -282,7 +282,7 @@ ManagerDep = Annotated[EmployeeCaller, Depends(current_manager)]
 
 
 async def current_owner(employee: EmployeeDep) -> EmployeeCaller:
-    if employee.role != OWNER:
+    if not reads_chain(employee.role):
         raise forbidden("Only an owner reads the whole chain.")
     return employee
 
