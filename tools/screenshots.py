@@ -350,12 +350,7 @@ def take(out_dir: Path) -> list[Path]:
         drawer.reject()
 
         # The Settings tab is a manager's: lock, and log in with the manager's PIN.
-        window.session.lock()
-        _wait_for(lambda: not window.logged_in, "lock")
-        for digit in MANAGER_PIN:
-            window.login_view.pin_pad.add_digit(digit)
-        window.login_view.pin_pad.submit()
-        _wait_for(lambda: window.logged_in, "manager login")
+        _log_in_again(window, MANAGER_PIN)
         frame.tabs.setCurrentIndex(SETTINGS_TAB)
         settings = frame.settings_view
         if settings is None:
@@ -517,6 +512,16 @@ def _take_reports(window: MainWindow, save: Callable[[str], None]) -> None:
     save("back-office-alert.png")
 
 
+def _log_in_again(window: MainWindow, pin: str) -> None:
+    """Lock the register, and log in with ``pin`` on its PIN pad."""
+    window.session.lock()
+    _wait_for(lambda: not window.logged_in, "lock")
+    for digit in pin:
+        window.login_view.pin_pad.add_digit(digit)
+    window.login_view.pin_pad.submit()
+    _wait_for(lambda: window.logged_in, "the log-in")
+
+
 def _take_chain_report(window: MainWindow, save: Callable[[str], None]) -> None:
     """The owner's Chain report: a second store and an owner written into the demo store's
     database (as create-store and create-employee would), then the owner logged in."""
@@ -539,12 +544,7 @@ def _take_chain_report(window: MainWindow, save: Callable[[str], None]) -> None:
             db.commit()
     finally:
         engine.dispose()
-    window.session.lock()
-    _wait_for(lambda: not window.logged_in, "lock")
-    for digit in owner_pin:
-        window.login_view.pin_pad.add_digit(digit)
-    window.login_view.pin_pad.submit()
-    _wait_for(lambda: window.logged_in, "the owner's login")
+    _log_in_again(window, owner_pin)
     back_office = window.tab_frame.back_office_view
     if back_office is None:
         raise RuntimeError("no Back Office tab")

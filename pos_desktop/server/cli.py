@@ -52,6 +52,7 @@ from pos_desktop.server.provisioning import (
     create_store,
     first_store,
     next_sync_version,
+    store_called,
     store_named,
     the_store,
 )
@@ -206,13 +207,9 @@ def _new_store(args: argparse.Namespace, *, first: bool) -> None:
             # makes two create-store of one name at once make one store, not two.
             if first_store(db) is None:
                 raise NoStore()
-            taken = [
-                other
-                for other in db.execute(select(Store.name)).scalars()
-                if other.casefold() == name.casefold()
-            ]
-            if taken:
-                raise SystemExit(f"error: a store is already named {taken[0]!r}; nothing changed")
+            taken = store_called(db.execute(select(Store)).scalars().all(), name)
+            if taken is not None:
+                raise SystemExit(f"error: a store is already named {taken.name!r}; nothing changed")
             store = create_store(db, name, now, **settings)
         store.cards_chain_wide = args.cards_chain_wide
         employee = create_employee(db, store, manager, "manager", pin, now)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -159,10 +160,16 @@ def store_named(db: Session, name: str | None) -> Store:
                 f"this server has {len(stores)} stores ({names}): name one with --store"
             )
         return stores[0]
-    for store in stores:
-        if store.name.casefold() == name.strip().casefold():
-            return store
-    raise StoreNotNamed(f"no store is named {name!r}; the stores are: {names}")
+    found = store_called(stores, name)
+    if found is None:
+        raise StoreNotNamed(f"no store is named {name!r}; the stores are: {names}")
+    return found
+
+
+def store_called(stores: Sequence[Store], name: str) -> Store | None:
+    """The store of ``stores`` with this name, whatever its case and its spaces around."""
+    wanted = name.strip().casefold()
+    return next((store for store in stores if store.name.casefold() == wanted), None)
 
 
 def the_store(db: Session) -> Store:

@@ -165,7 +165,7 @@ def test_chain_owner_pin_is_no_employees_pin_in_any_store(
     """A PIN says who logs in: an owner may not take a Downtown manager's PIN, nor may a
     Downtown employee take the owner's."""
     owner = ("create-employee", "--name", "Olive Owner", "--role", "owner")
-    assert refused(chain, capsys, *owner, "--pin", SECOND_PIN)[:1] == "2"
+    assert "Another employee" in refused(chain, capsys, *owner, "--pin", SECOND_PIN)
     run(chain, capsys, *owner, "--pin", OWNER_PIN)
     cashier = ("create-employee", "--name", "Casey", "--role", "cashier", "--store", "Downtown")
     assert "Another employee" in refused(chain, capsys, *cashier, "--pin", OWNER_PIN)
