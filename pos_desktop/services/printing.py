@@ -260,9 +260,8 @@ class PrintService:
             else:
                 self._printed(job)
                 continue
-            if drawer:
-                self._give_up(job, reason)  # now or never: it must not open unattended later
-            self._failed(job.id, reason)
+            # A drawer opens now or never: it must not open later with nobody at the till.
+            self._failed(job, reason, give_up=drawer)
             return False
         return True
 
@@ -299,12 +298,14 @@ class PrintService:
         return _Job(row.id, row.kind, row.data, row.ticket_id, row.created_at)
 
     def _printed(self, job: _Job) -> None:
-        with self._database.session() as db, db.begin():
-            printed = {"printed_at": self._clock(), "attempts": PrintJob.attempts + 1}
-            if job.kind == "slip":
-                # A slip is never printed again, and a sold card's slip holds its number.
-                printed["data"] = b""
-            db.execute(update(PrintJob).where(PrintJob.id == job.id).values(**printed))
+        printed: dict[str, object] = {
+            "printed_at": self._clock(),
+            "attempts": PrintJob.attempts + 1,
+        }
+        if job.kind == "slip":
+            # A slip is never printed again, and a sold card's slip holds its number.
+            printed["data"] = b""
+        self._mark(job.id, **printed)
         self._offline = None
         if job.kind == "drawer":
             self._drawer_missed = None
@@ -312,24 +313,26 @@ class PrintService:
 
     def _give_up(self, job: _Job, reason: str) -> None:
         log.warning("the drawer of ticket %s did not open: %s", job.ticket_id, reason)
-        with self._database.session() as db, db.begin():
-            db.execute(
-                update(PrintJob)
-                .where(PrintJob.id == job.id)
-                .values(given_up_at=self._clock(), last_error=reason[:MAX_ERROR_LENGTH])
-            )
+        self._mark(job.id, given_up_at=self._clock(), last_error=reason[:MAX_ERROR_LENGTH])
         self._drawer_missed = job.ticket_id
 
-    def _failed(self, job_id: int, reason: str) -> None:
-        log.warning("print job %s waits: %s", job_id, reason)
-        with self._database.session() as db, db.begin():
-            db.execute(
-                update(PrintJob)
-                .where(PrintJob.id == job_id)
-                .values(attempts=PrintJob.attempts + 1, last_error=reason[:MAX_ERROR_LENGTH])
-            )
+    def _failed(self, job: _Job, reason: str, *, give_up: bool) -> None:
+        """One write for the try, and the giving up when it is a drawer, so no reader sees a
+        drawer given up that was never tried."""
+        tried = {"attempts": PrintJob.attempts + 1, "last_error": reason[:MAX_ERROR_LENGTH]}
+        if give_up:
+            log.warning("the drawer of ticket %s did not open: %s", job.ticket_id, reason)
+            self._mark(job.id, given_up_at=self._clock(), **tried)
+            self._drawer_missed = job.ticket_id
+        else:
+            log.warning("print job %s waits: %s", job.id, reason)
+            self._mark(job.id, **tried)
         self._offline = reason
         self._publish()
+
+    def _mark(self, job_id: int, **values: object) -> None:
+        with self._database.session() as db, db.begin():
+            db.execute(update(PrintJob).where(PrintJob.id == job_id).values(**values))
 
     def _publish(self) -> None:
         # Read once: the window may let go of the listener (closing) while this runs.
