@@ -13,11 +13,13 @@ from __future__ import annotations
 
 import os
 
+# register first: the others import it, and pytest rewrites the asserts only of a plugin it
+# imports itself.
 pytest_plugins = [
+    "tests.fixtures.register",
     "tests.fixtures.checkout",
     "tests.fixtures.databases",
     "tests.fixtures.qt",
-    "tests.fixtures.register",
     "tests.fixtures.server_world",
 ]
 

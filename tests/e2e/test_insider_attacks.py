@@ -20,6 +20,7 @@ from sqlalchemy import Engine, MetaData, select
 
 from pos_desktop.server.database import make_engine, make_session_factory, migrate
 from pos_desktop.server.provisioning import create_employee, create_enroll_code, create_store
+from tests.fixtures.register import WAIT_S
 from tests.fixtures.server_process import LiveServer, serve
 
 pytestmark = pytest.mark.e2e
@@ -336,7 +337,7 @@ def test_attack_leaves_a_trail_without_numbers(a_server: Chain) -> None:
     card = issue_and_send(a1, "pat@example.com")
     redeem_on_a_ticket(a1, card, 3_00)
     assert a_server.server is not None
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + WAIT_S
     while f"redeem card={card['id']} amount=300 USD" not in a_server.server.log():
         assert time.monotonic() < deadline, a_server.server.log()[-3000:]
         time.sleep(0.1)

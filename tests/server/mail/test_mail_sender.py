@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-import time
 import uuid
 from datetime import timedelta
 
@@ -15,6 +14,7 @@ from pos_desktop.server.mail.seal import Sealer
 from pos_desktop.server.mail.transport import MAIL_ID_HEADER, SmtpTransport
 from pos_desktop.server.models import MailAttempt, MailOutbox
 from tests.fixtures.clock import FakeClock
+from tests.fixtures.register import wait_until
 from tests.server.mail.conftest import (
     PASSWORD,
     USER,
@@ -289,9 +289,7 @@ def test_sender_thread_delivers_when_poked_and_stops(
 
     queue(engine, clock)
     sender.poke()
-    deadline = time.monotonic() + 10
-    while not smtp.inbox.raw and time.monotonic() < deadline:
-        time.sleep(0.02)
+    wait_until(lambda: bool(smtp.inbox.raw))
     sender.stop()
 
     assert len(smtp.inbox.raw) == 1
