@@ -4,6 +4,7 @@ pooling. The races a single server wins must be won across servers too."""
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 import uuid
@@ -166,6 +167,18 @@ def test_cluster_restore_drill_brings_the_ledger_back_to_a_chosen_instant(
     assert restored["unbalanced_cards"] == "0"
     assert (restored["cards"], restored["activities"], restored["balances"]) == held_then
     assert ledger_summary(cluster) != held_then, "the primary moved on after the instant"
+
+
+def test_cluster_restore_drill_that_cannot_start_its_cluster_says_why(cluster: Cluster) -> None:
+    """The drill's PostgreSQL cannot start (its port is taken): the drill fails and shows the
+    end of that cluster's log, PostgreSQL's own reason, for the folder may be gone by then."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", cluster.spare_port))
+        taken.listen()
+        drill = cluster.restore_drill(datetime.now(UTC))
+    assert drill.returncode == 1
+    assert "the restored cluster did not start" in drill.stderr
+    assert "Address already in use" in drill.stderr
 
 
 def archive_now(cluster: Cluster) -> None:
