@@ -37,7 +37,7 @@ from pos_desktop.sync.catalog_sync import CatalogSync
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.relay import OutboxRelay
 from tests.e2e.conftest import MANAGER_PIN, Store
-from tests.fixtures.server_process import free_port
+from tests.fixtures.ports import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -12,7 +12,8 @@ from escpos.printer import Dummy
 
 from hardware.printer import PrinterOffline, ReceiptPrinter, describe, drawer_kick
 from pos_desktop.config import PrinterAddress, Settings, parse_printer_address
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 
 
 @pytest.fixture

@@ -22,7 +22,8 @@ from pos_desktop.services.devices import (
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import utc_now
 from pos_desktop.services.results import DeviceSettings, InvalidDeviceSettings, NoPrinter
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 from tests.fixtures.register import wait_until
 
 DEFAULTS = DeviceSettings(scanner_port="/dev/ttyENV", printer="", paper_mm=80)

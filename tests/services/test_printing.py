@@ -27,7 +27,8 @@ from pos_desktop.services.receipts import ReceiptService
 from pos_desktop.services.results import PrintStatus
 from tests.fixtures.checkout import CheckoutWorld, utc_now
 from tests.fixtures.clock import FakeClock
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 from tests.fixtures.register import wait_until
 
 INIT = b"\x1b@"

@@ -21,7 +21,8 @@ from pos_desktop.services.printing import PrintService
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.clock import FakeClock
 from tests.fixtures.deduction_mail import read_code
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 from tests.fixtures.register import start_server
 from tests.ui.gift_cards_support import (
     TAP,

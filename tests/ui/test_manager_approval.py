@@ -26,7 +26,8 @@ from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import utc_now
 from pos_desktop.sync.client import ServerClient
 from pos_desktop.sync.relay import OutboxRelay
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 from tests.ui.support import (
     TAP,
     MakeWindow,

@@ -21,7 +21,8 @@ from pos_desktop.receipts.escpos import render_escpos
 from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import utc_now
 from pos_desktop.sync.client import ServerClient
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 from tests.ui.support import TAP, MakeWindow, button, child, go_pay, receipt, take_cash
 from tests.ui.test_gift_card_tender import ring_up
 from ui.main_window import MainWindow

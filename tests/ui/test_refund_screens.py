@@ -23,7 +23,8 @@ from pos_desktop.services.printing import PrintService
 from pos_desktop.services.register_services import utc_now
 from pos_desktop.sync.client import ServerClient
 from tests.fixtures.checkout import IssuedCard, card_balance, issue_active_card
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 from tests.ui.refund_support import (
     WAIT_MS,
     new_sale,

@@ -15,7 +15,8 @@ from pos_desktop.server.demo import CASHIER_PIN, DEMO_CARDS, MANAGER_PIN
 from pos_desktop.services import devices as devices_service
 from pos_desktop.services.devices import NO_PROFILE
 from pos_desktop.sync.client import ServerClient
-from tests.fixtures.printer import PrinterServer, free_port
+from tests.fixtures.ports import free_port
+from tests.fixtures.printer import PrinterServer
 from tests.ui.support import TAP, MakeWindow, button
 from tests.ui.test_serial_scanner import Pty, barcode, quantity
 from ui.main_window import MainWindow
