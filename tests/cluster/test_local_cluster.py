@@ -173,6 +173,8 @@ def test_cluster_restore_drill_that_cannot_start_its_cluster_says_why(cluster: C
     """The drill's PostgreSQL cannot start (its port is taken): the drill fails and shows the
     end of that cluster's log, PostgreSQL's own reason, for the folder may be gone by then."""
     with socket.socket() as taken:
+        # The drill before may have left connections to this port in TIME_WAIT.
+        taken.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         taken.bind(("127.0.0.1", cluster.spare_port))
         taken.listen()
         drill = cluster.restore_drill(datetime.now(UTC))
