@@ -83,7 +83,7 @@ def _log_in(qtbot: QtBot, window: MainWindow, pin: str) -> None:
     qtbot.mouseClick(
         window.login_view.pin_pad.findChild(QPushButton, "keypadEnter"), Qt.MouseButton.LeftButton
     )
-    qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
+    qtbot.waitUntil(lambda: window.logged_in)
 
 
 def test_build_returns_main_window_showing_login(

@@ -124,7 +124,7 @@ def tap_pin(qtbot: QtBot) -> Callable[..., None]:
 def log_in(qtbot: QtBot, tap_pin: Callable[..., None]) -> Callable[..., None]:
     def do(window: MainWindow, pin: str = "1111") -> None:
         tap_pin(window, pin)
-        qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
+        qtbot.waitUntil(lambda: window.logged_in)
 
     return do
 

@@ -78,7 +78,7 @@ def tap_pin(qtbot: QtBot, window: MainWindow, pin: str, *, submit: bool = True) 
 def go_pay(qtbot: QtBot, window: MainWindow) -> None:
     """Tap Pay once the ticket is on screen (after a log-in it loads in the background)."""
     pay = button(window.tab_frame.checkout_view, "payButton")
-    qtbot.waitUntil(pay.isEnabled, timeout=10_000)
+    qtbot.waitUntil(pay.isEnabled)
     qtbot.mouseClick(pay, TAP)
     qtbot.waitUntil(lambda: window.tab_frame.tender_view.isVisible())
 
@@ -95,7 +95,7 @@ def take_cash(qtbot: QtBot, window: MainWindow) -> None:
 
 
 def receipt(qtbot: QtBot, window: MainWindow) -> ReceiptDialog:
-    qtbot.waitUntil(lambda: window.receipt_dialog is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: window.receipt_dialog is not None)
     assert window.receipt_dialog is not None
     return window.receipt_dialog
 

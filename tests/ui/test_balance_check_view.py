@@ -58,7 +58,7 @@ def test_balance_check_shows_active_demo_card(
 ) -> None:
     """The demo active card shows masked, Active, with its $50.00 balance."""
     _check(qtbot, balance_view, active_card.number, tap)
-    qtbot.waitUntil(balance_view.result.isVisible, timeout=10_000)
+    qtbot.waitUntil(balance_view.result.isVisible)
     assert balance_view.result_balance.text() == "$50.00"
     assert balance_view.result_status.text() == "Active"
     assert balance_view.result_number.text() == f"•••• {active_card.number[-4:]}"
@@ -69,7 +69,7 @@ def test_balance_check_clears_the_full_number_once_found(
 ) -> None:
     """After the card is found the full number no longer sits in the input."""
     _check(qtbot, balance_view, active_card.number, tap)
-    qtbot.waitUntil(balance_view.result.isVisible, timeout=10_000)
+    qtbot.waitUntil(balance_view.result.isVisible)
     assert balance_view.number_input.text() == ""
 
 
@@ -80,7 +80,7 @@ def test_balance_check_shows_used_card_remaining_balance(
     used = next(card for card in DEMO_CARDS if card.state == "used_low")
     qtbot.keyClicks(balance_view.number_input, used.number)
     qtbot.keyClick(balance_view.number_input, Qt.Key.Key_Return)
-    qtbot.waitUntil(balance_view.result.isVisible, timeout=10_000)
+    qtbot.waitUntil(balance_view.result.isVisible)
     assert balance_view.result_status.text() == "Used"
     assert balance_view.result_balance.text() == "$3.75"
 
@@ -91,7 +91,7 @@ def test_balance_check_accepts_grouped_digits_from_printed_cards(
     """Spaces between digit groups, as printed on the card, are fine."""
     grouped = " ".join(active_card.number[i : i + 4] for i in range(0, 16, 4))
     _check(qtbot, balance_view, grouped, tap)
-    qtbot.waitUntil(balance_view.result.isVisible, timeout=10_000)
+    qtbot.waitUntil(balance_view.result.isVisible)
     assert balance_view.result_balance.text() == "$50.00"
 
 
@@ -101,7 +101,7 @@ def test_balance_check_unknown_card_shows_server_message(
     """A valid-looking number that is no card gets the server's card_not_found message."""
     payload = "400000000000000"
     _check(qtbot, balance_view, payload + str(luhn_check_digit(payload)), tap)
-    qtbot.waitUntil(balance_view.banner.isVisible, timeout=10_000)
+    qtbot.waitUntil(balance_view.banner.isVisible)
     assert balance_view.banner.text() == "No gift card has this number."
     assert not balance_view.result.isVisible()
 

@@ -197,7 +197,7 @@ def test_card_actions_replace_shows_the_new_number_once(qtbot: QtBot, counter: C
     number = dialog.done_big.text().replace(" ", "")
     assert number.isdigit() and len(number) >= 13
     keep_picture(window, dialog, "gift-card-replaced")
-    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.finished):
         qtbot.mouseClick(button(dialog, "cardActionDone"), TAP)
     wait_for(qtbot, lambda: page.fields["status"].text() == "Voided")
     found = counter.client.lookup_card(number)
@@ -225,7 +225,7 @@ def test_card_actions_cash_out_asks_for_the_number_in_the_back_office(
 
     assert dialog.done_big.text() == "$50.00"
     assert counter.printer.wait_for(1) == [drawer_kick()]
-    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.finished):
         qtbot.mouseClick(button(dialog, "cardActionDone"), TAP)
     wait_for(qtbot, lambda: page.fields["balance"].text() == "$0.00")
 
@@ -246,7 +246,7 @@ def test_card_actions_cash_out_at_the_counter_uses_the_number_searched(
     assert counter.printer.wait_for(1) == [drawer_kick()]
     assert "Pay out $50.00 in cash. The drawer is opening." in dialog.done_note.text()
     keep_picture(window, dialog, "gift-card-cash-out")
-    with qtbot.waitSignal(dialog.finished, timeout=10_000):
+    with qtbot.waitSignal(dialog.finished):
         qtbot.mouseClick(button(dialog, "cardActionDone"), TAP)
     wait_for(qtbot, lambda: view.card_balance.text() == "$0.00")
     database = RegisterDatabase.in_folder(counter.data_dir)

@@ -94,7 +94,7 @@ def enter_pin_twice(qtbot: QtBot, view: FirstStartView, first: str, second: str)
 def log_in(qtbot: QtBot, window: MainWindow, pin: str) -> None:
     qtbot.waitUntil(lambda: window.is_ready, timeout=STARTED_MS)
     tap_pin(qtbot, window, pin)
-    qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
+    qtbot.waitUntil(lambda: window.logged_in)
 
 
 def fill_new_store(qtbot: QtBot, window: MainWindow, view: FirstStartView) -> None:
@@ -123,10 +123,10 @@ def test_first_start_new_store_opens_its_login_with_no_demo_data(
     assert not view.pages.isEnabled()
     qtbot.waitUntil(lambda: window.is_ready, timeout=STARTED_MS)
     assert window.stack.currentWidget() is window.login_view
-    qtbot.waitUntil(lambda: window.login_view.store_name.text() == "corner shop", timeout=10_000)
+    qtbot.waitUntil(lambda: window.login_view.store_name.text() == "corner shop")
     assert not window.login_view.demo_hint.isVisible()
     tap_pin(qtbot, window, MANAGER_PIN)  # the demo's manager does not exist here
-    qtbot.waitUntil(lambda: window.login_view.banner.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: window.login_view.banner.text() != "")
     assert not window.logged_in
     log_in(qtbot, window, "4821")
     assert window.tab_frame.store_label.text() == "corner shop"
@@ -134,7 +134,7 @@ def test_first_start_new_store_opens_its_login_with_no_demo_data(
     assert window.tab_frame.settings_shown  # a manager
     # An empty grid says where the products come from.
     empty = window.tab_frame.checkout_view.empty_products
-    qtbot.waitUntil(lambda: empty.text() == NO_PRODUCTS_YET, timeout=10_000)
+    qtbot.waitUntil(lambda: empty.text() == NO_PRODUCTS_YET)
     assert json.loads((data_dir / CHOICE_FILE).read_text())["kind"] == "new"
     engine = make_engine(f"sqlite:///{data_dir / 'server.sqlite3'}")
     try:
@@ -230,7 +230,7 @@ def test_first_start_join_with_a_wrong_code_says_so_and_saves_nothing(
     view = asked(qtbot, window)
     join(qtbot, window, view, store_server.base_url, "wrongcode")
     message = view.join_messages["code"]
-    qtbot.waitUntil(lambda: message.text().startswith(code_refused("")), timeout=10_000)
+    qtbot.waitUntil(lambda: message.text().startswith(code_refused("")))
     assert view.join_messages["server_url"].text() == ""
     assert not (data_dir / CHOICE_FILE).exists()
     assert not (data_dir / "register.json").exists()
@@ -245,7 +245,7 @@ def test_first_start_join_an_unreachable_server_says_so_beside_the_address(
     view = asked(qtbot, window)
     join(qtbot, window, view, unused_port_url, "abcd")
     message = view.join_messages["server_url"]
-    qtbot.waitUntil(lambda: message.text() == no_answer(unused_port_url), timeout=10_000)
+    qtbot.waitUntil(lambda: message.text() == no_answer(unused_port_url))
     assert not (data_dir / CHOICE_FILE).exists()
 
 
@@ -278,7 +278,7 @@ def test_first_start_demo_opens_the_demo_store_marked_demo(qtbot: QtBot, build: 
     qtbot.waitUntil(lambda: window.is_ready, timeout=STARTED_MS)
     assert window.login_view.demo_hint.isVisible()
     log_in(qtbot, window, MANAGER_PIN)
-    qtbot.waitUntil(lambda: window.tab_frame.store_label.text() == DEMO_STORE_NAME, timeout=10_000)
+    qtbot.waitUntil(lambda: window.tab_frame.store_label.text() == DEMO_STORE_NAME)
     assert window.tab_frame.demo_badge.isVisible()
     assert window.tab_frame.demo_badge.text() == DEMO_MARK
 
@@ -317,7 +317,7 @@ def test_first_start_failure_no_field_can_fix_is_said_and_the_screen_stays(
     qtbot.addWidget(view)
     view.show()
     tap(qtbot, button(view, "demoStoreButton"))
-    qtbot.waitUntil(lambda: view.choice_status.text() == SETUP_FAILED, timeout=10_000)
+    qtbot.waitUntil(lambda: view.choice_status.text() == SETUP_FAILED)
     assert view.pages.isEnabled()
     assert not presenter.busy
 

@@ -73,7 +73,7 @@ def enter_card(qtbot: QtBot, dialog: GiftCardDialog, number: str) -> None:
 
 def partial(qtbot: QtBot, window: MainWindow) -> PartialRedeemDialog:
     tender = window.tab_frame.tender_view
-    qtbot.waitUntil(lambda: tender.partial_dialog is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: tender.partial_dialog is not None)
     assert tender.partial_dialog is not None
     qtbot.waitExposed(tender.partial_dialog)
     return tender.partial_dialog
@@ -84,7 +84,7 @@ def redeem_whole_balance(qtbot: QtBot, window: MainWindow, card: IssuedCard) -> 
     enter_card(qtbot, open_gift_card(qtbot, window), card.number)
     dialog = partial(qtbot, window)
     qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
-    qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.waitUntil(button(dialog, "continueButton").isVisible)
     qtbot.mouseClick(button(dialog, "continueButton"), TAP)
 
 
@@ -96,7 +96,7 @@ def remove_the_one_tender(qtbot: QtBot, window: MainWindow) -> None:
     confirm = QApplication.activeModalWidget()
     assert confirm is not None and confirm.objectName() == "confirmDialog"
     qtbot.mouseClick(button(confirm, "confirmYes"), TAP)
-    qtbot.waitUntil(lambda: not tender.tender_rows, timeout=10_000)
+    qtbot.waitUntil(lambda: not tender.tender_rows)
 
 
 def test_gift_card_tender_checks_the_number_before_asking_the_server(
@@ -144,14 +144,14 @@ def test_gift_card_tender_zero_balance_shows_the_seed_message(
     enter_card(qtbot, open_gift_card(qtbot, till), card.number)
     partial_dialog = partial(qtbot, till)
     qtbot.mouseClick(button(partial_dialog, "confirmButton"), TAP)
-    qtbot.waitUntil(button(partial_dialog, "continueButton").isVisible, timeout=10_000)
+    qtbot.waitUntil(button(partial_dialog, "continueButton").isVisible)
     qtbot.mouseClick(button(partial_dialog, "continueButton"), TAP)
     assert balance(card) == 0
 
     dialog = open_gift_card(qtbot, till)
     enter_card(qtbot, dialog, card.number)
     banner = child(dialog, Banner, "errorBanner")
-    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    qtbot.waitUntil(banner.isVisible)
     assert banner.text() == INSUFFICIENT_BALANCE_MESSAGE
     qtbot.mouseClick(button(dialog, "giftCardCancel"), TAP)
     take_cash(qtbot, till)
@@ -171,7 +171,7 @@ def test_gift_card_tender_zero_balance_message_moves_nothing_and_clips_nothing(
 
     enter_card(qtbot, dialog, zero)
     banner = child(dialog, Banner, "errorBanner")
-    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    qtbot.waitUntil(banner.isVisible)
 
     text = child(banner, QLabel, "errorBannerText")
     assert text.text() == INSUFFICIENT_BALANCE_MESSAGE
@@ -218,7 +218,7 @@ def test_partial_redeem_screen_caps_the_amount_and_shows_new_balance_and_due(
     for digit in "00":
         qtbot.mouseClick(button(dialog, f"keypadKey{digit}"), TAP)  # $10.00 again
     qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
-    qtbot.waitUntil(child(dialog, QLabel, "newBalance").isVisible, timeout=10_000)
+    qtbot.waitUntil(child(dialog, QLabel, "newBalance").isVisible)
     assert child(dialog, QLabel, "newBalance").text() == "$0.00"
     assert child(dialog, QLabel, "remainingDue").text() == "$9.49"
     assert balance(card) == 0
@@ -248,7 +248,7 @@ def test_partial_redeem_confirms_the_money_its_field_holds(
     with qtbot.waitSignal(dialog.confirmed) as confirmed:
         qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
     assert confirmed.args[1] == Money(500, "USD")
-    qtbot.waitUntil(child(dialog, QLabel, "newBalance").isVisible, timeout=10_000)
+    qtbot.waitUntil(child(dialog, QLabel, "newBalance").isVisible)
     assert child(dialog, QLabel, "newBalance").text() == "$5.00"
     assert balance(card) == 500
 
@@ -265,7 +265,7 @@ def test_partial_redeem_with_the_amount_cleared_asks_for_one(
     qtbot.mouseClick(button(dialog, "keypadClear"), TAP)
     qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
     banner = child(dialog, Banner, "errorBanner")
-    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    qtbot.waitUntil(banner.isVisible)
     assert banner.text() == ENTER_AN_AMOUNT
     assert button(dialog, "confirmButton").isEnabled()
 
@@ -288,7 +288,7 @@ def test_gift_card_tender_covers_the_tip_from_what_is_left(
     qtbot.mouseClick(button(tender, "tipApply"), TAP)
     qtbot.waitUntil(lambda: due_text(till) == "$23.49")
     enter_card(qtbot, open_gift_card(qtbot, till), card.number)
-    qtbot.waitUntil(lambda: due_text(till) == "$2.49", timeout=10_000)
+    qtbot.waitUntil(lambda: due_text(till) == "$2.49")
     assert balance(card) == 0
 
 
@@ -355,7 +355,7 @@ def test_two_gift_cards_and_cash_pay_one_ticket(
         enter_card(qtbot, open_gift_card(qtbot, till), card.number)
         dialog = partial(qtbot, till)
         qtbot.mouseClick(button(dialog, "confirmButton"), TAP)
-        qtbot.waitUntil(button(dialog, "continueButton").isVisible, timeout=10_000)
+        qtbot.waitUntil(button(dialog, "continueButton").isVisible)
         qtbot.mouseClick(button(dialog, "continueButton"), TAP)
         qtbot.waitUntil(lambda c=count: len(tender.tender_rows) == c)
     assert due_text(till) == "$6.49"
@@ -386,7 +386,7 @@ def test_gift_card_tender_without_server_says_so_and_cash_still_works(
             dialog = open_gift_card(qtbot, window)
             enter_card(qtbot, dialog, ACTIVE_NUMBER)
             banner = child(dialog, Banner, "errorBanner")
-            qtbot.waitUntil(banner.isVisible, timeout=10_000)
+            qtbot.waitUntil(banner.isVisible)
             assert banner.text().startswith("Gift cards need a connection to the server")
             qtbot.mouseClick(button(dialog, "giftCardCancel"), TAP)
             take_cash(qtbot, window)

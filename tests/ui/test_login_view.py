@@ -22,7 +22,7 @@ def test_login_tapping_cashier_pin_shows_tab_frame_with_name(
 ) -> None:
     """Tapping 1 1 1 1 and Log in on the pin pad opens the tabs with the cashier's name."""
     tap_pin(window, "1111")
-    qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
+    qtbot.waitUntil(lambda: window.logged_in)
     assert window.tab_frame.employee_label.text() == "Casey Cashier · Cashier"
 
 
@@ -31,7 +31,7 @@ def test_login_keyboard_digits_and_enter_log_in(qtbot: QtBot, window: MainWindow
     pad = window.login_view.pin_pad
     qtbot.keyClicks(pad, "9999")
     qtbot.keyClick(pad, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: window.logged_in, timeout=10_000)
+    qtbot.waitUntil(lambda: window.logged_in)
     assert window.tab_frame.employee_label.text() == "Morgan Manager · Manager"
 
 
@@ -51,7 +51,7 @@ def test_login_wrong_pin_shows_server_message_in_error_banner(
     """A wrong PIN keeps the login screen and shows the server's message in errorBanner."""
     tap_pin(window, "4321")
     banner = window.login_view.banner
-    qtbot.waitUntil(banner.isVisible, timeout=10_000)
+    qtbot.waitUntil(banner.isVisible)
     assert banner.objectName() == "errorBanner"
     assert banner.text() == "Wrong PIN. Try again."
     assert not window.logged_in
@@ -79,10 +79,10 @@ def test_login_too_many_wrong_pins_shows_retry_message(
             banner = window.login_view.banner
             for _ in range(2):
                 tap_pin(window, "4321")
-                qtbot.waitUntil(lambda: banner.text() == "Wrong PIN. Try again.", timeout=10_000)
+                qtbot.waitUntil(lambda: banner.text() == "Wrong PIN. Try again.")
                 banner.clear()
             tap_pin(window, "1111")
-            qtbot.waitUntil(lambda: banner.text().startswith("Too many wrong PINs"), timeout=10_000)
+            qtbot.waitUntil(lambda: banner.text().startswith("Too many wrong PINs"))
             assert "Try again in" in banner.text()
             assert not window.logged_in
             window.close()
@@ -114,7 +114,7 @@ def test_login_server_refusing_connections_says_no_connection(
         window = make_window(client)
         tap_pin(window, "1111")
         banner = window.login_view.banner
-        qtbot.waitUntil(banner.isVisible, timeout=10_000)
+        qtbot.waitUntil(banner.isVisible)
         assert banner.text() == NO_VERIFIERS
         window.close()
 
@@ -137,7 +137,7 @@ def test_login_silent_server_keeps_window_responsive_then_says_no_connection(
         qtbot.waitUntil(lambda: len(ticks) >= 10, timeout=1_000)
         assert window.session.busy  # the event loop ran while the request was still waiting
         banner = window.login_view.banner
-        qtbot.waitUntil(banner.isVisible, timeout=10_000)
+        qtbot.waitUntil(banner.isVisible)
         assert banner.text() == NO_VERIFIERS
         assert window.login_view.pin_pad.isEnabled()
         heartbeat.stop()

@@ -75,7 +75,7 @@ def page(
     keyboard.install(qapp)
     page.show()
     page.load()  # as the Back Office does when the page comes into view
-    qtbot.waitUntil(lambda: presenter.current is not None, timeout=10_000)
+    qtbot.waitUntil(lambda: presenter.current is not None)
     yield page
     keyboard.uninstall()
 
@@ -153,12 +153,12 @@ def _add_tax_rate(qtbot: QtBot, page: StoreSettingsPage) -> TaxRateRow:
 def _save_and_reload(qtbot: QtBot, page: StoreSettingsPage) -> None:
     """Save, then Reload: what the page then shows is what the server holds."""
     _tap_save(qtbot, page)
-    qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
+    qtbot.waitUntil(lambda: page.status.text() == SAVED)
     _hide_keys(qtbot, page)
     page.reset()  # nothing of the form stays: the values shown next come from the server
     assert page.name_input.text() == ""
     qtbot.mouseClick(page.reload_button, TAP)
-    qtbot.waitUntil(lambda: page.name_input.text() != "", timeout=10_000)
+    qtbot.waitUntil(lambda: page.name_input.text() != "")
 
 
 def test_store_settings_page_shows_the_stores_values(
@@ -181,7 +181,7 @@ def test_store_settings_page_saves_address_and_footer(
     _type(qtbot, page, page.address, "12 Rue de la Paix")
     _type(qtbot, page, page.receipt_footer, "Thank you.")
     _tap_save(qtbot, page)
-    qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
+    qtbot.waitUntil(lambda: page.status.text() == SAVED)
     store = _stored(server)
     assert (store.address, store.receipt_footer) == ("12 Rue de la Paix", "Thank you.")
     assert page.address.text() == "12 Rue de la Paix"
@@ -216,7 +216,7 @@ def test_store_settings_page_keeps_what_was_typed_when_the_save_fails(
     _type(qtbot, page, page.receipt_header, "Open every day")
     server.stop()
     _tap_save(qtbot, page)
-    qtbot.waitUntil(lambda: "connection" in page.status.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "connection" in page.status.text())
     assert page.receipt_header.toPlainText() == "Open every day"
 
 
@@ -269,7 +269,7 @@ def test_store_settings_page_saves_the_tapped_choices_and_card_amount(
     typed = page.max_card.amount()
     assert typed is not None
     _tap_save(qtbot, page)
-    qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
+    qtbot.waitUntil(lambda: page.status.text() == SAVED)
     store = _stored(server)
     assert (store.tip_base, store.deduction_code_to) == ("total", "both")
     assert store.prices_include_tax
@@ -318,7 +318,7 @@ def test_store_settings_page_refuses_a_bad_tax_rate_next_to_its_row(
         _tap(qtbot, page, "removeTaxRate1")
     assert [row.message.text() for row in page.tax_rate_rows] == [""]
     _tap_save(qtbot, page)
-    qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
+    qtbot.waitUntil(lambda: page.status.text() == SAVED)
     assert _stored(server).tax_rates == [{"name": "Sales tax", "rate_bp": 825}]
 
 
@@ -401,7 +401,7 @@ def test_store_settings_page_takes_no_taps_while_saving(
     _tap_save(qtbot, page)
     assert not page.form_page.isEnabled()
     assert not page.save_button.isEnabled()
-    qtbot.waitUntil(lambda: page.status.text() == SAVED, timeout=10_000)
+    qtbot.waitUntil(lambda: page.status.text() == SAVED)
     assert page.form_page.isEnabled() and page.save_button.isEnabled()
 
 
