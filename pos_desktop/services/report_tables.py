@@ -389,26 +389,18 @@ def _dormant_note(report: GiftCardReport, locale: str) -> str:
 # -- the chain ---------------------------------------------------------------------------------
 
 
-def _chain_columns(first: str) -> tuple[Column, ...]:
-    return (
-        Column(first),
-        Column(NET, numeric=True),
-        Column("Tickets", numeric=True),
-        Column(GIFT_CARDS_SOLD, numeric=True, on_screen=False),
-        Column("Cards owe", numeric=True),
-        Column("Cards", numeric=True, screen_title="Cards\nholding"),
-    )
+# What each row of both tables shows after the names that tell them apart.
+_CHAIN_FIGURES = (
+    Column(NET, numeric=True),
+    Column("Tickets", numeric=True),
+    Column(GIFT_CARDS_SOLD, numeric=True, on_screen=False),
+    Column("Cards owe", numeric=True),
+    Column("Cards", numeric=True, screen_title="Cards\nholding"),
+)
 
 
-def _chain_cells(first: Cell, row: ChainRow) -> tuple[Cell, ...]:
-    return (
-        first,
-        row.sales.net,
-        row.sales.tickets,
-        row.sales.gift_cards_sold,
-        row.outstanding,
-        row.cards,
-    )
+def _chain_figures(row: ChainRow) -> tuple[Cell, ...]:
+    return (row.sales.net, row.sales.tickets, row.sales.gift_cards_sold, row.outstanding, row.cards)
 
 
 def _chain_tables(report: ChainReport) -> tuple[ReportTable, ...]:
@@ -416,8 +408,8 @@ def _chain_tables(report: ChainReport) -> tuple[ReportTable, ...]:
         ReportTable(
             "stores",
             "By store",
-            _chain_columns("Store"),
-            tuple(_chain_cells(row.name, row) for row in report.stores),
+            (Column("Store"), *_CHAIN_FIGURES),
+            tuple((row.name, *_chain_figures(row)) for row in report.stores),
             "The chain has no store.",
             note="Each store over these days on its own clock; its cards as they stood at "
             "the end of its last day.",
@@ -425,8 +417,8 @@ def _chain_tables(report: ChainReport) -> tuple[ReportTable, ...]:
         ReportTable(
             "totals",
             "Chain total",
-            (Column("Currency"), Column("Stores", numeric=True), *_chain_columns("")[1:]),
-            tuple((row.name, row.stores, *_chain_cells("", row)[1:]) for row in report.totals),
+            (Column("Currency"), Column("Stores", numeric=True), *_CHAIN_FIGURES),
+            tuple((row.name, row.stores, *_chain_figures(row)) for row in report.totals),
             "The chain has no store.",
             note="Stores in different currencies are never added together.",
         ),
