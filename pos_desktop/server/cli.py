@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import uvicorn
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from pos_desktop.config import Settings
 from pos_desktop.domain.errors import DomainError
@@ -41,11 +41,11 @@ from pos_desktop.server.errors import ApiError
 from pos_desktop.server.keys import ServerKeys
 from pos_desktop.server.logs import configure_logging
 from pos_desktop.server.metrics import MULTIPROCESS_DIR
-from pos_desktop.server.models import Store
 from pos_desktop.server.provisioning import (
     NoStore,
     StoreExists,
     StoreNotNamed,
+    chain_stores,
     create_employee,
     create_enroll_code,
     create_first_store,
@@ -207,7 +207,7 @@ def _new_store(args: argparse.Namespace, *, first: bool) -> None:
             # makes two create-store of one name at once make one store, not two.
             if first_store(db) is None:
                 raise NoStore()
-            taken = store_called(db.execute(select(Store)).scalars().all(), name)
+            taken = store_called(chain_stores(db), name)
             if taken is not None:
                 raise SystemExit(f"error: a store is already named {taken.name!r}; nothing changed")
             store = create_store(db, name, now, **settings)
@@ -245,7 +245,7 @@ def _new_store(args: argparse.Namespace, *, first: bool) -> None:
 def cmd_list_stores(args: argparse.Namespace) -> None:
     """The chain's stores, oldest first: the names --store takes."""
     with make_session_factory(_engine(args))() as db:
-        stores = db.execute(select(Store).order_by(Store.created_at)).scalars().all()
+        stores = chain_stores(db)
         if not stores:
             raise NoStore()
         for store in stores:

@@ -87,13 +87,21 @@ def create_store(
     return store
 
 
+_OLDEST_FIRST = select(Store).order_by(Store.created_at)
+
+
+def chain_stores(db: Session) -> Sequence[Store]:
+    """The server's stores, oldest first: the chain, by the names ``--store`` takes."""
+    return db.execute(_OLDEST_FIRST).scalars().all()
+
+
 def first_store(db: Session) -> Store | None:
     """The server's first store, if any, locked against another first store until commit."""
     if db.get_bind().dialect.name == "postgresql":
         # Two first commands at once must not both find no store and make one each; SQLite
         # needs nothing, its transactions already write one at a time (BEGIN IMMEDIATE).
         db.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": FIRST_STORE_LOCK})
-    return db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+    return db.execute(_OLDEST_FIRST.limit(1)).scalar()
 
 
 class StoreExists(Exception):
@@ -150,7 +158,7 @@ class StoreNotNamed(Exception):
 
 def store_named(db: Session, name: str | None) -> Store:
     """The store of this name (any case); with no name, the server's only store."""
-    stores = db.execute(select(Store).order_by(Store.created_at)).scalars().all()
+    stores = chain_stores(db)
     if not stores:
         raise NoStore()
     names = ", ".join(store.name for store in stores)
@@ -175,7 +183,7 @@ def store_called(stores: Sequence[Store], name: str) -> Store | None:
 def the_store(db: Session) -> Store:
     """The server's first store, the one its commands look after. Never made here: a store
     made on first use would be a US-dollar store nobody chose (``init-store`` sets one up)."""
-    store = db.execute(select(Store).order_by(Store.created_at).limit(1)).scalar()
+    store = db.execute(_OLDEST_FIRST.limit(1)).scalar()
     if store is None:
         raise NoStore()
     return store
