@@ -12,16 +12,10 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.card_number import mask_card_number
 from pos_desktop.domain.giftcard import ActivityKind, derive_status
-from pos_desktop.domain.roles import role_named
 from pos_desktop.server.card_sales import Sold
 from pos_desktop.server.context import EmployeeCaller
 from pos_desktop.server.ledger import IssuedCard, Redeemed, record_of
 from pos_desktop.server.models import CardActivity, Employee, GiftCard, Register, SyncedTicket
-
-
-def role_of(value: str) -> c.Role:
-    """The role column as the contract's literal (its CHECK constraint allows no other)."""
-    return role_named(value)
 
 
 def money(minor: int, currency: str) -> c.MoneyOut:

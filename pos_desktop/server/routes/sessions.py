@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from pos_desktop import contracts as c
 from pos_desktop.domain.errors import ErrorCode
+from pos_desktop.domain.roles import role_named
 from pos_desktop.server.deps import (
     DEACTIVATED_MESSAGE,
     ClockDep,
@@ -27,7 +28,6 @@ from pos_desktop.server.security import (
     pin_needs_rehash,
     verify_pin,
 )
-from pos_desktop.server.views import role_of
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
@@ -87,6 +87,8 @@ def open_session(
         db.commit()
         return c.SessionResponse(
             token=token,
-            employee=c.EmployeeOut(id=employee.id, name=employee.name, role=role_of(employee.role)),
+            employee=c.EmployeeOut(
+                id=employee.id, name=employee.name, role=role_named(employee.role)
+            ),
             expires_at=expires_at,
         )

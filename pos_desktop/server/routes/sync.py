@@ -11,12 +11,12 @@ from sqlalchemy.orm import Session
 from pos_desktop import contracts as c
 from pos_desktop.domain.approvals import ApprovalAction
 from pos_desktop.domain.errors import ErrorCode
-from pos_desktop.domain.roles import OWNER
+from pos_desktop.domain.roles import OWNER, role_named
 from pos_desktop.server import audit, card_sales, catalog, shifts, ticket_rows
 from pos_desktop.server.deps import WITHOUT_NUL, ClockDep, KeysDep, RegisterDep, SessionsDep
 from pos_desktop.server.errors import ApiError
 from pos_desktop.server.models import Employee, Store, SyncCounter
-from pos_desktop.server.views import money, role_of
+from pos_desktop.server.views import money
 
 router = APIRouter(prefix="/sync", tags=["sync"])
 
@@ -142,7 +142,7 @@ def pull(
                 c.SyncEmployee(
                     id=e.id,
                     name=e.name,
-                    role=role_of(e.role),
+                    role=role_named(e.role),
                     # No verifier leaves for a deactivated employee: a register holding an
                     # old one replaces it with nothing, so offline log-in refuses them too.
                     pin_hash=e.pin_hash if e.active else "",
