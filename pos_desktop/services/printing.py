@@ -248,7 +248,7 @@ class PrintService:
                 return True
             drawer = job.kind == "drawer"
             if drawer and self._clock() - job.created_at > timedelta(seconds=DRAWER_SECONDS):
-                self._give_up(job, "not tried in time")
+                self._give_up(job, "not tried in time", tried=False)
                 continue
             try:
                 self._printer.send(job.data)
@@ -260,8 +260,13 @@ class PrintService:
             else:
                 self._printed(job)
                 continue
-            # A drawer opens now or never: it must not open later with nobody at the till.
-            self._failed(job, reason, give_up=drawer)
+            if drawer:
+                # Now or never: it must not open later with nobody at the till.
+                self._give_up(job, reason, tried=True)
+            else:
+                self._waits(job, reason)
+            self._offline = reason
+            self._publish()
             return False
         return True
 
@@ -311,24 +316,22 @@ class PrintService:
             self._drawer_missed = None
         self._publish()
 
-    def _give_up(self, job: _Job, reason: str) -> None:
+    def _give_up(self, job: _Job, reason: str, *, tried: bool) -> None:
+        """The drawer job is never sent; ``tried``: this was a try, counted in the same write,
+        so no reader sees a drawer given up after a try that was not counted."""
         log.warning("the drawer of ticket %s did not open: %s", job.ticket_id, reason)
-        self._mark(job.id, given_up_at=self._clock(), last_error=reason[:MAX_ERROR_LENGTH])
+        values: dict[str, object] = {
+            "given_up_at": self._clock(),
+            "last_error": reason[:MAX_ERROR_LENGTH],
+        }
+        if tried:
+            values["attempts"] = PrintJob.attempts + 1
+        self._mark(job.id, **values)
         self._drawer_missed = job.ticket_id
 
-    def _failed(self, job: _Job, reason: str, *, give_up: bool) -> None:
-        """One write for the try, and the giving up when it is a drawer, so no reader sees a
-        drawer given up that was never tried."""
-        tried = {"attempts": PrintJob.attempts + 1, "last_error": reason[:MAX_ERROR_LENGTH]}
-        if give_up:
-            log.warning("the drawer of ticket %s did not open: %s", job.ticket_id, reason)
-            self._mark(job.id, given_up_at=self._clock(), **tried)
-            self._drawer_missed = job.ticket_id
-        else:
-            log.warning("print job %s waits: %s", job.id, reason)
-            self._mark(job.id, **tried)
-        self._offline = reason
-        self._publish()
+    def _waits(self, job: _Job, reason: str) -> None:
+        log.warning("print job %s waits: %s", job.id, reason)
+        self._mark(job.id, attempts=PrintJob.attempts + 1, last_error=reason[:MAX_ERROR_LENGTH])
 
     def _mark(self, job_id: int, **values: object) -> None:
         with self._database.session() as db, db.begin():
